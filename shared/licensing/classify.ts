@@ -47,7 +47,11 @@ export function listedParent(domains: ReadonlySet<string>, domain: string): stri
 }
 
 /** Classification as a bit set: the hot path of counting. */
-export function classifyBits(rules: CompiledRules, username: string | null | undefined, email: string | null | undefined) {
+export function classifyBits(
+  rules: CompiledRules,
+  username: string | null | undefined,
+  email: string | null | undefined,
+) {
   const fromEmail = emailDomain(email);
   const fromUsername = emailDomain(username);
   let bits = 0;

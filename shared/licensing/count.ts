@@ -8,15 +8,7 @@
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
-import {
-  type Classification,
-  type CompiledRules,
-  classifyBits,
-  compileRules,
-  INTERNAL,
-  NO_EMAIL,
-  SUBDOMAIN_OF_LISTED,
-} from './classify.ts';
+import { type Classification, type CompiledRules, classifyBits, compileRules, INTERNAL } from './classify.ts';
 
 export interface AccountRecord {
   /** The caller's reference for this account (a CSV line number, a database id), echoed in reports. */
@@ -389,5 +381,3 @@ export function countLicencesDetailed(
     compiled,
   };
 }
-
-export { NO_EMAIL, SUBDOMAIN_OF_LISTED };

@@ -1,0 +1,205 @@
+// Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
+
+import { INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
+import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
+import { emailDomain } from './email.ts';
+
+export type HygieneCode =
+  | 'rules-not-configured'
+  | 'organisation-domain-missing'
+  | 'external-on-subdomain'
+  | 'staff-external'
+  | 'no-valid-email'
+  | 'duplicate-group'
+  | 'same-provider-duplicate'
+  | 'tenant-lookalike';
+
+export interface HygieneFinding {
+  /** The rulebook rule behind the finding. */
+  rule: number;
+  code: HygieneCode;
+  environment?: string;
+  message: string;
+  /** References of the accounts involved (empty for environment-level findings). */
+  accounts: (string | number)[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Runs every hygiene check over an already counted set of records (countLicencesDetailed), so nothing is
+ * classified twice. `organisationDomains` are the domains the organisation declared as its own, its parent's
+ * and its affiliates' (rule 28).
+ */
+export function hygieneFindings(
+  records: readonly AccountRecord[],
+  detail: CountDetail,
+  organisationDomains: readonly string[] = [],
+): HygieneFinding[] {
+  const findings: HygieneFinding[] = [];
+  const { environments, bits, environmentIndex } = detail;
+
+  environments.forEach((env: EnvironmentRules) => {
+    if (env.internalDomains.length === 0) {
+      findings.push({
+        rule: 5,
+        code: 'rules-not-configured',
+        environment: env.name,
+        message: `no internal domains configured for ${env.name}: everyone is counted as internal`,
+        accounts: [],
+      });
+      return;
+    }
+    // Rule 28: leaving an own domain out makes staff look external, which is a licence violation.
+    const listed = new Set(env.internalDomains);
+    for (const domain of organisationDomains) {
+      if (!listed.has(domain)) {
+        findings.push({
+          rule: 28,
+          code: 'organisation-domain-missing',
+          environment: env.name,
+          message: `${domain} is an organisation domain but is not in ${env.name}'s internal list: its staff are counted as external`,
+          accounts: [],
+        });
+      }
+    }
+  });
+
+  // Rules 29 to 31, gathered per environment so one finding lists all the accounts it concerns.
+  const bySubdomain = new Map<string, (string | number)[]>();
+  const noEmail = new Map<number, (string | number)[]>();
+  const staffExternal = new Map<number, (string | number)[]>();
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as AccountRecord;
+    if (!record.active || record.itUser) continue;
+    const e = environmentIndex[i] as number;
+    const env = environments[e] as EnvironmentRules;
+    const b = bits[i] as number;
+    if (env.internalDomains.length === 0) continue;
+    if (b & SUBDOMAIN_OF_LISTED) {
+      const domain = emailDomain(record.email) ?? (emailDomain(record.username) as string);
+      const key = `${e}\u0000${domain}`;
+      const list = bySubdomain.get(key) ?? [];
+      list.push(record.ref);
+      bySubdomain.set(key, list);
+    }
+    if (b & NO_EMAIL) {
+      const list = noEmail.get(e) ?? [];
+      list.push(record.ref);
+      noEmail.set(e, list);
+    }
+    if (record.staff && !(b & INTERNAL)) {
+      const list = staffExternal.get(e) ?? [];
+      list.push(record.ref);
+      staffExternal.set(e, list);
+    }
+  }
+  for (const [key, accounts] of bySubdomain) {
+    const [e, domain] = key.split('\u0000') as [string, string];
+    const env = environments[Number(e)] as EnvironmentRules;
+    const parent = listedParent(new Set(env.internalDomains), domain);
+    findings.push({
+      rule: 29,
+      code: 'external-on-subdomain',
+      environment: env.name,
+      message: `${plural(accounts.length, 'external user')} on ${domain}, a subdomain of listed ${parent}: list ${domain} if it is the organisation's`,
+      accounts,
+    });
+  }
+  for (const [e, accounts] of staffExternal) {
+    const env = environments[e] as EnvironmentRules;
+    findings.push({
+      rule: 30,
+      code: 'staff-external',
+      environment: env.name,
+      message: `${plural(accounts.length, 'staff account')} classified external in ${env.name}: list the staff's email domain or correct their email`,
+      accounts,
+    });
+  }
+  for (const [e, accounts] of noEmail) {
+    const env = environments[e] as EnvironmentRules;
+    findings.push({
+      rule: 31,
+      code: 'no-valid-email',
+      environment: env.name,
+      message: `${plural(accounts.length, 'account')} in ${env.name} without a valid email, counted as internal (the expensive bucket): add their email`,
+      accounts,
+    });
+  }
+
+  // Rule 32: merged groups, same-provider duplicates and look-alikes in non-default tenants.
+  for (const group of detail.result.duplicateGroups) {
+    const accounts = group.members.map((m) => m.ref);
+    const who = group.members[0]?.email || group.members[0]?.username || 'one person';
+    if (group.flags.includes('same-provider')) {
+      findings.push({
+        rule: 32,
+        code: 'same-provider-duplicate',
+        environment: group.scope,
+        message: `${plural(group.members.length, 'account')} matching ${who} include several in one provider, counted as ${group.people} people: merge or deactivate the extra accounts`,
+        accounts,
+      });
+    } else {
+      findings.push({
+        rule: 32,
+        code: 'duplicate-group',
+        environment: group.scope,
+        message: `${plural(group.members.length, 'account')} matching ${who} are counted as one ${group.classification} person${group.flags.includes('mixed') ? ' (mixed internal and external accounts)' : ''}`,
+        accounts,
+      });
+    }
+  }
+  findings.push(...tenantLookalikes(records, detail));
+  return findings;
+}
+
+/** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
+function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail): HygieneFinding[] {
+  const tenantKeys = new Map<string, number[]>();
+  const keyOf = (i: number, field: 'email' | 'username') => {
+    const value = (records[i] as AccountRecord)[field];
+    const text = value ? value.trim().toLowerCase() : '';
+    return text === '' ? '' : `${detail.environmentIndex[i]}\u0000${field}\u0000${text}`;
+  };
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as AccountRecord;
+    if (!record.tenant || record.tenant.trim() === '') continue;
+    for (const field of ['email', 'username'] as const) {
+      const key = keyOf(i, field);
+      if (key === '') continue;
+      const list = tenantKeys.get(key) ?? [];
+      list.push(i);
+      tenantKeys.set(key, list);
+    }
+  }
+  if (tenantKeys.size === 0) return [];
+  const matches = new Map<string, Set<number>>();
+  for (let i = 0; i < records.length; i++) {
+    for (const field of ['email', 'username'] as const) {
+      const key = keyOf(i, field);
+      if (key === '' || !tenantKeys.has(key)) continue;
+      const set = matches.get(key) ?? new Set<number>();
+      set.add(i);
+      matches.set(key, set);
+    }
+  }
+  const findings: HygieneFinding[] = [];
+  const reported = new Set<string>();
+  for (const [key, set] of matches) {
+    if (set.size < 2) continue;
+    const indices = [...set].sort((a, b) => a - b);
+    const signature = indices.join(',');
+    if (reported.has(signature)) continue;
+    reported.add(signature);
+    const [, , value] = key.split('\u0000');
+    const env = detail.environments[detail.environmentIndex[indices[0] as number] as number] as EnvironmentRules;
+    findings.push({
+      rule: 32,
+      code: 'tenant-lookalike',
+      environment: env.name,
+      message: `${plural(indices.length, 'account')} share ${value}, at least one of them in a non-default tenant, so each counts separately: check whether they are one person`,
+      accounts: indices.map((i) => (records[i] as AccountRecord).ref),
+    });
+  }
+  return findings;
+}

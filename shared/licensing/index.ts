@@ -1,0 +1,7 @@
+// The licensing engine: pure TypeScript shared by the server, the CLI and the extension.
+export * from './capacity.ts';
+export * from './classify.ts';
+export * from './count.ts';
+export * from './domains.ts';
+export * from './email.ts';
+export * from './hygiene.ts';
