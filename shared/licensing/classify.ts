@@ -33,6 +33,8 @@ export const NO_EMAIL = 2;
 export const CONFLICT = 4;
 export const SUBDOMAIN_OF_LISTED = 8;
 export const RULES_NOT_CONFIGURED = 16;
+/** Not a flag: the Email field holds a valid address, so it can identify a person across providers (rule 14). */
+export const EMAIL_FIELD_VALID = 32;
 
 /** The nearest listed parent of `domain`, if any (rule 8: a subdomain is not covered by its parent). */
 export function listedParent(domains: ReadonlySet<string>, domain: string): string | null {
@@ -54,7 +56,7 @@ export function classifyBits(
 ) {
   const fromEmail = emailDomain(email);
   const fromUsername = emailDomain(username);
-  let bits = 0;
+  let bits = fromEmail === null ? 0 : EMAIL_FIELD_VALID;
   if (fromEmail === null && fromUsername === null) bits |= NO_EMAIL;
   // Rule 5: with no list, everyone is internal.
   if (rules.domains.size === 0) return bits | INTERNAL | RULES_NOT_CONFIGURED;

@@ -1,14 +1,23 @@
 // Who counts, merged into people: rulebook rules 1 to 4 and 14 to 19.
 //
 // Decisions where the rules meet (see docs/decisions.md):
-// - Linking (rule 14, transitive) uses every default-tenant account of the scope, active or not, so deactivating a
+// - Linking (rule 14, transitive) matches valid emails and non-blank usernames (email to email, username to
+//   username) and uses every default-tenant account of the scope, active or not, so deactivating a
 //   bridging account never splits a person in two; only counted accounts are counted.
 // - Rule 15 (same provider = different people) and transitive matching can disagree. A linked group counts as as
 //   many people as the largest number of counted accounts it holds in any one (environment, provider): the fewest
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
-import { type Classification, type CompiledRules, classifyBits, compileRules, INTERNAL } from './classify.ts';
+import {
+  type Classification,
+  type CompiledRules,
+  classifyBits,
+  compileRules,
+  EMAIL_FIELD_VALID,
+  INTERNAL,
+} from './classify.ts';
+import { IdentityIndex, identityHash } from './identity-index.ts';
 
 export interface AccountRecord {
   /** The caller's reference for this account (a CSV line number, a database id), echoed in reports. */
@@ -103,10 +112,6 @@ const ELIGIBLE = 0;
 const INACTIVE = 1;
 const IT_USER = 2;
 
-function key(value: string | null | undefined): string {
-  return value ? value.trim().toLowerCase() : '';
-}
-
 function find(parent: Int32Array, i: number): number {
   let x = i;
   while (parent[x] !== x) {
@@ -125,24 +130,21 @@ function union(parent: Int32Array, a: number, b: number): void {
   else if (rb < ra) parent[ra] = rb;
 }
 
-/** Rule 14 and 17: links the given default-tenant records sharing an email or a username (case-insensitive). */
-function link(records: readonly AccountRecord[], members: Int32Array, parent: Int32Array): void {
-  const byEmail = new Map<string, number>();
-  const byUsername = new Map<string, number>();
-  for (const i of members) {
-    const record = records[i] as AccountRecord;
-    const email = key(record.email);
-    if (email !== '') {
-      const first = byEmail.get(email);
-      if (first === undefined) byEmail.set(email, i);
-      else union(parent, first, i);
-    }
-    const username = key(record.username);
-    if (username !== '') {
-      const first = byUsername.get(username);
-      if (first === undefined) byUsername.set(username, i);
-      else union(parent, first, i);
-    }
+interface IdentityHashes {
+  email: Int32Array;
+  username: Int32Array;
+}
+
+/** Rules 14 and 17: links the given default-tenant records sharing an email or a username (case-insensitive). */
+function link(records: readonly AccountRecord[], members: Int32Array, hashes: IdentityHashes, parent: Int32Array) {
+  const byEmail = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).email);
+  const byUsername = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).username);
+  for (let k = 0; k < members.length; k++) {
+    const i = members[k] as number;
+    const sameEmail = byEmail.add(i, hashes.email[i] as number);
+    if (sameEmail !== -1) union(parent, sameEmail, i);
+    const sameUsername = byUsername.add(i, hashes.username[i] as number);
+    if (sameUsername !== -1) union(parent, sameUsername, i);
   }
 }
 
@@ -231,13 +233,15 @@ export function countLicencesDetailed(
   const compiled = environments.map((env) => compileRules(env.name, env.internalDomains));
 
   // Slots: one per (environment, provider), for rule 15 and the raw per-provider figures (rule 19).
-  const slotIndex = new Map<string, number>();
+  const slotIndex = environments.map(() => new Map<string, number>());
   const slotNames: { env: number; provider: string }[] = [];
   const environmentIndex = new Int32Array(n);
   const slotOf = new Int32Array(n);
   const status = new Uint8Array(n);
   const bits = new Uint8Array(n);
   const defaultTenant = new Uint8Array(n);
+  // Hashed while each record is at hand, so linking reads strings only to confirm a match.
+  const hashes: IdentityHashes = { email: new Int32Array(n), username: new Int32Array(n) };
   const perEnvMembers: number[][] = environments.map(() => []);
   const productionLinked: number[] = [];
   const productionAll: number[] = [];
@@ -249,11 +253,11 @@ export function countLicencesDetailed(
     const env = envIndexByName.get(record.environment);
     if (env === undefined) throw new Error(`environment "${record.environment}" has no rules declared`);
     environmentIndex[i] = env;
-    const slotKey = `${env}\u0000${record.provider}`;
-    let slot = slotIndex.get(slotKey);
+    const slots = slotIndex[env] as Map<string, number>;
+    let slot = slots.get(record.provider);
     if (slot === undefined) {
       slot = slotNames.length;
-      slotIndex.set(slotKey, slot);
+      slots.set(record.provider, slot);
       slotNames.push({ env, provider: record.provider });
     }
     slotOf[i] = slot;
@@ -261,6 +265,11 @@ export function countLicencesDetailed(
     status[i] = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
     const isDefault = !record.tenant || record.tenant.trim() === '';
     defaultTenant[i] = isDefault ? 1 : 0;
+    if (isDefault) {
+      // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision).
+      hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(record.email) : 0;
+      hashes.username[i] = identityHash(record.username);
+    }
     (perEnvMembers[env] as number[]).push(i);
     const production = (environments[env] as EnvironmentRules).production;
     if (production) {
@@ -278,20 +287,23 @@ export function countLicencesDetailed(
   // Installation-wide merge across production environments (rules 14, 16, 17).
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  link(records, Int32Array.from(productionLinked), parent);
+  link(records, Int32Array.from(productionLinked), hashes, parent);
   const production = countScope(Int32Array.from(productionAll), parent, status, bits, slotOf);
 
   // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
   const envParent = new Int32Array(n);
   for (let i = 0; i < n; i++) envParent[i] = i;
   const perEnv: ScopeTotals[] = [];
-  environments.forEach((_env, e) => {
+  // A production record alone in the installation-wide merge is alone in its environment too, so only linked ones
+  // need linking again.
+  const linkedInProduction = new Uint8Array(n);
+  for (const list of production.multi.values()) for (const i of list) linkedInProduction[i] = 1;
+  environments.forEach((env, e) => {
     const all = Int32Array.from(perEnvMembers[e] as number[]);
-    link(
-      records,
-      all.filter((i) => defaultTenant[i] === 1),
-      envParent,
-    );
+    const linkable = env.production
+      ? all.filter((i) => linkedInProduction[i] === 1)
+      : all.filter((i) => defaultTenant[i] === 1);
+    link(records, linkable, hashes, envParent);
     perEnv.push(countScope(all, envParent, status, bits, slotOf));
   });
 

@@ -11,7 +11,14 @@ export type DomainListResult =
   | { ok: true; domains: string[] }
   | { ok: false; problems: DomainListProblem[]; message: string };
 
+/** Rule 9: surrounding spaces, a leading `@` and case do not matter. */
+export function normalizeDomainEntry(raw: string): string {
+  const trimmed = raw.trim();
+  return (trimmed.startsWith('@') ? trimmed.slice(1).trim() : trimmed).toLowerCase();
+}
+
 function entryProblem(entry: string): string | null {
+  if (entry === '' || entry === '@') return `"${entry}" is not a domain: type the domain after the @, e.g. example.com`;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.includes('/')) {
     return `"${entry}" is a web address, not a domain: type only the domain, e.g. example.com`;
   }
@@ -45,13 +52,12 @@ export function parseDomainList(input: string | readonly string[]): DomainListRe
   for (const raw of rawEntries) {
     const trimmed = raw.trim();
     if (trimmed === '') continue;
-    const entry = trimmed.startsWith('@') ? trimmed.slice(1).trim() : trimmed;
-    const problem = entryProblem(entry);
+    const domain = normalizeDomainEntry(trimmed);
+    const problem = entryProblem(domain === '' ? trimmed : trimmed.replace(/^@\s*/, ''));
     if (problem) {
       problems.push({ entry: trimmed, message: problem });
       continue;
     }
-    const domain = entry.toLowerCase();
     if (!seen.has(domain)) {
       seen.add(domain);
       domains.push(domain);

@@ -1,7 +1,8 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
-import { INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
+import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
+import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
 
 export type HygieneCode =
@@ -37,7 +38,8 @@ export function hygieneFindings(
   organisationDomains: readonly string[] = [],
 ): HygieneFinding[] {
   const findings: HygieneFinding[] = [];
-  const { environments, bits, environmentIndex } = detail;
+  const { environments, bits, environmentIndex, compiled } = detail;
+  const declared = [...new Set(organisationDomains.map(normalizeDomainEntry).filter((d) => d !== ''))];
 
   environments.forEach((env: EnvironmentRules) => {
     if (env.internalDomains.length === 0) {
@@ -52,7 +54,7 @@ export function hygieneFindings(
     }
     // Rule 28: leaving an own domain out makes staff look external, which is a licence violation.
     const listed = new Set(env.internalDomains);
-    for (const domain of organisationDomains) {
+    for (const domain of declared) {
       if (!listed.has(domain)) {
         findings.push({
           rule: 28,
@@ -77,7 +79,13 @@ export function hygieneFindings(
     const b = bits[i] as number;
     if (env.internalDomains.length === 0) continue;
     if (b & SUBDOMAIN_OF_LISTED) {
-      const domain = emailDomain(record.email) ?? (emailDomain(record.username) as string);
+      // The field whose domain sits under a listed one, which may be the username's.
+      const listedDomains = (compiled[e] as CompiledRules).domains;
+      const fromEmail = emailDomain(record.email);
+      const domain =
+        fromEmail !== null && listedParent(listedDomains, fromEmail) !== null
+          ? fromEmail
+          : (emailDomain(record.username) as string);
       const key = `${e}\u0000${domain}`;
       const list = bySubdomain.get(key) ?? [];
       list.push(record.ref);
@@ -97,7 +105,7 @@ export function hygieneFindings(
   for (const [key, accounts] of bySubdomain) {
     const [e, domain] = key.split('\u0000') as [string, string];
     const env = environments[Number(e)] as EnvironmentRules;
-    const parent = listedParent(new Set(env.internalDomains), domain);
+    const parent = listedParent((compiled[Number(e)] as CompiledRules).domains, domain);
     findings.push({
       rule: 29,
       code: 'external-on-subdomain',
@@ -153,51 +161,54 @@ export function hygieneFindings(
   return findings;
 }
 
+function identityKey(value: string | null | undefined): string {
+  return value ? value.trim().toLowerCase() : '';
+}
+
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
 function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail): HygieneFinding[] {
-  const tenantKeys = new Map<string, number[]>();
-  const keyOf = (i: number, field: 'email' | 'username') => {
-    const value = (records[i] as AccountRecord)[field];
-    const text = value ? value.trim().toLowerCase() : '';
-    return text === '' ? '' : `${detail.environmentIndex[i]}\u0000${field}\u0000${text}`;
-  };
+  // Values held by non-default-tenant accounts (few), then every account checked against them.
+  const tenantValues = new Map<string, number[]>();
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as AccountRecord;
     if (!record.tenant || record.tenant.trim() === '') continue;
-    for (const field of ['email', 'username'] as const) {
-      const key = keyOf(i, field);
-      if (key === '') continue;
-      const list = tenantKeys.get(key) ?? [];
+    for (const value of [identityKey(record.email), identityKey(record.username)]) {
+      if (value === '') continue;
+      const list = tenantValues.get(value) ?? [];
       list.push(i);
-      tenantKeys.set(key, list);
+      tenantValues.set(value, list);
     }
   }
-  if (tenantKeys.size === 0) return [];
-  const matches = new Map<string, Set<number>>();
+  if (tenantValues.size === 0) return [];
+  // For each non-default-tenant account: the other accounts of its environment sharing its email or username.
+  const alike = new Map<number, Set<number>>();
   for (let i = 0; i < records.length; i++) {
-    for (const field of ['email', 'username'] as const) {
-      const key = keyOf(i, field);
-      if (key === '' || !tenantKeys.has(key)) continue;
-      const set = matches.get(key) ?? new Set<number>();
-      set.add(i);
-      matches.set(key, set);
+    const record = records[i] as AccountRecord;
+    for (const value of [identityKey(record.email), identityKey(record.username)]) {
+      const tenantAccounts = value === '' ? undefined : tenantValues.get(value);
+      if (tenantAccounts === undefined) continue;
+      for (const t of tenantAccounts) {
+        if (t === i || detail.environmentIndex[t] !== detail.environmentIndex[i]) continue;
+        const set = alike.get(t) ?? new Set<number>();
+        set.add(i);
+        alike.set(t, set);
+      }
     }
   }
   const findings: HygieneFinding[] = [];
   const reported = new Set<string>();
-  for (const [key, set] of matches) {
-    if (set.size < 2) continue;
-    const indices = [...set].sort((a, b) => a - b);
+  for (const [t, others] of alike) {
+    const indices = [t, ...others].sort((a, b) => a - b);
     const signature = indices.join(',');
     if (reported.has(signature)) continue;
     reported.add(signature);
-    const [, , value] = key.split('\u0000');
-    const env = detail.environments[detail.environmentIndex[indices[0] as number] as number] as EnvironmentRules;
+    const record = records[t] as AccountRecord;
+    const env = detail.environments[detail.environmentIndex[t] as number] as EnvironmentRules;
     findings.push({
       rule: 32,
       code: 'tenant-lookalike',
       environment: env.name,
-      message: `${plural(indices.length, 'account')} share ${value}, at least one of them in a non-default tenant, so each counts separately: check whether they are one person`,
+      message: `${plural(indices.length, 'account')} look like ${record.email || record.username}, at least one in tenant ${record.tenant?.trim()}, so each counts separately: check whether they are one person`,
       accounts: indices.map((i) => (records[i] as AccountRecord).ref),
     });
   }

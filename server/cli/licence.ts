@@ -1,0 +1,217 @@
+// `seatkeeper licence classify|count`: audit a user list exported from any platform. The flags and the JSON shape
+// are a contract (README): add to them, never change them.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { AccountRow } from '../../shared/licensing/account-rows.ts';
+import { classifyUser, compileRules } from '../../shared/licensing/classify.ts';
+import { countLicencesDetailed, type EnvironmentRules } from '../../shared/licensing/count.ts';
+import { parseDomainList } from '../../shared/licensing/domains.ts';
+import { type HygieneFinding, hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { AccountCsvError, readAccountCsv } from './account-csv.ts';
+import { type CliIo, UsageError } from './io.ts';
+import { progressBar } from './progress.ts';
+import { type CountReport, formatCountReport } from './report.ts';
+
+export const LICENCE_USAGE = `Usage:
+  seatkeeper licence classify --domains "<comma list>" [--username U] [--email E] [--environment NAME] [--json]
+  seatkeeper licence count --input users.csv [--domains "<comma list>" | --rules rules.json]
+                           [--org-domains "<comma list>"] [--json] [--progress]
+
+CSV columns (header required, any order, unknown columns ignored): environment (default Production),
+production (default true), provider (default Users), tenant (empty = default tenant), username, email,
+active (default true), it_user (default false), role (admin/support mark staff). Booleans: true/false, 1/0, yes/no.
+rules.json: {"environments": {"<name>": {"internalDomains": ["example.com"], "production": true}},
+             "organisationDomains": ["example.com"]}`;
+
+function domainsOrFail(input: string, what: string): string[] {
+  const parsed = parseDomainList(input);
+  if (!parsed.ok) throw new UsageError(`${what}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  return parsed.domains;
+}
+
+async function classify(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      domains: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      environment: { type: 'string', default: 'Production' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.domains === undefined) {
+    throw new UsageError('missing --domains: give the internal domains as one comma-separated list ("" for none)');
+  }
+  if (values.username === undefined && values.email === undefined) {
+    throw new UsageError('give --username, --email or both: the account to classify');
+  }
+  const rules = compileRules(values.environment, domainsOrFail(values.domains, '--domains'));
+  const result = classifyUser(rules, { username: values.username, email: values.email });
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const flags = result.flags.length > 0 ? ` [${result.flags.join(', ')}]` : '';
+    io.stdout.write(`${result.classification === 'internal' ? 'Internal' : 'External'}: ${result.reason}${flags}\n`);
+  }
+  return 0;
+}
+
+const rulesFileSchema = z.strictObject({
+  environments: z.record(
+    z.string().min(1),
+    z.strictObject({
+      internalDomains: z.array(z.string()).default([]),
+      production: z.boolean().optional(),
+    }),
+  ),
+  organisationDomains: z.array(z.string()).optional(),
+});
+
+interface RulesFile {
+  environments: Map<string, { internalDomains: string[]; production?: boolean }>;
+  organisationDomains: string[];
+}
+
+function readRulesFile(path: string): RulesFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the rules file ${path}: no such file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = rulesFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new UsageError(`${path} does not match the rules format: ${issues.join('; ')}`);
+  }
+  const environments = new Map<string, { internalDomains: string[]; production?: boolean }>();
+  for (const [name, env] of Object.entries(parsed.data.environments)) {
+    environments.set(name, {
+      internalDomains: domainsOrFail(env.internalDomains.join(','), `${path}: environments.${name}.internalDomains`),
+      production: env.production,
+    });
+  }
+  const organisationDomains = domainsOrFail(
+    (parsed.data.organisationDomains ?? []).join(','),
+    `${path}: organisationDomains`,
+  );
+  return { environments, organisationDomains };
+}
+
+/**
+ * Each environment's rules: domains from --domains or the rules file; production from the rules file when it names
+ * the environment, else from the CSV, which must agree with itself (rule 4).
+ */
+function environmentRules(rows: readonly AccountRow[], domains: string[] | null, rules: RulesFile | null) {
+  const seen = new Map<string, { production: boolean | null; line: number }>();
+  for (const row of rows) {
+    const known = seen.get(row.environment);
+    if (known === undefined) {
+      seen.set(row.environment, { production: row.production, line: row.ref as number });
+    } else if (row.production !== null) {
+      if (known.production === null) {
+        known.production = row.production;
+        known.line = row.ref as number;
+      } else if (known.production !== row.production) {
+        throw new UsageError(
+          `line ${row.ref}: environment "${row.environment}" is marked ${row.production ? 'production' : 'non-production'}, but line ${known.line} marks it ${known.production ? 'production' : 'non-production'}; an environment is one or the other`,
+        );
+      }
+    }
+  }
+  const environments: EnvironmentRules[] = [];
+  for (const [name, fromCsv] of seen) {
+    const fromRules = rules?.environments.get(name);
+    environments.push({
+      name,
+      production: fromRules?.production ?? fromCsv.production ?? true,
+      internalDomains: domains ?? fromRules?.internalDomains ?? [],
+    });
+  }
+  return environments;
+}
+
+function withLines(finding: HygieneFinding) {
+  const { accounts, ...rest } = finding;
+  return { ...rest, lines: accounts };
+}
+
+async function count(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string' },
+      domains: { type: 'string' },
+      rules: { type: 'string' },
+      'org-domains': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      progress: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.input) throw new UsageError('missing --input: the CSV file of accounts to count');
+  if (values.domains !== undefined && values.rules !== undefined) {
+    throw new UsageError(
+      'give either --domains (one list for every environment) or --rules (per environment), not both',
+    );
+  }
+  const domains = values.domains === undefined ? null : domainsOrFail(values.domains, '--domains');
+  const rules = values.rules === undefined ? null : readRulesFile(values.rules);
+  const organisationDomains =
+    values['org-domains'] === undefined
+      ? (rules?.organisationDomains ?? [])
+      : domainsOrFail(values['org-domains'], '--org-domains');
+
+  const showProgress = values.progress || Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+  const bar = showProgress ? progressBar(io.stderr, 'Reading') : null;
+  let csv: Awaited<ReturnType<typeof readAccountCsv>>;
+  try {
+    csv = await readAccountCsv(values.input, bar?.update);
+  } catch (error) {
+    bar?.clear();
+    if (error instanceof AccountCsvError)
+      throw new UsageError(`${values.input}: ${error.problems.join(`\n${values.input}: `)}`);
+    throw error;
+  }
+  bar?.done();
+  const environments = environmentRules(csv.rows, domains, rules);
+  const detail = countLicencesDetailed(csv.rows, environments);
+  const findings = hygieneFindings(csv.rows, detail, organisationDomains);
+  const { result } = detail;
+  const report: CountReport = {
+    input: values.input,
+    accounts: csv.rows.length,
+    internal: result.internal,
+    external: result.external,
+    raw: result.raw,
+    notCounted: result.notCounted,
+    environments: result.environments,
+    duplicateGroups: result.duplicateGroups.map((group) => ({
+      ...group,
+      members: group.members.map(({ ref, ...member }) => ({ line: ref as number, ...member })),
+    })),
+    warnings: findings.map(withLines),
+  };
+  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatCountReport(report));
+  return 0;
+}
+
+export async function runLicenceCommand(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === 'classify') return classify(rest, io);
+  if (command === 'count') return count(rest, io);
+  throw new UsageError(
+    command === undefined
+      ? `missing command\n${LICENCE_USAGE}`
+      : `unknown command "licence ${command}"\n${LICENCE_USAGE}`,
+  );
+}

@@ -1,0 +1,28 @@
+// The `seatkeeper` command: dispatches to the licence audit and the server's admin commands.
+import { type CliIo, UsageError } from './io.ts';
+import { LICENCE_USAGE, runLicenceCommand } from './licence.ts';
+
+const USAGE = `seatkeeper: licence accounting for certification platforms
+
+${LICENCE_USAGE}
+`;
+
+export async function main(args: string[], io: CliIo): Promise<number> {
+  const [group, ...rest] = args;
+  try {
+    if (group === 'licence' || group === 'license') return await runLicenceCommand(rest, io);
+    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+      (group === undefined ? io.stderr : io.stdout).write(USAGE);
+      return group === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${group}"\n\n${USAGE}`);
+  } catch (error) {
+    // parseArgs reports unknown or malformed flags with an ERR_PARSE_ARGS_* code: a usage mistake too.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`seatkeeper: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
