@@ -106,6 +106,7 @@ export interface CountDetail {
   environmentIndex: Int32Array;
   environments: readonly EnvironmentRules[];
   compiled: readonly CompiledRules[];
+  hashes: IdentityHashes;
 }
 
 const ELIGIBLE = 0;
@@ -130,7 +131,8 @@ function union(parent: Int32Array, a: number, b: number): void {
   else if (rb < ra) parent[ra] = rb;
 }
 
-interface IdentityHashes {
+/** identityHash of each record's email (0 unless valid) and username, in input order. */
+export interface IdentityHashes {
   email: Int32Array;
   username: Int32Array;
 }
@@ -265,11 +267,9 @@ export function countLicencesDetailed(
     status[i] = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
     const isDefault = !record.tenant || record.tenant.trim() === '';
     defaultTenant[i] = isDefault ? 1 : 0;
-    if (isDefault) {
-      // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision).
-      hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(record.email) : 0;
-      hashes.username[i] = identityHash(record.username);
-    }
+    // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision D1).
+    hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(record.email) : 0;
+    hashes.username[i] = identityHash(record.username);
     (perEnvMembers[env] as number[]).push(i);
     const production = (environments[env] as EnvironmentRules).production;
     if (production) {
@@ -391,5 +391,6 @@ export function countLicencesDetailed(
     environmentIndex,
     environments,
     compiled,
+    hashes,
   };
 }

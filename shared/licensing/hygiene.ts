@@ -4,6 +4,7 @@ import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LIST
 import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
+import { sameKey } from './identity-index.ts';
 
 export type HygieneCode =
   | 'rules-not-configured'
@@ -161,34 +162,33 @@ export function hygieneFindings(
   return findings;
 }
 
-function identityKey(value: string | null | undefined): string {
-  return value ? value.trim().toLowerCase() : '';
-}
-
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
 function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail): HygieneFinding[] {
-  // Values held by non-default-tenant accounts (few), then every account checked against them.
-  const tenantValues = new Map<string, number[]>();
+  const { hashes, environmentIndex } = detail;
+  // Identity hashes held by non-default-tenant accounts (few); every account is then checked against them by hash,
+  // and strings are compared only on a hash match.
+  const tenantByHash = new Map<number, number[]>();
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as AccountRecord;
     if (!record.tenant || record.tenant.trim() === '') continue;
-    for (const value of [identityKey(record.email), identityKey(record.username)]) {
-      if (value === '') continue;
-      const list = tenantValues.get(value) ?? [];
+    for (const hash of [hashes.email[i] as number, hashes.username[i] as number]) {
+      if (hash === 0) continue;
+      const list = tenantByHash.get(hash) ?? [];
       list.push(i);
-      tenantValues.set(value, list);
+      tenantByHash.set(hash, list);
     }
   }
-  if (tenantValues.size === 0) return [];
-  // For each non-default-tenant account: the other accounts of its environment sharing its email or username.
+  if (tenantByHash.size === 0) return [];
   const alike = new Map<number, Set<number>>();
+  const fieldOf = (i: number, field: 'email' | 'username') => (records[i] as AccountRecord)[field] ?? '';
   for (let i = 0; i < records.length; i++) {
-    const record = records[i] as AccountRecord;
-    for (const value of [identityKey(record.email), identityKey(record.username)]) {
-      const tenantAccounts = value === '' ? undefined : tenantValues.get(value);
+    for (const field of ['email', 'username'] as const) {
+      const hash = hashes[field][i] as number;
+      const tenantAccounts = hash === 0 ? undefined : tenantByHash.get(hash);
       if (tenantAccounts === undefined) continue;
       for (const t of tenantAccounts) {
-        if (t === i || detail.environmentIndex[t] !== detail.environmentIndex[i]) continue;
+        if (t === i || environmentIndex[t] !== environmentIndex[i]) continue;
+        if (!sameKey(fieldOf(t, field), fieldOf(i, field))) continue;
         const set = alike.get(t) ?? new Set<number>();
         set.add(i);
         alike.set(t, set);

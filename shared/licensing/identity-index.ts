@@ -37,7 +37,8 @@ function hasNonAscii(value: string, start: number, end: number): boolean {
   return false;
 }
 
-function sameKey(a: string, b: string): boolean {
+/** Whether two values are the same identity as rule 14 matches them. */
+export function sameKey(a: string, b: string): boolean {
   if (a === b) return true;
   let as = 0;
   let ae = a.length;
