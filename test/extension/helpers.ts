@@ -1,0 +1,48 @@
+// Loads saved console pages into the happy-dom document and reads badges back out of their shadow roots.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BADGE_TAG } from '../../extension/badges/badge.ts';
+import type { RulesFor } from '../../extension/badges/decorate.ts';
+import { compileRules } from '../../shared/licensing/index.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+export type Fixture = 'seatkeeper-users' | 'outsystems-users' | 'generic-admin' | 'hostile';
+
+/** The worked example's list (rulebook section 2): mycompany.com and sales.mycompany.com are internal. */
+export const worked = compileRules('Production', ['mycompany.com', 'sales.mycompany.com']);
+export const rulesForWorked: RulesFor = () => worked;
+
+export function loadFixture(name: Fixture): Document {
+  const html = readFileSync(join(FIXTURES, `${name}.html`), 'utf8');
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  document.documentElement.replaceChildren(
+    document.importNode(parsed.head, true),
+    document.importNode(parsed.body, true),
+  );
+  return document;
+}
+
+export function badgeHosts(root: ParentNode = document): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(BADGE_TAG)];
+}
+
+/** The badge inside a host's shadow root: its label, tooltip and flag marks as the user sees them. */
+export function readBadge(host: Element) {
+  const badge = host.shadowRoot?.querySelector<HTMLElement>('.badge');
+  if (!badge) throw new Error('badge host without a badge');
+  const marks = [...badge.querySelectorAll<HTMLElement>('.mark')];
+  return {
+    label: badge.firstChild?.textContent ?? '',
+    title: badge.title,
+    classes: [...badge.classList],
+    marks: marks.map((mark) => ({ text: mark.textContent, title: mark.title })),
+  };
+}
+
+/** Lets the MutationObserver report, then runs the animation frame the watcher scheduled. */
+export async function nextFrame(): Promise<void> {
+  await Promise.resolve();
+  await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+}

@@ -1,0 +1,137 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { watch } from '../../extension/badges/watch.ts';
+import { genericAdapter } from '../../extension/consoles/generic.ts';
+import { outsystemsUsersAdapter } from '../../extension/consoles/outsystems-users.ts';
+import { seatkeeperPortalAdapter } from '../../extension/consoles/seatkeeper-portal.ts';
+import { badgeHosts, loadFixture, nextFrame, readBadge, rulesForWorked } from './helpers.ts';
+
+let controller: AbortController;
+afterEach(() => controller?.abort());
+
+function start(adapter = outsystemsUsersAdapter, sliceMs?: number) {
+  controller = new AbortController();
+  watch(document, adapter, rulesForWorked, { signal: controller.signal, ...(sliceMs !== undefined && { sliceMs }) });
+}
+
+function userRow(username: string, email: string): HTMLTableRowElement {
+  const row = document.createElement('tr');
+  for (const text of [username, 'New Person', email, 'never', 'Yes']) {
+    const cell = document.createElement('td');
+    cell.textContent = text;
+    row.append(cell);
+  }
+  return row;
+}
+
+const tbody = () => document.querySelector('table.TableRecords tbody') as HTMLTableSectionElement;
+
+describe('watch', () => {
+  it('badges the page at once, then appended rows after the next frame', async () => {
+    loadFixture('outsystems-users');
+    // happy-dom is far slower than a browser: a wide slice keeps this about batching, not speed.
+    start(outsystemsUsersAdapter, 1000);
+    expect(badgeHosts()).toHaveLength(10);
+    for (let n = 0; n < 100; n++)
+      tbody().append(userRow(`new${n}`, `new${n}@${n % 2 ? 'mycompany.com' : 'gmail.com'}`));
+    expect(badgeHosts()).toHaveLength(10);
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(110);
+    expect(readBadge(badgeHosts(tbody().lastElementChild as Element)[0] as Element).label).toBe('Internal');
+  });
+
+  it('handles paging: replaced rows get fresh badges and nothing is duplicated', async () => {
+    loadFixture('outsystems-users');
+    start();
+    tbody().replaceChildren(userRow('p2a', 'p2a@outsourcing.com'), userRow('p2b', 'p2b@mycompany.com'));
+    await nextFrame();
+    expect(badgeHosts().map((host) => readBadge(host).label)).toEqual(['External', 'Internal']);
+  });
+
+  it('handles sorting: moved rows keep exactly one badge each', async () => {
+    loadFixture('outsystems-users');
+    start();
+    const rows = [...tbody().querySelectorAll('tr')].reverse();
+    tbody().append(...rows);
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(10);
+    for (const row of tbody().querySelectorAll('tr')) expect(badgeHosts(row)).toHaveLength(1);
+  });
+
+  it('handles filtering and re-used rows: changed cell text redraws the badge in place', async () => {
+    loadFixture('outsystems-users');
+    start();
+    const row = tbody().querySelector('tr') as HTMLTableRowElement;
+    const host = badgeHosts(row)[0] as Element;
+    ((row.cells[2] as HTMLTableCellElement).firstChild as Text).data = 'x@finance.mycompany.com';
+    await nextFrame();
+    expect(badgeHosts(row)).toEqual([host]);
+    expect(readBadge(host).label).toBe('External');
+    // A framework re-rendering the cell's children.
+    (row.cells[2] as HTMLTableCellElement).replaceChildren('y@mycompany.com');
+    await nextFrame();
+    expect(badgeHosts(row)).toHaveLength(1);
+    expect(readBadge(badgeHosts(row)[0] as Element).label).toBe('Internal');
+  });
+
+  it('follows attribute changes on the Seatkeeper portal rows', async () => {
+    loadFixture('seatkeeper-users');
+    start(seatkeeperPortalAdapter);
+    const row = document.querySelector('tr[data-username^="ana"]') as HTMLTableRowElement;
+    row.dataset.username = 'ana@outsourcing.com';
+    row.dataset.email = 'ana@outsourcing.com';
+    await nextFrame();
+    expect(badgeHosts(row)).toHaveLength(1);
+    expect(readBadge(badgeHosts(row)[0] as Element).label).toBe('External');
+  });
+
+  it('handles SPA navigation: a new page body is badged', async () => {
+    loadFixture('generic-admin');
+    start(genericAdapter);
+    expect(badgeHosts()).toHaveLength(11);
+    const next = document.createElement('main');
+    const link = document.createElement('a');
+    link.href = 'mailto:new.owner@outsourcing.com';
+    link.textContent = 'New owner';
+    next.append(link);
+    document.querySelector('main')?.replaceWith(next);
+    await nextFrame();
+    expect(badgeHosts(next)).toHaveLength(1);
+    // Four owner links in the aside, one on the new page.
+    expect(badgeHosts()).toHaveLength(5);
+  });
+
+  it('drops the badge of a mailto link that no longer points to an address, and follows a renamed header', async () => {
+    loadFixture('generic-admin');
+    start(genericAdapter);
+    const link = document.querySelector('a[href="mailto:olga.ivanova@mycompany.com"]') as HTMLAnchorElement;
+    expect(link.nextElementSibling?.localName).toBe('seatkeeper-badge');
+    link.href = '/people/olga';
+    // The Members table's header row (no thead) now names its second column Email: the phone-only row becomes an account.
+    const header = document.querySelector('table.members th:nth-child(2)') as Element;
+    header.textContent = 'Email';
+    await nextFrame();
+    expect(link.nextElementSibling?.localName).not.toBe('seatkeeper-badge');
+    expect(badgeHosts(document.querySelector('table.members') as Element)).toHaveLength(5);
+  });
+
+  it('cuts a large table into slices and still badges every row once', async () => {
+    loadFixture('outsystems-users');
+    const rows = Array.from({ length: 1000 }, (_, n) => userRow(`bulk${n}`, `bulk${n}@mycompany.com`));
+    tbody().append(...rows);
+    start(outsystemsUsersAdapter, 1);
+    expect(badgeHosts().length).toBeLessThan(1010);
+    await vi.waitFor(() => expect(badgeHosts()).toHaveLength(1010), { timeout: 10_000, interval: 20 });
+  });
+
+  it('stops when aborted', async () => {
+    loadFixture('outsystems-users');
+    start();
+    tbody().append(userRow('before', 'before@mycompany.com'));
+    controller.abort();
+    tbody().append(userRow('after', 'after@mycompany.com'));
+    await nextFrame();
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(10);
+  });
+});
