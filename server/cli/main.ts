@@ -5,12 +5,18 @@ import { LICENCE_USAGE, runLicenceCommand } from './licence.ts';
 const USAGE = `seatkeeper: licence accounting for certification platforms
 
 ${LICENCE_USAGE}
+
+  seatkeeper admin create --email E --password-stdin [--name N]   create an admin (reads DATA_DIR like the server)
 `;
 
 export async function main(args: string[], io: CliIo): Promise<number> {
   const [group, ...rest] = args;
   try {
     if (group === 'licence' || group === 'license') return await runLicenceCommand(rest, io);
+    if (group === 'admin') {
+      const { runAdminCommand } = await import('./admin.ts');
+      return await runAdminCommand(rest, io);
+    }
     if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       (group === undefined ? io.stderr : io.stdout).write(USAGE);
       return group === undefined ? 2 : 0;

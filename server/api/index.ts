@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/env.ts';
+import { auditApi } from './audit.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { registrationApi } from './registration.ts';
+import { sessionApi } from './session.ts';
+import { tokensApi } from './tokens.ts';
+import { usersApi } from './users.ts';
+
+/** Everything under /api/v1. */
+export function createApi() {
+  let openApiDocument: unknown;
+  return new Hono<AppEnv>()
+    .get('/openapi.json', (c) => {
+      openApiDocument ??= buildOpenApiDocument(c.get('deps').config);
+      return c.json(openApiDocument as object, 200);
+    })
+    .route('/', sessionApi)
+    .route('/', registrationApi)
+    .route('/users', usersApi)
+    .route('/tokens', tokensApi)
+    .route('/', auditApi);
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { sql } from 'kysely';
+import type { AccountChanges } from './accounts/changes.ts';
+import { createApi } from './api/index.ts';
+import { type SessionLookup, sessionCookieName } from './auth/sessions.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { buildDeps, type Deps } from './deps.ts';
+import { authenticate } from './http/auth.ts';
+import type { AppEnv } from './http/env.ts';
+import { ApiError, errorBody } from './http/errors.ts';
+import { clientIp, crossSiteGuard, securityHeaders } from './http/security.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { renderErrorPage } from './web/error-page.tsx';
+import { createWeb } from './web/index.tsx';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+  clock?: Clock;
+  logger?: Logger;
+  accountChanges?: AccountChanges;
+  /** OpenedDatabase#sessionLookup: the prepared-statement fast path for the per-request session read. */
+  sessionLookup?: SessionLookup;
+}
+
+const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url), 'utf8');
+
+export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps } {
+  const deps = buildDeps(options);
+  const { config } = deps;
+  const cookieName = sessionCookieName(config);
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders(config));
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('clientIp', clientIp(c, config.trustProxy));
+    await next();
+  });
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `Send at most ${config.bodyLimitBytes} bytes.`);
+    },
+  });
+  // Only bodies need a limit; skipping GET/HEAD keeps the adapter's lightweight request (no Request materialised).
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use(crossSiteGuard(config, cookieName));
+  app.use(authenticate(cookieName));
+
+  app.get('/healthz', async (c) => {
+    await sql`select 1`.execute(deps.db);
+    return c.json({ status: 'ok', database: 'ok' }, 200);
+  });
+  app.get('/assets/app.css', (c) =>
+    c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+  );
+  app.route('/api/v1', createApi());
+  app.route('/', createWeb());
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) {
+      return c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+    }
+    return c.html(renderErrorPage(404, 'Page not found', 'There is no page at this address.'), 404);
+  });
+
+  app.onError((err, c) => {
+    const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
+    if (!(err instanceof HTTPException)) {
+      deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });
+      if (isApi)
+        return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+      return c.html(renderErrorPage(500, 'Something went wrong', 'Try again in a moment.'), 500);
+    }
+    const { status, body, headers } = errorBody(err);
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (isApi) return c.json(body, status);
+    return c.html(renderErrorPage(status, 'This did not work', body.error.message), status);
+  });
+
+  return { app, deps };
+}

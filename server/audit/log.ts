@@ -1,0 +1,45 @@
+import type { Db } from '../db/database.ts';
+
+export type AuditAction =
+  | 'sign_in.succeeded'
+  | 'sign_in.failed'
+  | 'account.created'
+  | 'account.registered'
+  | 'account.updated'
+  | 'account.role_changed'
+  | 'account.activated'
+  | 'account.deactivated'
+  | 'account.email_verified'
+  | 'account.password_reset'
+  | 'setup.completed'
+  | 'token.created'
+  | 'token.revoked'
+  | 'configuration.changed';
+
+export interface AuditActor {
+  accountId: string | null;
+  email: string | null;
+  ip: string;
+}
+
+export interface AuditEntry {
+  action: AuditAction;
+  targetAccountId?: string | null;
+  /** Non-secret facts only: never passwords, tokens, hashes or link secrets. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export async function recordAudit(db: Db, at: Date, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      at: at.toISOString(),
+      actor_account_id: actor.accountId,
+      actor_email: actor.email,
+      action: entry.action,
+      target_account_id: entry.targetAccountId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+      ip: actor.ip,
+    })
+    .execute();
+}

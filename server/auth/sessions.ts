@@ -1,0 +1,103 @@
+import type { Config, SessionLifetimes } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { Account, Role } from '../db/schema.ts';
+import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
+
+/** last_verified_at is refreshed at most this often, so most authenticated requests do no write at all. */
+const REFRESH_AFTER_MS = 60_000;
+
+export const sessionLifetimes = (config: Config, role: Role): SessionLifetimes =>
+  role === 'candidate' ? config.sessions.candidate : config.sessions.staff;
+
+export const sessionCookieName = (config: Config) =>
+  config.secure ? '__Host-seatkeeper_session' : 'seatkeeper_session';
+
+export async function createSession(db: Db, accountId: string, now: Date): Promise<string> {
+  const { id, token, secretHash } = issueSecret();
+  const at = now.toISOString();
+  await db
+    .insertInto('sessions')
+    .values({ id, account_id: accountId, secret_hash: secretHash, created_at: at, last_verified_at: at })
+    .execute();
+  return token;
+}
+
+/** A session with its account: what every authenticated request needs. */
+export interface SessionRecord {
+  account: Account;
+  secretHash: string;
+  createdAt: string;
+  lastVerifiedAt: string;
+}
+
+/** The one read on every authenticated request; SQLite supplies a prepared statement (db/database.ts). */
+export type SessionLookup = (
+  sessionId: string,
+  nowMs: number,
+) => SessionRecord | undefined | Promise<SessionRecord | undefined>;
+
+/** Portable lookup, used when no dialect-specific fast path is given. */
+export const kyselySessionLookup =
+  (db: Db): SessionLookup =>
+  async (sessionId) => {
+    const row = await db
+      .selectFrom('sessions')
+      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+      .selectAll('accounts')
+      .select([
+        'sessions.secret_hash as session_secret_hash',
+        'sessions.created_at as session_created_at',
+        'sessions.last_verified_at as session_last_verified_at',
+      ])
+      .where('sessions.id', '=', sessionId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { session_secret_hash, session_created_at, session_last_verified_at, ...account } = row;
+    return {
+      account,
+      secretHash: session_secret_hash,
+      createdAt: session_created_at,
+      lastVerifiedAt: session_last_verified_at,
+    };
+  };
+
+/** Looks the session up and enforces idle and absolute limits; expired sessions are deleted on sight. */
+export async function validateSession(
+  store: { db: Db; lookup: SessionLookup; config: Config },
+  token: string,
+  now: Date,
+): Promise<{ sessionId: string; account: Account } | null> {
+  const parsed = parseSecret(token);
+  if (!parsed) return null;
+  const nowMs = now.getTime();
+  const record = await store.lookup(parsed.id, nowMs);
+  if (!record || !secretMatches(parsed.secret, record.secretHash)) return null;
+  const { account } = record;
+  const lifetimes = sessionLifetimes(store.config, account.role);
+  // Plain millisecond arithmetic: this runs on every authenticated request.
+  const lastVerifiedMs = Date.parse(record.lastVerifiedAt);
+  const expired =
+    account.active !== 1 ||
+    Date.parse(record.createdAt) + lifetimes.absoluteSeconds * 1000 <= nowMs ||
+    lastVerifiedMs + lifetimes.idleSeconds * 1000 <= nowMs;
+  if (expired) {
+    await store.db.deleteFrom('sessions').where('id', '=', parsed.id).execute();
+    return null;
+  }
+  if (nowMs - lastVerifiedMs >= REFRESH_AFTER_MS) {
+    await store.db
+      .updateTable('sessions')
+      .set({ last_verified_at: now.toISOString() })
+      .where('id', '=', parsed.id)
+      .execute();
+  }
+  return { sessionId: parsed.id, account };
+}
+
+export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function deleteAccountSessions(db: Db, accountId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+const hours = (n: number) => n * 60 * 60;
+const days = (n: number) => hours(n * 24);
+
+const integer = (what: string) => z.coerce.number({ error: `must be ${what}` }).int(`must be ${what}`);
+const secondsSetting = (fallback: number) =>
+  integer('a whole number of seconds').positive('must be a positive number of seconds').default(fallback);
+
+/** Every setting the server reads from the environment, validated once at start. */
+const environmentSchema = z.object({
+  PORT: integer('a TCP port number between 1 and 65535')
+    .min(1, 'must be a TCP port number between 1 and 65535')
+    .max(65535, 'must be a TCP port number between 1 and 65535')
+    .default(8787),
+  HOST: z.string().min(1, 'must be a host name or IP address to listen on').default('127.0.0.1'),
+  DATA_DIR: z.string().min(1, 'must be a directory path').default('./data'),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: 'must be an absolute http:// or https:// URL, e.g. https://seatkeeper.example',
+    })
+    .optional(),
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587',
+    })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .min(3, 'must be a sender address, e.g. "Seatkeeper <no-reply@example.com>"')
+    .default('Seatkeeper <no-reply@seatkeeper.invalid>'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be one of debug, info, warn, error, silent' })
+    .default('info'),
+  TRUST_PROXY: integer('the number of reverse proxies in front of the server (0 = trust none)')
+    .min(0, 'must be the number of reverse proxies in front of the server (0 = trust none)')
+    .max(10, 'must be at most 10 proxies')
+    .default(0),
+  SESSION_CANDIDATE_IDLE_SECONDS: secondsSetting(days(7)),
+  SESSION_CANDIDATE_ABSOLUTE_SECONDS: secondsSetting(days(30)),
+  SESSION_STAFF_IDLE_SECONDS: secondsSetting(hours(12)),
+  SESSION_STAFF_ABSOLUTE_SECONDS: secondsSetting(days(7)),
+  SESSION_CACHE_MS: integer('a whole number of milliseconds')
+    .min(0, 'must be 0 (off) or more milliseconds')
+    .max(60_000, 'must be at most 60000 ms')
+    .default(1000),
+  BODY_LIMIT_BYTES: integer('a size in bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(10_485_760, 'must be at most 10485760 bytes (10 MiB)')
+    .default(65_536),
+});
+
+export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+
+/** argon2id cost. Production always uses OWASP's m=19456 KiB, t=2, p=1; only tests pass something cheaper. */
+export interface PasswordHashingCost {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export const DEFAULT_PASSWORD_HASHING: PasswordHashingCost = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export interface SessionLifetimes {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** External base URL without trailing slash; used in emailed links and for the CSRF origin check. */
+  publicUrl: string;
+  publicOrigin: string;
+  /** True when PUBLIC_URL is https: Secure + __Host- cookies and HSTS. */
+  secure: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: LogLevel;
+  trustProxy: number;
+  sessions: { candidate: SessionLifetimes; staff: SessionLifetimes };
+  /** Reuse of a looked-up session within one process; local writes clear it at once (auth/session-cache.ts). */
+  sessionCacheMs: number;
+  bodyLimitBytes: number;
+  passwordHashing: PasswordHashingCost;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once; throws ConfigError naming each bad variable and what to fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset so `PORT= npm start` behaves like no PORT at all.
+  const cleaned = Object.fromEntries(
+    Object.keys(environmentSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = environmentSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(
+    /\/+$/,
+    '',
+  );
+  const url = new URL(publicUrl);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    publicUrl,
+    publicOrigin: url.origin,
+    secure: url.protocol === 'https:',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    sessions: {
+      candidate: {
+        idleSeconds: e.SESSION_CANDIDATE_IDLE_SECONDS,
+        absoluteSeconds: e.SESSION_CANDIDATE_ABSOLUTE_SECONDS,
+      },
+      staff: { idleSeconds: e.SESSION_STAFF_IDLE_SECONDS, absoluteSeconds: e.SESSION_STAFF_ABSOLUTE_SECONDS },
+    },
+    sessionCacheMs: e.SESSION_CACHE_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    passwordHashing: DEFAULT_PASSWORD_HASHING,
+  };
+}

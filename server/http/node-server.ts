@@ -1,0 +1,33 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Config } from '../config.ts';
+import { headerProfileFor, securityHeaderLists } from './security.ts';
+
+/**
+ * Serves the app over Node's http module. Security headers are set here on the ServerResponse (Node merges them
+ * with the app's own headers, which win); see securityHeaders() in security.ts for why.
+ */
+export async function startNodeServer(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its Env type.
+  app: Hono<any>,
+  config: Config,
+  listenOn: { port: number; host: string } = { port: config.port, host: config.host },
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const headers = await securityHeaderLists(config);
+  const listener = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    for (const [name, value] of headers[headerProfileFor(req.url ?? '/')]) res.setHeader(name, value);
+    return listener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenOn.port, listenOn.host, () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

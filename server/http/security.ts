@@ -1,0 +1,134 @@
+import type { ServerResponse } from 'node:http';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from '../config.ts';
+import type { AppEnv } from './env.ts';
+import { ApiError } from './errors.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The socket address, or the client named by the trusted proxies in X-Forwarded-For when TRUST_PROXY > 0. */
+export function clientIp(c: Context, trustProxy: number): string {
+  let socketIp = 'unknown';
+  try {
+    socketIp = getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket.
+  }
+  if (trustProxy > 0) {
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    // Each trusted proxy appends the address it saw; the client is the entry just before the trusted ones.
+    const fromProxy = hops[hops.length - trustProxy];
+    if (fromProxy) return fromProxy;
+  }
+  return socketIp;
+}
+
+/**
+ * Refuses cross-site state-changing requests of any content type (Hono's csrf() only covers form types).
+ * Sec-Fetch-Site decides when present; otherwise Origin must equal PUBLIC_URL's origin. A request carrying neither
+ * header is let through only when it has no session cookie, i.e. nothing ambient to abuse. Bearer-token requests
+ * without a cookie are exempt: browsers never attach Authorization headers on their own.
+ */
+export function crossSiteGuard(config: Config, cookieName: string): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    const hasCookie = getCookie(c, cookieName) !== undefined;
+    const bearer = c.req.header('authorization')?.startsWith('Bearer ');
+    if (bearer && !hasCookie) return next();
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    let allowed: boolean;
+    if (site) allowed = site === 'same-origin' || site === 'none';
+    else if (origin) allowed = origin === config.publicOrigin;
+    else allowed = !hasCookie;
+    if (!allowed) {
+      throw new ApiError(403, 'cross_site_request', 'Cross-site requests cannot change anything here.');
+    }
+    return next();
+  });
+}
+
+/** JSON API responses get a shorter, stricter set than pages: nothing in them may load, frame or be sniffed. */
+export type HeaderProfile = 'page' | 'api';
+
+export const headerProfileFor = (path: string): HeaderProfile =>
+  path.startsWith('/api/v1/') || path === '/healthz' ? 'api' : 'page';
+
+const hsts = (config: Config) => (config.secure ? 'max-age=31536000; includeSubDomains' : false);
+
+// Legacy headers for browsers we do not support; each one costs bytes on every response.
+const LEGACY_OFF = {
+  xXssProtection: false,
+  xDownloadOptions: false,
+  xDnsPrefetchControl: false,
+  xPermittedCrossDomainPolicies: false,
+  originAgentCluster: false,
+  crossOriginEmbedderPolicy: false,
+} as const;
+
+/** The one definition of our security headers (hono secureHeaders), strict CSP included. */
+function honoSecurityHeaders(config: Config, profile: HeaderProfile): MiddlewareHandler {
+  if (profile === 'api') {
+    return secureHeaders({
+      ...LEGACY_OFF,
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      strictTransportSecurity: hsts(config),
+      crossOriginResourcePolicy: 'same-origin',
+      crossOriginOpenerPolicy: false,
+      referrerPolicy: false,
+      xFrameOptions: false,
+      xContentTypeOptions: true,
+    });
+  }
+  return secureHeaders({
+    ...LEGACY_OFF,
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      ...(config.secure ? { upgradeInsecureRequests: [] } : {}),
+    },
+    strictTransportSecurity: hsts(config),
+    referrerPolicy: 'no-referrer',
+    xFrameOptions: 'DENY',
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+  });
+}
+
+/** What honoSecurityHeaders produces per profile, computed once so the Node layer can set it without Headers objects. */
+export async function securityHeaderLists(config: Config): Promise<Record<HeaderProfile, [string, string][]>> {
+  const list = async (profile: HeaderProfile) => {
+    const probe = new Hono().use(honoSecurityHeaders(config, profile)).get('/', (c) => c.body(null, 204));
+    const response = await probe.request('/');
+    return [...response.headers].filter(([name]) => name !== 'content-type');
+  };
+  return { page: await list('page'), api: await list('api') };
+}
+
+/**
+ * Security headers on every response. Under our Node server (http/node-server.ts) they are already set on the
+ * ServerResponse, which is much cheaper per request; anywhere else (app.request in tests, other runtimes) hono's
+ * secureHeaders sets the identical list.
+ */
+export function securityHeaders(config: Config): MiddlewareHandler {
+  const viaHono = { page: honoSecurityHeaders(config, 'page'), api: honoSecurityHeaders(config, 'api') };
+  return (c, next) => {
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    if (outgoing?.hasHeader('content-security-policy')) return next();
+    return viaHono[headerProfileFor(c.req.path)](c, next);
+  };
+}

@@ -1,0 +1,56 @@
+// `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
+import { issueSetupLinkIfNeeded } from './accounts/accounts.ts';
+import { createApp } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Db, openDatabase } from './db/database.ts';
+import { startNodeServer } from './http/node-server.ts';
+import { createLogger } from './logger.ts';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+
+export function createMailer(config: Config, db: Db): Mailer {
+  return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(db, () => new Date());
+}
+
+async function start(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const { app, deps } = createApp({
+    config,
+    db: database.db,
+    sessionLookup: database.sessionLookup,
+    mailer: createMailer(config, database.db),
+    logger,
+  });
+
+  const setupLink = await issueSetupLinkIfNeeded(deps);
+  if (setupLink) {
+    // Deliberately printed: the only way to reach the first-admin page on a fresh install.
+    console.log(
+      `\nNo administrator exists yet. Create one within the next hour (the link works once):\n\n  ${setupLink}\n`,
+    );
+  }
+
+  const server = await startNodeServer(app, config);
+  logger.info('listening', {
+    url: `http://${config.host}:${server.port}`,
+    publicUrl: config.publicUrl,
+    dataDir: config.dataDir,
+  });
+  const stop = () => {
+    void server.close().then(() => database.close().then(() => process.exit(0)));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await start();

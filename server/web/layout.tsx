@@ -1,0 +1,154 @@
+import type { ComponentChildren, VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { Principal } from '../auth/principal.ts';
+
+export interface LayoutProps {
+  title: string;
+  principal?: Principal | null;
+  narrow?: boolean;
+  children: ComponentChildren;
+}
+
+const isStaff = (p: Principal | null | undefined) => p?.account.role === 'admin' || p?.account.role === 'support';
+
+function Navigation({ principal }: { principal: Principal | null | undefined }) {
+  if (!principal) {
+    return (
+      <nav aria-label="Main">
+        <ul>
+          <li>
+            <a href="/sign-in">Sign in</a>
+          </li>
+          <li>
+            <a href="/register">Register</a>
+          </li>
+        </ul>
+      </nav>
+    );
+  }
+  const admin = principal.account.role === 'admin';
+  return (
+    <nav aria-label="Main">
+      <ul>
+        {isStaff(principal) ? (
+          <>
+            <li>
+              <a href="/portal/users">Users</a>
+            </li>
+            {admin && (
+              <li>
+                <a href="/portal/users/new">New account</a>
+              </li>
+            )}
+            <li>
+              <a href="/portal/tokens">Access tokens</a>
+            </li>
+            <li>
+              <a href="/portal/audit">Audit log</a>
+            </li>
+            {admin && (
+              <li>
+                <a href="/portal/outbox">Outbox</a>
+              </li>
+            )}
+          </>
+        ) : (
+          <li>
+            <a href="/my">My certifications</a>
+          </li>
+        )}
+        <li>
+          <a href="/api/docs">API</a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+export function Layout({ title, principal, narrow, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · Seatkeeper`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <header class="site-header">
+          <div class="bar">
+            <a class="brand" href="/">
+              Seatkeeper
+            </a>
+            <Navigation principal={principal} />
+            {principal && (
+              <form method="post" action="/sign-out">
+                <span class="visually-hidden">Signed in as </span>
+                <span>{principal.account.email} </span>
+                <button type="submit" class="secondary">
+                  Sign out
+                </button>
+              </form>
+            )}
+          </div>
+        </header>
+        <main class={narrow ? 'narrow' : undefined}>
+          <h1>{title}</h1>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export const renderPage = (page: VNode) => `<!doctype html>${renderToString(page)}`;
+
+export function Alert({ kind, children }: { kind: 'error' | 'success'; children: ComponentChildren }) {
+  return (
+    <div class={`alert ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local';
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+}
+
+/** A labelled input whose error message is tied to it for screen readers. */
+export function Field({ name, label, type = 'text', value, error, hint, autocomplete, required = true }: FieldProps) {
+  const described = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div>
+      <label for={name}>{label}</label>
+      <input
+        id={name}
+        name={name}
+        // Preact 11 types inputs per `type`; the union here is a set of plain text-like types.
+        type={type as 'text'}
+        value={type === 'password' ? undefined : value}
+        autocomplete={autocomplete}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described || undefined}
+      />
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${name}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

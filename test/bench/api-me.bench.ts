@@ -1,0 +1,142 @@
+// Standalone benchmark: `npx tsx test/bench/api-me.bench.ts`.
+// Authenticated GET /api/v1/me against a bare Hono route returning the same JSON, on loopback, 3 rounds each.
+// The servers run in a child process so the load generator does not share their event loop.
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createAccountByAdmin, toAccountView } from '../../server/accounts/accounts.ts';
+import { createApp } from '../../server/app.ts';
+import { createSession } from '../../server/auth/sessions.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { startNodeServer } from '../../server/http/node-server.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createOutboxMailer } from '../../server/mail/mailer.ts';
+
+// autocannon ships no types (and @types/autocannon is not installed): describe the little we use.
+interface AutocannonResult {
+  non2xx: number;
+  requests: { average: number };
+}
+type Autocannon = (
+  options: { url: string; connections: number; duration: number; headers: Record<string, string> },
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => unknown;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// Overridable for quick local experiments; the defaults are the documented benchmark.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 100;
+const TARGET_RATIO = 0.5;
+
+interface Ready {
+  mePort: number;
+  barePort: number;
+  cookie: string;
+}
+
+async function runServers(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-'));
+  // Same configuration as production except the data directory; SESSION_CACHE_MS may be set to compare.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_CACHE_MS: process.env.SESSION_CACHE_MS });
+  const database = await openDatabase(dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const { app, deps } = createApp({
+    config,
+    db: database.db,
+    sessionLookup: database.sessionLookup,
+    mailer: createOutboxMailer(
+      database.db,
+      () => new Date(),
+      () => {},
+    ),
+    logger: createLogger('silent'),
+  });
+  const account = await createAccountByAdmin(
+    deps,
+    { account: null, ip: 'bench' },
+    { email: 'bench@example.com', name: 'Bench Mark', role: 'support', password: 'benchmark passphrase' },
+  );
+  const token = await createSession(database.db, account.id, new Date());
+  const body = { account: toAccountView(account) };
+  const bare = new Hono().get('/api/v1/me', (c) => c.json(body, 200));
+
+  const me = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' });
+  const barePort = await new Promise<number>((resolve) => {
+    serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  const ready: Ready = { mePort: me.port, barePort, cookie: `seatkeeper_session=${token}` };
+  process.send?.(ready);
+  process.on('disconnect', () => {
+    void database.close().then(() => rm(dataDir, { recursive: true, force: true }).finally(() => process.exit(0)));
+  });
+}
+
+function measure(url: string, cookie?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections: CONNECTIONS, duration: SECONDS, headers: cookie ? { cookie } : {} },
+      (error, result) => {
+        if (error) return reject(error);
+        if (result.non2xx > 0) return reject(new Error(`${url}: ${result.non2xx} non-2xx responses`));
+        resolve(result.requests.average);
+      },
+    );
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+async function runBenchmark(): Promise<void> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, SEATKEEPER_BENCH_ROLE: 'servers' },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const timeout = setTimeout(
+    () => {
+      console.error('benchmark: timed out');
+      child.kill();
+      process.exit(0);
+    },
+    (ROUNDS * 2 * (SECONDS + 3) + 30) * 1000,
+  );
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as Ready));
+      child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
+    });
+    const meUrl = `http://127.0.0.1:${ready.mePort}/api/v1/me`;
+    const bareUrl = `http://127.0.0.1:${ready.barePort}/api/v1/me`;
+    const me: number[] = [];
+    const bare: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      me.push(await measure(meUrl, ready.cookie));
+      bare.push(await measure(bareUrl));
+      console.log(
+        `round ${round}: api-me ${Math.round(me.at(-1) ?? 0)} req/s, bare ${Math.round(bare.at(-1) ?? 0)} req/s`,
+      );
+    }
+    const ratio = median(me) / median(bare);
+    const verdict = ratio >= TARGET_RATIO ? 'PASS' : 'MISS';
+    console.log(
+      `api-me: ${Math.round(median(me))} req/s | bare: ${Math.round(median(bare))} req/s | ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%) ${verdict}`,
+    );
+  } catch (error) {
+    console.error(`benchmark failed: ${String(error)}`);
+  } finally {
+    clearTimeout(timeout);
+    child.disconnect();
+  }
+}
+
+if (process.env.SEATKEEPER_BENCH_ROLE === 'servers') await runServers();
+else await runBenchmark();

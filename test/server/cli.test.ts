@@ -1,0 +1,83 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runAdminCommand } from '../../server/cli/admin.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { STRONG_PASSWORD, tempDir } from './helpers.ts';
+
+async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const code = await runAdminCommand(args, { stdin: Readable.from([stdin]), stdout, stderr, env });
+  return { code, out, err };
+}
+
+describe('seatkeeper admin create', () => {
+  it('creates an admin in DATA_DIR, applying migrations, with the password from stdin', async () => {
+    const dataDir = await tempDir();
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const result = await run(
+      ['create', '--email', 'Root@Example.com', '--name', 'Root', '--password-stdin'],
+      `${STRONG_PASSWORD}\n`,
+      env,
+    );
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('Created administrator root@example.com');
+    expect(result.out).not.toContain(STRONG_PASSWORD);
+
+    const database = await openDatabase(dataDir);
+    try {
+      const account = await database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
+      expect(account).toMatchObject({ email: 'root@example.com', name: 'Root', role: 'admin', active: 1 });
+      expect(account.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      const audit = await database.db.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
+      expect(audit).toMatchObject({ action: 'account.created', ip: 'cli' });
+    } finally {
+      await database.close();
+    }
+
+    const again = await run(['create', '--email', 'root@example.com', '--password-stdin'], `${STRONG_PASSWORD}\n`, env);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('already exists');
+  });
+
+  it.each([
+    [['create', '--password-stdin'], STRONG_PASSWORD, '--email is required'],
+    [['create', '--email', 'a@example.com'], STRONG_PASSWORD, '--password-stdin is required'],
+    [
+      ['create', '--email', 'not-an-email', '--password-stdin'],
+      STRONG_PASSWORD,
+      '--email: Enter a valid email address',
+    ],
+    [['create', '--email', 'a@example.com', '--password-stdin'], 'short\n', 'password: Use at least 8 characters.'],
+    [['create', '--email', 'a@example.com', '--password-stdin'], 'password123\n', 'too common'],
+    [
+      ['create', '--email', 'a@example.com', '--password-stdin', '--bogus'],
+      STRONG_PASSWORD,
+      "Unknown option '--bogus'",
+    ],
+    [['destroy'], '', 'unknown admin command "destroy"'],
+    [[], '', 'usage: seatkeeper admin create'],
+  ])('rejects %j with exit code 2 and a clear message', async (args, stdin, message) => {
+    const dataDir = await tempDir();
+    const result = await run(args, stdin, { DATA_DIR: dataDir });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+    expect(result.out).toBe('');
+  });
+
+  it('reports invalid configuration with exit code 2', async () => {
+    const result = await run(['create', '--email', 'a@example.com', '--password-stdin'], STRONG_PASSWORD, {
+      PORT: 'x',
+    });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('PORT');
+  });
+});
