@@ -1,3 +1,4 @@
+import type { Term } from '../shared/licensing/capacity.ts';
 import { AccountChanges } from './accounts/changes.ts';
 import { createPasswordHasher, type PasswordHasher } from './auth/passwords.ts';
 import { kyselySessionLookup, type SessionLookup } from './auth/sessions.ts';
@@ -17,6 +18,13 @@ export interface Deps {
   passwords: PasswordHasher;
   accountChanges: AccountChanges;
   sessionLookup: SessionLookup;
+  /**
+   * The licence term (rule 23), or null while no licence is configured: exams refuse publishing when it is expired
+   * and candidate pages go offline when it is cancelled. Provided by the licence portal (server/licensing/).
+   */
+  licenceTerm: () => Promise<Term | null>;
+  /** Accounts with an exam attempt in progress, exempt from retention (rule 25). Provided by server/exams/. */
+  accountsWithExamInProgress: () => Promise<Set<string>>;
 }
 
 export interface DepsInput {
@@ -40,5 +48,7 @@ export function buildDeps(input: DepsInput): Deps {
     passwords: createPasswordHasher(input.config.passwordHashing),
     accountChanges: input.accountChanges ?? new AccountChanges(),
     sessionLookup: input.sessionLookup ?? kyselySessionLookup(input.db),
+    licenceTerm: async () => null,
+    accountsWithExamInProgress: async () => new Set(),
   };
 }
