@@ -1,0 +1,133 @@
+// Rule 24: live figures always equal a full recount, whatever sequence of changes produced them.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type AccountRecord,
+  countLicences,
+  type EnvironmentRules,
+  LiveLicenceCount,
+} from '../../../shared/licensing/index.ts';
+
+const ENVIRONMENTS: EnvironmentRules[] = [
+  { name: 'Production', production: true, internalDomains: ['acme.com'] },
+  { name: 'Production-EU', production: true, internalDomains: [] },
+  { name: 'QA', production: false, internalDomains: ['acme.com'] },
+];
+const EMAILS = ['ann@acme.com', 'ANN@acme.com ', 'bob@gmail.com', 'carl@eu.acme.com', 'n/a', '', 'dee@acme.com'];
+const USERNAMES = ['ann', 'Ann', 'bob', 'carl', '', 'dee', 'x@gmail.com'];
+
+const recordArb = (ref: number) =>
+  fc.record({
+    ref: fc.constant(ref),
+    environment: fc.constantFrom(...ENVIRONMENTS.map((e) => e.name)),
+    provider: fc.constantFrom('Users', 'LDAP', 'Okta'),
+    tenant: fc.constantFrom('', '', '', 'other'),
+    username: fc.constantFrom(...USERNAMES),
+    email: fc.constantFrom(...EMAILS),
+    active: fc.boolean(),
+    itUser: fc.constantFrom(false, false, false, true),
+  }) as fc.Arbitrary<AccountRecord>;
+
+type Step =
+  | { kind: 'upsert'; record: AccountRecord }
+  | { kind: 'remove'; ref: number }
+  | { kind: 'domains'; env: number; domains: string[] }
+  | { kind: 'production'; env: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .nat(11)
+      .chain((ref) => recordArb(ref))
+      .map((record) => ({ kind: 'upsert' as const, record })),
+  },
+  { weight: 2, arbitrary: fc.nat(11).map((ref) => ({ kind: 'remove' as const, ref })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ env: fc.nat(2), domains: fc.subarray(['acme.com', 'eu.acme.com', 'gmail.com']) })
+      .map((s) => ({ kind: 'domains' as const, ...s })),
+  },
+  { weight: 1, arbitrary: fc.nat(2).map((env) => ({ kind: 'production' as const, env })) },
+);
+
+function normalised(totals: ReturnType<LiveLicenceCount['totals']>) {
+  return {
+    ...totals,
+    environments: totals.environments.map((env) => ({
+      ...env,
+      providers: [...env.providers]
+        .filter((p) => p.internal + p.external > 0)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    })),
+  };
+}
+
+describe('LiveLicenceCount (rule 24)', () => {
+  it('agrees with a full recount after every step of any sequence of changes', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 40 }), (steps) => {
+        let environments = ENVIRONMENTS.map((env) => ({ ...env }));
+        const records = new Map<number, AccountRecord>();
+        const live = new LiveLicenceCount(environments);
+        for (const step of steps) {
+          if (step.kind === 'upsert') {
+            records.set(step.record.ref as number, step.record);
+            live.upsert(step.record);
+          } else if (step.kind === 'remove') {
+            records.delete(step.ref);
+            live.remove(step.ref);
+          } else {
+            environments = environments.map((env, e) =>
+              e !== step.env
+                ? env
+                : step.kind === 'domains'
+                  ? { ...env, internalDomains: step.domains }
+                  : { ...env, production: !env.production },
+            );
+            live.setEnvironments(environments);
+          }
+          const { duplicateGroups: _groups, ...recount } = countLicences([...records.values()], environments);
+          expect(normalised(live.totals())).toEqual(normalised(recount));
+          expect(live.size).toBe(records.size);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('describes one account: class, reason, whether counted, and whom it is merged with', () => {
+    const live = new LiveLicenceCount(ENVIRONMENTS, [
+      { ref: 'a', environment: 'Production', provider: 'Users', username: 'ann', email: 'ann@acme.com', active: true },
+      {
+        ref: 'b',
+        environment: 'Production-EU',
+        provider: 'LDAP',
+        username: 'ann2',
+        email: 'ANN@acme.com',
+        active: true,
+      },
+      { ref: 'c', environment: 'QA', provider: 'Users', username: 'qa', email: 'qa@gmail.com', active: true },
+    ]);
+    expect(live.account('a')).toMatchObject({
+      classification: 'internal',
+      reason: 'email domain acme.com is listed',
+      counted: true,
+      mergedWith: ['b'],
+    });
+    expect(live.account('c')).toMatchObject({ counted: false, notCountedReason: 'non-production', mergedWith: [] });
+    live.upsert({
+      ref: 'b',
+      environment: 'Production-EU',
+      provider: 'LDAP',
+      username: 'x',
+      email: 'x@gmail.com',
+      active: false,
+    });
+    expect(live.account('a')?.mergedWith).toEqual([]);
+    expect(live.account('b')).toMatchObject({ counted: false, notCountedReason: 'inactive' });
+    expect(live.totals()).toMatchObject({ internal: 1, external: 0, notCounted: { inactive: 1, nonProduction: 1 } });
+    expect(live.account('nobody')).toBeNull();
+  });
+});
