@@ -1,0 +1,98 @@
+// The only code that talks to the Seatkeeper server (the background calls it; pages never do). Every answer is
+// validated against the shared contract, and every failure becomes one of a few states the UI can explain.
+import type { z } from 'zod';
+import {
+  environmentsSchema,
+  type LicenceSummary,
+  licenceSummarySchema,
+  type Me,
+  meSchema,
+  type ServerEnvironment,
+} from '../shared/api/extension-contract.ts';
+
+export type ServerFailure =
+  | { kind: 'signed-out'; message: string }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'bad-answer'; message: string };
+
+export type ServerResult<T> = { ok: true; value: T } | { ok: false; failure: ServerFailure };
+
+export interface ServerClientOptions {
+  /** The server's base URL, e.g. https://certify.example.com */
+  baseUrl: string;
+  /** A personal access token (read scope is enough). */
+  token: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** Normalises what an admin types in the options page; null when it is not an http(s) URL. */
+export function normaliseServerUrl(input: string): string | null {
+  try {
+    const url = new URL(input.trim());
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export function createServerClient(options: ServerClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function call<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    init?: RequestInit,
+  ): Promise<ServerResult<z.output<T>>> {
+    let response: Response;
+    try {
+      response = await doFetch(`${options.baseUrl}${path}`, {
+        ...init,
+        // The token is the only credential: no cookies, so the server's cross-site guard never sees a session.
+        credentials: 'omit',
+        headers: { accept: 'application/json', authorization: `Bearer ${options.token}`, ...init?.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      return {
+        ok: false,
+        failure: { kind: 'unreachable', message: `cannot reach ${options.baseUrl}: ${(error as Error).message}` },
+      };
+    }
+    if (response.status === 401) {
+      return { ok: false, failure: { kind: 'signed-out', message: 'the access token is wrong, expired or revoked' } };
+    }
+    if (response.status === 403) {
+      return { ok: false, failure: { kind: 'forbidden', message: 'the access token may not read this' } };
+    }
+    if (!response.ok) {
+      return { ok: false, failure: { kind: 'unreachable', message: `the server answered ${response.status}` } };
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return { ok: false, failure: { kind: 'bad-answer', message: `${path} did not answer with JSON` } };
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return {
+        ok: false,
+        failure: { kind: 'bad-answer', message: `${path}: ${first?.path.join('.') || 'body'} ${first?.message ?? ''}` },
+      };
+    }
+    return { ok: true, value: parsed.data };
+  }
+
+  return {
+    me: (): Promise<ServerResult<Me>> => call('/api/v1/me', meSchema),
+    summary: (): Promise<ServerResult<LicenceSummary>> => call('/api/v1/licence/summary', licenceSummarySchema),
+    environments: (): Promise<ServerResult<ServerEnvironment[]>> => call('/api/v1/environments', environmentsSchema),
+  };
+}
+
+export type ServerClient = ReturnType<typeof createServerClient>;

@@ -1,0 +1,116 @@
+// The extension's server client against the real server app (for /me) and against edge-case answers.
+import { describe, expect, it } from 'vitest';
+import { createServerClient, normaliseServerUrl } from '../../extension/server-client.ts';
+import { toolbarBadge } from '../../extension/toolbar.ts';
+import { createAccount, makeApp, PUBLIC_URL, tokenFor } from '../server/helpers.ts';
+
+const jsonAnswer =
+  (body: unknown, status = 200) =>
+  async () =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+const SUMMARY = {
+  asOf: '2026-11-24T10:00:00.000Z',
+  internal: { used: 91, capacity: 100, level: 'warning' },
+  external: { used: 4200, capacity: 10000, level: 'ok' },
+  licence: { type: 'subscription', endsOn: '2027-06-30', state: 'active' },
+  breaches: [],
+};
+
+describe('the server client', () => {
+  it('signs in with a read token against the real server and sends no cookie', async () => {
+    const ctx = await makeApp();
+    const support = await createAccount(ctx, 'support');
+    const token = await tokenFor(ctx, support, 'read');
+    const seen: RequestInit[] = [];
+    const client = createServerClient({
+      baseUrl: PUBLIC_URL,
+      token,
+      fetch: async (input, init) => {
+        seen.push(init ?? {});
+        return ctx.app.request(String(input), init);
+      },
+    });
+    const me = await client.me();
+    expect(me).toMatchObject({ ok: true, value: { account: { email: support.email, role: 'support' } } });
+    expect(seen[0]?.credentials).toBe('omit');
+    const wrong = await createServerClient({
+      baseUrl: PUBLIC_URL,
+      token: `${token}x`,
+      fetch: async (i, init) => ctx.app.request(String(i), init),
+    }).me();
+    expect(wrong).toMatchObject({ ok: false, failure: { kind: 'signed-out' } });
+  });
+
+  it('validates the summary and turns a malformed answer into a clear failure', async () => {
+    const good = await createServerClient({ baseUrl: PUBLIC_URL, token: 't', fetch: jsonAnswer(SUMMARY) }).summary();
+    expect(good).toMatchObject({ ok: true, value: { internal: { used: 91 } } });
+    const bad = await createServerClient({
+      baseUrl: PUBLIC_URL,
+      token: 't',
+      fetch: jsonAnswer({ ...SUMMARY, internal: { used: 'many' } }),
+    }).summary();
+    expect(bad).toMatchObject({ ok: false, failure: { kind: 'bad-answer' } });
+    expect(bad.ok || bad.failure.message).toContain('internal.used');
+  });
+
+  it('reports an unreachable server and a forbidden token as such', async () => {
+    const down = await createServerClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 't',
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+    }).environments();
+    expect(down).toMatchObject({ ok: false, failure: { kind: 'unreachable' } });
+    const forbidden = await createServerClient({
+      baseUrl: PUBLIC_URL,
+      token: 't',
+      fetch: jsonAnswer({}, 403),
+    }).summary();
+    expect(forbidden).toMatchObject({ ok: false, failure: { kind: 'forbidden' } });
+  });
+
+  it('accepts the environments as a list or wrapped, with ids as strings', async () => {
+    const env = { id: 7, name: 'Production', production: true, internalDomains: ['acme.com'] };
+    for (const body of [[env], { environments: [env] }]) {
+      const result = await createServerClient({
+        baseUrl: PUBLIC_URL,
+        token: 't',
+        fetch: jsonAnswer(body),
+      }).environments();
+      expect(result).toEqual({ ok: true, value: [{ ...env, id: '7' }] });
+    }
+  });
+
+  it.each([
+    ['https://certify.example.com/portal/users', 'https://certify.example.com'],
+    [' http://127.0.0.1:8787 ', 'http://127.0.0.1:8787'],
+    ['ftp://example.com', null],
+    ['not a url', null],
+  ])('normalises the server URL %j to %j', (input, expected) => {
+    expect(normaliseServerUrl(input)).toBe(expected);
+  });
+});
+
+describe('the toolbar badge (rule 21 levels)', () => {
+  it('shows the highest usage with the colour of the worst level', () => {
+    expect(toolbarBadge({ summary: SUMMARY as never })).toMatchObject({ text: '91%', color: '#ea580c' });
+  });
+
+  it('shows over capacity in red, capped at 999%', () => {
+    const over = { ...SUMMARY, external: { used: 150_000, capacity: 10_000, level: 'over' } };
+    expect(toolbarBadge({ summary: over as never })).toMatchObject({ text: '999%', color: '#b91c1c' });
+  });
+
+  it('shows "!" when external users exist on a licence with no external capacity', () => {
+    const forbidden = { ...SUMMARY, external: { used: 3, capacity: 0, level: 'over' } };
+    expect(toolbarBadge({ summary: forbidden as never }).text).toBe('!');
+  });
+
+  it('has clear states when signed out, unreachable or not set up', () => {
+    expect(toolbarBadge({ failure: { kind: 'signed-out', message: 'token revoked' } })).toMatchObject({ text: 'OFF' });
+    expect(toolbarBadge({ failure: { kind: 'unreachable', message: 'timeout' } }).title).toContain('unreachable');
+    expect(toolbarBadge('not-configured').title).toContain('not signed in');
+  });
+});
