@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -14,6 +15,7 @@ import { authenticate } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError, errorBody } from './http/errors.ts';
 import { clientIp, crossSiteGuard, securityHeaders } from './http/security.ts';
+import { LARGE_BODY_PATH } from './licensing/import.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { renderErrorPage } from './web/error-page.tsx';
@@ -28,6 +30,8 @@ export interface AppOptions {
   accountChanges?: AccountChanges;
   /** OpenedDatabase#sessionLookup: the prepared-statement fast path for the per-request session read. */
   sessionLookup?: SessionLookup;
+  /** OpenedDatabase#sqlite: lets the licence recount read a million rows as raw arrays (server/licensing/). */
+  sqlite?: SQLiteDatabase;
 }
 
 const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url), 'utf8');
@@ -51,7 +55,10 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps 
     },
   });
   // Only bodies need a limit; skipping GET/HEAD keeps the adapter's lightweight request (no Request materialised).
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // Imports set their own, larger limit (server/licensing/import.ts).
+  app.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || LARGE_BODY_PATH.test(c.req.path) ? next() : limitBody(c, next),
+  );
   app.use(crossSiteGuard(config, cookieName));
   app.use(authenticate(cookieName));
 

@@ -1,3 +1,4 @@
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { Term } from '../shared/licensing/capacity.ts';
 import { AccountChanges } from './accounts/changes.ts';
 import { createPasswordHasher, type PasswordHasher } from './auth/passwords.ts';
@@ -5,6 +6,10 @@ import { kyselySessionLookup, type SessionLookup } from './auth/sessions.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import { accountsWithExamInProgress } from './exams/attempts.ts';
+import { createLicensing } from './licensing/index.ts';
+import { currentTerm } from './licensing/licence.ts';
+import type { LicensingState } from './licensing/state.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 
@@ -25,6 +30,10 @@ export interface Deps {
   licenceTerm: () => Promise<Term | null>;
   /** Accounts with an exam attempt in progress, exempt from retention (rule 25). Provided by server/exams/. */
   accountsWithExamInProgress: () => Promise<Set<string>>;
+  /** Live licence figures (server/licensing/): loaded once, kept current by every change. */
+  licensing: LicensingState;
+  /** The raw SQLite handle when available: bulk reads of the licence recount. */
+  sqlite?: SQLiteDatabase | undefined;
 }
 
 export interface DepsInput {
@@ -36,10 +45,11 @@ export interface DepsInput {
   clock?: Clock;
   logger?: Logger;
   accountChanges?: AccountChanges;
+  sqlite?: SQLiteDatabase | undefined;
 }
 
 export function buildDeps(input: DepsInput): Deps {
-  return {
+  const deps: Deps = {
     config: input.config,
     db: input.db,
     mailer: input.mailer,
@@ -49,6 +59,11 @@ export function buildDeps(input: DepsInput): Deps {
     accountChanges: input.accountChanges ?? new AccountChanges(),
     sessionLookup: input.sessionLookup ?? kyselySessionLookup(input.db),
     licenceTerm: async () => null,
-    accountsWithExamInProgress: async () => new Set(),
+    accountsWithExamInProgress: () => accountsWithExamInProgress(deps),
+    licensing: undefined as unknown as LicensingState,
+    sqlite: input.sqlite,
   };
+  deps.licensing = createLicensing(deps);
+  deps.licenceTerm = () => currentTerm(deps);
+  return deps;
 }

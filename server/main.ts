@@ -1,9 +1,12 @@
 // `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
 import { issueSetupLinkIfNeeded } from './accounts/accounts.ts';
 import { createApp } from './app.ts';
+import { signingKey } from './certificates/service.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
+import { startAttemptSweeper } from './exams/attempts.ts';
 import { startNodeServer } from './http/node-server.ts';
+import { startDailyJob } from './licensing/history.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
@@ -28,9 +31,17 @@ async function start(): Promise<void> {
     config,
     db: database.db,
     sessionLookup: database.sessionLookup,
+    sqlite: database.sqlite,
     mailer: createMailer(config, database.db),
     logger,
   });
+
+  // Exams: the credential signing key exists from the first start; overdue attempts close even if nobody returns.
+  await signingKey(deps);
+  startAttemptSweeper(deps);
+  // Live licence figures are loaded once here, then kept current by every change (no timer).
+  await deps.licensing.ready();
+  const stopDailyJob = startDailyJob(deps);
 
   const setupLink = await issueSetupLinkIfNeeded(deps);
   if (setupLink) {
@@ -47,6 +58,7 @@ async function start(): Promise<void> {
     dataDir: config.dataDir,
   });
   const stop = () => {
+    stopDailyJob();
     void server.close().then(() => database.close().then(() => process.exit(0)));
   };
   process.once('SIGINT', stop);

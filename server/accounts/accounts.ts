@@ -8,6 +8,11 @@ import type { Db } from '../db/database.ts';
 import type { Account, Role } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound, tooManyRequests } from '../http/errors.ts';
+import {
+  deactivatedByRetention,
+  reactivateAfterRetention,
+  recordDeactivationReason,
+} from '../licensing/reactivation.ts';
 import { alreadyRegisteredMail, invitationMail, passwordResetMail, verificationMail } from '../mail/messages.ts';
 import type { AccountChange, AccountChangeKind } from './changes.ts';
 
@@ -275,7 +280,10 @@ export async function signIn(
     });
     throw invalidCredentials();
   }
-  if (account.active !== 1) {
+  // Rule 26: a candidate deactivated by retention who signs in again is reactivated; an admin's deactivation stands.
+  const reactivate =
+    account.active !== 1 && account.role === 'candidate' && (await deactivatedByRetention(deps.db, account.id));
+  if (account.active !== 1 && !reactivate) {
     await recordAudit(deps.db, now, auditActor(actor), {
       action: 'sign_in.failed',
       targetAccountId: account.id,
@@ -285,6 +293,7 @@ export async function signIn(
   }
   await clearThrottle(deps.db, RULES.signInAccountAndIp, accountAndIp);
   const sessionToken = await deps.db.transaction().execute(async (trx) => {
+    if (reactivate) await reactivateAfterRetention(trx, account.id, now, actor.ip);
     const token = await createSession(trx, account.id, now);
     await trx
       .updateTable('accounts')
@@ -311,8 +320,16 @@ export async function signIn(
     );
     return token;
   });
+  if (reactivate) deps.accountChanges.notify(change('activated', account, now));
   deps.accountChanges.notify(change('signed_in', account, now));
-  return { account: { ...account, last_sign_in_at: now.toISOString() }, sessionToken };
+  return {
+    account: {
+      ...account,
+      ...(reactivate ? { active: 1, deactivated_at: null } : {}),
+      last_sign_in_at: now.toISOString(),
+    },
+    sessionToken,
+  };
 }
 
 // ---- staff administration ----
@@ -412,6 +429,7 @@ export async function setAccountActive(deps: Deps, actor: Actor, id: string, act
       .set({ active: active ? 1 : 0, deactivated_at: active ? null : now.toISOString() })
       .where('id', '=', id)
       .execute();
+    await recordDeactivationReason(trx, id, active ? null : 'admin');
     if (!active) await deleteAccountSessions(trx, id);
     await recordAudit(trx, now, auditActor(actor), {
       action: active ? 'account.activated' : 'account.deactivated',

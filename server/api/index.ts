@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
+import { certificatesApi } from '../certificates/api.ts';
+import { attemptsApi, examsApi } from '../exams/api.ts';
 import type { AppEnv } from '../http/env.ts';
+import { licensingApi } from '../licensing/api.ts';
 import { auditApi } from './audit.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { registrationApi } from './registration.ts';
@@ -19,5 +22,9 @@ export function createApi() {
     .route('/', registrationApi)
     .route('/users', usersApi)
     .route('/tokens', tokensApi)
-    .route('/', auditApi);
+    .route('/', auditApi)
+    .route('/exams', examsApi)
+    .route('/', attemptsApi)
+    .route('/', certificatesApi)
+    .route('/', licensingApi);
 }

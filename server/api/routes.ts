@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { Access } from '../auth/principal.ts';
+import { EXAM_ROUTES } from '../exams/routes.ts';
+import { LICENSING_ROUTES } from '../licensing/routes.ts';
 import * as s from './schemas.ts';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
   method: Method;
@@ -213,6 +215,8 @@ export const API_ROUTES = {
     query: s.pageQuery,
     success: { status: 200, schema: s.outboxPage, description: 'One page of mail, newest first.' },
   },
+  ...EXAM_ROUTES,
+  ...LICENSING_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof API_ROUTES;

@@ -1,4 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { examsMigration } from '../exams/migration.ts';
+import { licensingMigration } from '../licensing/migration.ts';
 
 // Written with the schema builder only (no SQLite-specific SQL) so the same migrations run on PostgreSQL later.
 // Serial ids use `integer` + autoIncrement here; the PostgreSQL port will switch those two tables to identity columns.
@@ -122,6 +124,8 @@ const initial: Migration = {
 /** Migrations live in code (no files to ship); names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-accounts-and-auth': initial,
+  '2026-11-24-licensing': licensingMigration,
+  '2026-11-25-exams': examsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ExamTables } from '../exams/schema.ts';
+import type { LicensingTables } from '../licensing/tables.ts';
 
 // Timestamps are UTC ISO-8601 strings (Date#toISOString), which sort and compare correctly as text on every dialect.
 // Booleans are 0/1 integers so SQLite and PostgreSQL read the same values.
@@ -92,7 +94,7 @@ export interface RateLimitsTable {
   hits: number;
 }
 
-export interface Database {
+export interface Database extends LicensingTables {
   accounts: AccountsTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
@@ -102,6 +104,9 @@ export interface Database {
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
 }
+
+/** Exams, attempts and certificates (server/exams/schema.ts), merged into Database. */
+export interface Database extends ExamTables {}
 
 export type Account = Selectable<AccountsTable>;
 export type NewAccount = Insertable<AccountsTable>;

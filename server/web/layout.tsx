@@ -6,6 +6,8 @@ export interface LayoutProps {
   title: string;
   principal?: Principal | null;
   narrow?: boolean;
+  /** Reloads the page after this many seconds (progress pages; CSP forbids inline scripts). */
+  refreshSeconds?: number;
   children: ComponentChildren;
 }
 
@@ -41,10 +43,28 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
               </li>
             )}
             <li>
+              <a href="/portal/licence">Licence</a>
+            </li>
+            <li>
+              <a href="/portal/environments">Environments</a>
+            </li>
+            <li>
+              <a href="/portal/hygiene">Hygiene</a>
+            </li>
+            <li>
+              <a href="/portal/retention">Retention</a>
+            </li>
+            <li>
               <a href="/portal/tokens">Access tokens</a>
             </li>
             <li>
               <a href="/portal/audit">Audit log</a>
+            </li>
+            <li>
+              <a href="/portal/exams">Exams</a>
+            </li>
+            <li>
+              <a href="/portal/certificates">Certificates</a>
             </li>
             {admin && (
               <li>
@@ -57,6 +77,16 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
             <a href="/my">My certifications</a>
           </li>
         )}
+        {!isStaff(principal) && (
+          <>
+            <li>
+              <a href="/exams">Exams</a>
+            </li>
+            <li>
+              <a href="/history">History</a>
+            </li>
+          </>
+        )}
         <li>
           <a href="/api/docs">API</a>
         </li>
@@ -65,7 +95,7 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
   );
 }
 
-export function Layout({ title, principal, narrow, children }: LayoutProps) {
+export function Layout({ title, principal, narrow, refreshSeconds, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -73,6 +103,7 @@ export function Layout({ title, principal, narrow, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Seatkeeper`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
         <header class="site-header">

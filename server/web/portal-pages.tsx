@@ -4,13 +4,12 @@ import {
   type AccountView,
   createAccountByAdmin,
   findAccount,
-  listAccounts,
   sendVerificationMail,
   setAccountActive,
   toAccountView,
   updateAccount,
 } from '../accounts/accounts.ts';
-import { createTokenBody, createUserBody, nameField, pageQuery, roleField, userListQuery } from '../api/schemas.ts';
+import { createTokenBody, createUserBody, nameField, pageQuery, roleField } from '../api/schemas.ts';
 import { listAuditEvents, listOutbox } from '../audit/queries.ts';
 import type { AccessTokenView } from '../auth/access-tokens.ts';
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
@@ -21,10 +20,8 @@ import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { type FieldErrors, notFound } from '../http/errors.ts';
 import { Alert, Field, Layout } from './layout.tsx';
+import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from './licensing-pages.tsx';
 import { formFailure, html, readForm, requirePage } from './page-helpers.ts';
-
-/** Until environments exist, every account belongs to the one production environment. */
-const ENVIRONMENT = 'Production';
 
 const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
   <select id={id} name="role">
@@ -68,78 +65,6 @@ function Pager({
   );
 }
 
-function UsersPage(props: {
-  principal: Principal;
-  items: AccountView[];
-  total: number;
-  query: z.output<typeof userListQuery>;
-}) {
-  const { query } = props;
-  const kept = Object.fromEntries(
-    Object.entries({ q: query.q, role: query.role, active: query.active }).filter(([, v]) => v !== undefined),
-  ) as Record<string, string>;
-  return (
-    <Layout title="Users" principal={props.principal}>
-      <form method="get" action="/portal/users" class="card filters" aria-label="Search accounts">
-        <div>
-          <label for="q">Search email or name</label>
-          <input id="q" name="q" type="search" value={query.q ?? ''} />
-        </div>
-        <div>
-          <label for="role">Role</label>
-          <select id="role" name="role">
-            <option value="">any</option>
-            {ROLES.map((r) => (
-              <option value={r} selected={query.role === r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="active">Status</label>
-          <select id="active" name="active">
-            <option value="">any</option>
-            <option value="true" selected={query.active === 'true'}>
-              active
-            </option>
-            <option value="false" selected={query.active === 'false'}>
-              deactivated
-            </option>
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-      </form>
-      <table>
-        <caption class="visually-hidden">Accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last sign-in</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((a) => (
-            <tr data-username={a.username} data-email={a.email} data-environment={ENVIRONMENT}>
-              <td>
-                <a href={`/portal/users/${a.id}`}>{a.name}</a>
-              </td>
-              <td>{a.email}</td>
-              <td>{a.role}</td>
-              <td>{a.active ? 'active' : <span class="badge inactive">deactivated</span>}</td>
-              <td>{a.lastSignInAt ?? 'never'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Pager page={query.page} pageSize={query.pageSize} total={props.total} query={kept} />
-    </Layout>
-  );
-}
-
 function NewAccountPage({
   principal,
   values = {},
@@ -180,11 +105,13 @@ function UserDetailPage({
   account,
   message,
   success,
+  licence,
 }: {
   principal: Principal;
   account: AccountView;
   message?: string | undefined;
   success?: string | undefined;
+  licence?: AccountLicenceView | undefined;
 }) {
   const admin = principal.account.role === 'admin' && principal.kind === 'session';
   const self = principal.account.id === account.id;
@@ -209,6 +136,7 @@ function UserDetailPage({
           <dd>{account.lastSignInAt ?? 'never'}</dd>
         </dl>
       </section>
+      {licence && <AccountLicencePanel view={licence} />}
       {admin && (
         <section class="card" aria-labelledby="change">
           <h2 id="change">Change</h2>
@@ -328,7 +256,8 @@ async function renderUser(
 ) {
   const account = await findAccount(c.get('deps').db, id);
   if (!account) throw notFound('The account');
-  return <UserDetailPage principal={principalOf(c)} account={toAccountView(account)} {...notes} />;
+  const licence = await accountLicenceView(c.get('deps'), id);
+  return <UserDetailPage principal={principalOf(c)} account={toAccountView(account)} licence={licence} {...notes} />;
 }
 
 async function changeActive(c: Context<AppEnv>, active: boolean) {
@@ -344,17 +273,6 @@ async function changeActive(c: Context<AppEnv>, active: boolean) {
 
 export const portalPages = new Hono<AppEnv>()
   .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
-  .get('/users', requirePage('staffRead'), async (c) => {
-    const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
-    const parsed = userListQuery.safeParse(raw);
-    const query = parsed.success ? parsed.data : userListQuery.parse({});
-    const active = query.active === undefined ? undefined : query.active === 'true';
-    const { items, total } = await listAccounts(c.get('deps').db, { ...query, active });
-    return html(
-      c,
-      <UsersPage principal={principalOf(c)} items={items.map(toAccountView)} total={total} query={query} />,
-    );
-  })
   .get('/users/new', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
   .post('/users/new', requirePage('admin'), async (c) => {
     const form = await readForm(c, createUserBody);
@@ -486,9 +404,19 @@ export const portalPages = new Hono<AppEnv>()
   });
 
 export const candidatePages = new Hono<AppEnv>()
-  .get('/', requirePage('signedIn'), (c) => {
+  .get('/', requirePage('signedIn'), async (c) => {
     const principal = principalOf(c);
     const { account } = principal;
+    // Rule 23: once the licence is cancelled the platform is offline for candidates.
+    const term = await c.get('deps').licenceTerm();
+    if (term?.state === 'cancelled' && account.role === 'candidate') {
+      return html(
+        c,
+        <Layout title="Offline" principal={principal}>
+          <Alert kind="error">Seatkeeper is offline: the organisation's licence was {term.message}.</Alert>
+        </Layout>,
+      );
+    }
     return html(
       c,
       <Layout title="My certifications" principal={principal}>

@@ -1,0 +1,385 @@
+import { z } from 'zod';
+import { newId } from '../auth/secrets.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
+import type { Exam, ExamQuestionRow } from './schema.ts';
+
+// Authoring: exam settings, the question bank, publishing (refused while the licence is expired), import/export.
+
+export const examSettings = z.strictObject({
+  title: z.string().trim().min(1, 'Enter a title.').max(200),
+  description: z.string().trim().max(5000).default(''),
+  timeLimitMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  passMark: z.number().int().min(0).max(100),
+  attemptsAllowed: z.number().int().min(1).max(100).nullable().default(null),
+  cooldownMinutes: z.number().int().min(0).max(525_600).default(0),
+  validityMonths: z.number().int().min(1).max(600).nullable().default(null),
+  reviewPolicy: z.enum(['score_only', 'score_and_answers', 'after_date']).default('score_only'),
+  reviewAfter: z.iso.datetime({ offset: true }).nullable().default(null),
+  questionCount: z.number().int().min(1).max(500),
+  drawTag: z.string().trim().min(1).max(64).nullable().default(null),
+  shuffleQuestions: z.boolean().default(false),
+  shuffleOptions: z.boolean().default(false),
+});
+export type ExamSettings = z.output<typeof examSettings>;
+
+export const examSettingsPatch = examSettings.partial();
+
+const withReviewDate = <T extends z.ZodType<ExamSettings>>(schema: T) =>
+  schema.superRefine((s, ctx) => {
+    if (s.reviewPolicy === 'after_date' && !s.reviewAfter)
+      ctx.addIssue({ code: 'custom', path: ['reviewAfter'], message: 'Give the date results are released.' });
+  });
+
+export const examCreateBody = withReviewDate(examSettings);
+
+export const examDocument = z.strictObject({
+  format: z.literal('seatkeeper-exam/1'),
+  exam: examCreateBody,
+  questions: z.array(questionSchema).max(2000),
+});
+export type ExamDocument = z.output<typeof examDocument>;
+
+/** `questions[3].options[1].text: message` for every issue, so authors can find the spot in their file. */
+export function documentErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path =
+      issue.path.reduce<string>(
+        (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+        '',
+      ) || '(document)';
+    fields[path] ??= issue.message;
+  }
+  return fields;
+}
+
+export interface ExamView {
+  id: string;
+  title: string;
+  description: string;
+  timeLimitMinutes: number;
+  passMark: number;
+  attemptsAllowed: number | null;
+  cooldownMinutes: number;
+  validityMonths: number | null;
+  reviewPolicy: Exam['review_policy'];
+  reviewAfter: string | null;
+  questionCount: number;
+  drawTag: string | null;
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  published: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toExamView = (e: Exam): ExamView => ({
+  id: e.id,
+  title: e.title,
+  description: e.description,
+  timeLimitMinutes: e.time_limit_minutes,
+  passMark: e.pass_mark,
+  attemptsAllowed: e.attempts_allowed,
+  cooldownMinutes: e.cooldown_minutes,
+  validityMonths: e.validity_months,
+  reviewPolicy: e.review_policy,
+  reviewAfter: e.review_after,
+  questionCount: e.question_count,
+  drawTag: e.draw_tag,
+  shuffleQuestions: e.shuffle_questions === 1,
+  shuffleOptions: e.shuffle_options === 1,
+  published: e.published === 1,
+  createdAt: e.created_at,
+  updatedAt: e.updated_at,
+});
+
+const columns = (s: Partial<ExamSettings>) => ({
+  ...(s.title !== undefined && { title: s.title }),
+  ...(s.description !== undefined && { description: s.description }),
+  ...(s.timeLimitMinutes !== undefined && { time_limit_minutes: s.timeLimitMinutes }),
+  ...(s.passMark !== undefined && { pass_mark: s.passMark }),
+  ...(s.attemptsAllowed !== undefined && { attempts_allowed: s.attemptsAllowed }),
+  ...(s.cooldownMinutes !== undefined && { cooldown_minutes: s.cooldownMinutes }),
+  ...(s.validityMonths !== undefined && { validity_months: s.validityMonths }),
+  ...(s.reviewPolicy !== undefined && { review_policy: s.reviewPolicy }),
+  ...(s.reviewAfter !== undefined && { review_after: s.reviewAfter && new Date(s.reviewAfter).toISOString() }),
+  ...(s.questionCount !== undefined && { question_count: s.questionCount }),
+  ...(s.drawTag !== undefined && { draw_tag: s.drawTag }),
+  ...(s.shuffleQuestions !== undefined && { shuffle_questions: s.shuffleQuestions ? 1 : 0 }),
+  ...(s.shuffleOptions !== undefined && { shuffle_options: s.shuffleOptions ? 1 : 0 }),
+});
+
+export async function findExam(deps: Deps, id: string): Promise<Exam | undefined> {
+  return deps.db.selectFrom('exams').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getExam(deps: Deps, id: string): Promise<Exam> {
+  const exam = await findExam(deps, id);
+  if (!exam) throw notFound('The exam');
+  return exam;
+}
+
+export async function listExams(deps: Deps, options: { publishedOnly?: boolean } = {}): Promise<Exam[]> {
+  let query = deps.db.selectFrom('exams').selectAll().orderBy('title');
+  if (options.publishedOnly) query = query.where('published', '=', 1);
+  return query.execute();
+}
+
+export async function createExam(deps: Deps, settings: ExamSettings, questions: QuestionContentWithTags[] = []) {
+  const now = deps.clock().toISOString();
+  const id = newId();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('exams')
+      .values({
+        id,
+        title: settings.title,
+        description: settings.description,
+        time_limit_minutes: settings.timeLimitMinutes,
+        pass_mark: settings.passMark,
+        attempts_allowed: settings.attemptsAllowed,
+        cooldown_minutes: settings.cooldownMinutes,
+        validity_months: settings.validityMonths,
+        review_policy: settings.reviewPolicy,
+        review_after: settings.reviewAfter && new Date(settings.reviewAfter).toISOString(),
+        question_count: settings.questionCount,
+        draw_tag: settings.drawTag,
+        shuffle_questions: settings.shuffleQuestions ? 1 : 0,
+        shuffle_options: settings.shuffleOptions ? 1 : 0,
+        published: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    let position = 0;
+    for (const q of questions) {
+      await trx
+        .insertInto('exam_questions')
+        .values({
+          id: newId(),
+          exam_id: id,
+          position: position++,
+          content: JSON.stringify(q.content),
+          tags: JSON.stringify(q.tags),
+          version: 1,
+          archived: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+  });
+  return getExam(deps, id);
+}
+
+export async function updateExam(deps: Deps, id: string, patch: Partial<ExamSettings>): Promise<Exam> {
+  const exam = await getExam(deps, id);
+  const merged = { ...toExamView(exam), ...patch };
+  if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
+    throw new ApiError(400, 'validation_failed', 'Fix these fields: reviewAfter.', {
+      reviewAfter: 'Give the date results are released.',
+    });
+  await deps.db
+    .updateTable('exams')
+    .set({ ...columns(patch), updated_at: deps.clock().toISOString() })
+    .where('id', '=', id)
+    .execute();
+  return getExam(deps, id);
+}
+
+export async function setPublished(deps: Deps, id: string, published: boolean): Promise<Exam> {
+  const exam = await getExam(deps, id);
+  if (published) {
+    const term = await deps.licenceTerm();
+    if (term && term.publishingAllowed === false)
+      throw new ApiError(409, 'licence_expired', `Publishing is not possible: the licence is ${term.message}.`);
+    const available = await activeQuestions(deps, exam);
+    if (available.length < exam.question_count)
+      throw new ApiError(
+        409,
+        'not_enough_questions',
+        `The exam draws ${exam.question_count} questions but the bank has ${available.length}${exam.draw_tag ? ` tagged "${exam.draw_tag}"` : ''}. Add questions or draw fewer.`,
+      );
+  }
+  await deps.db
+    .updateTable('exams')
+    .set({ published: published ? 1 : 0, updated_at: deps.clock().toISOString() })
+    .where('id', '=', id)
+    .execute();
+  return getExam(deps, id);
+}
+
+export interface QuestionContentWithTags {
+  content: QuestionContent;
+  tags: string[];
+}
+
+export interface QuestionView {
+  id: string;
+  position: number;
+  version: number;
+  tags: string[];
+  question: ReturnType<typeof toInput>;
+}
+
+export const toQuestionView = (row: ExamQuestionRow): QuestionView => {
+  const tags = JSON.parse(row.tags) as string[];
+  return {
+    id: row.id,
+    position: row.position,
+    version: row.version,
+    tags,
+    question: toInput(JSON.parse(row.content) as QuestionContent, tags),
+  };
+};
+
+export async function listQuestions(deps: Deps, examId: string): Promise<ExamQuestionRow[]> {
+  return deps.db
+    .selectFrom('exam_questions')
+    .selectAll()
+    .where('exam_id', '=', examId)
+    .where('archived', '=', 0)
+    .orderBy('position')
+    .execute();
+}
+
+/** The bank an attempt draws from: not archived, and carrying the exam's tag when it has one. */
+export async function activeQuestions(deps: Deps, exam: Exam): Promise<ExamQuestionRow[]> {
+  const rows = await listQuestions(deps, exam.id);
+  if (!exam.draw_tag) return rows;
+  const tag = exam.draw_tag;
+  return rows.filter((r) => (JSON.parse(r.tags) as string[]).includes(tag));
+}
+
+export async function addQuestion(deps: Deps, examId: string, q: QuestionContentWithTags): Promise<ExamQuestionRow> {
+  await getExam(deps, examId);
+  const now = deps.clock().toISOString();
+  const id = newId();
+  const last = await deps.db
+    .selectFrom('exam_questions')
+    .select((eb) => eb.fn.max('position').as('max'))
+    .where('exam_id', '=', examId)
+    .executeTakeFirst();
+  await deps.db
+    .insertInto('exam_questions')
+    .values({
+      id,
+      exam_id: examId,
+      position: (last?.max ?? -1) + 1,
+      content: JSON.stringify(q.content),
+      tags: JSON.stringify(q.tags),
+      version: 1,
+      archived: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return deps.db.selectFrom('exam_questions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+async function findQuestion(deps: Deps, examId: string, questionId: string): Promise<ExamQuestionRow> {
+  const row = await deps.db
+    .selectFrom('exam_questions')
+    .selectAll()
+    .where('id', '=', questionId)
+    .where('exam_id', '=', examId)
+    .where('archived', '=', 0)
+    .executeTakeFirst();
+  if (!row) throw notFound('The question');
+  return row;
+}
+
+/** Edits bump the version; attempts keep the snapshot they started with, so their scores never change. */
+export async function updateQuestion(
+  deps: Deps,
+  examId: string,
+  questionId: string,
+  q: QuestionContentWithTags,
+): Promise<ExamQuestionRow> {
+  const row = await findQuestion(deps, examId, questionId);
+  await deps.db
+    .updateTable('exam_questions')
+    .set({
+      content: JSON.stringify(q.content),
+      tags: JSON.stringify(q.tags),
+      version: row.version + 1,
+      updated_at: deps.clock().toISOString(),
+    })
+    .where('id', '=', questionId)
+    .execute();
+  return findQuestion(deps, examId, questionId);
+}
+
+export async function archiveQuestion(deps: Deps, examId: string, questionId: string): Promise<void> {
+  await findQuestion(deps, examId, questionId);
+  await deps.db
+    .updateTable('exam_questions')
+    .set({ archived: 1, updated_at: deps.clock().toISOString() })
+    .where('id', '=', questionId)
+    .execute();
+}
+
+export const fromInput = (input: z.output<typeof questionSchema>): QuestionContentWithTags => ({
+  content: toContent(input),
+  tags: input.tags,
+});
+
+export function parseExamDocument(raw: unknown): ExamDocument {
+  const parsed = examDocument.safeParse(raw);
+  if (!parsed.success) {
+    const fields = documentErrors(parsed.error);
+    const first = Object.entries(fields)
+      .slice(0, 3)
+      .map(([path, message]) => `${path}: ${message}`)
+      .join('; ');
+    throw new ApiError(400, 'validation_failed', `The exam document has errors: ${first}`, fields);
+  }
+  return parsed.data;
+}
+
+export async function importExam(deps: Deps, raw: unknown): Promise<Exam> {
+  const doc = parseExamDocument(raw);
+  return createExam(deps, doc.exam, doc.questions.map(fromInput));
+}
+
+export async function exportExam(deps: Deps, id: string): Promise<ExamDocument> {
+  const exam = toExamView(await getExam(deps, id));
+  const questions = (await listQuestions(deps, id)).map((r) => toQuestionView(r).question);
+  return {
+    format: 'seatkeeper-exam/1',
+    exam: {
+      title: exam.title,
+      description: exam.description,
+      timeLimitMinutes: exam.timeLimitMinutes,
+      passMark: exam.passMark,
+      attemptsAllowed: exam.attemptsAllowed,
+      cooldownMinutes: exam.cooldownMinutes,
+      validityMonths: exam.validityMonths,
+      reviewPolicy: exam.reviewPolicy,
+      reviewAfter: exam.reviewAfter,
+      questionCount: exam.questionCount,
+      drawTag: exam.drawTag,
+      shuffleQuestions: exam.shuffleQuestions,
+      shuffleOptions: exam.shuffleOptions,
+    },
+    questions,
+  };
+}
+
+export async function setAccommodation(deps: Deps, examId: string, accountId: string, extraMinutes: number) {
+  await getExam(deps, examId);
+  const account = await deps.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+  if (!account) throw notFound('The account');
+  const now = deps.clock().toISOString();
+  await deps.db
+    .insertInto('exam_accommodations')
+    .values({ exam_id: examId, account_id: accountId, extra_minutes: extraMinutes, created_at: now })
+    .onConflict((oc) => oc.columns(['exam_id', 'account_id']).doUpdateSet({ extra_minutes: extraMinutes }))
+    .execute();
+}

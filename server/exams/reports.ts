@@ -1,0 +1,164 @@
+import Papa from 'papaparse';
+import type { Deps } from '../deps.ts';
+import type { DrawnQuestion } from './attempts.ts';
+import { getExam } from './authoring.ts';
+import { type Answer, scoreAnswer } from './questions.ts';
+
+// Per-exam report: attempts, pass rate, score distribution, item analysis (facility; discrimination upper vs lower 27 %).
+
+export interface ItemStats {
+  questionId: string;
+  text: string;
+  responses: number;
+  /** Mean points (0..1) of everyone who drew the question. */
+  facility: number | null;
+  /** Mean points of the top 27 % minus the bottom 27 % (by total score). */
+  discrimination: number | null;
+}
+
+export interface ExamReport {
+  examId: string;
+  title: string;
+  attempts: number;
+  finished: number;
+  passed: number;
+  passRate: number | null;
+  meanScore: number | null;
+  /** Ten buckets: 0-9, 10-19, ... 90-100 (%). */
+  distribution: number[];
+  items: ItemStats[];
+  rows: {
+    attemptId: string;
+    email: string;
+    name: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    scorePercent: number | null;
+    passed: boolean | null;
+  }[];
+}
+
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+
+export async function examReport(deps: Deps, examId: string): Promise<ExamReport> {
+  const exam = await getExam(deps, examId);
+  const attempts = await deps.db
+    .selectFrom('exam_attempts')
+    .innerJoin('accounts', 'accounts.id', 'exam_attempts.account_id')
+    .select([
+      'exam_attempts.id',
+      'exam_attempts.status',
+      'exam_attempts.started_at',
+      'exam_attempts.finished_at',
+      'exam_attempts.score_percent',
+      'exam_attempts.passed',
+      'exam_attempts.questions',
+      'accounts.email',
+      'accounts.name',
+    ])
+    .where('exam_attempts.exam_id', '=', examId)
+    .orderBy('exam_attempts.started_at')
+    .execute();
+  const finished = attempts.filter((a) => a.status !== 'in_progress');
+  const answers = await deps.db
+    .selectFrom('attempt_answers')
+    .innerJoin('exam_attempts', 'exam_attempts.id', 'attempt_answers.attempt_id')
+    .select(['attempt_answers.attempt_id', 'attempt_answers.position', 'attempt_answers.answer'])
+    .where('exam_attempts.exam_id', '=', examId)
+    .where('exam_attempts.status', '!=', 'in_progress')
+    .execute();
+  const answerOf = new Map(answers.map((a) => [`${a.attempt_id}:${a.position}`, JSON.parse(a.answer) as Answer]));
+  // Per attempt: question id -> points, scored against the attempt's own snapshot.
+  const scored = finished.map((a) => {
+    const drawn = JSON.parse(a.questions) as DrawnQuestion[];
+    const points = new Map<string, number>();
+    const texts = new Map<string, string>();
+    drawn.forEach((q, i) => {
+      points.set(q.questionId, scoreAnswer(q.content, answerOf.get(`${a.id}:${i}`)));
+      texts.set(q.questionId, q.content.text);
+    });
+    return { total: a.score_percent ?? 0, points, texts };
+  });
+  const sorted = [...scored].sort((x, y) => y.total - x.total);
+  const groupSize = Math.max(1, Math.round(sorted.length * 0.27));
+  const upper = sorted.slice(0, groupSize);
+  const lower = sorted.slice(-groupSize);
+  const questionIds = new Map<string, string>();
+  for (const s of scored) for (const [id, text] of s.texts) if (!questionIds.has(id)) questionIds.set(id, text);
+  const pointsIn = (group: typeof scored, id: string) =>
+    group.flatMap((s) => (s.points.has(id) ? [s.points.get(id) as number] : []));
+  const items = [...questionIds].map(([questionId, text]) => {
+    const all = pointsIn(scored, questionId);
+    const up = mean(pointsIn(upper, questionId));
+    const low = mean(pointsIn(lower, questionId));
+    return {
+      questionId,
+      text,
+      responses: all.length,
+      facility: round(mean(all)),
+      discrimination: sorted.length >= 2 && up !== null && low !== null ? round(up - low) : null,
+    };
+  });
+  const distribution = Array.from({ length: 10 }, () => 0);
+  for (const a of finished) {
+    const bucket = Math.min(9, Math.floor((a.score_percent ?? 0) / 10));
+    distribution[bucket] = (distribution[bucket] ?? 0) + 1;
+  }
+  const passed = finished.filter((a) => a.passed === 1).length;
+  return {
+    examId,
+    title: exam.title,
+    attempts: attempts.length,
+    finished: finished.length,
+    passed,
+    passRate: finished.length ? round(passed / finished.length) : null,
+    meanScore: round(mean(finished.map((a) => a.score_percent ?? 0))),
+    distribution,
+    items,
+    rows: attempts.map((a) => ({
+      attemptId: a.id,
+      email: a.email,
+      name: a.name,
+      status: a.status,
+      startedAt: a.started_at,
+      finishedAt: a.finished_at,
+      scorePercent: a.status === 'in_progress' ? null : a.score_percent,
+      passed: a.status === 'in_progress' ? null : a.passed === 1,
+    })),
+  };
+}
+
+/** Cells that spreadsheets would run as formulas are prefixed with a quote. */
+const cell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+};
+
+export function reportCsv(report: ExamReport): string {
+  const attempts = Papa.unparse({
+    fields: ['attempt_id', 'email', 'name', 'status', 'started_at', 'finished_at', 'score_percent', 'passed'],
+    data: report.rows.map((r) =>
+      [r.attemptId, r.email, r.name, r.status, r.startedAt, r.finishedAt, r.scorePercent, r.passed].map(cell),
+    ),
+  });
+  const items = Papa.unparse({
+    fields: ['question_id', 'question', 'responses', 'facility', 'discrimination'],
+    data: report.items.map((i) => [i.questionId, i.text, i.responses, i.facility, i.discrimination].map(cell)),
+  });
+  return `${attempts}\r\n\r\n${items}\r\n`;
+}
+
+/** Server-rendered bar chart of the score distribution (no script, no external assets). */
+export function distributionSvg(distribution: number[]): string {
+  const max = Math.max(1, ...distribution);
+  const bars = distribution
+    .map((count, i) => {
+      const height = Math.round((count / max) * 120);
+      const x = 30 + i * 36;
+      return `<rect x="${x}" y="${140 - height}" width="28" height="${height}" fill="#3558a8"><title>${i * 10}-${i === 9 ? 100 : i * 10 + 9} %: ${count}</title></rect><text x="${x + 14}" y="156" font-size="9" text-anchor="middle">${i * 10}</text><text x="${x + 14}" y="${136 - height}" font-size="9" text-anchor="middle">${count}</text>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 170" width="400" height="170" role="img" aria-label="Score distribution: ${distribution.map((c, i) => `${i * 10}%: ${c}`).join(', ')}"><line x1="26" y1="140" x2="394" y2="140" stroke="#333"/>${bars}</svg>`;
+}

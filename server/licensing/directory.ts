@@ -1,0 +1,366 @@
+// The users list over own and imported accounts (one indexed table): keyset pages, prefix search, filters, export,
+// and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { classifyUser } from '../../shared/licensing/classify.ts';
+import type { Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError } from '../http/errors.ts';
+import { type EnvironmentView, importRef, ownRef } from './state.ts';
+import type { LicenceAccountsTable } from './tables.ts';
+
+export const SORTS = ['email', 'username', 'name'] as const;
+export type SortKey = (typeof SORTS)[number];
+
+export interface DirectoryQuery {
+  q?: string | undefined;
+  /** Which field the prefix search looks in; the list is then ordered by it. */
+  sort: SortKey;
+  classification?: 'internal' | 'external' | undefined;
+  status?: 'active' | 'inactive' | undefined;
+  environment?: string | undefined;
+  provider?: string | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface DirectoryEntry {
+  id: number;
+  ref: string;
+  source: 'own' | 'import';
+  accountId: string | null;
+  environment: string;
+  environmentId: string;
+  production: boolean;
+  provider: string;
+  tenant: string;
+  username: string;
+  email: string;
+  name: string;
+  active: boolean;
+  itUser: boolean;
+  role: string | null;
+  classification: 'internal' | 'external';
+  reason: string;
+  lastSignInAt: string | null;
+}
+
+const column = (sort: SortKey) => `${sort}_lc` as const;
+
+type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
+
+function filtered(deps: Deps, query: DirectoryQuery): DirectorySelect {
+  let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
+  const key = column(query.sort);
+  const q = query.q?.trim().toLowerCase();
+  if (q) {
+    // Prefix search as an index range: `q` <= value < `q` followed by the highest character.
+    base = base.where(key, '>=', q).where(key, '<', `${q}\u{10FFFF}`);
+  }
+  if (query.classification) base = base.where('classification', '=', query.classification);
+  if (query.status) base = base.where('active', '=', query.status === 'active' ? 1 : 0);
+  if (query.environment) base = base.where('environment_id', '=', query.environment);
+  if (query.provider) base = base.where('provider', '=', query.provider);
+  return base;
+}
+
+export function encodeCursor(value: string, id: number): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, number] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && Number.isInteger(parsed[1])) {
+      return [parsed[0], parsed[1] as number];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new ApiError(400, 'validation_failed', 'Fix these fields: after.', {
+    after: 'This page link is damaged; start again from the first page.',
+  });
+}
+
+type Row = Pick<
+  LicenceAccountsTable,
+  | 'source'
+  | 'account_id'
+  | 'environment_id'
+  | 'provider'
+  | 'tenant'
+  | 'username'
+  | 'email'
+  | 'name'
+  | 'active'
+  | 'it_user'
+  | 'role'
+  | 'classification'
+  | 'last_sign_in_at'
+  | 'email_lc'
+  | 'username_lc'
+  | 'name_lc'
+> & { id: number };
+
+const COLUMNS = [
+  'id',
+  'source',
+  'account_id',
+  'environment_id',
+  'provider',
+  'tenant',
+  'username',
+  'email',
+  'name',
+  'active',
+  'it_user',
+  'role',
+  'classification',
+  'last_sign_in_at',
+  'email_lc',
+  'username_lc',
+  'name_lc',
+] as const;
+
+export function toEntry(deps: Deps, row: Row): DirectoryEntry {
+  const env = deps.licensing.environmentById(row.environment_id) as EnvironmentView;
+  const classified = classifyUser(deps.licensing.compiled(env), { username: row.username, email: row.email });
+  return {
+    id: row.id,
+    ref: row.source === 'own' ? ownRef(row.account_id as string) : importRef(row.id),
+    source: row.source,
+    accountId: row.account_id,
+    environment: env.name,
+    environmentId: env.id,
+    production: env.production,
+    provider: row.provider,
+    tenant: row.tenant,
+    username: row.username,
+    email: row.email,
+    name: row.name,
+    active: row.active === 1,
+    itUser: row.it_user === 1,
+    role: row.role,
+    classification: classified.classification,
+    reason: classified.reason,
+    lastSignInAt: row.last_sign_in_at,
+  };
+}
+
+export interface DirectoryPage {
+  items: DirectoryEntry[];
+  next: string | null;
+  /** Matching accounts, counted up to COUNT_CAP (then "more than"). */
+  matching: number;
+  matchingCapped: boolean;
+}
+
+export const COUNT_CAP = 10_000;
+
+export async function listDirectory(deps: Deps, query: DirectoryQuery): Promise<DirectoryPage> {
+  await deps.licensing.current();
+  const key = column(query.sort);
+  let page = filtered(deps, query);
+  if (query.after) {
+    const [value, id] = decodeCursor(query.after);
+    page = page.where((eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
+      eb(eb.refTuple(key, 'id'), '>', eb.tuple(value, id)),
+    );
+  }
+  const rows = (await page
+    .select(COLUMNS)
+    .orderBy(key)
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute()) as Row[];
+  const more = rows.length > query.limit;
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  const counted = await deps.db
+    .selectFrom(
+      filtered(deps, query)
+        .select(sql.lit(1).as('one'))
+        .limit(COUNT_CAP + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(counted.n);
+  return {
+    items: items.map((row) => toEntry(deps, row)),
+    next: more && last ? encodeCursor(last[key], last.id) : null,
+    matching: Math.min(n, COUNT_CAP),
+    matchingCapped: n > COUNT_CAP,
+  };
+}
+
+const csvCell = (value: string) =>
+  /[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value)
+    ? `"${(/^[=+\-@\t]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`
+    : value;
+
+export const EXPORT_HEADER =
+  'environment,production,provider,tenant,username,email,active,it_user,role,name,classification,reason,last_sign_in_at';
+
+/** Streams every account of the filtered list as CSV (the import's columns first), page by page. */
+export function exportDirectory(
+  deps: Deps,
+  query: Omit<DirectoryQuery, 'after' | 'limit'>,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after: string | undefined;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(`${EXPORT_HEADER}\n`));
+      }
+      const page = await listDirectory(deps, { ...query, after, limit: 1000 });
+      const lines = page.items.map((e) =>
+        [
+          e.environment,
+          String(e.production),
+          e.provider,
+          e.tenant,
+          e.username,
+          e.email,
+          String(e.active),
+          String(e.itUser),
+          e.role ?? '',
+          e.name,
+          e.classification,
+          e.reason,
+          e.lastSignInAt ?? '',
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+      if (lines.length > 0) controller.enqueue(encoder.encode(`${lines.join('\n')}\n`));
+      if (!page.next) controller.close();
+      else after = page.next;
+    },
+  });
+}
+
+export async function directoryRowById(deps: Deps, id: number): Promise<DirectoryEntry | undefined> {
+  await deps.licensing.current();
+  const row = (await deps.db.selectFrom('licence_accounts').select(COLUMNS).where('id', '=', id).executeTakeFirst()) as
+    | Row
+    | undefined;
+  return row ? toEntry(deps, row) : undefined;
+}
+
+export async function directoryRowOfAccount(deps: Deps, accountId: string): Promise<DirectoryEntry | undefined> {
+  await deps.licensing.current();
+  const row = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst()) as Row | undefined;
+  return row ? toEntry(deps, row) : undefined;
+}
+
+export interface CountingView {
+  counted: boolean;
+  notCountedReason: string | null;
+  mergedWith: string[];
+}
+
+/** Whether and how the live count counts this account (rules 1, 3, 4, 14 to 17). */
+export function countingOf(deps: Deps, ref: string): CountingView | null {
+  const live = deps.licensing.live.account(ref);
+  if (!live) return null;
+  return {
+    counted: live.counted,
+    notCountedReason: live.notCountedReason ?? null,
+    mergedWith: live.mergedWith.map(String),
+  };
+}
+
+export interface LookupInput {
+  environment?: string | undefined;
+  accounts: { username?: string | undefined; email?: string | undefined }[];
+}
+
+export async function lookupAccounts(deps: Deps, input: LookupInput) {
+  const { licensing } = deps;
+  await licensing.current();
+  const env = input.environment
+    ? licensing.environments.find(
+        (e) => e.id === input.environment || e.name.toLowerCase() === input.environment?.toLowerCase(),
+      )
+    : licensing.ownEnvironment();
+  if (!env) {
+    throw new ApiError(400, 'validation_failed', 'Fix these fields: environment.', {
+      environment: `No environment is named "${input.environment}"; GET /api/v1/environments lists them.`,
+    });
+  }
+  const rules = licensing.compiled(env);
+  const emails = new Set<string>();
+  const usernames = new Set<string>();
+  for (const a of input.accounts) {
+    if (a.email?.trim()) emails.add(a.email.trim().toLowerCase());
+    if (a.username?.trim()) usernames.add(a.username.trim().toLowerCase());
+  }
+  const rows: Row[] = [];
+  const chunk = <T>(items: T[]) =>
+    Array.from({ length: Math.ceil(items.length / 400) }, (_, i) => items.slice(i * 400, i * 400 + 400));
+  for (const part of chunk([...emails])) {
+    rows.push(
+      ...((await deps.db
+        .selectFrom('licence_accounts')
+        .select(COLUMNS)
+        .where('email_lc', 'in', part)
+        .execute()) as Row[]),
+    );
+  }
+  for (const part of chunk([...usernames])) {
+    rows.push(
+      ...((await deps.db
+        .selectFrom('licence_accounts')
+        .select(COLUMNS)
+        .where('username_lc', 'in', part)
+        .execute()) as Row[]),
+    );
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const all = [...byId.values()];
+  return {
+    asOf: deps.clock().toISOString(),
+    environment: { id: env.id, name: env.name },
+    results: input.accounts.map((a) => {
+      const classified = classifyUser(rules, { username: a.username, email: a.email });
+      const email = a.email?.trim().toLowerCase();
+      const username = a.username?.trim().toLowerCase();
+      const matches = all
+        .filter((r) => (email && r.email_lc === email) || (username && r.username_lc === username))
+        .slice(0, 20)
+        .map((r) => {
+          const entry = toEntry(deps, r);
+          const counting = countingOf(deps, entry.ref);
+          return {
+            ref: entry.ref,
+            environment: entry.environment,
+            provider: entry.provider,
+            username: entry.username,
+            email: entry.email,
+            active: entry.active,
+            classification: entry.classification,
+            counted: counting?.counted ?? false,
+            notCountedReason: counting?.notCountedReason ?? null,
+            mergedWith: counting?.mergedWith ?? [],
+            lastSignInAt: entry.lastSignInAt,
+            ...(entry.accountId ? { accountId: entry.accountId } : {}),
+          };
+        });
+      return {
+        username: a.username ?? null,
+        email: a.email ?? null,
+        classification: classified.classification,
+        reason: classified.reason,
+        flags: classified.flags,
+        matches,
+      };
+    }),
+  };
+}

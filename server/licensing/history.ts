@@ -1,0 +1,189 @@
+// Daily history, forecast and usage warnings (rules 21 and 24), and the daily job that runs retention.
+import {
+  addDays,
+  daysBetween,
+  EXTERNAL_PACK,
+  INTERNAL_PACK,
+  licenceCapacity,
+  packsNeeded,
+  type UsageLevel,
+  usageLevel,
+} from '../../shared/licensing/capacity.ts';
+import type { Deps } from '../deps.ts';
+import { readLicence, today } from './licence.ts';
+import { applyRetention } from './retention.ts';
+
+export async function recordHistory(deps: Deps): Promise<void> {
+  const totals = deps.licensing.live.totals();
+  const licence = await readLicence(deps);
+  const capacity = licence ? licenceCapacity(licence) : null;
+  const row = {
+    internal: totals.internal,
+    external: totals.external,
+    internal_capacity: capacity?.internal ?? null,
+    external_capacity: capacity?.external ?? null,
+    at: deps.clock().toISOString(),
+  };
+  await deps.db
+    .insertInto('licence_history')
+    .values({ day: today(deps), ...row })
+    .onConflict((oc) => oc.column('day').doUpdateSet(row))
+    .execute();
+}
+
+export interface HistoryPoint {
+  day: string;
+  internal: number;
+  external: number;
+  internalCapacity: number | null;
+  externalCapacity: number | null;
+}
+
+export async function readHistory(deps: Deps, days = 90): Promise<HistoryPoint[]> {
+  const from = addDays(today(deps), -days);
+  const rows = await deps.db
+    .selectFrom('licence_history')
+    .selectAll()
+    .where('day', '>=', from)
+    .orderBy('day')
+    .execute();
+  return rows.map((r) => ({
+    day: r.day,
+    internal: r.internal,
+    external: r.external,
+    internalCapacity: r.internal_capacity,
+    externalCapacity: r.external_capacity,
+  }));
+}
+
+export interface BucketForecast {
+  perDay: number;
+  /** The day capacity runs out at this rate, null when it does not grow or there is no licence. */
+  runsOutOn: string | null;
+  packsNeeded12Months: number;
+}
+
+function forecastBucket(
+  points: HistoryPoint[],
+  pick: (p: HistoryPoint) => number,
+  capacity: number | null,
+  pack: number,
+  todayIso: string,
+): BucketForecast {
+  const last = points[points.length - 1];
+  const window = points.filter((p) => last && daysBetween(p.day, last.day) <= 30);
+  const first = window[0];
+  const span = first && last ? daysBetween(first.day, last.day) : 0;
+  const perDay = first && last && span > 0 ? Math.max(0, (pick(last) - pick(first)) / span) : 0;
+  const now = last ? pick(last) : 0;
+  if (capacity === null) return { perDay, runsOutOn: null, packsNeeded12Months: 0 };
+  const runsOutOn =
+    perDay > 0
+      ? now > capacity
+        ? todayIso
+        : addDays(todayIso, Math.ceil((capacity - now) / perDay))
+      : now > capacity
+        ? todayIso
+        : null;
+  return { perDay, runsOutOn, packsNeeded12Months: packsNeeded(Math.ceil(now + perDay * 365), capacity, pack) };
+}
+
+/** At the rate of the last 30 days of history: when capacity runs out and the packs needed for 12 months. */
+export function forecast(
+  points: HistoryPoint[],
+  capacity: { internal: number; external: number } | null,
+  todayIso: string,
+) {
+  return {
+    internal: forecastBucket(points, (p) => p.internal, capacity?.internal ?? null, INTERNAL_PACK, todayIso),
+    external: forecastBucket(points, (p) => p.external, capacity?.external ?? null, EXTERNAL_PACK, todayIso),
+  };
+}
+
+const RANK: Record<UsageLevel, number> = { ok: 0, notice: 1, warning: 2, over: 3 };
+
+/** Emails admins once per level crossing (80%, 90%, over 100%) per bucket; re-arms when the level drops. */
+export async function checkWarnings(deps: Deps): Promise<void> {
+  const licence = await readLicence(deps);
+  if (!licence) return;
+  const capacity = licenceCapacity(licence);
+  const totals = deps.licensing.live.totals();
+  const stored = new Map(
+    (await deps.db.selectFrom('licence_notifications').selectAll().execute()).map((r) => [
+      r.bucket,
+      r.level as UsageLevel,
+    ]),
+  );
+  for (const bucket of ['internal', 'external'] as const) {
+    const usage = usageLevel(totals[bucket], capacity[bucket]);
+    const previous = stored.get(bucket) ?? 'ok';
+    if (usage.level === previous) continue;
+    const now = deps.clock().toISOString();
+    await deps.db
+      .insertInto('licence_notifications')
+      .values({ bucket, level: usage.level, at: now })
+      .onConflict((oc) => oc.column('bucket').doUpdateSet({ level: usage.level, at: now }))
+      .execute();
+    if (RANK[usage.level] <= RANK[previous]) continue;
+    const admins = await deps.db
+      .selectFrom('accounts')
+      .select('email')
+      .where('role', '=', 'admin')
+      .where('active', '=', 1)
+      .execute();
+    const percent = usage.percent === null ? '' : ` (${usage.percent}%)`;
+    const label = usage.level === 'over' ? 'over capacity' : usage.level;
+    for (const { email } of admins) {
+      try {
+        await deps.mailer.send({
+          to: email,
+          subject: `Seatkeeper licence: ${bucket} users ${label}${percent}`,
+          text: `${totals[bucket]} ${bucket} users are counted for a capacity of ${capacity[bucket]}${percent}.\n\n${
+            usage.level === 'over'
+              ? 'This is a compliance breach: buy packs or deactivate users. Nobody is locked out.'
+              : 'Plan for more packs or review inactive accounts before capacity runs out.'
+          }\n\nLicence figures: ${deps.config.publicUrl}/portal/licence\n`,
+        });
+      } catch (error) {
+        deps.logger.error('mail delivery failed', { to: email, subject: 'licence warning', reason: String(error) });
+      }
+    }
+  }
+}
+
+export async function afterLicenceChange(deps: Deps): Promise<void> {
+  await recordHistory(deps);
+  await checkWarnings(deps);
+}
+
+/**
+ * The daily job: retention, history, warnings. A row in licence_job_runs claims the day, so a second instance (or a
+ * second timer tick) does not run it twice.
+ */
+export async function runDailyJob(deps: Deps): Promise<boolean> {
+  await deps.licensing.current();
+  const day = today(deps);
+  const claimed = await deps.db
+    .insertInto('licence_job_runs')
+    .values({ job: 'daily', day, started_at: deps.clock().toISOString() })
+    .onConflict((oc) => oc.columns(['job', 'day']).doNothing())
+    .executeTakeFirst();
+  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  const deactivated = await applyRetention(deps, null);
+  if (deactivated.length > 0) deps.logger.info('retention applied', { deactivated: deactivated.length });
+  await afterLicenceChange(deps);
+  return true;
+}
+
+/** Checks every hour whether today's run is due; returns a stop function. */
+export function startDailyJob(deps: Deps, everyMs = 3_600_000): () => void {
+  const tick = () => {
+    runDailyJob(deps).catch((error: unknown) =>
+      deps.logger.error('daily licence job failed', { error: String(error) }),
+    );
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

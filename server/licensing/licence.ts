@@ -1,0 +1,231 @@
+// The licence (rules 20 to 23), the organisation's declared domains (rule 28) and the summary the extension reads.
+import {
+  defaultEndsOn,
+  extendTrial,
+  type Licence,
+  type LicenceStatus,
+  type LicenceType,
+  licenceStatus,
+  licenceTerm,
+  parseIsoDate,
+  type Term,
+} from '../../shared/licensing/capacity.ts';
+import { parseDomainList } from '../../shared/licensing/domains.ts';
+import type { Actor } from '../accounts/accounts.ts';
+import { recordAudit } from '../audit/log.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError } from '../http/errors.ts';
+
+export const today = (deps: Deps) => deps.clock().toISOString().slice(0, 10);
+
+export const auditActor = (actor: Actor) => ({
+  accountId: actor.account?.id ?? null,
+  email: actor.account?.email ?? null,
+  ip: actor.ip,
+});
+
+export async function readLicence(deps: Deps): Promise<Licence | null> {
+  const row = await deps.db.selectFrom('licence_settings').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!row?.licence_type || !row.starts_on || !row.ends_on) return null;
+  return {
+    type: row.licence_type as LicenceType,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    internalPacks: row.internal_packs,
+    externalPacks: row.external_packs,
+    cancelledOn: row.cancelled_on,
+  };
+}
+
+export async function readOrganisationDomains(deps: Deps): Promise<string[]> {
+  const row = await deps.db
+    .selectFrom('licence_settings')
+    .select('organisation_domains')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return row?.organisation_domains ? row.organisation_domains.split(',') : [];
+}
+
+export async function currentTerm(deps: Deps): Promise<Term | null> {
+  const licence = await readLicence(deps);
+  return licence ? licenceTerm(licence, today(deps)) : null;
+}
+
+const invalid = (field: string, message: string) =>
+  new ApiError(400, 'validation_failed', `Fix these fields: ${field}.`, { [field]: message });
+
+function checkDate(field: string, value: string): void {
+  try {
+    parseIsoDate(value);
+  } catch (error) {
+    throw invalid(field, (error as Error).message);
+  }
+}
+
+export interface LicenceInput {
+  type: LicenceType;
+  startsOn: string;
+  endsOn?: string | undefined;
+  internalPacks?: number | undefined;
+  externalPacks?: number | undefined;
+}
+
+/** Sets the licence (a new term, or packs bought). A Trial's end date only moves through extendLicence. */
+export async function saveLicence(deps: Deps, actor: Actor, input: LicenceInput): Promise<Licence> {
+  checkDate('startsOn', input.startsOn);
+  const endsOn = input.endsOn ?? defaultEndsOn(input.type, input.startsOn);
+  checkDate('endsOn', endsOn);
+  if (endsOn < input.startsOn) throw invalid('endsOn', 'The end date must be on or after the start date.');
+  if (input.type === 'trial' && endsOn > defaultEndsOn('trial', input.startsOn)) {
+    throw invalid('endsOn', 'A Trial starts with 30 days; extend it afterwards (6 months in total at most).');
+  }
+  const packs = input.type === 'subscription';
+  const licence: Licence = {
+    type: input.type,
+    startsOn: input.startsOn,
+    endsOn,
+    internalPacks: packs ? (input.internalPacks ?? 0) : 0,
+    externalPacks: packs ? (input.externalPacks ?? 0) : 0,
+    cancelledOn: null,
+  };
+  await writeLicence(deps, actor, licence, 'licence.set');
+  return licence;
+}
+
+export async function extendLicence(deps: Deps, actor: Actor, newEndsOn: string): Promise<Licence> {
+  checkDate('endsOn', newEndsOn);
+  const licence = await readLicence(deps);
+  if (!licence) throw invalid('endsOn', 'There is no licence to extend; set one first.');
+  const result = extendTrial(licence, newEndsOn);
+  if (!result.ok) throw invalid('endsOn', `${result.message.charAt(0).toUpperCase()}${result.message.slice(1)}.`);
+  await writeLicence(deps, actor, result.licence, 'licence.extended');
+  return result.licence;
+}
+
+export async function cancelLicence(deps: Deps, actor: Actor, cancelledOn: string): Promise<Licence> {
+  checkDate('cancelledOn', cancelledOn);
+  const licence = await readLicence(deps);
+  if (!licence) throw invalid('cancelledOn', 'There is no licence to cancel.');
+  const cancelled = { ...licence, cancelledOn };
+  await writeLicence(deps, actor, cancelled, 'licence.cancelled');
+  return cancelled;
+}
+
+async function writeLicence(deps: Deps, actor: Actor, licence: Licence, what: string): Promise<void> {
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('licence_settings')
+      .set({
+        licence_type: licence.type,
+        starts_on: licence.startsOn,
+        ends_on: licence.endsOn,
+        internal_packs: licence.internalPacks ?? 0,
+        external_packs: licence.externalPacks ?? 0,
+        cancelled_on: licence.cancelledOn ?? null,
+      })
+      .where('id', '=', 1)
+      .execute();
+    await recordAudit(trx, now, auditActor(actor), {
+      action: 'configuration.changed',
+      details: {
+        what,
+        type: licence.type,
+        startsOn: licence.startsOn,
+        endsOn: licence.endsOn,
+        internalPacks: licence.internalPacks ?? 0,
+        externalPacks: licence.externalPacks ?? 0,
+        cancelledOn: licence.cancelledOn ?? null,
+      },
+    });
+  });
+  deps.licensing.changed();
+}
+
+/** Rule 28: the organisation's own, parent and affiliate domains, validated like an internal list. */
+export async function saveOrganisationDomains(deps: Deps, actor: Actor, input: string): Promise<string[]> {
+  const parsed = parseDomainList(input);
+  if (!parsed.ok) throw invalid('organisationDomains', parsed.message);
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('licence_settings')
+      .set({ organisation_domains: parsed.domains.join(',') })
+      .where('id', '=', 1)
+      .execute();
+    await recordAudit(trx, now, auditActor(actor), {
+      action: 'configuration.changed',
+      details: { what: 'organisation-domains', domains: parsed.domains.join(', ') },
+    });
+  });
+  return parsed.domains;
+}
+
+export interface Bucket {
+  used: number;
+  capacity: number | null;
+  level: string | null;
+  percent: number | null;
+}
+
+export interface LicenceSummary {
+  asOf: string;
+  internal: Bucket;
+  external: Bucket;
+  licence: { type: LicenceType; endsOn: string; state: Term['state'] } | null;
+  breaches: { code: string; message: string }[];
+  status: LicenceStatus | null;
+  environments: {
+    id: string;
+    name: string;
+    production: boolean;
+    internal: number;
+    external: number;
+    providers: { name: string; internal: number; external: number }[];
+  }[];
+}
+
+/** The live figures against the licence, with the time they were computed. */
+export async function licenceSummary(deps: Deps): Promise<LicenceSummary> {
+  const licensing = deps.licensing;
+  await licensing.current();
+  const totals = licensing.live.totals();
+  const licence = await readLicence(deps);
+  const productionEnvironments = licensing.environments.length;
+  const status = licence
+    ? licenceStatus(
+        licence,
+        { internal: totals.internal, external: totals.external },
+        today(deps),
+        productionEnvironments,
+      )
+    : null;
+  const bucket = (used: number, usage: LicenceStatus['internal'] | undefined): Bucket =>
+    usage
+      ? { used, capacity: usage.capacity, level: usage.level, percent: usage.percent }
+      : { used, capacity: null, level: null, percent: null };
+  const byName = new Map(totals.environments.map((e) => [e.name, e]));
+  return {
+    asOf: deps.clock().toISOString(),
+    internal: bucket(totals.internal, status?.internal),
+    external: bucket(totals.external, status?.external),
+    licence: licence && status ? { type: licence.type, endsOn: licence.endsOn, state: status.term.state } : null,
+    breaches: status?.breaches ?? [],
+    status,
+    environments: licensing.environments.map((env) => {
+      const counted = byName.get(env.name);
+      return {
+        id: env.id,
+        name: env.name,
+        production: env.production,
+        internal: counted?.internal ?? 0,
+        external: counted?.external ?? 0,
+        providers: (counted?.providers ?? []).map((p) => ({
+          name: p.name,
+          internal: p.internal,
+          external: p.external,
+        })),
+      };
+    }),
+  };
+}

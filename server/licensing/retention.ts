@@ -1,0 +1,123 @@
+// Retention (rules 25 and 26): candidates without a sign-in for N days, and candidates who never verified their email,
+// are deactivated (never deleted), one audit entry each. Staff and candidates with an exam in progress are exempt.
+import { countLicences } from '../../shared/licensing/count.ts';
+import type { Actor } from '../accounts/accounts.ts';
+import { recordAudit } from '../audit/log.ts';
+import type { Deps } from '../deps.ts';
+import { auditActor } from './licence.ts';
+import { ownRef, toRules } from './state.ts';
+import type { AccountDeactivationColumn } from './tables.ts';
+
+export interface RetentionCandidate {
+  id: string;
+  email: string;
+  name: string;
+  lastSignInAt: string | null;
+  createdAt: string;
+  reason: 'retention' | 'unverified';
+}
+
+const DAY_MS = 86_400_000;
+
+export async function retentionCandidates(deps: Deps): Promise<RetentionCandidate[]> {
+  await deps.licensing.current();
+  const env = deps.licensing.ownEnvironment();
+  const now = deps.clock().getTime();
+  const exempt = await deps.accountsWithExamInProgress();
+  const found = new Map<string, RetentionCandidate>();
+  const base = deps.db
+    .selectFrom('accounts')
+    .select(['id', 'email', 'name', 'last_sign_in_at', 'created_at'])
+    .where('role', '=', 'candidate')
+    .where('active', '=', 1);
+  if (env.unverifiedDays !== null) {
+    const cutoff = new Date(now - env.unverifiedDays * DAY_MS).toISOString();
+    const rows = await base.where('email_verified_at', 'is', null).where('created_at', '<', cutoff).execute();
+    for (const r of rows) {
+      found.set(r.id, {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        lastSignInAt: r.last_sign_in_at,
+        createdAt: r.created_at,
+        reason: 'unverified',
+      });
+    }
+  }
+  if (env.retentionDays !== null) {
+    const cutoff = new Date(now - env.retentionDays * DAY_MS).toISOString();
+    const rows = await base.where((eb) => eb(eb.fn.coalesce('last_sign_in_at', 'created_at'), '<', cutoff)).execute();
+    for (const r of rows) {
+      if (!found.has(r.id)) {
+        found.set(r.id, {
+          id: r.id,
+          email: r.email,
+          name: r.name,
+          lastSignInAt: r.last_sign_in_at,
+          createdAt: r.created_at,
+          reason: 'retention',
+        });
+      }
+    }
+  }
+  return [...found.values()].filter((c) => !exempt.has(c.id)).sort((a, b) => (a.email < b.email ? -1 : 1));
+}
+
+export interface RetentionDryRun {
+  candidates: RetentionCandidate[];
+  before: { internal: number; external: number };
+  after: { internal: number; external: number };
+}
+
+/** Who would be deactivated and what the totals would become; changes nothing. */
+export async function retentionDryRun(deps: Deps): Promise<RetentionDryRun> {
+  const candidates = await retentionCandidates(deps);
+  const before = deps.licensing.live.totals();
+  const leaving = new Set(candidates.map((c) => ownRef(c.id)));
+  const envs = deps.licensing.environments;
+  const records = (await deps.licensing.recordsFromDb(envs)).map((r) =>
+    leaving.has(String(r.ref)) ? { ...r, active: false } : r,
+  );
+  const after = countLicences(records, toRules(envs));
+  return {
+    candidates,
+    before: { internal: before.internal, external: before.external },
+    after: { internal: after.internal, external: after.external },
+  };
+}
+
+/** Deactivates the candidates found now; `actor` null means the daily job. */
+export async function applyRetention(deps: Deps, actor: Actor | null): Promise<RetentionCandidate[]> {
+  const candidates = await retentionCandidates(deps);
+  if (candidates.length === 0) return [];
+  const env = deps.licensing.ownEnvironment();
+  const now = deps.clock();
+  const who = actor ? auditActor(actor) : { accountId: null, email: 'retention job', ip: 'system' };
+  await deps.db.transaction().execute(async (trx) => {
+    for (const c of candidates) {
+      const updated = await trx
+        .withTables<AccountDeactivationColumn>()
+        .updateTable('accounts')
+        .set({ active: 0, deactivated_at: now.toISOString(), deactivation_reason: c.reason })
+        .where('id', '=', c.id)
+        .where('active', '=', 1)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) continue;
+      await trx.deleteFrom('sessions').where('account_id', '=', c.id).execute();
+      await recordAudit(trx, now, who, {
+        action: 'account.deactivated',
+        targetAccountId: c.id,
+        details: {
+          reason: c.reason,
+          days: c.reason === 'retention' ? env.retentionDays : env.unverifiedDays,
+          lastSignInAt: c.lastSignInAt,
+        },
+      });
+    }
+  });
+  for (const c of candidates) {
+    deps.accountChanges.notify({ kind: 'deactivated', accountId: c.id, role: 'candidate', at: now.toISOString() });
+  }
+  await deps.licensing.current();
+  return candidates;
+}

@@ -1,0 +1,122 @@
+// Progressive enhancement for the attempt page (served as a static file: the CSP forbids inline scripts).
+// Without it the page still works: answers are saved with the form buttons and the time shows on each load.
+(() => {
+  const form = document.getElementById('attempt-form');
+  const timer = document.getElementById('timer');
+  if (!form || !timer) return;
+  const attemptId = form.dataset.attempt;
+  const timeLeft = document.getElementById('time-left');
+  const announcer = document.getElementById('timer-announcer');
+  const status = document.getElementById('save-status');
+
+  // Timer: the server sent the seconds left; count down from page load (immune to a wrong client clock).
+  const endsAt = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
+  // Announce every 5 minutes, then at 1 minute left, and when time is up; never more often, never at page load.
+  const milestoneFor = (seconds) => {
+    if (seconds <= 0) return 0;
+    const minutes = Math.ceil(seconds / 60);
+    return minutes === 1 || minutes % 5 === 0 ? minutes : null;
+  };
+  const secondsLeft = () => Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+  let lastMilestone = milestoneFor(secondsLeft());
+  const tick = () => {
+    const seconds = secondsLeft();
+    timeLeft.textContent =
+      seconds >= 60
+        ? `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`
+        : `${seconds} seconds`;
+    const milestone = milestoneFor(seconds);
+    if (milestone !== null && milestone !== lastMilestone) {
+      announcer.textContent =
+        milestone === 0
+          ? 'Time is up. Your answers are being submitted.'
+          : `${milestone} ${milestone === 1 ? 'minute' : 'minutes'} left.`;
+    }
+    if (milestone !== null) lastMilestone = milestone;
+    if (seconds === 0) {
+      clearInterval(interval);
+      flush().finally(() => setTimeout(() => window.location.reload(), 1500));
+    }
+  };
+  const interval = setInterval(tick, 1000);
+  tick();
+
+  // Autosave: one save per change, with a per-question sequence number so retries and reordering are harmless.
+  const pending = new Map();
+  let failing = false;
+  let inFlight = null;
+
+  const answerOf = (fieldset) => {
+    const kind = fieldset.dataset.kind;
+    if (kind === 'short_answer') return fieldset.querySelector('input[type=text]').value;
+    const checked = [...fieldset.querySelectorAll('input:checked')].map((i) => i.value);
+    return kind === 'multiple' ? checked : (checked[0] ?? null);
+  };
+
+  const queue = (fieldset) => {
+    const position = Number(fieldset.dataset.position);
+    const seqInput = fieldset.querySelector(`input[name="seq-${position}"]`);
+    const answer = answerOf(fieldset);
+    if (answer === null) return;
+    const seq = Number(seqInput.value);
+    seqInput.value = String(seq + 1); // the no-script form submit then carries a newer number still
+    pending.set(position, { position, seq, answer });
+    flush();
+  };
+
+  const setStatus = (text) => {
+    if (status.textContent !== text) status.textContent = text;
+  };
+
+  async function flush() {
+    if (inFlight) return inFlight;
+    if (pending.size === 0) return;
+    const answers = [...pending.values()];
+    pending.clear();
+    inFlight = fetch(`/api/v1/attempts/${attemptId}/answers`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ answers }),
+    })
+      .then((response) => {
+        if (response.status === 409) {
+          window.location.reload();
+          return;
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        if (failing) setStatus('All answers are saved again.');
+        failing = false;
+      })
+      .catch(() => {
+        for (const a of answers) if (!pending.has(a.position)) pending.set(a.position, a);
+        if (!failing) setStatus('Not saved yet: the connection seems lost. Retrying; keep answering.');
+        failing = true;
+        setTimeout(flush, 3000);
+      })
+      .finally(() => {
+        inFlight = null;
+        if (pending.size && !failing) flush();
+      });
+    return inFlight;
+  }
+
+  const timers = new Map();
+  form.addEventListener('change', (event) => {
+    const fieldset = event.target.closest('fieldset[data-position]');
+    if (fieldset) queue(fieldset);
+  });
+  form.addEventListener('input', (event) => {
+    const fieldset = event.target.closest('fieldset[data-position]');
+    if (fieldset?.dataset.kind !== 'short_answer') return;
+    clearTimeout(timers.get(fieldset));
+    timers.set(
+      fieldset,
+      setTimeout(() => queue(fieldset), 800),
+    );
+  });
+  window.addEventListener('online', () => flush());
+  form.addEventListener('submit', () => {
+    flush();
+  });
+})();

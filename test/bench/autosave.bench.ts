@@ -1,0 +1,179 @@
+// Standalone benchmark: `npx tsx test/bench/autosave.bench.ts` (also run by `npm run bench`).
+// 500 candidates, each with their own session and attempt, autosave concurrently (one connection each) against the
+// real app on SQLite, alternating with a bare Hono route that parses the same JSON and answers the same shape.
+// The servers run in a child process so the load generator does not share their event loop.
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { startNodeServer } from '../../server/http/node-server.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { seedCandidates } from '../e2e/seed.ts';
+import { median, report } from './report.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CANDIDATES = 500;
+const QUESTIONS = 20;
+
+interface Ready {
+  appPort: number;
+  barePort: number;
+  candidates: { cookie: string; attemptId: string }[];
+}
+
+async function runServers(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-autosave-'));
+  const seeded = await seedCandidates(dataDir, { candidates: CANDIDATES, questions: QUESTIONS, startAttempts: true });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' });
+  const database = await openDatabase(dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const { app } = createApp({
+    config,
+    db: database.db,
+    sessionLookup: database.sessionLookup,
+    mailer: createOutboxMailer(
+      database.db,
+      () => new Date(),
+      () => {},
+    ),
+    logger: createLogger('silent'),
+  });
+  const bare = new Hono().post('/api/v1/attempts/:id/answers', async (c) => {
+    const body = (await c.req.json()) as { answers: { position: number; seq: number }[] };
+    return c.json(
+      {
+        saved: body.answers.map((a) => ({ position: a.position, seq: a.seq, applied: true })),
+        deadlineAt: new Date().toISOString(),
+      },
+      200,
+    );
+  });
+  const served = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' });
+  const barePort = await new Promise<number>((resolve) => {
+    serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  const ready: Ready = {
+    appPort: served.port,
+    barePort,
+    candidates: seeded.candidates.map((c) => ({ cookie: c.cookie, attemptId: c.attemptId as string })),
+  };
+  process.send?.(ready);
+  process.on('disconnect', () => {
+    void database.close().then(() => rm(dataDir, { recursive: true, force: true }).finally(() => process.exit(0)));
+  });
+}
+
+interface Run {
+  rate: number;
+  p99: number;
+  non2xx: number;
+}
+
+function measure(port: number, candidates: Ready['candidates']): Promise<Run> {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: CANDIDATES,
+        duration: SECONDS,
+        setupClient: (client) => {
+          const candidate = candidates[next++ % candidates.length] as Ready['candidates'][number];
+          let n = Date.now() % 1_000_000; // seq keeps growing across rounds
+          client.setRequests([
+            {
+              method: 'POST',
+              path: `/api/v1/attempts/${candidate.attemptId}/answers`,
+              headers: {
+                cookie: candidate.cookie,
+                origin: 'http://127.0.0.1',
+                'content-type': 'application/json',
+              },
+              setupRequest: (request) => {
+                n++;
+                const body = JSON.stringify({
+                  answers: [{ position: n % QUESTIONS, seq: n, answer: n % 2 ? 'o1' : 'o2' }],
+                });
+                return { ...request, body };
+              },
+            },
+          ]);
+        },
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({ rate: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx });
+      },
+    );
+  });
+}
+
+async function runBenchmark(): Promise<void> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, SEATKEEPER_BENCH_ROLE: 'servers' },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const timeout = setTimeout(
+    () => {
+      console.error('autosave benchmark: timed out');
+      child.kill();
+      process.exit(0);
+    },
+    (ROUNDS * 2 * (SECONDS + 5) + 60) * 1000,
+  );
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as Ready));
+      child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
+    });
+    const app: Run[] = [];
+    const bare: Run[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      app.push(await measure(ready.appPort, ready.candidates));
+      bare.push(await measure(ready.barePort, ready.candidates));
+      const a = app.at(-1) as Run;
+      const b = bare.at(-1) as Run;
+      console.log(
+        `round ${round}: autosave ${Math.round(a.rate)} saves/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${Math.round(b.rate)} req/s (p99 ${b.p99} ms)`,
+      );
+    }
+    const saves = median(app.map((r) => r.rate));
+    const bareRate = median(bare.map((r) => r.rate));
+    report(`Autosave, ${CANDIDATES} concurrent candidates (distinct sessions), ${ROUNDS} x ${SECONDS} s`, [
+      {
+        name: 'autosave saves/s (SQLite, durable)',
+        value: saves,
+        unit: 'saves/s',
+        target: 5000,
+        atLeast: true,
+        runs: app.map((r) => r.rate),
+      },
+      { name: 'bare Hono route req/s', value: bareRate, unit: 'req/s', runs: bare.map((r) => r.rate) },
+      { name: 'autosave / bare', value: (saves / bareRate) * 100, unit: '%', target: 40, atLeast: true },
+      { name: 'autosave p99 latency', value: median(app.map((r) => r.p99)), unit: 'ms', target: 50 },
+      {
+        name: 'autosave non-2xx responses (all rounds)',
+        value: app.reduce((s, r) => s + r.non2xx, 0),
+        unit: '',
+        target: 0,
+      },
+    ]);
+  } catch (error) {
+    console.error(`autosave benchmark failed: ${String(error)}`);
+  } finally {
+    clearTimeout(timeout);
+    child.disconnect();
+  }
+}
+
+if (process.env.SEATKEEPER_BENCH_ROLE === 'servers') await runServers();
+else await runBenchmark();

@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DOCUMENT } from '../server/exams-helpers.ts';
+import { ADMIN, api, createAdmin, makeDataDir, type RunningServer, signIn, startServer } from './server-process.ts';
+
+// A new candidate's whole journey in a real browser against the real server: register, verify, sign in, take an exam
+// (reload mid-way keeps answers), submit, see the result, download the PDF, verify the certificate signed out.
+
+const CANDIDATE = { name: 'Grace Candidate', email: 'grace@example.com', password: 'a long enough candidate phrase' };
+
+let server: RunningServer;
+let browser: Browser;
+let data: { dir: string; remove(): Promise<void> };
+let profile: string;
+let adminCookie: string;
+
+beforeAll(async () => {
+  data = await makeDataDir();
+  createAdmin(data.dir);
+  server = await startServer(data.dir);
+  adminCookie = await signIn(server.url, ADMIN.email, ADMIN.password);
+  const { exam } = (await api(server.url, adminCookie, 'POST', '/api/v1/exams/import', {
+    ...SAMPLE_DOCUMENT,
+    exam: { ...SAMPLE_DOCUMENT.exam, title: 'Journey exam' },
+  })) as { exam: { id: string } };
+  await api(server.url, adminCookie, 'POST', `/api/v1/exams/${exam.id}/publish`);
+  profile = await mkdtemp(join(tmpdir(), 'seatkeeper-chromium-'));
+  browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    userDataDir: profile,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await data?.remove();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+async function submitForm(page: Page, selector: string) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+describe('candidate journey in a browser', () => {
+  it('register → verify → sign in → exam with reload → submit → result → PDF → public verification', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.url}/register`);
+    await page.type('#name', CANDIDATE.name);
+    await page.type('#email', CANDIDATE.email);
+    await page.type('#password', CANDIDATE.password);
+    await submitForm(page, 'form.card button[type=submit]');
+
+    const outbox = (await api(server.url, adminCookie, 'GET', '/api/v1/outbox')) as {
+      items: { toAddress?: string; to?: string; body: string }[];
+    };
+    const mail = outbox.items.find((m) => JSON.stringify(m).includes(CANDIDATE.email));
+    const link = /(http:\/\/\S+\/verify-email\?token=\S+)/.exec(mail?.body ?? '')?.[1];
+    expect(link, 'verification link in the outbox').toBeTruthy();
+    await page.goto(link as string);
+    await submitForm(page, 'form.card button[type=submit]');
+
+    await page.goto(`${server.url}/sign-in`);
+    await page.type('#email', CANDIDATE.email);
+    await page.type('#password', CANDIDATE.password);
+    await submitForm(page, 'form.card button[type=submit]');
+
+    await page.goto(`${server.url}/exams`);
+    expect(await page.content()).toContain('Journey exam');
+    await submitForm(page, 'form[action$="/start"] button');
+    expect(page.url()).toMatch(/\/attempts\/[a-z2-7]+$/);
+    expect(await page.$eval('#time-left', (e) => e.textContent)).toMatch(/min/);
+
+    // Answer two questions with the keyboard-free mouse path and wait for each autosave to be acknowledged.
+    const saved = () => page.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 200);
+    await Promise.all([saved(), page.click('label[for="q-0-o1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-2-true"]')]);
+
+    await page.reload();
+    expect(await page.$eval('#q-0-o1', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await page.$eval('#q-2-true', (e) => (e as HTMLInputElement).checked)).toBe(true);
+
+    await Promise.all([saved(), page.click('label[for="q-1-o1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-1-o2"]')]);
+    await page.type('#q-3', 'Paris');
+    await submitForm(page, 'button[value="review"]');
+    expect(await page.content()).toContain('You have answered all 4 questions');
+    await submitForm(page, 'form[action$="/submit"] button');
+    const result = await page.content();
+    expect(result).toContain('Passed');
+    expect(result).toContain('100 %');
+
+    const pdfHref = await page.$eval('a[href$="/pdf"]', (a) => a.getAttribute('href'));
+    const header = await page.evaluate(async (href) => {
+      const response = await fetch(href as string);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return String.fromCharCode(...bytes.slice(0, 5));
+    }, pdfHref);
+    expect(header).toBe('%PDF-');
+    const verifyHref = await page.$eval('a[href^="/verify/"]', (a) => a.getAttribute('href'));
+
+    await submitForm(page, 'form[action="/sign-out"] button');
+    const client = await page.createCDPSession();
+    const { cookies } = (await client.send('Network.getAllCookies')) as { cookies: unknown[] };
+    expect(cookies).toHaveLength(0);
+    const verification = await page.goto(`${server.url}${verifyHref}`);
+    expect(verification?.status()).toBe(200);
+    expect(verification?.headers()['set-cookie']).toBeUndefined();
+    expect(await page.$eval('#status', (e) => e.textContent)).toBe('Valid');
+    expect(await page.content()).toContain(CANDIDATE.name);
+  }, 45_000);
+});
