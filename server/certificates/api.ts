@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { EXAM_ROUTES as R } from '../exams/routes.ts';
 import { guard, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { notFound, tooManyRequests } from '../http/errors.ts';
+import { ApiError, notFound, tooManyRequests } from '../http/errors.ts';
 import { validate } from '../http/validation.ts';
 import {
   certificateFor,
@@ -51,6 +51,13 @@ export const certificatesApi = new Hono<AppEnv>()
   .get('/certificates/:id/credential', guard(R.certificateCredential.access), async (c) => {
     const deps = c.get('deps');
     const certificate = await certificateFor(deps, principalOf(c).account, c.req.param('id'));
+    // A signed credential carries no revocation list yet, so a revoked certificate is not handed out as one.
+    if (certificate.revoked_at)
+      throw new ApiError(
+        409,
+        'certificate_revoked',
+        `This certificate was revoked: ${certificate.revoked_reason ?? ''}`,
+      );
     return c.body(await openBadgeCredential(deps, certificate), 200, {
       'content-type': 'application/vc+jwt',
       'content-disposition': `attachment; filename="certificate-${certificate.id}.jwt"`,

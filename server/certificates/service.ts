@@ -196,7 +196,13 @@ async function loadOrCreateKey(dataDir: string): Promise<SigningKey> {
   } else {
     const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     privateJwk = await exportJWK(pair.privateKey);
-    writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it first: use that one, so every instance signs with the same key.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    }
   }
   chmodSync(file, 0o600);
   const { d: _secret, ...publicPart } = privateJwk;

@@ -35,7 +35,8 @@ export function unsafePatternReason(pattern: string): string | null {
     }
   }
   try {
-    new RegExp(pattern);
+    // Compiled exactly as scoring uses it, so a pattern that passes here can never fail later.
+    new RegExp(`^(?:${pattern})$`, 'iu');
   } catch {
     return 'This is not a valid regular expression.';
   }

@@ -7,13 +7,22 @@ import {
   attemptView,
   catalogue,
   finaliseAttempt,
+  grantExtraTime,
   history,
   loadAttempt,
   saveAnswers,
   startAttempt,
   unansweredPositions,
 } from '../exams/attempts.ts';
-import { getExam, importExam, listExams, listQuestions, setPublished, toQuestionView } from '../exams/authoring.ts';
+import {
+  getExam,
+  importExam,
+  listExams,
+  listQuestions,
+  setAccommodation,
+  setPublished,
+  toQuestionView,
+} from '../exams/authoring.ts';
 import { distributionSvg, examReport } from '../exams/reports.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -506,12 +515,51 @@ export const examAdminPages = new Hono<AppEnv>()
       return c.redirect(`/portal/exams?error=${encodeURIComponent(error.message)}`, 303);
     }
   })
+  .post('/:id/attempts/:attemptId/extra-time', requirePage('admin'), async (c) => {
+    const minutes = Number((await c.req.parseBody()).minutes);
+    const back = `/portal/exams/${c.req.param('id')}`;
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
+      return c.redirect(`${back}?error=${encodeURIComponent('Give 1 to 1440 minutes.')}`, 303);
+    try {
+      await grantExtraTime(c.get('deps'), c.req.param('attemptId'), minutes);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 404) throw error;
+      return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+    }
+    return c.redirect(back, 303);
+  })
+  .post('/:id/accommodations', requirePage('admin'), async (c) => {
+    const deps = c.get('deps');
+    const body = await c.req.parseBody();
+    const minutes = Number(body.minutes);
+    const back = `/portal/exams/${c.req.param('id')}`;
+    const account = await deps.db
+      .selectFrom('accounts')
+      .select('id')
+      .where(
+        'email',
+        '=',
+        String(body.email ?? '')
+          .trim()
+          .toLowerCase(),
+      )
+      .executeTakeFirst();
+    if (!account || !Number.isInteger(minutes) || minutes < 0 || minutes > 1440)
+      return c.redirect(
+        `${back}?error=${encodeURIComponent('Give the email of an existing account and 0 to 1440 minutes.')}`,
+        303,
+      );
+    await setAccommodation(deps, c.req.param('id'), account.id, minutes);
+    return c.redirect(back, 303);
+  })
   .get('/:id', requirePage('staffRead'), async (c) => {
     const deps = c.get('deps');
     const principal = principalOf(c);
     const exam = await getExam(deps, c.req.param('id'));
     const report = await examReport(deps, exam.id);
     const questions = (await listQuestions(deps, exam.id)).map(toQuestionView);
+    const admin = principal.account.role === 'admin';
+    const message = c.req.query('error');
     return html(
       c,
       <Layout title={exam.title} principal={principal}>
@@ -550,6 +598,58 @@ export const examAdminPages = new Hono<AppEnv>()
               ))}
             </tbody>
           </table>
+        </section>
+        <section class="card" aria-labelledby="attempts">
+          <h2 id="attempts">Attempts</h2>
+          {message && <Alert kind="error">{message}</Alert>}
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Candidate</th>
+                <th scope="col">Started</th>
+                <th scope="col">Status</th>
+                <th scope="col">Score</th>
+                {admin && <th scope="col">Extra time</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {report.rows.map((r) => (
+                <tr key={r.attemptId}>
+                  <td>
+                    {r.name} ({r.email})
+                  </td>
+                  <td>{utc(r.startedAt)}</td>
+                  <td>{r.status}</td>
+                  <td>{percent(r.scorePercent)}</td>
+                  {admin && (
+                    <td>
+                      {r.status === 'in_progress' && (
+                        <form method="post" action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}>
+                          <label for={`extra-${r.attemptId}`}>Minutes</label>
+                          <input id={`extra-${r.attemptId}`} name="minutes" type="number" min={1} max={1440} required />
+                          <button type="submit" class="secondary">
+                            Add time
+                          </button>
+                        </form>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {admin && (
+            <form method="post" action={`/portal/exams/${exam.id}/accommodations`}>
+              <h3>Accommodation for future attempts</h3>
+              <label for="accommodation-email">Candidate email</label>
+              <input id="accommodation-email" name="email" type="email" required />
+              <label for="accommodation-minutes">Extra minutes per attempt</label>
+              <input id="accommodation-minutes" name="minutes" type="number" min={0} max={1440} required />
+              <button type="submit" class="secondary">
+                Save accommodation
+              </button>
+            </form>
+          )}
         </section>
         <section class="card" aria-labelledby="bank">
           <h2 id="bank">Question bank ({questions.length})</h2>

@@ -77,14 +77,14 @@ interface Run {
   non2xx: number;
 }
 
-function measure(port: number, candidates: Ready['candidates']): Promise<Run> {
+function measure(port: number, candidates: Ready['candidates'], seconds = SECONDS): Promise<Run> {
   let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}`,
         connections: CANDIDATES,
-        duration: SECONDS,
+        duration: seconds,
         setupClient: (client) => {
           const candidate = candidates[next++ % candidates.length] as Ready['candidates'][number];
           let n = Date.now() % 1_000_000; // seq keeps growing across rounds
@@ -135,6 +135,9 @@ async function runBenchmark(): Promise<void> {
       child.once('message', (message) => resolve(message as Ready));
       child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
     });
+    // Warm-up (JIT, SQLite page cache), not counted.
+    await measure(ready.appPort, ready.candidates, 2);
+    await measure(ready.barePort, ready.candidates, 1);
     const app: Run[] = [];
     const bare: Run[] = [];
     for (let round = 1; round <= ROUNDS; round++) {

@@ -96,10 +96,25 @@ describe('candidate journey in a browser', () => {
     expect(await page.$eval('#q-0-o1', (e) => (e as HTMLInputElement).checked)).toBe(true);
     expect(await page.$eval('#q-2-true', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
-    await Promise.all([saved(), page.click('label[for="q-1-o1"]')]);
-    await Promise.all([saved(), page.click('label[for="q-1-o2"]')]);
-    await page.type('#q-3', 'Paris');
-    await submitForm(page, 'button[value="review"]');
+    // A lost connection: the change is kept and sent when the connection is back.
+    await page.setOfflineMode(true);
+    await page.click('label[for="q-2-false"]');
+    await page.waitForFunction(() => document.getElementById('save-status')?.textContent?.includes('Not saved yet'));
+    await page.click('label[for="q-2-true"]');
+    await Promise.all([saved(), page.setOfflineMode(false)]);
+    await page.reload();
+    expect(await page.$eval('#q-2-true', (e) => (e as HTMLInputElement).checked)).toBe(true);
+
+    // Keyboard only for the rest: Space toggles the checkboxes, Tab reaches the text field, Enter submits.
+    await page.focus('#q-1-o1');
+    await Promise.all([saved(), page.keyboard.press('Space')]);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q-1-o2');
+    await Promise.all([saved(), page.keyboard.press('Space')]);
+    await page.focus('#q-3');
+    await page.keyboard.type('Paris');
+    await page.focus('button[value="review"]');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     expect(await page.content()).toContain('You have answered all 4 questions');
     await submitForm(page, 'form[action$="/submit"] button');
     const result = await page.content();

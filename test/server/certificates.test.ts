@@ -119,6 +119,10 @@ describe('certificates', () => {
       world.candidate.email,
     );
     expect((await call(ctx, 'GET', '/verify/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
+    const credential = await call(ctx, 'GET', `/api/v1/certificates/${certificateId}/credential`, {
+      cookie: world.cookie,
+    });
+    expect(credential.status).toBe(409);
   });
 
   it('shows expired after the validity and stays verifiable when the holder is deactivated', async () => {

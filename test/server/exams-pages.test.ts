@@ -126,3 +126,45 @@ describe('exam reports', () => {
     expect(adminPage).toContain('Item analysis');
   });
 });
+
+describe('admin exam pages', () => {
+  it('import by form, publish, extra time for an attempt in progress and an accommodation by email', async () => {
+    const ctx = await makeApp();
+    const world = await examWorld(ctx);
+    const { SAMPLE_DOCUMENT, verifiedCandidate } = await import('./exams-helpers.ts');
+    const imported = await call(ctx, 'POST', '/portal/exams/import', {
+      cookie: world.adminCookie,
+      form: { document: JSON.stringify({ ...SAMPLE_DOCUMENT, exam: { ...SAMPLE_DOCUMENT.exam, title: 'By form' } }) },
+    });
+    expect(location(imported)).toMatch(/^\/portal\/exams\/[a-z2-7]+$/);
+    const bad = await call(ctx, 'POST', '/portal/exams/import', {
+      cookie: world.adminCookie,
+      form: { document: JSON.stringify({ ...SAMPLE_DOCUMENT, questions: [{ kind: 'single', text: '' }] }) },
+    });
+    expect(decodeURIComponent(location(bad))).toContain('questions[0]');
+    const published = await call(ctx, 'POST', `${location(imported)}/publish`, { cookie: world.adminCookie, form: {} });
+    expect(location(published)).toBe('/portal/exams');
+
+    const attempt = await startAttempt(ctx, world);
+    const page = await (await call(ctx, 'GET', `/portal/exams/${world.examId}`, { cookie: world.adminCookie })).text();
+    expect(page).toContain(`/attempts/${attempt.id}/extra-time`);
+    await call(ctx, 'POST', `/portal/exams/${world.examId}/attempts/${attempt.id}/extra-time`, {
+      cookie: world.adminCookie,
+      form: { minutes: '7' },
+    });
+    const after = (await (
+      await call(ctx, 'GET', `/api/v1/attempts/${attempt.id}`, { cookie: world.cookie })
+    ).json()) as {
+      attempt: { secondsLeft: number };
+    };
+    expect(after.attempt.secondsLeft).toBe(37 * 60);
+
+    const other = await verifiedCandidate(ctx);
+    await call(ctx, 'POST', `/portal/exams/${world.examId}/accommodations`, {
+      cookie: world.adminCookie,
+      form: { email: other.candidate.email, minutes: '20' },
+    });
+    const long = await startAttempt(ctx, { cookie: other.cookie, examId: world.examId });
+    expect(long.secondsLeft).toBe(50 * 60);
+  });
+});

@@ -305,3 +305,51 @@ describe('taking an exam', () => {
     expect(shown.attempt.certificateId).toBeTruthy();
   });
 });
+
+describe('short-answer patterns', () => {
+  it('accept a safe subset and refuse shapes that can backtrack catastrophically', async () => {
+    const { unsafePatternReason, scoreAnswer } = await import('../../server/exams/questions.ts');
+    for (const safe of ['colou?r', '[a-z]+ing', '(ab)+', '\\d{3}-\\d{4}', 'yes|no', '(?:ab|cd)']) {
+      expect(unsafePatternReason(safe), safe).toBeNull();
+    }
+    for (const unsafe of ['(a+)+$', '(a|b)*', '(\\w+\\s?)*', '(x)\\1', '(?=a)a', '((a)*)*', 'a'.repeat(201), '(']) {
+      expect(unsafePatternReason(unsafe), unsafe).not.toBeNull();
+    }
+    const content = {
+      kind: 'short_answer',
+      text: 'Spell it',
+      match: 'pattern',
+      caseSensitive: false,
+      accepted: ['colou?r'],
+    } as const;
+    expect(scoreAnswer({ ...content, accepted: [...content.accepted] }, ' COLOUR ')).toBe(1);
+    expect(scoreAnswer({ ...content, accepted: [...content.accepted] }, 'colors')).toBe(0);
+    const started = performance.now();
+    expect(scoreAnswer({ ...content, accepted: ['(ab)+c'] }, `${'ab'.repeat(250)}`)).toBe(0);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+describe('the sweeper in the server process', () => {
+  it('runs on its interval, closes overdue attempts, and reports exams in progress to the licence portal', async () => {
+    const { startAttemptSweeper } = await import('../../server/exams/attempts.ts');
+    const ctx = await makeApp();
+    const world = await examWorld(ctx);
+    const attempt = await startAttempt(ctx, world);
+    expect(await ctx.deps.accountsWithExamInProgress()).toEqual(new Set([world.candidate.id]));
+    const stop = startAttemptSweeper(ctx.deps, 10);
+    try {
+      ctx.advance(30 * 60 + 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const row = await ctx.deps.db
+        .selectFrom('exam_attempts')
+        .select('status')
+        .where('id', '=', attempt.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('expired');
+      expect(await ctx.deps.accountsWithExamInProgress()).toEqual(new Set());
+    } finally {
+      stop();
+    }
+  });
+});

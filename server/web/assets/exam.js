@@ -77,7 +77,7 @@
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ answers }),
+      body: JSON.stringify({ answers: answers.map(({ position, seq, answer }) => ({ position, seq, answer })) }),
     })
       .then((response) => {
         if (response.status === 409) {
@@ -87,9 +87,17 @@
         if (!response.ok) throw new Error(String(response.status));
         if (failing) setStatus('All answers are saved again.');
         failing = false;
+        return response.json().then((body) => {
+          // Not applied on a first try means a newer save exists (another window or device): say so once.
+          const stale = body.saved.filter((s, i) => !s.applied && !answers[i]?.retried);
+          if (stale.length)
+            setStatus(
+              `Question ${stale[0].position + 1} was answered more recently in another window. Reload to see the saved answers.`,
+            );
+        });
       })
       .catch(() => {
-        for (const a of answers) if (!pending.has(a.position)) pending.set(a.position, a);
+        for (const a of answers) if (!pending.has(a.position)) pending.set(a.position, { ...a, retried: true });
         if (!failing) setStatus('Not saved yet: the connection seems lost. Retrying; keep answering.');
         failing = true;
         setTimeout(flush, 3000);
