@@ -251,6 +251,22 @@ export interface SignInResult {
   sessionToken: string;
 }
 
+/** A new session, the last sign-in time and a sign-in history row: what every successful sign-in writes. */
+async function startSignedInSession(trx: Db, accountId: string, now: Date, actor: Actor): Promise<string> {
+  const token = await createSession(trx, accountId, now);
+  await trx.updateTable('accounts').set({ last_sign_in_at: now.toISOString() }).where('id', '=', accountId).execute();
+  await trx
+    .insertInto('sign_in_events')
+    .values({
+      account_id: accountId,
+      at: now.toISOString(),
+      ip: actor.ip,
+      user_agent: actor.userAgent?.slice(0, 512) ?? null,
+    })
+    .execute();
+  return token;
+}
+
 export async function signIn(
   deps: Deps,
   actor: Actor,
@@ -294,21 +310,7 @@ export async function signIn(
   await clearThrottle(deps.db, RULES.signInAccountAndIp, accountAndIp);
   const sessionToken = await deps.db.transaction().execute(async (trx) => {
     if (reactivate) await reactivateAfterRetention(trx, account.id, now, actor.ip);
-    const token = await createSession(trx, account.id, now);
-    await trx
-      .updateTable('accounts')
-      .set({ last_sign_in_at: now.toISOString() })
-      .where('id', '=', account.id)
-      .execute();
-    await trx
-      .insertInto('sign_in_events')
-      .values({
-        account_id: account.id,
-        at: now.toISOString(),
-        ip: actor.ip,
-        user_agent: actor.userAgent?.slice(0, 512) ?? null,
-      })
-      .execute();
+    const token = await startSignedInSession(trx, account.id, now, actor);
     await recordAudit(
       trx,
       now,
@@ -521,16 +523,7 @@ export async function completeSetup(
         targetAccountId: account.id,
       },
     );
-    const sessionToken = await createSession(trx, account.id, now);
-    await trx
-      .updateTable('accounts')
-      .set({ last_sign_in_at: now.toISOString() })
-      .where('id', '=', account.id)
-      .execute();
-    await trx
-      .insertInto('sign_in_events')
-      .values({ account_id: account.id, at: now.toISOString(), ip: actor.ip, user_agent: null })
-      .execute();
+    const sessionToken = await startSignedInSession(trx, account.id, now, actor);
     return { account: { ...account, last_sign_in_at: now.toISOString() }, sessionToken };
   });
   deps.accountChanges.notify(change('created', account, now));
