@@ -29,6 +29,8 @@ const domainField = z
   .string({ error: 'Type the internal domains as one comma-separated list, e.g. "example.com, sales.example.com".' })
   .max(5000, 'Use at most 5000 characters.');
 
+export const providerForm = z.strictObject({ provider: providerName });
+
 export const createEnvironmentBody = z.strictObject({
   name: environmentName,
   production: z.boolean({ error: 'production: true or false.' }),

@@ -1,5 +1,6 @@
 // Live licence figures (rule 24): one LiveLicenceCount per process, loaded from the database once and kept current by
 // the code paths that change accounts (the AccountChanges hook, imports, rule edits, retention). No timer.
+import { Worker } from 'node:worker_threads';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import { type CompiledRules, classifyBits, compileRules, INTERNAL } from '../../shared/licensing/classify.ts';
@@ -13,6 +14,7 @@ import { emailDomain } from '../../shared/licensing/email.ts';
 import { LiveLicenceCount, type LiveTotals } from '../../shared/licensing/live.ts';
 import type { Account } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import type { RecountJob } from './recount-worker.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const OWN_ENVIRONMENT_ID = 'own';
@@ -102,7 +104,7 @@ type ImportedRow = [
 ];
 
 /** The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench). */
-function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<string, string>): AccountRecord[] {
+export function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<string, string>): AccountRecord[] {
   const records: AccountRecord[] = [];
   const own = sqlite.prepare<[], OwnRow>('select id, email, role, active from accounts').raw(true);
   for (const [id, email, role, active] of own.iterate()) {
@@ -130,12 +132,28 @@ function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<string, 
   return records;
 }
 
+export type FullCount = Omit<CountResult, 'duplicateGroups'>;
+
+/** Runs recount-worker.ts in a worker thread (loading TypeScript through tsx, as `npm start` does). */
+function recountInWorker(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
+  const target = new URL('./recount-worker.ts', import.meta.url).href;
+  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (exitCode) => reject(new Error(`the recount worker stopped (exit code ${exitCode})`)));
+  });
+}
+
 export interface RecountOutcome {
   agrees: boolean;
   live: LiveTotals;
-  full: CountResult;
+  full: FullCount;
   milliseconds: number;
   differences: string[];
+  /** 'worker': counted in a worker thread from its own connection, the server kept answering meanwhile. */
+  via: 'worker' | 'in-process';
 }
 
 export class LicensingState {
@@ -143,6 +161,9 @@ export class LicensingState {
   environments: EnvironmentView[] = [];
   readonly #deps: Deps;
   #loading: Promise<void> | null = null;
+  #loaded = false;
+  /** Bumped by every change to the figures, so a recount knows whether they moved while it counted. */
+  #version = 0;
   readonly #pending = new Set<Promise<unknown>>();
   #afterChangeQueued = false;
   /** Called (coalesced) after figures changed: warnings and today's history row. */
@@ -151,6 +172,8 @@ export class LicensingState {
   constructor(deps: Deps) {
     this.#deps = deps;
     deps.accountChanges.on('change', (change) => {
+      // With the raw handle the live count changes before the hook returns; the directory row follows (async).
+      if (this.#loaded && deps.sqlite) this.#applyOwnAccountNow(deps.sqlite, change.accountId);
       this.track(this.ready().then(() => this.refreshOwnAccount(change.accountId)));
     });
   }
@@ -182,8 +205,16 @@ export class LicensingState {
     return this.environments.find((e) => e.id === id);
   }
 
+  /** Compiled once per environment version (readEnvironments makes new objects after every edit). */
+  readonly #compiled = new WeakMap<EnvironmentView, CompiledRules>();
+
   compiled(env: EnvironmentView): CompiledRules {
-    return compileRules(env.name, env.internalDomains);
+    let rules = this.#compiled.get(env);
+    if (!rules) {
+      rules = compileRules(env.name, env.internalDomains);
+      this.#compiled.set(env, rules);
+    }
+    return rules;
   }
 
   async readEnvironments(): Promise<EnvironmentView[]> {
@@ -234,10 +265,28 @@ export class LicensingState {
   }
 
   async #load(): Promise<void> {
+    // An import still "running" when the process starts was interrupted; its transaction never committed.
+    await this.#deps.db
+      .updateTable('licence_imports')
+      .set({ status: 'failed', errors: JSON.stringify(['interrupted by a restart; nothing was imported']) })
+      .where('status', '=', 'running')
+      .execute();
     this.environments = await this.readEnvironments();
     const records = await this.recordsFromDb(this.environments);
     this.live = new LiveLicenceCount(toRules(this.environments), records);
+    this.#loaded = true;
     await this.#reconcileMirror();
+  }
+
+  #applyOwnAccountNow(sqlite: SQLiteDatabase, accountId: string): void {
+    const a = sqlite
+      .prepare<[string], Pick<Account, 'id' | 'email' | 'role' | 'active'>>(
+        'select id, email, role, active from accounts where id = ?',
+      )
+      .get(accountId);
+    if (a) this.live.upsert(ownRecord(this.ownEnvironment().name, a));
+    else this.live.remove(ownRef(accountId));
+    this.#version++;
   }
 
   /** Own accounts changed while no process was listening (or before this module existed) get their mirror row. */
@@ -298,6 +347,7 @@ export class LicensingState {
 
   /** Schedules the follow-up of a change (warnings, history) once per burst of changes. */
   changed(): void {
+    this.#version++;
     if (this.#afterChangeQueued || !this.afterChange) return;
     this.#afterChangeQueued = true;
     const run = this.afterChange;
@@ -322,12 +372,40 @@ export class LicensingState {
   }
 
   /** Full count from the database (engine countLicences), compared with the live figures (rule 24). */
+  /** A full count from the database: in a worker when the database is a file this process holds (production). */
+  async #fullCount(): Promise<{ full: FullCount; milliseconds: number; via: 'worker' | 'in-process' }> {
+    const envs = await this.readEnvironments();
+    const { sqlite } = this.#deps;
+    if (sqlite && !sqlite.memory) {
+      try {
+        const counted = await recountInWorker({
+          dbPath: sqlite.name,
+          ownName: (envs.find((e) => e.own) as EnvironmentView).name,
+          names: envs.map((e) => [e.id, e.name]),
+          environments: toRules(envs),
+        });
+        return { ...counted, via: 'worker' };
+      } catch (error) {
+        this.#deps.logger.warn('recount worker failed; counting in-process', { error: String(error) });
+      }
+    }
+    const started = performance.now();
+    const full = countLicences(await this.recordsFromDb(envs), toRules(envs));
+    return { full, milliseconds: performance.now() - started, via: 'in-process' };
+  }
+
+  /** Full count from the database (engine countLicences), compared with the live figures (rule 24). */
   async recount(): Promise<RecountOutcome> {
     await this.current();
-    const started = performance.now();
-    const envs = await this.readEnvironments();
-    const full = countLicences(await this.recordsFromDb(envs), toRules(envs));
-    const milliseconds = performance.now() - started;
+    let version = this.#version;
+    let counted = await this.#fullCount();
+    // A change that landed while counting makes the two incomparable: count again (twice at most).
+    for (let retry = 0; retry < 2 && version !== this.#version; retry++) {
+      await this.current();
+      version = this.#version;
+      counted = await this.#fullCount();
+    }
+    const { full, milliseconds, via } = counted;
     const live = this.live.totals();
     const differences: string[] = [];
     const check = (what: string, a: unknown, b: unknown) => {
@@ -348,6 +426,6 @@ export class LicensingState {
         }))
         .sort((x, y) => (x.name < y.name ? -1 : 1));
     check('environments', shape(live.environments), shape(full.environments));
-    return { agrees: differences.length === 0, live, full, milliseconds, differences };
+    return { agrees: differences.length === 0, live, full, milliseconds, differences, via };
   }
 }

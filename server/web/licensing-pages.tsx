@@ -11,7 +11,7 @@ import { newId } from '../auth/secrets.ts';
 import type { Deps } from '../deps.ts';
 import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { ApiError, fieldErrorsFrom, notFound, validationFailed } from '../http/errors.ts';
 import {
   COUNT_CAP,
   countingOf,
@@ -45,7 +45,14 @@ import {
 } from '../licensing/licence.ts';
 import { deactivationReason } from '../licensing/reactivation.ts';
 import { applyRetention, retentionDryRun } from '../licensing/retention.ts';
-import { directoryQuery } from '../licensing/schemas.ts';
+import {
+  createEnvironmentBody,
+  directoryQuery,
+  extensionBody,
+  organisationDomainsBody,
+  providerForm,
+  updateEnvironmentBody,
+} from '../licensing/schemas.ts';
 import { type EnvironmentView, type RecountOutcome, toRules } from '../licensing/state.ts';
 import { Alert, Layout } from './layout.tsx';
 import { html, requirePage } from './page-helpers.ts';
@@ -184,6 +191,15 @@ function LicencePage(props: LicencePageProps) {
         <Alert kind="error">Licence breach: {b.message}</Alert>
       ))}
       {status && status.term.state !== 'active' && <Alert kind="error">Licence {status.term.message}</Alert>}
+      {(['internal', 'external'] as const).map((bucket) => {
+        const level = summary[bucket].level;
+        return level === 'notice' || level === 'warning' ? (
+          <Alert kind="error">
+            {bucket === 'internal' ? 'Internal' : 'External'} users at {summary[bucket].percent}% of capacity:{' '}
+            {LEVEL_TEXT[level]}. Plan for more packs or review inactive accounts.
+          </Alert>
+        ) : null;
+      })}
       <section class="card" aria-labelledby="figures">
         <h2 id="figures">Live figures</h2>
         <p class="hint">
@@ -212,8 +228,9 @@ function LicencePage(props: LicencePageProps) {
         </form>
         {props.recount && (
           <Alert kind={props.recount.agrees ? 'success' : 'error'}>
-            Full recount in {Math.round(props.recount.milliseconds)} ms: internal {nf(props.recount.full.internal)},
-            external {nf(props.recount.full.external)}.{' '}
+            Full recount from the database in {Math.round(props.recount.milliseconds)} ms
+            {props.recount.via === 'worker' ? ' (in a background thread)' : ''}: internal{' '}
+            {nf(props.recount.full.internal)}, external {nf(props.recount.full.external)}.{' '}
             {props.recount.agrees
               ? 'It agrees with the live figures.'
               : `It differs from the live figures: ${props.recount.differences.join('; ')}`}
@@ -631,6 +648,13 @@ async function renderEnvironment(
 
 const optionalDays = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
 
+/** zod at the form's edge too: a failure becomes the same field messages as the API's. */
+function checked<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
+  return parsed.data;
+}
+
 // ---- users list ----
 
 function UsersList(props: {
@@ -928,7 +952,9 @@ export const licensingPages = new Hono<AppEnv>()
   })
   .post('/licence/extension', requirePage('admin'), async (c) => {
     const values = await formValues(c);
-    const outcome = await attempt(() => extendLicence(c.get('deps'), actorOf(c), values.endsOn ?? ''));
+    const outcome = await attempt(() =>
+      extendLicence(c.get('deps'), actorOf(c), checked(extensionBody, { endsOn: values.endsOn ?? '' }).endsOn),
+    );
     return renderLicence(c, outcome.error ? outcome : { success: 'Trial extended.' }, outcome.error ? 400 : 200);
   })
   .post('/licence/cancellation', requirePage('admin'), async (c) => {
@@ -938,7 +964,13 @@ export const licensingPages = new Hono<AppEnv>()
   })
   .post('/licence/organisation-domains', requirePage('admin'), async (c) => {
     const values = await formValues(c);
-    const outcome = await attempt(() => saveOrganisationDomains(c.get('deps'), actorOf(c), values.domains ?? ''));
+    const outcome = await attempt(() =>
+      saveOrganisationDomains(
+        c.get('deps'),
+        actorOf(c),
+        checked(organisationDomainsBody, { domains: values.domains ?? '' }).domains,
+      ),
+    );
     return renderLicence(c, outcome.error ? outcome : { success: 'Domains saved.' }, outcome.error ? 400 : 200);
   })
   .get('/environments', requirePage('staffRead'), async (c) => {
@@ -951,11 +983,15 @@ export const licensingPages = new Hono<AppEnv>()
     const deps = c.get('deps');
     let created: EnvironmentView | undefined;
     const outcome = await attempt(async () => {
-      created = await createEnvironment(deps, actorOf(c), {
-        name: values.name ?? '',
-        production: values.production !== 'false',
-        internalDomains: values.internalDomains ?? '',
-      });
+      created = await createEnvironment(
+        deps,
+        actorOf(c),
+        checked(createEnvironmentBody, {
+          name: values.name ?? '',
+          production: values.production !== 'false',
+          internalDomains: values.internalDomains ?? '',
+        }),
+      );
     });
     if (outcome.error || !created) {
       return html(
@@ -976,14 +1012,19 @@ export const licensingPages = new Hono<AppEnv>()
     const values = await formValues(c);
     const env = c.get('deps').licensing.environmentById(id);
     const outcome = await attempt(() =>
-      updateEnvironment(c.get('deps'), actorOf(c), id, {
-        name: values.name,
-        ...(env?.own ? {} : { production: values.production !== 'false' }),
-        internalDomains: values.internalDomains ?? '',
-        ...(env?.own
-          ? { retentionDays: optionalDays(values.retentionDays), unverifiedDays: optionalDays(values.unverifiedDays) }
-          : {}),
-      }),
+      updateEnvironment(
+        c.get('deps'),
+        actorOf(c),
+        id,
+        checked(updateEnvironmentBody, {
+          name: values.name ?? '',
+          ...(env?.own ? {} : { production: values.production !== 'false' }),
+          internalDomains: values.internalDomains ?? '',
+          ...(env?.own
+            ? { retentionDays: optionalDays(values.retentionDays), unverifiedDays: optionalDays(values.unverifiedDays) }
+            : {}),
+        }),
+      ),
     );
     return renderEnvironment(
       c,
@@ -995,7 +1036,9 @@ export const licensingPages = new Hono<AppEnv>()
   .post('/environments/:id/providers', requirePage('admin'), async (c) => {
     const id = c.req.param('id');
     const values = await formValues(c);
-    const outcome = await attempt(() => addProvider(c.get('deps'), actorOf(c), id, values.provider ?? ''));
+    const outcome = await attempt(() =>
+      addProvider(c.get('deps'), actorOf(c), id, checked(providerForm, { provider: values.provider ?? '' }).provider),
+    );
     return renderEnvironment(
       c,
       id,

@@ -298,6 +298,8 @@ export const portalPages = new Hono<AppEnv>()
     if (!form.ok) return html(c, await renderUser(c, id, { message: Object.values(form.errors).join(' ') }), 400);
     try {
       await updateAccount(c.get('deps'), actorOf(c), id, form.data);
+      // A rename emits no account change; the licence directory's searchable name follows here.
+      await c.get('deps').licensing.refreshOwnAccount(id);
       return html(c, await renderUser(c, id, { success: 'Saved.' }));
     } catch (error) {
       const failure = formFailure(c, error);

@@ -43,6 +43,9 @@ describe('licence portal pages', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('http://x.com');
+    const unnamed = await call(ctx, 'POST', '/portal/environments', { cookie, form: { name: '', production: 'true' } });
+    expect(unnamed.status).toBe(400);
+    expect(await unnamed.text()).toContain('Name the environment');
     const saved = await call(ctx, 'POST', '/portal/environments/own', {
       cookie,
       form: { name: 'Production', internalDomains: 'mycompany.com', retentionDays: '365', unverifiedDays: '7' },
@@ -153,6 +156,12 @@ describe('licence portal pages', () => {
     });
     const detail = await page(ctx, `/portal/users/${candidate.id}`, cookie);
     expect(detail).toContain('no internal domains configured for Production: everyone is internal');
+    await call(ctx, 'POST', `/portal/users/${candidate.id}`, {
+      cookie,
+      form: { name: 'Zed Renamed', role: 'candidate' },
+    });
+    const byName = await page(ctx, '/portal/users?sort=name&q=zed', cookie);
+    expect(byName).toContain('Zed Renamed');
     expect(detail).toContain('Same person as');
     expect(detail).toContain('Never signed in.');
   });

@@ -188,6 +188,8 @@ describe('licence portal: imports and lookups', () => {
     try {
       expect(await licensing.recordsFromDb(licensing.environments)).toEqual(viaKysely);
       await recountAgrees(ctx, cookie);
+      // With a database file, the recount runs in a worker thread on its own connection.
+      expect(await licensing.recount()).toMatchObject({ agrees: true, via: 'worker' });
     } finally {
       ctx.deps.sqlite = undefined;
       raw.close();
@@ -311,27 +313,58 @@ describe('licence portal: warnings', () => {
 });
 
 describe('licence portal: live figures always equal a full recount', () => {
-  const DOMAINS = ['mycompany.com', 'sales.mycompany.com', 'gmail.com', 'partner.org'];
-  it.each([1, 2, 3])('random sequence of changes, seed %i', async (seed) => {
+  it('with the raw handle, the hook updates the live count before the change returns (no waiting)', async () => {
     const ctx = await makeApp();
-    const { cookie } = await admin(ctx);
+    const raw = new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true });
+    ctx.deps.sqlite = raw;
+    try {
+      await ctx.deps.licensing.ready();
+      const before = ctx.deps.licensing.live.totals().internal;
+      const account = await createAccount(ctx, 'candidate', 'now@example.com');
+      expect(ctx.deps.licensing.live.totals().internal).toBe(before + 1);
+      await call(ctx, 'POST', `/api/v1/users/${account.id}/deactivate`, {
+        cookie: (await admin(ctx)).cookie,
+      });
+      expect(ctx.deps.licensing.live.totals().internal).toBe(before + 1); // the admin counts, the candidate not
+      await ctx.deps.licensing.current();
+    } finally {
+      ctx.deps.sqlite = undefined;
+      raw.close();
+    }
+  });
+
+  const DOMAINS = ['mycompany.com', 'sales.mycompany.com', 'gmail.com', 'partner.org'];
+  it.each([
+    [1, 'kysely'],
+    [2, 'kysely'],
+    [3, 'kysely'],
+    [4, 'raw handle'],
+    [5, 'raw handle'],
+  ] as const)('random sequence of changes, seed %i, reads through %s', async (seed, reads) => {
+    const ctx = await makeApp();
+    // "raw handle": as `npm start` runs, with deps.sqlite (synchronous live updates in the hook, raw recount reads).
+    const raw = reads === 'raw handle' ? new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true }) : null;
+    if (raw) ctx.deps.sqlite = raw;
+    const root = await admin(ctx);
+    let cookie = root.cookie;
     const random = seededRandom(seed);
+    const registered: string[] = [];
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const own: string[] = [];
     const envs: string[] = ['own'];
     let n = 0;
     const person = () => `p${Math.floor(random() * 12)}@${pick(DOMAINS)}`;
-    for (let step = 0; step < 40; step++) {
+    for (let step = 0; step < 60; step++) {
       const roll = random();
-      if (roll < 0.25) {
+      if (roll < 0.18) {
         const response = await call(ctx, 'POST', '/api/v1/users', {
           cookie,
           json: { email: `u${seed}-${n++}@${pick(DOMAINS)}`, name: 'Someone', role: pick(['candidate', 'support']) },
         });
         own.push((await json<{ account: { id: string } }>(response)).account.id);
-      } else if (roll < 0.4 && own.length > 0) {
+      } else if (roll < 0.32 && own.length > 0) {
         await call(ctx, 'POST', `/api/v1/users/${pick(own)}/${random() < 0.6 ? 'deactivate' : 'activate'}`, { cookie });
-      } else if (roll < 0.6) {
+      } else if (roll < 0.46) {
         const users = Array.from({ length: Math.floor(random() * 6) }, () => ({
           username: random() < 0.5 ? person() : `name${Math.floor(random() * 8)}`,
           email: random() < 0.8 ? person() : '',
@@ -344,21 +377,36 @@ describe('licence portal: live figures always equal a full recount', () => {
           json: { provider: pick(['LDAP', 'Azure AD']), users },
         });
         expect(response.status).toBe(200);
-      } else if (roll < 0.75) {
+      } else if (roll < 0.56) {
         const domains = DOMAINS.filter(() => random() < 0.4).join(', ');
         await call(ctx, 'PATCH', `/api/v1/environments/${pick(envs)}`, { cookie, json: { internalDomains: domains } });
-      } else if (roll < 0.85) {
+      } else if (roll < 0.63) {
         const response = await call(ctx, 'POST', '/api/v1/environments', {
           cookie,
           json: { name: `Env ${seed}-${n++}`, production: random() < 0.7, internalDomains: pick(DOMAINS) },
         });
         envs.push((await json<{ environment: { id: string } }>(response)).environment.id);
-      } else if (roll < 0.92) {
+      } else if (roll < 0.7) {
         const id = pick(envs);
         await call(ctx, 'PATCH', `/api/v1/environments/${id}`, {
           cookie,
           json: id === 'own' ? { name: `Prod ${n++}` } : { name: `Renamed ${n++}`, production: random() < 0.5 },
         });
+      } else if (roll < 0.8 && registered.length < 8) {
+        const email = `reg${seed}-${n++}@${pick(DOMAINS)}`;
+        const response = await call(ctx, 'POST', '/api/v1/registrations', {
+          json: { name: 'Registered', email, password: STRONG_PASSWORD },
+        });
+        expect(response.status).toBe(202);
+        registered.push(email);
+      } else if (roll < 0.88 && registered.length > 0) {
+        // Rule 26: signing in reactivates a retention-deactivated candidate; an admin-deactivated one stays out.
+        await signInCookie(ctx, pick(registered));
+      } else if (roll < 0.93) {
+        await call(ctx, 'PATCH', '/api/v1/environments/own', { cookie, json: { retentionDays: 1 } });
+        ctx.advance(2 * 86_400);
+        cookie = await sessionCookieFor(ctx, root.account);
+        expect((await call(ctx, 'POST', '/api/v1/retention/apply', { cookie })).status).toBe(200);
       } else if (own.length > 0) {
         const id = pick(own);
         await ctx.deps.db.updateTable('accounts').set({ role: 'candidate' }).where('id', '=', id).execute();
@@ -367,5 +415,26 @@ describe('licence portal: live figures always equal a full recount', () => {
       if (step % 5 === 4) await recountAgrees(ctx, cookie);
     }
     await recountAgrees(ctx, cookie);
+    ctx.deps.sqlite = undefined;
+    raw?.close();
+  });
+});
+
+describe('licence portal: forecast', () => {
+  it('projects the last 30 days of external growth to the day capacity runs out and the packs needed', async () => {
+    const { forecast } = await import('../../server/licensing/history.ts');
+    const points = Array.from({ length: 30 }, (_, i) => ({
+      day: `2026-11-${String(i + 1).padStart(2, '0')}`,
+      internal: 50,
+      external: 7_000 + i * 100,
+      internalCapacity: 100,
+      externalCapacity: 10_000,
+    }));
+    const outlook = forecast(points, { internal: 100, external: 10_000 }, '2026-11-30');
+    expect(outlook.internal).toEqual({ perDay: 0, runsOutOn: null, packsNeeded12Months: 0 });
+    expect(outlook.external.perDay).toBeCloseTo(100, 0);
+    expect(outlook.external.runsOutOn).toBe('2026-12-01');
+    // 9,900 + 100/day × 365 = 46,400 users a year from now: 4 packs of 10,000 on top of the 10,000.
+    expect(outlook.external.packsNeeded12Months).toBe(4);
   });
 });
