@@ -67,28 +67,37 @@ function SignInPage({ values = {}, errors = {}, message }: FormState) {
   );
 }
 
+/** Name, email and a new password: the fields of registration and of the first admin's setup. */
+function NewAccountFields({ nameLabel, values = {}, errors = {} }: FormState & { nameLabel: string }) {
+  return (
+    <>
+      <Field name="name" label={nameLabel} autocomplete="name" value={values.name} error={errors.name} />
+      <Field
+        name="email"
+        label="Email address"
+        type="email"
+        autocomplete="email"
+        value={values.email}
+        error={errors.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autocomplete="new-password"
+        hint={PASSWORD_HINT}
+        error={errors.password}
+      />
+    </>
+  );
+}
+
 function RegisterPage({ values = {}, errors = {}, message }: FormState) {
   return (
     <Layout title="Register as a candidate" narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/register" class="card">
-        <Field name="name" label="Full name" autocomplete="name" value={values.name} error={errors.name} />
-        <Field
-          name="email"
-          label="Email address"
-          type="email"
-          autocomplete="email"
-          value={values.email}
-          error={errors.email}
-        />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint={PASSWORD_HINT}
-          error={errors.password}
-        />
+        <NewAccountFields nameLabel="Full name" values={values} errors={errors} />
         <button type="submit">Register</button>
       </form>
       <p>
@@ -138,23 +147,7 @@ function SetupPage({ token, values = {}, errors = {}, message }: FormState & { t
       <p>Create the first administrator account. This link works once.</p>
       {message && <Alert kind="error">{message}</Alert>}
       <TokenForm action="/setup" title="Set up" token={token} button="Create administrator">
-        <Field name="name" label="Your name" autocomplete="name" value={values.name} error={errors.name} />
-        <Field
-          name="email"
-          label="Email address"
-          type="email"
-          autocomplete="email"
-          value={values.email}
-          error={errors.email}
-        />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          hint={PASSWORD_HINT}
-          error={errors.password}
-        />
+        <NewAccountFields nameLabel="Your name" values={values} errors={errors} />
       </TokenForm>
     </Layout>
   );
