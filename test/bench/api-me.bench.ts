@@ -1,7 +1,7 @@
 // Standalone benchmark: `npx tsx test/bench/api-me.bench.ts`.
 // Authenticated GET /api/v1/me against a bare Hono route returning the same JSON, on loopback, 3 rounds each.
 // The servers run in a child process so the load generator does not share their event loop.
-import { type ChildProcess, fork } from 'node:child_process';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { isServerProcess, withForkedServers } from './forked-servers.ts';
+import { median } from './report.ts';
 
 // autocannon ships no types (and @types/autocannon is not installed): describe the little we use.
 interface AutocannonResult {
@@ -90,53 +92,31 @@ function measure(url: string, cookie?: string): Promise<number> {
   });
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
 async function runBenchmark(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, SEATKEEPER_BENCH_ROLE: 'servers' },
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const timeout = setTimeout(
-    () => {
-      console.error('benchmark: timed out');
-      child.kill();
-      process.exit(0);
-    },
+  await withForkedServers<Ready>(
+    fileURLToPath(import.meta.url),
+    'api-me benchmark',
     (ROUNDS * 2 * (SECONDS + 3) + 30) * 1000,
-  );
-  try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as Ready));
-      child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
-    });
-    const meUrl = `http://127.0.0.1:${ready.mePort}/api/v1/me`;
-    const bareUrl = `http://127.0.0.1:${ready.barePort}/api/v1/me`;
-    const me: number[] = [];
-    const bare: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      me.push(await measure(meUrl, ready.cookie));
-      bare.push(await measure(bareUrl));
+    async (ready) => {
+      const meUrl = `http://127.0.0.1:${ready.mePort}/api/v1/me`;
+      const bareUrl = `http://127.0.0.1:${ready.barePort}/api/v1/me`;
+      const me: number[] = [];
+      const bare: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        me.push(await measure(meUrl, ready.cookie));
+        bare.push(await measure(bareUrl));
+        console.log(
+          `round ${round}: api-me ${Math.round(me.at(-1) ?? 0)} req/s, bare ${Math.round(bare.at(-1) ?? 0)} req/s`,
+        );
+      }
+      const ratio = median(me) / median(bare);
+      const verdict = ratio >= TARGET_RATIO ? 'PASS' : 'MISS';
       console.log(
-        `round ${round}: api-me ${Math.round(me.at(-1) ?? 0)} req/s, bare ${Math.round(bare.at(-1) ?? 0)} req/s`,
+        `api-me: ${Math.round(median(me))} req/s | bare: ${Math.round(median(bare))} req/s | ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%) ${verdict}`,
       );
-    }
-    const ratio = median(me) / median(bare);
-    const verdict = ratio >= TARGET_RATIO ? 'PASS' : 'MISS';
-    console.log(
-      `api-me: ${Math.round(median(me))} req/s | bare: ${Math.round(median(bare))} req/s | ratio ${(ratio * 100).toFixed(1)}% (target >= ${TARGET_RATIO * 100}%) ${verdict}`,
-    );
-  } catch (error) {
-    console.error(`benchmark failed: ${String(error)}`);
-  } finally {
-    clearTimeout(timeout);
-    child.disconnect();
-  }
+    },
+  );
 }
 
-if (process.env.SEATKEEPER_BENCH_ROLE === 'servers') await runServers();
+if (isServerProcess()) await runServers();
 else await runBenchmark();

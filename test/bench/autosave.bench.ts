@@ -2,7 +2,7 @@
 // 500 candidates, each with their own session and attempt, autosave concurrently (one connection each) against the
 // real app on SQLite, alternating with a bare Hono route that parses the same JSON and answers the same shape.
 // The servers run in a child process so the load generator does not share their event loop.
-import { type ChildProcess, fork } from 'node:child_process';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
 import { seedCandidates } from '../e2e/seed.ts';
+import { isServerProcess, withForkedServers } from './forked-servers.ts';
 import { median, report } from './report.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -117,66 +118,49 @@ function measure(port: number, candidates: Ready['candidates'], seconds = SECOND
 }
 
 async function runBenchmark(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, SEATKEEPER_BENCH_ROLE: 'servers' },
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const timeout = setTimeout(
-    () => {
-      console.error('autosave benchmark: timed out');
-      child.kill();
-      process.exit(0);
-    },
+  await withForkedServers<Ready>(
+    fileURLToPath(import.meta.url),
+    'autosave benchmark',
     (ROUNDS * 2 * (SECONDS + 5) + 60) * 1000,
+    async (ready) => {
+      // Warm-up (JIT, SQLite page cache), not counted.
+      await measure(ready.appPort, ready.candidates, 2);
+      await measure(ready.barePort, ready.candidates, 1);
+      const app: Run[] = [];
+      const bare: Run[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        app.push(await measure(ready.appPort, ready.candidates));
+        bare.push(await measure(ready.barePort, ready.candidates));
+        const a = app.at(-1) as Run;
+        const b = bare.at(-1) as Run;
+        console.log(
+          `round ${round}: autosave ${Math.round(a.rate)} saves/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${Math.round(b.rate)} req/s (p99 ${b.p99} ms)`,
+        );
+      }
+      const saves = median(app.map((r) => r.rate));
+      const bareRate = median(bare.map((r) => r.rate));
+      report(`Autosave, ${CANDIDATES} concurrent candidates (distinct sessions), ${ROUNDS} x ${SECONDS} s`, [
+        {
+          name: 'autosave saves/s (SQLite, durable)',
+          value: saves,
+          unit: 'saves/s',
+          target: 5000,
+          atLeast: true,
+          runs: app.map((r) => r.rate),
+        },
+        { name: 'bare Hono route req/s', value: bareRate, unit: 'req/s', runs: bare.map((r) => r.rate) },
+        { name: 'autosave / bare', value: (saves / bareRate) * 100, unit: '%', target: 40, atLeast: true },
+        { name: 'autosave p99 latency', value: median(app.map((r) => r.p99)), unit: 'ms', target: 50 },
+        {
+          name: 'autosave non-2xx responses (all rounds)',
+          value: app.reduce((s, r) => s + r.non2xx, 0),
+          unit: '',
+          target: 0,
+        },
+      ]);
+    },
   );
-  try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as Ready));
-      child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
-    });
-    // Warm-up (JIT, SQLite page cache), not counted.
-    await measure(ready.appPort, ready.candidates, 2);
-    await measure(ready.barePort, ready.candidates, 1);
-    const app: Run[] = [];
-    const bare: Run[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      app.push(await measure(ready.appPort, ready.candidates));
-      bare.push(await measure(ready.barePort, ready.candidates));
-      const a = app.at(-1) as Run;
-      const b = bare.at(-1) as Run;
-      console.log(
-        `round ${round}: autosave ${Math.round(a.rate)} saves/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${Math.round(b.rate)} req/s (p99 ${b.p99} ms)`,
-      );
-    }
-    const saves = median(app.map((r) => r.rate));
-    const bareRate = median(bare.map((r) => r.rate));
-    report(`Autosave, ${CANDIDATES} concurrent candidates (distinct sessions), ${ROUNDS} x ${SECONDS} s`, [
-      {
-        name: 'autosave saves/s (SQLite, durable)',
-        value: saves,
-        unit: 'saves/s',
-        target: 5000,
-        atLeast: true,
-        runs: app.map((r) => r.rate),
-      },
-      { name: 'bare Hono route req/s', value: bareRate, unit: 'req/s', runs: bare.map((r) => r.rate) },
-      { name: 'autosave / bare', value: (saves / bareRate) * 100, unit: '%', target: 40, atLeast: true },
-      { name: 'autosave p99 latency', value: median(app.map((r) => r.p99)), unit: 'ms', target: 50 },
-      {
-        name: 'autosave non-2xx responses (all rounds)',
-        value: app.reduce((s, r) => s + r.non2xx, 0),
-        unit: '',
-        target: 0,
-      },
-    ]);
-  } catch (error) {
-    console.error(`autosave benchmark failed: ${String(error)}`);
-  } finally {
-    clearTimeout(timeout);
-    child.disconnect();
-  }
 }
 
-if (process.env.SEATKEEPER_BENCH_ROLE === 'servers') await runServers();
+if (isServerProcess()) await runServers();
 else await runBenchmark();

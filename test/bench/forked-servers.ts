@@ -1,0 +1,37 @@
+// Benchmarks that load a server fork it from their own file, so the load generator and the server never share a
+// thread: the child (SEATKEEPER_BENCH_ROLE=servers) starts the servers and sends what the parent needs to reach them.
+import { type ChildProcess, fork } from 'node:child_process';
+
+export const isServerProcess = () => process.env.SEATKEEPER_BENCH_ROLE === 'servers';
+
+/** Forks `file` as the server process, waits for its ready message, runs `measure`, and always ends the child. */
+export async function withForkedServers<Ready>(
+  file: string,
+  label: string,
+  timeoutMs: number,
+  measure: (ready: Ready) => Promise<void>,
+): Promise<void> {
+  const child: ChildProcess = fork(file, [], {
+    env: { ...process.env, SEATKEEPER_BENCH_ROLE: 'servers' },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // Bounded: a stuck run reports and stops instead of holding the machine.
+  const timeout = setTimeout(() => {
+    console.error(`${label}: timed out`);
+    child.kill();
+    process.exit(0);
+  }, timeoutMs);
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as Ready));
+      child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
+    });
+    await measure(ready);
+  } catch (error) {
+    console.error(`${label} failed: ${String(error)}`);
+  } finally {
+    clearTimeout(timeout);
+    child.disconnect();
+  }
+}
