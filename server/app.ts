@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import type { AccountChanges } from './accounts/changes.ts';
@@ -11,11 +10,9 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { buildDeps, type Deps } from './deps.ts';
-import { authenticate } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
-import { ApiError, errorBody } from './http/errors.ts';
-import { clientIp, crossSiteGuard, securityHeaders } from './http/security.ts';
-import { LARGE_BODY_PATH } from './licensing/import.ts';
+import { errorBody } from './http/errors.ts';
+import { requestPipeline } from './http/pipeline.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { renderErrorPage } from './web/error-page.tsx';
@@ -42,25 +39,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps 
   const cookieName = sessionCookieName(config);
   const app = new Hono<AppEnv>();
 
-  app.use(securityHeaders(config));
-  app.use(async (c, next) => {
-    c.set('deps', deps);
-    c.set('clientIp', clientIp(c, config.trustProxy));
-    await next();
-  });
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', `Send at most ${config.bodyLimitBytes} bytes.`);
-    },
-  });
-  // Only bodies need a limit; skipping GET/HEAD keeps the adapter's lightweight request (no Request materialised).
-  // Imports set their own, larger limit (server/licensing/import.ts).
-  app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || LARGE_BODY_PATH.test(c.req.path) ? next() : limitBody(c, next),
-  );
-  app.use(crossSiteGuard(config, cookieName));
-  app.use(authenticate(cookieName));
+  app.use(requestPipeline(deps, cookieName));
 
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(deps.db);

@@ -61,37 +61,54 @@ export const kyselySessionLookup =
     };
   };
 
-/** Looks the session up and enforces idle and absolute limits; expired sessions are deleted on sight. */
-export async function validateSession(
-  store: { db: Db; lookup: SessionLookup; config: Config },
-  token: string,
-  now: Date,
-): Promise<{ sessionId: string; account: Account } | null> {
+export type SessionCheck = { sessionId: string; account: Account } | null;
+
+type SessionStore = { db: Db; lookup: SessionLookup; config: Config };
+
+/**
+ * Looks the session up and enforces idle and absolute limits; expired sessions are deleted on sight. Synchronous
+ * when the lookup is (SQLite's prepared statement) and nothing has to be written, which is almost every request: an
+ * await here costs more than the check itself on the hottest path of the server.
+ */
+export function checkSession(store: SessionStore, token: string, now: Date): SessionCheck | Promise<SessionCheck> {
   const parsed = parseSecret(token);
   if (!parsed) return null;
-  const nowMs = now.getTime();
-  const record = await store.lookup(parsed.id, nowMs);
+  const found = store.lookup(parsed.id, now.getTime());
+  if (found instanceof Promise) return found.then((record) => settleSession(store, parsed, record, now));
+  return settleSession(store, parsed, found, now);
+}
+
+function settleSession(
+  store: SessionStore,
+  parsed: { id: string; secret: string },
+  record: SessionRecord | undefined,
+  now: Date,
+): SessionCheck | Promise<SessionCheck> {
   if (!record || !secretMatches(parsed.secret, record.secretHash)) return null;
   const { account } = record;
   const lifetimes = sessionLifetimes(store.config, account.role);
   // Plain millisecond arithmetic: this runs on every authenticated request.
+  const nowMs = now.getTime();
   const lastVerifiedMs = Date.parse(record.lastVerifiedAt);
   const expired =
     account.active !== 1 ||
     Date.parse(record.createdAt) + lifetimes.absoluteSeconds * 1000 <= nowMs ||
     lastVerifiedMs + lifetimes.idleSeconds * 1000 <= nowMs;
   if (expired) {
-    await store.db.deleteFrom('sessions').where('id', '=', parsed.id).execute();
-    return null;
-  }
-  if (nowMs - lastVerifiedMs >= REFRESH_AFTER_MS) {
-    await store.db
-      .updateTable('sessions')
-      .set({ last_verified_at: now.toISOString() })
+    return store.db
+      .deleteFrom('sessions')
       .where('id', '=', parsed.id)
-      .execute();
+      .execute()
+      .then(() => null);
   }
-  return { sessionId: parsed.id, account };
+  const valid = { sessionId: parsed.id, account };
+  if (nowMs - lastVerifiedMs < REFRESH_AFTER_MS) return valid;
+  return store.db
+    .updateTable('sessions')
+    .set({ last_verified_at: now.toISOString() })
+    .where('id', '=', parsed.id)
+    .execute()
+    .then(() => valid);
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {

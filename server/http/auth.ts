@@ -1,46 +1,63 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { createMiddleware } from 'hono/factory';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { validateAccessToken } from '../auth/access-tokens.ts';
 import { type Access, decideAccess, type Principal } from '../auth/principal.ts';
-import { deleteSession, sessionCookieName, sessionLifetimes, validateSession } from '../auth/sessions.ts';
+import {
+  checkSession,
+  deleteSession,
+  type SessionCheck,
+  sessionCookieName,
+  sessionLifetimes,
+} from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
 import type { Role } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';
+import { readCookie } from './security.ts';
 
-/** Resolves the principal from `Authorization: Bearer` (exclusively, when present) or the session cookie. */
-export function authenticate(cookieName: string): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const { db, config, clock, sessionLookup } = c.get('deps');
-    const authorization = c.req.header('authorization');
-    let principal: Principal | null = null;
-    if (authorization !== undefined) {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-      const resolved = bearer ? await validateAccessToken(db, bearer, clock()) : null;
-      if (!resolved) throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-      principal = { kind: 'token', ...resolved };
-    } else {
-      const token = getCookie(c, cookieName);
-      if (token) {
-        const session = await validateSession({ db, lookup: sessionLookup, config }, token, clock());
-        if (session) principal = { kind: 'session', ...session };
-        else deleteCookie(c, cookieName, cookieOptions(config));
-      }
-    }
-    c.set('principal', principal);
-    await next();
-  });
+/**
+ * The principal from `Authorization: Bearer` (exclusively, when present) or the session cookie. A plain value for
+ * the common case (a session whose lookup was synchronous and needs no write), a promise otherwise.
+ */
+export function resolvePrincipal(
+  c: Context<AppEnv>,
+  deps: Deps,
+  cookieName: string,
+): Principal | null | Promise<Principal | null> {
+  const authorization = c.req.header('authorization');
+  if (authorization !== undefined) return tokenPrincipal(deps, authorization);
+  const token = readCookie(c.req.header('cookie'), cookieName);
+  if (!token) return null;
+  const session = checkSession({ db: deps.db, lookup: deps.sessionLookup, config: deps.config }, token, deps.clock());
+  return session instanceof Promise
+    ? session.then((settled) => sessionPrincipal(c, settled))
+    : sessionPrincipal(c, session);
+}
+
+async function tokenPrincipal(deps: Deps, authorization: string): Promise<Principal> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  const resolved = bearer ? await validateAccessToken(deps.db, bearer, deps.clock()) : null;
+  if (!resolved) throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+  return { kind: 'token', ...resolved };
+}
+
+function sessionPrincipal(c: Context<AppEnv>, session: SessionCheck): Principal | null {
+  if (session) return { kind: 'session', account: session.account, sessionId: session.sessionId };
+  // The cookie names no live session: drop it so the browser stops sending it.
+  deleteCookie(c, sessionCookieName(c.get('deps').config), cookieOptions(c.get('deps').config));
+  return null;
 }
 
 /** Route guard: 401 without credentials, 403 when the role or token scope does not reach `access`. */
-export const guard = (access: Access): MiddlewareHandler<AppEnv> =>
-  createMiddleware<AppEnv>(async (c, next) => {
+export const guard =
+  (access: Access): MiddlewareHandler<AppEnv> =>
+  (c, next) => {
     const decision = decideAccess(c.get('principal'), access);
     if (decision === 'unauthenticated') throw unauthenticated();
     if (decision === 'forbidden') throw forbidden();
-    await next();
-  });
+    return next();
+  };
 
 /** The principal of a route already behind a guard other than 'public'. */
 export function principalOf(c: Context<AppEnv>): Principal {

@@ -1,23 +1,13 @@
-import type { ServerResponse } from 'node:http';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.ts';
-import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The socket address, or the client named by the trusted proxies in X-Forwarded-For when TRUST_PROXY > 0. */
 export function clientIp(c: Context, trustProxy: number): string {
-  let socketIp = 'unknown';
-  try {
-    socketIp = getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-  }
+  // What getConnInfo() reads, without building its object on every request; app.request() in tests has no socket.
+  const socketIp = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? 'unknown';
   if (trustProxy > 0) {
     const hops = (c.req.header('x-forwarded-for') ?? '')
       .split(',')
@@ -30,29 +20,47 @@ export function clientIp(c: Context, trustProxy: number): string {
   return socketIp;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Refuses cross-site state-changing requests of any content type (Hono's csrf() only covers form types).
  * Sec-Fetch-Site decides when present; otherwise Origin must equal PUBLIC_URL's origin. A request carrying neither
  * header is let through only when it has no session cookie, i.e. nothing ambient to abuse. Bearer-token requests
  * without a cookie are exempt: browsers never attach Authorization headers on their own.
  */
-export function crossSiteGuard(config: Config, cookieName: string): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
-    const hasCookie = getCookie(c, cookieName) !== undefined;
-    const bearer = c.req.header('authorization')?.startsWith('Bearer ');
-    if (bearer && !hasCookie) return next();
-    const site = c.req.header('sec-fetch-site');
-    const origin = c.req.header('origin');
-    let allowed: boolean;
-    if (site) allowed = site === 'same-origin' || site === 'none';
-    else if (origin) allowed = origin === config.publicOrigin;
-    else allowed = !hasCookie;
-    if (!allowed) {
-      throw new ApiError(403, 'cross_site_request', 'Cross-site requests cannot change anything here.');
-    }
-    return next();
-  });
+export function refuseCrossSite(c: Context, config: Config, cookieName: string): void {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const hasCookie = readCookie(c.req.header('cookie'), cookieName) !== undefined;
+  const bearer = c.req.header('authorization')?.startsWith('Bearer ');
+  if (bearer && !hasCookie) return;
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  let allowed: boolean;
+  if (site) allowed = site === 'same-origin' || site === 'none';
+  else if (origin) allowed = origin === config.publicOrigin;
+  else allowed = !hasCookie;
+  if (!allowed) {
+    throw new ApiError(403, 'cross_site_request', 'Cross-site requests cannot change anything here.');
+  }
+}
+
+/**
+ * One cookie's value, read straight from the Cookie header. The session cookie is read on every request, and its
+ * value (base32 and a dot) never needs unquoting or percent-decoding, so parsing every cookie would be wasted work.
+ * A name only counts at the start of the header or after a ";", never inside another cookie's value.
+ */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (let at = header.indexOf(name); at !== -1; at = header.indexOf(name, at + 1)) {
+    if (header.charCodeAt(at + name.length) !== 61 /* = */) continue;
+    let before = at - 1;
+    while (before >= 0 && (header[before] === ' ' || header[before] === '\t')) before--;
+    if (before >= 0 && header[before] !== ';') continue;
+    const end = header.indexOf(';', at);
+    const value = header.slice(at + name.length + 1, end === -1 ? undefined : end).trim();
+    return value === '' ? undefined : value;
+  }
+  return undefined;
 }
 
 /** JSON API responses get a shorter, stricter set than pages: nothing in them may load, frame or be sniffed. */
@@ -121,14 +129,14 @@ export async function securityHeaderLists(config: Config): Promise<Record<Header
 
 /**
  * Security headers on every response. Under our Node server (http/node-server.ts) they are already set on the
- * ServerResponse, which is much cheaper per request; anywhere else (app.request in tests, other runtimes) hono's
- * secureHeaders sets the identical list.
+ * ServerResponse, which is much cheaper per request, and this returns undefined; anywhere else (app.request in
+ * tests, other runtimes) it returns hono's secureHeaders, which sets the identical list.
  */
-export function securityHeaders(config: Config): MiddlewareHandler {
+export function securityHeadersFor(config: Config): (c: Context) => MiddlewareHandler | undefined {
   const viaHono = { page: honoSecurityHeaders(config, 'page'), api: honoSecurityHeaders(config, 'api') };
-  return (c, next) => {
+  return (c) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-    if (outgoing?.hasHeader('content-security-policy')) return next();
-    return viaHono[headerProfileFor(c.req.path)](c, next);
+    if (outgoing?.hasHeader('content-security-policy')) return undefined;
+    return viaHono[headerProfileFor(c.req.path)];
   };
 }
