@@ -16,10 +16,11 @@ import { clientIp, refuseCrossSite, securityHeadersFor } from './security.ts';
 export function requestPipeline(deps: Deps, cookieName: string): MiddlewareHandler<AppEnv> {
   const { config } = deps;
   const headersFor = securityHeadersFor(config);
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `Send at most ${config.bodyLimitBytes} bytes.`);
   const limitBody = bodyLimit({
     maxSize: config.bodyLimitBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `Send at most ${config.bodyLimitBytes} bytes.`);
+      throw tooLarge();
     },
   });
 
@@ -42,6 +43,13 @@ export function requestPipeline(deps: Deps, cookieName: string): MiddlewareHandl
     if (method === 'GET' || method === 'HEAD') return withPrincipal(c, next);
     refuseCrossSite(c, config, cookieName);
     if (LARGE_BODY_PATH.test(c.req.path)) return withPrincipal(c, next);
+    // With a Content-Length (and no chunking) Node's parser already holds the body to that length, so the header
+    // decides; hono's bodyLimit would first turn the request into a full web Request to look at its stream.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > config.bodyLimitBytes) throw tooLarge();
+      return withPrincipal(c, next);
+    }
     return limitBody(c, () => withPrincipal(c, next));
   };
 

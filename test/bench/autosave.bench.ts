@@ -24,6 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CANDIDATES = 500;
 const QUESTIONS = 20;
+const TARGET_RATE = 5000;
 
 interface Ready {
   appPort: number;
@@ -78,7 +79,8 @@ interface Run {
   non2xx: number;
 }
 
-function measure(port: number, candidates: Ready['candidates'], seconds = SECONDS): Promise<Run> {
+/** Closed loop (each candidate saves again as soon as answered) unless `rate` caps the total saves per second. */
+function measure(port: number, candidates: Ready['candidates'], seconds = SECONDS, rate?: number): Promise<Run> {
   let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(
@@ -86,6 +88,7 @@ function measure(port: number, candidates: Ready['candidates'], seconds = SECOND
         url: `http://127.0.0.1:${port}`,
         connections: CANDIDATES,
         duration: seconds,
+        ...(rate ? { overallRate: rate } : {}),
         setupClient: (client) => {
           const candidate = candidates[next++ % candidates.length] as Ready['candidates'][number];
           let n = Date.now() % 1_000_000; // seq keeps growing across rounds
@@ -137,6 +140,18 @@ async function runBenchmark(): Promise<void> {
           `round ${round}: autosave ${Math.round(a.rate)} saves/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${Math.round(b.rate)} req/s (p99 ${b.p99} ms)`,
         );
       }
+      // Latency is measured at the target load. In the closed loop above, 500 candidates that each save again the
+      // instant they are answered keep 500 requests queued, so the mean latency there is 500 / throughput by
+      // Little's law (about 100 ms at 5,000/s, the bare route included): a p99 under 50 ms there would need well
+      // over 10,000 saves/s. Here the same 500 candidates together offer the target rate.
+      const paced: Run[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        paced.push(await measure(ready.appPort, ready.candidates, SECONDS, TARGET_RATE));
+        const p = paced.at(-1) as Run;
+        console.log(
+          `round ${round} at ${TARGET_RATE} saves/s offered: ${Math.round(p.rate)} saves/s, p99 ${p.p99} ms, non-2xx ${p.non2xx}`,
+        );
+      }
       const saves = median(app.map((r) => r.rate));
       const bareRate = median(bare.map((r) => r.rate));
       report(`Autosave, ${CANDIDATES} concurrent candidates (distinct sessions), ${ROUNDS} x ${SECONDS} s`, [
@@ -150,10 +165,22 @@ async function runBenchmark(): Promise<void> {
         },
         { name: 'bare Hono route req/s', value: bareRate, unit: 'req/s', runs: bare.map((r) => r.rate) },
         { name: 'autosave / bare', value: (saves / bareRate) * 100, unit: '%', target: 40, atLeast: true },
-        { name: 'autosave p99 latency', value: median(app.map((r) => r.p99)), unit: 'ms', target: 50 },
+        {
+          name: `autosave p99 latency at ${TARGET_RATE} saves/s offered`,
+          value: median(paced.map((r) => r.p99)),
+          unit: 'ms',
+          target: 50,
+          runs: paced.map((r) => r.p99),
+        },
+        {
+          name: 'autosave p99 latency, closed loop (saturated; see comment)',
+          value: median(app.map((r) => r.p99)),
+          unit: 'ms',
+          runs: app.map((r) => r.p99),
+        },
         {
           name: 'autosave non-2xx responses (all rounds)',
-          value: app.reduce((s, r) => s + r.non2xx, 0),
+          value: [...app, ...paced].reduce((s, r) => s + r.non2xx, 0),
           unit: '',
           target: 0,
         },
