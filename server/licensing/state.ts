@@ -103,8 +103,17 @@ type ImportedRow = [
   flags: number,
 ];
 
-/** The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench). */
-export function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<string, string>): AccountRecord[] {
+/**
+ * The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench).
+ * `refFor` names imported rows; a count that only needs totals (the recount) passes the row id itself and saves
+ * building a string per row.
+ */
+export function rawRecords(
+  sqlite: SQLiteDatabase,
+  ownName: string,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
+): AccountRecord[] {
   const records: AccountRecord[] = [];
   const own = sqlite.prepare<[], OwnRow>('select id, email, role, active from accounts').raw(true);
   for (const [id, email, role, active] of own.iterate()) {
@@ -118,7 +127,7 @@ export function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<s
     .raw(true);
   for (const [id, environmentId, provider, tenant, username, email, flags] of imported.iterate()) {
     records.push({
-      ref: importRef(id),
+      ref: refFor(id),
       environment: names.get(environmentId) as string,
       provider,
       tenant,
@@ -134,17 +143,68 @@ export function rawRecords(sqlite: SQLiteDatabase, ownName: string, names: Map<s
 
 export type FullCount = Omit<CountResult, 'duplicateGroups'>;
 
-/** Runs recount-worker.ts in a worker thread (loading TypeScript through tsx, as `npm start` does). */
-function recountInWorker(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
-  const target = new URL('./recount-worker.ts', import.meta.url).href;
-  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: job });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (exitCode) => reject(new Error(`the recount worker stopped (exit code ${exitCode})`)));
-  });
+interface RecountReply {
+  full?: FullCount;
+  milliseconds?: number;
+  error?: string;
 }
+
+/**
+ * One recount worker thread for the process (recount-worker.ts, loaded through tsx as `npm start` does), started on
+ * the first recount and kept: later recounts skip its start-up and run on warm code. Jobs run one at a time; the
+ * idle worker does not keep the process alive.
+ */
+class RecountWorker {
+  #worker: Worker | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  run(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
+    const result = this.#queue.then(() => this.#run(job));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #start(): Worker {
+    const target = new URL('./recount-worker.ts', import.meta.url).href;
+    const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
+    const worker = new Worker(code, { eval: true });
+    worker.unref();
+    return worker;
+  }
+
+  #run(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
+    this.#worker ??= this.#start();
+    const worker = this.#worker;
+    return new Promise((resolve, reject) => {
+      const settle = () => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        worker.unref();
+      };
+      const onMessage = (reply: RecountReply) => {
+        settle();
+        if (reply.full && reply.milliseconds !== undefined)
+          resolve({ full: reply.full, milliseconds: reply.milliseconds });
+        else reject(new Error(reply.error ?? 'the recount worker answered without figures'));
+      };
+      const onError = (error: Error) => {
+        settle();
+        this.#worker = null;
+        void worker.terminate();
+        reject(error);
+      };
+      const onExit = (exitCode: number) => {
+        settle();
+        this.#worker = null;
+        reject(new Error(`the recount worker stopped (exit code ${exitCode})`));
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.ref();
+      worker.postMessage(job);
+    });
+  }
+}
+
+const recountWorker = new RecountWorker();
 
 export interface RecountOutcome {
   agrees: boolean;
@@ -378,7 +438,7 @@ export class LicensingState {
     const { sqlite } = this.#deps;
     if (sqlite && !sqlite.memory) {
       try {
-        const counted = await recountInWorker({
+        const counted = await recountWorker.run({
           dbPath: sqlite.name,
           ownName: (envs.find((e) => e.own) as EnvironmentView).name,
           names: envs.map((e) => [e.id, e.name]),

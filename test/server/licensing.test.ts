@@ -190,6 +190,10 @@ describe('licence portal: imports and lookups', () => {
       await recountAgrees(ctx, cookie);
       // With a database file, the recount runs in a worker thread on its own connection.
       expect(await licensing.recount()).toMatchObject({ agrees: true, via: 'worker' });
+      // The worker is kept between recounts; two at once are queued and both answer.
+      const [again, concurrent] = await Promise.all([licensing.recount(), licensing.recount()]);
+      expect(again).toMatchObject({ agrees: true, via: 'worker' });
+      expect(concurrent).toMatchObject({ agrees: true, via: 'worker' });
     } finally {
       ctx.deps.sqlite = undefined;
       raw.close();
