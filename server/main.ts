@@ -7,6 +7,7 @@ import { type Db, openDatabase } from './db/database.ts';
 import { startAttemptSweeper } from './exams/attempts.ts';
 import { startNodeServer } from './http/node-server.ts';
 import { startDailyJob } from './licensing/history.ts';
+import { recountWorker } from './licensing/state.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
@@ -41,6 +42,7 @@ async function start(): Promise<void> {
   startAttemptSweeper(deps);
   // Live licence figures are loaded once here, then kept current by every change (no timer).
   await deps.licensing.ready();
+  recountWorker.warm();
   const stopDailyJob = startDailyJob(deps);
 
   const setupLink = await issueSetupLinkIfNeeded(deps);
