@@ -6,8 +6,8 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import { startAttemptSweeper } from './exams/attempts.ts';
 import { startNodeServer } from './http/node-server.ts';
+import { countWorker } from './licensing/count-worker.ts';
 import { startDailyJob } from './licensing/history.ts';
-import { recountWorker } from './licensing/state.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
 
@@ -42,7 +42,7 @@ async function start(): Promise<void> {
   startAttemptSweeper(deps);
   // Live licence figures are loaded once here, then kept current by every change (no timer).
   await deps.licensing.ready();
-  recountWorker.warm();
+  countWorker.warm();
   const stopDailyJob = startDailyJob(deps);
 
   const setupLink = await issueSetupLinkIfNeeded(deps);

@@ -1,20 +1,15 @@
 // Live licence figures (rule 24): one LiveLicenceCount per process, loaded from the database once and kept current by
 // the code paths that change accounts (the AccountChanges hook, imports, rule edits, retention). No timer.
-import { Worker } from 'node:worker_threads';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import { type CompiledRules, classifyBits, compileRules, INTERNAL } from '../../shared/licensing/classify.ts';
-import {
-  type AccountRecord,
-  type CountResult,
-  countLicences,
-  type EnvironmentRules,
-} from '../../shared/licensing/count.ts';
+import type { AccountRecord, CountResult, EnvironmentRules } from '../../shared/licensing/count.ts';
 import { emailDomain } from '../../shared/licensing/email.ts';
 import { LiveLicenceCount, type LiveTotals } from '../../shared/licensing/live.ts';
 import type { Account } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { RecountJob } from './recount-worker.ts';
+import { countWorker } from './count-worker.ts';
+import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountTask } from './full-count.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const OWN_ENVIRONMENT_ID = 'own';
@@ -141,75 +136,7 @@ export function rawRecords(
   return records;
 }
 
-export type FullCount = Omit<CountResult, 'duplicateGroups'>;
-
-interface RecountReply {
-  full?: FullCount;
-  milliseconds?: number;
-  error?: string;
-}
-
-/**
- * One recount worker thread for the process (recount-worker.ts, loaded through tsx as `npm start` does), started on
- * the first recount and kept: later recounts skip its start-up and run on warm code. Jobs run one at a time; the
- * idle worker does not keep the process alive.
- */
-class RecountWorker {
-  #worker: Worker | null = null;
-  #queue: Promise<unknown> = Promise.resolve();
-
-  /** Starts the thread ahead of the first recount (the server does at start), so that one is not slower. */
-  warm(): void {
-    this.#worker ??= this.#start();
-  }
-
-  run(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
-    const result = this.#queue.then(() => this.#run(job));
-    this.#queue = result.catch(() => undefined);
-    return result;
-  }
-
-  #start(): Worker {
-    const target = new URL('./recount-worker.ts', import.meta.url).href;
-    const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
-    const worker = new Worker(code, { eval: true });
-    worker.unref();
-    return worker;
-  }
-
-  #run(job: RecountJob): Promise<{ full: FullCount; milliseconds: number }> {
-    this.#worker ??= this.#start();
-    const worker = this.#worker;
-    return new Promise((resolve, reject) => {
-      const settle = () => {
-        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        worker.unref();
-      };
-      const onMessage = (reply: RecountReply) => {
-        settle();
-        if (reply.full && reply.milliseconds !== undefined)
-          resolve({ full: reply.full, milliseconds: reply.milliseconds });
-        else reject(new Error(reply.error ?? 'the recount worker answered without figures'));
-      };
-      const onError = (error: Error) => {
-        settle();
-        this.#worker = null;
-        void worker.terminate();
-        reject(error);
-      };
-      const onExit = (exitCode: number) => {
-        settle();
-        this.#worker = null;
-        reject(new Error(`the recount worker stopped (exit code ${exitCode})`));
-      };
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      worker.ref();
-      worker.postMessage(job);
-    });
-  }
-}
-
-export const recountWorker = new RecountWorker();
+export type { FullCount } from './full-count.ts';
 
 export interface RecountOutcome {
   agrees: boolean;
@@ -436,27 +363,42 @@ export class LicensingState {
     this.changed();
   }
 
-  /** Full count from the database (engine countLicences), compared with the live figures (rule 24). */
-  /** A full count from the database: in a worker when the database is a file this process holds (production). */
-  async #fullCount(): Promise<{ full: FullCount; milliseconds: number; via: 'worker' | 'in-process' }> {
+  /**
+   * Work over every account (full count, hygiene, retention preview): in the count worker when the database is a
+   * file this process holds (production), so the request thread keeps answering; in-process otherwise.
+   */
+  async fullCountTask<T extends FullCountTask>(
+    task: T,
+  ): Promise<{
+    answer: Extract<FullCountAnswer, { kind: T['kind'] }>;
+    milliseconds: number;
+    via: 'worker' | 'in-process';
+  }> {
+    type Answer = Extract<FullCountAnswer, { kind: T['kind'] }>;
     const envs = await this.readEnvironments();
     const { sqlite } = this.#deps;
     if (sqlite && !sqlite.memory) {
       try {
-        const counted = await recountWorker.run({
+        const { answer, milliseconds } = await countWorker.run({
           dbPath: sqlite.name,
           ownName: (envs.find((e) => e.own) as EnvironmentView).name,
           names: envs.map((e) => [e.id, e.name]),
           environments: toRules(envs),
+          task,
         });
-        return { ...counted, via: 'worker' };
+        return { answer: answer as Answer, milliseconds, via: 'worker' };
       } catch (error) {
-        this.#deps.logger.warn('recount worker failed; counting in-process', { error: String(error) });
+        this.#deps.logger.warn('count worker failed; counting in-process', { error: String(error) });
       }
     }
     const started = performance.now();
-    const full = countLicences(await this.recordsFromDb(envs), toRules(envs));
-    return { full, milliseconds: performance.now() - started, via: 'in-process' };
+    const answer = runFullCountTask(await this.recordsFromDb(envs), toRules(envs), task) as Answer;
+    return { answer, milliseconds: performance.now() - started, via: 'in-process' };
+  }
+
+  async #fullCount(): Promise<{ full: FullCount; milliseconds: number; via: 'worker' | 'in-process' }> {
+    const { answer, milliseconds, via } = await this.fullCountTask({ kind: 'count' });
+    return { full: answer.full, milliseconds, via };
   }
 
   /** Full count from the database (engine countLicences), compared with the live figures (rule 24). */

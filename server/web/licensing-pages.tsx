@@ -3,9 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { LICENCE_CATALOGUE, type LicenceType, licenceCapacity } from '../../shared/licensing/capacity.ts';
-import { countLicencesDetailed } from '../../shared/licensing/count.ts';
 import { formatDomainList } from '../../shared/licensing/domains.ts';
-import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import type { Principal } from '../auth/principal.ts';
 import { newId } from '../auth/secrets.ts';
 import type { Deps } from '../deps.ts';
@@ -23,6 +21,7 @@ import {
   listDirectory,
 } from '../licensing/directory.ts';
 import { addProvider, createEnvironment, listProviders, updateEnvironment } from '../licensing/environments.ts';
+import { ACCOUNTS_PER_FINDING } from '../licensing/full-count.ts';
 import { forecast, type HistoryPoint, readHistory, recordHistory } from '../licensing/history.ts';
 import {
   IMPORT_BODY_LIMIT_BYTES,
@@ -53,7 +52,7 @@ import {
   providerForm,
   updateEnvironmentBody,
 } from '../licensing/schemas.ts';
-import { type EnvironmentView, type RecountOutcome, toRules } from '../licensing/state.ts';
+import type { EnvironmentView, RecountOutcome } from '../licensing/state.ts';
 import { Alert, Layout } from './layout.tsx';
 import { html, requirePage } from './page-helpers.ts';
 
@@ -1276,30 +1275,19 @@ export const licensingPages = new Hono<AppEnv>()
   .get('/hygiene', requirePage('staffRead'), async (c) => {
     const deps = c.get('deps');
     await deps.licensing.current();
-    const envs = deps.licensing.environments;
-    const records = await deps.licensing.recordsFromDb(envs);
-    const detail = countLicencesDetailed(records, toRules(envs));
-    const all = hygieneFindings(records, detail, await readOrganisationDomains(deps));
-    // Large installations can have thousands of duplicate groups: the first 50 of each kind are shown.
-    const perCode = new Map<string, number>();
-    const findings = all.filter((f) => {
-      const n = (perCode.get(f.code) ?? 0) + 1;
-      perCode.set(f.code, n);
-      return n <= 50;
+    // Off the request thread with a database file: a million accounts take seconds to check.
+    const { answer } = await deps.licensing.fullCountTask({
+      kind: 'hygiene',
+      organisationDomains: await readOrganisationDomains(deps),
     });
-    const hidden = all.length - findings.length;
-    const needed = new Set(findings.flatMap((f) => f.accounts.slice(0, 25)));
-    const labels = new Map<string | number, string>();
-    for (const r of records) {
-      if (needed.has(r.ref))
-        labels.set(r.ref, `${r.email || r.username || String(r.ref)} (${r.environment}, ${r.provider})`);
-    }
+    const { findings, hidden } = answer.report;
+    const labels = new Map(answer.report.labels);
     const licence = await readLicence(deps);
     return html(
       c,
       <Layout title="Hygiene" principal={principalOf(c)}>
         <p>
-          Checks of rules 28 to 32 over {nf(records.length)} accounts
+          Checks of rules 28 to 32 over {nf(answer.report.accounts)} accounts
           {licence ? ` (licence capacity ${nf(licenceCapacity(licence).internal)} internal)` : ''}. Each finding links
           to the accounts involved.
         </p>
@@ -1314,12 +1302,14 @@ export const licensingPages = new Hono<AppEnv>()
             <p>{f.message}</p>
             {f.accounts.length > 0 && (
               <ul>
-                {f.accounts.slice(0, 25).map((ref) => (
+                {f.accounts.slice(0, ACCOUNTS_PER_FINDING).map((ref) => (
                   <li>
                     <a href={refHref(ref)}>{labels.get(ref) ?? String(ref)}</a>
                   </li>
                 ))}
-                {f.accounts.length > 25 && <li>and {nf(f.accounts.length - 25)} more</li>}
+                {f.accounts.length > ACCOUNTS_PER_FINDING && (
+                  <li>and {nf(f.accounts.length - ACCOUNTS_PER_FINDING)} more</li>
+                )}
               </ul>
             )}
           </section>

@@ -9,7 +9,8 @@ import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
-import { directoryRow, recountWorker } from '../../server/licensing/state.ts';
+import { countWorker } from '../../server/licensing/count-worker.ts';
+import { directoryRow } from '../../server/licensing/state.ts';
 import { createLogger } from '../../server/logger.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
 import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
@@ -139,7 +140,7 @@ try {
   });
   started = performance.now();
   await deps.licensing.ready();
-  recountWorker.warm(); // as server/main.ts does at start
+  countWorker.warm(); // as server/main.ts does at start
   await deps.licensing.live.totals();
   const loadMs = performance.now() - started;
   const admin = await deps.db
