@@ -1,5 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
@@ -8,6 +11,8 @@ import type { Certificate } from '../exams/schema.ts';
 import { immediateTransaction } from '../exams/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newCertificateId } from './issue.ts';
+
+const require = createRequire(import.meta.url);
 
 // Certificates: status for verifiers, deterministic PDFs with a QR code, Open Badges 3.0 VC-JWTs, revocation.
 
@@ -124,30 +129,74 @@ export async function reissueCertificate(deps: Deps, id: string, holderName?: st
 
 const dateOnly = (iso: string) => iso.slice(0, 10);
 
-/** Helvetica only encodes WinAnsi: strip accents, replace anything else (a font with full Unicode needs fontkit). */
-const winAnsi = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]/g, '?');
+// Helvetica (built into every PDF reader, nothing embedded) covers WinAnsi: Western European names, accents included.
+// Any other script (Polish, Czech, Turkish, Greek, Cyrillic, Vietnamese...) gets DejaVu Sans, embedded as a subset of
+// the glyphs used. DejaVu has no CJK glyphs: those characters, and any other it lacks, print as "?" rather than as an
+// empty box, and the verification page still shows the name exactly.
+const dejavuFile = (name: string) => require.resolve(`dejavu-fonts-ttf/ttf/${name}`);
+// Parsed again for every document (about 0.1 s): a parsed font shared between documents keeps, per glyph, the
+// character it was first drawn for, so a later document's text map could name the wrong character (Greek capital Nu
+// and Latin N share a glyph). Certificates with such names are rare; correctness first.
+let dejavu: { regular: Uint8Array; bold: Uint8Array; covers: (codePoint: number) => boolean } | undefined;
+function unicodeFonts() {
+  if (!dejavu) {
+    const regular = readFileSync(dejavuFile('DejaVuSans.ttf'));
+    const bold = readFileSync(dejavuFile('DejaVuSans-Bold.ttf'));
+    const regularFont = fontkit.create(regular);
+    const boldFont = fontkit.create(bold);
+    dejavu = {
+      regular,
+      bold,
+      covers: (cp) => regularFont.hasGlyphForCodePoint(cp) && boldFont.hasGlyphForCodePoint(cp),
+    };
+  }
+  return dejavu;
+}
+
+let helveticaChars: Promise<Set<number>> | undefined;
+/** The code points Helvetica and Helvetica-Bold encode (WinAnsi), read once from a throwaway document. */
+function helveticaCharacters(): Promise<Set<number>> {
+  helveticaChars ??= (async () => {
+    const probe = await PDFDocument.create();
+    const fonts = await Promise.all([
+      probe.embedFont(StandardFonts.Helvetica),
+      probe.embedFont(StandardFonts.HelveticaBold),
+    ]);
+    const [regular, bold] = fonts.map((font) => new Set(font.getCharacterSet()));
+    return new Set([...(regular as Set<number>)].filter((cp) => bold?.has(cp)));
+  })();
+  return helveticaChars;
+}
 
 /** Same certificate, same bytes: metadata dates are the issue date, no random document id, no producer stamp. */
 export async function certificatePdf(deps: Deps, c: Certificate): Promise<Uint8Array> {
   const issued = new Date(c.issued_at);
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.setTitle(winAnsi(`Certificate ${c.id}`));
+  pdf.setTitle(`Certificate ${c.id}`);
   pdf.setAuthor('Seatkeeper');
   pdf.setCreator('Seatkeeper');
   pdf.setProducer('Seatkeeper');
   pdf.setCreationDate(issued);
   pdf.setModificationDate(issued);
   const page = pdf.addPage([842, 595]);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const winAnsi = await helveticaCharacters();
+  const texts = [c.holder_name, c.exam_title, verifyUrl(deps, c.id)];
+  const needsUnicode = texts.some((text) =>
+    [...text.normalize('NFC')].some((ch) => !winAnsi.has(ch.codePointAt(0) as number)),
+  );
+  const fonts = needsUnicode ? unicodeFonts() : undefined;
+  if (fonts) pdf.registerFontkit(fontkit);
+  const regular = await (fonts
+    ? pdf.embedFont(fonts.regular, { subset: true })
+    : pdf.embedFont(StandardFonts.Helvetica));
+  const bold = await (fonts ? pdf.embedFont(fonts.bold, { subset: true }) : pdf.embedFont(StandardFonts.HelveticaBold));
+  const covers = fonts ? fonts.covers : (codePoint: number) => winAnsi.has(codePoint);
+  const printable = (text: string) =>
+    [...text.normalize('NFC')].map((ch) => (covers(ch.codePointAt(0) as number) ? ch : '?')).join('');
   const ink = rgb(0.1, 0.12, 0.2);
   page.drawRectangle({ x: 24, y: 24, width: 794, height: 547, borderColor: ink, borderWidth: 2 });
   const center = (text: string, y: number, size: number, font = regular) => {
-    const safe = winAnsi(text);
+    const safe = printable(text);
     page.drawText(safe, { x: (842 - font.widthOfTextAtSize(safe, size)) / 2, y, size, font, color: ink });
   };
   center('Certificate of achievement', 470, 32, bold);
