@@ -4,7 +4,10 @@ import type { z } from 'zod';
 import {
   environmentsSchema,
   type LicenceSummary,
+  type LookupRequest,
+  type LookupResponse,
   licenceSummarySchema,
+  lookupResponseSchema,
   type Me,
   meSchema,
   type ServerEnvironment,
@@ -14,7 +17,8 @@ export type ServerFailure =
   | { kind: 'signed-out'; message: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'unreachable'; message: string }
-  | { kind: 'bad-answer'; message: string };
+  | { kind: 'bad-answer'; message: string }
+  | { kind: 'rejected'; message: string };
 
 export type ServerResult<T> = { ok: true; value: T } | { ok: false; failure: ServerFailure };
 
@@ -27,14 +31,14 @@ export interface ServerClientOptions {
   timeoutMs?: number;
 }
 
-/** Normalises what an admin types in the options page; null when it is not an http(s) URL. */
-export function normaliseServerUrl(input: string): string | null {
+async function serverMessage(response: Response): Promise<string | undefined> {
   try {
-    const url = new URL(input.trim());
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    return url.origin;
+    const body = (await response.json()) as { error?: { message?: unknown; fields?: Record<string, unknown> } };
+    const fields = Object.values(body.error?.fields ?? {}).filter((value) => typeof value === 'string');
+    const message = typeof body.error?.message === 'string' ? body.error.message : undefined;
+    return fields.length > 0 ? fields.join(' ') : message;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -68,6 +72,11 @@ export function createServerClient(options: ServerClientOptions) {
     if (response.status === 403) {
       return { ok: false, failure: { kind: 'forbidden', message: 'the access token may not read this' } };
     }
+    if (response.status === 400) {
+      // The server's one error shape names what was wrong with the request (e.g. an unknown environment).
+      const message = await serverMessage(response);
+      return { ok: false, failure: { kind: 'rejected', message: message ?? 'the server refused the request' } };
+    }
     if (!response.ok) {
       return { ok: false, failure: { kind: 'unreachable', message: `the server answered ${response.status}` } };
     }
@@ -92,6 +101,12 @@ export function createServerClient(options: ServerClientOptions) {
     me: (): Promise<ServerResult<Me>> => call('/api/v1/me', meSchema),
     summary: (): Promise<ServerResult<LicenceSummary>> => call('/api/v1/licence/summary', licenceSummarySchema),
     environments: (): Promise<ServerResult<ServerEnvironment[]>> => call('/api/v1/environments', environmentsSchema),
+    lookup: (request: LookupRequest): Promise<ServerResult<LookupResponse>> =>
+      call('/api/v1/lookup', lookupResponseSchema, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      }),
   };
 }
 

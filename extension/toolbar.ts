@@ -1,6 +1,6 @@
 // What the toolbar icon says: the highest usage percentage with a colour per level (rule 21), or why it cannot say.
 import type { LicenceSummary, Usage } from '../shared/api/extension-contract.ts';
-import type { ServerFailure } from './server-client.ts';
+import type { Connection } from './storage.ts';
 
 export interface ToolbarBadge {
   text: string;
@@ -9,45 +9,56 @@ export interface ToolbarBadge {
 }
 
 export const LEVEL_COLOURS = { ok: '#15803d', notice: '#ca8a04', warning: '#ea580c', over: '#b91c1c' } as const;
+const GREY = '#6b7280';
 
-function percent(usage: Usage): number {
+export type Level = keyof typeof LEVEL_COLOURS;
+const SEVERITY: Record<Level, number> = { ok: 0, notice: 1, warning: 2, over: 3 };
+
+/** Whole percent of capacity used; Infinity when there is none but someone uses it; null without a licence. */
+export function usagePercent(usage: Usage): number | null {
+  if (usage.capacity === null) return null;
   if (usage.capacity === 0) return usage.used > 0 ? Number.POSITIVE_INFINITY : 0;
   return Math.floor((usage.used / usage.capacity) * 100);
 }
 
-function describe(name: string, usage: Usage): string {
-  const share =
-    usage.capacity === 0 ? 'no capacity' : `${percent(usage)}% of ${usage.capacity.toLocaleString('en-GB')}`;
-  return `${name}: ${usage.used.toLocaleString('en-GB')} (${share})`;
+export function describeUsage(name: string, usage: Usage): string {
+  const used = usage.used.toLocaleString('en-GB');
+  if (usage.capacity === null) return `${name}: ${used} (no licence configured)`;
+  if (usage.capacity === 0) return `${name}: ${used} (the licence allows none)`;
+  return `${name}: ${used} of ${usage.capacity.toLocaleString('en-GB')} (${usagePercent(usage)}%)`;
 }
 
-const SEVERITY = { ok: 0, notice: 1, warning: 2, over: 3 } as const;
+/** The worse of the two buckets' levels (rule 21), null when the server has no licence to compare with. */
+export function worstLevel(summary: LicenceSummary): Level | null {
+  const levels = [summary.internal.level, summary.external.level].filter((level): level is Level => level !== null);
+  if (levels.length === 0) return null;
+  return levels.reduce((worst, level) => (SEVERITY[level] > SEVERITY[worst] ? level : worst));
+}
 
-export function toolbarBadge(
-  state: { summary: LicenceSummary } | { failure: ServerFailure } | 'not-configured',
-): ToolbarBadge {
-  if (state === 'not-configured') {
-    return {
-      text: '',
-      color: '#6b7280',
-      title: 'Seatkeeper: not signed in. Open the options to connect to your server.',
-    };
+export function toolbarBadge(connection: Connection, summary: LicenceSummary | null): ToolbarBadge {
+  if (connection.state === 'not-configured') {
+    return { text: '', color: GREY, title: 'Seatkeeper: not signed in. Open the options to connect to your server.' };
   }
-  if ('failure' in state) {
-    const signedOut = state.failure.kind === 'signed-out';
-    return {
-      text: signedOut ? 'OFF' : '?',
-      color: '#6b7280',
-      title: `Seatkeeper: ${signedOut ? 'signed out' : 'server unreachable'} (${state.failure.message})`,
-    };
+  if (connection.state !== 'signed-in' || summary === null) {
+    const text = connection.state === 'unreachable' ? '?' : 'OFF';
+    const what = { 'signed-out': 'signed out', forbidden: 'not allowed', unreachable: 'server unreachable' } as const;
+    const state = connection.state === 'signed-in' ? 'unreachable' : connection.state;
+    return { text, color: GREY, title: `Seatkeeper: ${what[state]}. ${connection.message}` };
   }
-  const { internal, external } = state.summary;
-  const worst = SEVERITY[internal.level] >= SEVERITY[external.level] ? internal : external;
-  const highest = Math.max(percent(internal), percent(external));
-  const lines = [describe('Internal', internal), describe('External', external), `As of ${state.summary.asOf}`];
+  const lines = [
+    describeUsage('Internal', summary.internal),
+    describeUsage('External', summary.external),
+    `As of ${summary.asOf}`,
+  ];
+  const level = worstLevel(summary);
+  if (level === null) return { text: '', color: GREY, title: `Seatkeeper\n${lines.join('\n')}` };
+  const percents = [usagePercent(summary.internal), usagePercent(summary.external)].filter(
+    (percent): percent is number => percent !== null,
+  );
+  const highest = Math.max(...percents);
   return {
     text: Number.isFinite(highest) ? `${Math.min(highest, 999)}%` : '!',
-    color: LEVEL_COLOURS[worst.level],
+    color: LEVEL_COLOURS[level],
     title: `Seatkeeper\n${lines.join('\n')}`,
   };
 }

@@ -4,8 +4,9 @@ import { z } from 'zod';
 
 export const usageSchema = z.object({
   used: z.number().int().nonnegative(),
-  capacity: z.number().int().nonnegative(),
-  level: z.enum(['ok', 'notice', 'warning', 'over']),
+  /** null while no licence is configured. */
+  capacity: z.number().int().nonnegative().nullable(),
+  level: z.enum(['ok', 'notice', 'warning', 'over']).nullable(),
 });
 
 export const licenceSummarySchema = z.object({
@@ -19,7 +20,7 @@ export const licenceSummarySchema = z.object({
       state: z.string(),
     })
     .nullable(),
-  breaches: z.array(z.object({ code: z.string(), message: z.string() }).or(z.string())),
+  breaches: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 
 export const environmentSchema = z.object({
@@ -29,9 +30,10 @@ export const environmentSchema = z.object({
   internalDomains: z.array(z.string()),
 });
 
+// The server answers `{items}`; a bare list is accepted too so an older or proxied server still works.
 export const environmentsSchema = z.union([
   z.array(environmentSchema),
-  z.object({ environments: z.array(environmentSchema) }).transform((body) => body.environments),
+  z.object({ items: z.array(environmentSchema) }).transform((body) => body.items),
 ]);
 
 export const meSchema = z.object({
@@ -43,7 +45,43 @@ export const meSchema = z.object({
   }),
 });
 
+export const lookupMatchSchema = z.object({
+  ref: z.string(),
+  environment: z.string(),
+  provider: z.string(),
+  username: z.string(),
+  email: z.string(),
+  active: z.boolean(),
+  classification: z.enum(['internal', 'external']),
+  counted: z.boolean(),
+  notCountedReason: z.string().nullable(),
+  mergedWith: z.array(z.string()),
+  lastSignInAt: z.string().nullable(),
+});
+
+export const lookupResultSchema = z.object({
+  username: z.string().nullable(),
+  email: z.string().nullable(),
+  classification: z.enum(['internal', 'external']),
+  reason: z.string(),
+  flags: z.array(z.string()),
+  matches: z.array(lookupMatchSchema),
+});
+
+export const lookupResponseSchema = z.object({
+  asOf: z.string(),
+  environment: z.object({ id: z.string(), name: z.string() }),
+  results: z.array(lookupResultSchema),
+});
+
 export type LicenceSummary = z.infer<typeof licenceSummarySchema>;
 export type Usage = z.infer<typeof usageSchema>;
 export type ServerEnvironment = z.infer<typeof environmentSchema>;
 export type Me = z.infer<typeof meSchema>;
+export type LookupMatch = z.infer<typeof lookupMatchSchema>;
+export type LookupResult = z.infer<typeof lookupResultSchema>;
+export type LookupResponse = z.infer<typeof lookupResponseSchema>;
+export interface LookupRequest {
+  environment?: string;
+  accounts: { username?: string; email?: string }[];
+}

@@ -1,7 +1,10 @@
 // The extension's server client against the real server app (for /me) and against edge-case answers.
 import { describe, expect, it } from 'vitest';
-import { createServerClient, normaliseServerUrl } from '../../extension/server-client.ts';
+import { createServerClient } from '../../extension/server-client.ts';
+import { normaliseServerUrl } from '../../extension/sign-in-input.ts';
+import type { Connection } from '../../extension/storage.ts';
 import { toolbarBadge } from '../../extension/toolbar.ts';
+import type { LicenceSummary } from '../../shared/api/extension-contract.ts';
 import { createAccount, makeApp, PUBLIC_URL, tokenFor } from '../server/helpers.ts';
 
 const jsonAnswer =
@@ -73,7 +76,7 @@ describe('the server client', () => {
 
   it('accepts the environments as a list or wrapped, with ids as strings', async () => {
     const env = { id: 7, name: 'Production', production: true, internalDomains: ['acme.com'] };
-    for (const body of [[env], { environments: [env] }]) {
+    for (const body of [[env], { items: [env] }]) {
       const result = await createServerClient({
         baseUrl: PUBLIC_URL,
         token: 't',
@@ -94,23 +97,52 @@ describe('the server client', () => {
 });
 
 describe('the toolbar badge (rule 21 levels)', () => {
+  const signedIn: Connection = { state: 'signed-in', message: 'Signed in.', account: null, checkedAt: null };
+  const summary = (changes: Partial<LicenceSummary>) => ({ ...SUMMARY, ...changes }) as LicenceSummary;
+
   it('shows the highest usage with the colour of the worst level', () => {
-    expect(toolbarBadge({ summary: SUMMARY as never })).toMatchObject({ text: '91%', color: '#ea580c' });
+    expect(toolbarBadge(signedIn, summary({}))).toMatchObject({ text: '91%', color: '#ea580c' });
+    expect(toolbarBadge(signedIn, summary({})).title).toContain('Internal: 91 of 100 (91%)');
   });
 
   it('shows over capacity in red, capped at 999%', () => {
-    const over = { ...SUMMARY, external: { used: 150_000, capacity: 10_000, level: 'over' } };
-    expect(toolbarBadge({ summary: over as never })).toMatchObject({ text: '999%', color: '#b91c1c' });
+    const over = summary({ external: { used: 150_000, capacity: 10_000, level: 'over' } });
+    expect(toolbarBadge(signedIn, over)).toMatchObject({ text: '999%', color: '#b91c1c' });
   });
 
   it('shows "!" when external users exist on a licence with no external capacity', () => {
-    const forbidden = { ...SUMMARY, external: { used: 3, capacity: 0, level: 'over' } };
-    expect(toolbarBadge({ summary: forbidden as never }).text).toBe('!');
+    const forbidden = summary({ external: { used: 3, capacity: 0, level: 'over' } });
+    expect(toolbarBadge(signedIn, forbidden)).toMatchObject({ text: '!', color: '#b91c1c' });
+  });
+
+  it('shows no percentage, in grey, while the server has no licence configured', () => {
+    const none = summary({
+      internal: { used: 5, capacity: null, level: null },
+      external: { used: 7, capacity: null, level: null },
+      licence: null,
+    });
+    expect(toolbarBadge(signedIn, none)).toMatchObject({ text: '', color: '#6b7280' });
+    expect(toolbarBadge(signedIn, none).title).toContain('Internal: 5 (no licence configured)');
   });
 
   it('has clear states when signed out, unreachable or not set up', () => {
-    expect(toolbarBadge({ failure: { kind: 'signed-out', message: 'token revoked' } })).toMatchObject({ text: 'OFF' });
-    expect(toolbarBadge({ failure: { kind: 'unreachable', message: 'timeout' } }).title).toContain('unreachable');
-    expect(toolbarBadge('not-configured').title).toContain('not signed in');
+    const state = (value: Connection['state'], message: string): Connection => ({
+      state: value,
+      message,
+      account: null,
+      checkedAt: null,
+    });
+    expect(toolbarBadge(state('signed-out', 'token revoked'), SUMMARY as LicenceSummary)).toMatchObject({
+      text: 'OFF',
+      color: '#6b7280',
+    });
+    expect(toolbarBadge(state('signed-out', 'token revoked'), null).title).toBe(
+      'Seatkeeper: signed out. token revoked',
+    );
+    const down = toolbarBadge(state('unreachable', 'Cannot reach it'), SUMMARY as LicenceSummary);
+    expect(down).toMatchObject({ text: '?', color: '#6b7280' });
+    expect(down.title).toContain('server unreachable');
+    expect(toolbarBadge(state('not-configured', 'Not signed in.'), null)).toMatchObject({ text: '' });
+    expect(toolbarBadge(state('not-configured', 'Not signed in.'), null).title).toContain('not signed in');
   });
 });

@@ -1,0 +1,33 @@
+// What the admin types to sign in, checked the same way in the options page (before the browser asks for access to
+// the server) and in the background (which trusts nobody).
+
+/** Normalises what an admin types in the options page; null when it is not an http(s) URL. */
+export function normaliseServerUrl(input: string): string | null {
+  try {
+    const url = new URL(input.trim());
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+const TOKEN_FORMAT = /^skp_[A-Za-z0-9]+\.[A-Za-z0-9]+$/;
+
+export type SignInInput = { ok: true; origin: string; token: string } | { ok: false; message: string };
+
+export function parseSignIn(serverUrlInput: string, tokenInput: string): SignInInput {
+  const origin = normaliseServerUrl(serverUrlInput);
+  if (!origin) return { ok: false, message: 'Type the server’s address, e.g. https://certify.example.com' };
+  const token = tokenInput.trim();
+  if (token === '') {
+    return { ok: false, message: `Paste a personal access token; create one at ${origin}/portal/tokens.` };
+  }
+  if (!TOKEN_FORMAT.test(token)) {
+    return {
+      ok: false,
+      message: `That is not a Seatkeeper access token (they look like skp_… and are shown once, when created). Create one at ${origin}/portal/tokens.`,
+    };
+  }
+  return { ok: true, origin, token };
+}
