@@ -1,14 +1,26 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
+// Browser tests and the benchmark build with `--mode e2e` into .output/chrome-mv3-e2e: the same code, with the test
+// origins already among the host permissions, because a test cannot click the browser's permission prompt
+// (permissions.request then resolves true at once, as it does for any origin already granted). See docs/extension.md.
+const E2E_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+
 // The extension lives in extension/; imports stay explicit so a reader sees where each name comes from.
 export default defineConfig({
   srcDir: 'extension',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
+  manifest: ({ mode, manifestVersion }) => ({
     name: 'Seatkeeper',
     description: 'Shows whether each user on an admin console counts as an Internal or External licence seat.',
-    permissions: ['storage'],
-  },
+    // No host access at install: the server's origin and each console are asked for when the admin adds them.
+    permissions: ['storage', 'alarms', 'scripting'],
+    // Firefox's MV2 build lists origins among the optional permissions.
+    ...(manifestVersion === 2
+      ? { optional_permissions: ['https://*/*', 'http://*/*'] }
+      : { optional_host_permissions: ['https://*/*', 'http://*/*'] }),
+    ...(mode === 'e2e' && { host_permissions: E2E_HOSTS }),
+    browser_specific_settings: { gecko: { id: 'extension@seatkeeper.invalid', strict_min_version: '115.0' } },
+  }),
 });

@@ -1,5 +1,6 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { startBackground } from '../background/index.ts';
 
 export default defineBackground(() => {
-  // Filled in by the extension issue: only the background talks to the server.
+  startBackground();
 });
