@@ -2,14 +2,19 @@
 // and a row the page re-uses for another account gets its badge redrawn.
 import { type CompiledRules, classifyUser } from '../../shared/licensing/index.ts';
 import type { ConsoleAdapter, FoundAccount } from '../consoles/types.ts';
+import type { ServerFacts } from '../server-facts.ts';
 import { BADGE_TAG, createBadgeHost, placeBadge, renderBadge } from './badge.ts';
 
 /** The compiled rules for an account's environment; should return the same object for the same environment. */
 export type RulesFor = (environment: string | undefined) => CompiledRules;
 
+/** What the server said about an account, once it has answered; the same object until the answer changes. */
+export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
+
 interface Handled {
   signature: string;
   rules: CompiledRules;
+  facts: ServerFacts | undefined;
   host: HTMLElement;
 }
 
@@ -21,22 +26,30 @@ function signatureOf(account: FoundAccount): string {
   return `${account.username ?? ''}|${account.email ?? ''}|${account.environment ?? ''}`;
 }
 
-/** Badges one account, or redraws its badge when the anchor's account or its rules changed. */
-export function badgeAccount(account: FoundAccount, rulesFor: RulesFor): void {
+/** Badges one account, or redraws its badge when the anchor's account, its rules or the server's answer changed. */
+export function badgeAccount(account: FoundAccount, rulesFor: RulesFor, factsFor?: FactsFor): void {
   const { anchor } = account;
   const rules = rulesFor(account.environment);
+  const facts = factsFor?.(account);
   const signature = signatureOf(account);
   const previous = handled.get(anchor);
-  if (previous?.signature === signature && previous.rules === rules) {
+  if (previous?.signature === signature && previous.rules === rules && previous.facts === facts) {
     // The page may have rewritten the cell (and dropped the badge with its old children).
     if (!previous.host.isConnected) placeBadge(anchor, previous.host);
     return;
   }
   const host = previous?.host ?? createBadgeHost(anchor.ownerDocument);
-  renderBadge(host, classifyUser(rules, account), account);
+  // The tooltip names the environment whose rules decided, also where the page itself does not say.
+  const subject = account.environment ? account : { ...account, environment: rules.environment };
+  renderBadge(host, classifyUser(rules, account), subject, facts);
   if (!host.isConnected) placeBadge(anchor, host);
-  handled.set(anchor, { signature, rules, host });
+  handled.set(anchor, { signature, rules, facts, host });
   anchorOfHost.set(host, anchor);
+}
+
+/** Whether `account` (read earlier) is still what its anchor's badge shows: a re-used row may hold another by now. */
+export function isCurrent(account: FoundAccount): boolean {
+  return handled.get(account.anchor)?.signature === signatureOf(account) && account.anchor.isConnected;
 }
 
 /**
@@ -63,8 +76,13 @@ export function collectAccounts(root: ParentNode, adapter: ConsoleAdapter): Foun
 }
 
 /** Badges every account around `root` in one go; safe to call again at any time. Returns the accounts found. */
-export function decorate(root: ParentNode, adapter: ConsoleAdapter, rulesFor: RulesFor): FoundAccount[] {
+export function decorate(
+  root: ParentNode,
+  adapter: ConsoleAdapter,
+  rulesFor: RulesFor,
+  factsFor?: FactsFor,
+): FoundAccount[] {
   const accounts = collectAccounts(root, adapter);
-  for (const account of accounts) badgeAccount(account, rulesFor);
+  for (const account of accounts) badgeAccount(account, rulesFor, factsFor);
   return accounts;
 }

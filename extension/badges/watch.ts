@@ -1,12 +1,21 @@
 // Keeps badges current while the page changes: paging, sorting, filtering, re-used rows and SPA navigation.
 import type { ConsoleAdapter, FoundAccount } from '../consoles/types.ts';
 import { isBadgeHost } from './badge.ts';
-import { badgeAccount, collectAccounts, type RulesFor } from './decorate.ts';
+import { badgeAccount, collectAccounts, type FactsFor, isCurrent, type RulesFor } from './decorate.ts';
 
 export interface WatchOptions {
   signal?: AbortSignal;
   /** Longest stretch of badging before yielding to the page, in ms (keeps every task well under 50 ms). */
   sliceMs?: number;
+  /** What the server knows about an account, once it has answered. */
+  factsFor?: FactsFor;
+  /** Called with the accounts found in each batch of changes (to ask the server about them). */
+  onAccounts?: (accounts: readonly FoundAccount[]) => void;
+}
+
+export interface Watcher {
+  /** Redraws these accounts' badges (e.g. the server answered), unless their anchors hold other accounts by now. */
+  redraw(accounts: Iterable<FoundAccount>): void;
 }
 
 /** A changed node stands for its table row (a header row for its whole table), since adapters read rows whole. */
@@ -55,9 +64,16 @@ export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 12 }: WatchOptions = {},
-): void {
-  if (signal?.aborted) return;
+  { signal, sliceMs = 12, factsFor, onAccounts }: WatchOptions = {},
+): Watcher {
+  const watcher: Watcher = {
+    redraw(accounts) {
+      const current: FoundAccount[] = [];
+      for (const account of accounts) if (isCurrent(account)) current.push(account);
+      enqueue(current);
+    },
+  };
+  if (signal?.aborted) return watcher;
   const dirty = new Set<Element>();
   let queue: FoundAccount[] = [];
   let frame: number | undefined;
@@ -70,7 +86,7 @@ export function watch(
     while (done < queue.length) {
       const account = queue[done++] as FoundAccount;
       // A row removed since it was read needs no badge.
-      if (account.anchor.isConnected) badgeAccount(account, rulesFor);
+      if (account.anchor.isConnected) badgeAccount(account, rulesFor, factsFor);
       if (done % 32 === 0 && performance.now() > deadline) break;
     }
     queue = done < queue.length ? queue.slice(done) : [];
@@ -78,8 +94,14 @@ export function watch(
   }
 
   function enqueue(accounts: FoundAccount[]): void {
+    if (signal?.aborted || accounts.length === 0) return;
     for (const account of accounts) queue.push(account);
     if (slice === undefined) drain();
+  }
+
+  function found(accounts: FoundAccount[]): void {
+    enqueue(accounts);
+    if (accounts.length > 0) onAccounts?.(accounts);
   }
 
   function flush(): void {
@@ -93,7 +115,7 @@ export function watch(
     }
     const accounts: FoundAccount[] = [];
     for (const unit of units) for (const account of collectAccounts(unit, adapter)) accounts.push(account);
-    enqueue(accounts);
+    found(accounts);
   }
 
   function mark(node: Node | null): void {
@@ -138,5 +160,6 @@ export function watch(
     { once: true },
   );
 
-  enqueue(collectAccounts(root, adapter));
+  found(collectAccounts(root, adapter));
+  return watcher;
 }

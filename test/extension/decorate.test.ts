@@ -108,7 +108,10 @@ describe('decorate', () => {
     decorate(doc, seatkeeperPortalAdapter, rulesForWorked);
     expect(doc.querySelectorAll('style')).toHaveLength(0);
     const host = badgeHosts()[0] as HTMLElement;
-    expect(host.shadowRoot?.querySelector('style')?.textContent).toContain(':host');
+    // One constructed sheet, parsed once and adopted by every badge's shadow root.
+    const sheet = host.shadowRoot?.adoptedStyleSheets[0] as CSSStyleSheet;
+    expect([...sheet.cssRules].map((rule) => rule.cssText).join('\n')).toContain(':host');
+    for (const other of badgeHosts()) expect(other.shadowRoot?.adoptedStyleSheets).toEqual([sheet]);
     expect(host.dataset.classification).toBe('internal');
     expect(readBadge(host).title).toBe(
       'Internal: email domain mycompany.com is listed\nEnvironment: Production\nAccount: ana.lima@mycompany.com / ana.lima@mycompany.com',
@@ -128,9 +131,10 @@ describe('hostile page text', () => {
     expect(doc.querySelectorAll('img, script')).toHaveLength(0);
     for (const host of hosts) {
       expect(host.shadowRoot?.querySelectorAll('img, script')).toHaveLength(0);
-      // The shadow root holds our style and one badge; every element in it is ours.
+      // The shadow root holds one badge (and our style, where sheets cannot be adopted); every element in it is ours.
       const tags = [...(host.shadowRoot?.querySelectorAll('*') ?? [])].map((element) => element.localName);
-      expect(new Set(tags)).toEqual(new Set(['style', 'span']));
+      expect(tags.filter((tag) => tag !== 'span' && tag !== 'style')).toEqual([]);
+      expect(host.shadowRoot?.querySelectorAll('.badge')).toHaveLength(1);
       expect(host.childNodes).toHaveLength(0);
     }
     const [mallory, eve] = hosts.map((host) => readBadge(host));

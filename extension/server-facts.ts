@@ -1,0 +1,80 @@
+// What the server's `lookup` adds to a badge: whether Seatkeeper knows the account in the page's environment, whether
+// it is active and counted (rules 1, 4), and which accounts it is merged with as one person (rules 13 to 17).
+
+import type { LookupMatch, LookupResult } from '../shared/api/extension-contract.ts';
+import type { Classification, ClassificationFlag } from '../shared/licensing/index.ts';
+
+export type ServerMark = 'unknown' | 'inactive' | 'merged';
+
+export interface ServerFacts {
+  /** The server's classification with today's rules (the badge shows it when it differs from the cached rules). */
+  classification: Classification;
+  reason: string;
+  flags: ClassificationFlag[];
+  marks: ServerMark[];
+  /** Tooltip lines, plain text. */
+  notes: string[];
+}
+
+export const SERVER_MARK_LABELS: Record<ServerMark, string> = {
+  unknown: 'not in Seatkeeper',
+  inactive: 'inactive',
+  merged: 'merged',
+};
+
+// Flags a newer server may add are not ours to draw.
+const KNOWN_FLAGS = new Set<string>(['no-email', 'conflict', 'subdomain-of-listed', 'rules-not-configured']);
+
+const describeMatch = (match: LookupMatch) =>
+  `${match.email || match.username} (${match.environment} / ${match.provider})`;
+
+/**
+ * Reads one lookup result for a page whose accounts live in `environment` (by name): matches elsewhere only say
+ * where else Seatkeeper knows the person. Without an environment every match counts.
+ */
+export function factsFromLookup(result: LookupResult, environment: string | null): ServerFacts {
+  const wanted = environment?.toLowerCase();
+  const here = wanted ? result.matches.filter((match) => match.environment.toLowerCase() === wanted) : result.matches;
+  const facts: ServerFacts = {
+    classification: result.classification,
+    reason: result.reason,
+    flags: result.flags.filter((flag): flag is ClassificationFlag => KNOWN_FLAGS.has(flag)),
+    marks: [],
+    notes: [],
+  };
+  if (here.length === 0) {
+    facts.marks.push('unknown');
+    const elsewhere = [...new Set(result.matches.map((match) => match.environment))];
+    facts.notes.push(
+      `Seatkeeper: no such account${environment ? ` in ${environment}` : ''}` +
+        (elsewhere.length > 0 ? ` (known in ${elsewhere.join(', ')})` : ''),
+    );
+    return facts;
+  }
+  for (const match of here) {
+    const status = match.active ? 'active' : 'inactive';
+    const counting = match.counted
+      ? `counted as ${match.classification}`
+      : `not counted${match.notCountedReason ? `: ${match.notCountedReason}` : ''}`;
+    facts.notes.push(`Seatkeeper: ${status} in ${match.environment} / ${match.provider}, ${counting}`);
+    if (match.lastSignInAt) facts.notes.push(`Last sign-in: ${match.lastSignInAt}`);
+  }
+  if (!here.some((match) => match.active)) facts.marks.push('inactive');
+  const own = new Set(here.map((match) => match.ref));
+  const byRef = new Map(result.matches.map((match) => [match.ref, match]));
+  const merged = [...new Set(here.flatMap((match) => match.mergedWith))].filter((ref) => !own.has(ref));
+  if (merged.length > 0) {
+    facts.marks.push('merged');
+    const names = merged.map((ref) => {
+      const match = byRef.get(ref);
+      return match ? describeMatch(match) : ref;
+    });
+    facts.notes.push(`Merged with: ${names.join('; ')}`);
+  }
+  return facts;
+}
+
+/** The key a lookup answer is kept under: one per environment and identity, case-insensitive. */
+export function lookupKey(environment: string | undefined, username: string | undefined, email: string | undefined) {
+  return `${environment?.toLowerCase() ?? ''}\n${username?.trim().toLowerCase() ?? ''}\n${email?.trim().toLowerCase() ?? ''}`;
+}
