@@ -1,0 +1,234 @@
+// The options page: which Seatkeeper server, signing in with a personal access token, and the consoles (an origin
+// and the environment whose rules apply there). Host permissions are asked for here, one origin at a time, because
+// the browser grants them only in answer to a click.
+import { useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
+import { ask } from '../messaging.ts';
+import { parseSignIn } from '../sign-in-input.ts';
+import { type ConsoleMapping, connection, consoles, environmentRules, serverUrl } from '../storage.ts';
+import { useStored } from './use-stored.ts';
+
+type Note = { tone: 'ok' | 'error' | 'info'; text: string } | null;
+
+function Message({ note, id }: { note: Note; id: string }) {
+  return (
+    <div id={id} role="status" aria-live="polite">
+      {note && <p class={`message ${note.tone}`}>{note.text}</p>}
+    </div>
+  );
+}
+
+function ServerSection() {
+  const state = useStored(connection);
+  const savedUrl = useStored(serverUrl);
+  const [url, setUrl] = useState<string | null>(null);
+  const [token, setToken] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<Note>(null);
+
+  async function signIn(event: Event) {
+    event.preventDefault();
+    const input = parseSignIn(url ?? savedUrl ?? '', token);
+    if (!input.ok) return setNote({ tone: 'error', text: input.message });
+    setBusy(true);
+    try {
+      // First thing in the click handler: the browser grants host access only while the click is fresh.
+      const granted = await browser.permissions.request({ origins: [originPattern(input.origin)] });
+      if (!granted) {
+        return setNote({
+          tone: 'error',
+          text: `Seatkeeper needs your permission to reach ${input.origin}. Sign in again and choose Allow.`,
+        });
+      }
+      setNote({ tone: 'info', text: `Checking the token with ${input.origin}…` });
+      const answer = await ask({ type: 'signIn', serverUrl: input.origin, token: input.token, remember });
+      if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
+      setToken('');
+      setNote({
+        tone: 'ok',
+        text: `${answer.value.message} ${remember ? 'The token is remembered on this device.' : 'You stay signed in until the browser closes.'}`,
+      });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function act(type: 'signOut' | 'refresh') {
+    setBusy(true);
+    const answer = await ask({ type });
+    setBusy(false);
+    if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
+    setNote({ tone: answer.value.state === 'signed-in' ? 'ok' : 'info', text: answer.value.message });
+  }
+
+  const signedIn = state?.state === 'signed-in';
+  return (
+    <section aria-labelledby="server-heading">
+      <h2 id="server-heading">Seatkeeper server</h2>
+      <p class={`message ${signedIn ? 'ok' : state?.state === 'not-configured' ? 'info' : 'error'}`} id="connection">
+        {state?.message ?? '…'}
+      </p>
+      <form onSubmit={signIn}>
+        <label for="server-url">Server address</label>
+        <input
+          id="server-url"
+          type="url"
+          placeholder="https://certify.example.com"
+          value={url ?? savedUrl ?? ''}
+          onInput={(event) => setUrl(event.currentTarget.value)}
+          required
+        />
+        <label for="token">Personal access token</label>
+        <input
+          id="token"
+          type="password"
+          autocomplete="off"
+          placeholder="skp_…"
+          value={token}
+          onInput={(event) => setToken(event.currentTarget.value)}
+          required
+        />
+        <p class="hint">
+          Create one in the portal under Access tokens; the <code>read</code> scope is all the extension needs.
+        </p>
+        <label class="inline">
+          <input
+            id="remember"
+            type="checkbox"
+            checked={remember}
+            onChange={(event) => setRemember(event.currentTarget.checked)}
+          />
+          Remember on this device (otherwise you are signed out when the browser closes)
+        </label>
+        <button type="submit" id="sign-in" disabled={busy}>
+          Sign in
+        </button>
+        {signedIn && (
+          <>
+            <button type="button" class="secondary" id="refresh" disabled={busy} onClick={() => act('refresh')}>
+              Refresh now
+            </button>
+            <button type="button" class="secondary" id="sign-out" disabled={busy} onClick={() => act('signOut')}>
+              Sign out
+            </button>
+          </>
+        )}
+      </form>
+      <Message note={note} id="sign-in-message" />
+    </section>
+  );
+}
+
+function ConsolesSection() {
+  const list = useStored(consoles) ?? [];
+  const environments = useStored(environmentRules) ?? [];
+  const server = useStored(serverUrl);
+  const [address, setAddress] = useState('');
+  const [environmentId, setEnvironmentId] = useState('');
+  const [note, setNote] = useState<Note>(null);
+  const chosen = environmentId || environments[0]?.id || '';
+
+  async function add(event: Event) {
+    event.preventDefault();
+    const parsed = parseConsoleOrigin(address);
+    if (!parsed.ok) return setNote({ tone: 'error', text: parsed.message });
+    if (!chosen) return setNote({ tone: 'error', text: 'Sign in first: the environments come from the server.' });
+    const granted = await browser.permissions.request({ origins: [originPattern(parsed.origin)] });
+    if (!granted) {
+      return setNote({
+        tone: 'error',
+        text: `Without your permission Seatkeeper cannot read ${parsed.origin}; nothing was added.`,
+      });
+    }
+    const answer = await ask({ type: 'addConsole', origin: parsed.origin, environmentId: chosen });
+    if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
+    setAddress('');
+    setNote({ tone: 'ok', text: `Added ${answer.value.origin}. Reload its open pages to see the badges.` });
+  }
+
+  async function remove(mapping: ConsoleMapping) {
+    const answer = await ask({ type: 'removeConsole', origin: mapping.origin });
+    if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
+    setNote({ tone: 'ok', text: `Removed ${mapping.origin}; Seatkeeper no longer has access to it.` });
+  }
+
+  const environmentName = (id: string) => environments.find((environment) => environment.id === id)?.name ?? id;
+  return (
+    <section aria-labelledby="consoles-heading">
+      <h2 id="consoles-heading">Consoles</h2>
+      <p class="hint">
+        Web consoles that list users (an OutSystems Users app, Service Center, any admin page with emails). Each is read
+        with the rules of one environment. Adding one asks the browser for access to that site only.
+        {server && ` Seatkeeper’s own portal at ${server} needs no entry.`}
+      </p>
+      {list.length > 0 && (
+        <table id="console-list">
+          <thead>
+            <tr>
+              <th scope="col">Console</th>
+              <th scope="col">Environment</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((mapping) => (
+              <tr key={mapping.origin} data-origin={mapping.origin}>
+                <td>{mapping.origin}</td>
+                <td>{environmentName(mapping.environmentId)}</td>
+                <td>
+                  <button type="button" class="secondary" onClick={() => remove(mapping)}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form onSubmit={add}>
+        <label for="console-address">Console address</label>
+        <input
+          id="console-address"
+          type="text"
+          placeholder="https://acme.outsystemsenterprise.com"
+          value={address}
+          onInput={(event) => setAddress(event.currentTarget.value)}
+          required
+        />
+        <label for="console-environment">Environment whose rules apply there</label>
+        <select
+          id="console-environment"
+          value={chosen}
+          disabled={environments.length === 0}
+          onChange={(event) => setEnvironmentId(event.currentTarget.value)}
+        >
+          {environments.map((environment) => (
+            <option key={environment.id} value={environment.id}>
+              {environment.name}
+              {environment.production ? '' : ' (not production)'}
+            </option>
+          ))}
+        </select>
+        {environments.length === 0 && <p class="hint">Sign in first: the environments come from the server.</p>}
+        <button type="submit" id="add-console">
+          Add console
+        </button>
+      </form>
+      <Message note={note} id="console-message" />
+    </section>
+  );
+}
+
+export function OptionsPage() {
+  return (
+    <main>
+      <h1>Seatkeeper</h1>
+      <ServerSection />
+      <ConsolesSection />
+    </main>
+  );
+}

@@ -1,0 +1,178 @@
+// The toolbar popup, for support staff on the phone with someone: type an email or username and see at once whether
+// it is Internal or External and why (the cached rules, offline), then what the server knows, and the capacity.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { LicenceSummary, LookupResponse } from '../../shared/api/extension-contract.ts';
+import { classifyUser, isEmail } from '../../shared/licensing/index.ts';
+import { FLAG_MARKS } from '../badges/badge.ts';
+import { rulesResolver } from '../environment-rules.ts';
+import { ask } from '../messaging.ts';
+import { connection, environmentRules, licenceSummary } from '../storage.ts';
+import { describeUsage } from '../toolbar.ts';
+import { useStored } from './use-stored.ts';
+
+const LABELS = { internal: 'Internal', external: 'External' } as const;
+/** Waits for a pause in typing before asking the server. */
+const ASK_AFTER_MS = 250;
+
+/** What the typed text stands for: an email is also tried as a username (OutSystems often uses one for both). */
+export function identityOf(typed: string): { username: string; email?: string } {
+  const value = typed.trim();
+  return isEmail(value) ? { username: value, email: value } : { username: value };
+}
+
+function Capacity({ summary }: { summary: LicenceSummary | null | undefined }) {
+  if (!summary) return <p class="hint">No licence figures yet: sign in in the options.</p>;
+  const row = (name: string, usage: LicenceSummary['internal']) => (
+    <li class={usage.level ? `level-${usage.level}` : undefined} data-bucket={name.toLowerCase()}>
+      {describeUsage(name, usage)}
+    </li>
+  );
+  return (
+    <section aria-labelledby="capacity-heading" id="capacity">
+      <h2 id="capacity-heading">Capacity</h2>
+      <ul class="plain">
+        {row('Internal', summary.internal)}
+        {row('External', summary.external)}
+      </ul>
+      {summary.licence && (
+        <p class="hint">
+          Licence: {summary.licence.type}, {summary.licence.state}
+          {summary.licence.endsOn ? `, ends ${summary.licence.endsOn}` : ''}
+        </p>
+      )}
+      {summary.breaches.map((breach) => (
+        <p class="message error" key={breach.code}>
+          {breach.message}
+        </p>
+      ))}
+      <p class="hint">As of {summary.asOf}</p>
+    </section>
+  );
+}
+
+function ServerAnswer({ answer }: { answer: LookupResponse }) {
+  const result = answer.results[0];
+  if (!result) return null;
+  if (result.matches.length === 0) {
+    return <p id="server-answer">Seatkeeper has no account with this email or username.</p>;
+  }
+  const byRef = new Map(result.matches.map((match) => [match.ref, match]));
+  return (
+    <ul class="plain" id="server-answer">
+      {result.matches.map((match) => {
+        const merged = match.mergedWith.map((ref) => {
+          const other = byRef.get(ref);
+          return other ? `${other.email || other.username} (${other.environment} / ${other.provider})` : ref;
+        });
+        return (
+          <li key={match.ref} data-ref={match.ref}>
+            <strong>
+              {match.environment} / {match.provider}
+            </strong>
+            : {match.username || match.email} — {match.active ? 'active' : 'inactive'},{' '}
+            {match.counted
+              ? `counted as ${match.classification}`
+              : `not counted${match.notCountedReason ? ` (${match.notCountedReason})` : ''}`}
+            <br />
+            <span class="hint">Last sign-in: {match.lastSignInAt ?? 'never or unknown'}</span>
+            {merged.length > 0 && (
+              <>
+                <br />
+                <span class="hint">Merged with: {merged.join('; ')}</span>
+              </>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function PopupPage() {
+  const state = useStored(connection);
+  const summary = useStored(licenceSummary);
+  const environments = useStored(environmentRules) ?? [];
+  const [typed, setTyped] = useState('');
+  const [environmentId, setEnvironmentId] = useState('');
+  const [answer, setAnswer] = useState<LookupResponse | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const resolve = useMemo(() => rulesResolver(environments), [environments]);
+  const chosen = environmentId || environments.find((environment) => environment.production)?.id || '';
+  const identity = typed.trim() ? identityOf(typed) : null;
+  const local = identity ? classifyUser(resolve(chosen || undefined), identity) : null;
+  const signedIn = state?.state === 'signed-in';
+
+  useEffect(() => {
+    setAnswer(null);
+    setProblem(null);
+    if (!identity || !signedIn) return;
+    let current = true;
+    const timer = setTimeout(async () => {
+      const reply = await ask({ type: 'lookup', accounts: [identity], ...(chosen && { environment: chosen }) });
+      if (!current) return;
+      if (reply.ok) setAnswer(reply.value);
+      else setProblem(reply.error.message);
+    }, ASK_AFTER_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [typed, chosen, signedIn]);
+
+  return (
+    <main>
+      <h1>Seatkeeper</h1>
+      {!signedIn && (
+        <p class="message info" id="popup-connection">
+          {state?.message ?? '…'}{' '}
+          <button type="button" class="secondary" onClick={() => browser.runtime.openOptionsPage()}>
+            Options
+          </button>
+        </p>
+      )}
+      <form onSubmit={(event) => event.preventDefault()}>
+        <label for="who">Email or username</label>
+        <input
+          id="who"
+          type="search"
+          autocomplete="off"
+          value={typed}
+          onInput={(event) => setTyped(event.currentTarget.value)}
+        />
+        {environments.length > 1 && (
+          <>
+            <label for="environment">Environment</label>
+            <select id="environment" value={chosen} onChange={(event) => setEnvironmentId(event.currentTarget.value)}>
+              {environments.map((environment) => (
+                <option key={environment.id} value={environment.id}>
+                  {environment.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+      </form>
+      {local && (
+        <section aria-live="polite" id="classification">
+          <p>
+            <span class={`label ${local.classification}`} id="verdict">
+              {LABELS[local.classification]}
+            </span>{' '}
+            <span id="reason">{local.reason}</span>
+          </p>
+          {local.flags.map((flag) => (
+            <p class="hint" key={flag}>
+              {FLAG_MARKS[flag].note}
+            </p>
+          ))}
+          {answer && <ServerAnswer answer={answer} />}
+          {problem && <p class="message error">{problem}</p>}
+          {!answer && !problem && signedIn && <p class="hint">Asking the server…</p>}
+        </section>
+      )}
+      <Capacity summary={summary} />
+    </main>
+  );
+}
