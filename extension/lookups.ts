@@ -20,6 +20,8 @@ export interface LookupsOptions {
   delayMs?: number;
   /** Answers kept at most (the oldest go first). */
   capacity?: number;
+  /** Calls to the server at the same time. */
+  concurrency?: number;
 }
 
 interface Question {
@@ -28,7 +30,14 @@ interface Question {
   email?: string;
 }
 
-export function createLookups({ send, environmentOf, answered, delayMs = 30, capacity = 20_000 }: LookupsOptions) {
+export function createLookups({
+  send,
+  environmentOf,
+  answered,
+  delayMs = 30,
+  capacity = 20_000,
+  concurrency = 4,
+}: LookupsOptions) {
   const answers = new Map<string, ServerFacts>();
   const waiting = new Map<string, FoundAccount[]>();
   const unasked = new Map<string, Question>();
@@ -40,46 +49,59 @@ export function createLookups({ send, environmentOf, answered, delayMs = 30, cap
 
   const keyOf = (account: FoundAccount) => lookupKey(environmentOf(account), account.username, account.email);
 
+  /** Asks one batch; returns the accounts whose answer came. */
+  async function askBatch(environment: string | undefined, batch: [string, Question][]): Promise<FoundAccount[]> {
+    const answer = await send({
+      ...(environment && { environment }),
+      accounts: batch.map(([, { username, email }]) => ({ ...(username && { username }), ...(email && { email }) })),
+    });
+    for (const [key] of batch) asking.delete(key);
+    if (!answer.ok) {
+      // Signed out or refused: stop asking. Unreachable: these accounts are asked again when they change.
+      if (answer.error.kind !== 'unreachable') stopped = answer.error.message;
+      for (const [key] of batch) waiting.delete(key);
+      return [];
+    }
+    const ready: FoundAccount[] = [];
+    answer.value.results.forEach((result, index) => {
+      const key = batch[index]?.[0];
+      if (key === undefined) return;
+      answers.set(key, factsFromLookup(result, answer.value.environment.name));
+      for (const account of waiting.get(key) ?? []) ready.push(account);
+      waiting.delete(key);
+    });
+    return ready;
+  }
+
+  /**
+   * Asks everything queued, at most `concurrency` calls at a time, and hands the answers over once for the whole
+   * round: each hand-over redraws badges, and on a large table each redraw is a layout of the whole table.
+   */
   async function ask(): Promise<void> {
     timer = undefined;
     if (running) return;
     running = true;
     try {
       while (unasked.size > 0 && stopped === null) {
-        // One environment per call, at most the server's batch size.
-        const first = unasked.values().next().value as Question;
-        const batch: [string, Question][] = [];
+        const batches = new Map<string | undefined, [string, Question][][]>();
         for (const entry of unasked) {
-          if (entry[1].environment !== first.environment) continue;
-          batch.push(entry);
-          if (batch.length === LOOKUP_BATCH) break;
+          const environment = entry[1].environment;
+          const list = batches.get(environment) ?? [];
+          batches.set(environment, list);
+          const last = list[list.length - 1];
+          if (last && last.length < LOOKUP_BATCH) last.push(entry);
+          else list.push([entry]);
+          unasked.delete(entry[0]);
+          asking.add(entry[0]);
         }
-        for (const [key] of batch) {
-          unasked.delete(key);
-          asking.add(key);
-        }
-        const answer = await send({
-          ...(first.environment && { environment: first.environment }),
-          accounts: batch.map(([, { username, email }]) => ({
-            ...(username && { username }),
-            ...(email && { email }),
-          })),
-        });
-        for (const [key] of batch) asking.delete(key);
-        if (!answer.ok) {
-          // Signed out or refused: stop asking. Unreachable: these accounts are asked again when they change.
-          if (answer.error.kind !== 'unreachable') stopped = answer.error.message;
-          for (const [key] of batch) waiting.delete(key);
-          continue;
-        }
+        const work = [...batches].flatMap(([environment, list]) => list.map((batch) => ({ environment, batch })));
         const ready: FoundAccount[] = [];
-        answer.value.results.forEach((result, index) => {
-          const key = batch[index]?.[0];
-          if (key === undefined) return;
-          answers.set(key, factsFromLookup(result, answer.value.environment.name));
-          for (const account of waiting.get(key) ?? []) ready.push(account);
-          waiting.delete(key);
-        });
+        for (let start = 0; start < work.length; start += concurrency) {
+          const rounds = await Promise.all(
+            work.slice(start, start + concurrency).map(({ environment, batch }) => askBatch(environment, batch)),
+          );
+          for (const list of rounds) ready.push(...list);
+        }
         for (const key of answers.keys()) {
           if (answers.size <= capacity) break;
           answers.delete(key);

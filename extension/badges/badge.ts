@@ -31,13 +31,15 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
   },
 };
 
-// `all: initial` with !important at :host beats page rules aimed at the host (inner !important wins the cascade).
+// The host is the pill and its shadow root holds only the label and the marks: on a table of thousands of rows every
+// element saved is one less box to lay out. Every :host declaration is !important, because for important rules the
+// shadow root's own win over the page's (page rules aimed at the host lose).
 const STYLE = `
-:host { all: initial !important; display: inline-block !important; margin-inline-start: 0.4em !important; vertical-align: baseline !important; }
-.badge { display: inline-block; font: 600 11px/1.5 system-ui, sans-serif; padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; white-space: nowrap; cursor: default; }
-.internal { color: #14532d; background: #dcfce7; border-color: #4ade80; }
-.external { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
-.badge.rules-not-configured { border-style: dashed; }
+:host { all: initial !important; display: inline-block !important; margin-inline-start: 0.4em !important; vertical-align: baseline !important;
+  font: 600 11px/1.5 system-ui, sans-serif !important; padding: 0 0.5em !important; border: 1px solid !important; border-radius: 0.8em !important;
+  white-space: nowrap !important; cursor: default !important; color: #14532d !important; background: #dcfce7 !important; border-color: #4ade80 !important; }
+:host([data-classification='external']) { color: #7c2d12 !important; background: #ffedd5 !important; border-color: #fb923c !important; }
+:host([data-flags~='rules-not-configured']) { border-style: dashed !important; }
 .mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
 .server { margin-inline-start: 0.35em; padding: 0 0.35em; border-radius: 0.6em; font-weight: 500; color: #1f2937; background: #e5e7eb; }
 .server.inactive { color: #f9fafb; background: #6b7280; }
@@ -81,8 +83,12 @@ export function createBadgeHost(doc: Document): HTMLElement {
   const style = doc.createElement('style');
   style.textContent = STYLE;
   shadow.append(style);
+  withStyleElement.add(host);
   return host;
 }
+
+/** Hosts whose shadow root starts with its own <style> (where a shared sheet cannot be adopted). */
+const withStyleElement = new WeakSet<HTMLElement>();
 
 function tooltip(result: ClassificationResult, subject: BadgeSubject, facts: ServerFacts | undefined): string {
   const lines = [`${LABELS[result.classification]}: ${result.reason}`];
@@ -93,47 +99,92 @@ function tooltip(result: ClassificationResult, subject: BadgeSubject, facts: Ser
   return lines.join('\n');
 }
 
+interface Mark {
+  className: string;
+  text: string;
+  title?: string;
+}
+
+/** What a badge shows, computed without touching the page. */
+export interface BuiltBadge {
+  label: string;
+  marks: Mark[];
+  title: string;
+  /** Label, flags and marks: two badges with the same look differ at most in their tooltip. */
+  look: string;
+  classification: ClassificationResult['classification'];
+  flags: string;
+  server: string;
+}
+
+const shownOnHost = new WeakMap<HTMLElement, BuiltBadge>();
+
 /**
- * Draws (or redraws) the badge inside `host`: the engine's classification from the cached rules, and once the
- * server has answered, what it knows. The server classifies with today's rules, so its answer wins if they differ.
+ * What the badge for one account shows: the engine's classification from the cached rules, and once the server has
+ * answered, what it knows. The server classifies with today's rules, so its answer wins if the two differ.
  */
+export function buildBadge(local: ClassificationResult, subject: BadgeSubject, facts?: ServerFacts): BuiltBadge {
+  const result: ClassificationResult =
+    facts && facts.classification !== local.classification
+      ? { classification: facts.classification, reason: facts.reason, flags: facts.flags }
+      : local;
+  const marks: Mark[] = result.flags.map((flag) => ({
+    className: `mark ${flag}`,
+    text: FLAG_MARKS[flag].mark,
+    title: FLAG_MARKS[flag].note,
+  }));
+  const serverMarks = facts?.marks ?? [];
+  for (const mark of serverMarks) marks.push({ className: `server ${mark}`, text: SERVER_MARK_LABELS[mark] });
+  const flags = result.flags.join(' ');
+  return {
+    label: LABELS[result.classification],
+    marks,
+    title: tooltip(result, subject, facts),
+    look: `${result.classification}|${flags}|${serverMarks.join(' ')}`,
+    classification: result.classification,
+    flags,
+    server: facts ? serverMarks.join(' ') || 'known' : '',
+  };
+}
+
+/**
+ * Shows a built badge in `host`, with text nodes and elements only. When it looks the same as the one shown, only the
+ * tooltip changes: on a large table, changing what a badge contains makes the browser lay the whole table out again.
+ */
+export function showBadge(host: HTMLElement, built: BuiltBadge): void {
+  const shadow = host.shadowRoot;
+  if (!shadow) throw new Error('showBadge needs a host made by createBadgeHost');
+  // Compared with what was last shown, not read back from the page: reads through the DOM cost more than the writes.
+  const shown = shownOnHost.get(host);
+  shownOnHost.set(host, built);
+  if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
+  // A new host starts without attributes: empty ones are not written (each write costs on a 5,000-row table).
+  if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
+  if ((shown?.server ?? '') !== built.server) host.setAttribute('data-server', built.server);
+  if (shown?.title !== built.title) host.setAttribute('title', built.title);
+  if (shown?.look === built.look) return;
+  const doc = host.ownerDocument;
+  const content: Node[] = [doc.createTextNode(built.label)];
+  for (const mark of built.marks) {
+    const element = doc.createElement('span');
+    element.className = mark.className;
+    element.textContent = mark.text;
+    if (mark.title) element.title = mark.title;
+    content.push(element);
+  }
+  // The <style> fallback, where there is one, stays first.
+  if (withStyleElement.has(host)) shadow.replaceChildren(shadow.firstChild as Node, ...content);
+  else shadow.replaceChildren(...content);
+}
+
+/** Draws (or redraws) the badge inside `host` at once. */
 export function renderBadge(
   host: HTMLElement,
   local: ClassificationResult,
   subject: BadgeSubject,
   facts?: ServerFacts,
 ): void {
-  const shadow = host.shadowRoot;
-  if (!shadow) throw new Error('renderBadge needs a host made by createBadgeHost');
-  const doc = host.ownerDocument;
-  const result: ClassificationResult =
-    facts && facts.classification !== local.classification
-      ? { classification: facts.classification, reason: facts.reason, flags: facts.flags }
-      : local;
-  const badge = doc.createElement('span');
-  badge.className = ['badge', result.classification, ...result.flags].join(' ');
-  badge.title = tooltip(result, subject, facts);
-  badge.textContent = LABELS[result.classification];
-  for (const flag of result.flags) {
-    const mark = doc.createElement('span');
-    mark.className = `mark ${flag}`;
-    mark.textContent = FLAG_MARKS[flag].mark;
-    mark.title = FLAG_MARKS[flag].note;
-    badge.append(mark);
-  }
-  for (const serverMark of facts?.marks ?? []) {
-    const mark = doc.createElement('span');
-    mark.className = `server ${serverMark}`;
-    mark.textContent = SERVER_MARK_LABELS[serverMark];
-    badge.append(mark);
-  }
-  // The <style> fallback (if any) stays first; the previous badge goes.
-  const previous = shadow.querySelector('.badge');
-  if (previous) previous.replaceWith(badge);
-  else shadow.append(badge);
-  host.dataset.classification = result.classification;
-  host.dataset.flags = result.flags.join(' ');
-  host.dataset.server = facts ? facts.marks.join(' ') || 'known' : '';
+  showBadge(host, buildBadge(local, subject, facts));
 }
 
 /** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */

@@ -1,15 +1,25 @@
 // Idempotent badging: each anchor remembers the account it was badged for, so re-running never adds a second badge,
 // and a row the page re-uses for another account gets its badge redrawn.
+//
+// Work is split in two: preparing (reading, classifying, building badges off the page) changes nothing the browser
+// has to lay out, so it can be cut into slices; committing (placing, swapping and removing badges) is cheap and done
+// in as few batches as possible, since each batch on a large table makes the browser lay the whole table out again.
 import { type CompiledRules, classifyUser } from '../../shared/licensing/index.ts';
-import type { ConsoleAdapter, FoundAccount } from '../consoles/types.ts';
+import type { ConsoleAdapter, FoundAccount, ReadContext } from '../consoles/types.ts';
 import type { ServerFacts } from '../server-facts.ts';
-import { BADGE_TAG, createBadgeHost, placeBadge, renderBadge } from './badge.ts';
+import { BADGE_TAG, type BuiltBadge, buildBadge, createBadgeHost, placeBadge, showBadge } from './badge.ts';
 
 /** The compiled rules for an account's environment; should return the same object for the same environment. */
 export type RulesFor = (environment: string | undefined) => CompiledRules;
 
 /** What the server said about an account, once it has answered; the same object until the answer changes. */
 export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
+
+/** One change to the page, prepared and not yet made. */
+export type BadgeChange =
+  | { kind: 'place'; anchor: Element; host: HTMLElement }
+  | { kind: 'show'; host: HTMLElement; built: BuiltBadge }
+  | { kind: 'remove'; host: Element; anchor: Element };
 
 interface Handled {
   signature: string;
@@ -26,8 +36,13 @@ function signatureOf(account: FoundAccount): string {
   return `${account.username ?? ''}|${account.email ?? ''}|${account.environment ?? ''}`;
 }
 
-/** Badges one account, or redraws its badge when the anchor's account, its rules or the server's answer changed. */
-export function badgeAccount(account: FoundAccount, rulesFor: RulesFor, factsFor?: FactsFor): void {
+/** Prepares the badge of one account (nothing when it is current), adding what must change on the page to `changes`. */
+export function prepareBadge(
+  account: FoundAccount,
+  rulesFor: RulesFor,
+  factsFor: FactsFor | undefined,
+  changes: BadgeChange[],
+): void {
   const { anchor } = account;
   const rules = rulesFor(account.environment);
   const facts = factsFor?.(account);
@@ -35,16 +50,44 @@ export function badgeAccount(account: FoundAccount, rulesFor: RulesFor, factsFor
   const previous = handled.get(anchor);
   if (previous?.signature === signature && previous.rules === rules && previous.facts === facts) {
     // The page may have rewritten the cell (and dropped the badge with its old children).
-    if (!previous.host.isConnected) placeBadge(anchor, previous.host);
+    if (!previous.host.isConnected) changes.push({ kind: 'place', anchor, host: previous.host });
     return;
   }
-  const host = previous?.host ?? createBadgeHost(anchor.ownerDocument);
   // The tooltip names the environment whose rules decided, also where the page itself does not say.
   const subject = account.environment ? account : { ...account, environment: rules.environment };
-  renderBadge(host, classifyUser(rules, account), subject, facts);
-  if (!host.isConnected) placeBadge(anchor, host);
+  const built = buildBadge(classifyUser(rules, account), subject, facts);
+  const host = previous?.host ?? createBadgeHost(anchor.ownerDocument);
+  if (host.isConnected) {
+    changes.push({ kind: 'show', host, built });
+  } else {
+    showBadge(host, built); // off the page: free to draw now
+    changes.push({ kind: 'place', anchor, host });
+  }
   handled.set(anchor, { signature, rules, facts, host });
   anchorOfHost.set(host, anchor);
+}
+
+/** Makes the prepared changes, skipping those the page has overtaken (a badge placed for a row since removed). */
+export function commitChanges(changes: readonly BadgeChange[]): void {
+  for (const change of changes) {
+    if (change.kind === 'place') {
+      if (change.anchor.isConnected && !change.host.isConnected && handled.get(change.anchor)?.host === change.host) {
+        placeBadge(change.anchor, change.host);
+      }
+    } else if (change.kind === 'show') {
+      showBadge(change.host, change.built);
+    } else {
+      change.host.remove();
+      if (handled.get(change.anchor)?.host === change.host) handled.delete(change.anchor);
+    }
+  }
+}
+
+/** Badges one account now, or redraws its badge when its account, its rules or the server's answer changed. */
+export function badgeAccount(account: FoundAccount, rulesFor: RulesFor, factsFor?: FactsFor): void {
+  const changes: BadgeChange[] = [];
+  prepareBadge(account, rulesFor, factsFor, changes);
+  commitChanges(changes);
 }
 
 /** Whether `account` (read earlier) is still what its anchor's badge shows: a re-used row may hold another by now. */
@@ -53,25 +96,26 @@ export function isCurrent(account: FoundAccount): boolean {
 }
 
 /**
- * Removes our badges under `root`, or of `root` itself, whose anchor no longer holds an account (an email cell
- * emptied, a mailto link pointed elsewhere).
+ * Finds the accounts around `root`, and adds to `changes` the removal of our badges there whose anchor no longer
+ * holds an account (an email cell emptied, a mailto link pointed elsewhere).
  */
-export function removeStaleBadges(root: ParentNode, anchors: ReadonlySet<Element>): void {
-  const hosts = [...root.querySelectorAll(BADGE_TAG)];
+export function collectAccounts(
+  root: ParentNode,
+  adapter: ConsoleAdapter,
+  changes: BadgeChange[],
+  context?: ReadContext,
+): FoundAccount[] {
+  const accounts = adapter.findAccounts(root, context);
+  const hosts: Element[] = [...root.querySelectorAll(BADGE_TAG)];
   const own = handled.get(root as Element)?.host;
   if (own) hosts.push(own); // a link's badge sits after it, outside it
+  if (hosts.length === 0) return accounts;
+  const anchors = new Set(accounts.map((account) => account.anchor));
   for (const host of hosts) {
     const anchor = anchorOfHost.get(host);
-    if (!anchor || anchors.has(anchor)) continue; // not ours, or still current
-    host.remove();
-    if (handled.get(anchor)?.host === host) handled.delete(anchor);
+    // Not ours, or still current.
+    if (anchor && !anchors.has(anchor)) changes.push({ kind: 'remove', host, anchor });
   }
-}
-
-/** Finds the accounts around `root` and drops the badges that no longer belong to one. */
-export function collectAccounts(root: ParentNode, adapter: ConsoleAdapter): FoundAccount[] {
-  const accounts = adapter.findAccounts(root);
-  removeStaleBadges(root, new Set(accounts.map((account) => account.anchor)));
   return accounts;
 }
 
@@ -82,7 +126,9 @@ export function decorate(
   rulesFor: RulesFor,
   factsFor?: FactsFor,
 ): FoundAccount[] {
-  const accounts = collectAccounts(root, adapter);
-  for (const account of accounts) badgeAccount(account, rulesFor, factsFor);
+  const changes: BadgeChange[] = [];
+  const accounts = collectAccounts(root, adapter, changes);
+  for (const account of accounts) prepareBadge(account, rulesFor, factsFor, changes);
+  commitChanges(changes);
   return accounts;
 }

@@ -1,12 +1,27 @@
 // Keeps badges current while the page changes: paging, sorting, filtering, re-used rows and SPA navigation.
-import type { ConsoleAdapter, FoundAccount } from '../consoles/types.ts';
+
+import { cellsOf } from '../consoles/dom.ts';
+import { type ConsoleAdapter, type FoundAccount, newReadContext, type ReadContext } from '../consoles/types.ts';
 import { isBadgeHost } from './badge.ts';
-import { badgeAccount, collectAccounts, type FactsFor, isCurrent, type RulesFor } from './decorate.ts';
+import {
+  type BadgeChange,
+  collectAccounts,
+  commitChanges,
+  type FactsFor,
+  isCurrent,
+  prepareBadge,
+  type RulesFor,
+} from './decorate.ts';
 
 export interface WatchOptions {
   signal?: AbortSignal;
-  /** Longest stretch of badging before yielding to the page, in ms (keeps every task well under 50 ms). */
+  /** Longest stretch of reading and preparing before yielding to the page, in ms (keeps tasks well under 50 ms). */
   sliceMs?: number;
+  /**
+   * The same in the animation frame in which the page changed: what is ready by then is shown in that frame, so a
+   * little more here can spare the browser a second layout of a large table.
+   */
+  frameMs?: number;
   /** What the server knows about an account, once it has answered. */
   factsFor?: FactsFor;
   /** Called with the accounts found in each batch of changes (to ask the server about them). */
@@ -22,10 +37,17 @@ export interface Watcher {
 function unitOf(node: Node | null): Element | undefined {
   const element = node === null ? null : node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!element || isBadgeHost(element)) return undefined;
-  const row = element.closest('tr');
+  // Most changes on a table page are whole rows: no need to look up the tree for those.
+  const row = element.localName === 'tr' ? element : element.closest('tr');
   if (!row) return element;
-  const isHeader = row.parentElement?.localName === 'thead' || row.querySelector(':scope > td') === null;
+  const isHeader = row.parentElement?.localName === 'thead' || !hasDataCell(row);
   return isHeader ? (row.closest('table') ?? row) : row;
+}
+
+function hasDataCell(row: Element): boolean {
+  const cells = cellsOf(row);
+  for (let index = 0; index < cells.length; index++) if (cells[index]?.localName === 'td') return true;
+  return false;
 }
 
 function onlyBadges(nodes: NodeList): boolean {
@@ -57,66 +79,89 @@ function outermost(units: Set<Element>, root: Node): Element[] {
 }
 
 /**
- * Badges everything under `root` now, then re-badges only what changes, batched once per animation frame and cut
- * into slices so a 5,000-row table never blocks the page. Stops when `signal` aborts.
+ * Badges everything under `root` now, then re-badges only what changes: changes are gathered once per animation frame,
+ * read and prepared in slices of at most `sliceMs`, and put on the page in as few batches as possible (what the first
+ * slice of a frame prepared, in that same frame, so the rows on screen are badged when the page first shows them;
+ * the rest in one batch at the end). Stops when `signal` aborts.
  */
 export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 12, factsFor, onAccounts }: WatchOptions = {},
+  { signal, sliceMs = 20, frameMs = 25, factsFor, onAccounts }: WatchOptions = {},
 ): Watcher {
-  const watcher: Watcher = {
-    redraw(accounts) {
-      const current: FoundAccount[] = [];
-      for (const account of accounts) if (isCurrent(account)) current.push(account);
-      enqueue(current);
-    },
-  };
-  if (signal?.aborted) return watcher;
   const dirty = new Set<Element>();
-  let queue: FoundAccount[] = [];
+  let units: Element[] = [];
+  let accounts: FoundAccount[] = [];
+  let changes: BadgeChange[] = [];
+  let context: ReadContext = newReadContext();
   let frame: number | undefined;
   let slice: ReturnType<typeof setTimeout> | undefined;
 
-  function drain(): void {
+  function commit(): void {
+    if (changes.length === 0) return;
+    const made = changes;
+    changes = [];
+    commitChanges(made);
+  }
+
+  /** Reads and prepares until the queues are empty or the slice is used up; commits as described above. */
+  function drain(budgetMs: number, commitAtEnd: boolean): void {
     slice = undefined;
-    const deadline = performance.now() + sliceMs;
-    let done = 0;
-    while (done < queue.length) {
-      const account = queue[done++] as FoundAccount;
-      // A row removed since it was read needs no badge.
-      if (account.anchor.isConnected) badgeAccount(account, rulesFor, factsFor);
-      if (done % 32 === 0 && performance.now() > deadline) break;
+    const deadline = performance.now() + budgetMs;
+    const found: FoundAccount[] = [];
+    let next = 0;
+    for (let step = 1; ; step++) {
+      if (next < accounts.length) {
+        const account = accounts[next++] as FoundAccount;
+        // A row removed since it was read needs no badge.
+        if (account.anchor.isConnected) prepareBadge(account, rulesFor, factsFor, changes);
+      } else if (units.length > 0) {
+        accounts = [];
+        next = 0;
+        const unit = units.pop() as Element;
+        if (!unit.isConnected) continue;
+        for (const account of collectAccounts(unit, adapter, changes, context)) {
+          accounts.push(account);
+          found.push(account);
+        }
+      } else {
+        break;
+      }
+      if (step % 16 === 0 && performance.now() > deadline) break;
     }
-    queue = done < queue.length ? queue.slice(done) : [];
-    if (queue.length > 0) slice = setTimeout(drain, 0);
-  }
-
-  function enqueue(accounts: FoundAccount[]): void {
-    if (signal?.aborted || accounts.length === 0) return;
-    for (const account of accounts) queue.push(account);
-    if (slice === undefined) drain();
-  }
-
-  function found(accounts: FoundAccount[]): void {
-    enqueue(accounts);
-    if (accounts.length > 0) onAccounts?.(accounts);
+    accounts = next < accounts.length ? accounts.slice(next) : [];
+    if (found.length > 0) onAccounts?.(found);
+    const finished = accounts.length === 0 && units.length === 0;
+    if (finished || commitAtEnd) commit();
+    if (!finished) slice = setTimeout(() => drain(sliceMs, false), 0);
   }
 
   function flush(): void {
     frame = undefined;
-    const units = outermost(dirty, root);
+    // What earlier slices prepared goes on the page in this frame, with the page's own changes.
+    commit();
+    const changed = outermost(dirty, root);
     dirty.clear();
-    // Accounts read before this change and not yet badged are re-read below; badging the old reading would be stale.
-    if (queue.length > 0) {
-      const changed = new Set(units);
-      queue = queue.filter((account) => !within(account.anchor, changed));
-    }
-    const accounts: FoundAccount[] = [];
-    for (const unit of units) for (const account of collectAccounts(unit, adapter)) accounts.push(account);
-    found(accounts);
+    context = newReadContext();
+    // What was queued inside a changed unit is read again below; its old reading would be stale.
+    const changedSet = new Set(changed);
+    accounts = accounts.filter((account) => !within(account.anchor, changedSet));
+    units = units.filter((unit) => !within(unit, changedSet));
+    // Units are taken from the end: reversed, so rows are read top to bottom (the visible ones first).
+    for (let index = changed.length - 1; index >= 0; index--) units.push(changed[index] as Element);
+    if (slice !== undefined) clearTimeout(slice);
+    drain(frameMs, true);
   }
+
+  const watcher: Watcher = {
+    redraw(list) {
+      if (signal?.aborted) return;
+      for (const account of list) if (isCurrent(account)) accounts.push(account);
+      if (slice === undefined && frame === undefined) drain(sliceMs, false);
+    },
+  };
+  if (signal?.aborted) return watcher;
 
   function mark(node: Node | null): void {
     const unit = unitOf(node);
@@ -124,7 +169,6 @@ export function watch(
     dirty.add(unit);
     frame ??= requestAnimationFrame(flush);
   }
-
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === 'childList') {
@@ -155,11 +199,14 @@ export function watch(
       if (frame !== undefined) cancelAnimationFrame(frame);
       if (slice !== undefined) clearTimeout(slice);
       dirty.clear();
-      queue = [];
+      units = [];
+      accounts = [];
+      changes = [];
     },
     { once: true },
   );
 
-  found(collectAccounts(root, adapter));
+  units.push(root instanceof Document ? root.documentElement : root);
+  drain(frameMs, true);
   return watcher;
 }

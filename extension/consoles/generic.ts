@@ -1,19 +1,17 @@
 // Any admin page: email addresses in table cells, mailto links, and a Username column paired with its row's email.
 import { isEmail } from '../../shared/licensing/index.ts';
 import { cellsOf, elementsAround, textOf } from './dom.ts';
-import type { ConsoleAdapter, FoundAccount } from './types.ts';
+import {
+  type ConsoleAdapter,
+  type FoundAccount,
+  newReadContext,
+  type ReadContext,
+  type TableColumns,
+} from './types.ts';
 
 const USERNAME_HEADERS = new Set(['username', 'user name', 'login']);
 const EMAIL_HEADERS = new Set(['email', 'e mail', 'email address', 'e mail address']);
 const MAILTO_LINKS = 'a[href^="mailto:"], a[href^="MAILTO:"]';
-
-interface Columns {
-  /** False for tables the caller did not ask about. */
-  wanted: boolean;
-  header: Element | undefined;
-  username: number;
-  email: number;
-}
 
 /** "E-mail ▲" and "e-mail" both read as "e mail": sort arrows and punctuation are not part of a column's name. */
 function headerName(cell: Element): string {
@@ -23,26 +21,28 @@ function headerName(cell: Element): string {
     .trim();
 }
 
-function isHeaderRow(row: Element, cells: readonly Element[]): boolean {
+function isHeaderRow(row: Element, cells: ArrayLike<Element>): boolean {
   if (row.parentElement?.localName === 'thead') return true;
-  return cells.length > 0 && cells.every((cell) => cell.localName === 'th');
+  for (let index = 0; index < cells.length; index++) if (cells[index]?.localName !== 'th') return false;
+  return cells.length > 0;
 }
 
-function columnsOf(table: HTMLTableElement, tableSelector: string): Columns {
-  const columns: Columns = { wanted: table.matches(tableSelector), header: undefined, username: -1, email: -1 };
+function columnsOf(table: HTMLTableElement, tableSelector: string): TableColumns {
+  const columns: TableColumns = { wanted: table.matches(tableSelector), header: undefined, username: -1, email: -1 };
   if (!columns.wanted) return columns;
   const first = table.querySelector(':scope > thead > tr, :scope > tbody > tr, :scope > tr');
   if (!first || !isHeaderRow(first, cellsOf(first))) return columns;
   columns.header = first;
-  cellsOf(first).forEach((cell, index) => {
-    const name = headerName(cell);
+  const cells = cellsOf(first);
+  for (let index = 0; index < cells.length; index++) {
+    const name = headerName(cells[index] as Element);
     if (columns.username === -1 && USERNAME_HEADERS.has(name)) columns.username = index;
     else if (columns.email === -1 && EMAIL_HEADERS.has(name)) columns.email = index;
-  });
+  }
   return columns;
 }
 
-function accountInRow(cells: readonly Element[], columns: Columns): FoundAccount | undefined {
+function accountInRow(cells: ArrayLike<Element> & Iterable<Element>, columns: TableColumns): FoundAccount | undefined {
   const usernameCell = cells[columns.username];
   let emailCell = cells[columns.email];
   let email = textOf(emailCell);
@@ -70,16 +70,19 @@ function accountInRow(cells: readonly Element[], columns: Columns): FoundAccount
  * address) paired with the Username column when a header names one. Rows of a table with a Username column count
  * even without an email (rule 7 then makes them internal, and the badge says why).
  */
-export function accountsInTables(root: ParentNode, tableSelector = 'table'): FoundAccount[] {
+export function accountsInTables(
+  root: ParentNode,
+  tableSelector = 'table',
+  context: ReadContext = newReadContext(),
+): FoundAccount[] {
   const accounts: FoundAccount[] = [];
-  const columnsByTable = new Map<HTMLTableElement, Columns>();
   for (const row of elementsAround(root, 'tr')) {
     const table = row.closest<HTMLTableElement>('table');
     if (!table) continue;
-    let columns = columnsByTable.get(table);
+    let columns = context.tables.get(table);
     if (!columns) {
       columns = columnsOf(table, tableSelector);
-      columnsByTable.set(table, columns);
+      context.tables.set(table, columns);
     }
     if (!columns.wanted || row === columns.header) continue;
     const cells = cellsOf(row);
@@ -109,8 +112,8 @@ export const genericAdapter: ConsoleAdapter = {
   name: 'generic',
   matches: () => true,
   observedAttributes: ['href'],
-  findAccounts(root) {
-    const accounts = accountsInTables(root);
+  findAccounts(root, context) {
+    const accounts = accountsInTables(root, 'table', context);
     const rowsWithAccount = new Set<Element | null>(accounts.map((account) => account.anchor.closest('tr')));
     for (const link of elementsAround<HTMLAnchorElement>(root, MAILTO_LINKS)) {
       const row = link.closest('tr');

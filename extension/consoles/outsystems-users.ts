@@ -9,5 +9,5 @@ export const outsystemsUsersAdapter: ConsoleAdapter = {
   name: 'outsystems-users',
   matches: (doc, url) => /^\/users(\/|$)/i.test(url.pathname) && doc.querySelector(USERS_TABLE) !== null,
   // Every record row is an account; the generic reader pairs its Username and Email cells.
-  findAccounts: (root) => accountsInTables(root, USERS_TABLE),
+  findAccounts: (root, context) => accountsInTables(root, USERS_TABLE, context),
 };

@@ -68,14 +68,14 @@ interface BadgeView {
 function readBadges(page: Page): Promise<(BadgeView & { row: string[] })[]> {
   return page.$$eval('seatkeeper-badge', (hosts) =>
     hosts.map((host) => {
-      const badge = host.shadowRoot?.querySelector<HTMLElement>('.badge');
+      const label = [...(host.shadowRoot?.childNodes ?? [])].find((node) => node.nodeType === Node.TEXT_NODE);
       const row = host.closest('tr');
       return {
-        label: badge?.firstChild?.textContent ?? '',
+        label: label?.textContent ?? '',
         classification: host.getAttribute('data-classification'),
         flags: host.getAttribute('data-flags') ?? '',
         server: host.getAttribute('data-server'),
-        title: badge?.title ?? '',
+        title: host.getAttribute('title') ?? '',
         row: row
           ? [...row.querySelectorAll('td')].map((cell) => cell.firstChild?.textContent?.trim() ?? '')
           : [host.previousElementSibling?.getAttribute('href') ?? ''],

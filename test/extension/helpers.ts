@@ -28,16 +28,19 @@ export function badgeHosts(root: ParentNode = document): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(BADGE_TAG)];
 }
 
-/** The badge inside a host's shadow root: its label, tooltip and flag marks as the user sees them. */
+/** A badge as the user sees it: the label in its shadow root, the tooltip, the flag marks and the server's marks. */
 export function readBadge(host: Element) {
-  const badge = host.shadowRoot?.querySelector<HTMLElement>('.badge');
-  if (!badge) throw new Error('badge host without a badge');
-  const marks = [...badge.querySelectorAll<HTMLElement>('.mark')];
+  const shadow = host.shadowRoot;
+  if (!shadow) throw new Error('badge host without a shadow root');
+  const label = [...shadow.childNodes].find((node) => node.nodeType === 3);
+  if (!label) throw new Error('badge host without a label');
+  const marks = [...shadow.querySelectorAll<HTMLElement>('.mark')];
   return {
-    label: badge.firstChild?.textContent ?? '',
-    title: badge.title,
-    classes: [...badge.classList],
+    label: label.textContent ?? '',
+    title: (host as HTMLElement).title,
+    classification: (host as HTMLElement).dataset.classification,
     marks: marks.map((mark) => ({ text: mark.textContent, title: mark.title })),
+    server: [...shadow.querySelectorAll<HTMLElement>('.server')].map((mark) => mark.textContent),
   };
 }
 

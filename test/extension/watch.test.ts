@@ -11,7 +11,8 @@ afterEach(() => controller?.abort());
 
 function start(adapter = outsystemsUsersAdapter, sliceMs?: number) {
   controller = new AbortController();
-  watch(document, adapter, rulesForWorked, { signal: controller.signal, ...(sliceMs !== undefined && { sliceMs }) });
+  const budget = sliceMs !== undefined && { sliceMs, frameMs: sliceMs };
+  watch(document, adapter, rulesForWorked, { signal: controller.signal, ...budget });
 }
 
 function userRow(username: string, email: string): HTMLTableRowElement {
