@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const hours = (n: number) => n * 60 * 60;
@@ -46,6 +47,7 @@ const environmentSchema = z.object({
     .min(0, 'must be 0 (off) or more milliseconds')
     .max(60_000, 'must be at most 60000 ms')
     .default(1000),
+  EXTENSION_DIR: z.string().min(1, 'must be a directory path').optional(),
   BODY_LIMIT_BYTES: integer('a size in bytes')
     .min(1024, 'must be at least 1024 bytes')
     .max(10_485_760, 'must be at most 10485760 bytes (10 MiB)')
@@ -86,6 +88,8 @@ export interface Config {
   sessionCacheMs: number;
   bodyLimitBytes: number;
   passwordHashing: PasswordHashingCost;
+  /** Where `npm run build:ext` leaves the extension's zips, offered to staff at /portal/extension. */
+  extensionDir: string;
 }
 
 export class ConfigError extends Error {
@@ -130,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionCacheMs: e.SESSION_CACHE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
+    extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),
   };
 }

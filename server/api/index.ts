@@ -3,6 +3,7 @@ import { certificatesApi } from '../certificates/api.ts';
 import { attemptsApi, examsApi } from '../exams/api.ts';
 import type { AppEnv } from '../http/env.ts';
 import { licensingApi } from '../licensing/api.ts';
+import { extensionApi } from '../web/extension-download.tsx';
 import { auditApi } from './audit.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { registrationApi } from './registration.ts';
@@ -26,5 +27,6 @@ export function createApi() {
     .route('/exams', examsApi)
     .route('/', attemptsApi)
     .route('/', certificatesApi)
-    .route('/', licensingApi);
+    .route('/', licensingApi)
+    .route('/extension', extensionApi);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Access } from '../auth/principal.ts';
 import { EXAM_ROUTES } from '../exams/routes.ts';
 import { LICENSING_ROUTES } from '../licensing/routes.ts';
+import { EXTENSION_ROUTES } from '../web/extension-download.tsx';
 import * as s from './schemas.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -217,6 +218,7 @@ export const API_ROUTES = {
   },
   ...EXAM_ROUTES,
   ...LICENSING_ROUTES,
+  ...EXTENSION_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof API_ROUTES;

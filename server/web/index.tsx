@@ -4,6 +4,7 @@ import type { AppEnv } from '../http/env.ts';
 import { apiDocsPage } from './api-docs.tsx';
 import { certificateAdminPages, verificationPages } from './certificate-pages.tsx';
 import { examAdminPages, examPages } from './exam-pages.tsx';
+import { extensionPages } from './extension-download.tsx';
 import { licensingPages } from './licensing-pages.tsx';
 import { candidatePages, portalPages } from './portal-pages.tsx';
 import { publicPages } from './public-pages.tsx';
@@ -15,6 +16,7 @@ export function createWeb() {
     .route('/', examPages)
     .route('/portal/exams', examAdminPages)
     .route('/portal/certificates', certificateAdminPages)
+    .route('/portal/extension', extensionPages)
     .route('/verify', verificationPages)
     .route('/.well-known/jwks.json', jwksApp)
     .route('/my', candidatePages)

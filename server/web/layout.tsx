@@ -58,6 +58,9 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
               <a href="/portal/tokens">Access tokens</a>
             </li>
             <li>
+              <a href="/portal/extension">Browser extension</a>
+            </li>
+            <li>
               <a href="/portal/audit">Audit log</a>
             </li>
             <li>
