@@ -11,6 +11,8 @@ export default defineConfig({
   srcDir: 'extension',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  // The sources zip (for Firefox add-on review) needs what builds the extension, not the server or its tests.
+  zip: { excludeSources: ['server/**', 'test/**', 'docs/**', 'bin/**', 'data/**'] },
   manifest: ({ mode, manifestVersion }) => ({
     name: 'Seatkeeper',
     description: 'Shows whether each user on an admin console counts as an Internal or External licence seat.',
