@@ -61,10 +61,9 @@ export function createServerClient(options: ServerClientOptions) {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      return {
-        ok: false,
-        failure: { kind: 'unreachable', message: `cannot reach ${options.baseUrl}: ${(error as Error).message}` },
-      };
+      const message =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message;
+      return { ok: false, failure: { kind: 'unreachable', message } };
     }
     if (response.status === 401) {
       return { ok: false, failure: { kind: 'signed-out', message: 'the access token is wrong, expired or revoked' } };

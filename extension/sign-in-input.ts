@@ -1,15 +1,11 @@
 // What the admin types to sign in, checked the same way in the options page (before the browser asks for access to
 // the server) and in the background (which trusts nobody).
+import { parseConsoleOrigin } from './console-origins.ts';
 
-/** Normalises what an admin types in the options page; null when it is not an http(s) URL. */
+/** The server's origin from any address of it, typed or pasted ("certify.example.com" means https); null if none. */
 export function normaliseServerUrl(input: string): string | null {
-  try {
-    const url = new URL(input.trim());
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    return url.origin;
-  } catch {
-    return null;
-  }
+  const parsed = parseConsoleOrigin(input);
+  return parsed.ok ? parsed.origin : null;
 }
 
 const TOKEN_FORMAT = /^skp_[A-Za-z0-9]+\.[A-Za-z0-9]+$/;

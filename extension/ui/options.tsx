@@ -74,7 +74,8 @@ function ServerSection() {
         <label for="server-url">Server address</label>
         <input
           id="server-url"
-          type="url"
+          type="text"
+          inputMode="url"
           placeholder="https://certify.example.com"
           value={url ?? savedUrl ?? ''}
           onInput={(event) => setUrl(event.currentTarget.value)}
@@ -194,6 +195,7 @@ function ConsolesSection() {
         <input
           id="console-address"
           type="text"
+          inputMode="url"
           placeholder="https://acme.outsystemsenterprise.com"
           value={address}
           onInput={(event) => setAddress(event.currentTarget.value)}

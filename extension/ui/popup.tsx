@@ -92,7 +92,8 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
 export function PopupPage() {
   const state = useStored(connection);
   const summary = useStored(licenceSummary);
-  const environments = useStored(environmentRules) ?? [];
+  const stored = useStored(environmentRules);
+  const environments = stored ?? [];
   const [typed, setTyped] = useState('');
   const [environmentId, setEnvironmentId] = useState('');
   const [answer, setAnswer] = useState<LookupResponse | null>(null);
@@ -101,7 +102,8 @@ export function PopupPage() {
   const resolve = useMemo(() => rulesResolver(environments), [environments]);
   const chosen = environmentId || environments.find((environment) => environment.production)?.id || '';
   const identity = typed.trim() ? identityOf(typed) : null;
-  const local = identity ? classifyUser(resolve(chosen || undefined), identity) : null;
+  // Not before the cached rules are read: an empty rule set would call everyone internal.
+  const local = identity && stored ? classifyUser(resolve(chosen || undefined), identity) : null;
   const signedIn = state?.state === 'signed-in';
 
   useEffect(() => {

@@ -24,7 +24,8 @@ export const EXTENSION_ROUTES = {
   },
 } as const satisfies Record<string, RouteSpec>;
 
-const BUILD_HINT = 'Build it on the server with `npm run build:ext` in the Seatkeeper directory, then reload this page.';
+const BUILD_HINT =
+  'Build it on the server with `npm run build:ext` in the Seatkeeper directory, then reload this page.';
 
 export interface ExtensionPackage {
   path: string;

@@ -89,6 +89,7 @@ describe('the server client', () => {
   it.each([
     ['https://certify.example.com/portal/users', 'https://certify.example.com'],
     [' http://127.0.0.1:8787 ', 'http://127.0.0.1:8787'],
+    ['certify.example.com', 'https://certify.example.com'],
     ['ftp://example.com', null],
     ['not a url', null],
   ])('normalises the server URL %j to %j', (input, expected) => {
