@@ -12,7 +12,7 @@ import { rulesResolver } from './environment-rules.ts';
 import { createLookups, type Lookups } from './lookups.ts';
 import { ask } from './messaging.ts';
 import { localDay, pageNotices } from './notices.ts';
-import { dismissedNotices, environmentRules, licenceSummary } from './storage.ts';
+import { connection, dismissedNotices, environmentRules, licenceSummary } from './storage.ts';
 
 /** On the Seatkeeper server the content script reads only the users list; elsewhere whatever the console shows. */
 function adapterForPage(portal: boolean, url: URL): ConsoleAdapter | null {
@@ -32,13 +32,16 @@ export async function runOnPage(ctx: ContentScriptContext): Promise<void> {
   const rulesFor: RulesFor = (environment) => resolve(portal ? environment : (environmentId ?? undefined));
 
   let watcher: Watcher | undefined;
-  const lookups: Lookups | undefined = signedIn
-    ? createLookups({
-        send: (request) => ask({ type: 'lookup', ...request }),
-        environmentOf,
-        answered: (accounts) => watcher?.redraw(accounts),
-      })
-    : undefined;
+  // Lookups only while signed in; a sign-in or sign-out elsewhere starts or stops them (see the watch below).
+  const lookupsWhen = (on: boolean): Lookups | undefined =>
+    on
+      ? createLookups({
+          send: (request) => ask({ type: 'lookup', ...request }),
+          environmentOf,
+          answered: (accounts) => watcher?.redraw(accounts),
+        })
+      : undefined;
+  let lookups = lookupsWhen(signedIn);
   ctx.onInvalidated(() => lookups?.stop());
 
   let current: AbortController | undefined;
@@ -67,6 +70,14 @@ export async function runOnPage(ctx: ContentScriptContext): Promise<void> {
     environmentRules.watch((environments) => {
       // Freshly compiled rules make every badge redraw, so a changed domain list shows at once.
       resolve = rulesResolver(environments);
+      restart();
+    }),
+  );
+  ctx.onInvalidated(
+    connection.watch((now, before) => {
+      if ((now.state === 'signed-in') === (before.state === 'signed-in')) return;
+      lookups?.stop();
+      lookups = lookupsWhen(now.state === 'signed-in');
       restart();
     }),
   );

@@ -1,6 +1,7 @@
 // The background's link to the Seatkeeper server: signing in with a token, refreshing the cached rules and figures,
 // lookups, and the toolbar icon that sums it all up. Nothing else in the extension makes a network request.
 import { browser } from 'wxt/browser';
+import type { WxtStorageItem } from 'wxt/utils/storage';
 import type { LicenceSummary, LookupRequest, LookupResponse } from '../../shared/api/extension-contract.ts';
 import type { RequestOf, Response } from '../messages.ts';
 import { failure as fail } from '../messaging.ts';
@@ -48,6 +49,10 @@ export function explainFailure(
   }
 }
 
+async function writeIfChanged<T>(item: WxtStorageItem<T, Record<string, never>>, value: T): Promise<void> {
+  if (JSON.stringify(await item.getValue()) !== JSON.stringify(value)) await item.setValue(value);
+}
+
 export function createConnection(options: ConnectionOptions = {}) {
   const now = options.now ?? (() => new Date());
   const clientFor = (baseUrl: string, token: string): ServerClient =>
@@ -92,8 +97,9 @@ export function createConnection(options: ConnectionOptions = {}) {
     if (!me.ok) return failed(me.failure);
     if (!environments.ok) return failed(environments.failure);
     if (!summary.ok) return failed(summary.failure);
-    await environmentRules.setValue(environments.value);
-    await licenceSummary.setValue(summary.value);
+    // Written only when changed: every page with badges redraws them all when the rules change.
+    await writeIfChanged(environmentRules, environments.value);
+    await writeIfChanged(licenceSummary, summary.value);
     const { account } = me.value;
     return record({
       state: 'signed-in',

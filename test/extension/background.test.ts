@@ -330,6 +330,22 @@ describe('schedule and notices', () => {
     await expect.poll(refreshed).not.toBe(before);
   });
 
+  it('rewrites the cached rules only when they changed (every page redraws its badges when they do)', async () => {
+    const background = await signedIn();
+    let writes = 0;
+    const unwatch = environmentRules.watch(() => writes++);
+    await ask(background, { type: 'refresh' });
+    expect(writes).toBe(0);
+    await call(ctx, 'PATCH', `/api/v1/environments/${outsystemsId}`, {
+      token: await tokenFor(ctx, await createAccount(ctx, 'admin'), 'admin'),
+      json: { internalDomains: 'mycompany.com' },
+    });
+    await ask(background, { type: 'refresh' });
+    expect(writes).toBe(1);
+    expect((await environmentRules.getValue())[1]?.internalDomains).toEqual(['mycompany.com']);
+    unwatch();
+  });
+
   it('remembers a dismissed notice for the day only', async () => {
     const background = await signedIn();
     await fakeBrowser.permissions.request({ origins: [`${CONSOLE}/*`] });
