@@ -177,6 +177,11 @@ export function showBadge(host: HTMLElement, built: BuiltBadge): void {
   else shadow.replaceChildren(...content);
 }
 
+/** Whether showing `built` changes what `host` shows (and so the page's layout), or only its tooltip and data. */
+export function changesLook(host: HTMLElement, built: BuiltBadge): boolean {
+  return shownOnHost.get(host)?.look !== built.look;
+}
+
 /** Draws (or redraws) the badge inside `host` at once. */
 export function renderBadge(
   host: HTMLElement,
@@ -188,7 +193,9 @@ export function renderBadge(
 }
 
 /** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */
-export function placeBadge(anchor: Element, host: HTMLElement): void {
-  if (anchor.localName === 'td' || anchor.localName === 'th') anchor.append(host);
+export function placeBadge(anchor: Element, host: HTMLElement, inside = badgeGoesInside(anchor)): void {
+  if (inside) anchor.append(host);
   else anchor.after(host);
 }
+
+export const badgeGoesInside = (anchor: Element): boolean => anchor.localName === 'td' || anchor.localName === 'th';

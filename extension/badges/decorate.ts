@@ -7,7 +7,16 @@
 import { type CompiledRules, classifyUser } from '../../shared/licensing/index.ts';
 import type { ConsoleAdapter, FoundAccount, ReadContext } from '../consoles/types.ts';
 import type { ServerFacts } from '../server-facts.ts';
-import { BADGE_TAG, type BuiltBadge, buildBadge, createBadgeHost, placeBadge, showBadge } from './badge.ts';
+import {
+  BADGE_TAG,
+  type BuiltBadge,
+  badgeGoesInside,
+  buildBadge,
+  changesLook,
+  createBadgeHost,
+  placeBadge,
+  showBadge,
+} from './badge.ts';
 
 /** The compiled rules for an account's environment; should return the same object for the same environment. */
 export type RulesFor = (environment: string | undefined) => CompiledRules;
@@ -17,7 +26,7 @@ export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
 
 /** One change to the page, prepared and not yet made. */
 export type BadgeChange =
-  | { kind: 'place'; anchor: Element; host: HTMLElement }
+  | { kind: 'place'; anchor: Element; host: HTMLElement; inside: boolean }
   | { kind: 'show'; host: HTMLElement; built: BuiltBadge }
   | { kind: 'remove'; host: Element; anchor: Element };
 
@@ -50,7 +59,9 @@ export function prepareBadge(
   const previous = handled.get(anchor);
   if (previous?.signature === signature && previous.rules === rules && previous.facts === facts) {
     // The page may have rewritten the cell (and dropped the badge with its old children).
-    if (!previous.host.isConnected) changes.push({ kind: 'place', anchor, host: previous.host });
+    if (!previous.host.isConnected) {
+      changes.push({ kind: 'place', anchor, host: previous.host, inside: badgeGoesInside(anchor) });
+    }
     return;
   }
   // The tooltip names the environment whose rules decided, also where the page itself does not say.
@@ -58,21 +69,26 @@ export function prepareBadge(
   const built = buildBadge(classifyUser(rules, account), subject, facts);
   const host = previous?.host ?? createBadgeHost(anchor.ownerDocument);
   if (host.isConnected) {
-    changes.push({ kind: 'show', host, built });
+    // A new tooltip changes no box: shown now. A new look waits for the batch, since it makes the page lay out again.
+    if (changesLook(host, built)) changes.push({ kind: 'show', host, built });
+    else showBadge(host, built);
   } else {
     showBadge(host, built); // off the page: free to draw now
-    changes.push({ kind: 'place', anchor, host });
+    changes.push({ kind: 'place', anchor, host, inside: badgeGoesInside(anchor) });
   }
   handled.set(anchor, { signature, rules, facts, host });
   anchorOfHost.set(host, anchor);
 }
 
-/** Makes the prepared changes, skipping those the page has overtaken (a badge placed for a row since removed). */
+/**
+ * Makes the prepared changes, skipping those the page has overtaken. Kept to the fewest DOM calls: this part runs
+ * in one go for thousands of rows. (A badge placed in a row the page has since removed goes with the row.)
+ */
 export function commitChanges(changes: readonly BadgeChange[]): void {
   for (const change of changes) {
     if (change.kind === 'place') {
-      if (change.anchor.isConnected && !change.host.isConnected && handled.get(change.anchor)?.host === change.host) {
-        placeBadge(change.anchor, change.host);
+      if (handled.get(change.anchor)?.host === change.host && !change.host.isConnected) {
+        placeBadge(change.anchor, change.host, change.inside);
       }
     } else if (change.kind === 'show') {
       showBadge(change.host, change.built);

@@ -4,6 +4,8 @@
 // - 100 rows added later are badged within one frame.
 // Each run loads the page afresh; medians of BENCH_RUNS runs (default 5). The same page on an origin the extension
 // was not set up for gives the page's own figures ("page alone") for comparison.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { WxtBrowser } from 'wxt/browser';
 import { launchWithExtension, serveConsole } from '../e2e/extension-harness.ts';
@@ -194,6 +196,8 @@ function longestExtensionScript(trace: Buffer): number {
   return longest;
 }
 
+let traced = 0;
+
 async function run(page: Page, url: string, expectBadges: boolean): Promise<RunResult> {
   await page.goto(url);
   // Let the content script start (it asks the background for the page's context first).
@@ -204,6 +208,10 @@ async function run(page: Page, url: string, expectBadges: boolean): Promise<RunR
     { rowCount: ROWS, later: LATER, expectBadges },
   );
   const trace = await page.tracing.stop();
+  // BENCH_TRACE_DIR keeps each run's trace, to open in Chromium's performance panel.
+  if (trace && process.env.BENCH_TRACE_DIR && expectBadges) {
+    writeFileSync(join(process.env.BENCH_TRACE_DIR, `extension-run-${++traced}.json`), Buffer.from(trace));
+  }
   return { ...result, extensionScriptMs: trace ? longestExtensionScript(Buffer.from(trace)) : Number.NaN };
 }
 
