@@ -2,11 +2,10 @@
 // and a small web server standing in for a console on another origin.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from './chromium.ts';
 import { freePort, ROOT } from './server-process.ts';
 
 /** `wxt build --mode e2e`: the production code, with the test origins among the host permissions (wxt.config.ts). */
@@ -49,37 +48,18 @@ export interface ChromiumWithExtension {
 
 export async function launchWithExtension(): Promise<ChromiumWithExtension> {
   const path = ensureExtensionBuilt();
-  const profile = await mkdtemp(join(tmpdir(), 'seatkeeper-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    enableExtensions: true,
-    userDataDir: profile,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-dev-shm-usage',
-    ],
-  });
-  const extensionId = await browser.installExtension(path);
+  const chromium = await launchChromium({ extensions: true });
+  // installExtension waits for the install; passing paths to enableExtensions would not.
+  const extensionId = await chromium.browser.installExtension(path);
   return {
-    browser,
+    browser: chromium.browser,
     extensionId,
     async openExtensionPage(page) {
-      const tab = await browser.newPage();
+      const tab = await chromium.browser.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}`);
       return tab;
     },
-    async close() {
-      await browser.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close: chromium.close,
   };
 }
 

@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DOCUMENT } from '../server/exams-helpers.ts';
+import { type Chromium, launchChromium } from './chromium.ts';
 import { ADMIN, api, createAdmin, makeDataDir, type RunningServer, signIn, startServer } from './server-process.ts';
 
 // A new candidate's whole journey in a real browser against the real server: register, verify, sign in, take an exam
@@ -14,7 +12,7 @@ const CANDIDATE = { name: 'Grace Candidate', email: 'grace@example.com', passwor
 let server: RunningServer;
 let browser: Browser;
 let data: { dir: string; remove(): Promise<void> };
-let profile: string;
+let chromium: Chromium;
 let adminCookie: string;
 
 beforeAll(async () => {
@@ -27,30 +25,14 @@ beforeAll(async () => {
     exam: { ...SAMPLE_DOCUMENT.exam, title: 'Journey exam' },
   })) as { exam: { id: string } };
   await api(server.url, adminCookie, 'POST', `/api/v1/exams/${exam.id}/publish`);
-  profile = await mkdtemp(join(tmpdir(), 'seatkeeper-chromium-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    userDataDir: profile,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.stop();
   await data?.remove();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 async function submitForm(page: Page, selector: string) {
