@@ -8,7 +8,9 @@ import { createApi } from './api/index.ts';
 import { type SessionLookup, sessionCookieName } from './auth/sessions.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { ChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/database.ts';
+import type { PostgresHandle } from './db/postgres.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorBody } from './http/errors.ts';
@@ -28,7 +30,11 @@ export interface AppOptions {
   /** OpenedDatabase#sessionLookup: the prepared-statement fast path for the per-request session read. */
   sessionLookup?: SessionLookup;
   /** OpenedDatabase#sqlite: lets the licence recount read a million rows as raw arrays (server/licensing/). */
-  sqlite?: SQLiteDatabase;
+  sqlite?: SQLiteDatabase | undefined;
+  /** OpenedDatabase#postgres: lets the licence recount read a million rows as raw arrays. */
+  postgres?: PostgresHandle | undefined;
+  /** OpenedDatabase#changes: what other instances commit, so this one's live licence figures follow. */
+  changes?: ChangeFeed;
 }
 
 const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url), 'utf8');

@@ -16,6 +16,17 @@ const environmentSchema = z.object({
     .default(8787),
   HOST: z.string().min(1, 'must be a host name or IP address to listen on').default('127.0.0.1'),
   DATA_DIR: z.string().min(1, 'must be a directory path').default('./data'),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      message:
+        'must be a PostgreSQL URL, e.g. postgres://seatkeeper:secret@db.example:5432/seatkeeper (unset: SQLite in DATA_DIR)',
+    })
+    .optional(),
+  DATABASE_POOL_SIZE: integer('a number of connections')
+    .min(1, 'must be at least 1 connection')
+    .max(200, 'must be at most 200 connections')
+    .default(10),
   PUBLIC_URL: z
     .url({
       protocol: /^https?$/,
@@ -43,10 +54,11 @@ const environmentSchema = z.object({
   SESSION_CANDIDATE_ABSOLUTE_SECONDS: secondsSetting(days(30)),
   SESSION_STAFF_IDLE_SECONDS: secondsSetting(hours(12)),
   SESSION_STAFF_ABSOLUTE_SECONDS: secondsSetting(days(7)),
+  // The default depends on DATABASE_URL (1000 on SQLite, 0 on PostgreSQL): see loadConfig.
   SESSION_CACHE_MS: integer('a whole number of milliseconds')
     .min(0, 'must be 0 (off) or more milliseconds')
     .max(60_000, 'must be at most 60000 ms')
-    .default(1000),
+    .optional(),
   EXTENSION_DIR: z.string().min(1, 'must be a directory path').optional(),
   BODY_LIMIT_BYTES: integer('a size in bytes')
     .min(1024, 'must be at least 1024 bytes')
@@ -74,6 +86,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL when set (several instances may share it); SQLite in dataDir otherwise. Never logged: it may hold a password. */
+  databaseUrl: string | undefined;
+  /** Connections each instance keeps to PostgreSQL. */
+  databasePoolSize: number;
   /** External base URL without trailing slash; used in emailed links and for the CSRF origin check. */
   publicUrl: string;
   publicOrigin: string;
@@ -84,7 +100,10 @@ export interface Config {
   logLevel: LogLevel;
   trustProxy: number;
   sessions: { candidate: SessionLifetimes; staff: SessionLifetimes };
-  /** Reuse of a looked-up session within one process; local writes clear it at once (auth/session-cache.ts). */
+  /**
+   * Reuse of a looked-up session within one process; local writes clear it at once (auth/session-cache.ts). Always 0
+   * with PostgreSQL, where another instance may end a session this one has cached.
+   */
   sessionCacheMs: number;
   bodyLimitBytes: number;
   passwordHashing: PasswordHashingCost;
@@ -102,7 +121,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(
     Object.keys(environmentSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
   );
-  const parsed = environmentSchema.safeParse(cleaned);
+  const parsed = environmentSchema
+    .superRefine((e, ctx) => {
+      if (e.DATABASE_URL !== undefined && e.SESSION_CACHE_MS !== undefined && e.SESSION_CACHE_MS > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SESSION_CACHE_MS'],
+          message:
+            'must be 0 (or unset) with DATABASE_URL: instances sharing PostgreSQL cannot see when another one ends a session, so none may keep sessions in memory',
+        });
+      }
+    })
+    .safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -117,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     publicUrl,
     publicOrigin: url.origin,
     secure: url.protocol === 'https:',
@@ -131,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       staff: { idleSeconds: e.SESSION_STAFF_IDLE_SECONDS, absoluteSeconds: e.SESSION_STAFF_ABSOLUTE_SECONDS },
     },
-    sessionCacheMs: e.SESSION_CACHE_MS,
+    sessionCacheMs: e.SESSION_CACHE_MS ?? (e.DATABASE_URL === undefined ? 1000 : 0),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),

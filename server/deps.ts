@@ -5,7 +5,9 @@ import { createPasswordHasher, type PasswordHasher } from './auth/passwords.ts';
 import { kyselySessionLookup, type SessionLookup } from './auth/sessions.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { type ChangeFeed, noChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/database.ts';
+import type { PostgresHandle } from './db/postgres.ts';
 import { accountsWithExamInProgress } from './exams/attempts.ts';
 import { createLicensing } from './licensing/index.ts';
 import { currentTerm } from './licensing/licence.ts';
@@ -34,6 +36,10 @@ export interface Deps {
   licensing: LicensingState;
   /** The raw SQLite handle when available: bulk reads of the licence recount. */
   sqlite?: SQLiteDatabase | undefined;
+  /** The PostgreSQL pool when available: bulk reads of the licence recount. */
+  postgres?: PostgresHandle | undefined;
+  /** What other instances sharing the database commit: the live figures follow it. */
+  changes: ChangeFeed;
 }
 
 export interface DepsInput {
@@ -46,6 +52,9 @@ export interface DepsInput {
   logger?: Logger;
   accountChanges?: AccountChanges;
   sqlite?: SQLiteDatabase | undefined;
+  postgres?: PostgresHandle | undefined;
+  /** OpenedDatabase#changes (PostgreSQL); none by default. */
+  changes?: ChangeFeed;
 }
 
 export function buildDeps(input: DepsInput): Deps {
@@ -62,6 +71,8 @@ export function buildDeps(input: DepsInput): Deps {
     accountsWithExamInProgress: () => accountsWithExamInProgress(deps),
     licensing: undefined as unknown as LicensingState,
     sqlite: input.sqlite,
+    postgres: input.postgres,
+    changes: input.changes ?? noChangeFeed,
   };
   deps.licensing = createLicensing(deps);
   deps.licenceTerm = () => currentTerm(deps);

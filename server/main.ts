@@ -27,12 +27,14 @@ async function start(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs, logger });
   const { app, deps } = createApp({
     config,
     db: database.db,
     sessionLookup: database.sessionLookup,
     sqlite: database.sqlite,
+    postgres: database.postgres,
+    changes: database.changes,
     mailer: createMailer(config, database.db),
     logger,
   });
@@ -57,7 +59,7 @@ async function start(): Promise<void> {
   logger.info('listening', {
     url: `http://${config.host}:${server.port}`,
     publicUrl: config.publicUrl,
-    dataDir: config.dataDir,
+    database: database.dialect === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`,
   });
   const stop = () => {
     stopDailyJob();

@@ -69,7 +69,7 @@ export async function runAdminCommand(args: string[], io: AdminIo): Promise<numb
     if (!password.success) throw new InputError(`password: ${password.error.issues[0]?.message}`);
 
     const config = loadConfig(io.env);
-    const database = await openDatabase(config.dataDir);
+    const database = await openDatabase(config);
     try {
       const deps = buildDeps({ config, db: database.db, mailer: noMail, logger: createLogger('silent') });
       const account = await createAccountByAdmin(

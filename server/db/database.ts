@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { cachedSessionLookup } from '../auth/session-cache.ts';
-import type { SessionLookup } from '../auth/sessions.ts';
+import { kyselySessionLookup, type SessionLookup } from '../auth/sessions.ts';
+import type { Logger } from '../logger.ts';
+import { type ChangeFeed, listenForChanges, noChangeFeed } from './change-feed.ts';
+import { type DialectName, SqliteWithoutRowLocks } from './dialect.ts';
 import { migrationProvider } from './migrations.ts';
+import { createPool, type PostgresHandle } from './postgres.ts';
 import type { Account, Database } from './schema.ts';
 import { WriteSignal } from './write-signal.ts';
 
@@ -12,11 +16,26 @@ export type Db = Kysely<Database>;
 
 export interface OpenedDatabase {
   db: Db;
-  /** The underlying handle; only this module prepares statements on it. */
-  sqlite: SQLite.Database;
-  /** Session lookup as a statement prepared once, behind a short cache cleared by every write (auth/session-cache.ts). */
+  dialect: DialectName;
+  /** SQLite only: the underlying handle; only this module prepares statements on it. */
+  sqlite?: SQLite.Database;
+  /** PostgreSQL only: the pool beneath Kysely, for bulk reads. */
+  postgres?: PostgresHandle;
+  /** What other instances sharing the database commit (never anything on SQLite, which one process owns). */
+  changes: ChangeFeed;
+  /**
+   * Session lookup: on SQLite a statement prepared once, behind a short cache cleared by every write
+   * (auth/session-cache.ts); on PostgreSQL a query per request, since another instance may end any session.
+   */
   sessionLookup: SessionLookup;
   close(): Promise<void>;
+}
+
+/** Where the data lives: PostgreSQL when `databaseUrl` is set, otherwise SQLite in `dataDir` (Config has both). */
+export interface DatabaseSettings {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  databasePoolSize?: number;
 }
 
 type SessionRow = [
@@ -69,12 +88,21 @@ function preparedSessionLookup(sqlite: SQLite.Database): SessionLookup {
 }
 
 export interface OpenOptions {
-  /** How long a looked-up session may be reused (0 = read the database on every request). */
+  /** How long a looked-up session may be reused on SQLite (0 = read the database on every request). */
   sessionCacheMs?: number;
+  /** Where the PostgreSQL change feed reports a lost connection. */
+  logger?: Logger;
 }
 
-/** Opens (creating if needed) DATA_DIR/seatkeeper.sqlite with durable settings and applies pending migrations. */
-export async function openDatabase(dataDir: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+/** Opens the database the settings name and applies pending migrations. */
+export function openDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return settings.databaseUrl
+    ? openPostgres(settings.databaseUrl, settings.databasePoolSize ?? 10, options)
+    : openSqlite(settings.dataDir, options);
+}
+
+/** Creates DATA_DIR/seatkeeper.sqlite if needed, with durable settings. */
+async function openSqlite(dataDir: string, options: OpenOptions): Promise<OpenedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new SQLite(join(dataDir, 'seatkeeper.sqlite'));
   sqlite.pragma('journal_mode = WAL');
@@ -83,16 +111,48 @@ export async function openDatabase(dataDir: string, options: OpenOptions = {}): 
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('mmap_size = 268435456');
   const writes = new WriteSignal();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [writes] });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [writes, new SqliteWithoutRowLocks()],
+  });
   await migrate(db);
   const sessions = cachedSessionLookup(preparedSessionLookup(sqlite), options.sessionCacheMs ?? 0);
   writes.onWrite(sessions.clear);
   return {
     db,
+    dialect: 'sqlite',
     sqlite,
+    changes: noChangeFeed,
     sessionLookup: sessions.lookup,
     close: () => db.destroy(),
   };
+}
+
+/** Several instances may share the database: nothing a request needs is cached in this process. */
+async function openPostgres(url: string, poolSize: number, options: OpenOptions): Promise<OpenedDatabase> {
+  const pool = createPool(url, poolSize);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db);
+    // Listening starts before anything is read into memory, so no change committed afterwards can be missed.
+    const changes = await listenForChanges(url, (message, error) =>
+      options.logger?.warn(message, { error: String(error) }),
+    );
+    return {
+      db,
+      dialect: 'postgres',
+      postgres: { pool, url },
+      changes,
+      sessionLookup: kyselySessionLookup(db),
+      async close() {
+        await changes.close();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
 }
 
 export async function migrate(db: Db): Promise<void> {

@@ -1,12 +1,15 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { examsMigration } from '../exams/migration.ts';
 import { licensingMigration } from '../licensing/migration.ts';
+import { dialectOf } from './dialect.ts';
+import { sharedStateMigration } from './shared-state-migration.ts';
 
-// Written with the schema builder only (no SQLite-specific SQL) so the same migrations run on PostgreSQL later.
-// Serial ids use `integer` + autoIncrement here; the PostgreSQL port will switch those two tables to identity columns.
+// The same migrations run on SQLite and PostgreSQL: the schema builder, plus the few differences dialect.ts names
+// (serial ids, 8-byte floats, byte-ordered sort keys). SQLite databases get exactly the schema they always had.
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
+    const { serialId } = dialectOf(db);
     await db.schema
       .createTable('accounts')
       .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
@@ -64,7 +67,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('sign_in_events')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', serialId)
       .addColumn('account_id', 'varchar(32)', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
       .addColumn('at', 'varchar(32)', (c) => c.notNull())
       .addColumn('ip', 'varchar(64)', (c) => c.notNull())
@@ -78,7 +81,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('audit_events')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', serialId)
       .addColumn('at', 'varchar(32)', (c) => c.notNull())
       .addColumn('actor_account_id', 'varchar(32)')
       .addColumn('actor_email', 'varchar(320)')
@@ -91,7 +94,7 @@ const initial: Migration = {
 
     await db.schema
       .createTable('outbox')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', serialId)
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('to_address', 'varchar(320)', (c) => c.notNull())
       .addColumn('subject', 'varchar(300)', (c) => c.notNull())
@@ -126,6 +129,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-001-accounts-and-auth': initial,
   '2026-11-24-licensing': licensingMigration,
   '2026-11-25-exams': examsMigration,
+  '2026-12-01-shared-state': sharedStateMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -94,6 +94,15 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** PostgreSQL only: the Open Badges signing key every instance signs with (SQLite keeps it in DATA_DIR). */
+export interface CredentialSigningKeysTable {
+  /** One row per key in use: 'open-badges'. The first instance to insert it wins; the others read it. */
+  name: string;
+  /** The private JWK as JSON. */
+  private_jwk: string;
+  created_at: string;
+}
+
 export interface Database extends LicensingTables {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -103,6 +112,7 @@ export interface Database extends LicensingTables {
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
+  credential_signing_keys: CredentialSigningKeysTable;
 }
 
 /** Exams, attempts and certificates (server/exams/schema.ts), merged into Database. */

@@ -1,8 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
+import { dialectOf } from '../db/dialect.ts';
 
 /** Exams, question bank, attempts, answers, accommodations, certificates (schema builder only, portable). */
 export const examsMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    const { floatType } = dialectOf(db);
     await db.schema
       .createTable('exams')
       .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
@@ -52,9 +54,9 @@ export const examsMigration: Migration = {
       .addColumn('finished_at', 'varchar(32)')
       .addColumn('questions', 'text', (c) => c.notNull())
       .addColumn('question_total', 'integer', (c) => c.notNull())
-      .addColumn('score_points', 'real')
-      .addColumn('max_points', 'real')
-      .addColumn('score_percent', 'real')
+      .addColumn('score_points', floatType)
+      .addColumn('max_points', floatType)
+      .addColumn('score_percent', floatType)
       .addColumn('passed', 'integer')
       .execute();
     await db.schema
@@ -92,7 +94,7 @@ export const examsMigration: Migration = {
       .addColumn('exam_id', 'varchar(32)', (c) => c.notNull().references('exams.id'))
       .addColumn('holder_name', 'varchar(200)', (c) => c.notNull())
       .addColumn('exam_title', 'varchar(200)', (c) => c.notNull())
-      .addColumn('score_percent', 'real', (c) => c.notNull())
+      .addColumn('score_percent', floatType, (c) => c.notNull())
       .addColumn('issued_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('expires_at', 'varchar(32)')
       .addColumn('revoked_at', 'varchar(32)')

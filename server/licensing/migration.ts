@@ -1,8 +1,10 @@
 // The licence portal's tables (schema builder only, like the initial migration).
 import { type Kysely, type Migration, sql } from 'kysely';
+import { dialectOf } from '../db/dialect.ts';
 
 export const licensingMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    const { serialId, byteOrdered } = dialectOf(db);
     await db.schema.alterTable('accounts').addColumn('deactivation_reason', 'varchar(16)').execute();
 
     await db.schema
@@ -30,7 +32,7 @@ export const licensingMigration: Migration = {
 
     await db.schema
       .createTable('licence_accounts')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'integer', serialId)
       .addColumn('source', 'varchar(8)', (c) => c.notNull())
       .addColumn('account_id', 'varchar(32)', (c) => c.unique().references('accounts.id').onDelete('cascade'))
       .addColumn('environment_id', 'varchar(32)', (c) =>
@@ -41,9 +43,9 @@ export const licensingMigration: Migration = {
       .addColumn('username', 'varchar(320)', (c) => c.notNull().defaultTo(''))
       .addColumn('email', 'varchar(320)', (c) => c.notNull().defaultTo(''))
       .addColumn('name', 'varchar(200)', (c) => c.notNull().defaultTo(''))
-      .addColumn('username_lc', 'varchar(320)', (c) => c.notNull().defaultTo(''))
-      .addColumn('email_lc', 'varchar(320)', (c) => c.notNull().defaultTo(''))
-      .addColumn('name_lc', 'varchar(200)', (c) => c.notNull().defaultTo(''))
+      .addColumn('username_lc', 'varchar(320)', (c) => byteOrdered(c).notNull().defaultTo(''))
+      .addColumn('email_lc', 'varchar(320)', (c) => byteOrdered(c).notNull().defaultTo(''))
+      .addColumn('name_lc', 'varchar(200)', (c) => byteOrdered(c).notNull().defaultTo(''))
       .addColumn('email_domain', 'varchar(253)')
       .addColumn('username_domain', 'varchar(253)')
       .addColumn('active', 'integer', (c) => c.notNull())

@@ -47,7 +47,7 @@ async function runServers(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-'));
   // Same configuration as production except the data directory; SESSION_CACHE_MS may be set to compare.
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_CACHE_MS: process.env.SESSION_CACHE_MS });
-  const database = await openDatabase(dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const database = await openDatabase({ dataDir }, { sessionCacheMs: config.sessionCacheMs });
   const { app, deps } = createApp({
     config,
     db: database.db,

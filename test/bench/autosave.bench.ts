@@ -34,9 +34,12 @@ interface Ready {
 
 async function runServers(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-autosave-'));
-  const seeded = await seedCandidates(dataDir, { candidates: CANDIDATES, questions: QUESTIONS, startAttempts: true });
+  const seeded = await seedCandidates(
+    { dataDir },
+    { candidates: CANDIDATES, questions: QUESTIONS, startAttempts: true },
+  );
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' });
-  const database = await openDatabase(dataDir, { sessionCacheMs: config.sessionCacheMs });
+  const database = await openDatabase({ dataDir }, { sessionCacheMs: config.sessionCacheMs });
   const { app } = createApp({
     config,
     db: database.db,

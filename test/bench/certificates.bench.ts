@@ -39,7 +39,7 @@ async function rate(work: (i: number) => Promise<unknown>): Promise<number> {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-certificates-'));
-const database = await openDatabase(dataDir);
+const database = await openDatabase({ dataDir });
 try {
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://certs.example.com' });
   const deps = buildDeps({

@@ -24,7 +24,7 @@ const URL_BASE = 'http://seatkeeper.bench';
 const dir = mkdtempSync(join(tmpdir(), 'seatkeeper-portal-bench-'));
 try {
   // Migrations first, through the server's own code.
-  await (await openDatabase(dir)).close();
+  await (await openDatabase({ dataDir: dir })).close();
 
   // Seeding: one prepared insert per table, one transaction.
   let started = performance.now();
@@ -128,7 +128,7 @@ try {
   sqlite.close();
   const seedMs = performance.now() - started;
 
-  const database = await openDatabase(dir);
+  const database = await openDatabase({ dataDir: dir });
   const config = { ...loadConfig({ DATA_DIR: dir, PUBLIC_URL: URL_BASE, LOG_LEVEL: 'silent' }) };
   const { app, deps } = createApp({
     config,

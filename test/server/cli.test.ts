@@ -32,7 +32,7 @@ describe('seatkeeper admin create', () => {
     expect(result.out).toContain('Created administrator root@example.com');
     expect(result.out).not.toContain(STRONG_PASSWORD);
 
-    const database = await openDatabase(dataDir);
+    const database = await openDatabase({ dataDir });
     try {
       const account = await database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
       expect(account).toMatchObject({ email: 'root@example.com', name: 'Root', role: 'admin', active: 1 });

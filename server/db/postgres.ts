@@ -1,0 +1,25 @@
+// PostgreSQL: the connection pool beneath Kysely, which the few paths that bypass Kysely (bulk reads) use directly.
+import pg from 'pg';
+
+export interface PostgresHandle {
+  pool: pg.Pool;
+  /** For worker threads that open a connection of their own (the licence recount). Never log it. */
+  url: string;
+}
+
+const INT8_OID = 20;
+
+/** int8 (count(*), identity values) as numbers, as SQLite returns them: Seatkeeper's counts stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'seatkeeper', types });
+  // An idle connection that fails (the server restarted) is dropped by the pool; the next query opens a new one.
+  pool.on('error', () => {});
+  return pool;
+}
