@@ -5,7 +5,9 @@ import { newId } from '../auth/secrets.ts';
 import { createSession, deleteAccountSessions } from '../auth/sessions.ts';
 import { clearThrottle, hitThrottle, peekThrottle, RULES } from '../auth/throttle.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/dialect.ts';
 import type { Account, Role } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound, tooManyRequests } from '../http/errors.ts';
 import {
@@ -120,20 +122,15 @@ export async function registerCandidate(
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.registrationIp, actor.ip, now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
-  const existing = await findAccountByEmail(deps.db, input.email);
-  if (existing) {
-    await sendMail(
+  const alreadyRegistered = (email: string) =>
+    sendMail(
       deps,
-      alreadyRegisteredMail(
-        existing.email,
-        `${deps.config.publicUrl}/sign-in`,
-        `${deps.config.publicUrl}/forgot-password`,
-      ),
+      alreadyRegisteredMail(email, `${deps.config.publicUrl}/sign-in`, `${deps.config.publicUrl}/forgot-password`),
     );
-    return;
-  }
+  const existing = await findAccountByEmail(deps.db, input.email);
+  if (existing) return alreadyRegistered(existing.email);
   const passwordHash = await deps.passwords.hash(input.password);
-  const { account, token } = await deps.db.transaction().execute(async (trx) => {
+  const registered = await writeTransaction(deps.db, async (trx) => {
     const account = await insertAccount(
       trx,
       { email: input.email, name: input.name, role: 'candidate', passwordHash, emailVerifiedAt: null },
@@ -142,7 +139,13 @@ export async function registerCandidate(
     const token = await issueOneTimeToken(trx, 'email_verification', account.id, now);
     await recordAudit(trx, now, auditActor(actor), { action: 'account.registered', targetAccountId: account.id });
     return { account, token };
+  }).catch((error: unknown) => {
+    // The same address registered at the same moment (another request, maybe on another instance) won the race.
+    if (isUniqueViolation(error)) return null;
+    throw error;
   });
+  if (!registered) return alreadyRegistered(normaliseEmail(input.email));
+  const { account, token } = registered;
   deps.accountChanges.notify(change('created', account, now));
   await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
 }
@@ -174,7 +177,7 @@ async function guardTokenRedemption(deps: Deps, actor: Actor, now: Date) {
 export async function verifyEmail(deps: Deps, actor: Actor, token: string): Promise<Account> {
   const now = deps.clock();
   await guardTokenRedemption(deps, actor, now);
-  return deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const redeemed = await redeemOneTimeToken(trx, token, ['email_verification'], now);
     if (!redeemed?.accountId) throw invalidLink();
     await trx
@@ -220,7 +223,7 @@ export async function confirmPasswordReset(
   const now = deps.clock();
   await guardTokenRedemption(deps, actor, now);
   const passwordHash = await deps.passwords.hash(password);
-  return deps.db.transaction().execute(async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const redeemed = await redeemOneTimeToken(trx, token, ['password_reset', 'invitation'], now);
     if (!redeemed?.accountId) throw invalidLink();
     const account = await findAccount(trx, redeemed.accountId);
@@ -308,7 +311,7 @@ export async function signIn(
     throw new ApiError(403, 'account_deactivated', 'This account is deactivated. Contact an administrator.');
   }
   await clearThrottle(deps.db, RULES.signInAccountAndIp, accountAndIp);
-  const sessionToken = await deps.db.transaction().execute(async (trx) => {
+  const sessionToken = await writeTransaction(deps.db, async (trx) => {
     if (reactivate) await reactivateAfterRetention(trx, account.id, now, actor.ip);
     const token = await startSignedInSession(trx, account.id, now, actor);
     await recordAudit(
@@ -344,27 +347,24 @@ export async function createAccountByAdmin(
   const now = deps.clock();
   if (await findAccountByEmail(deps.db, input.email)) throw emailTaken();
   const passwordHash = input.password ? await deps.passwords.hash(input.password) : null;
-  const { account, invitation } = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const account = await insertAccount(
-        trx,
-        // An admin-chosen password proves nothing about the mailbox, so the address stays unverified.
-        { email: input.email, name: input.name, role: input.role, passwordHash, emailVerifiedAt: null },
-        now,
-      );
-      const invitation = passwordHash ? null : await issueOneTimeToken(trx, 'invitation', account.id, now);
-      await recordAudit(trx, now, auditActor(actor), {
-        action: 'account.created',
-        targetAccountId: account.id,
-        details: { role: account.role, invited: invitation !== null },
-      });
-      return { account, invitation };
-    })
-    .catch((error: unknown) => {
-      if (String(error).includes('UNIQUE')) throw emailTaken();
-      throw error;
+  const { account, invitation } = await writeTransaction(deps.db, async (trx) => {
+    const account = await insertAccount(
+      trx,
+      // An admin-chosen password proves nothing about the mailbox, so the address stays unverified.
+      { email: input.email, name: input.name, role: input.role, passwordHash, emailVerifiedAt: null },
+      now,
+    );
+    const invitation = passwordHash ? null : await issueOneTimeToken(trx, 'invitation', account.id, now);
+    await recordAudit(trx, now, auditActor(actor), {
+      action: 'account.created',
+      targetAccountId: account.id,
+      details: { role: account.role, invited: invitation !== null },
     });
+    return { account, invitation };
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  });
   deps.accountChanges.notify(change('created', account, now));
   if (invitation) {
     await sendMail(
@@ -389,7 +389,7 @@ export async function updateAccount(
   if (!before) throw notFound('The account');
   const roleChanged = patch.role !== undefined && patch.role !== before.role;
   if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('change the role of');
-  const after = await deps.db.transaction().execute(async (trx) => {
+  const after = await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('accounts')
       .set({
@@ -425,7 +425,7 @@ export async function setAccountActive(deps: Deps, actor: Actor, id: string, act
   if (!before) throw notFound('The account');
   if (!active && actor.account?.id === id) throw cannotChangeSelf('deactivate');
   if ((before.active === 1) === active) return before;
-  const after = await deps.db.transaction().execute(async (trx) => {
+  const after = await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('accounts')
       .set({ active: active ? 1 : 0, deactivated_at: active ? null : now.toISOString() })
@@ -505,7 +505,7 @@ export async function completeSetup(
   const now = deps.clock();
   await guardTokenRedemption(deps, actor, now);
   const passwordHash = await deps.passwords.hash(input.password);
-  const { account, sessionToken } = await deps.db.transaction().execute(async (trx) => {
+  const { account, sessionToken } = await writeTransaction(deps.db, async (trx) => {
     const redeemed = await redeemOneTimeToken(trx, input.token, ['setup'], now);
     if (!redeemed || (await hasActiveAdmin(trx))) throw invalidLink();
     if (await findAccountByEmail(trx, input.email)) throw emailTaken();

@@ -55,24 +55,34 @@ export async function peekThrottle(db: Db, rule: ThrottleRule, subject: string, 
   return stateFor(hits, started, rule, now);
 }
 
-/** Counts one hit and reports the state including it (limited once hits exceed the limit). */
+/**
+ * Counts one hit and reports the state including it (limited once hits exceed the limit). One atomic upsert, so
+ * concurrent hits (from any instance) are all counted.
+ */
 export async function hitThrottle(db: Db, rule: ThrottleRule, subject: string, now: Date): Promise<ThrottleState> {
-  const key = keyOf(rule, subject);
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('rate_limits')
-      .select(['window_started_at', 'hits'])
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const { hits, started } = windowState(row, rule, now);
-    const next = hits + 1;
-    await trx
-      .insertInto('rate_limits')
-      .values({ key, window_started_at: started.toISOString(), hits: next })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ window_started_at: started.toISOString(), hits: next }))
-      .execute();
-    return stateFor(next - 1, started, rule, now);
-  });
+  const at = now.toISOString();
+  // A window that started at or before this instant has ended (fixed-width ISO text compares like the times).
+  const endedBy = new Date(now.getTime() - rule.windowSeconds * 1000).toISOString();
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key: keyOf(rule, subject), window_started_at: at, hits: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => {
+        const ended = eb('rate_limits.window_started_at', '<=', endedBy);
+        return {
+          hits: eb
+            .case()
+            .when(ended)
+            .then(1)
+            .else(eb('rate_limits.hits', '+', 1))
+            .end(),
+          window_started_at: eb.case().when(ended).then(at).else(eb.ref('rate_limits.window_started_at')).end(),
+        };
+      }),
+    )
+    .returning(['window_started_at', 'hits'])
+    .executeTakeFirstOrThrow();
+  return stateFor(row.hits - 1, new Date(row.window_started_at), rule, now);
 }
 
 export async function clearThrottle(db: Db, rule: ThrottleRule, subject: string): Promise<void> {

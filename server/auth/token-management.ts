@@ -1,6 +1,7 @@
 import type { Actor } from '../accounts/accounts.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { Account, TokenScope } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { type AccessTokenView, issueAccessTokenSecret, listAccessTokens } from './access-tokens.ts';
@@ -45,7 +46,7 @@ export async function createAccessToken(
     lastUsedAt: null,
     revokedAt: null,
   };
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .insertInto('access_tokens')
       .values({
@@ -83,7 +84,7 @@ export async function revokeAccessToken(
     .executeTakeFirst();
   if (!row || (actor.account.role !== 'admin' && row.account_id !== actor.account.id)) throw notFound('The token');
   if (row.revoked_at) return;
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx.updateTable('access_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', tokenId).execute();
     await recordAudit(trx, now, actorOf(actor.account, actor.ip), {
       action: 'token.revoked',

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { randomString } from '../auth/secrets.ts';
 import { issueCertificate } from '../certificates/issue.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Account } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -62,6 +63,8 @@ export async function startAttempt(deps: Deps, account: Account, examId: string)
     throw new ApiError(409, 'exam_unavailable', 'This exam cannot be taken right now. Try again later.');
   return immediateTransaction(deps.db, async (trx) => {
     const now = deps.clock();
+    // One start at a time per candidate (on PostgreSQL; SQLite's write transactions are exclusive anyway).
+    await trx.selectFrom('accounts').select('id').where('id', '=', account.id).forNoKeyUpdate().execute();
     const previous = await trx
       .selectFrom('exam_attempts')
       .selectAll()
@@ -190,7 +193,7 @@ async function writeBatch(deps: Deps, batch: QueuedSave[]): Promise<void> {
           .slice(from, from + BATCH_ROWS)
           .map(
             ({ attemptId, accountId, save, now }) =>
-              sql`(${attemptId}, ${accountId}, ${save.position}, ${save.seq}, ${JSON.stringify(save.answer)}, ${now})`,
+              sql`(${attemptId}, ${accountId}, cast(${save.position} as integer), cast(${save.seq} as integer), ${JSON.stringify(save.answer)}, ${now})`,
           );
         // One conditional upsert for the whole batch; RETURNING names the rows that were actually written.
         const written = await sql<{ attempt_id: string; position: number; seq: number }>`
@@ -199,6 +202,7 @@ async function writeBatch(deps: Deps, batch: QueuedSave[]): Promise<void> {
             from (values ${sql.join(rows)}) v
             join exam_attempts a on a.id = v.column1 and a.account_id = v.column2
            where a.status = 'in_progress' and a.deadline_at > v.column6 and a.question_total > v.column3
+          ${dialectOf(trx).shareLock('a')}
           on conflict (attempt_id, position) do update
              set seq = excluded.seq, answer = excluded.answer, saved_at = excluded.saved_at
            where excluded.seq > attempt_answers.seq
@@ -269,11 +273,13 @@ export async function saveAnswers(
 export async function finaliseAttempt(deps: Deps, attemptId: string, by: 'candidate' | 'deadline'): Promise<boolean> {
   return immediateTransaction(deps.db, async (trx) => {
     const now = deps.clock();
+    // Locked until commit: a concurrent autosave (shareLock) waits, then finds the attempt closed.
     const attempt = await trx
       .selectFrom('exam_attempts')
       .selectAll()
       .where('id', '=', attemptId)
       .where('status', '=', 'in_progress')
+      .forNoKeyUpdate()
       .executeTakeFirst();
     if (!attempt) return false;
     const overdue = attempt.deadline_at <= now.toISOString();
@@ -507,7 +513,12 @@ export async function catalogue(deps: Deps, account: Account): Promise<Catalogue
 
 export async function grantExtraTime(deps: Deps, attemptId: string, minutes: number): Promise<Attempt> {
   return immediateTransaction(deps.db, async (trx) => {
-    const attempt = await trx.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).executeTakeFirst();
+    const attempt = await trx
+      .selectFrom('exam_attempts')
+      .selectAll()
+      .where('id', '=', attemptId)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
     if (!attempt) throw notFound('The attempt');
     if (attempt.status !== 'in_progress' || attempt.deadline_at <= deps.clock().toISOString()) throw attemptClosed();
     const deadline = new Date(Date.parse(attempt.deadline_at) + minutes * 60_000).toISOString();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newId } from '../auth/secrets.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
@@ -134,7 +135,7 @@ export async function listExams(deps: Deps, options: { publishedOnly?: boolean }
 export async function createExam(deps: Deps, settings: ExamSettings, questions: QuestionContentWithTags[] = []) {
   const now = deps.clock().toISOString();
   const id = newId();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .insertInto('exams')
       .values({

@@ -5,6 +5,7 @@ import type { Actor } from '../accounts/accounts.ts';
 import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import type { Db } from '../db/database.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { auditActor } from './licence.ts';
@@ -61,7 +62,7 @@ export async function createEnvironment(
   const id = newId();
   const now = deps.clock();
   await deps.licensing.current();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .insertInto('licence_environments')
       .values({
@@ -85,7 +86,7 @@ export async function createEnvironment(
       },
     });
   });
-  await deps.licensing.applyEnvironments(false);
+  await deps.licensing.applyEnvironments();
   return deps.licensing.environmentById(id) as EnvironmentView;
 }
 
@@ -122,7 +123,7 @@ export async function updateEnvironment(
   if (patch.unverifiedDays !== undefined && patch.unverifiedDays !== before.unverifiedDays)
     details.unverifiedDays = patch.unverifiedDays;
   if (Object.keys(details).length === 2) return before;
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('licence_environments')
       .set({
@@ -137,7 +138,7 @@ export async function updateEnvironment(
     if (domains !== undefined) await reclassify(trx, id, domains);
     await recordAudit(trx, now, auditActor(actor), { action: 'configuration.changed', details });
   });
-  await deps.licensing.applyEnvironments(name !== undefined && name !== before.name);
+  await deps.licensing.applyEnvironments();
   return deps.licensing.environmentById(id) as EnvironmentView;
 }
 
@@ -159,7 +160,7 @@ export async function addProvider(deps: Deps, actor: Actor, environmentId: strin
     throw invalid('provider', `${env.name} already has a provider named "${trimmed}".`);
   }
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .insertInto('licence_providers')
       .values({ id: newId(), environment_id: environmentId, name: trimmed, created_at: now.toISOString() })

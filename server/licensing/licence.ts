@@ -13,6 +13,7 @@ import {
 import { parseDomainList } from '../../shared/licensing/domains.ts';
 import type { Actor } from '../accounts/accounts.ts';
 import { recordAudit } from '../audit/log.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 
@@ -113,7 +114,7 @@ export async function cancelLicence(deps: Deps, actor: Actor, cancelledOn: strin
 
 async function writeLicence(deps: Deps, actor: Actor, licence: Licence, what: string): Promise<void> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('licence_settings')
       .set({
@@ -147,7 +148,7 @@ export async function saveOrganisationDomains(deps: Deps, actor: Actor, input: s
   const parsed = parseDomainList(input);
   if (!parsed.ok) throw invalid('organisationDomains', parsed.message);
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('licence_settings')
       .set({ organisation_domains: parsed.domains.join(',') })

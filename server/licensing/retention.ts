@@ -2,6 +2,7 @@
 // are deactivated (never deleted), one audit entry each. Staff and candidates with an exam in progress are exempt.
 import type { Actor } from '../accounts/accounts.ts';
 import { recordAudit } from '../audit/log.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { auditActor } from './licence.ts';
 import { ownRef } from './state.ts';
@@ -92,7 +93,7 @@ export async function applyRetention(deps: Deps, actor: Actor | null): Promise<R
   const env = deps.licensing.ownEnvironment();
   const now = deps.clock();
   const who = actor ? auditActor(actor) : { accountId: null, email: 'retention job', ip: 'system' };
-  await deps.db.transaction().execute(async (trx) => {
+  await writeTransaction(deps.db, async (trx) => {
     for (const c of candidates) {
       const updated = await trx
         .withTables<AccountDeactivationColumn>()
