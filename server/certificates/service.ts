@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { sql } from 'kysely';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { dialectOf } from '../db/dialect.ts';
 import type { Deps } from '../deps.ts';
 import type { Certificate } from '../exams/schema.ts';
 import { immediateTransaction } from '../exams/transaction.ts';
@@ -80,10 +82,11 @@ export async function listCertificates(deps: Deps, query: { q?: string | undefin
   let select = deps.db.selectFrom('certificates').selectAll().orderBy('issued_at', 'desc').limit(500);
   if (query.examId) select = select.where('exam_id', '=', query.examId);
   if (query.q) {
-    const like = `%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-    select = select.where((eb) =>
-      eb.or([eb('holder_name', 'like', like), eb('exam_title', 'like', like), eb('id', '=', query.q ?? '')]),
-    );
+    // Case-insensitive on both dialects (SQLite's LIKE ignores ASCII case, PostgreSQL's does not); '\\' escapes.
+    const like = `%${query.q.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+    const matches = (column: 'holder_name' | 'exam_title') =>
+      sql<boolean>`lower(${sql.ref(column)}) like ${like} escape '\\'`;
+    select = select.where((eb) => eb.or([matches('holder_name'), matches('exam_title'), eb('id', '=', query.q ?? '')]));
   }
   return select.execute();
 }
@@ -104,7 +107,7 @@ export async function revokeCertificate(deps: Deps, id: string, reason: string):
 /** After a name correction: the old certificate is revoked (pointing at the new one), a new one carries the name. */
 export async function reissueCertificate(deps: Deps, id: string, holderName?: string): Promise<Certificate> {
   return immediateTransaction(deps.db, async (trx) => {
-    const old = await trx.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst();
+    const old = await trx.selectFrom('certificates').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!old) throw notFound('The certificate');
     if (old.revoked_at) throw new ApiError(409, 'certificate_revoked', 'A revoked certificate cannot be re-issued.');
     const account = await trx.selectFrom('accounts').select('name').where('id', '=', old.account_id).executeTakeFirst();
@@ -226,7 +229,9 @@ export async function certificatePdf(deps: Deps, c: Certificate): Promise<Uint8A
   return pdf.save({ useObjectStreams: false });
 }
 
-// Signing key for Open Badges credentials: Ed25519, generated on first use, kept in DATA_DIR with mode 0600.
+// Signing key for Open Badges credentials: Ed25519, generated on first use. SQLite (one machine): kept in DATA_DIR
+// with mode 0600. PostgreSQL (several instances, maybe on several machines): kept in the database, so every instance
+// signs with the same key and publishes it; a DATA_DIR key file, if there is one, becomes that key.
 
 interface SigningKey {
   privateKey: CryptoKey;
@@ -234,26 +239,62 @@ interface SigningKey {
   kid: string;
 }
 
-const keys = new Map<string, Promise<SigningKey>>();
+const keysByDir = new Map<string, Promise<SigningKey>>();
+const keysByDatabase = new WeakMap<Deps['db'], Promise<SigningKey>>();
 export const SIGNING_KEY_FILE = 'credential-signing-key.json';
+const SHARED_KEY_NAME = 'open-badges';
 
-async function loadOrCreateKey(dataDir: string): Promise<SigningKey> {
+async function newPrivateJwk(): Promise<JWK> {
+  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  return exportJWK(pair.privateKey);
+}
+
+const readKeyFile = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as JWK;
+
+async function loadOrCreateKeyFile(dataDir: string): Promise<SigningKey> {
   const file = join(dataDir, SIGNING_KEY_FILE);
   let privateJwk: JWK;
   if (existsSync(file)) {
-    privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    privateJwk = readKeyFile(file);
   } else {
-    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    privateJwk = await exportJWK(pair.privateKey);
+    privateJwk = await newPrivateJwk();
     try {
       writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
     } catch (error) {
       // Another process created it first: use that one, so every instance signs with the same key.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+      privateJwk = readKeyFile(file);
     }
   }
   chmodSync(file, 0o600);
+  return signingKeyOf(privateJwk);
+}
+
+async function loadOrCreateSharedKey(deps: Deps): Promise<SigningKey> {
+  const { db } = deps;
+  const stored = () =>
+    db
+      .selectFrom('credential_signing_keys')
+      .select('private_jwk')
+      .where('name', '=', SHARED_KEY_NAME)
+      .executeTakeFirst();
+  let row = await stored();
+  if (!row) {
+    const file = join(deps.config.dataDir, SIGNING_KEY_FILE);
+    const candidate = existsSync(file) ? readKeyFile(file) : await newPrivateJwk();
+    // Instances starting together each offer a key; the first insert wins and everyone reads that one.
+    await db
+      .insertInto('credential_signing_keys')
+      .values({ name: SHARED_KEY_NAME, private_jwk: JSON.stringify(candidate), created_at: deps.clock().toISOString() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    row = await stored();
+  }
+  if (!row) throw new Error('the credential signing key could not be stored');
+  return signingKeyOf(JSON.parse(row.private_jwk) as JWK);
+}
+
+async function signingKeyOf(privateJwk: JWK): Promise<SigningKey> {
   const { d: _secret, ...publicPart } = privateJwk;
   const kid = await calculateJwkThumbprint(publicPart);
   const privateKey = (await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA')) as CryptoKey;
@@ -261,12 +302,14 @@ async function loadOrCreateKey(dataDir: string): Promise<SigningKey> {
 }
 
 export function signingKey(deps: Deps): Promise<SigningKey> {
-  const dir = deps.config.dataDir;
-  let key = keys.get(dir);
+  const shared = dialectOf(deps.db).sharedByInstances;
+  let key = shared ? keysByDatabase.get(deps.db) : keysByDir.get(deps.config.dataDir);
   if (!key) {
-    key = loadOrCreateKey(dir);
-    keys.set(dir, key);
-    key.catch(() => keys.delete(dir));
+    const loading = shared ? loadOrCreateSharedKey(deps) : loadOrCreateKeyFile(deps.config.dataDir);
+    if (shared) keysByDatabase.set(deps.db, loading);
+    else keysByDir.set(deps.config.dataDir, loading);
+    loading.catch(() => (shared ? keysByDatabase.delete(deps.db) : keysByDir.delete(deps.config.dataDir)));
+    key = loading;
   }
   return key;
 }

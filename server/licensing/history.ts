@@ -119,12 +119,22 @@ export async function checkWarnings(deps: Deps): Promise<void> {
     const previous = stored.get(bucket) ?? 'ok';
     if (usage.level === previous) continue;
     const now = deps.clock().toISOString();
-    await deps.db
-      .insertInto('licence_notifications')
-      .values({ bucket, level: usage.level, at: now })
-      .onConflict((oc) => oc.column('bucket').doUpdateSet({ level: usage.level, at: now }))
-      .execute();
-    if (RANK[usage.level] <= RANK[previous]) continue;
+    // The level moves from `previous` only once, whichever instance (or burst of changes) notices first: it mails.
+    const moved = stored.has(bucket)
+      ? await deps.db
+          .updateTable('licence_notifications')
+          .set({ level: usage.level, at: now })
+          .where('bucket', '=', bucket)
+          .where('level', '=', previous)
+          .executeTakeFirst()
+          .then((r) => Number(r.numUpdatedRows))
+      : await deps.db
+          .insertInto('licence_notifications')
+          .values({ bucket, level: usage.level, at: now })
+          .onConflict((oc) => oc.column('bucket').doNothing())
+          .executeTakeFirst()
+          .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0));
+    if (moved === 0 || RANK[usage.level] <= RANK[previous]) continue;
     const admins = await deps.db
       .selectFrom('accounts')
       .select('email')

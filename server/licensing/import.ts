@@ -10,10 +10,12 @@ import {
 import type { Actor } from '../accounts/accounts.ts';
 import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
+import { dialectOf } from '../db/dialect.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { auditActor } from './licence.ts';
-import { directoryRow, type EnvironmentView, importRef, OWN_PROVIDER } from './state.ts';
+import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './state.ts';
 
 /** Bodies of imports may be far larger than the default request limit. */
 export const IMPORT_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
@@ -129,7 +131,10 @@ export interface ImportProgress {
   processed: number;
 }
 
-/** Progress of running imports, per process: readable while the import's transaction holds the database. */
+/**
+ * Progress of the imports running in this process, readable while the import's transaction holds the database. With
+ * several instances (PostgreSQL) it is also written to the import's row, so any instance's progress page shows it.
+ */
 export const runningImports = new Map<string, ImportProgress>();
 
 export interface ImportOutcome {
@@ -163,6 +168,7 @@ export async function replaceProviderUsers(
   const now = deps.clock();
   const progress: ImportProgress = { rows: total, processed: 0 };
   runningImports.set(importId, progress);
+  const shared = dialectOf(deps.db).sharedByInstances;
   const existing = await deps.db
     .selectFrom('licence_imports')
     .select('id')
@@ -188,33 +194,34 @@ export async function replaceProviderUsers(
   const rules = licensing.compiled(env);
   const createdAt = now.toISOString();
   try {
-    const { removedIds, insertedIds } = await deps.db.transaction().execute(async (trx) => {
-      const removedIds: number[] = [];
-      const insertedIds: number[] = [];
+    const removed = await writeTransaction(deps.db, async (trx) => {
+      progress.processed = 0;
+      // Held until commit: an instance starting meanwhile sees this import is alive (state.ts).
+      if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(importId)))) {
+        throw new Error(`import ${importId} is already running`);
+      }
+      let removed = 0;
       for (const [provider, users] of byProvider) {
         await trx
           .insertInto('licence_providers')
           .values({ id: newId(), environment_id: environmentId, name: provider, created_at: createdAt })
           .onConflict((oc) => oc.columns(['environment_id', 'name']).doNothing())
           .execute();
-        const old = await trx
-          .selectFrom('licence_accounts')
+        // Two imports of one provider at once (on two instances) would otherwise both keep their rows.
+        await trx
+          .selectFrom('licence_providers')
           .select('id')
           .where('environment_id', '=', environmentId)
-          .where('provider', '=', provider)
-          .where('source', '=', 'import')
+          .where('name', '=', provider)
+          .forUpdate()
           .execute();
-        for (const row of old) removedIds.push(row.id);
-        await trx
+        const deleted = await trx
           .deleteFrom('licence_accounts')
           .where('environment_id', '=', environmentId)
           .where('provider', '=', provider)
           .where('source', '=', 'import')
-          .execute();
-        const maxBefore = await trx
-          .selectFrom('licence_accounts')
-          .select((eb) => eb.fn.max('id').as('max'))
           .executeTakeFirst();
+        removed += Number(deleted.numDeletedRows);
         for (let start = 0; start < users.length; start += BATCH) {
           const values = users.slice(start, start + BATCH).map((u) => ({
             ...directoryRow(environmentId, rules, {
@@ -235,18 +242,18 @@ export async function replaceProviderUsers(
           }));
           await trx.insertInto('licence_accounts').values(values).execute();
           progress.processed += values.length;
-          // Lets the progress page be served between batches.
-          await new Promise((resolve) => setImmediate(resolve));
+          if (shared) {
+            // Outside the transaction (its own connection), so other instances see it now.
+            await deps.db
+              .updateTable('licence_imports')
+              .set({ processed: progress.processed })
+              .where('id', '=', importId)
+              .execute();
+          } else {
+            // Lets the progress page be served between batches.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
-        const inserted = await trx
-          .selectFrom('licence_accounts')
-          .select('id')
-          .where('id', '>', Number(maxBefore?.max ?? 0))
-          .where('environment_id', '=', environmentId)
-          .where('provider', '=', provider)
-          .orderBy('id')
-          .execute();
-        for (const row of inserted) insertedIds.push(row.id);
       }
       await trx
         .updateTable('licence_imports')
@@ -260,32 +267,15 @@ export async function replaceProviderUsers(
           environment: env.name,
           providers: [...byProvider.keys()].join(', '),
           imported: total,
-          removed: removedIds.length,
+          removed,
         },
       });
-      return { removedIds, insertedIds };
+      return removed;
     });
-    // The transaction committed: the live count follows in one synchronous step.
-    for (const id of removedIds) licensing.live.remove(importRef(id));
-    let k = 0;
-    for (const [provider, users] of byProvider) {
-      for (const u of users) {
-        const id = insertedIds[k++] as number;
-        licensing.live.upsert({
-          ref: importRef(id),
-          environment: env.name,
-          provider,
-          tenant: u.tenant,
-          username: u.username,
-          email: u.email,
-          active: u.active,
-          itUser: u.itUser,
-          staff: u.staff,
-        });
-      }
-    }
+    // The transaction committed: the live count takes the providers' rows as stored now.
+    await licensing.syncDirectory(environmentId, [...byProvider.keys()]);
     licensing.changed();
-    return { id: importId, imported: total, removed: removedIds.length, providers: [...byProvider.keys()] };
+    return { id: importId, imported: total, removed, providers: [...byProvider.keys()] };
   } catch (error) {
     await deps.db
       .updateTable('licence_imports')

@@ -3,39 +3,57 @@
 // accounts are read and counted. Started once and kept by count-worker.ts: one job per message, one reply per job.
 import { parentPort } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import type { EnvironmentRules } from '../../shared/licensing/count.ts';
+import pg from 'pg';
+import type { AccountRecord, EnvironmentRules } from '../../shared/licensing/count.ts';
 import { type FullCountTask, runFullCountTask } from './full-count.ts';
+import { postgresRecords } from './postgres-records.ts';
 import { importRef, rawRecords } from './state.ts';
 
 export interface CountJob {
-  dbPath: string;
+  /** The SQLite file, or a PostgreSQL URL. */
+  source: { sqlitePath: string } | { postgresUrl: string };
   ownName: string;
   names: [string, string][];
   environments: EnvironmentRules[];
   task: FullCountTask;
 }
 
-function run(job: CountJob) {
-  const sqlite = new SQLite(job.dbPath, { readonly: true });
+async function readRecords(job: CountJob, refFor: (rowId: number) => string | number): Promise<AccountRecord[]> {
+  const names = new Map(job.names);
+  if ('postgresUrl' in job.source) {
+    const client = new pg.Client({ connectionString: job.source.postgresUrl, application_name: 'seatkeeper-count' });
+    await client.connect();
+    try {
+      return await postgresRecords(client, job.ownName, names, refFor);
+    } finally {
+      await client.end();
+    }
+  }
+  const sqlite = new SQLite(job.source.sqlitePath, { readonly: true });
   try {
-    const started = performance.now();
     sqlite.exec('begin');
-    // Totals only need a reference per row, not a readable one: imported rows keep their numeric id (no string
-    // built per row). Hygiene names accounts, so it gets the same references as everywhere else.
-    const refFor = job.task.kind === 'count' ? (rowId: number) => rowId : importRef;
-    const records = rawRecords(sqlite, job.ownName, new Map(job.names), refFor);
+    const records = rawRecords(sqlite, job.ownName, names, refFor);
     sqlite.exec('commit');
-    const answer = runFullCountTask(records, job.environments, job.task);
-    return { answer, milliseconds: performance.now() - started };
+    return records;
   } finally {
     sqlite.close();
   }
 }
 
+async function run(job: CountJob) {
+  const started = performance.now();
+  // Totals only need a reference per row, not a readable one: imported rows keep their numeric id (no string
+  // built per row). Hygiene names accounts, so it gets the same references as everywhere else.
+  const refFor = job.task.kind === 'count' ? (rowId: number) => rowId : importRef;
+  const records = await readRecords(job, refFor);
+  const answer = runFullCountTask(records, job.environments, job.task);
+  return { answer, milliseconds: performance.now() - started };
+}
+
+// count-worker.ts sends one job at a time and waits for its reply.
 parentPort?.on('message', (job: CountJob) => {
-  try {
-    parentPort?.postMessage(run(job));
-  } catch (error) {
-    parentPort?.postMessage({ error: String(error) });
-  }
+  run(job).then(
+    (reply) => parentPort?.postMessage(reply),
+    (error: unknown) => parentPort?.postMessage({ error: String(error) }),
+  );
 });

@@ -6,10 +6,15 @@ import { type CompiledRules, classifyBits, compileRules, INTERNAL } from '../../
 import type { AccountRecord, CountResult, EnvironmentRules } from '../../shared/licensing/count.ts';
 import { emailDomain } from '../../shared/licensing/email.ts';
 import { LiveLicenceCount, type LiveTotals } from '../../shared/licensing/live.ts';
+import type { Change } from '../db/change-feed.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Account } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { countWorker } from './count-worker.ts';
 import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountTask } from './full-count.ts';
+import { pooledPostgresRecords } from './postgres-records.ts';
+import type { CountJob } from './recount-worker.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const OWN_ENVIRONMENT_ID = 'own';
@@ -27,6 +32,8 @@ export interface EnvironmentView {
 
 export const ownRef = (accountId: string) => `seatkeeper:${accountId}`;
 export const importRef = (rowId: number) => `import:${rowId}`;
+/** Held by an import's transaction, so another instance starting up can tell it from an interrupted one. */
+export const importLock = (importId: string) => `licence-import:${importId}`;
 
 export function ownRecord(environment: string, a: Pick<Account, 'id' | 'email' | 'role' | 'active'>): AccountRecord {
   return {
@@ -87,8 +94,8 @@ export function directoryRow(
 export const toRules = (envs: readonly EnvironmentView[]): EnvironmentRules[] =>
   envs.map((e) => ({ name: e.name, production: e.production, internalDomains: e.internalDomains }));
 
-type OwnRow = [id: string, email: string, role: string, active: number];
-type ImportedRow = [
+export type OwnRow = [id: string, email: string, role: string, active: number];
+export type ImportedRow = [
   id: number,
   environmentId: string,
   provider: string,
@@ -98,10 +105,33 @@ type ImportedRow = [
   flags: number,
 ];
 
+/** The columns of OwnRow and ImportedRow, for the raw-array reads of every dialect. */
+export const OWN_ROWS_SQL = 'select id, email, role, active from accounts';
+export const IMPORTED_ROWS_SQL = `select id, environment_id, provider, tenant, username, email, active | (it_user << 1) | (staff << 2)
+   from licence_accounts where source = 'import'`;
+
+/** `refFor` names imported rows; a count that only needs totals passes the row id itself (no string per row). */
+export function importedRecord(
+  [id, environmentId, provider, tenant, username, email, flags]: ImportedRow,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
+): AccountRecord {
+  return {
+    ref: refFor(id),
+    environment: names.get(environmentId) as string,
+    provider,
+    tenant,
+    username,
+    email,
+    active: (flags & 1) === 1,
+    itUser: (flags & 2) === 2,
+    staff: (flags & 4) === 4,
+  };
+}
+
 /**
  * The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench).
- * `refFor` names imported rows; a count that only needs totals (the recount) passes the row id itself and saves
- * building a string per row.
+ * `refFor` as in importedRecord.
  */
 export function rawRecords(
   sqlite: SQLiteDatabase,
@@ -110,29 +140,12 @@ export function rawRecords(
   refFor: (rowId: number) => string | number = importRef,
 ): AccountRecord[] {
   const records: AccountRecord[] = [];
-  const own = sqlite.prepare<[], OwnRow>('select id, email, role, active from accounts').raw(true);
+  const own = sqlite.prepare<[], OwnRow>(OWN_ROWS_SQL).raw(true);
   for (const [id, email, role, active] of own.iterate()) {
     records.push(ownRecord(ownName, { id, email, role: role as Account['role'], active }));
   }
-  const imported = sqlite
-    .prepare<[], ImportedRow>(
-      `select id, environment_id, provider, tenant, username, email, active | (it_user << 1) | (staff << 2)
-         from licence_accounts where source = 'import'`,
-    )
-    .raw(true);
-  for (const [id, environmentId, provider, tenant, username, email, flags] of imported.iterate()) {
-    records.push({
-      ref: refFor(id),
-      environment: names.get(environmentId) as string,
-      provider,
-      tenant,
-      username,
-      email,
-      active: (flags & 1) === 1,
-      itUser: (flags & 2) === 2,
-      staff: (flags & 4) === 4,
-    });
-  }
+  const imported = sqlite.prepare<[], ImportedRow>(IMPORTED_ROWS_SQL).raw(true);
+  for (const row of imported.iterate()) records.push(importedRecord(row, names, refFor));
   return records;
 }
 
@@ -160,6 +173,10 @@ export class LicensingState {
   #afterChangeQueued = false;
   /** Called (coalesced) after figures changed: warnings and today's history row. */
   afterChange: (() => Promise<void>) | null = null;
+  /** The tail of the queue every asynchronous change to `live` joins (see #serially). */
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #staleAccounts = new Set<string>();
+  #accountsRound: Promise<void> | null = null;
 
   constructor(deps: Deps) {
     this.#deps = deps;
@@ -168,6 +185,62 @@ export class LicensingState {
       if (this.#loaded && deps.sqlite) this.#applyOwnAccountNow(deps.sqlite, change.accountId);
       this.track(this.ready().then(() => this.refreshOwnAccount(change.accountId)));
     });
+    // Other instances sharing the database (PostgreSQL): what they commit reaches this live count too.
+    deps.changes.subscribe({
+      change: (change) => this.#heard(change),
+      resync: () => {
+        if (this.#loading) this.track(this.#serially(() => this.#rebuild()));
+      },
+    });
+  }
+
+  /**
+   * Changes to the live count that read the database run one at a time, in the order they were asked for, each on
+   * what the database holds when it runs: an older read can never overwrite a newer one.
+   */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      await this.ready();
+      return work();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** A change another instance (or this one) committed; before the first load there is nothing to update. */
+  #heard(change: Change): void {
+    if (!this.#loading) return;
+    if (change.topic === 'account') this.track(this.#refreshAccounts([change.id]));
+    else if (change.topic === 'directory') this.track(this.syncDirectory(change.environment, [change.provider]));
+    else this.track(this.#serially(() => this.#syncEnvironments()));
+  }
+
+  /** Re-reads own accounts into the live count: every account that changed meanwhile goes in the same query. */
+  #refreshAccounts(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) this.#staleAccounts.add(id);
+    this.#accountsRound ??= this.#serially(async () => {
+      // From here on, accounts that change again need a round of their own: this one may have read them already.
+      this.#accountsRound = null;
+      const stale = [...this.#staleAccounts];
+      this.#staleAccounts.clear();
+      const own = this.ownEnvironment().name;
+      for (let from = 0; from < stale.length; from += 500) {
+        const part = stale.slice(from, from + 500);
+        const rows = await this.#deps.db
+          .selectFrom('accounts')
+          .select(['id', 'email', 'role', 'active'])
+          .where('id', 'in', part)
+          .execute();
+        const found = new Map(rows.map((a) => [a.id, a]));
+        for (const id of part) {
+          const a = found.get(id);
+          if (a) this.live.upsert(ownRecord(own, a));
+          else this.live.remove(ownRef(id));
+        }
+      }
+      this.#version++;
+    });
+    return this.#accountsRound;
   }
 
   /** Loads the figures from the database on first use (and at start, from main.ts). */
@@ -231,8 +304,9 @@ export class LicensingState {
   async recordsFromDb(envs: readonly EnvironmentView[]): Promise<AccountRecord[]> {
     const own = envs.find((e) => e.own) as EnvironmentView;
     const names = new Map(envs.map((e) => [e.id, e.name]));
-    const { sqlite, db } = this.#deps;
+    const { sqlite, postgres, db } = this.#deps;
     if (sqlite) return rawRecords(sqlite, own.name, names);
+    if (postgres) return pooledPostgresRecords(postgres.pool, own.name, names);
     const accounts = await db.selectFrom('accounts').select(['id', 'email', 'role', 'active']).execute();
     const records: AccountRecord[] = accounts.map((a) => ownRecord(own.name, a));
     const imported = await db
@@ -257,17 +331,39 @@ export class LicensingState {
   }
 
   async #load(): Promise<void> {
-    // An import still "running" when the process starts was interrupted; its transaction never committed.
-    await this.#deps.db
-      .updateTable('licence_imports')
-      .set({ status: 'failed', errors: JSON.stringify(['interrupted by a restart; nothing was imported']) })
-      .where('status', '=', 'running')
-      .execute();
-    this.environments = await this.readEnvironments();
-    const records = await this.recordsFromDb(this.environments);
-    this.live = new LiveLicenceCount(toRules(this.environments), records);
+    await this.#failInterruptedImports();
+    await this.#rebuild();
     this.#loaded = true;
     await this.#reconcileMirror();
+  }
+
+  /** Everything read again from the database. */
+  async #rebuild(): Promise<void> {
+    const environments = await this.readEnvironments();
+    const records = await this.recordsFromDb(environments);
+    this.environments = environments;
+    this.live = new LiveLicenceCount(toRules(environments), records);
+    this.#version++;
+  }
+
+  /**
+   * An import still "running" whose transaction nobody holds was interrupted (a restart): it never committed. One
+   * still held belongs to another instance sharing the database, and goes on.
+   */
+  async #failInterruptedImports(): Promise<void> {
+    const { db } = this.#deps;
+    const running = await db.selectFrom('licence_imports').select('id').where('status', '=', 'running').execute();
+    for (const { id } of running) {
+      await writeTransaction(db, async (trx) => {
+        if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return;
+        await trx
+          .updateTable('licence_imports')
+          .set({ status: 'failed', errors: JSON.stringify(['interrupted by a restart; nothing was imported']) })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .execute();
+      });
+    }
   }
 
   #applyOwnAccountNow(sqlite: SQLiteDatabase, accountId: string): void {
@@ -326,15 +422,53 @@ export class LicensingState {
     return a;
   }
 
-  /** The AccountChanges hook: the account as stored now goes into the live count and the directory. */
+  /** The AccountChanges hook: the account as stored now goes into the directory and the live count. */
   async refreshOwnAccount(accountId: string): Promise<void> {
-    const a = await this.#writeMirror(accountId);
-    if (!a) {
-      this.live.remove(ownRef(accountId));
-    } else {
-      this.live.upsert(ownRecord(this.ownEnvironment().name, a));
-    }
+    await this.#writeMirror(accountId);
+    await this.#refreshAccounts([accountId]);
     this.changed();
+  }
+
+  /**
+   * Imported accounts of these providers, as stored now, replace those the live count holds: after an import here,
+   * and when another instance's import is heard of. Imported rows never change in place (an import replaces them).
+   */
+  syncDirectory(environmentId: string, providers: readonly string[]): Promise<void> {
+    return this.#serially(async () => {
+      if (!this.environmentById(environmentId)) await this.#syncEnvironments();
+      const env = this.environmentById(environmentId);
+      if (!env) return;
+      const stored = await this.#deps.db
+        .selectFrom('licence_accounts')
+        .select(['id', 'provider', 'tenant', 'username', 'email', 'active', 'it_user', 'staff'])
+        .where('environment_id', '=', environmentId)
+        .where('provider', 'in', [...providers])
+        .where('source', '=', 'import')
+        .execute();
+      const kept = new Set(stored.map((r) => importRef(r.id)));
+      const named = new Set(providers);
+      const gone: string[] = [];
+      for (const { ref, environment, provider } of this.live.records()) {
+        if (typeof ref !== 'string' || !ref.startsWith('import:')) continue;
+        if (environment === env.name && named.has(provider) && !kept.has(ref)) gone.push(ref);
+      }
+      for (const ref of gone) this.live.remove(ref);
+      for (const r of stored) {
+        if (this.live.has(importRef(r.id))) continue;
+        this.live.upsert({
+          ref: importRef(r.id),
+          environment: env.name,
+          provider: r.provider,
+          tenant: r.tenant,
+          username: r.username,
+          email: r.email,
+          active: r.active === 1,
+          itUser: r.it_user === 1,
+          staff: r.staff === 1,
+        });
+      }
+      this.#version++;
+    });
   }
 
   /** Schedules the follow-up of a change (warnings, history) once per burst of changes. */
@@ -351,21 +485,32 @@ export class LicensingState {
     );
   }
 
-  /** Environments were edited: reclassify stored rows in SQL and hand the new rules to the live count. */
-  async applyEnvironments(renamed: boolean): Promise<void> {
-    this.environments = await this.readEnvironments();
-    if (renamed) {
-      // A rename changes every record's environment name: rebuilt from the database (rare).
-      this.live = new LiveLicenceCount(toRules(this.environments), await this.recordsFromDb(this.environments));
-    } else {
-      this.live.setEnvironments(toRules(this.environments));
-    }
+  /** Environments were edited here: the live count takes the new rules. */
+  async applyEnvironments(): Promise<void> {
+    await this.#serially(() => this.#syncEnvironments());
     this.changed();
+  }
+
+  /** The environments as stored now; an edit heard from another instance is applied the same way. */
+  async #syncEnvironments(): Promise<void> {
+    const environments = await this.readEnvironments();
+    const before = new Map(this.environments.map((e) => [e.id, e.name]));
+    if (environments.some((e) => before.has(e.id) && before.get(e.id) !== e.name)) {
+      // A rename changes every record's environment name: rebuilt from the database (rare).
+      const records = await this.recordsFromDb(environments);
+      this.environments = environments;
+      this.live = new LiveLicenceCount(toRules(environments), records);
+    } else {
+      this.environments = environments;
+      this.live.setEnvironments(toRules(environments));
+    }
+    this.#version++;
   }
 
   /**
    * Work over every account (full count, hygiene, retention preview): in the count worker when the database is a
-   * file this process holds (production), so the request thread keeps answering; in-process otherwise.
+   * file this process holds or a PostgreSQL server (production), so the request thread keeps answering; in-process
+   * otherwise.
    */
   async fullCountTask<T extends FullCountTask>(
     task: T,
@@ -376,11 +521,13 @@ export class LicensingState {
   }> {
     type Answer = Extract<FullCountAnswer, { kind: T['kind'] }>;
     const envs = await this.readEnvironments();
-    const { sqlite } = this.#deps;
-    if (sqlite && !sqlite.memory) {
+    const { sqlite, postgres } = this.#deps;
+    const source: CountJob['source'] | null =
+      sqlite && !sqlite.memory ? { sqlitePath: sqlite.name } : postgres ? { postgresUrl: postgres.url } : null;
+    if (source) {
       try {
         const { answer, milliseconds } = await countWorker.run({
-          dbPath: sqlite.name,
+          source,
           ownName: (envs.find((e) => e.own) as EnvironmentView).name,
           names: envs.map((e) => [e.id, e.name]),
           environments: toRules(envs),

@@ -1097,7 +1097,13 @@ export const licensingPages = new Hono<AppEnv>()
   )
   .get('/imports/:id', requirePage('staffRead'), async (c) => {
     const id = c.req.param('id');
-    const running = runningImports.get(id);
+    // Running here: from memory (on SQLite its transaction holds the only connection). Running on another instance
+    // (PostgreSQL): from its row, which that instance keeps current.
+    const local = runningImports.get(id);
+    const row = local
+      ? undefined
+      : await c.get('deps').db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
+    const running = local ?? (row?.status === 'running' ? { rows: row.rows, processed: row.processed } : undefined);
     if (running) {
       const percent = running.rows === 0 ? 100 : Math.floor((running.processed / running.rows) * 100);
       return html(
@@ -1113,12 +1119,6 @@ export const licensingPages = new Hono<AppEnv>()
         </Layout>,
       );
     }
-    const row = await c
-      .get('deps')
-      .db.selectFrom('licence_imports')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
     if (!row) throw notFound('The import');
     const errors = JSON.parse(row.errors) as string[];
     return html(

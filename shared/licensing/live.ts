@@ -174,6 +174,15 @@ export class LiveLicenceCount {
     return this.#indexOfRef.size;
   }
 
+  has(ref: string | number): boolean {
+    return this.#indexOfRef.has(ref);
+  }
+
+  /** Every account held, in no particular order. */
+  *records(): IterableIterator<AccountRecord> {
+    for (const entry of this.#entries) if (entry !== undefined) yield entry.record;
+  }
+
   environments(): readonly EnvironmentRules[] {
     return this.#environments;
   }
