@@ -6,6 +6,21 @@ const shared = {
   hookTimeout: 60_000,
 };
 
+// The integration suite (everything that opens a database) runs twice: on SQLite and on PostgreSQL. test/postgres/
+// holds what only PostgreSQL can do (several instances on one database, the SQLite-to-PostgreSQL copy).
+const INTEGRATION = ['test/server/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
+/** Extension tests that talk to a real server app (and so to a database). */
+const EXTENSION_WITH_SERVER = ['test/extension/background.test.ts', 'test/extension/server-client.test.ts'];
+const EXTENSION = ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'];
+
+const onSqlite = { env: { SEATKEEPER_TEST_DATABASE: 'sqlite' } };
+// Finds (TEST_DATABASE_URL) or starts a PostgreSQL server and migrates the template every test copies.
+const onPostgres = {
+  env: { SEATKEEPER_TEST_DATABASE: 'postgres' },
+  globalSetup: ['test/support/postgres-setup.ts'],
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,17 +29,19 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: ['test/bench/**', 'test/extension/**', 'node_modules/**'],
+          exclude: ['test/bench/**', 'test/extension/**', 'node_modules/**', ...INTEGRATION, ...POSTGRES_ONLY],
         },
       },
       {
         // The extension's modules import `wxt/browser`: WxtVitest swaps in WXT's fake browser (one copy, WXT's own).
         plugins: [WxtVitest()],
-        test: {
-          ...shared,
-          name: 'extension',
-          include: ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'],
-        },
+        test: { ...shared, ...onSqlite, name: 'extension', include: EXTENSION },
+      },
+      { test: { ...shared, ...onSqlite, name: 'sqlite', include: INTEGRATION } },
+      { test: { ...shared, ...onPostgres, name: 'postgres', include: [...INTEGRATION, ...POSTGRES_ONLY] } },
+      {
+        plugins: [WxtVitest()],
+        test: { ...shared, ...onPostgres, name: 'extension-postgres', include: EXTENSION_WITH_SERVER },
       },
     ],
   },

@@ -13,12 +13,12 @@ describe('crash safety of autosave', () => {
   it('keeps every acknowledged save across kill -9', async () => {
     const data = await makeDataDir();
     try {
-      const seeded = await seedCandidates(data.dir, {
+      const seeded = await seedCandidates(data.settings, {
         candidates: CANDIDATES,
         questions: QUESTIONS,
         startAttempts: true,
       });
-      const server = await startServer(data.dir);
+      const server = await startServer(data);
       const acked = new Map<string, number>();
       let sent = 0;
       let acknowledged = 0;
@@ -53,9 +53,9 @@ describe('crash safety of autosave', () => {
       stop = true;
       await clients;
 
-      const restarted = await startServer(data.dir);
+      const restarted = await startServer(data);
       await restarted.stop();
-      const database = await openDatabase(data.dir);
+      const database = await openDatabase(data.settings);
       try {
         const rows = await database.db
           .selectFrom('attempt_answers')

@@ -2,7 +2,16 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DOCUMENT } from '../server/exams-helpers.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
-import { ADMIN, api, createAdmin, makeDataDir, type RunningServer, signIn, startServer } from './server-process.ts';
+import {
+  ADMIN,
+  api,
+  createAdmin,
+  makeDataDir,
+  type RunningServer,
+  type ServerData,
+  signIn,
+  startServer,
+} from './server-process.ts';
 
 // A new candidate's whole journey in a real browser against the real server: register, verify, sign in, take an exam
 // (reload mid-way keeps answers), submit, see the result, download the PDF, verify the certificate signed out.
@@ -11,14 +20,14 @@ const CANDIDATE = { name: 'Grace Candidate', email: 'grace@example.com', passwor
 
 let server: RunningServer;
 let browser: Browser;
-let data: { dir: string; remove(): Promise<void> };
+let data: ServerData;
 let chromium: Chromium;
 let adminCookie: string;
 
 beforeAll(async () => {
   data = await makeDataDir();
-  createAdmin(data.dir);
-  server = await startServer(data.dir);
+  createAdmin(data);
+  server = await startServer(data);
   adminCookie = await signIn(server.url, ADMIN.email, ADMIN.password);
   const { exam } = (await api(server.url, adminCookie, 'POST', '/api/v1/exams/import', {
     ...SAMPLE_DOCUMENT,

@@ -1,14 +1,14 @@
 import { newId } from '../../server/auth/secrets.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
-import { openDatabase } from '../../server/db/database.ts';
+import { type DatabaseSettings, openDatabase } from '../../server/db/database.ts';
 import { buildDeps } from '../../server/deps.ts';
 import { startAttempt } from '../../server/exams/attempts.ts';
 import { importExam, setPublished } from '../../server/exams/authoring.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
 
-// Seeds a DATA_DIR directly (no HTTP, no password hashing): one published exam of `questions` single-choice
+// Seeds a database directly (no HTTP, no password hashing): one published exam of `questions` single-choice
 // questions and `candidates` verified candidates, each with a session and, optionally, an attempt in progress.
 
 export interface Seeded {
@@ -17,12 +17,12 @@ export interface Seeded {
 }
 
 export async function seedCandidates(
-  dataDir: string,
+  settings: DatabaseSettings,
   options: { candidates: number; questions: number; startAttempts: boolean; timeLimitMinutes?: number },
 ): Promise<Seeded> {
-  const database = await openDatabase(dataDir);
+  const database = await openDatabase(settings);
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATA_DIR: settings.dataDir, DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'silent' });
     const deps = buildDeps({
       config,
       db: database.db,

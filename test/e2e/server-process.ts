@@ -3,8 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { DatabaseSettings } from '../../server/db/database.ts';
+import { testDatabase } from '../support/test-database.ts';
 
-// Starts the real server (`server/main.ts`) as a child process on a random loopback port with a temp DATA_DIR.
+// Starts the real server (`server/main.ts`) as a child process on a random loopback port with a temp DATA_DIR and
+// the database of the vitest project (SQLite in that DATA_DIR, or a fresh PostgreSQL database).
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple admin', name: 'Ada Admin' };
@@ -21,12 +24,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function makeDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'seatkeeper-e2e-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+export interface ServerData {
+  dir: string;
+  settings: DatabaseSettings;
+  /** DATA_DIR, and DATABASE_URL on PostgreSQL. */
+  env: Record<string, string>;
+  remove(): Promise<void>;
 }
 
-export function createAdmin(dataDir: string): void {
+export async function makeDataDir(): Promise<ServerData> {
+  const dir = await mkdtemp(join(tmpdir(), 'seatkeeper-e2e-'));
+  const database = await testDatabase(dir);
+  return {
+    dir,
+    settings: database.settings,
+    env: database.env,
+    remove: async () => {
+      await database.remove();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function createAdmin(data: ServerData): void {
   const result = spawnSync(
     process.execPath,
     [
@@ -39,7 +59,7 @@ export function createAdmin(dataDir: string): void {
       '--name',
       ADMIN.name,
     ],
-    { input: `${ADMIN.password}\n`, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+    { input: `${ADMIN.password}\n`, env: { ...process.env, ...data.env, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`admin create failed: ${result.stderr}`);
 }
@@ -53,7 +73,7 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-export async function startServer(dataDir: string, port?: number): Promise<RunningServer> {
+export async function startServer(data: ServerData, port?: number): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosen}`;
   // Node itself with the tsx loader (not the tsx CLI, which runs the server in a grandchild a SIGKILL would miss).
@@ -63,7 +83,7 @@ export async function startServer(dataDir: string, port?: number): Promise<Runni
       ...process.env,
       PORT: String(chosen),
       HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
+      ...data.env,
       PUBLIC_URL: url,
       LOG_LEVEL: 'error',
     },

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { TEST_DIALECT } from '../support/test-database.ts';
 import {
   accountOf,
+  anotherInstance,
   call,
   createAccount,
   makeApp,
@@ -354,26 +355,32 @@ describe('throttling', () => {
 });
 
 describe('session cache', () => {
-  it('serves repeated requests from the cache but sees changes from another process within SESSION_CACHE_MS', async () => {
-    const ctx = await makeApp({ env: { SESSION_CACHE_MS: '1000' } });
+  it('SQLite reuses a looked-up session for SESSION_CACHE_MS; PostgreSQL sees another instance at once', async () => {
+    if (TEST_DIALECT === 'postgres') {
+      // Instances sharing PostgreSQL cannot see when another one ends a session: a cache is refused by name.
+      expect(() => loadConfig({ DATABASE_URL: 'postgres://db.example/seatkeeper', SESSION_CACHE_MS: '1000' })).toThrow(
+        /SESSION_CACHE_MS: must be 0/,
+      );
+    }
+    const ctx = await makeApp(TEST_DIALECT === 'sqlite' ? { env: { SESSION_CACHE_MS: '1000' } } : {});
+    const other = await anotherInstance(ctx);
     const account = await createAccount(ctx, 'candidate');
     const cookie = await sessionCookieFor(ctx, account);
+    // The licence directory's own writes (after the account change) would clear the cache: let them finish first.
+    await ctx.deps.licensing.current();
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
 
-    // A second connection stands in for another process (e.g. a second instance) deactivating the account.
-    const other = new Database(join(ctx.dataDir, 'seatkeeper.sqlite'));
-    try {
-      other.prepare('update accounts set active = 0 where id = ?').run(account.id);
-    } finally {
-      other.close();
+    // Another instance (another process on SQLite) deactivates the account.
+    await other.deps.db.updateTable('accounts').set({ active: 0 }).where('id', '=', account.id).execute();
+    if (TEST_DIALECT === 'sqlite') {
+      expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
+      ctx.advance(1);
     }
-    expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
-    ctx.advance(1);
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
   });
 
   it('is cleared by any write made through this process', async () => {
-    const ctx = await makeApp({ env: { SESSION_CACHE_MS: '60000' } });
+    const ctx = await makeApp(TEST_DIALECT === 'sqlite' ? { env: { SESSION_CACHE_MS: '60000' } } : {});
     const account = await createAccount(ctx, 'candidate');
     const cookie = await sessionCookieFor(ctx, account);
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
@@ -387,9 +394,8 @@ describe('session cache', () => {
     const account = await createAccount(ctx, 'candidate');
     const cookie = await sessionCookieFor(ctx, account);
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
-    const other = new Database(join(ctx.dataDir, 'seatkeeper.sqlite'));
-    other.prepare('delete from sessions').run();
-    other.close();
+    const other = await anotherInstance(ctx);
+    await other.deps.db.deleteFrom('sessions').execute();
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
   });
 });

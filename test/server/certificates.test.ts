@@ -1,10 +1,11 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '../../server/certificates/service.ts';
+import { TEST_DIALECT } from '../support/test-database.ts';
 import { answerAll, examWorld, startAttempt, submit } from './exams-helpers.ts';
-import { call, makeApp, type TestContext } from './helpers.ts';
+import { anotherInstance, call, makeApp, type TestContext, tempDir } from './helpers.ts';
 
 async function passedCertificate(ctx: TestContext, overrides: Record<string, unknown> = {}) {
   const world = await examWorld(ctx, overrides);
@@ -85,7 +86,27 @@ describe('certificates', () => {
     expect(forged).not.toBe(`${header}.${body}.${signature}`);
     await expect(jwtVerify(forged, keySet, { currentDate: ctx.now() })).rejects.toThrow();
 
-    expect(statSync(join(ctx.dataDir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
+    if (TEST_DIALECT === 'sqlite') {
+      expect(statSync(join(ctx.dataDir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
+    } else {
+      // Several instances, maybe on several machines: the key lives in the database, not in a DATA_DIR.
+      expect(existsSync(join(ctx.dataDir, SIGNING_KEY_FILE))).toBe(false);
+    }
+  });
+
+  it('every instance sharing the database signs with one key and publishes it', async () => {
+    const ctx = await makeApp();
+    const { certificateId, world } = await passedCertificate(ctx);
+    // SQLite: another process on the same DATA_DIR. PostgreSQL: another machine, with a DATA_DIR of its own.
+    const other = await anotherInstance(ctx, TEST_DIALECT === 'postgres' ? { dataDir: await tempDir() } : {});
+    const jwks = await (await call(other, 'GET', '/.well-known/jwks.json')).json();
+    expect(jwks).toEqual(await (await call(ctx, 'GET', '/.well-known/jwks.json')).json());
+    const response = await call(other, 'GET', `/api/v1/certificates/${certificateId}/credential`, {
+      cookie: world.cookie,
+    });
+    const jwt = await response.text();
+    const keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+    await expect(jwtVerify(jwt, keySet, { currentDate: ctx.now() })).resolves.toBeTruthy();
   });
 
   it('public verification: no sign-in, no cookie; valid, then revoked with the reason; JSON agrees', async () => {

@@ -7,10 +7,11 @@ import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { createAccessToken } from '../../server/auth/token-management.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
-import { type Db, openDatabase } from '../../server/db/database.ts';
+import { type Db, type OpenedDatabase, openDatabase } from '../../server/db/database.ts';
 import type { Account, Role, TokenScope } from '../../server/db/schema.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer, type Mailer } from '../../server/mail/mailer.ts';
+import { type TestDatabase, testDatabase } from '../support/test-database.ts';
 
 export const PUBLIC_URL = 'http://seatkeeper.test';
 export const ORIGIN = PUBLIC_URL;
@@ -30,47 +31,83 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** A database of this project's dialect for one test (removed after it), with its DATA_DIR. */
+export async function tempDatabase(): Promise<TestDatabase> {
+  const database = await testDatabase(await tempDir());
+  cleanups.push(database.remove);
+  return database;
+}
+
 export interface TestContext {
   app: Awaited<ReturnType<typeof createApp>>['app'];
   deps: Awaited<ReturnType<typeof createApp>>['deps'];
   config: Config;
   dataDir: string;
+  database: OpenedDatabase;
   /** Moves the injected clock. */
   advance(seconds: number): void;
   now(): Date;
 }
 
-export async function makeApp(
-  options: { env?: Record<string, string>; mailer?: (db: Db) => Mailer; log?: (line: string) => void } = {},
-): Promise<TestContext> {
-  const dataDir = await tempDir();
+type AppOptions = { env?: Record<string, string>; mailer?: (db: Db) => Mailer; log?: (line: string) => void };
+
+export async function makeApp(options: AppOptions = {}): Promise<TestContext> {
+  const { env } = await tempDatabase();
   const config = {
-    ...loadConfig({ DATA_DIR: dataDir, PUBLIC_URL, LOG_LEVEL: 'silent', ...options.env }),
+    ...loadConfig({ ...env, PUBLIC_URL, LOG_LEVEL: 'silent', ...options.env }),
     passwordHashing: FAST_HASHING,
   };
-  const database = await openDatabase(dataDir, { sessionCacheMs: config.sessionCacheMs });
-  cleanups.push(() => database.close());
   let current = new Date('2026-11-24T12:00:00.000Z');
-  const clock = () => new Date(current);
-  const mailer = options.mailer ? options.mailer(database.db) : createOutboxMailer(database.db, clock, () => {});
+  return startInstance(config, options, {
+    now: () => new Date(current),
+    advance(seconds) {
+      current = new Date(current.getTime() + seconds * 1000);
+    },
+  });
+}
+
+/**
+ * A second server instance on the same database (sharing the test's clock), as another process would open it. On
+ * PostgreSQL it may have a DATA_DIR of its own, as an instance on another machine would.
+ */
+export async function anotherInstance(ctx: TestContext, options: AppOptions & { dataDir?: string } = {}) {
+  const config = { ...ctx.config, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
+  return startInstance(config, options, ctx);
+}
+
+async function startInstance(
+  config: Config,
+  options: AppOptions,
+  clock: Pick<TestContext, 'now' | 'advance'>,
+): Promise<TestContext> {
+  const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs });
+  cleanups.push(() => database.close());
+  const mailer = options.mailer ? options.mailer(database.db) : createOutboxMailer(database.db, clock.now, () => {});
   const logger = options.log ? createLogger('debug', options.log) : createLogger('silent');
   const { app, deps } = createApp({
     config,
     db: database.db,
     sessionLookup: database.sessionLookup,
+    changes: database.changes,
     mailer,
-    clock,
+    clock: clock.now,
     logger,
   });
-  return {
-    app,
-    deps,
-    config,
-    dataDir,
-    advance(seconds) {
-      current = new Date(current.getTime() + seconds * 1000);
-    },
-    now: clock,
+  return { app, deps, config, dataDir: config.dataDir, database, advance: clock.advance, now: clock.now };
+}
+
+/**
+ * Switches the licence figures to the bulk reads `npm start` uses: SQLite's raw handle (synchronous updates in the
+ * account hook, raw-array reads, the recount in a worker on the file), or PostgreSQL's pool (raw-array reads through
+ * cursors, the recount in a worker on its own connection). Returns the way back to the portable Kysely reads.
+ */
+export function useBulkReads(ctx: TestContext): () => void {
+  const { sqlite, postgres } = ctx.database;
+  ctx.deps.sqlite = sqlite;
+  ctx.deps.postgres = postgres;
+  return () => {
+    ctx.deps.sqlite = undefined;
+    ctx.deps.postgres = undefined;
   };
 }
 

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/generate-accounts.ts';
+import { TEST_DIALECT } from '../support/test-database.ts';
 import {
   call,
   createAccount,
@@ -12,6 +11,7 @@ import {
   signInCookie,
   type TestContext,
   tokenFor,
+  useBulkReads,
 } from './helpers.ts';
 
 async function admin(ctx: TestContext) {
@@ -180,23 +180,21 @@ describe('licence portal: imports and lookups', () => {
     expect(summary).toMatchObject({ internal: { used: 1 }, external: { used: 2 } });
     await recountAgrees(ctx, cookie);
 
-    // The raw-array read used in production (deps.sqlite) gives the same records as the portable Kysely one.
+    // The raw-array read used in production gives the same records as the portable Kysely one.
     const { licensing } = ctx.deps;
     const viaKysely = await licensing.recordsFromDb(licensing.environments);
-    const raw = new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true });
-    ctx.deps.sqlite = raw;
+    const restore = useBulkReads(ctx);
     try {
       expect(await licensing.recordsFromDb(licensing.environments)).toEqual(viaKysely);
       await recountAgrees(ctx, cookie);
-      // With a database file, the recount runs in a worker thread on its own connection.
+      // With a database file or server, the recount runs in a worker thread on its own connection.
       expect(await licensing.recount()).toMatchObject({ agrees: true, via: 'worker' });
       // The worker is kept between recounts; two at once are queued and both answer.
       const [again, concurrent] = await Promise.all([licensing.recount(), licensing.recount()]);
       expect(again).toMatchObject({ agrees: true, via: 'worker' });
       expect(concurrent).toMatchObject({ agrees: true, via: 'worker' });
     } finally {
-      ctx.deps.sqlite = undefined;
-      raw.close();
+      restore();
     }
   });
 
@@ -302,8 +300,11 @@ describe('licence portal: warnings', () => {
     await call(ctx, 'PUT', '/api/v1/licence', { cookie, json: { type: 'subscription', startsOn: '2026-01-01' } });
     const warnings = async () => (await outbox(ctx, account.email)).filter((m) => m.subject.includes('licence'));
     const ids: string[] = [];
-    for (let i = 0; i < 80; i++) ids.push((await createAccount(ctx, 'candidate')).id);
-    await ctx.deps.licensing.current();
+    for (let i = 0; i < 80; i++) {
+      ids.push((await createAccount(ctx, 'candidate')).id);
+      // One change at a time, so the crossing is noticed at exactly 80% (PostgreSQL applies changes asynchronously).
+      await ctx.deps.licensing.current();
+    }
     expect((await warnings()).map((m) => m.subject)).toEqual(['Seatkeeper licence: internal users notice (80%)']);
     for (let i = 0; i < 3; i++) await createAccount(ctx, 'candidate');
     await ctx.deps.licensing.current();
@@ -317,23 +318,26 @@ describe('licence portal: warnings', () => {
 });
 
 describe('licence portal: live figures always equal a full recount', () => {
-  it('with the raw handle, the hook updates the live count before the change returns (no waiting)', async () => {
+  it('a change is in the figures when it returns: at once with the SQLite raw handle, for readers on PostgreSQL', async () => {
     const ctx = await makeApp();
-    const raw = new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true });
-    ctx.deps.sqlite = raw;
+    const restore = useBulkReads(ctx);
+    // SQLite's hook updates the live count synchronously; on PostgreSQL, readers wait for updates under way.
+    const internal = async () => {
+      if (TEST_DIALECT === 'postgres') await ctx.deps.licensing.current();
+      return ctx.deps.licensing.live.totals().internal;
+    };
     try {
       await ctx.deps.licensing.ready();
-      const before = ctx.deps.licensing.live.totals().internal;
+      const before = await internal();
       const account = await createAccount(ctx, 'candidate', 'now@example.com');
-      expect(ctx.deps.licensing.live.totals().internal).toBe(before + 1);
+      expect(await internal()).toBe(before + 1);
       await call(ctx, 'POST', `/api/v1/users/${account.id}/deactivate`, {
         cookie: (await admin(ctx)).cookie,
       });
-      expect(ctx.deps.licensing.live.totals().internal).toBe(before + 1); // the admin counts, the candidate not
+      expect(await internal()).toBe(before + 1); // the admin counts, the candidate not
       await ctx.deps.licensing.current();
     } finally {
-      ctx.deps.sqlite = undefined;
-      raw.close();
+      restore();
     }
   });
 
@@ -342,13 +346,12 @@ describe('licence portal: live figures always equal a full recount', () => {
     [1, 'kysely'],
     [2, 'kysely'],
     [3, 'kysely'],
-    [4, 'raw handle'],
-    [5, 'raw handle'],
+    [4, 'bulk reads'],
+    [5, 'bulk reads'],
   ] as const)('random sequence of changes, seed %i, reads through %s', async (seed, reads) => {
     const ctx = await makeApp();
-    // "raw handle": as `npm start` runs, with deps.sqlite (synchronous live updates in the hook, raw recount reads).
-    const raw = reads === 'raw handle' ? new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true }) : null;
-    if (raw) ctx.deps.sqlite = raw;
+    // "bulk reads": as `npm start` runs (useBulkReads).
+    const restore = reads === 'bulk reads' ? useBulkReads(ctx) : () => {};
     const root = await admin(ctx);
     let cookie = root.cookie;
     const random = seededRandom(seed);
@@ -419,8 +422,7 @@ describe('licence portal: live figures always equal a full recount', () => {
       if (step % 5 === 4) await recountAgrees(ctx, cookie);
     }
     await recountAgrees(ctx, cookie);
-    ctx.deps.sqlite = undefined;
-    raw?.close();
+    restore();
   });
 });
 
