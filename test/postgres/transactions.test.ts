@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { writeTransaction } from '../../server/db/transaction.ts';
+import { makeApp } from '../server/helpers.ts';
+
+describe('write transactions on PostgreSQL', () => {
+  it('survive a real deadlock: the transaction PostgreSQL aborts is run again and both changes land', async () => {
+    const ctx = await makeApp();
+    const { db } = ctx.deps;
+    await db
+      .insertInto('licence_history')
+      .values([
+        { day: '2026-01-01', internal: 0, external: 0, internal_capacity: null, external_capacity: null, at: 'x' },
+        { day: '2026-01-02', internal: 0, external: 0, internal_capacity: null, external_capacity: null, at: 'x' },
+      ])
+      .execute();
+    // Each transaction locks one row, waits until the other holds its row, then wants the other's row.
+    let holding = 0;
+    let bothHold: () => void = () => {};
+    const bothHolding = new Promise<void>((resolve) => {
+      bothHold = resolve;
+    });
+    const tries = { first: 0, second: 0 };
+    const crossing = (name: 'first' | 'second', mine: string, theirs: string) =>
+      writeTransaction(db, async (trx) => {
+        tries[name]++;
+        await trx
+          .updateTable('licence_history')
+          .set({ internal: (eb) => eb('internal', '+', 1) })
+          .where('day', '=', mine)
+          .execute();
+        if (++holding === 2) bothHold();
+        await bothHolding;
+        await trx
+          .updateTable('licence_history')
+          .set({ external: (eb) => eb('external', '+', 1) })
+          .where('day', '=', theirs)
+          .execute();
+      });
+    await Promise.all([crossing('first', '2026-01-01', '2026-01-02'), crossing('second', '2026-01-02', '2026-01-01')]);
+    expect(tries.first + tries.second).toBe(3);
+    const rows = await db
+      .selectFrom('licence_history')
+      .select(['day', 'internal', 'external'])
+      .orderBy('day')
+      .execute();
+    expect(rows).toEqual([
+      { day: '2026-01-01', internal: 1, external: 1 },
+      { day: '2026-01-02', internal: 1, external: 1 },
+    ]);
+  });
+});
