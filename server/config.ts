@@ -8,6 +8,13 @@ const integer = (what: string) => z.coerce.number({ error: `must be ${what}` }).
 const secondsSetting = (fallback: number) =>
   integer('a whole number of seconds').positive('must be a positive number of seconds').default(fallback);
 
+/** A PostgreSQL connection URL (DATABASE_URL, and the target of `seatkeeper db copy`). */
+export const databaseUrlSchema = z.url({
+  protocol: /^postgres(ql)?$/,
+  message:
+    'must be a PostgreSQL URL, e.g. postgres://seatkeeper:secret@db.example:5432/seatkeeper (unset: SQLite in DATA_DIR)',
+});
+
 /** Every setting the server reads from the environment, validated once at start. */
 const environmentSchema = z.object({
   PORT: integer('a TCP port number between 1 and 65535')
@@ -16,13 +23,7 @@ const environmentSchema = z.object({
     .default(8787),
   HOST: z.string().min(1, 'must be a host name or IP address to listen on').default('127.0.0.1'),
   DATA_DIR: z.string().min(1, 'must be a directory path').default('./data'),
-  DATABASE_URL: z
-    .url({
-      protocol: /^postgres(ql)?$/,
-      message:
-        'must be a PostgreSQL URL, e.g. postgres://seatkeeper:secret@db.example:5432/seatkeeper (unset: SQLite in DATA_DIR)',
-    })
-    .optional(),
+  DATABASE_URL: databaseUrlSchema.optional(),
   DATABASE_POOL_SIZE: integer('a number of connections')
     .min(1, 'must be at least 1 connection')
     .max(200, 'must be at most 200 connections')

@@ -242,7 +242,8 @@ interface SigningKey {
 const keysByDir = new Map<string, Promise<SigningKey>>();
 const keysByDatabase = new WeakMap<Deps['db'], Promise<SigningKey>>();
 export const SIGNING_KEY_FILE = 'credential-signing-key.json';
-const SHARED_KEY_NAME = 'open-badges';
+/** The row of credential_signing_keys holding the key (PostgreSQL). */
+export const SHARED_KEY_NAME = 'open-badges';
 
 async function newPrivateJwk(): Promise<JWK> {
   const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });

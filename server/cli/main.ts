@@ -7,6 +7,7 @@ const USAGE = `seatkeeper: licence accounting for certification platforms
 ${LICENCE_USAGE}
 
   seatkeeper admin create --email E --password-stdin [--name N]   create an admin (reads DATA_DIR like the server)
+  seatkeeper db copy --to postgres://... [--replace]              copy the SQLite database of DATA_DIR to PostgreSQL
 `;
 
 export async function main(args: string[], io: CliIo): Promise<number> {
@@ -16,6 +17,10 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     if (group === 'admin') {
       const { runAdminCommand } = await import('./admin.ts');
       return await runAdminCommand(rest, io);
+    }
+    if (group === 'db') {
+      const { runDbCommand } = await import('./db.ts');
+      return await runDbCommand(rest, io);
     }
     if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
       (group === undefined ? io.stderr : io.stdout).write(USAGE);

@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../server/cli/admin.ts';
 import { openDatabase } from '../../server/db/database.ts';
-import { STRONG_PASSWORD, tempDir } from './helpers.ts';
+import { STRONG_PASSWORD, tempDatabase, tempDir } from './helpers.ts';
 
 async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv) {
   const stdout = new PassThrough();
@@ -20,9 +20,9 @@ async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv) {
 }
 
 describe('seatkeeper admin create', () => {
-  it('creates an admin in DATA_DIR, applying migrations, with the password from stdin', async () => {
-    const dataDir = await tempDir();
-    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  it('creates an admin in the configured database, applying migrations, with the password from stdin', async () => {
+    const database = await tempDatabase();
+    const env = { ...database.env, LOG_LEVEL: 'silent' };
     const result = await run(
       ['create', '--email', 'Root@Example.com', '--name', 'Root', '--password-stdin'],
       `${STRONG_PASSWORD}\n`,
@@ -32,15 +32,15 @@ describe('seatkeeper admin create', () => {
     expect(result.out).toContain('Created administrator root@example.com');
     expect(result.out).not.toContain(STRONG_PASSWORD);
 
-    const database = await openDatabase({ dataDir });
+    const opened = await openDatabase(database.settings);
     try {
-      const account = await database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
+      const account = await opened.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
       expect(account).toMatchObject({ email: 'root@example.com', name: 'Root', role: 'admin', active: 1 });
       expect(account.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      const audit = await database.db.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
+      const audit = await opened.db.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
       expect(audit).toMatchObject({ action: 'account.created', ip: 'cli' });
     } finally {
-      await database.close();
+      await opened.close();
     }
 
     const again = await run(['create', '--email', 'root@example.com', '--password-stdin'], `${STRONG_PASSWORD}\n`, env);

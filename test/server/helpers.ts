@@ -11,7 +11,7 @@ import { type Db, type OpenedDatabase, openDatabase } from '../../server/db/data
 import type { Account, Role, TokenScope } from '../../server/db/schema.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer, type Mailer } from '../../server/mail/mailer.ts';
-import { type TestDatabase, testDatabase } from '../support/test-database.ts';
+import { type TestDatabase, type TestDialect, testDatabase } from '../support/test-database.ts';
 
 export const PUBLIC_URL = 'http://seatkeeper.test';
 export const ORIGIN = PUBLIC_URL;
@@ -32,8 +32,8 @@ export async function tempDir(): Promise<string> {
 }
 
 /** A database of this project's dialect for one test (removed after it), with its DATA_DIR. */
-export async function tempDatabase(): Promise<TestDatabase> {
-  const database = await testDatabase(await tempDir());
+export async function tempDatabase(dialect?: TestDialect): Promise<TestDatabase> {
+  const database = await testDatabase(await tempDir(), dialect);
   cleanups.push(database.remove);
   return database;
 }
@@ -51,8 +51,9 @@ export interface TestContext {
 
 type AppOptions = { env?: Record<string, string>; mailer?: (db: Db) => Mailer; log?: (line: string) => void };
 
-export async function makeApp(options: AppOptions = {}): Promise<TestContext> {
-  const { env } = await tempDatabase();
+/** An app on a new database of the vitest project's dialect (or `dialect`), with an injected clock. */
+export async function makeApp(options: AppOptions & { dialect?: TestDialect } = {}): Promise<TestContext> {
+  const { env } = await tempDatabase(options.dialect);
   const config = {
     ...loadConfig({ ...env, PUBLIC_URL, LOG_LEVEL: 'silent', ...options.env }),
     passwordHashing: FAST_HASHING,
@@ -68,10 +69,18 @@ export async function makeApp(options: AppOptions = {}): Promise<TestContext> {
 
 /**
  * A second server instance on the same database (sharing the test's clock), as another process would open it. On
- * PostgreSQL it may have a DATA_DIR of its own, as an instance on another machine would.
+ * PostgreSQL it may have a DATA_DIR of its own, as an instance on another machine would; `databaseUrl` opens another
+ * PostgreSQL database instead (a copy).
  */
-export async function anotherInstance(ctx: TestContext, options: AppOptions & { dataDir?: string } = {}) {
-  const config = { ...ctx.config, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
+export async function anotherInstance(
+  ctx: TestContext,
+  options: AppOptions & { dataDir?: string; databaseUrl?: string } = {},
+) {
+  const config = {
+    ...ctx.config,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, sessionCacheMs: 0 } : {}),
+  };
   return startInstance(config, options, ctx);
 }
 

@@ -44,9 +44,9 @@ export async function freshPostgresDatabase(): Promise<{ url: string; remove(): 
   };
 }
 
-/** The database one test works on, in the dialect of the current vitest project. */
-export async function testDatabase(dataDir: string): Promise<TestDatabase> {
-  if (TEST_DIALECT === 'sqlite') return { settings: { dataDir }, env: { DATA_DIR: dataDir }, remove: async () => {} };
+/** The database one test works on, in the dialect of the current vitest project unless told otherwise. */
+export async function testDatabase(dataDir: string, dialect: TestDialect = TEST_DIALECT): Promise<TestDatabase> {
+  if (dialect === 'sqlite') return { settings: { dataDir }, env: { DATA_DIR: dataDir }, remove: async () => {} };
   const { url, remove } = await freshPostgresDatabase();
   return { settings: { dataDir, databaseUrl: url }, env: { DATA_DIR: dataDir, DATABASE_URL: url }, remove };
 }
