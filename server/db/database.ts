@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { cachedSessionLookup } from '../auth/session-cache.ts';
-import { kyselySessionLookup, type SessionLookup } from '../auth/sessions.ts';
+import type { SessionLookup, SessionRecord } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import { type ChangeFeed, listenForChanges, noChangeFeed } from './change-feed.ts';
 import { type DialectName, SqliteWithoutRowLocks } from './dialect.ts';
 import { migrationProvider } from './migrations.ts';
-import { createPool, type PostgresHandle } from './postgres.ts';
+import { createPool, type PostgresHandle, preparedPostgresSessionLookup } from './postgres.ts';
 import type { Account, Database } from './schema.ts';
 import { WriteSignal } from './write-signal.ts';
 
@@ -38,7 +38,7 @@ export interface DatabaseSettings {
   databasePoolSize?: number;
 }
 
-type SessionRow = [
+export type SessionRow = [
   id: string,
   email: string,
   name: string,
@@ -54,36 +54,38 @@ type SessionRow = [
   lastVerifiedAt: string,
 ];
 
-/** Raw rows and explicit object construction: measurably cheaper than spreading a flat row on every request. */
-function preparedSessionLookup(sqlite: SQLite.Database): SessionLookup {
-  const statement = sqlite
-    .prepare<[string], SessionRow>(
-      `select a.id, a.email, a.name, a.role, a.active, a.password_hash, a.created_at, a.deactivated_at,
+/** The columns of SessionRow, `$1` the session id (SQLite takes `?`). */
+export const SESSION_LOOKUP_SQL = `select a.id, a.email, a.name, a.role, a.active, a.password_hash, a.created_at, a.deactivated_at,
               a.email_verified_at, a.last_sign_in_at, s.secret_hash, s.created_at, s.last_verified_at
          from sessions s join accounts a on a.id = s.account_id
-        where s.id = ?`,
-    )
-    .raw(true);
+        where s.id = $1`;
+
+/** Raw rows and explicit object construction: measurably cheaper than spreading a flat row on every request. */
+export function sessionRecordOf(row: SessionRow): SessionRecord {
+  return {
+    account: {
+      id: row[0],
+      email: row[1],
+      name: row[2],
+      role: row[3],
+      active: row[4],
+      password_hash: row[5],
+      created_at: row[6],
+      deactivated_at: row[7],
+      email_verified_at: row[8],
+      last_sign_in_at: row[9],
+    },
+    secretHash: row[10],
+    createdAt: row[11],
+    lastVerifiedAt: row[12],
+  };
+}
+
+function preparedSessionLookup(sqlite: SQLite.Database): SessionLookup {
+  const statement = sqlite.prepare<[string], SessionRow>(SESSION_LOOKUP_SQL.replace('$1', '?')).raw(true);
   return (sessionId) => {
     const row = statement.get(sessionId);
-    if (!row) return undefined;
-    return {
-      account: {
-        id: row[0],
-        email: row[1],
-        name: row[2],
-        role: row[3],
-        active: row[4],
-        password_hash: row[5],
-        created_at: row[6],
-        deactivated_at: row[7],
-        email_verified_at: row[8],
-        last_sign_in_at: row[9],
-      },
-      secretHash: row[10],
-      createdAt: row[11],
-      lastVerifiedAt: row[12],
-    };
+    return row ? sessionRecordOf(row) : undefined;
   };
 }
 
@@ -143,7 +145,7 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
       dialect: 'postgres',
       postgres: { pool, url },
       changes,
-      sessionLookup: kyselySessionLookup(db),
+      sessionLookup: preparedPostgresSessionLookup(pool),
       async close() {
         await changes.close();
         await db.destroy();
