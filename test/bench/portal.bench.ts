@@ -10,14 +10,19 @@ import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { countWorker } from '../../server/licensing/count-worker.ts';
-import { directoryRow } from '../../server/licensing/state.ts';
 import { createLogger } from '../../server/logger.ts';
-import { compileRules } from '../../shared/licensing/classify.ts';
-import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
+import {
+  ACCOUNT_COLUMNS,
+  accountRows,
+  DIRECTORY_COLUMNS,
+  directoryRows,
+  OWN_DOMAINS,
+  SEEDED_ADMIN_ID,
+  SEEDED_ENVIRONMENTS,
+} from '../support/installation-rows.ts';
 import { type Figure, median, report } from './report.ts';
 
 const TOTAL = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
-const OWN = Math.round(TOTAL / 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const URL_BASE = 'http://seatkeeper.bench';
 
@@ -31,98 +36,16 @@ try {
   const sqlite = new SQLite(join(dir, 'seatkeeper.sqlite'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = OFF');
-  const ids: Record<string, string> = { Production: 'own' };
-  const now = new Date('2026-11-24T12:00:00.000Z').toISOString();
-  const rules = new Map(GENERATED_ENVIRONMENTS.map((e) => [e.name, compileRules(e.name, e.internalDomains)]));
-  const insertAccount = sqlite.prepare(
-    `insert into accounts (id, email, name, role, active, password_hash, created_at, deactivated_at, email_verified_at, last_sign_in_at)
-     values (?, ?, ?, ?, ?, null, ?, null, ?, ?)`,
-  );
-  const columns = [
-    'source',
-    'account_id',
-    'environment_id',
-    'provider',
-    'tenant',
-    'username',
-    'email',
-    'name',
-    'username_lc',
-    'email_lc',
-    'name_lc',
-    'email_domain',
-    'username_domain',
-    'active',
-    'it_user',
-    'staff',
-    'role',
-    'classification',
-    'last_sign_in_at',
-    'created_at',
-  ] as const;
-  const insertDirectory = sqlite.prepare(
-    `insert into licence_accounts (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-  );
-  const imported = generateAccounts(TOTAL - OWN, 7);
+  const insertInto = (table: string, columns: readonly string[]) =>
+    sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+  const insertAccount = insertInto('accounts', ACCOUNT_COLUMNS);
+  const insertDirectory = insertInto('licence_accounts', DIRECTORY_COLUMNS);
+  const insertEnvironment = insertInto('licence_environments', Object.keys(SEEDED_ENVIRONMENTS[0] ?? {}));
   sqlite.transaction(() => {
-    sqlite
-      .prepare(`update licence_environments set internal_domains = 'acme.com,acme-group.com' where id = 'own'`)
-      .run();
-    for (const env of GENERATED_ENVIRONMENTS.slice(1)) {
-      ids[env.name] = env.name.toLowerCase();
-      sqlite
-        .prepare(
-          `insert into licence_environments (id, name, production, internal_domains, own, created_at) values (?, ?, ?, ?, 0, ?)`,
-        )
-        .run(env.name.toLowerCase(), env.name, env.production ? 1 : 0, env.internalDomains.join(','), now);
-    }
-    for (let i = 0; i < OWN; i++) {
-      const id = `acct${String(i).padStart(12, '0')}`;
-      const email = `candidate.${i}@${i % 10 === 0 ? 'acme.com' : 'gmail.com'}`;
-      const active = i % 20 === 0 ? 0 : 1;
-      const role = i < 50 ? 'support' : 'candidate';
-      const lastSignIn = i % 3 === 0 ? null : now;
-      insertAccount.run(id, email, `Candidate ${i}`, role, active, now, now, lastSignIn);
-      const row = directoryRow('own', rules.get('Production') as ReturnType<typeof compileRules>, {
-        provider: 'Seatkeeper',
-        tenant: '',
-        username: email,
-        email,
-        name: `Candidate ${i}`,
-        active: active === 1,
-        itUser: false,
-        staff: role !== 'candidate',
-        role,
-        lastSignInAt: lastSignIn,
-        createdAt: now,
-      });
-      insertDirectory.run(...columns.map((c) => (c === 'source' ? 'own' : c === 'account_id' ? id : row[c])));
-    }
-    for (const r of imported) {
-      const row = directoryRow(
-        ids[r.environment] as string,
-        rules.get(r.environment) as ReturnType<typeof compileRules>,
-        {
-          provider: r.provider,
-          tenant: r.tenant ?? '',
-          username: r.username ?? '',
-          email: r.email ?? '',
-          name: '',
-          active: r.active,
-          itUser: r.itUser ?? false,
-          staff: false,
-          role: null,
-          lastSignInAt: null,
-          createdAt: now,
-        },
-      );
-      insertDirectory.run(...columns.map((c) => (c === 'source' ? 'import' : c === 'account_id' ? null : row[c])));
-    }
-    sqlite
-      .prepare(
-        `insert into accounts (id, email, name, role, active, created_at) values ('benchadmin000000', 'admin@acme.com', 'Admin', 'admin', 1, ?)`,
-      )
-      .run(now);
+    sqlite.prepare('update licence_environments set internal_domains = ? where id = ?').run(OWN_DOMAINS, 'own');
+    for (const env of SEEDED_ENVIRONMENTS) insertEnvironment.run(...Object.values(env));
+    for (const row of accountRows(TOTAL)) insertAccount.run(...row);
+    for (const row of directoryRows(TOTAL)) insertDirectory.run(...row);
   })();
   sqlite.exec('analyze');
   sqlite.close();
@@ -146,7 +69,7 @@ try {
   const admin = await deps.db
     .selectFrom('accounts')
     .selectAll()
-    .where('id', '=', 'benchadmin000000')
+    .where('id', '=', SEEDED_ADMIN_ID)
     .executeTakeFirstOrThrow();
   const cookie = `seatkeeper_session=${await createSession(deps.db, admin.id, new Date())}`;
   const get = (path: string) => app.request(`${URL_BASE}${path}`, { headers: { cookie } });
