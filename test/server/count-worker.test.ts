@@ -1,11 +1,9 @@
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ownRef } from '../../server/licensing/state.ts';
-import { call, createAccount, makeApp, sessionCookieFor } from './helpers.ts';
+import { call, createAccount, makeApp, sessionCookieFor, useBulkReads } from './helpers.ts';
 
-// Hygiene and the retention preview read every account; with a database file they run in the count worker (the
-// request thread keeps answering). Both paths must answer the same.
+// Hygiene and the retention preview read every account; with a database file or server they run in the count worker
+// (the request thread keeps answering). Both paths must answer the same.
 describe('work over every account in the count worker', () => {
   it('gives the same hygiene findings and retention preview as in-process', async () => {
     const ctx = await makeApp();
@@ -37,8 +35,7 @@ describe('work over every account in the count worker', () => {
 
     const hygieneHere = await licensing.fullCountTask({ kind: 'hygiene', organisationDomains: ['mycompany.com'] });
     const retentionHere = await licensing.fullCountTask({ kind: 'retention', leavingRefs: [ownRef(leaving.id)] });
-    const raw = new SQLite(join(ctx.dataDir, 'seatkeeper.sqlite'), { readonly: true });
-    ctx.deps.sqlite = raw;
+    const restore = useBulkReads(ctx);
     try {
       const hygiene = await licensing.fullCountTask({ kind: 'hygiene', organisationDomains: ['mycompany.com'] });
       const retention = await licensing.fullCountTask({ kind: 'retention', leavingRefs: [ownRef(leaving.id)] });
@@ -51,8 +48,7 @@ describe('work over every account in the count worker', () => {
       expect(hygiene.answer).toEqual(hygieneHere.answer);
       expect(retention.answer).toEqual(retentionHere.answer);
     } finally {
-      ctx.deps.sqlite = undefined;
-      raw.close();
+      restore();
     }
     // What the answers say, not only that they agree.
     // The own environment has no internal domains yet, so everyone there counts as internal (rule 5).
