@@ -46,6 +46,8 @@ async function start(): Promise<void> {
   await deps.licensing.ready();
   countWorker.warm();
   const stopDailyJob = startDailyJob(deps);
+  // Every quarter of an hour a full recount checks the live figures (and repairs them, should they ever drift).
+  const stopSelfCheck = deps.licensing.startSelfCheck();
 
   const setupLink = await issueSetupLinkIfNeeded(deps);
   if (setupLink) {
@@ -63,6 +65,7 @@ async function start(): Promise<void> {
   });
   const stop = () => {
     stopDailyJob();
+    stopSelfCheck();
     void server.close().then(() => database.close().then(() => process.exit(0)));
   };
   process.once('SIGINT', stop);

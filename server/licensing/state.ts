@@ -548,6 +548,38 @@ export class LicensingState {
     return { full: answer.full, milliseconds, via };
   }
 
+  /**
+   * The safety net under the change feed: a full recount, and should the live figures disagree (a change nobody
+   * announced: a script writing with the triggers disabled, another process on a SQLite file, a bug), everything is
+   * read again. Returns whether they agreed.
+   */
+  async selfCheck(): Promise<boolean> {
+    const outcome = await this.recount();
+    if (outcome.agrees) return true;
+    this.#deps.logger.warn('live licence figures disagreed with a full count; reading everything again', {
+      differences: outcome.differences,
+    });
+    await this.#serially(() => this.#rebuild());
+    this.changed();
+    return false;
+  }
+
+  /** selfCheck every `everyMs` (in the count worker, so requests are not held up). Returns a stop function. */
+  startSelfCheck(everyMs = 15 * 60_000): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.selfCheck()
+        .catch((error: unknown) => this.#deps.logger.error('licence self-check failed', { error: String(error) }))
+        .finally(() => {
+          running = false;
+        });
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Full count from the database (engine countLicences), compared with the live figures (rule 24). */
   async recount(): Promise<RecountOutcome> {
     await this.current();

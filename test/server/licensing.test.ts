@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ownRef } from '../../server/licensing/state.ts';
 import { seededRandom } from '../support/generate-accounts.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
 import {
@@ -318,6 +319,23 @@ describe('licence portal: warnings', () => {
 });
 
 describe('licence portal: live figures always equal a full recount', () => {
+  it('repair themselves when they drift from the database (the periodic self-check)', async () => {
+    const lines: string[] = [];
+    const ctx = await makeApp({ log: (line) => lines.push(line) });
+    const one = await createAccount(ctx, 'candidate', 'one@example.org');
+    await createAccount(ctx, 'candidate', 'two@example.org');
+    const { licensing } = ctx.deps;
+    await licensing.current();
+    expect(await licensing.selfCheck()).toBe(true);
+    // A change the live count never heard of.
+    licensing.live.remove(ownRef(one.id));
+    expect(licensing.live.totals().internal).toBe(1);
+    expect(await licensing.selfCheck()).toBe(false);
+    expect(licensing.live.totals().internal).toBe(2);
+    expect(lines.some((line) => line.includes('live licence figures disagreed'))).toBe(true);
+    expect(await licensing.selfCheck()).toBe(true);
+  });
+
   it('a change is in the figures when it returns: at once with the SQLite raw handle, for readers on PostgreSQL', async () => {
     const ctx = await makeApp();
     const restore = useBulkReads(ctx);
