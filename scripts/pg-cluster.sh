@@ -44,8 +44,10 @@ start() {
     id postgres >/dev/null 2>&1 || { echo "pg-cluster: running as root needs a 'postgres' user to own the cluster" >&2; exit 1; }
     chown postgres: "$dir"
   fi
-  as_owner "$bin/initdb" -D "$dir/data" --auth=trust -U postgres --encoding=UTF8 --locale=C.UTF-8 --locale-provider=icu --icu-locale=en-US >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; exit 1; }
+  # ICU en-US as the default collation, as most servers sort; the sort keys that need byte order say so themselves.
+  as_owner "$bin/initdb" -D "$dir/data" --auth=trust -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    --locale-provider=icu --icu-locale=en-US >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
   local settings="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=400"
   if [ "$durable" -eq 0 ]; then
     settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -62,6 +64,7 @@ start() {
   done
   echo "pg-cluster: the server did not start; its log:" >&2
   cat "$dir/server.log" >&2 || true
+  rm -rf "$dir"
   exit 1
 }
 

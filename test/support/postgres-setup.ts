@@ -16,8 +16,7 @@ declare module 'vitest' {
 }
 
 const SCRIPT = resolve(import.meta.dirname, '../../scripts/pg-cluster.sh');
-const HOW =
-  'Provide one: install the PostgreSQL server (Debian/Ubuntu: apt-get install -y postgresql) so `npm test` starts a private cluster by itself, or start one with `eval "$(scripts/pg-cluster.sh start)"` (it exports TEST_DATABASE_URL) and run the tests again.';
+const INSTALL = 'install the PostgreSQL server (Debian/Ubuntu: apt-get install -y postgresql)';
 
 const redacted = (url: string) => {
   const parsed = new URL(url);
@@ -29,7 +28,7 @@ function startPrivateCluster(): { url: string; stop(): void } {
   const started = spawnSync(SCRIPT, ['start'], { encoding: 'utf8' });
   if (started.status !== 0) {
     throw new Error(
-      `PostgreSQL tests: no TEST_DATABASE_URL and no private cluster could be started (${started.stderr.trim() || started.error}). ${HOW}`,
+      `PostgreSQL tests: no TEST_DATABASE_URL was given and no private cluster could be started (${started.stderr.trim() || started.error}). Either ${INSTALL} so that npm test starts one itself, or set TEST_DATABASE_URL to a server where you may create databases (\`eval "$(scripts/pg-cluster.sh start)"\` starts one and exports it).`,
     );
   }
   const value = (name: string) => new RegExp(`^export ${name}=(.*)$`, 'm').exec(started.stdout)?.[1] ?? '';
@@ -39,7 +38,8 @@ function startPrivateCluster(): { url: string; stop(): void } {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let stopCluster = () => {};
-  let url = process.env.TEST_DATABASE_URL;
+  const given = process.env.TEST_DATABASE_URL;
+  let url = given;
   try {
     if (!url) {
       const cluster = startPrivateCluster();
@@ -63,7 +63,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.end().catch(() => {});
     stopCluster();
     project.provide('postgres', {
-      error: `PostgreSQL at ${redacted(url)} cannot be used: ${(error as Error).message}. ${HOW}`,
+      error: given
+        ? `PostgreSQL at ${redacted(url)} (TEST_DATABASE_URL) cannot be used: ${(error as Error).message}. Start that server (\`eval "$(scripts/pg-cluster.sh start)"\` starts a private one and exports its URL), or unset TEST_DATABASE_URL so that npm test starts one itself (needs the server binaries: ${INSTALL}).`
+        : `PostgreSQL tests: the private cluster started for this run cannot be used: ${(error as Error).message}.`,
     });
     return async () => {};
   }
