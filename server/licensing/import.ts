@@ -31,6 +31,8 @@ export interface ImportUser {
 }
 
 const MAX_PROBLEMS = 50;
+/** What licence_accounts holds (and what the JSON import accepts); PostgreSQL refuses longer values, SQLite would not. */
+const MAX_LENGTH = { username: 320, email: 320, tenant: 100, provider: 100 };
 
 export class ImportProblems extends ApiError {
   constructor(readonly problems: string[]) {
@@ -81,6 +83,18 @@ export function parseAccountsCsv(text: string, env: EnvironmentView, onlyProvide
         continue;
       }
       const account = accountFromRow(row, columns, rowLine);
+      const tooLong = (
+        [
+          ['username', account.username, MAX_LENGTH.username],
+          ['email', account.email, MAX_LENGTH.email],
+          ['tenant', account.tenant, MAX_LENGTH.tenant],
+          ['provider', account.provider, MAX_LENGTH.provider],
+        ] as const
+      ).find(([, value, max]) => (value ?? '').length > max);
+      if (tooLong) {
+        problems.push(`line ${rowLine}: ${tooLong[0]} is longer than ${tooLong[2]} characters`);
+        continue;
+      }
       const envCell = columns.environment === undefined ? '' : (row[columns.environment] ?? '').trim();
       if (envCell !== '' && envCell.toLowerCase() !== env.name.toLowerCase()) {
         problems.push(

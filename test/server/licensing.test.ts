@@ -164,6 +164,17 @@ describe('licence portal: imports and lookups', () => {
     );
     expect(rejected.status).toBe(400);
     expect(JSON.stringify(await rejected.json())).toContain('line 3');
+    // Longer than the directory holds: refused by line on both dialects (SQLite would store it, PostgreSQL would not).
+    const long = await ctx.app.request(
+      `http://seatkeeper.test/api/v1/environments/${env.id}/users?provider=Azure%20AD`,
+      {
+        method: 'PUT',
+        headers: { cookie, origin: 'http://seatkeeper.test', 'content-type': 'text/csv' },
+        body: `username,email\nbo,bo@gmail.com\n${'x'.repeat(321)},\n`,
+      },
+    );
+    expect(long.status).toBe(400);
+    expect(JSON.stringify(await long.json())).toContain('line 3: username is longer than 320 characters');
     summary = await json<Summary>(await call(ctx, 'GET', '/api/v1/licence/summary', { cookie }));
     expect(summary.external.used).toBe(1);
 
