@@ -216,8 +216,8 @@ async function run(page: Page, url: string, expectBadges: boolean): Promise<RunR
 }
 
 const data = await makeDataDir();
-createAdmin(data.dir);
-const server = await startServer(data.dir);
+createAdmin(data);
+const server = await startServer(data);
 const site = await serveConsole({ '/Users/Users.aspx': PAGE });
 const chromium = await launchWithExtension();
 try {

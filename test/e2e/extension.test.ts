@@ -16,6 +16,7 @@ import {
   makeDataDir,
   ROOT,
   type RunningServer,
+  type ServerData,
   signIn,
   startServer,
 } from './server-process.ts';
@@ -47,7 +48,7 @@ const OUTSYSTEMS_USERS = [
   { username: HOSTILE, email: 'aaa.mallory@evil.com' },
 ];
 
-let data: { dir: string; remove(): Promise<void> };
+let data: ServerData;
 let server: RunningServer;
 let site: ConsoleSite;
 let chromium: ChromiumWithExtension;
@@ -117,8 +118,8 @@ async function newPage(): Promise<Page> {
 
 beforeAll(async () => {
   data = await makeDataDir();
-  createAdmin(data.dir);
-  server = await startServer(data.dir);
+  createAdmin(data);
+  server = await startServer(data);
   adminCookie = await signIn(server.url, ADMIN.email, ADMIN.password);
   const call = (method: string, path: string, json?: unknown) => api(server.url, adminCookie, method, path, json);
 
