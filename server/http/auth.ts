@@ -45,7 +45,7 @@ async function tokenPrincipal(deps: Deps, authorization: string): Promise<Princi
 function sessionPrincipal(c: Context<AppEnv>, session: SessionCheck): Principal | null {
   if (session) return { kind: 'session', account: session.account, sessionId: session.sessionId };
   // The cookie names no live session: drop it so the browser stops sending it.
-  deleteCookie(c, sessionCookieName(c.get('deps').config), cookieOptions(c.get('deps').config));
+  clearSessionCookie(c);
   return null;
 }
 

@@ -1,5 +1,6 @@
 // zod at the edge of the licence portal: request bodies and queries, with messages naming the field and what to fix.
 import { z } from 'zod';
+import { lookupResponseSchema } from '../../shared/api/extension-contract.ts';
 import { LICENCE_CATALOGUE, type LicenceType } from '../../shared/licensing/capacity.ts';
 import { SORTS } from './directory.ts';
 
@@ -135,35 +136,8 @@ export const environmentView = z.object({
 export const environmentList = z.object({ items: z.array(environmentView) });
 export const environmentResponse = z.object({ environment: environmentView });
 
-export const lookupResponse = z.object({
-  asOf: z.string(),
-  environment: z.object({ id: z.string(), name: z.string() }),
-  results: z.array(
-    z.object({
-      username: z.string().nullable(),
-      email: z.string().nullable(),
-      classification: z.enum(['internal', 'external']),
-      reason: z.string(),
-      flags: z.array(z.string()),
-      matches: z.array(
-        z.object({
-          ref: z.string(),
-          environment: z.string(),
-          provider: z.string(),
-          username: z.string(),
-          email: z.string(),
-          active: z.boolean(),
-          classification: z.enum(['internal', 'external']),
-          counted: z.boolean(),
-          notCountedReason: z.string().nullable(),
-          mergedWith: z.array(z.string()),
-          lastSignInAt: z.string().nullable(),
-          accountId: z.string().optional(),
-        }),
-      ),
-    }),
-  ),
-});
+/** The extension reads the same answer: one schema for both sides (shared/api/extension-contract.ts). */
+export const lookupResponse = lookupResponseSchema;
 
 export const importResponse = z.object({
   id: z.string(),

@@ -57,6 +57,8 @@ export const lookupMatchSchema = z.object({
   notCountedReason: z.string().nullable(),
   mergedWith: z.array(z.string()),
   lastSignInAt: z.string().nullable(),
+  /** Seatkeeper's own accounts only: the id the portal links to. */
+  accountId: z.string().optional(),
 });
 
 export const lookupResultSchema = z.object({
