@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
-import { Hono } from 'hono';
+import { type ErrorHandler, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import type { AccountChanges } from './accounts/changes.ts';
@@ -12,6 +12,7 @@ import type { ChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/database.ts';
 import type { PostgresHandle } from './db/postgres.ts';
 import { buildDeps, type Deps } from './deps.ts';
+import { ChainRouter } from './http/chain-router.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorBody } from './http/errors.ts';
 import { requestPipeline } from './http/pipeline.ts';
@@ -43,7 +44,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps 
   const deps = buildDeps(options);
   const { config } = deps;
   const cookieName = sessionCookieName(config);
-  const app = new Hono<AppEnv>();
+  // The router runs each matched chain synchronously while nothing in it waits (server/http/chain-router.ts).
+  const app = new Hono<AppEnv>({ router: new ChainRouter(() => onError) });
 
   app.use(requestPipeline(deps, cookieName));
 
@@ -64,7 +66,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps 
     return c.html(renderErrorPage(404, 'Page not found', 'There is no page at this address.'), 404);
   });
 
-  app.onError((err, c) => {
+  const onError: ErrorHandler<AppEnv> = (err, c) => {
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
     if (!(err instanceof HTTPException)) {
       deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });
@@ -76,7 +78,8 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; deps: Deps 
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     if (isApi) return c.json(body, status);
     return c.html(renderErrorPage(status, 'This did not work', body.error.message), status);
-  });
+  };
+  app.onError(onError);
 
   return { app, deps };
 }
