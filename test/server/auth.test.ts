@@ -389,6 +389,28 @@ describe('session cache', () => {
     expect((await accountOf(me)).name).toBe('Renamed');
   });
 
+  it('still refuses a wrong secret for a session whose right secret was just accepted', async () => {
+    const ctx = await makeApp(TEST_DIALECT === 'sqlite' ? { env: { SESSION_CACHE_MS: '60000' } } : {});
+    const account = await createAccount(ctx, 'candidate');
+    const cookie = await sessionCookieFor(ctx, account);
+    await ctx.deps.licensing.current();
+    for (let round = 0; round < 3; round++) {
+      expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
+    }
+    const [name, token] = cookie.split('=') as [string, string];
+    const [id, secret] = token.split('.') as [string, string];
+    // Same session id; secrets differing in the last character, the first, and in all but the first.
+    const forged = [
+      `${secret.slice(0, -1)}${secret.endsWith('a') ? 'b' : 'a'}`,
+      `${secret.startsWith('a') ? 'b' : 'a'}${secret.slice(1)}`,
+      `${secret[0]}${'a'.repeat(secret.length - 1)}`,
+    ];
+    for (const wrong of forged) {
+      expect((await call(ctx, 'GET', '/api/v1/me', { cookie: `${name}=${id}.${wrong}` })).status).toBe(401);
+    }
+    expect((await call(ctx, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
+  });
+
   it('can be switched off', async () => {
     const ctx = await makeApp({ env: { SESSION_CACHE_MS: '0' } });
     const account = await createAccount(ctx, 'candidate');
