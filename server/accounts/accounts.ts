@@ -388,6 +388,7 @@ export async function updateAccount(
   const before = await findAccount(deps.db, id);
   if (!before) throw notFound('The account');
   const roleChanged = patch.role !== undefined && patch.role !== before.role;
+  const renamed = patch.name !== undefined && patch.name.trim() !== before.name;
   if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('change the role of');
   const after = await writeTransaction(deps.db, async (trx) => {
     await trx
@@ -398,7 +399,7 @@ export async function updateAccount(
       })
       .where('id', '=', id)
       .execute();
-    if (patch.name !== undefined && patch.name.trim() !== before.name) {
+    if (renamed) {
       await recordAudit(trx, now, auditActor(actor), {
         action: 'account.updated',
         targetAccountId: id,
@@ -414,6 +415,8 @@ export async function updateAccount(
     }
     return (await findAccount(trx, id)) as Account;
   });
+  // A new name counts for nothing, but the licence portal's users list shows it.
+  if (renamed) deps.accountChanges.notify(change('renamed', after, now));
   if (roleChanged) deps.accountChanges.notify(change('role_changed', after, now));
   return after;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Role } from '../db/schema.ts';
 
-export type AccountChangeKind = 'created' | 'role_changed' | 'activated' | 'deactivated' | 'signed_in';
+export type AccountChangeKind = 'created' | 'renamed' | 'role_changed' | 'activated' | 'deactivated' | 'signed_in';
 
 export interface AccountChange {
   kind: AccountChangeKind;

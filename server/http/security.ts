@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.ts';
@@ -14,10 +15,23 @@ export function clientIp(c: Context, trustProxy: number): string {
       .map((part) => part.trim())
       .filter(Boolean);
     // Each trusted proxy appends the address it saw; the client is the entry just before the trusted ones.
-    const fromProxy = hops[hops.length - trustProxy];
+    const fromProxy = forwardedAddress(hops[hops.length - trustProxy]);
     if (fromProxy) return fromProxy;
   }
   return socketIp;
+}
+
+/**
+ * An X-Forwarded-For entry as a bare IP address ("[2001:db8::1]:443" and "192.0.2.1:443" lose their port), or
+ * undefined when it is not one: with TRUST_PROXY set higher than the proxies really in front, that entry is whatever
+ * the client wrote, and it goes into throttling keys and the audit log.
+ */
+export function forwardedAddress(entry: string | undefined): string | undefined {
+  if (!entry || entry.length > 64) return undefined;
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(entry);
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(entry);
+  const address = bracketed?.[1] ?? withPort?.[1] ?? entry;
+  return isIP(address) ? address : undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -7,6 +7,7 @@ import {
   call,
   createAccount,
   makeApp,
+  PUBLIC_URL,
   STRONG_PASSWORD,
   sessionCookieFor,
   sessionCookieFrom,
@@ -179,7 +180,7 @@ describe('sign-in and sessions', () => {
     );
   });
 
-  it('emits account change events after role changes, deactivation and sign-in', async () => {
+  it('emits account change events after renames, role changes, deactivation and sign-in', async () => {
     const ctx = await makeApp();
     const seen: string[] = [];
     ctx.deps.accountChanges.on('change', (change) => seen.push(change.kind));
@@ -187,10 +188,12 @@ describe('sign-in and sessions', () => {
     const cookie = await sessionCookieFor(ctx, admin);
     const user = await createAccount(ctx, 'candidate');
     await call(ctx, 'PATCH', `/api/v1/users/${user.id}`, { cookie, json: { role: 'support' } });
+    await call(ctx, 'PATCH', `/api/v1/users/${user.id}`, { cookie, json: { name: user.name } });
+    await call(ctx, 'PATCH', `/api/v1/users/${user.id}`, { cookie, json: { name: 'Someone Else' } });
     await call(ctx, 'POST', `/api/v1/users/${user.id}/deactivate`, { cookie });
     await call(ctx, 'POST', `/api/v1/users/${user.id}/activate`, { cookie });
     await signInCookie(ctx, user.email);
-    expect(seen).toEqual(['created', 'created', 'role_changed', 'deactivated', 'activated', 'signed_in']);
+    expect(seen).toEqual(['created', 'created', 'role_changed', 'renamed', 'deactivated', 'activated', 'signed_in']);
   });
 });
 
@@ -344,6 +347,23 @@ describe('throttling', () => {
       'sign-in:account+ip:nobody@example.com|unknown',
       'sign-in:ip:unknown',
     ]);
+  });
+
+  it('takes the client address from X-Forwarded-For only when it is an address', async () => {
+    // TRUST_PROXY higher than the proxies really in front: the entry read is whatever the client wrote.
+    const ctx = await makeApp({ env: { TRUST_PROXY: '2' } });
+    const account = await createAccount(ctx, 'candidate');
+    const long = `${'x'.repeat(200)}, 10.0.0.1`;
+    const response = await ctx.app.request(`${PUBLIC_URL}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PUBLIC_URL, 'x-forwarded-for': long },
+      body: JSON.stringify({ email: account.email, password: 'wrong password here' }),
+    });
+    expect(response.status).toBe(401);
+    // The failed sign-in is audited with the address the first proxy saw, not the forged entry.
+    const events = await ctx.deps.db.selectFrom('audit_events').select(['action', 'ip']).execute();
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(event.ip).not.toContain('xxx');
   });
 
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {

@@ -162,6 +162,12 @@ describe('licence portal pages', () => {
     });
     const byName = await page(ctx, '/portal/users?sort=name&q=zed', cookie);
     expect(byName).toContain('Zed Renamed');
+    // Renamed through the API: the users list shows the new name too (names count for nothing, but admins read them).
+    await call(ctx, 'PATCH', `/api/v1/users/${candidate.id}`, { cookie, json: { name: 'Ada Again' } });
+    await ctx.deps.licensing.current();
+    const renamed = await page(ctx, '/portal/users?sort=name&q=ada', cookie);
+    expect(renamed).toContain('Ada Again');
+    expect(renamed).not.toContain('Zed Renamed');
     expect(detail).toContain('Same person as');
     expect(detail).toContain('Never signed in.');
   });
