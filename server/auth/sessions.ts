@@ -1,6 +1,7 @@
 import type { Config, SessionLifetimes } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Account, Role } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
 
 /** last_verified_at is refreshed at most this often, so most authenticated requests do no write at all. */
@@ -135,12 +136,68 @@ function settleSession(
   }
   const valid = { sessionId: parsed.id, account };
   if (nowMs - lastVerifiedMs < REFRESH_AFTER_MS) return valid;
-  return store.db
-    .updateTable('sessions')
-    .set({ last_verified_at: now.toISOString() })
-    .where('id', '=', parsed.id)
-    .execute()
-    .then(() => valid);
+  return refreshSession(store.db, parsed.id, now).then(() => {
+    // The record may stay cached: it now says what the row says, so the next requests do not refresh again.
+    derived.lastVerifiedMs = Math.max(derived.lastVerifiedMs, nowMs);
+    return valid;
+  });
+}
+
+interface Refreshes {
+  /** Session id to the time to store, for the next batch. */
+  due: Map<string, string>;
+  /** The batch being written, if any; the next one starts when it is done. */
+  writing: Promise<void> | null;
+  next: Promise<void> | null;
+}
+const refreshesOf = new WeakMap<Db, Refreshes>();
+
+/**
+ * Stores a session's new last_verified_at before its request is answered, written together with every other
+ * refresh due meanwhile: one transaction (one commit, one fsync on SQLite) for all of them. When many sessions
+ * were opened together (a class sitting an exam), their refreshes fall due together too; written one by one, each
+ * held the event loop for its own fsync. Skips the write signal: the time of last use changes nothing that cached
+ * sessions answer (settleSession keeps the cached record's copy current instead).
+ */
+function refreshSession(db: Db, sessionId: string, now: Date): Promise<void> {
+  let refreshes = refreshesOf.get(db);
+  if (!refreshes) {
+    refreshes = { due: new Map(), writing: null, next: null };
+    refreshesOf.set(db, refreshes);
+  }
+  const at = now.toISOString();
+  const already = refreshes.due.get(sessionId);
+  if (already === undefined || already < at) refreshes.due.set(sessionId, at);
+  refreshes.next ??= startAfter(db, refreshes);
+  return refreshes.next;
+}
+
+async function startAfter(db: Db, refreshes: Refreshes): Promise<void> {
+  // Whatever falls due while a batch is written waits for it, then goes in the following batch.
+  await (refreshes.writing ?? new Promise((resolve) => setImmediate(resolve)));
+  const batch = refreshes.due;
+  refreshes.due = new Map();
+  refreshes.next = null;
+  const writing = writeTransaction(db.withoutPlugins(), async (trx) => {
+    for (const [id, at] of batch) {
+      await trx
+        .updateTable('sessions')
+        .set({ last_verified_at: at })
+        .where('id', '=', id)
+        .where('last_verified_at', '<', at)
+        .execute();
+    }
+  });
+  const settled = writing.then(
+    () => {},
+    () => {},
+  );
+  refreshes.writing = settled;
+  try {
+    await writing;
+  } finally {
+    if (refreshes.writing === settled) refreshes.writing = null;
+  }
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {

@@ -148,6 +148,23 @@ describe('sign-in and sessions', () => {
     expect(await verifiedAt()).toBe(ctx.now().toISOString());
   });
 
+  it('refreshes many sessions falling due together, each to the time of its request', async () => {
+    const ctx = await makeApp(TEST_DIALECT === 'sqlite' ? { env: { SESSION_CACHE_MS: '60000' } } : {});
+    const cookies: string[] = [];
+    for (let n = 0; n < 30; n++) cookies.push(await sessionCookieFor(ctx, await createAccount(ctx, 'candidate')));
+    ctx.advance(61);
+    const answers = await Promise.all(cookies.map((cookie) => call(ctx, 'GET', '/api/v1/me', { cookie })));
+    expect(answers.map((answer) => answer.status)).toEqual(cookies.map(() => 200));
+    const rows = await ctx.deps.db.selectFrom('sessions').select('last_verified_at').execute();
+    expect(rows).toHaveLength(30);
+    for (const row of rows) expect(row.last_verified_at).toBe(ctx.now().toISOString());
+    // Answered from the cached record: no second refresh within the minute, and still valid.
+    ctx.advance(30);
+    expect((await call(ctx, 'GET', '/api/v1/me', { cookie: cookies[0] as string })).status).toBe(200);
+    const again = await ctx.deps.db.selectFrom('sessions').select('last_verified_at').execute();
+    expect(new Set(again.map((row) => row.last_verified_at)).size).toBe(1);
+  });
+
   it('ends every session at once on deactivation, refuses sign-in, and allows it again after reactivation', async () => {
     const ctx = await makeApp();
     const admin = await createAccount(ctx, 'admin');
