@@ -8,9 +8,9 @@ import { sql } from 'kysely';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { dialectOf } from '../db/dialect.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import type { Certificate } from '../exams/schema.ts';
-import { immediateTransaction } from '../exams/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newCertificateId } from './issue.ts';
 
@@ -106,7 +106,7 @@ export async function revokeCertificate(deps: Deps, id: string, reason: string):
 
 /** After a name correction: the old certificate is revoked (pointing at the new one), a new one carries the name. */
 export async function reissueCertificate(deps: Deps, id: string, holderName?: string): Promise<Certificate> {
-  return immediateTransaction(deps.db, async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const old = await trx.selectFrom('certificates').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!old) throw notFound('The certificate');
     if (old.revoked_at) throw new ApiError(409, 'certificate_revoked', 'A revoked certificate cannot be re-issued.');

@@ -4,6 +4,7 @@ import { randomString } from '../auth/secrets.ts';
 import { issueCertificate } from '../certificates/issue.ts';
 import { dialectOf } from '../db/dialect.ts';
 import type { Account } from '../db/schema.ts';
+import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { activeQuestions, getExam } from './authoring.ts';
@@ -17,7 +18,6 @@ import {
   scoreAnswer,
 } from './questions.ts';
 import type { Attempt, Exam } from './schema.ts';
-import { immediateTransaction } from './transaction.ts';
 
 // Taking an exam: the server fixes questions and deadline at the start, keeps the highest-sequence answer per
 // question, refuses saves after the deadline and finalises overdue attempts itself (sweeper + on every read).
@@ -61,7 +61,7 @@ export async function startAttempt(deps: Deps, account: Account, examId: string)
   const bank = await activeQuestions(deps, exam);
   if (bank.length < exam.question_count)
     throw new ApiError(409, 'exam_unavailable', 'This exam cannot be taken right now. Try again later.');
-  return immediateTransaction(deps.db, async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const now = deps.clock();
     // One start at a time per candidate (on PostgreSQL; SQLite's write transactions are exclusive anyway).
     await trx.selectFrom('accounts').select('id').where('id', '=', account.id).forNoKeyUpdate().execute();
@@ -186,7 +186,7 @@ async function writeBatch(deps: Deps, batch: QueuedSave[]): Promise<void> {
   try {
     // Autosaves cannot change sessions or accounts, so they skip the write signal that clears the session cache.
     const db = deps.db.withoutPlugins();
-    const outcomes = await immediateTransaction(db, async (trx) => {
+    const outcomes = await writeTransaction(db, async (trx) => {
       const applied = new Set<string>();
       for (let from = 0; from < batch.length; from += BATCH_ROWS) {
         const rows = batch
@@ -271,7 +271,7 @@ export async function saveAnswers(
  * being open, inside a BEGIN IMMEDIATE transaction. `deadline` only closes attempts whose deadline has passed.
  */
 export async function finaliseAttempt(deps: Deps, attemptId: string, by: 'candidate' | 'deadline'): Promise<boolean> {
-  return immediateTransaction(deps.db, async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const now = deps.clock();
     // Locked until commit: a concurrent autosave (shareLock) waits, then finds the attempt closed.
     const attempt = await trx
@@ -512,7 +512,7 @@ export async function catalogue(deps: Deps, account: Account): Promise<Catalogue
 }
 
 export async function grantExtraTime(deps: Deps, attemptId: string, minutes: number): Promise<Attempt> {
-  return immediateTransaction(deps.db, async (trx) => {
+  return writeTransaction(deps.db, async (trx) => {
     const attempt = await trx
       .selectFrom('exam_attempts')
       .selectAll()
