@@ -16,12 +16,6 @@ export interface ServerFacts {
   notes: string[];
 }
 
-export const SERVER_MARK_LABELS: Record<ServerMark, string> = {
-  unknown: 'not in Seatkeeper',
-  inactive: 'inactive',
-  merged: 'merged',
-};
-
 // Flags a newer server may add are not ours to draw.
 const KNOWN_FLAGS = new Set<string>(['no-email', 'conflict', 'subdomain-of-listed', 'rules-not-configured']);
 

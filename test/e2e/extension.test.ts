@@ -293,6 +293,21 @@ describe('the extension in Chromium', () => {
     });
     const sgreen = badges.find((badge) => badge.row[0] === 'sgreen');
     expect(sgreen?.title).toContain('Merged with: scott.green@mycompany.com (Production / Seatkeeper)');
+
+    // What the server knows is drawn without changing the badge's size (a new size would lay the table out again):
+    // lchen (inactive) and sjones (known) are both External without marks, sgreen (merged) and sgreen.sales Internal.
+    const looks = await page.$$eval('seatkeeper-badge', (hosts) =>
+      Object.fromEntries(
+        hosts.map((host) => [
+          host.closest('tr')?.querySelector('td')?.textContent?.trim(),
+          { width: host.getBoundingClientRect().width, decoration: getComputedStyle(host).textDecorationLine },
+        ]),
+      ),
+    );
+    expect(looks.lchen?.width).toBe(looks.sjones?.width);
+    expect(looks.lchen?.decoration).toBe('line-through');
+    expect(looks.sgreen?.width).toBe(looks['sgreen.sales']?.width);
+
     await page.close();
   }, 60_000);
 

@@ -40,7 +40,8 @@ export function readBadge(host: Element) {
     title: (host as HTMLElement).title,
     classification: (host as HTMLElement).dataset.classification,
     marks: marks.map((mark) => ({ text: mark.textContent, title: mark.title })),
-    server: [...shadow.querySelectorAll<HTMLElement>('.server')].map((mark) => mark.textContent),
+    // What the server knows is drawn by the stylesheet from this attribute alone (no box changes size).
+    server: (host.getAttribute('data-server') ?? '').split(' ').filter((mark) => mark !== '' && mark !== 'known'),
   };
 }
 
