@@ -55,6 +55,8 @@ const STYLE = `
 
 // One stylesheet object shared by every badge's shadow root: parsed once, not once per badge.
 let sharedSheet: CSSStyleSheet | null | undefined;
+/** The list of it handed to each shadow root (one list, not one per badge). */
+let adoptedSheets: CSSStyleSheet[] | undefined;
 function constructedSheet(doc: Document): CSSStyleSheet | null {
   if (sharedSheet !== undefined) return sharedSheet;
   sharedSheet = null;
@@ -75,36 +77,79 @@ export function isBadgeHost(node: Node): node is HTMLElement {
   return node.nodeType === 1 && (node as Element).localName === BADGE_TAG;
 }
 
-export function createBadgeHost(doc: Document): HTMLElement {
-  const host = doc.createElement(BADGE_TAG);
-  // Open so tests and browser tests can read it; the page can reach the host anyway.
-  const shadow = host.attachShadow({ mode: 'open' });
-  const sheet = constructedSheet(doc);
+/** Attaches the badge's style to a new shadow root: the shared sheet, or a <style> where it cannot be adopted. */
+function styleShadow(host: HTMLElement, shadow: ShadowRoot): void {
+  const sheet = constructedSheet(host.ownerDocument);
   if (sheet) {
     try {
-      shadow.adoptedStyleSheets = [sheet];
-      return host;
+      adoptedSheets ??= [sheet];
+      shadow.adoptedStyleSheets = adoptedSheets;
+      return;
     } catch {
       sharedSheet = null; // not adoptable from this context after all: every badge gets its own <style>
+      adoptedSheets = undefined;
     }
   }
-  const style = doc.createElement('style');
+  const style = host.ownerDocument.createElement('style');
   style.textContent = STYLE;
   shadow.append(style);
   withStyleElement.add(host);
-  return host;
 }
 
 /** Hosts whose shadow root starts with its own <style> (where a shared sheet cannot be adopted). */
 const withStyleElement = new WeakSet<HTMLElement>();
 
+/** A new host showing `built`'s look, built node by node. */
+function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLElement {
+  const host = doc.createElement(BADGE_TAG);
+  // Open so tests and browser tests can read it; the page can reach the host anyway.
+  const shadow = host.attachShadow({ mode: 'open', clonable });
+  styleShadow(host, shadow);
+  shadow.append(doc.createTextNode(LABELS.internal));
+  drawLook(host, shadow, undefined, built);
+  return host;
+}
+
+// Thousands of badges are made at once, in a few looks: each look is built once and copied (shadow root included),
+// which costs about a third of building a host, and leaves only the tooltip to write.
+interface Prototype {
+  host: HTMLElement;
+  /** What a copy shows before its tooltip is written. */
+  shown: BuiltBadge;
+}
+const prototypes = new WeakMap<Document, Map<string, Prototype>>();
+
+/** A new host, off the page, showing `built`'s look and nothing else yet (showBadge writes the rest). */
+export function createBadgeHost(doc: Document, built: BuiltBadge): HTMLElement {
+  let looks = prototypes.get(doc);
+  if (!looks) {
+    looks = new Map();
+    prototypes.set(doc, looks);
+  }
+  let prototype = looks.get(built.look);
+  if (!prototype) {
+    prototype = { host: buildHost(doc, built, true), shown: { ...built, title: '', server: '' } };
+    looks.set(built.look, prototype);
+  }
+  const copy = prototype.host.cloneNode(true) as HTMLElement;
+  const shadow = copy.shadowRoot;
+  // A <style> is copied with the shadow root; adopted sheets are not.
+  if (shadow && withStyleElement.has(prototype.host)) withStyleElement.add(copy);
+  else if (shadow) styleShadow(copy, shadow);
+  // A browser that cannot copy shadow roots gets each host built node by node.
+  const host = shadow ? copy : buildHost(doc, built, false);
+  shownOnHost.set(host, prototype.shown);
+  return host;
+}
+
 function tooltip(result: ClassificationResult, subject: BadgeSubject, facts: ServerFacts | undefined): string {
-  const lines = [`${LABELS[result.classification]}: ${result.reason}`];
-  if (subject.environment) lines.push(`Environment: ${subject.environment}`);
-  const who = [subject.username, subject.email].filter(Boolean).join(' / ');
-  if (who) lines.push(`Account: ${who}`);
-  if (facts) lines.push(...facts.notes);
-  return lines.join('\n');
+  let text = `${LABELS[result.classification]}: ${result.reason}`;
+  if (subject.environment) text += `\nEnvironment: ${subject.environment}`;
+  const who =
+    subject.username && subject.email ? `${subject.username} / ${subject.email}` : subject.username || subject.email;
+  if (who) text += `\nAccount: ${who}`;
+  if (facts) for (const note of facts.notes) text += `\n${note}`;
+  return text;
 }
 
 interface Mark {
@@ -126,6 +171,7 @@ export interface BuiltBadge {
 }
 
 const shownOnHost = new WeakMap<HTMLElement, BuiltBadge>();
+const NO_MARKS: Mark[] = [];
 
 /**
  * What the badge for one account shows: the engine's classification from the cached rules, and once the server has
@@ -136,12 +182,15 @@ export function buildBadge(local: ClassificationResult, subject: BadgeSubject, f
     facts && facts.classification !== local.classification
       ? { classification: facts.classification, reason: facts.reason, flags: facts.flags }
       : local;
-  const marks: Mark[] = result.flags.map((flag) => ({
-    className: `mark ${flag}`,
-    text: FLAG_MARKS[flag].mark,
-    title: FLAG_MARKS[flag].note,
-  }));
-  const flags = result.flags.join(' ');
+  const marks: Mark[] =
+    result.flags.length === 0
+      ? NO_MARKS
+      : result.flags.map((flag) => ({
+          className: `mark ${flag}`,
+          text: FLAG_MARKS[flag].mark,
+          title: FLAG_MARKS[flag].note,
+        }));
+  const flags = result.flags.length === 0 ? '' : result.flags.join(' ');
   return {
     label: LABELS[result.classification],
     marks,
@@ -165,39 +214,34 @@ export function showBadge(host: HTMLElement, built: BuiltBadge): void {
   // Compared with what was last shown, not read back from the page: reads through the DOM cost more than the writes.
   const shown = shownOnHost.get(host);
   shownOnHost.set(host, built);
-  if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
   // A new host starts without attributes: empty ones are not written (each write costs on a 5,000-row table).
-  if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
   if ((shown?.server ?? '') !== built.server) host.setAttribute('data-server', built.server);
   if (shown?.title !== built.title) host.setAttribute('title', built.title);
-  if (shown?.look === built.look) return;
+  if (shown?.look !== built.look) drawLook(host, shadow, shown, built);
+}
+
+/** The label, flag marks and the attributes the stylesheet draws them by; a new host shows a bare Internal label. */
+function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | undefined, built: BuiltBadge): void {
+  if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
+  if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
+  // The <style> fallback, where there is one, stays first.
+  const label = (withStyleElement.has(host) ? shadow.firstChild?.nextSibling : shadow.firstChild) as Text;
+  if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;
+  if ((shown?.marks.length ?? 0) === 0 && built.marks.length === 0) return;
+  while (label.nextSibling) label.nextSibling.remove();
   const doc = host.ownerDocument;
-  const content: Node[] = [doc.createTextNode(built.label)];
   for (const mark of built.marks) {
     const element = doc.createElement('span');
     element.className = mark.className;
     element.textContent = mark.text;
     if (mark.title) element.title = mark.title;
-    content.push(element);
+    shadow.append(element);
   }
-  // The <style> fallback, where there is one, stays first.
-  if (withStyleElement.has(host)) shadow.replaceChildren(shadow.firstChild as Node, ...content);
-  else shadow.replaceChildren(...content);
 }
 
 /** Whether showing `built` changes what `host` shows (and so the page's layout), or only attributes. */
 export function changesLook(host: HTMLElement, built: BuiltBadge): boolean {
   return shownOnHost.get(host)?.look !== built.look;
-}
-
-/** Draws (or redraws) the badge inside `host` at once. */
-export function renderBadge(
-  host: HTMLElement,
-  local: ClassificationResult,
-  subject: BadgeSubject,
-  facts?: ServerFacts,
-): void {
-  showBadge(host, buildBadge(local, subject, facts));
 }
 
 /** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */

@@ -28,7 +28,7 @@ export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
 export type BadgeChange =
   | { kind: 'place'; anchor: Element; host: HTMLElement; inside: boolean }
   | { kind: 'show'; host: HTMLElement; built: BuiltBadge }
-  | { kind: 'remove'; host: Element; anchor: Element };
+  | { kind: 'remove'; host: Element; anchor: Element | undefined };
 
 interface Handled {
   signature: string;
@@ -67,8 +67,8 @@ export function prepareBadge(
   // The tooltip names the environment whose rules decided, also where the page itself does not say.
   const subject = account.environment ? account : { ...account, environment: rules.environment };
   const built = buildBadge(classifyUser(rules, account), subject, facts);
-  const host = previous?.host ?? createBadgeHost(anchor.ownerDocument);
-  if (host.isConnected) {
+  const host = previous?.host ?? createBadgeHost(anchor.ownerDocument, built);
+  if (previous?.host.isConnected) {
     // A new tooltip changes no box: shown now. A new look waits for the batch, since it makes the page lay out again.
     if (changesLook(host, built)) changes.push({ kind: 'show', host, built });
     else showBadge(host, built);
@@ -94,7 +94,7 @@ export function commitChanges(changes: readonly BadgeChange[]): void {
       showBadge(change.host, change.built);
     } else {
       change.host.remove();
-      if (handled.get(change.anchor)?.host === change.host) handled.delete(change.anchor);
+      if (change.anchor && handled.get(change.anchor)?.host === change.host) handled.delete(change.anchor);
     }
   }
 }
@@ -122,15 +122,18 @@ export function collectAccounts(
   context?: ReadContext,
 ): FoundAccount[] {
   const accounts = adapter.findAccounts(root, context);
-  const hosts: Element[] = [...root.querySelectorAll(BADGE_TAG)];
+  const inside = root.querySelectorAll(BADGE_TAG);
   const own = handled.get(root as Element)?.host;
+  // Most rows a page adds have no badge yet: nothing more to check.
+  if (inside.length === 0 && !own) return accounts;
+  const hosts: Element[] = [...inside];
   if (own) hosts.push(own); // a link's badge sits after it, outside it
-  if (hosts.length === 0) return accounts;
   const anchors = new Set(accounts.map((account) => account.anchor));
   for (const host of hosts) {
     const anchor = anchorOfHost.get(host);
-    // Not ours, or still current.
-    if (anchor && !anchors.has(anchor)) changes.push({ kind: 'remove', host, anchor });
+    // Not ours: the page copied a row with its badge, or an earlier run of the extension left it.
+    if (!anchor) changes.push({ kind: 'remove', host, anchor: undefined });
+    else if (!anchors.has(anchor)) changes.push({ kind: 'remove', host, anchor });
   }
   return accounts;
 }

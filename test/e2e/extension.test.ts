@@ -308,6 +308,18 @@ describe('the extension in Chromium', () => {
     expect(looks.lchen?.decoration).toBe('line-through');
     expect(looks.sgreen?.width).toBe(looks['sgreen.sales']?.width);
 
+    // The page copies a row, badge and all: the copy ends up with one badge, drawn by the extension.
+    await page.evaluate(() => {
+      const row = document.querySelector('tbody tr') as HTMLTableRowElement;
+      row.after(row.cloneNode(true));
+    });
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('tbody tr')].slice(0, 2);
+      return rows.every((row) => {
+        const hosts = row.querySelectorAll('seatkeeper-badge');
+        return hosts.length === 1 && (hosts[0]?.shadowRoot?.adoptedStyleSheets.length ?? 0) > 0;
+      });
+    });
     await page.close();
   }, 60_000);
 

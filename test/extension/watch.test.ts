@@ -125,6 +125,36 @@ describe('watch', () => {
     await vi.waitFor(() => expect(badgeHosts()).toHaveLength(1010), { timeout: 10_000, interval: 20 });
   });
 
+  it('keeps one badge, ours, on a row the page copies with its badge', async () => {
+    loadFixture('outsystems-users');
+    start();
+    const original = tbody().querySelector('tr') as HTMLTableRowElement;
+    const copy = original.cloneNode(true) as HTMLTableRowElement;
+    tbody().append(copy);
+    await nextFrame();
+    const [host, ...more] = badgeHosts(copy);
+    expect(more).toEqual([]);
+    expect(host).not.toBe(badgeHosts(original)[0]);
+    expect(readBadge(host as Element).label).toBe('Internal');
+    // Ours: it follows the copy's text like any badge.
+    ((copy.cells[2] as HTMLTableCellElement).firstChild as Text).data = 'copy@outsourcing.com';
+    await nextFrame();
+    expect(badgeHosts(copy)).toEqual([host]);
+    expect(readBadge(host as Element).label).toBe('External');
+  });
+
+  it('replaces a badge element an earlier run of the extension left on the page', async () => {
+    loadFixture('outsystems-users');
+    const cell = tbody().querySelector('tr')?.cells[2] as HTMLTableCellElement;
+    const left = document.createElement('seatkeeper-badge');
+    left.textContent = 'stale';
+    cell.append(left);
+    start();
+    expect(left.isConnected).toBe(false);
+    expect(badgeHosts(cell)).toHaveLength(1);
+    expect(badgeHosts()).toHaveLength(10);
+  });
+
   it('stops when aborted', async () => {
     loadFixture('outsystems-users');
     start();
