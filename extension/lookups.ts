@@ -120,7 +120,8 @@ export function createLookups({
 
   return {
     factsFor(account: FoundAccount): ServerFacts | undefined {
-      return answers.get(keyOf(account));
+      // Asked for every row as a table is first badged, before any answer: no key to build then.
+      return answers.size === 0 ? undefined : answers.get(keyOf(account));
     },
     /** Queues questions about accounts not answered yet. */
     add(accounts: readonly FoundAccount[]): void {

@@ -4,7 +4,12 @@
 // Work is split in two: preparing (reading, classifying, building badges off the page) changes nothing the browser
 // has to lay out, so it can be cut into slices; committing (placing, swapping and removing badges) is cheap and done
 // in as few batches as possible, since each batch on a large table makes the browser lay the whole table out again.
-import { type CompiledRules, classifyUser } from '../../shared/licensing/index.ts';
+import {
+  type ClassificationResult,
+  type CompiledRules,
+  classifyUser,
+  emailDomain,
+} from '../../shared/licensing/index.ts';
 import type { ConsoleAdapter, FoundAccount, ReadContext } from '../consoles/types.ts';
 import type { ServerFacts } from '../server-facts.ts';
 import {
@@ -41,6 +46,24 @@ interface Handled {
 const handled = new WeakMap<Element, Handled>();
 const anchorOfHost = new WeakMap<Element, Element>();
 
+// The engine decides from the two fields' domains alone (rules 5 to 13): rows on the same domains share one result.
+const classified = new WeakMap<CompiledRules, Map<string, ClassificationResult>>();
+
+function classify(rules: CompiledRules, account: FoundAccount): ClassificationResult {
+  let results = classified.get(rules);
+  if (!results) {
+    results = new Map();
+    classified.set(rules, results);
+  }
+  const key = `${emailDomain(account.username) ?? ''} ${emailDomain(account.email) ?? ''}`;
+  let result = results.get(key);
+  if (!result) {
+    result = classifyUser(rules, account);
+    results.set(key, result);
+  }
+  return result;
+}
+
 function signatureOf(account: FoundAccount): string {
   return `${account.username ?? ''}|${account.email ?? ''}|${account.environment ?? ''}`;
 }
@@ -65,8 +88,10 @@ export function prepareBadge(
     return;
   }
   // The tooltip names the environment whose rules decided, also where the page itself does not say.
-  const subject = account.environment ? account : { ...account, environment: rules.environment };
-  const built = buildBadge(classifyUser(rules, account), subject, facts);
+  const subject = account.environment
+    ? account
+    : { username: account.username, email: account.email, environment: rules.environment };
+  const built = buildBadge(classify(rules, account), subject, facts);
   const host = previous?.host ?? createBadgeHost(anchor.ownerDocument, built);
   if (previous?.host.isConnected) {
     // A new tooltip changes no box: shown now. A new look waits for the batch, since it makes the page lay out again.

@@ -15,16 +15,20 @@ import {
 
 export interface WatchOptions {
   signal?: AbortSignal;
-  /** Longest stretch of reading and preparing before yielding to the page, in ms (keeps tasks well under 50 ms). */
+  /**
+   * Longest stretch of work not tied to a change of the page (redraws after the server answered, rows left over from
+   * a frame), in ms before yielding: keeps those tasks, with the style and paint they cause, under 50 ms.
+   */
   sliceMs?: number;
   /**
-   * The same in the animation frame in which the page changed: what is ready by then is shown in that frame, so a
-   * little more here can spare the browser a second layout of a large table.
+   * Most time spent in the animation frame in which the page changed. What is ready by then is laid out with the
+   * page's own change, in the frame that is long anyway because of it; anything left is finished in slices and put
+   * on the page in one batch, which costs the browser a second layout of the whole table (docs/extension.md, "Speed").
    */
   frameMs?: number;
   /** What the server knows about an account, once it has answered. */
   factsFor?: FactsFor;
-  /** Called with the accounts found in each batch of changes (to ask the server about them). */
+  /** Called with the accounts found in each batch of changes (to ask the server about them), in a task after it. */
   onAccounts?: (accounts: readonly FoundAccount[]) => void;
 }
 
@@ -45,6 +49,7 @@ function unitOf(node: Node | null): Element | undefined {
 }
 
 function hasDataCell(row: Element): boolean {
+  if (row.firstElementChild?.localName === 'td') return true;
   const cells = cellsOf(row);
   for (let index = 0; index < cells.length; index++) if (cells[index]?.localName === 'td') return true;
   return false;
@@ -86,16 +91,16 @@ function outermost(units: Set<Element>, root: Node): Element[] {
 }
 
 /**
- * Badges everything under `root` now, then re-badges only what changes: changes are gathered once per animation frame,
- * read and prepared in slices of at most `sliceMs`, and put on the page in as few batches as possible (what the first
- * slice of a frame prepared, in that same frame, so the rows on screen are badged when the page first shows them;
- * the rest in one batch at the end). Stops when `signal` aborts.
+ * Badges everything under `root` now, then re-badges only what changes. Changes are gathered once per animation frame
+ * and badged in that frame, before the browser lays out the page's change: the badges cost no layout of their own.
+ * Work beyond `frameMs` is finished in slices of `sliceMs` and put on the page in one batch at the end. Stops when
+ * `signal` aborts.
  */
 export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 20, frameMs = 20, factsFor, onAccounts }: WatchOptions = {},
+  { signal, sliceMs = 10, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
 ): Watcher {
   const dirty = new Set<Element>();
   let units: Element[] = [];
@@ -103,13 +108,39 @@ export function watch(
   let changes: BadgeChange[] = [];
   let context: ReadContext = newReadContext();
   let frame: number | undefined;
-  let slice: ReturnType<typeof setTimeout> | undefined;
+  let slice: number | undefined;
 
   function commit(): void {
     if (changes.length === 0) return;
     const made = changes;
     changes = [];
+    // Our own insertions are not page changes: not observed at all, rather than reported and skipped one by one.
+    noticeChanges(observer.takeRecords());
+    observer.disconnect();
     commitChanges(made);
+    if (!signal?.aborted) observer.observe(root, observed);
+  }
+
+  // Handed over after the frame: asking about thousands of accounts is not what the page waits for.
+  let toHandOver: FoundAccount[] = [];
+  let handing: ReturnType<typeof setTimeout> | undefined;
+  function handOver(found: FoundAccount[]): void {
+    if (!onAccounts || found.length === 0) return;
+    for (const account of found) toHandOver.push(account);
+    handing ??= setTimeout(() => {
+      handing = undefined;
+      const list = toHandOver;
+      toHandOver = [];
+      onAccounts(list);
+    }, 0);
+  }
+
+  /**
+   * One slice per animation frame: the style and paint a slice's redraws cause are done in the same frame, and the
+   * frame as a whole stays under 50 ms.
+   */
+  function scheduleSlice(): void {
+    slice ??= requestAnimationFrame(() => drain(sliceMs, false));
   }
 
   /** Reads and prepares until the queues are empty or the slice is used up; commits as described above. */
@@ -138,18 +169,24 @@ export function watch(
       if (step % 16 === 0 && performance.now() > deadline) break;
     }
     accounts = next < accounts.length ? accounts.slice(next) : [];
-    if (found.length > 0) onAccounts?.(found);
+    handOver(found);
     const finished = accounts.length === 0 && units.length === 0;
     if (finished || commitAtEnd) commit();
-    if (!finished) slice = setTimeout(() => drain(sliceMs, false), 0);
+    if (!finished) scheduleSlice();
   }
 
   function flush(): void {
     frame = undefined;
     // What earlier slices prepared goes on the page in this frame, with the page's own changes.
     commit();
-    const changed = outermost(dirty, root);
+    // Mapped to units here, not as the page changes: the page's own task stays as short as it was.
+    const changedUnits = new Set<Element>();
+    for (const element of dirty) {
+      const unit = unitOf(element);
+      if (unit) changedUnits.add(unit);
+    }
     dirty.clear();
+    const changed = outermost(changedUnits, root);
     context = newReadContext();
     // What was queued inside a changed unit is read again below; its old reading would be stale.
     const changedSet = new Set(changed);
@@ -157,7 +194,7 @@ export function watch(
     units = units.filter((unit) => !within(unit, changedSet));
     // Units are taken from the end: reversed, so rows are read top to bottom (the visible ones first).
     for (let index = changed.length - 1; index >= 0; index--) units.push(changed[index] as Element);
-    if (slice !== undefined) clearTimeout(slice);
+    if (slice !== undefined) cancelAnimationFrame(slice);
     drain(frameMs, true);
   }
 
@@ -165,18 +202,18 @@ export function watch(
     redraw(list) {
       if (signal?.aborted) return;
       for (const account of list) if (isCurrent(account)) accounts.push(account);
-      if (slice === undefined && frame === undefined) drain(sliceMs, false);
+      if (frame === undefined) scheduleSlice();
     },
   };
   if (signal?.aborted) return watcher;
 
   function mark(node: Node | null): void {
-    const unit = unitOf(node);
-    if (!unit) return;
-    dirty.add(unit);
+    const element = node === null ? null : node.nodeType === 1 ? (node as Element) : node.parentElement;
+    if (!element) return;
+    dirty.add(element);
     frame ??= requestAnimationFrame(flush);
   }
-  const observer = new MutationObserver((records) => {
+  function noticeChanges(records: MutationRecord[]): void {
     for (const record of records) {
       if (record.type === 'childList') {
         // Our own insertions and removals of badges are not page changes.
@@ -190,22 +227,26 @@ export function watch(
         mark(record.target);
       }
     }
-  });
+  }
+  const observer = new MutationObserver(noticeChanges);
   const attributeFilter = adapter.observedAttributes ?? [];
-  observer.observe(root, {
+  const observed: MutationObserverInit = {
     childList: true,
     subtree: true,
     characterData: true,
     ...(attributeFilter.length > 0 && { attributeFilter: [...attributeFilter] }),
-  });
+  };
+  observer.observe(root, observed);
 
   signal?.addEventListener(
     'abort',
     () => {
       observer.disconnect();
       if (frame !== undefined) cancelAnimationFrame(frame);
-      if (slice !== undefined) clearTimeout(slice);
+      if (slice !== undefined) cancelAnimationFrame(slice);
+      if (handing !== undefined) clearTimeout(handing);
       dirty.clear();
+      toHandOver = [];
       units = [];
       accounts = [];
       changes = [];

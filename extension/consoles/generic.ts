@@ -62,7 +62,10 @@ function accountInRow(cells: ArrayLike<Element> & Iterable<Element>, columns: Ta
   if (username === '' && email === '') return undefined;
   const anchor = emailCell ?? usernameCell;
   if (!anchor) return undefined;
-  return { anchor, ...(username && { username }), ...(email && { email }) };
+  const account: FoundAccount = { anchor };
+  if (username) account.username = username;
+  if (email) account.email = email;
+  return account;
 }
 
 /**

@@ -1,18 +1,21 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watch } from '../../extension/badges/watch.ts';
+import { isBadgeHost } from '../../extension/badges/badge.ts';
+import { type WatchOptions, watch } from '../../extension/badges/watch.ts';
 import { genericAdapter } from '../../extension/consoles/generic.ts';
 import { outsystemsUsersAdapter } from '../../extension/consoles/outsystems-users.ts';
 import { seatkeeperPortalAdapter } from '../../extension/consoles/seatkeeper-portal.ts';
+import type { FoundAccount } from '../../extension/consoles/types.ts';
+import type { ServerFacts } from '../../extension/server-facts.ts';
 import { badgeHosts, loadFixture, nextFrame, readBadge, rulesForWorked } from './helpers.ts';
 
 let controller: AbortController;
 afterEach(() => controller?.abort());
 
-function start(adapter = outsystemsUsersAdapter, sliceMs?: number) {
+function start(adapter = outsystemsUsersAdapter, sliceMs?: number, options: WatchOptions = {}) {
   controller = new AbortController();
   const budget = sliceMs !== undefined && { sliceMs, frameMs: sliceMs };
-  watch(document, adapter, rulesForWorked, { signal: controller.signal, ...budget });
+  return watch(document, adapter, rulesForWorked, { signal: controller.signal, ...budget, ...options });
 }
 
 function userRow(username: string, email: string): HTMLTableRowElement {
@@ -125,6 +128,23 @@ describe('watch', () => {
     await vi.waitFor(() => expect(badgeHosts()).toHaveLength(1010), { timeout: 10_000, interval: 20 });
   });
 
+  it('badges a large table the page adds in the frame of the change, all of it at once', async () => {
+    loadFixture('outsystems-users');
+    // No time limit in the frame (happy-dom is far slower than a browser): this is about when badges go on the page.
+    start(outsystemsUsersAdapter, 1, { frameMs: 60_000 });
+    const added: Node[] = [];
+    new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (isBadgeHost(node)) added.push(node);
+    }).observe(tbody(), { childList: true, subtree: true });
+    const rows = Array.from({ length: 1000 }, (_, n) => userRow(`bulk${n}`, `bulk${n}@mycompany.com`));
+    tbody().append(...rows);
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(1010);
+    // Everything the frame made is on the page before any later task: one batch, one layout.
+    expect(added).toHaveLength(1000);
+    for (const row of rows) expect(badgeHosts(row)).toHaveLength(1);
+  });
+
   it('keeps one badge, ours, on a row the page copies with its badge', async () => {
     loadFixture('outsystems-users');
     start();
@@ -153,6 +173,39 @@ describe('watch', () => {
     expect(left.isConnected).toBe(false);
     expect(badgeHosts(cell)).toHaveLength(1);
     expect(badgeHosts()).toHaveLength(10);
+  });
+
+  it('redraws after the server answered in the next animation frames, changing only attributes', async () => {
+    loadFixture('outsystems-users');
+    let facts: ServerFacts | undefined;
+    let found: FoundAccount[] = [];
+    controller = new AbortController();
+    const watcher = watch(document, outsystemsUsersAdapter, rulesForWorked, {
+      signal: controller.signal,
+      factsFor: () => facts,
+      onAccounts: (accounts) => {
+        found = [...accounts];
+      },
+    });
+    // The accounts are handed over after the frame, in a task of their own.
+    expect(found).toEqual([]);
+    await vi.waitFor(() => expect(found).toHaveLength(10));
+    const host = badgeHosts()[0] as HTMLElement;
+    const content = [...(host.shadowRoot?.childNodes ?? [])];
+    facts = {
+      classification: 'internal',
+      reason: 'listed',
+      flags: [],
+      marks: ['inactive'],
+      notes: ['Seatkeeper: inactive'],
+    };
+    watcher.redraw(found);
+    expect(host.dataset.server).toBeUndefined();
+    await nextFrame();
+    expect(host.dataset.server).toBe('inactive');
+    expect(host.title).toContain('Seatkeeper: inactive');
+    // The same nodes in the shadow root: what the server knows is drawn by the stylesheet, and no box changes size.
+    expect([...(host.shadowRoot?.childNodes ?? [])]).toEqual(content);
   });
 
   it('stops when aborted', async () => {
