@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -15,6 +14,7 @@ import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
 import { seedCandidates } from '../e2e/seed.ts';
+import { type Candidate, type ClosedLoopRun, closedLoopSaves } from './autosave-load.ts';
 import { isServerProcess, withForkedServerProcesses } from './forked-servers.ts';
 import { benchPostgres } from './postgres-server.ts';
 import { median, report } from './report.ts';
@@ -24,8 +24,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CANDIDATES = 500;
 const QUESTIONS = 20;
 const PUBLIC_URL = 'http://127.0.0.1';
-
-type Candidate = { cookie: string; attemptId: string };
 
 /** The server process: one instance on the database its environment names. */
 async function runInstance(): Promise<void> {
@@ -59,46 +57,10 @@ async function runInstance(): Promise<void> {
   });
 }
 
-interface Run {
-  rate: number;
-  p99: number;
-  non2xx: number;
-}
+type Run = ClosedLoopRun;
 
-function measureOne(port: number, candidates: Candidate[], seconds: number): Promise<Run> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections: candidates.length,
-        duration: seconds,
-        setupClient: (client) => {
-          const candidate = candidates[next++ % candidates.length] as Candidate;
-          let n = Date.now() % 1_000_000; // seq keeps growing across rounds
-          client.setRequests([
-            {
-              method: 'POST',
-              path: `/api/v1/attempts/${candidate.attemptId}/answers`,
-              headers: { cookie: candidate.cookie, origin: PUBLIC_URL, 'content-type': 'application/json' },
-              setupRequest: (request) => {
-                n++;
-                const body = JSON.stringify({
-                  answers: [{ position: n % QUESTIONS, seq: n, answer: n % 2 ? 'o1' : 'o2' }],
-                });
-                return { ...request, body };
-              },
-            },
-          ]);
-        },
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({ rate: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx });
-      },
-    );
-  });
-}
+const measureOne = (port: number, candidates: Candidate[], seconds: number) =>
+  closedLoopSaves(port, candidates, { seconds, questions: QUESTIONS, origin: PUBLIC_URL });
 
 /** Load spread over instances (each candidate always on the same one); rates add up, the worst p99 counts. */
 async function measure(ports: number[], candidates: Candidate[], seconds = SECONDS): Promise<Run> {

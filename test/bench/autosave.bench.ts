@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -17,8 +16,9 @@ import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
 import { seedCandidates } from '../e2e/seed.ts';
+import { type ClosedLoopRun, closedLoopSaves, pacedSaves } from './autosave-load.ts';
 import { isServerProcess, withForkedServers } from './forked-servers.ts';
-import { type PacedClient, type PacedResult, pacedLoad } from './paced-load.ts';
+import { type PacedResult, pacedLoad } from './paced-load.ts';
 import { median, report } from './report.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -77,67 +77,9 @@ async function runServers(): Promise<void> {
   });
 }
 
-interface Run {
-  rate: number;
-  p99: number;
-  non2xx: number;
-}
-
-/** Closed loop: each candidate saves again as soon as answered. */
-function measure(port: number, candidates: Ready['candidates'], seconds = SECONDS): Promise<Run> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections: CANDIDATES,
-        duration: seconds,
-        setupClient: (client) => {
-          const candidate = candidates[next++ % candidates.length] as Ready['candidates'][number];
-          let n = Date.now() % 1_000_000; // seq keeps growing across rounds
-          client.setRequests([
-            {
-              method: 'POST',
-              path: `/api/v1/attempts/${candidate.attemptId}/answers`,
-              headers: {
-                cookie: candidate.cookie,
-                origin: 'http://127.0.0.1',
-                'content-type': 'application/json',
-              },
-              setupRequest: (request) => {
-                n++;
-                const body = JSON.stringify({
-                  answers: [{ position: n % QUESTIONS, seq: n, answer: n % 2 ? 'o1' : 'o2' }],
-                });
-                return { ...request, body };
-              },
-            },
-          ]);
-        },
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({ rate: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx });
-      },
-    );
-  });
-}
-
-/** One paced client per candidate, saving answers with a growing `seq` (so every save is applied). */
-function pacedClients(candidates: Ready['candidates']): PacedClient[] {
-  const base = Date.now() % 1_000_000_000;
-  return candidates.map((candidate) => {
-    const head =
-      `POST /api/v1/attempts/${candidate.attemptId}/answers HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
-      `cookie: ${candidate.cookie}\r\norigin: http://127.0.0.1\r\ncontent-type: application/json\r\n`;
-    return {
-      request: (n) => ({
-        head,
-        body: JSON.stringify({ answers: [{ position: n % QUESTIONS, seq: base + n, answer: n % 2 ? 'o1' : 'o2' }] }),
-      }),
-    };
-  });
-}
+const ORIGIN = 'http://127.0.0.1';
+const measure = (port: number, candidates: Ready['candidates'], seconds = SECONDS) =>
+  closedLoopSaves(port, candidates, { seconds, questions: QUESTIONS, origin: ORIGIN });
 
 async function runBenchmark(): Promise<void> {
   await withForkedServers<Ready>(
@@ -148,13 +90,13 @@ async function runBenchmark(): Promise<void> {
       // Warm-up (JIT, SQLite page cache), not counted.
       await measure(ready.appPort, ready.candidates, 2);
       await measure(ready.barePort, ready.candidates, 1);
-      const app: Run[] = [];
-      const bare: Run[] = [];
+      const app: ClosedLoopRun[] = [];
+      const bare: ClosedLoopRun[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
         app.push(await measure(ready.appPort, ready.candidates));
         bare.push(await measure(ready.barePort, ready.candidates));
-        const a = app.at(-1) as Run;
-        const b = bare.at(-1) as Run;
+        const a = app.at(-1) as ClosedLoopRun;
+        const b = bare.at(-1) as ClosedLoopRun;
         console.log(
           `round ${round}: autosave ${Math.round(a.rate)} saves/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${Math.round(b.rate)} req/s (p99 ${b.p99} ms)`,
         );
@@ -169,8 +111,12 @@ async function runBenchmark(): Promise<void> {
       for (let round = 1; round <= ROUNDS; round++) {
         // A second for the server to finish what the previous run left in flight.
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        paced.push(await pacedLoad(ready.appPort, pacedClients(ready.candidates), TARGET_RATE, SECONDS));
-        pacedBare.push(await pacedLoad(ready.barePort, pacedClients(ready.candidates), TARGET_RATE, SECONDS));
+        paced.push(
+          await pacedLoad(ready.appPort, pacedSaves(ready.candidates, QUESTIONS, ORIGIN), TARGET_RATE, SECONDS),
+        );
+        pacedBare.push(
+          await pacedLoad(ready.barePort, pacedSaves(ready.candidates, QUESTIONS, ORIGIN), TARGET_RATE, SECONDS),
+        );
         const p = paced.at(-1) as PacedResult;
         const b = pacedBare.at(-1) as PacedResult;
         console.log(
