@@ -53,7 +53,8 @@ async function start(): Promise<void> {
   if (setupLink) {
     // Deliberately printed: the only way to reach the first-admin page on a fresh install.
     console.log(
-      `\nNo administrator exists yet. Create one within the next hour (the link works once):\n\n  ${setupLink}\n`,
+      `\nNo administrator exists yet. Create one within the next hour (the link works once):\n\n  ${setupLink}\n\n` +
+        'Links printed by earlier starts, or by other instances on this database, work too until an administrator exists.\n',
     );
   }
 

@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import { type AuditActor, recordAudit } from '../audit/log.ts';
-import { issueOneTimeToken, ONE_TIME_TOKEN_TTL_SECONDS, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
+import {
+  issueOneTimeToken,
+  ONE_TIME_TOKEN_TTL_SECONDS,
+  peekOneTimeToken,
+  redeemOneTimeToken,
+  redeemSetupToken,
+} from '../auth/one-time-tokens.ts';
 import { newId } from '../auth/secrets.ts';
 import { createSession, deleteAccountSessions } from '../auth/sessions.ts';
 import { clearThrottle, hitThrottle, peekThrottle, RULES } from '../auth/throttle.ts';
@@ -493,11 +499,32 @@ export async function hasActiveAdmin(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-/** While no admin exists, issues a fresh one-hour setup link (older ones stop working); otherwise null. */
+/**
+ * While no admin exists, issues a one-hour setup link; otherwise null. Links issued before (by earlier starts, or by
+ * other instances on the same database) keep working until one of them creates the admin.
+ */
 export async function issueSetupLinkIfNeeded(deps: Deps): Promise<string | null> {
-  if (await hasActiveAdmin(deps.db)) return null;
-  const token = await issueOneTimeToken(deps.db, 'setup', null, deps.clock());
-  return link(deps, '/setup', token);
+  const now = deps.clock();
+  const token = await writeTransaction(deps.db, async (trx) =>
+    (await hasActiveAdmin(trx)) ? null : issueOneTimeToken(trx, 'setup', null, now),
+  );
+  return token === null ? null : link(deps, '/setup', token);
+}
+
+const setupComplete = () =>
+  new ApiError(409, 'setup_complete', 'An administrator already exists; setup links no longer work. Sign in instead.', {
+    token: 'Setup is already complete.',
+  });
+
+const invalidSetupLink = () =>
+  new ApiError(400, 'invalid_token', 'This setup link is invalid or expired. Restart the server to print a new one.', {
+    token: 'Invalid or expired.',
+  });
+
+/** Why a setup link cannot create the first admin, or null when it can; lets the landing page say so before the form. */
+export async function setupLinkRefusal(db: Db, token: string, now: Date): Promise<ApiError | null> {
+  if (await hasActiveAdmin(db)) return setupComplete();
+  return (await peekOneTimeToken(db, token, ['setup'], now)) ? null : invalidSetupLink();
 }
 
 export async function completeSetup(
@@ -509,8 +536,11 @@ export async function completeSetup(
   await guardTokenRedemption(deps, actor, now);
   const passwordHash = await deps.passwords.hash(input.password);
   const { account, sessionToken } = await writeTransaction(deps.db, async (trx) => {
-    const redeemed = await redeemOneTimeToken(trx, input.token, ['setup'], now);
-    if (!redeemed || (await hasActiveAdmin(trx))) throw invalidLink();
+    const redeemed = await redeemSetupToken(trx, input.token, now);
+    // Asked after redeeming: on PostgreSQL, an admin being created through another link becomes visible only once
+    // that transaction commits, which redeeming waits for.
+    if (await hasActiveAdmin(trx)) throw setupComplete();
+    if (!redeemed) throw invalidSetupLink();
     if (await findAccountByEmail(trx, input.email)) throw emailTaken();
     const account = await insertAccount(
       trx,

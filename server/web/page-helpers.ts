@@ -36,9 +36,9 @@ export async function readForm<S extends z.ZodType>(c: Context<AppEnv>, schema: 
 export function formFailure(
   c: Context<AppEnv>,
   error: unknown,
-): { message: string; fields: FieldErrors; status: 400 | 401 | 403 | 409 | 429 } {
+): { code: string; message: string; fields: FieldErrors; status: 400 | 401 | 403 | 409 | 429 } {
   if (!(error instanceof ApiError)) throw error;
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
   const status = ([400, 401, 403, 409, 429] as const).find((s) => s === error.status) ?? 400;
-  return { message: error.message, fields: error.fields ?? {}, status };
+  return { code: error.code, message: error.message, fields: error.fields ?? {}, status };
 }

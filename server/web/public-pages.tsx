@@ -3,10 +3,10 @@ import type { ComponentChildren } from 'preact';
 import {
   completeSetup,
   confirmPasswordReset,
-  hasActiveAdmin,
   PASSWORD_RESET_MINUTES,
   registerCandidate,
   requestPasswordReset,
+  setupLinkRefusal,
   signIn,
   verifyEmail,
 } from '../accounts/accounts.ts';
@@ -152,6 +152,18 @@ function SetupPage({ token, values = {}, errors = {}, message }: FormState & { t
     </Layout>
   );
 }
+
+/** A setup link that cannot create the admin: why, and what to do instead. */
+const SetupRefused = ({ code, message }: { code: string; message: string }) => (
+  <Layout title="Set up Seatkeeper" narrow>
+    <Alert kind="error">{message}</Alert>
+    {code === 'setup_complete' && (
+      <p>
+        <a href="/sign-in">Sign in</a>
+      </p>
+    )}
+  </Layout>
+);
 
 const LinkProblem = ({ title }: { title: string }) => (
   <Layout title={title} narrow>
@@ -327,8 +339,10 @@ export const publicPages = new Hono<AppEnv>()
   .get('/setup', async (c) => {
     const token = c.req.query('token') ?? '';
     const { db, clock } = c.get('deps');
-    if ((await hasActiveAdmin(db)) || !(await peekOneTimeToken(db, token, ['setup'], clock()))) {
-      return html(c, <LinkProblem title="Set up Seatkeeper" />, 400);
+    const refusal = await setupLinkRefusal(db, token, clock());
+    if (refusal) {
+      const failure = formFailure(c, refusal);
+      return html(c, <SetupRefused code={failure.code} message={failure.message} />, failure.status);
     }
     return html(c, <SetupPage token={token} />);
   })
@@ -341,6 +355,10 @@ export const publicPages = new Hono<AppEnv>()
       setSessionCookie(c, sessionToken, account.role);
     } catch (error) {
       const failure = formFailure(c, error);
+      // A refused link gets no form back: no other name, email or password would make it work.
+      if (failure.code === 'setup_complete' || failure.code === 'invalid_token') {
+        return html(c, <SetupRefused code={failure.code} message={failure.message} />, failure.status);
+      }
       const { password: _omit, ...values } = form.data;
       return html(
         c,

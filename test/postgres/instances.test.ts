@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccountByAdmin } from '../../server/accounts/accounts.ts';
+import { createAccountByAdmin, issueSetupLinkIfNeeded } from '../../server/accounts/accounts.ts';
 import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -212,6 +212,34 @@ describe('two instances on one PostgreSQL database', () => {
     expect((await request(b, 'GET', '/api/v1/me', { cookie })).status).toBe(200);
     expect((await request(b, 'DELETE', '/api/v1/session', { cookie })).status).toBeLessThan(300);
     expect((await request(a, 'GET', '/api/v1/me', { cookie })).status).toBe(401);
+  });
+
+  it('each print a working setup link when started at once; of two used at once, only one creates the admin', async () => {
+    const [a, b] = (await instancesOnOneDatabase(2)) as [Instance, Instance];
+    const links = await Promise.all([issueSetupLinkIfNeeded(a.deps), issueSetupLinkIfNeeded(b.deps)]);
+    const tokens = links.map((link) => new URL(link ?? '').searchParams.get('token') ?? '');
+    expect(new Set(tokens).size).toBe(2);
+    for (const token of tokens) {
+      for (const instance of [a, b]) {
+        expect((await request(instance, 'GET', `/setup?token=${encodeURIComponent(token)}`)).status).toBe(200);
+      }
+    }
+    // Each link on the instance that did not print it, both at once.
+    const answers = await Promise.all(
+      [b, a].map((instance, i) =>
+        request(instance, 'POST', '/api/v1/setup', {
+          json: { token: tokens[i], name: 'Admin', email: `admin${i}@mycompany.com`, password: PASSWORD },
+        }),
+      ),
+    );
+    const outcomes = await Promise.all(
+      answers.map(async (answer) =>
+        answer.status === 201 ? 'created' : ((await answer.json()) as { error: { code: string } }).error.code,
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['created', 'setup_complete']);
+    const admins = await a.deps.db.selectFrom('accounts').select('role').execute();
+    expect(admins).toEqual([{ role: 'admin' }]);
   });
 
   it('apply an import and a rule edit made on the other instance', async () => {

@@ -3,6 +3,7 @@ import { assertMaySitExam, findAccountByEmail, issueSetupLinkIfNeeded } from '..
 import type { Account } from '../../server/db/schema.ts';
 import {
   accountOf,
+  anotherInstance,
   call,
   createAccount,
   linkToken,
@@ -12,6 +13,7 @@ import {
   sessionCookieFor,
   sessionCookieFrom,
   signInCookie,
+  type TestContext,
 } from './helpers.ts';
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
@@ -287,6 +289,38 @@ describe('staff invitations', () => {
   });
 });
 
+/** Asks for the first admin through the API with a setup link. */
+const setUpWith = (ctx: TestContext, token: string, email: string) =>
+  call(ctx, 'POST', '/api/v1/setup', { json: { token, name: 'Root Admin', email, password: STRONG_PASSWORD } });
+
+const SETUP_COMPLETE = {
+  status: 409,
+  code: 'setup_complete',
+  message: 'An administrator already exists; setup links no longer work. Sign in instead.',
+};
+const SETUP_LINK_EXPIRED = {
+  status: 400,
+  code: 'invalid_token',
+  message: 'This setup link is invalid or expired. Restart the server to print a new one.',
+};
+
+/** The API, the landing page and the form all refuse the link with the same message, and offer no form. */
+async function expectSetupRefused(ctx: TestContext, token: string, refusal: typeof SETUP_COMPLETE) {
+  const answer = await setUpWith(ctx, token, 'refused@example.com');
+  expect(answer.status).toBe(refusal.status);
+  expect(((await answer.json()) as ErrorBody).error).toMatchObject({ code: refusal.code, message: refusal.message });
+  const landing = await call(ctx, 'GET', `/setup?token=${encodeURIComponent(token)}`);
+  const submitted = await call(ctx, 'POST', '/setup', {
+    form: { token, name: 'Root Admin', email: 'refused@example.com', password: STRONG_PASSWORD },
+  });
+  for (const page of [landing, submitted]) {
+    expect(page.status).toBe(refusal.status);
+    const text = await page.text();
+    expect(text).toContain(refusal.message);
+    expect(text).not.toContain('Create administrator');
+  }
+}
+
 describe('first-admin setup', () => {
   it('issues a single-use one-hour link on a fresh database that creates and signs in the first admin', async () => {
     const ctx = await makeApp();
@@ -310,10 +344,7 @@ describe('first-admin setup', () => {
     const cookie = sessionCookieFrom(created);
     expect((await accountOf(await call(ctx, 'GET', '/api/v1/me', { cookie }))).role).toBe('admin');
 
-    const reuse = await call(ctx, 'POST', '/api/v1/setup', {
-      json: { token, name: 'Second', email: 'second@example.com', password: STRONG_PASSWORD },
-    });
-    expect(reuse.status).toBe(400);
+    await expectSetupRefused(ctx, token, SETUP_COMPLETE);
     expect(await issueSetupLinkIfNeeded(ctx.deps)).toBeNull();
   });
 
@@ -326,5 +357,59 @@ describe('first-admin setup', () => {
     });
     expect(response.status).toBe(400);
     expect(await ctx.deps.db.selectFrom('accounts').selectAll().execute()).toHaveLength(0);
+  });
+
+  // Every instance started on a fresh database prints its own link; an operator may copy any of them.
+  it.each([
+    ['the first', 0],
+    ['the second', 1],
+  ] as const)(
+    'keeps the links of two starts working until %s creates the admin, then refuses the other',
+    async (_, used) => {
+      const ctx = await makeApp();
+      const other = await anotherInstance(ctx);
+      const first = linkToken((await issueSetupLinkIfNeeded(ctx.deps)) ?? '', '/setup');
+      const second = linkToken((await issueSetupLinkIfNeeded(other.deps)) ?? '', '/setup');
+      const tokens = [first, second];
+      expect(new Set(tokens).size).toBe(2);
+      for (const token of tokens) {
+        for (const instance of [ctx, other]) {
+          const page = await call(instance, 'GET', `/setup?token=${encodeURIComponent(token)}`);
+          expect(page.status).toBe(200);
+          expect(await page.text()).toContain('Create administrator');
+        }
+      }
+
+      const [usedToken, otherToken] = [tokens[used] ?? '', tokens[1 - used] ?? ''];
+      const created = await call(other, 'POST', '/setup', {
+        form: { token: usedToken, name: 'Root Admin', email: 'root@example.com', password: STRONG_PASSWORD },
+      });
+      expect(created.status).toBe(303);
+
+      for (const instance of [ctx, other]) await expectSetupRefused(instance, otherToken, SETUP_COMPLETE);
+      const admins = await ctx.deps.db.selectFrom('accounts').select('email').where('role', '=', 'admin').execute();
+      expect(admins).toEqual([{ email: 'root@example.com' }]);
+      expect(await issueSetupLinkIfNeeded(ctx.deps)).toBeNull();
+      expect(await issueSetupLinkIfNeeded(other.deps)).toBeNull();
+    },
+  );
+
+  it('refuses each link once it is an hour old, while a later one still works', async () => {
+    const ctx = await makeApp();
+    const other = await anotherInstance(ctx);
+    const early = linkToken((await issueSetupLinkIfNeeded(ctx.deps)) ?? '', '/setup');
+    ctx.advance(30 * 60);
+    const late = linkToken((await issueSetupLinkIfNeeded(other.deps)) ?? '', '/setup');
+    ctx.advance(30 * 60 + 1);
+
+    for (const instance of [ctx, other]) await expectSetupRefused(instance, early, SETUP_LINK_EXPIRED);
+    expect((await setUpWith(ctx, late, 'root@example.com')).status).toBe(201);
+  });
+
+  it('refuses a setup link once an administrator was created another way', async () => {
+    const ctx = await makeApp();
+    const token = linkToken((await issueSetupLinkIfNeeded(ctx.deps)) ?? '', '/setup');
+    await createAccount(ctx, 'admin');
+    await expectSetupRefused(ctx, token, SETUP_COMPLETE);
   });
 });
