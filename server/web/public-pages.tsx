@@ -38,26 +38,39 @@ interface FormState {
   message?: string;
 }
 
+/**
+ * Email and password. `autocomplete` tells password managers which they are for: signing in to an existing account
+ * (`username`, `current-password`) or choosing them for a new one (`email`, `new-password`, with the password hint).
+ */
+function CredentialFields({ values = {}, errors = {}, newAccount }: FormState & { newAccount: boolean }) {
+  return (
+    <>
+      <Field
+        name="email"
+        label="Email address"
+        type="email"
+        autocomplete={newAccount ? 'email' : 'username'}
+        value={values.email}
+        error={errors.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autocomplete={newAccount ? 'new-password' : 'current-password'}
+        hint={newAccount ? PASSWORD_HINT : undefined}
+        error={errors.password}
+      />
+    </>
+  );
+}
+
 function SignInPage({ values = {}, errors = {}, message }: FormState) {
   return (
     <Layout title="Sign in" narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/sign-in" class="card">
-        <Field
-          name="email"
-          label="Email address"
-          type="email"
-          autocomplete="username"
-          value={values.email}
-          error={errors.email}
-        />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="current-password"
-          error={errors.password}
-        />
+        <CredentialFields values={values} errors={errors} newAccount={false} />
         <button type="submit">Sign in</button>
       </form>
       <p>
@@ -72,22 +85,7 @@ function NewAccountFields({ nameLabel, values = {}, errors = {} }: FormState & {
   return (
     <>
       <Field name="name" label={nameLabel} autocomplete="name" value={values.name} error={errors.name} />
-      <Field
-        name="email"
-        label="Email address"
-        type="email"
-        autocomplete="email"
-        value={values.email}
-        error={errors.email}
-      />
-      <Field
-        name="password"
-        label="Password"
-        type="password"
-        autocomplete="new-password"
-        hint={PASSWORD_HINT}
-        error={errors.password}
-      />
+      <CredentialFields values={values} errors={errors} newAccount />
     </>
   );
 }
