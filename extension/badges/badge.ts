@@ -209,15 +209,14 @@ export function buildBadge(local: ClassificationResult, subject: BadgeSubject, f
  * a badge contains makes the browser lay the whole table out again.
  */
 export function showBadge(host: HTMLElement, built: BuiltBadge): void {
-  const shadow = host.shadowRoot;
-  if (!shadow) throw new Error('showBadge needs a host made by createBadgeHost');
   // Compared with what was last shown, not read back from the page: reads through the DOM cost more than the writes.
   const shown = shownOnHost.get(host);
+  if (!shown) throw new Error('showBadge needs a host made by createBadgeHost');
   shownOnHost.set(host, built);
   // A new host starts without attributes: empty ones are not written (each write costs on a 5,000-row table).
-  if ((shown?.server ?? '') !== built.server) host.setAttribute('data-server', built.server);
-  if (shown?.title !== built.title) host.setAttribute('title', built.title);
-  if (shown?.look !== built.look) drawLook(host, shadow, shown, built);
+  if (shown.server !== built.server) host.setAttribute('data-server', built.server);
+  if (shown.title !== built.title) host.setAttribute('title', built.title);
+  if (shown.look !== built.look) drawLook(host, host.shadowRoot as ShadowRoot, shown, built);
 }
 
 /** The label, flag marks and the attributes the stylesheet draws them by; a new host shows a bare Internal label. */
@@ -246,7 +245,7 @@ export function changesLook(host: HTMLElement, built: BuiltBadge): boolean {
 
 /** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */
 export function placeBadge(anchor: Element, host: HTMLElement, inside = badgeGoesInside(anchor)): void {
-  if (inside) anchor.append(host);
+  if (inside) anchor.appendChild(host);
   else anchor.after(host);
 }
 

@@ -147,11 +147,10 @@ export function collectAccounts(
   context?: ReadContext,
 ): FoundAccount[] {
   const accounts = adapter.findAccounts(root, context);
-  const inside = root.querySelectorAll(BADGE_TAG);
   const own = handled.get(root as Element)?.host;
-  // Most rows a page adds have no badge yet: nothing more to check.
-  if (inside.length === 0 && !own) return accounts;
-  const hosts: Element[] = [...inside];
+  // Most rows a page adds have no badge yet: nothing more to check (and no list built to say so).
+  if (!own && root.querySelector(BADGE_TAG) === null) return accounts;
+  const hosts: Element[] = [...root.querySelectorAll(BADGE_TAG)];
   if (own) hosts.push(own); // a link's badge sits after it, outside it
   const anchors = new Set(accounts.map((account) => account.anchor));
   for (const host of hosts) {

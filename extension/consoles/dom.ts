@@ -17,14 +17,14 @@ export function textOf(element: Element | null | undefined): string {
 }
 
 /**
- * A row's td and th cells. `row.cells` where the browser has it: indexing it touches only the cells asked for, which
- * on a 5,000-row table is most of the difference between reading it in one frame or three.
+ * A row's td and th cells, walked from sibling to sibling. Not `row.cells`: in a content script every index into that
+ * live collection goes through the browser's bindings, which on a 5,000-row table cost more than the walk itself.
  */
-export function cellsOf(row: Element): ArrayLike<Element> & Iterable<Element> {
-  const native = (row as HTMLTableRowElement).cells;
-  if (native) return native;
+export function cellsOf(row: Element): Element[] {
   const cells: Element[] = [];
-  for (const child of row.children) if (child.localName === 'td' || child.localName === 'th') cells.push(child);
+  for (let child = row.firstElementChild; child; child = child.nextElementSibling) {
+    if (child.localName === 'td' || child.localName === 'th') cells.push(child);
+  }
   return cells;
 }
 

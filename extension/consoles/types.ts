@@ -23,9 +23,13 @@ export interface TableColumns {
  */
 export interface ReadContext {
   tables: Map<Element, TableColumns>;
+  /** A row's parent (a table section) → its table: rows of one body share one lookup. */
+  tableOf: Map<Element, HTMLTableElement | null>;
+  /** A row's parent → the mailto link around it, if any (nearly always none). */
+  linkAround: Map<Element, Element | null>;
 }
 
-export const newReadContext = (): ReadContext => ({ tables: new Map() });
+export const newReadContext = (): ReadContext => ({ tables: new Map(), tableOf: new Map(), linkAround: new Map() });
 
 /** Everything Seatkeeper knows about one web console; selectors live here and nowhere else. */
 export interface ConsoleAdapter {
