@@ -21,6 +21,11 @@ export interface WatchOptions {
    */
   sliceMs?: number;
   /**
+   * Most time spent reading and preparing as soon as the page's change is reported (at the end of the page's own
+   * task, before its frame): the frame is left with the rest. Nothing is put on the page then.
+   */
+  taskMs?: number;
+  /**
    * Most time spent in the animation frame in which the page changed. What is ready by then is laid out with the
    * page's own change, in the frame that is long anyway because of it; anything left is finished in slices and put
    * on the page in one batch, which costs the browser a second layout of the whole table (docs/extension.md, "Speed").
@@ -91,16 +96,17 @@ function outermost(units: Set<Element>, root: Node): Element[] {
 }
 
 /**
- * Badges everything under `root` now, then re-badges only what changes. Changes are gathered once per animation frame
- * and badged in that frame, before the browser lays out the page's change: the badges cost no layout of their own.
- * Work beyond `frameMs` is finished in slices of `sliceMs` and put on the page in one batch at the end. Stops when
- * `signal` aborts.
+ * Badges everything under `root` now, then re-badges only what changes. A change is read and prepared as soon as it
+ * is reported, at the end of the page's own task (for at most `taskMs`), the rest in the next animation frame, and put
+ * on the page in that frame, before the browser lays the page's change out: the badges cost no layout of their own,
+ * and neither task carries all of the script. Work beyond `frameMs` is finished in slices of `sliceMs` and put on the
+ * page in one batch at the end. Stops when `signal` aborts.
  */
 export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 10, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
+  { signal, sliceMs = 10, taskMs = 25, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
 ): Watcher {
   const dirty = new Set<Element>();
   let units: Element[] = [];
@@ -140,11 +146,15 @@ export function watch(
    * frame as a whole stays under 50 ms.
    */
   function scheduleSlice(): void {
-    slice ??= requestAnimationFrame(() => drain(sliceMs, false));
+    slice ??= requestAnimationFrame(() => drain(sliceMs, 'slice'));
   }
 
-  /** Reads and prepares until the queues are empty or the slice is used up; commits as described above. */
-  function drain(budgetMs: number, commitAtEnd: boolean): void {
+  /**
+   * Reads and prepares until the queues are empty or the budget is used up. Then, in the page's task ('early'):
+   * nothing more, the frame is coming; in the frame: everything prepared goes on the page, and what is left is
+   * finished in slices; in a slice: the changes go on the page only once everything is ready (one layout).
+   */
+  function drain(budgetMs: number, when: 'early' | 'frame' | 'slice'): void {
     slice = undefined;
     const deadline = performance.now() + budgetMs;
     const found: FoundAccount[] = [];
@@ -170,16 +180,15 @@ export function watch(
     }
     accounts = next < accounts.length ? accounts.slice(next) : [];
     handOver(found);
+    if (when === 'early') return;
     const finished = accounts.length === 0 && units.length === 0;
-    if (finished || commitAtEnd) commit();
+    if (finished || when === 'frame') commit();
     if (!finished) scheduleSlice();
   }
 
-  function flush(): void {
-    frame = undefined;
-    // What earlier slices prepared goes on the page in this frame, with the page's own changes.
-    commit();
-    // Mapped to units here, not as the page changes: the page's own task stays as short as it was.
+  /** Queues the units the page changed since the last call; what was queued inside them is read again. */
+  function takeChanges(): void {
+    if (dirty.size === 0) return;
     const changedUnits = new Set<Element>();
     for (const element of dirty) {
       const unit = unitOf(element);
@@ -188,14 +197,30 @@ export function watch(
     dirty.clear();
     const changed = outermost(changedUnits, root);
     context = newReadContext();
-    // What was queued inside a changed unit is read again below; its old reading would be stale.
     const changedSet = new Set(changed);
-    accounts = accounts.filter((account) => !within(account.anchor, changedSet));
-    units = units.filter((unit) => !within(unit, changedSet));
+    if (accounts.length > 0) accounts = accounts.filter((account) => !within(account.anchor, changedSet));
+    if (units.length > 0) units = units.filter((unit) => !within(unit, changedSet));
     // Units are taken from the end: reversed, so rows are read top to bottom (the visible ones first).
     for (let index = changed.length - 1; index >= 0; index--) units.push(changed[index] as Element);
+  }
+
+  /**
+   * As the page's change is reported, at the end of the page's own task: reading and preparing start at once, for at
+   * most `taskMs`, so the frame is left with less. Put on the page in the frame, with whatever the page does next.
+   */
+  function early(records: MutationRecord[]): void {
+    noticeChanges(records);
+    if (frame === undefined || signal?.aborted) return; // only our own badges, or nothing to read
+    takeChanges();
     if (slice !== undefined) cancelAnimationFrame(slice);
-    drain(frameMs, true);
+    drain(taskMs, 'early');
+  }
+
+  function flush(): void {
+    frame = undefined;
+    takeChanges();
+    if (slice !== undefined) cancelAnimationFrame(slice);
+    drain(frameMs, 'frame');
   }
 
   const watcher: Watcher = {
@@ -228,7 +253,7 @@ export function watch(
       }
     }
   }
-  const observer = new MutationObserver(noticeChanges);
+  const observer = new MutationObserver(early);
   const attributeFilter = adapter.observedAttributes ?? [];
   const observed: MutationObserverInit = {
     childList: true,
@@ -255,6 +280,6 @@ export function watch(
   );
 
   units.push(root instanceof Document ? root.documentElement : root);
-  drain(frameMs, true);
+  drain(frameMs, 'frame');
   return watcher;
 }

@@ -145,6 +145,24 @@ describe('watch', () => {
     for (const row of rows) expect(badgeHosts(row)).toHaveLength(1);
   });
 
+  it("reads a change in the page's own task, puts it on the page in the frame, and follows a row changed again", async () => {
+    loadFixture('outsystems-users');
+    // No time in the frame beyond one step: whatever is badged by the end of that frame was prepared in the page's task.
+    start(outsystemsUsersAdapter, 1, { taskMs: 60_000, frameMs: 0 });
+    const rows = Array.from({ length: 200 }, (_, n) => userRow(`early${n}`, `early${n}@mycompany.com`));
+    tbody().append(...rows);
+    await Promise.resolve(); // the observer has reported: everything is read and prepared, nothing is on the page yet
+    expect(badgeHosts()).toHaveLength(10);
+    // The page changes a row it added, before the frame: the badge shows what the row says now.
+    const changed = rows[5] as HTMLTableRowElement;
+    (changed.cells[2] as HTMLTableCellElement).textContent = 'early5@gmail.com';
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(210);
+    expect(badgeHosts(changed)).toHaveLength(1);
+    expect(readBadge(badgeHosts(changed)[0] as Element).label).toBe('External');
+    expect(readBadge(badgeHosts(rows[6] as Element)[0] as Element).label).toBe('Internal');
+  });
+
   it('keeps one badge, ours, on a row the page copies with its badge', async () => {
     loadFixture('outsystems-users');
     start();
