@@ -25,6 +25,8 @@ export interface WatchOptions {
    * task, before its frame): the frame is left with the rest. Nothing is put on the page then.
    */
   taskMs?: number;
+  /** Most time spent on what the page already holds when watching starts, in that task; the next frame does the rest. */
+  startMs?: number;
   /**
    * Most time spent in the animation frame in which the page changed. What is ready by then is laid out with the
    * page's own change, in the frame that is long anyway because of it; anything left is finished in slices and put
@@ -106,7 +108,7 @@ export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 10, taskMs = 25, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
+  { signal, sliceMs = 10, taskMs = 25, startMs = 35, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
 ): Watcher {
   const dirty = new Set<Element>();
   let units: Element[] = [];
@@ -279,7 +281,13 @@ export function watch(
     { once: true },
   );
 
+  // What the page already holds: badged now when that fits in `startMs` (most pages), else read like a change,
+  // finished and put on the page in the next frame. A page not laid out yet (a content script often starts before the first
+  // layout of a page that arrived whole) then lays its badges out with everything else; one laid out already does
+  // it once more, as it would for any batch.
   units.push(root instanceof Document ? root.documentElement : root);
-  drain(frameMs, 'frame');
+  drain(startMs, 'early');
+  if (accounts.length === 0 && units.length === 0) commit();
+  else frame = requestAnimationFrame(flush);
   return watcher;
 }

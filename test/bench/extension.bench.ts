@@ -186,6 +186,43 @@ window.runBench = async ({ rowCount, later, expectBadges }) => {
 </script>
 </body></html>`;
 
+// The same table already on the page when it loads (rendered by the server): the content script starts after the
+// page has laid it out, so there is no frame of the page's to join.
+const STATIC_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Users</title>
+<script>
+let loadedAt = null;
+let badgedAt = null;
+let badges = 0;
+addEventListener('load', () => { loadedAt = performance.now(); });
+document.addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
+  for (const record of records) for (const node of record.addedNodes) if (node.localName === 'seatkeeper-badge') badges++;
+  if (badges >= ${ROWS} && badgedAt === null) badgedAt = performance.now();
+}).observe(document.querySelector('tbody'), { childList: true, subtree: true }));
+window.staticResult = () => ({ loadedAt, badgedAt, badges });
+</script></head>
+<body>
+<table class="TableRecords"><thead><tr><th>Username</th><th>Name</th><th>Email</th><th>Last Login</th><th>Is Active</th></tr></thead><tbody>
+${Array.from({ length: ROWS }, (_, n) => {
+  const email = n % 23 === 0 ? '' : `user${n}@${DOMAINS[n % DOMAINS.length]}`;
+  return `<tr><td>user${n}</td><td>User Number ${n}</td><td>${email}</td><td>2026-11-0${(n % 9) + 1}</td><td>${n % 7 ? 'Yes' : 'No'}</td></tr>`;
+}).join('\n')}
+</tbody></table>
+</body></html>`;
+
+interface StaticResult {
+  loadedAt: number;
+  badgedAt: number | null;
+  badges: number;
+}
+
+interface StaticFigures extends StaticResult {
+  /** The most time the extension's callbacks took within one task (promise continuations are not attributed). */
+  extensionScriptMs: number;
+  /** The longest task after the page's load event, with its rendering, and its layout. */
+  longestAfterLoad: { totalMs: number; layoutMs: number };
+}
+
 interface RunResult {
   fullyBadgedMs: number | null;
   badgesPaintedMs: number | null;
@@ -295,6 +332,56 @@ function traceFigures(trace: Buffer): TraceFigures {
 
 let traced = 0;
 
+/** The extension's script per task, and the longest task after the page's load (the batch of badges laid out). */
+function staticTraceFigures(trace: Buffer): Pick<StaticFigures, 'extensionScriptMs' | 'longestAfterLoad'> {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = new Set(
+    events
+      .filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+      .map((event) => `${event.pid}:${event.tid}`),
+  );
+  const onMain = events
+    .filter((event) => event.ph === 'X' && main.has(`${event.pid}:${event.tid}`))
+    .sort((a, b) => a.ts - b.ts);
+  const tasks = onMain.filter((event) => event.name === 'ThreadControllerImpl::RunTask' || event.name === 'RunTask');
+  const isExtension = (event: TraceEvent) =>
+    event.name === 'FunctionCall' && (event.args?.data?.url?.startsWith('chrome-extension://') ?? false);
+  const sumWithin = (task: TraceEvent, pick: (event: TraceEvent) => boolean) =>
+    onMain
+      .filter((event) => event !== task && event.ts >= task.ts && event.ts < task.ts + (task.dur ?? 0) && pick(event))
+      .reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+  // The longtask API leaves a task's rendering out; the trace has all of it.
+  const loaded = events.find((event) => event.name === 'MarkLoad')?.ts ?? Number.NEGATIVE_INFINITY;
+  let extensionScriptMs = 0;
+  let longest: TraceEvent | undefined;
+  for (const task of tasks) {
+    if ((task.dur ?? 0) < 1000) continue;
+    extensionScriptMs = Math.max(extensionScriptMs, sumWithin(task, isExtension));
+    if (task.ts >= loaded && (task.dur ?? 0) > (longest?.dur ?? -1)) longest = task;
+  }
+  const longestAfterLoad = longest
+    ? { totalMs: (longest.dur ?? 0) / 1000, layoutMs: sumWithin(longest, (event) => event.name === 'Layout') }
+    : { totalMs: 0, layoutMs: 0 };
+  return { extensionScriptMs, longestAfterLoad };
+}
+
+async function runStatic(page: Page, url: string, expectBadges: boolean): Promise<StaticFigures> {
+  await page.tracing.start({ categories: ['toplevel', 'devtools.timeline'] });
+  await page.goto(url);
+  const badged = () => (globalThis as unknown as { staticResult(): StaticResult }).staticResult().badgedAt !== null;
+  if (expectBadges) await page.waitForFunction(badged, { timeout: 15_000, polling: 50 });
+  await new Promise((resolve) => setTimeout(resolve, expectBadges ? 500 : 1500));
+  const trace = await page.tracing.stop();
+  if (!trace) throw new Error('Chromium returned no trace');
+  if (process.env.BENCH_TRACE_DIR)
+    writeFileSync(
+      join(process.env.BENCH_TRACE_DIR, `static-${expectBadges ? 'on' : 'alone'}.json`),
+      Buffer.from(trace),
+    );
+  const result = await page.evaluate(() => (globalThis as unknown as { staticResult(): StaticResult }).staticResult());
+  return { ...result, ...staticTraceFigures(Buffer.from(trace)) };
+}
+
 async function run(page: Page, url: string, expectBadges: boolean): Promise<RunFigures> {
   await page.goto(url);
   // Let the content script start (it asks the background for the page's context first).
@@ -317,7 +404,7 @@ async function run(page: Page, url: string, expectBadges: boolean): Promise<RunF
 const data = await makeDataDir();
 createAdmin(data);
 const server = await startServer(data);
-const site = await serveConsole({ '/Users/Users.aspx': PAGE });
+const site = await serveConsole({ '/Users/Users.aspx': PAGE, '/Users/Static.aspx': STATIC_PAGE });
 const chromium = await launchWithExtension();
 try {
   const cookie = await signIn(server.url, ADMIN.email, ADMIN.password);
@@ -360,22 +447,28 @@ try {
     withExtension.push(await run(page, `${site.origin}/Users/Users.aspx`, true));
     alone.push(await run(page, `${bare}/Users/Users.aspx`, false));
   }
+  const staticOn: StaticFigures[] = [];
+  const staticAlone: StaticFigures[] = [];
+  for (let n = 0; n < RUNS; n++) {
+    staticOn.push(await runStatic(page, `${site.origin}/Users/Static.aspx`, true));
+    staticAlone.push(await runStatic(page, `${bare}/Users/Static.aspx`, false));
+  }
+  for (const result of staticOn) {
+    if (result.badges !== ROWS)
+      throw new Error(`page loaded with its table: expected ${ROWS} badges, saw ${result.badges}`);
+  }
   for (const result of withExtension) {
     if (result.badges !== ROWS + LATER) throw new Error(`expected ${ROWS + LATER} badges, saw ${result.badges}`);
     if (result.fullyBadgedMs === null || result.laterMs === null) throw new Error('badges never arrived');
   }
-  const figure = (pick: (r: RunFigures) => number | null, from = withExtension) =>
-    from.map((r) => pick(r) ?? Number.NaN);
-  const line = (
-    name: string,
-    pick: (r: RunFigures) => number | null,
-    unit: string,
-    target?: number,
-    from = withExtension,
-  ) => {
-    const runs = figure(pick, from);
-    return { name, value: median(runs), unit, runs, ...(target !== undefined && { target }) };
-  };
+  const linesOf =
+    <R>(defaults: R[]) =>
+    (name: string, pick: (r: R) => number | null, unit: string, target?: number, from = defaults) => {
+      const runs = from.map((r) => pick(r) ?? Number.NaN);
+      return { name, value: median(runs), unit, runs, ...(target !== undefined && { target }) };
+    };
+  const line = linesOf(withExtension);
+  const staticLine = linesOf(staticOn);
   const atLeast = (figure: ReturnType<typeof line>) => ({ ...figure, atLeast: true });
   const percent = (value: number | null) => (value === null ? null : value * 100);
   const both = (name: string, pick: (r: RunFigures) => number | null, unit = 'ms') => [
@@ -419,6 +512,19 @@ try {
     ...both('longest frame incl. layout, LoAF', (r) => r.longestFrameMs),
     ...both('frames over 50 ms', (r) => r.longFrames, ''),
     line('server lookups answered, badges redrawn', (r) => r.lookupsDoneMs, 'ms'),
+  ]);
+  report(`The same ${ROWS}-row table already on the page when it loads: no frame of the page's to join`, [
+    staticLine('page loaded → all badged', (r) => (r.badgedAt === null ? null : r.badgedAt - r.loadedAt), 'ms'),
+    staticLine('extension script in one task (its callbacks)', (r) => r.extensionScriptMs, 'ms', 50),
+    staticLine('longest task after load, trace (extension on)', (r) => r.longestAfterLoad.totalMs, 'ms'),
+    staticLine(
+      'longest task after load, trace (page alone)',
+      (r) => r.longestAfterLoad.totalMs,
+      'ms',
+      undefined,
+      staticAlone,
+    ),
+    staticLine('  of which layout (extension on)', (r) => r.longestAfterLoad.layoutMs, 'ms'),
   ]);
 } finally {
   await chromium.close();

@@ -14,7 +14,7 @@ afterEach(() => controller?.abort());
 
 function start(adapter = outsystemsUsersAdapter, sliceMs?: number, options: WatchOptions = {}) {
   controller = new AbortController();
-  const budget = sliceMs !== undefined && { sliceMs, frameMs: sliceMs };
+  const budget = sliceMs !== undefined && { sliceMs, taskMs: sliceMs, startMs: sliceMs, frameMs: sliceMs };
   return watch(document, adapter, rulesForWorked, { signal: controller.signal, ...budget, ...options });
 }
 
@@ -126,6 +126,24 @@ describe('watch', () => {
     start(outsystemsUsersAdapter, 1);
     expect(badgeHosts().length).toBeLessThan(1010);
     await vi.waitFor(() => expect(badgeHosts()).toHaveLength(1010), { timeout: 10_000, interval: 20 });
+  });
+
+  it('badges a large table already on the page in the next frame, all of it in one batch', async () => {
+    loadFixture('outsystems-users');
+    const rows = Array.from({ length: 1000 }, (_, n) => userRow(`bulk${n}`, `bulk${n}@mycompany.com`));
+    tbody().append(...rows);
+    // Each batch of badges put on a laid-out table makes the browser lay all of it out again.
+    const batches: number[] = [];
+    new MutationObserver((records) => {
+      let added = 0;
+      for (const record of records) for (const node of record.addedNodes) if (isBadgeHost(node)) added++;
+      if (added > 0) batches.push(added);
+    }).observe(tbody(), { childList: true, subtree: true });
+    start(outsystemsUsersAdapter, 1, { frameMs: 60_000 });
+    expect(badgeHosts()).toHaveLength(0);
+    await nextFrame();
+    expect(badgeHosts()).toHaveLength(1010);
+    expect(batches).toEqual([1010]);
   });
 
   it('badges a large table the page adds in the frame of the change, all of it at once', async () => {
