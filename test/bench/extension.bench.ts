@@ -268,11 +268,14 @@ interface TraceFigures {
   insertion: { totalMs: number; extensionMs: number };
 }
 
+const isExtension = (event: TraceEvent) =>
+  event.name === 'FunctionCall' && (event.args?.data?.url?.startsWith('chrome-extension://') ?? false);
+
 /**
- * Reads a Chromium trace. Script is counted from the callbacks entered from the browser (animation frames, timers,
- * observers, messages; promise continuations are not attributed); style is UpdateLayoutTree, paint PrePaint and Paint.
+ * A Chromium trace's renderer main threads: every event (for marks such as MarkLoad), the complete events on those
+ * threads in time order, their tasks, and a sum of the events within one task that `pick` chooses.
  */
-function traceFigures(trace: Buffer): TraceFigures {
+function mainThreads(trace: Buffer) {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const main = new Set(
     events
@@ -283,8 +286,6 @@ function traceFigures(trace: Buffer): TraceFigures {
     .filter((event) => event.ph === 'X' && main.has(`${event.pid}:${event.tid}`))
     .sort((a, b) => a.ts - b.ts);
   const tasks = onMain.filter((event) => event.name === 'ThreadControllerImpl::RunTask' || event.name === 'RunTask');
-  const isExtension = (event: TraceEvent) =>
-    event.name === 'FunctionCall' && (event.args?.data?.url?.startsWith('chrome-extension://') ?? false);
   const within = (task: TraceEvent, pick: (event: TraceEvent) => boolean) => {
     const end = task.ts + (task.dur ?? 0);
     let sum = 0;
@@ -295,6 +296,15 @@ function traceFigures(trace: Buffer): TraceFigures {
     }
     return sum / 1000;
   };
+  return { events, tasks, within };
+}
+
+/**
+ * Reads a Chromium trace. Script is counted from the callbacks entered from the browser (animation frames, timers,
+ * observers, messages; promise continuations are not attributed); style is UpdateLayoutTree, paint PrePaint and Paint.
+ */
+function traceFigures(trace: Buffer): TraceFigures {
+  const { tasks, within } = mainThreads(trace);
   const frameTask = tasks.reduce<TraceEvent | undefined>(
     (longest, task) => ((task.dur ?? 0) > (longest?.dur ?? -1) ? task : longest),
     undefined,
@@ -334,33 +344,18 @@ let traced = 0;
 
 /** The extension's script per task, and the longest task after the page's load (the batch of badges laid out). */
 function staticTraceFigures(trace: Buffer): Pick<StaticFigures, 'extensionScriptMs' | 'longestAfterLoad'> {
-  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(
-    events
-      .filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
-      .map((event) => `${event.pid}:${event.tid}`),
-  );
-  const onMain = events
-    .filter((event) => event.ph === 'X' && main.has(`${event.pid}:${event.tid}`))
-    .sort((a, b) => a.ts - b.ts);
-  const tasks = onMain.filter((event) => event.name === 'ThreadControllerImpl::RunTask' || event.name === 'RunTask');
-  const isExtension = (event: TraceEvent) =>
-    event.name === 'FunctionCall' && (event.args?.data?.url?.startsWith('chrome-extension://') ?? false);
-  const sumWithin = (task: TraceEvent, pick: (event: TraceEvent) => boolean) =>
-    onMain
-      .filter((event) => event !== task && event.ts >= task.ts && event.ts < task.ts + (task.dur ?? 0) && pick(event))
-      .reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+  const { events, tasks, within } = mainThreads(trace);
   // The longtask API leaves a task's rendering out; the trace has all of it.
   const loaded = events.find((event) => event.name === 'MarkLoad')?.ts ?? Number.NEGATIVE_INFINITY;
   let extensionScriptMs = 0;
   let longest: TraceEvent | undefined;
   for (const task of tasks) {
     if ((task.dur ?? 0) < 1000) continue;
-    extensionScriptMs = Math.max(extensionScriptMs, sumWithin(task, isExtension));
+    extensionScriptMs = Math.max(extensionScriptMs, within(task, isExtension));
     if (task.ts >= loaded && (task.dur ?? 0) > (longest?.dur ?? -1)) longest = task;
   }
   const longestAfterLoad = longest
-    ? { totalMs: (longest.dur ?? 0) / 1000, layoutMs: sumWithin(longest, (event) => event.name === 'Layout') }
+    ? { totalMs: (longest.dur ?? 0) / 1000, layoutMs: within(longest, (event) => event.name === 'Layout') }
     : { totalMs: 0, layoutMs: 0 };
   return { extensionScriptMs, longestAfterLoad };
 }
