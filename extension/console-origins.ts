@@ -29,5 +29,16 @@ export function parseConsoleOrigin(input: string): OriginInput {
   return { ok: true, origin: url.origin };
 }
 
-/** The match pattern for every page of one origin (port included: another port is another site). */
-export const originPattern = (origin: string): string => `${origin}/*`;
+// Firefox does not support ports in match patterns (bug 1362809): it accepts one with a port, but that pattern matches
+// no page, so neither its grant nor a content script registered with it ever applies.
+const PATTERNS_HAVE_PORTS = !import.meta.env.FIREFOX;
+
+/**
+ * The match pattern for every page of one origin. With ports (Chrome) the port is part of it: another port is another
+ * site. Without (Firefox) it covers the host on every port; the background still answers only the configured origins.
+ */
+export function originPattern(origin: string, withPort = PATTERNS_HAVE_PORTS): string {
+  if (withPort) return `${origin}/*`;
+  const url = new URL(origin);
+  return `${url.protocol}//${url.hostname}/*`;
+}

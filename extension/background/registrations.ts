@@ -44,7 +44,8 @@ export function syncRegistrations(): Promise<string[]> {
     const script = {
       id: CONTENT_SCRIPT_ID,
       js: [CONTENT_SCRIPT_FILE],
-      matches: origins.map(originPattern),
+      // Without ports in the patterns (Firefox) two origins on one host share a pattern.
+      matches: [...new Set(origins.map((origin) => originPattern(origin)))],
       runAt: 'document_idle' as const,
       allFrames: false,
       // Registered again by the background at every start, from storage and the granted permissions.

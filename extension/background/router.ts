@@ -2,7 +2,7 @@
 // on an origin the admin configured and the browser granted), whether it is well formed, and whether that sender
 // may ask for it (SENDERS). Anything else is answered with a refusal and never reaches the server.
 import { type Browser, browser } from 'wxt/browser';
-import { parseConsoleOrigin } from '../console-origins.ts';
+import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
 import { type RequestType, type Response, requestSchema, SENDERS } from '../messages.ts';
 import { failure as refuse } from '../messaging.ts';
 import { localDay } from '../notices.ts';
@@ -65,9 +65,11 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
     if (!list.some((mapping) => mapping.origin === origin)) return refuse('invalid', `${origin} is not in the list.`);
     await consoles.setValue(list.filter((mapping) => mapping.origin !== origin));
     await syncRegistrations();
-    // The permission was asked for this console only; the server's own origin keeps its grant.
-    if (origin !== (await serverUrl.getValue())) {
-      await browser.permissions.remove({ origins: [`${origin}/*`] }).catch(() => false);
+    // The permission was asked for this console only; the server's own origin keeps its grant, and so does an origin
+    // that shares the console's pattern (in Firefox, another port of the same host).
+    const pattern = originPattern(origin);
+    if (!(await configuredOrigins()).some((other) => originPattern(other) === pattern)) {
+      await browser.permissions.remove({ origins: [pattern] }).catch(() => false);
     }
     return { ok: true, value: { origin } };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConsoleOrigin } from '../../extension/console-origins.ts';
+import { originPattern, parseConsoleOrigin } from '../../extension/console-origins.ts';
 import { parseSignIn } from '../../extension/sign-in-input.ts';
 
 describe('a console address as the admin types it', () => {
@@ -24,6 +24,19 @@ describe('a console address as the admin types it', () => {
     const parsed = parseConsoleOrigin(input);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok || parsed.message).toContain(message);
+  });
+});
+
+describe('the match pattern an origin is granted and registered with', () => {
+  it('names the port where patterns may (Chrome)', () => {
+    expect(originPattern('http://localhost:8787', true)).toBe('http://localhost:8787/*');
+    expect(originPattern('https://acme.example.com', true)).toBe('https://acme.example.com/*');
+  });
+
+  it('covers every port of the host where patterns may not name one (Firefox)', () => {
+    expect(originPattern('http://localhost:8787', false)).toBe('http://localhost/*');
+    expect(originPattern('https://acme.example.com', false)).toBe('https://acme.example.com/*');
+    expect(originPattern('https://[::1]:8443', false)).toBe('https://[::1]/*');
   });
 });
 
