@@ -1,15 +1,25 @@
-// What the extension's browser test and benchmark share: the extension built for tests, Chromium with it loaded,
-// and a small web server standing in for a console on another origin.
+// What the extension's browser tests and benchmark share: the extension built for tests, Chromium or Firefox with it
+// installed, and a small web server standing in for a console on another origin.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from './chromium.ts';
+import { launchFirefox } from './firefox.ts';
 import { freePort, ROOT } from './server-process.ts';
 
-/** `wxt build --mode e2e`: the production code, with the test origins among the host permissions (wxt.config.ts). */
-export const E2E_BUILD = join(ROOT, '.output/chrome-mv3-e2e');
+export type ExtensionTarget = 'chrome' | 'firefox';
+
+/**
+ * `wxt build --mode e2e` for each browser: the production code, with the test origins among the host permissions
+ * (wxt.config.ts). Chrome gets the MV3 build, Firefox the MV2 one, as `npm run build:ext` zips them.
+ */
+export const E2E_BUILDS: Record<ExtensionTarget, string> = {
+  chrome: join(ROOT, '.output/chrome-mv3-e2e'),
+  firefox: join(ROOT, '.output/firefox-mv2-e2e'),
+};
 
 function newestChange(path: string): number {
   const stat = statSync(path);
@@ -19,47 +29,74 @@ function newestChange(path: string): number {
   return newest;
 }
 
-/** Builds the test extension when it is missing or older than any of its sources (about 2 s). */
-export function ensureExtensionBuilt(): string {
+/** Builds the test extension for `target` when it is missing or older than any of its sources (about 2 s). */
+export function ensureExtensionBuilt(target: ExtensionTarget = 'chrome'): string {
+  const output = E2E_BUILDS[target];
   const sources = ['extension', 'shared', 'wxt.config.ts', 'package.json'].map((path) => join(ROOT, path));
-  const built = join(E2E_BUILD, 'manifest.json');
   let builtAt = 0;
   try {
-    builtAt = statSync(built).mtimeMs;
+    builtAt = statSync(join(output, 'manifest.json')).mtimeMs;
   } catch {
     // not built yet
   }
-  if (builtAt > Math.max(...sources.map(newestChange))) return E2E_BUILD;
-  const result = spawnSync(join(ROOT, 'node_modules/.bin/wxt'), ['build', '--mode', 'e2e'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`wxt build --mode e2e failed:\n${result.stdout}\n${result.stderr}`);
-  return E2E_BUILD;
+  if (builtAt > Math.max(...sources.map(newestChange))) return output;
+  const args = ['build', '--mode', 'e2e', ...(target === 'firefox' ? ['-b', 'firefox'] : [])];
+  const result = spawnSync(join(ROOT, 'node_modules/.bin/wxt'), args, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`wxt ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  return output;
 }
 
-export interface ChromiumWithExtension {
+export interface BrowserWithExtension {
   browser: Browser;
-  extensionId: string;
   /** Opens one of the extension's pages (options.html, popup.html) in a tab. */
   openExtensionPage(path: string): Promise<Page>;
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<ChromiumWithExtension> {
-  const path = ensureExtensionBuilt();
+export async function launchWithExtension(): Promise<BrowserWithExtension> {
+  const path = ensureExtensionBuilt('chrome');
   const chromium = await launchChromium({ extensions: true });
   // installExtension waits for the install; passing paths to enableExtensions would not.
   const extensionId = await chromium.browser.installExtension(path);
   return {
     browser: chromium.browser,
-    extensionId,
     async openExtensionPage(page) {
       const tab = await chromium.browser.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}`);
       return tab;
     },
     close: chromium.close,
+  };
+}
+
+/** Firefox with the MV2 build installed as a temporary add-on (WebDriver BiDi `webExtension.install`). */
+export async function launchFirefoxWithExtension(): Promise<BrowserWithExtension> {
+  const path = ensureExtensionBuilt('firefox');
+  const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
+  const addonId: string = manifest.browser_specific_settings.gecko.id;
+  // Firefox serves an add-on's pages from moz-extension://<a UUID it picks per profile>; this pref picks it for it,
+  // since nothing a test can read tells it otherwise.
+  const uuid = randomUUID();
+  const firefox = await launchFirefox({
+    prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [addonId]: uuid }) },
+  });
+  try {
+    await firefox.browser.installExtension(path);
+  } catch (error) {
+    await firefox.close();
+    throw error;
+  }
+  return {
+    browser: firefox.browser,
+    async openExtensionPage(page) {
+      const tab = await firefox.browser.newPage();
+      // Firefox answers the navigation to an extension page but reports no load event for it over BiDi, so waiting
+      // for "load" would never end: wait for the network to go quiet, then for the document itself.
+      await tab.goto(`moz-extension://${uuid}/${page}`, { waitUntil: 'networkidle0' });
+      await tab.waitForFunction(() => document.readyState === 'complete');
+      return tab;
+    },
+    close: firefox.close,
   };
 }
 
