@@ -1,9 +1,10 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
-// Browser tests and the benchmark build with `--mode e2e` into .output/chrome-mv3-e2e: the same code, with the test
-// origins already among the host permissions, because a test cannot click the browser's permission prompt
-// (permissions.request then resolves true at once, as it does for any origin already granted). See docs/extension.md.
+// Browser tests and the benchmark build with `--mode e2e` into .output/chrome-mv3-e2e (and firefox-mv2-e2e): the same
+// code, with the test origins already among the host permissions (WXT lists them among `permissions` for MV2), because
+// a test cannot click the browser's permission prompt (permissions.request then resolves true at once, as it does for
+// any origin already granted). See docs/extension.md.
 const E2E_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 // The extension lives in extension/; imports stay explicit so a reader sees where each name comes from.
