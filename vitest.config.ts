@@ -37,7 +37,16 @@ export default defineConfig({
         plugins: [WxtVitest()],
         test: { ...shared, ...onSqlite, name: 'extension', include: EXTENSION },
       },
-      { test: { ...shared, ...onSqlite, name: 'sqlite', include: INTEGRATION } },
+      {
+        test: {
+          ...shared,
+          ...onSqlite,
+          name: 'sqlite',
+          include: INTEGRATION,
+          // Both test builds of the extension, one after the other, before the browser tests start in parallel.
+          globalSetup: ['test/support/extension-builds.ts'],
+        },
+      },
       {
         test: {
           ...shared,
