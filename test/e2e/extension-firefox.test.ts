@@ -1,7 +1,6 @@
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
-import { type BrowserWithExtension, type ConsoleSite, launchFirefoxWithExtension } from './extension-harness.ts';
+import { launchFirefoxWithExtension } from './extension-harness.ts';
 import {
   addConsoleThroughOptions,
   badgeLooks,
@@ -10,11 +9,10 @@ import {
   expectOutSystemsBadgesAsServerSays,
   expectPopupLookups,
   OUTSYSTEMS,
-  seedServer,
   serveFixtureConsole,
   submitToken,
+  useScenario,
 } from './extension-scenario.ts';
-import { createAdmin, makeDataDir, type RunningServer, type ServerData, startServer } from './server-process.ts';
 
 // The Firefox build (MV2) in Firefox ESR against the real server, on the scenario of the Chromium test: sign in through
 // the options page with a token, add a console served from another origin, then check every badge against the
@@ -25,66 +23,35 @@ import { createAdmin, makeDataDir, type RunningServer, type ServerData, startSer
 // As in Chromium, the e2e build holds the test origins already (in Firefox MV2 they are among `permissions`), so
 // permissions.request in the options page resolves true at once without a prompt.
 
-let data: ServerData;
-let server: RunningServer;
-let site: ConsoleSite;
-let firefox: BrowserWithExtension;
-let adminCookie: string;
-let outsystemsId: string;
-let readToken: string;
-const dialogs: string[] = [];
-
-async function newPage(): Promise<Page> {
-  const page = await firefox.browser.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return page;
-}
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  createAdmin(data);
-  server = await startServer(data);
-  ({ adminCookie, outsystemsId, readToken } = await seedServer(server.url));
-  site = await serveFixtureConsole();
-  firefox = await launchFirefoxWithExtension();
-}, 120_000);
-
-afterAll(async () => {
-  await firefox?.close();
-  await site?.close();
-  await server?.stop();
-  await data?.remove();
-});
+const scenario = useScenario(launchFirefoxWithExtension);
 
 describe('the extension in Firefox', () => {
   it('signs in through the options page with a token, keeps it in session storage, and adds a console', async () => {
-    const options = await firefox.openExtensionPage('options.html');
+    const options = await scenario.extension.openExtensionPage('options.html');
     options.setDefaultTimeout(20_000);
-    await options.type('#server-url', server.url);
-    expect(await submitToken(options, readToken)).toContain(`Signed in to ${server.url} as Sam Support`);
+    await options.type('#server-url', scenario.server.url);
+    expect(await submitToken(options, scenario.readToken)).toContain(
+      `Signed in to ${scenario.server.url} as Sam Support`,
+    );
 
     // The token sits in session storage and not in local storage: "remember" was off.
     const stored = await options.evaluate(async () => {
       const api = (globalThis as unknown as { browser: WxtBrowser }).browser;
       return { session: await api.storage.session.get(null), local: await api.storage.local.get(null) };
     });
-    expect(stored.session.token).toBe(readToken);
-    expect(JSON.stringify(stored.local)).not.toContain(readToken);
+    expect(stored.session.token).toBe(scenario.readToken);
+    expect(JSON.stringify(stored.local)).not.toContain(scenario.readToken);
 
-    await addConsoleThroughOptions(options, `${site.origin}/Users/Users.aspx`, outsystemsId);
+    await addConsoleThroughOptions(options, `${scenario.site.origin}/Users/Users.aspx`, scenario.outsystemsId);
     expect(await options.$eval('#console-list', (table) => table.textContent)).toContain(OUTSYSTEMS);
     await options.close();
   }, 30_000);
 
   it('badges the OutSystems console on another origin as the server classifies every row', async () => {
-    const page = await newPage();
-    await page.goto(`${site.origin}/Users/Users.aspx`);
+    const page = await scenario.newPage();
+    await page.goto(`${scenario.site.origin}/Users/Users.aspx`);
     await badgesAnswered(page, 10);
-    await expectOutSystemsBadgesAsServerSays(page, server.url, adminCookie, outsystemsId);
+    await expectOutSystemsBadgesAsServerSays(page, scenario.server.url, scenario.adminCookie, scenario.outsystemsId);
     // The badge's style, made in the content script's sandbox, reached the page's shadow roots: the colours of each
     // look, and what the server knows, apply.
     const looks = await badgeLooks(page);
@@ -99,7 +66,7 @@ describe('the extension in Firefox', () => {
     // Firefox's match patterns cannot name a port, so the content script is registered for the host on every port;
     // the background answers only the console's own origin, and the page elsewhere gets nothing.
     const elsewhere = await serveFixtureConsole();
-    const page = await newPage();
+    const page = await scenario.newPage();
     try {
       await page.goto(`${elsewhere.origin}/Users/Users.aspx`);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // a badged page has its badges well within this
@@ -111,15 +78,15 @@ describe('the extension in Firefox', () => {
   }, 30_000);
 
   it('keeps page text that looks like markup as text: no element created, no handler run', async () => {
-    const page = await newPage();
-    await page.goto(`${site.origin}/admin/hostile.html`);
+    const page = await scenario.newPage();
+    await page.goto(`${scenario.site.origin}/admin/hostile.html`);
     await expectHostileTextKept(page);
-    expect(dialogs).toEqual([]);
+    expect(scenario.dialogs).toEqual([]);
     await page.close();
   }, 30_000);
 
   it('answers in the popup, and shows the usage on the toolbar (a browserAction in MV2)', async () => {
-    const popup = await firefox.openExtensionPage('popup.html');
+    const popup = await scenario.extension.openExtensionPage('popup.html');
     popup.setDefaultTimeout(20_000);
     await expectPopupLookups(popup);
     const toolbar = await popup.evaluate(async () => {

@@ -3,9 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { expect } from 'vitest';
-import { type ConsoleSite, serveConsole } from './extension-harness.ts';
-import { ADMIN, api, ROOT, signIn } from './server-process.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type BrowserWithExtension, type ConsoleSite, serveConsole } from './extension-harness.ts';
+import {
+  ADMIN,
+  api,
+  createAdmin,
+  makeDataDir,
+  ROOT,
+  type RunningServer,
+  type ServerData,
+  signIn,
+  startServer,
+} from './server-process.ts';
 
 const FIXTURES = join(ROOT, 'test/extension/fixtures');
 export const HOSTILE = `<img src=x onerror=document.title='pwned'>`;
@@ -49,6 +59,53 @@ export interface SeededServer {
   outsystemsId: string;
   /** A read token of the support account, for the extension. */
   readToken: string;
+}
+
+/** What a browser test of the extension runs against: set up before its tests, stopped after them. */
+export interface Scenario extends SeededServer {
+  server: RunningServer;
+  /** The console pages, on another origin than the server. */
+  site: ConsoleSite;
+  extension: BrowserWithExtension;
+  /** Messages of every dialog a page opened: an alert from page text that ran as markup would show here. */
+  dialogs: string[];
+  /** A new tab whose dialogs are recorded and dismissed. */
+  newPage(): Promise<Page>;
+}
+
+/**
+ * Registers the hooks of a browser test of the extension: the server on a fresh data directory with the seeded data,
+ * the console site, and the browser `launch` starts with the extension installed. Read the fields inside tests.
+ */
+export function useScenario(launch: () => Promise<BrowserWithExtension>): Scenario {
+  let data: ServerData | undefined;
+  const scenario = {
+    dialogs: [] as string[],
+    async newPage() {
+      const page = await scenario.extension.browser.newPage();
+      page.setDefaultTimeout(20_000);
+      page.on('dialog', (dialog) => {
+        scenario.dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      return page;
+    },
+  } as Scenario;
+  beforeAll(async () => {
+    data = await makeDataDir();
+    createAdmin(data);
+    scenario.server = await startServer(data);
+    Object.assign(scenario, await seedServer(scenario.server.url));
+    scenario.site = await serveFixtureConsole();
+    scenario.extension = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await scenario.extension?.close();
+    await scenario.site?.close();
+    await scenario.server?.stop();
+    await data?.remove();
+  });
+  return scenario;
 }
 
 /**

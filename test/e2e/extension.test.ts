@@ -1,7 +1,6 @@
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
-import { type BrowserWithExtension, type ConsoleSite, launchWithExtension } from './extension-harness.ts';
+import { launchWithExtension } from './extension-harness.ts';
 import {
   addConsoleThroughOptions,
   badgeLooks,
@@ -11,11 +10,10 @@ import {
   expectPopupLookups,
   markupCreated,
   OUTSYSTEMS,
-  seedServer,
-  serveFixtureConsole,
   submitToken,
+  useScenario,
 } from './extension-scenario.ts';
-import { ADMIN, createAdmin, makeDataDir, type RunningServer, type ServerData, startServer } from './server-process.ts';
+import { ADMIN } from './server-process.ts';
 
 // The built extension in Chromium against the real server: sign in through the options page with a token, add a
 // console served from another origin, then check every badge against the server's own classification, the lookup
@@ -25,49 +23,18 @@ import { ADMIN, createAdmin, makeDataDir, type RunningServer, type ServerData, s
 // cannot click the browser's permission prompt, and for an origin already granted permissions.request resolves true
 // at once, so the options page runs exactly the code it runs for a person.
 
-let data: ServerData;
-let server: RunningServer;
-let site: ConsoleSite;
-let chromium: BrowserWithExtension;
-let adminCookie: string;
-let outsystemsId: string;
-let readToken: string;
-const dialogs: string[] = [];
-
-async function newPage(): Promise<Page> {
-  const page = await chromium.browser.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return page;
-}
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  createAdmin(data);
-  server = await startServer(data);
-  ({ adminCookie, outsystemsId, readToken } = await seedServer(server.url));
-  site = await serveFixtureConsole();
-  chromium = await launchWithExtension();
-}, 120_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await site?.close();
-  await server?.stop();
-  await data?.remove();
-});
+const scenario = useScenario(launchWithExtension);
 
 describe('the extension in Chromium', () => {
   it('signs in through the options page: clear messages for a bad token, then the read token works', async () => {
-    const options = await chromium.openExtensionPage('options.html');
+    const options = await scenario.extension.openExtensionPage('options.html');
     options.setDefaultTimeout(20_000);
-    await options.type('#server-url', server.url);
+    await options.type('#server-url', scenario.server.url);
     expect(await submitToken(options, 'not a token')).toContain('not a Seatkeeper access token');
     expect(await submitToken(options, 'skp_aaaaaaaaaaaaaaaa.bbbbbbbbbbbb')).toContain('refused the token');
-    expect(await submitToken(options, readToken)).toContain(`Signed in to ${server.url} as Sam Support`);
+    expect(await submitToken(options, scenario.readToken)).toContain(
+      `Signed in to ${scenario.server.url} as Sam Support`,
+    );
     expect(await options.$eval('#connection', (element) => element.textContent)).toContain('support');
 
     // The token sits in session storage (closed to content scripts), and not in local storage: "remember" was off.
@@ -75,21 +42,21 @@ describe('the extension in Chromium', () => {
       const api = (globalThis as unknown as { chrome: WxtBrowser }).chrome;
       return { session: await api.storage.session.get(null), local: await api.storage.local.get(null) };
     });
-    expect(stored.session.token).toBe(readToken);
-    expect(JSON.stringify(stored.local)).not.toContain(readToken);
+    expect(stored.session.token).toBe(scenario.readToken);
+    expect(JSON.stringify(stored.local)).not.toContain(scenario.readToken);
 
-    await addConsoleThroughOptions(options, `${site.origin}/Users/Users.aspx`, outsystemsId);
+    await addConsoleThroughOptions(options, `${scenario.site.origin}/Users/Users.aspx`, scenario.outsystemsId);
     expect(await options.$eval('#console-list', (table) => table.textContent)).toContain(OUTSYSTEMS);
     await options.close();
   }, 60_000);
 
   it('badges every row of the portal users page as the server classifies it', async () => {
-    const portal = await newPage();
-    await portal.goto(`${server.url}/sign-in`);
+    const portal = await scenario.newPage();
+    await portal.goto(`${scenario.server.url}/sign-in`);
     await portal.type('#email', ADMIN.email);
     await portal.type('#password', ADMIN.password);
     await Promise.all([portal.waitForNavigation(), portal.click('form.card button[type=submit]')]);
-    await portal.goto(`${server.url}/portal/users`);
+    await portal.goto(`${scenario.server.url}/portal/users`);
     const rows = await portal.$$eval('tbody tr[data-email]', (trs) =>
       trs.map((tr) => ({
         email: tr.getAttribute('data-email'),
@@ -118,10 +85,10 @@ describe('the extension in Chromium', () => {
   }, 60_000);
 
   it('badges the OutSystems console on another origin: engine and lookup agree with the server', async () => {
-    const page = await newPage();
-    await page.goto(`${site.origin}/Users/Users.aspx`);
+    const page = await scenario.newPage();
+    await page.goto(`${scenario.site.origin}/Users/Users.aspx`);
     await badgesAnswered(page, 10);
-    await expectOutSystemsBadgesAsServerSays(page, server.url, adminCookie, outsystemsId);
+    await expectOutSystemsBadgesAsServerSays(page, scenario.server.url, scenario.adminCookie, scenario.outsystemsId);
 
     // What the server knows is drawn without changing the badge's size (a new size would lay the table out again):
     // lchen (inactive) and sjones (known) are both External without marks, sgreen (merged) and sgreen.sales Internal.
@@ -146,16 +113,16 @@ describe('the extension in Chromium', () => {
   }, 60_000);
 
   it('keeps page text that looks like markup as text: no element created, no handler run', async () => {
-    const page = await newPage();
-    await page.goto(`${site.origin}/admin/hostile.html`);
+    const page = await scenario.newPage();
+    await page.goto(`${scenario.site.origin}/admin/hostile.html`);
     await expectHostileTextKept(page);
-    expect(dialogs).toEqual([]);
+    expect(scenario.dialogs).toEqual([]);
     await page.close();
   }, 60_000);
 
   it('shows the 90% banner, dismissible for the day', async () => {
-    const page = await newPage();
-    await page.goto(`${site.origin}/Users/Users.aspx`);
+    const page = await scenario.newPage();
+    await page.goto(`${scenario.site.origin}/Users/Users.aspx`);
     const banner = await page.waitForSelector('seatkeeper-banner >>> .notice.warning');
     const text = await banner?.evaluate((notice) => notice.textContent);
     expect(text).toContain('Licence capacity: 90% reached');
@@ -169,7 +136,7 @@ describe('the extension in Chromium', () => {
   }, 60_000);
 
   it('answers in the popup: the verdict from the cached rules, then the server, and the capacity', async () => {
-    const popup = await chromium.openExtensionPage('popup.html');
+    const popup = await scenario.extension.openExtensionPage('popup.html');
     popup.setDefaultTimeout(20_000);
     await expectPopupLookups(popup);
 
@@ -188,7 +155,7 @@ describe('the extension in Chromium', () => {
   }, 60_000);
 
   it('shows "OFF" on the toolbar after signing out', async () => {
-    const options = await chromium.openExtensionPage('options.html');
+    const options = await scenario.extension.openExtensionPage('options.html');
     await options.waitForSelector('#sign-out');
     await options.click('#sign-out');
     await options.waitForFunction(() => document.querySelector('#connection')?.textContent?.includes('Signed out'));
