@@ -184,6 +184,26 @@ try {
     runs: imports,
   });
 
+  // Renaming an environment renames its records in the live count; no target, shown for information.
+  const renames: number[] = [];
+  for (const name of ['QA (renamed)', 'QA']) {
+    const t = performance.now();
+    const response = await app.request(`${URL_BASE}/api/v1/environments/qa`, {
+      method: 'PATCH',
+      headers: { cookie, origin: URL_BASE, 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    if (response.status !== 200) throw new Error(`rename answered ${response.status}: ${await response.text()}`);
+    await (await get('/api/v1/licence/summary')).text();
+    renames.push(performance.now() - t);
+  }
+  figures.push({
+    name: 'rename an environment (PATCH, then summary)',
+    value: median(renames),
+    unit: 'ms',
+    runs: renames,
+  });
+
   report(`Licence portal, ${TOTAL.toLocaleString('en-GB')} accounts`, figures);
   await database.close();
 } finally {

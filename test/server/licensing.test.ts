@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ownRef } from '../../server/licensing/state.ts';
 import { seededRandom } from '../support/generate-accounts.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
@@ -208,6 +208,48 @@ describe('licence portal: imports and lookups', () => {
     } finally {
       restore();
     }
+  });
+
+  it('renames an environment without reading every account again: same figures, records under the new name', async () => {
+    const ctx = await makeApp();
+    const { cookie, account } = await admin(ctx);
+    const created = await call(ctx, 'POST', '/api/v1/environments', {
+      cookie,
+      json: { name: 'Staging', production: true, internalDomains: 'mycompany.com' },
+    });
+    const { id } = (await json<{ environment: { id: string } }>(created)).environment;
+    const users = [
+      { username: 'ann', email: 'ann@mycompany.com' },
+      { username: 'bob', email: 'bob@gmail.com' },
+    ];
+    await call(ctx, 'PUT', `/api/v1/environments/${id}/users`, { cookie, json: { provider: 'LDAP', users } });
+    const before = await json<Summary>(await call(ctx, 'GET', '/api/v1/licence/summary', { cookie }));
+
+    const { licensing } = ctx.deps;
+    const reads = vi.spyOn(licensing, 'recordsFromDb');
+    const renamed = await call(ctx, 'PATCH', `/api/v1/environments/${id}`, { cookie, json: { name: 'Testing' } });
+    expect(renamed.status).toBe(200);
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+
+    const after = await json<Summary>(await call(ctx, 'GET', '/api/v1/licence/summary', { cookie }));
+    expect({ internal: after.internal, external: after.external }).toEqual({
+      internal: before.internal,
+      external: before.external,
+    });
+    const environments = new Set([...licensing.live.records()].map((record) => record.environment));
+    expect(environments.has('Testing')).toBe(true);
+    expect(environments.has('Staging')).toBe(false);
+    const token = await tokenFor(ctx, account, 'read');
+    const lookup = await call(ctx, 'POST', '/api/v1/lookup', {
+      token,
+      json: { environment: 'Testing', accounts: [{ email: 'bob@gmail.com' }] },
+    });
+    expect(await lookup.json()).toMatchObject({
+      environment: { name: 'Testing' },
+      results: [{ classification: 'external', matches: [{ counted: true }] }],
+    });
+    await recountAgrees(ctx, cookie);
   });
 
   it('looks accounts up: classification with its reason, matches, counted or merged', async () => {
