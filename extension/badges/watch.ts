@@ -25,7 +25,7 @@ export interface WatchOptions {
    * task, before its frame): the frame is left with the rest. Nothing is put on the page then.
    */
   taskMs?: number;
-  /** Most time spent on what the page already holds when watching starts, in that task; the next frame does the rest. */
+  /** Most time spent on what the page holds when watching starts, in that task; the next frame does the rest. */
   startMs?: number;
   /**
    * Most time spent in the animation frame in which the page changed. What is ready by then is laid out with the
@@ -282,9 +282,9 @@ export function watch(
   );
 
   // What the page already holds: badged now when that fits in `startMs` (most pages), else read like a change,
-  // finished and put on the page in the next frame. A page not laid out yet (a content script often starts before the first
-  // layout of a page that arrived whole) then lays its badges out with everything else; one laid out already does
-  // it once more, as it would for any batch.
+  // finished and put on the page in the next frame. A page the browser has not laid out yet lays its badges out with
+  // everything else; one laid out already (a large page usually is: the browser renders as it parses) lays its
+  // table out once more, as for any batch.
   units.push(root instanceof Document ? root.documentElement : root);
   drain(startMs, 'early');
   if (accounts.length === 0 && units.length === 0) commit();
