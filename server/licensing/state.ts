@@ -129,6 +129,33 @@ export function importedRecord(
   };
 }
 
+/** The columns of an imported licence_accounts row that the engine reads, through Kysely (flags as 0 or 1). */
+interface StoredImportRow {
+  id: number;
+  provider: string;
+  tenant: string;
+  username: string;
+  email: string;
+  active: number;
+  it_user: number;
+  staff: number;
+}
+
+/** An imported row as the engine sees it. */
+function storedImportRecord(r: StoredImportRow, environment: string): AccountRecord {
+  return {
+    ref: importRef(r.id),
+    environment,
+    provider: r.provider,
+    tenant: r.tenant,
+    username: r.username,
+    email: r.email,
+    active: r.active === 1,
+    itUser: r.it_user === 1,
+    staff: r.staff === 1,
+  };
+}
+
 /**
  * The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench).
  * `refFor` as in importedRecord.
@@ -314,19 +341,7 @@ export class LicensingState {
       .select(['id', 'environment_id', 'provider', 'tenant', 'username', 'email', 'active', 'it_user', 'staff'])
       .where('source', '=', 'import')
       .execute();
-    for (const r of imported) {
-      records.push({
-        ref: importRef(r.id),
-        environment: names.get(r.environment_id) as string,
-        provider: r.provider,
-        tenant: r.tenant,
-        username: r.username,
-        email: r.email,
-        active: r.active === 1,
-        itUser: r.it_user === 1,
-        staff: r.staff === 1,
-      });
-    }
+    for (const r of imported) records.push(storedImportRecord(r, names.get(r.environment_id) as string));
     return records;
   }
 
@@ -455,17 +470,7 @@ export class LicensingState {
       for (const ref of gone) this.live.remove(ref);
       for (const r of stored) {
         if (this.live.has(importRef(r.id))) continue;
-        this.live.upsert({
-          ref: importRef(r.id),
-          environment: env.name,
-          provider: r.provider,
-          tenant: r.tenant,
-          username: r.username,
-          email: r.email,
-          active: r.active === 1,
-          itUser: r.it_user === 1,
-          staff: r.staff === 1,
-        });
+        this.live.upsert(storedImportRecord(r, env.name));
       }
       this.#version++;
     });
