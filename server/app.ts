@@ -9,7 +9,7 @@ import { type SessionLookup, sessionCookieName } from './auth/sessions.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { ChangeFeed } from './db/change-feed.ts';
-import type { Db } from './db/database.ts';
+import type { Db, OpenedDatabase } from './db/database.ts';
 import type { PostgresHandle } from './db/postgres.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import { ChainRouter } from './http/chain-router.ts';
@@ -36,6 +36,19 @@ export interface AppOptions {
   postgres?: PostgresHandle | undefined;
   /** OpenedDatabase#changes: what other instances commit, so this one's live licence figures follow. */
   changes?: ChangeFeed;
+}
+
+/** Everything createApp takes from an opened database, as the server passes it (its fast paths and change feed). */
+export function databaseOptions(
+  database: OpenedDatabase,
+): Pick<AppOptions, 'db' | 'sessionLookup' | 'sqlite' | 'postgres' | 'changes'> {
+  return {
+    db: database.db,
+    sessionLookup: database.sessionLookup,
+    sqlite: database.sqlite,
+    postgres: database.postgres,
+    changes: database.changes,
+  };
 }
 
 const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 // `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
 import { issueSetupLinkIfNeeded } from './accounts/accounts.ts';
-import { createApp } from './app.ts';
+import { createApp, databaseOptions } from './app.ts';
 import { signingKey } from './certificates/service.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
@@ -30,11 +30,7 @@ async function start(): Promise<void> {
   const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs, logger });
   const { app, deps } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
-    sqlite: database.sqlite,
-    postgres: database.postgres,
-    changes: database.changes,
+    ...databaseOptions(database),
     mailer: createMailer(config, database.db),
     logger,
   });

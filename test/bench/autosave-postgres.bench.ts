@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../../server/app.ts';
+import { createApp, databaseOptions } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
@@ -37,11 +37,7 @@ async function runInstance(): Promise<void> {
   const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs, logger });
   const { app, deps } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
-    sqlite: database.sqlite,
-    postgres: database.postgres,
-    changes: database.changes,
+    ...databaseOptions(database),
     mailer: createOutboxMailer(
       database.db,
       () => new Date(),

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { createApp } from '../../server/app.ts';
+import { createApp, databaseOptions } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -55,9 +55,7 @@ try {
   const config = { ...loadConfig({ DATA_DIR: dir, PUBLIC_URL: URL_BASE, LOG_LEVEL: 'silent' }) };
   const { app, deps } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
-    sqlite: database.sqlite,
+    ...databaseOptions(database),
     mailer: { send: async () => {} },
     logger: createLogger('silent'),
   });

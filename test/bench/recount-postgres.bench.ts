@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { createApp } from '../../server/app.ts';
+import { createApp, databaseOptions } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -82,10 +82,7 @@ try {
   });
   const { app, deps } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
-    postgres: database.postgres,
-    changes: database.changes,
+    ...databaseOptions(database),
     mailer: { send: async () => {} },
     logger: createLogger('silent'),
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccountByAdmin, issueSetupLinkIfNeeded } from '../../server/accounts/accounts.ts';
-import { createApp } from '../../server/app.ts';
+import { createApp, databaseOptions } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { type OpenedDatabase, openDatabase } from '../../server/db/database.ts';
@@ -50,10 +50,7 @@ async function instancesOnOneDatabase(count: number): Promise<Instance[]> {
     cleanups.push(() => database.close());
     const { app, deps } = createApp({
       config,
-      db: database.db,
-      sessionLookup: database.sessionLookup,
-      postgres: database.postgres,
-      changes: database.changes,
+      ...databaseOptions(database),
       mailer: createOutboxMailer(
         database.db,
         () => new Date(),
