@@ -9,19 +9,13 @@ import { buildDeps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { createLogger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { CliIo } from './io.ts';
 
 export const ADMIN_USAGE = `usage: seatkeeper admin create --email E --password-stdin [--name N]
 
   Creates an administrator in DATA_DIR (default ./data), applying migrations first.
   The password is read from standard input (first line), so it never appears in the process list or shell history.
 `;
-
-export interface AdminIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}
 
 class InputError extends Error {}
 
@@ -37,7 +31,7 @@ async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
 /** The CLI never sends mail: an admin created here already has a password. */
 const noMail: Mailer = { send: async () => {} };
 
-export async function runAdminCommand(args: string[], io: AdminIo): Promise<number> {
+export async function runAdminCommand(args: string[], io: CliIo): Promise<number> {
   const fail = (message: string) => {
     io.stderr.write(`seatkeeper admin: ${message}\n`);
     return 2;

@@ -3,12 +3,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli/main.ts';
 import { countLicences } from '../../shared/licensing/index.ts';
 import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
+import { runCommand } from '../support/run-command.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'seatkeeper-cli-'));
@@ -20,17 +20,7 @@ function file(name: string, content: string): string {
 }
 
 async function cli(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: {} });
+  const { code, out, err } = await runCommand(main, args);
   return { code, stdout: out, stderr: err };
 }
 

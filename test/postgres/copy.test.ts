@@ -1,4 +1,3 @@
-import { PassThrough, Readable } from 'node:stream';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli/main.ts';
@@ -15,22 +14,10 @@ import {
   type TestContext,
   tempDir,
 } from '../server/helpers.ts';
+import { runCommand } from '../support/run-command.ts';
 import { freshPostgresDatabase } from '../support/test-database.ts';
 
-async function seatkeeper(args: string[], env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await main(args, { stdin: Readable.from([]), stdout, stderr, env });
-  return { code, out, err };
-}
+const seatkeeper = (args: string[], env: NodeJS.ProcessEnv) => runCommand(main, args, { env });
 
 /** Every row of every table, in a stable order, as plain values. */
 async function contents(db: Db, tables: string[]) {

@@ -1,23 +1,11 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../server/cli/admin.ts';
 import { openDatabase } from '../../server/db/database.ts';
+import { runCommand } from '../support/run-command.ts';
 import { STRONG_PASSWORD, tempDatabase, tempDir } from './helpers.ts';
 
-async function run(args: string[], stdin: string, env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await runAdminCommand(args, { stdin: Readable.from([stdin]), stdout, stderr, env });
-  return { code, out, err };
-}
+const run = (args: string[], stdin: string, env: NodeJS.ProcessEnv) =>
+  runCommand(runAdminCommand, args, { stdin, env });
 
 describe('seatkeeper admin create', () => {
   it('creates an admin in the configured database, applying migrations, with the password from stdin', async () => {
