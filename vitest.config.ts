@@ -6,9 +6,29 @@ const shared = {
   hookTimeout: 60_000,
 };
 
-// The integration suite (everything that opens a database) runs twice: on SQLite and on PostgreSQL. test/postgres/
-// holds what only PostgreSQL can do (several instances on one database, the SQLite-to-PostgreSQL copy).
-const INTEGRATION = ['test/server/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+// Tests mirror the areas of server/ (test/accounts/, test/licensing/, ...). The integration suite (everything that
+// opens a database) runs twice: on SQLite and on PostgreSQL. test/postgres/ holds what only PostgreSQL can do (several
+// instances on one database, the SQLite-to-PostgreSQL copy); test/e2e/ drives real browsers and server processes.
+const AREAS = [
+  'accounts',
+  'audit',
+  'certificates',
+  'db',
+  'exams',
+  'extension-download',
+  'http',
+  'licensing',
+  'mail',
+  'people',
+];
+const INTEGRATION = [`test/{${AREAS.join(',')}}/**/*.test.{ts,tsx}`, 'test/e2e/**/*.test.ts'];
+/** Tests in those folders that need no database: they run once, in the unit project. */
+const PURE = [
+  'test/http/forwarded-address.test.ts',
+  'test/http/read-cookie.test.ts',
+  'test/http/chain-router.test.ts',
+  'test/certificates/pdf-text.test.ts',
+];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */
 const EXTENSION_WITH_SERVER = ['test/extension/background.test.ts', 'test/extension/server-client.test.ts'];
@@ -33,6 +53,9 @@ export default defineConfig({
         },
       },
       {
+        test: { ...shared, name: 'unit-areas', include: PURE },
+      },
+      {
         // The extension's modules import `wxt/browser`: WxtVitest swaps in WXT's fake browser (one copy, WXT's own).
         plugins: [WxtVitest()],
         test: { ...shared, ...onSqlite, name: 'extension', include: EXTENSION },
@@ -43,6 +66,7 @@ export default defineConfig({
           ...onSqlite,
           name: 'sqlite',
           include: INTEGRATION,
+          exclude: [...PURE, 'node_modules/**'],
           // Both test builds of the extension, one after the other, before the browser tests start in parallel.
           globalSetup: ['test/support/extension-builds.ts'],
         },
@@ -55,7 +79,7 @@ export default defineConfig({
           include: [...INTEGRATION, ...POSTGRES_ONLY],
           // Build the extension into .output (a second build at the same time would race with the sqlite project's);
           // the API it drives is covered on PostgreSQL by extension-postgres and test/server.
-          exclude: ['test/e2e/extension.test.ts', 'test/e2e/extension-firefox.test.ts', 'node_modules/**'],
+          exclude: ['test/e2e/extension.test.ts', 'test/e2e/extension-firefox.test.ts', ...PURE, 'node_modules/**'],
         },
       },
       {

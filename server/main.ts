@@ -1,15 +1,16 @@
 // `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
-import { issueSetupLinkIfNeeded } from './accounts/accounts.ts';
-import { createApp, databaseOptions } from './app.ts';
-import { signingKey } from './certificates/service.ts';
+import { issueSetupLinkIfNeeded } from './accounts/setup.ts';
+import { createApp } from './app.ts';
+import { signingKey } from './certificates/signing-key.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
-import { startAttemptSweeper } from './exams/attempts.ts';
+import { startAttemptSweeper } from './exams/finalise.ts';
 import { startNodeServer } from './http/node-server.ts';
 import { countWorker } from './licensing/count-worker.ts';
 import { startDailyJob } from './licensing/history.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+import { migrations } from './migrations.ts';
 
 export function createMailer(config: Config, db: Db): Mailer {
   return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(db, () => new Date());
@@ -27,23 +28,25 @@ async function start(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs, logger });
-  const { app, deps } = createApp({
+  const database = await openDatabase(config, { migrations, logger });
+  const { app, deps, exams, licensing } = createApp({
     config,
-    ...databaseOptions(database),
+    database,
     mailer: createMailer(config, database.db),
     logger,
+    bulkReads: true,
   });
 
   // Exams: the credential signing key exists from the first start; overdue attempts close even if nobody returns.
   await signingKey(deps);
-  startAttemptSweeper(deps);
+  startAttemptSweeper(exams);
   // Live licence figures are loaded once here, then kept current by every change (no timer).
-  await deps.licensing.ready();
+  const figures = licensing.licensing;
+  await figures.ready();
   countWorker.warm();
-  const stopDailyJob = startDailyJob(deps);
+  const stopDailyJob = startDailyJob(licensing);
   // Every quarter of an hour a full recount checks the live figures (and repairs them, should they ever drift).
-  const stopSelfCheck = deps.licensing.startSelfCheck();
+  const stopSelfCheck = figures.startSelfCheck();
 
   const setupLink = await issueSetupLinkIfNeeded(deps);
   if (setupLink) {

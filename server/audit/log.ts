@@ -1,3 +1,4 @@
+import type { Account } from '../auth/tables.ts';
 import type { Db } from '../db/database.ts';
 
 export type AuditAction =
@@ -21,6 +22,19 @@ export interface AuditActor {
   email: string | null;
   ip: string;
 }
+
+/** The requester as services see it: who (if anyone) and from which IP. */
+export interface Actor {
+  account: Account | null;
+  ip: string;
+  userAgent?: string | null;
+}
+
+export const auditActor = (actor: Actor): AuditActor => ({
+  accountId: actor.account?.id ?? null,
+  email: actor.account?.email ?? null,
+  ip: actor.ip,
+});
 
 export interface AuditEntry {
   action: AuditAction;

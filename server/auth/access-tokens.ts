@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
-import type { Account, TokenScope } from '../db/schema.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
+import type { Account, TokenScope } from './tables.ts';
 
 export const ACCESS_TOKEN_PREFIX = 'skp_';
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,7 +1,7 @@
 import { addSeconds } from '../clock.ts';
 import type { Db } from '../db/database.ts';
-import type { OneTimeTokenPurpose } from '../db/schema.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
+import type { OneTimeTokenPurpose } from './tables.ts';
 
 export const ONE_TIME_TOKEN_TTL_SECONDS: Record<OneTimeTokenPurpose, number> = {
   email_verification: 24 * 60 * 60,

@@ -1,4 +1,4 @@
-import type { Account, Role, TokenScope } from '../db/schema.ts';
+import type { Account, Role, TokenScope } from './tables.ts';
 
 /** Who is making the request: a signed-in session or a personal access token acting for its owner. */
 export type Principal =

@@ -1,8 +1,8 @@
 import type { Config, SessionLifetimes } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import type { Account, Role } from '../db/schema.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { issueSecret, parseSecret, secretMatches } from './secrets.ts';
+import type { Account, Role } from './tables.ts';
 
 /** last_verified_at is refreshed at most this often, so most authenticated requests do no write at all. */
 const REFRESH_AFTER_MS = 60_000;
@@ -31,36 +31,11 @@ export interface SessionRecord {
   lastVerifiedAt: string;
 }
 
-/** The one read on every authenticated request; SQLite supplies a prepared statement (db/database.ts). */
+/** The one read on every authenticated request (session-store.ts has each database's fastest form). */
 export type SessionLookup = (
   sessionId: string,
   nowMs: number,
 ) => SessionRecord | undefined | Promise<SessionRecord | undefined>;
-
-/** Portable lookup, used when no dialect-specific fast path is given. */
-export const kyselySessionLookup =
-  (db: Db): SessionLookup =>
-  async (sessionId) => {
-    const row = await db
-      .selectFrom('sessions')
-      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-      .selectAll('accounts')
-      .select([
-        'sessions.secret_hash as session_secret_hash',
-        'sessions.created_at as session_created_at',
-        'sessions.last_verified_at as session_last_verified_at',
-      ])
-      .where('sessions.id', '=', sessionId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const { session_secret_hash, session_created_at, session_last_verified_at, ...account } = row;
-    return {
-      account,
-      secretHash: session_secret_hash,
-      createdAt: session_created_at,
-      lastVerifiedAt: session_last_verified_at,
-    };
-  };
 
 export type SessionCheck = { sessionId: string; account: Account } | null;
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { randomString } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
-import type { Attempt, Certificate, Exam } from '../exams/schema.ts';
+import type { Attempt, Exam } from '../exams/tables.ts';
+import type { Certificate } from './tables.ts';
 
 /** Public certificate id: 160 random bits in lower-case base32 (32 characters), unguessable. */
 export const newCertificateId = (): string => randomString(20);

@@ -1,14 +1,16 @@
 // `seatkeeper admin create --email E --password-stdin [--name N]`: creates an administrator from the command line.
 import { parseArgs } from 'node:util';
-import { createAccountByAdmin, toAccountView } from '../accounts/accounts.ts';
-import { emailField, nameField } from '../api/schemas.ts';
+import { toAccountView } from '../accounts/accounts.ts';
+import { createAccountByAdmin } from '../accounts/administration.ts';
+import { emailField, nameField } from '../accounts/api/schemas.ts';
+import { buildDeps } from '../app.ts';
 import { newPasswordSchema } from '../auth/passwords.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { buildDeps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { createLogger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { migrations } from '../migrations.ts';
 import type { CliIo } from './io.ts';
 
 export const ADMIN_USAGE = `usage: seatkeeper admin create --email E --password-stdin [--name N]
@@ -63,9 +65,9 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
     if (!password.success) throw new InputError(`password: ${password.error.issues[0]?.message}`);
 
     const config = loadConfig(io.env);
-    const database = await openDatabase(config);
+    const database = await openDatabase(config, { migrations });
     try {
-      const deps = buildDeps({ config, db: database.db, mailer: noMail, logger: createLogger('silent') });
+      const deps = buildDeps({ config, database, mailer: noMail, logger: createLogger('silent') });
       const account = await createAccountByAdmin(
         deps,
         { account: null, ip: 'cli' },

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
-import { SHARED_KEY_NAME, SIGNING_KEY_FILE } from '../certificates/service.ts';
+import { SHARED_KEY_NAME, SIGNING_KEY_FILE } from '../certificates/signing-key.ts';
 import { ConfigError, databaseUrlSchema, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
+import { migrations } from '../migrations.ts';
 import type { CliIo } from './io.ts';
 import { progressBar } from './progress.ts';
 
@@ -66,7 +67,7 @@ function tablesInDependencyOrder(sqlite: SQLite.Database): Table[] {
 async function freshSchemaRows(): Promise<Map<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'seatkeeper-fresh-'));
   try {
-    const fresh = await openDatabase({ dataDir: dir });
+    const fresh = await openDatabase({ dataDir: dir }, { migrations });
     try {
       return new Map(tablesInDependencyOrder(fresh.sqlite as SQLite.Database).map((t) => [t.name, t.rows]));
     } finally {
@@ -216,11 +217,11 @@ export async function runDbCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
 
-  const source = await openDatabase({ dataDir });
+  const source = await openDatabase({ dataDir }, { migrations });
   try {
     let target: Awaited<ReturnType<typeof openDatabase>>;
     try {
-      target = await openDatabase({ dataDir, databaseUrl: to.data, databasePoolSize: 1 });
+      target = await openDatabase({ dataDir, databaseUrl: to.data, databasePoolSize: 1 }, { migrations });
     } catch (error) {
       io.stderr.write(`seatkeeper db: cannot open the target database: ${(error as Error).message}\n`);
       return 1;

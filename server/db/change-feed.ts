@@ -1,5 +1,5 @@
 // What one instance commits that the others keep in memory (the live licence figures), announced to every instance
-// sharing the database. On PostgreSQL, triggers (server/db/shared-state-migration.ts) NOTIFY in the committing
+// sharing the database. On PostgreSQL, triggers (server/licensing/shared-state-migration.ts) NOTIFY in the committing
 // transaction, so an announcement is sent exactly when its change commits, whichever instance or script made it.
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';

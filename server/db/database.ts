@@ -1,15 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { cachedSessionLookup } from '../auth/session-cache.ts';
-import type { SessionLookup, SessionRecord } from '../auth/sessions.ts';
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Logger } from '../logger.ts';
 import { type ChangeFeed, listenForChanges, noChangeFeed } from './change-feed.ts';
 import { type DialectName, SqliteWithoutRowLocks } from './dialect.ts';
-import { migrationProvider } from './migrations.ts';
-import { createPool, type PostgresHandle, preparedPostgresSessionLookup } from './postgres.ts';
-import type { Account, Database } from './schema.ts';
+import { createPool, type PostgresHandle } from './postgres.ts';
+import type { Database } from './schema.ts';
 import { WriteSignal } from './write-signal.ts';
 
 export type Db = Kysely<Database>;
@@ -17,17 +14,14 @@ export type Db = Kysely<Database>;
 export interface OpenedDatabase {
   db: Db;
   dialect: DialectName;
-  /** SQLite only: the underlying handle; only this module prepares statements on it. */
+  /** SQLite only: the underlying handle, for prepared statements on hot paths and bulk reads. */
   sqlite?: SQLite.Database;
   /** PostgreSQL only: the pool beneath Kysely, for bulk reads. */
   postgres?: PostgresHandle;
   /** What other instances sharing the database commit (never anything on SQLite, which one process owns). */
   changes: ChangeFeed;
-  /**
-   * Session lookup: on SQLite a statement prepared once, behind a short cache cleared by every write
-   * (auth/session-cache.ts); on PostgreSQL a query per request, since another instance may end any session.
-   */
-  sessionLookup: SessionLookup;
+  /** Calls `listener` after every statement of this process that may have changed data (caches drop what they hold). */
+  onWrite(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -38,66 +32,15 @@ export interface DatabaseSettings {
   databasePoolSize?: number;
 }
 
-export type SessionRow = [
-  id: string,
-  email: string,
-  name: string,
-  role: Account['role'],
-  active: number,
-  passwordHash: string | null,
-  createdAt: string,
-  deactivatedAt: string | null,
-  emailVerifiedAt: string | null,
-  lastSignInAt: string | null,
-  secretHash: string,
-  sessionCreatedAt: string,
-  lastVerifiedAt: string,
-];
-
-/** The columns of SessionRow, `$1` the session id (SQLite takes `?`). */
-export const SESSION_LOOKUP_SQL = `select a.id, a.email, a.name, a.role, a.active, a.password_hash, a.created_at, a.deactivated_at,
-              a.email_verified_at, a.last_sign_in_at, s.secret_hash, s.created_at, s.last_verified_at
-         from sessions s join accounts a on a.id = s.account_id
-        where s.id = $1`;
-
-/** Raw rows and explicit object construction: measurably cheaper than spreading a flat row on every request. */
-export function sessionRecordOf(row: SessionRow): SessionRecord {
-  return {
-    account: {
-      id: row[0],
-      email: row[1],
-      name: row[2],
-      role: row[3],
-      active: row[4],
-      password_hash: row[5],
-      created_at: row[6],
-      deactivated_at: row[7],
-      email_verified_at: row[8],
-      last_sign_in_at: row[9],
-    },
-    secretHash: row[10],
-    createdAt: row[11],
-    lastVerifiedAt: row[12],
-  };
-}
-
-function preparedSessionLookup(sqlite: SQLite.Database): SessionLookup {
-  const statement = sqlite.prepare<[string], SessionRow>(SESSION_LOOKUP_SQL.replace('$1', '?')).raw(true);
-  return (sessionId) => {
-    const row = statement.get(sessionId);
-    return row ? sessionRecordOf(row) : undefined;
-  };
-}
-
 export interface OpenOptions {
-  /** How long a looked-up session may be reused on SQLite (0 = read the database on every request). */
-  sessionCacheMs?: number;
+  /** Every area's migrations (server/migrations.ts), applied in name order. */
+  migrations: Record<string, Migration>;
   /** Where the PostgreSQL change feed reports a lost connection. */
   logger?: Logger;
 }
 
 /** Opens the database the settings name and applies pending migrations. */
-export function openDatabase(settings: DatabaseSettings, options: OpenOptions = {}): Promise<OpenedDatabase> {
+export function openDatabase(settings: DatabaseSettings, options: OpenOptions): Promise<OpenedDatabase> {
   return settings.databaseUrl
     ? openPostgres(settings.databaseUrl, settings.databasePoolSize ?? 10, options)
     : openSqlite(settings.dataDir, options);
@@ -117,15 +60,13 @@ async function openSqlite(dataDir: string, options: OpenOptions): Promise<Opened
     dialect: new SqliteDialect({ database: sqlite }),
     plugins: [writes, new SqliteWithoutRowLocks()],
   });
-  await migrate(db);
-  const sessions = cachedSessionLookup(preparedSessionLookup(sqlite), options.sessionCacheMs ?? 0);
-  writes.onWrite(sessions.clear);
+  await migrate(db, options.migrations);
   return {
     db,
     dialect: 'sqlite',
     sqlite,
     changes: noChangeFeed,
-    sessionLookup: sessions.lookup,
+    onWrite: (listener) => writes.onWrite(listener),
     close: () => db.destroy(),
   };
 }
@@ -135,7 +76,7 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
   const pool = createPool(url, poolSize);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrate(db);
+    await migrate(db, options.migrations);
     // Listening starts before anything is read into memory, so no change committed afterwards can be missed.
     const changes = await listenForChanges(url, (message, error) =>
       options.logger?.warn(message, { error: String(error) }),
@@ -145,7 +86,8 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
       dialect: 'postgres',
       postgres: { pool, url },
       changes,
-      sessionLookup: preparedPostgresSessionLookup(pool),
+      // Another instance may change anything: nothing here caches what a write would invalidate.
+      onWrite: () => {},
       async close() {
         await changes.close();
         await db.destroy();
@@ -157,8 +99,8 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
   }
 }
 
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrate(db: Db, migrations: Record<string, Migration>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

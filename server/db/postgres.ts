@@ -1,7 +1,5 @@
 // PostgreSQL: the connection pool beneath Kysely, which the few paths that bypass Kysely (bulk reads) use directly.
 import pg from 'pg';
-import type { SessionLookup } from '../auth/sessions.ts';
-import { SESSION_LOOKUP_SQL, type SessionRow, sessionRecordOf } from './database.ts';
 
 export interface PostgresHandle {
   pool: pg.Pool;
@@ -26,21 +24,4 @@ export function createPool(url: string, max: number): pg.Pool {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
-}
-
-/**
- * The per-request session read as a named statement: each pooled connection parses and plans it once, and rows come
- * back as arrays (the counterpart of SQLite's prepared statement in database.ts).
- */
-export function preparedPostgresSessionLookup(pool: pg.Pool): SessionLookup {
-  return async (sessionId) => {
-    const { rows } = await pool.query<SessionRow>({
-      name: 'seatkeeper-session-lookup',
-      text: SESSION_LOOKUP_SQL,
-      values: [sessionId],
-      rowMode: 'array',
-    });
-    const row = rows[0];
-    return row ? sessionRecordOf(row) : undefined;
-  };
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { newId } from '../auth/secrets.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import type { ExamsDeps } from './context.ts';
 import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
-import type { Exam, ExamQuestionRow } from './schema.ts';
+import type { Exam, ExamQuestionRow } from './tables.ts';
 
 // Authoring: exam settings, the question bank, publishing (refused while the licence is expired), import/export.
 
@@ -116,23 +116,23 @@ const columns = (s: Partial<ExamSettings>) => ({
   ...(s.shuffleOptions !== undefined && { shuffle_options: s.shuffleOptions ? 1 : 0 }),
 });
 
-export async function findExam(deps: Deps, id: string): Promise<Exam | undefined> {
+export async function findExam(deps: ExamsDeps, id: string): Promise<Exam | undefined> {
   return deps.db.selectFrom('exams').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function getExam(deps: Deps, id: string): Promise<Exam> {
+export async function getExam(deps: ExamsDeps, id: string): Promise<Exam> {
   const exam = await findExam(deps, id);
   if (!exam) throw notFound('The exam');
   return exam;
 }
 
-export async function listExams(deps: Deps, options: { publishedOnly?: boolean } = {}): Promise<Exam[]> {
+export async function listExams(deps: ExamsDeps, options: { publishedOnly?: boolean } = {}): Promise<Exam[]> {
   let query = deps.db.selectFrom('exams').selectAll().orderBy('title');
   if (options.publishedOnly) query = query.where('published', '=', 1);
   return query.execute();
 }
 
-export async function createExam(deps: Deps, settings: ExamSettings, questions: QuestionContentWithTags[] = []) {
+export async function createExam(deps: ExamsDeps, settings: ExamSettings, questions: QuestionContentWithTags[] = []) {
   const now = deps.clock().toISOString();
   const id = newId();
   await writeTransaction(deps.db, async (trx) => {
@@ -179,7 +179,7 @@ export async function createExam(deps: Deps, settings: ExamSettings, questions: 
   return getExam(deps, id);
 }
 
-export async function updateExam(deps: Deps, id: string, patch: Partial<ExamSettings>): Promise<Exam> {
+export async function updateExam(deps: ExamsDeps, id: string, patch: Partial<ExamSettings>): Promise<Exam> {
   const exam = await getExam(deps, id);
   const merged = { ...toExamView(exam), ...patch };
   if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
@@ -194,7 +194,7 @@ export async function updateExam(deps: Deps, id: string, patch: Partial<ExamSett
   return getExam(deps, id);
 }
 
-export async function setPublished(deps: Deps, id: string, published: boolean): Promise<Exam> {
+export async function setPublished(deps: ExamsDeps, id: string, published: boolean): Promise<Exam> {
   const exam = await getExam(deps, id);
   if (published) {
     const term = await deps.licenceTerm();
@@ -240,7 +240,7 @@ export const toQuestionView = (row: ExamQuestionRow): QuestionView => {
   };
 };
 
-export async function listQuestions(deps: Deps, examId: string): Promise<ExamQuestionRow[]> {
+export async function listQuestions(deps: ExamsDeps, examId: string): Promise<ExamQuestionRow[]> {
   return deps.db
     .selectFrom('exam_questions')
     .selectAll()
@@ -251,14 +251,18 @@ export async function listQuestions(deps: Deps, examId: string): Promise<ExamQue
 }
 
 /** The bank an attempt draws from: not archived, and carrying the exam's tag when it has one. */
-export async function activeQuestions(deps: Deps, exam: Exam): Promise<ExamQuestionRow[]> {
+export async function activeQuestions(deps: ExamsDeps, exam: Exam): Promise<ExamQuestionRow[]> {
   const rows = await listQuestions(deps, exam.id);
   if (!exam.draw_tag) return rows;
   const tag = exam.draw_tag;
   return rows.filter((r) => (JSON.parse(r.tags) as string[]).includes(tag));
 }
 
-export async function addQuestion(deps: Deps, examId: string, q: QuestionContentWithTags): Promise<ExamQuestionRow> {
+export async function addQuestion(
+  deps: ExamsDeps,
+  examId: string,
+  q: QuestionContentWithTags,
+): Promise<ExamQuestionRow> {
   await getExam(deps, examId);
   const now = deps.clock().toISOString();
   const id = newId();
@@ -284,7 +288,7 @@ export async function addQuestion(deps: Deps, examId: string, q: QuestionContent
   return deps.db.selectFrom('exam_questions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-async function findQuestion(deps: Deps, examId: string, questionId: string): Promise<ExamQuestionRow> {
+async function findQuestion(deps: ExamsDeps, examId: string, questionId: string): Promise<ExamQuestionRow> {
   const row = await deps.db
     .selectFrom('exam_questions')
     .selectAll()
@@ -298,7 +302,7 @@ async function findQuestion(deps: Deps, examId: string, questionId: string): Pro
 
 /** Edits bump the version; attempts keep the snapshot they started with, so their scores never change. */
 export async function updateQuestion(
-  deps: Deps,
+  deps: ExamsDeps,
   examId: string,
   questionId: string,
   q: QuestionContentWithTags,
@@ -317,7 +321,7 @@ export async function updateQuestion(
   return findQuestion(deps, examId, questionId);
 }
 
-export async function archiveQuestion(deps: Deps, examId: string, questionId: string): Promise<void> {
+export async function archiveQuestion(deps: ExamsDeps, examId: string, questionId: string): Promise<void> {
   await findQuestion(deps, examId, questionId);
   await deps.db
     .updateTable('exam_questions')
@@ -331,25 +335,30 @@ export const fromInput = (input: z.output<typeof questionSchema>): QuestionConte
   tags: input.tags,
 });
 
+/** What an invalid exam document gets: every problem by its path in the document, the first three in the message. */
+export function documentProblems(error: z.ZodError): ApiError {
+  const fields = documentErrors(error);
+  const first = Object.entries(fields)
+    .slice(0, 3)
+    .map(([path, message]) => `${path}: ${message}`)
+    .join('; ');
+  return new ApiError(400, 'validation_failed', `The exam document has errors: ${first}`, fields);
+}
+
 export function parseExamDocument(raw: unknown): ExamDocument {
   const parsed = examDocument.safeParse(raw);
-  if (!parsed.success) {
-    const fields = documentErrors(parsed.error);
-    const first = Object.entries(fields)
-      .slice(0, 3)
-      .map(([path, message]) => `${path}: ${message}`)
-      .join('; ');
-    throw new ApiError(400, 'validation_failed', `The exam document has errors: ${first}`, fields);
-  }
+  if (!parsed.success) throw documentProblems(parsed.error);
   return parsed.data;
 }
 
-export async function importExam(deps: Deps, raw: unknown): Promise<Exam> {
-  const doc = parseExamDocument(raw);
+/** Room for a bank of 2,000 questions (the largest an exam document may hold) with long texts and options. */
+export const EXAM_DOCUMENT_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export async function importExam(deps: ExamsDeps, doc: ExamDocument): Promise<Exam> {
   return createExam(deps, doc.exam, doc.questions.map(fromInput));
 }
 
-export async function exportExam(deps: Deps, id: string): Promise<ExamDocument> {
+export async function exportExam(deps: ExamsDeps, id: string): Promise<ExamDocument> {
   const exam = toExamView(await getExam(deps, id));
   const questions = (await listQuestions(deps, id)).map((r) => toQuestionView(r).question);
   return {
@@ -373,7 +382,7 @@ export async function exportExam(deps: Deps, id: string): Promise<ExamDocument> 
   };
 }
 
-export async function setAccommodation(deps: Deps, examId: string, accountId: string, extraMinutes: number) {
+export async function setAccommodation(deps: ExamsDeps, examId: string, accountId: string, extraMinutes: number) {
   await getExam(deps, examId);
   const account = await deps.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
   if (!account) throw notFound('The account');

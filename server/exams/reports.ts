@@ -1,8 +1,8 @@
 import Papa from 'papaparse';
-import type { Deps } from '../deps.ts';
-import type { DrawnQuestion } from './attempts.ts';
 import { getExam } from './authoring.ts';
+import type { ExamsDeps } from './context.ts';
 import { type Answer, scoreAnswer } from './questions.ts';
+import type { DrawnQuestion } from './tables.ts';
 
 // Per-exam report: attempts, pass rate, score distribution, item analysis (facility; discrimination upper vs lower 27 %).
 
@@ -42,7 +42,7 @@ export interface ExamReport {
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
 
-export async function examReport(deps: Deps, examId: string): Promise<ExamReport> {
+export async function examReport(deps: ExamsDeps, examId: string): Promise<ExamReport> {
   const exam = await getExam(deps, examId);
   const attempts = await deps.db
     .selectFrom('exam_attempts')

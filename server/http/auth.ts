@@ -9,8 +9,8 @@ import {
   sessionCookieName,
   sessionLifetimes,
 } from '../auth/sessions.ts';
+import type { Role } from '../auth/tables.ts';
 import type { Config } from '../config.ts';
-import type { Role } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';

@@ -1,10 +1,8 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../deps.ts';
-import { LARGE_BODY_PATH } from '../licensing/import.ts';
 import { resolvePrincipal } from './auth.ts';
+import { declaresOwnLimit, limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
-import { ApiError } from './errors.ts';
 import { clientIp, refuseCrossSite, securityHeadersFor } from './security.ts';
 
 /**
@@ -16,13 +14,7 @@ import { clientIp, refuseCrossSite, securityHeadersFor } from './security.ts';
 export function requestPipeline(deps: Deps, cookieName: string): MiddlewareHandler<AppEnv> {
   const { config } = deps;
   const headersFor = securityHeadersFor(config);
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `Send at most ${config.bodyLimitBytes} bytes.`);
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes,
-    onError: () => {
-      throw tooLarge();
-    },
-  });
+  const limitDefault = limitBody(config.bodyLimitBytes);
 
   const withPrincipal = (c: Context<AppEnv>, next: Next) => {
     const principal = resolvePrincipal(c, deps, cookieName);
@@ -39,18 +31,11 @@ export function requestPipeline(deps: Deps, cookieName: string): MiddlewareHandl
   const guarded = (c: Context<AppEnv>, next: Next) => {
     const method = c.req.method;
     // Only bodies need a limit; skipping GET/HEAD keeps the adapter's lightweight request (no Request materialised).
-    // Imports set their own, larger limit (server/licensing/import.ts).
     if (method === 'GET' || method === 'HEAD') return withPrincipal(c, next);
     refuseCrossSite(c, config, cookieName);
-    if (LARGE_BODY_PATH.test(c.req.path)) return withPrincipal(c, next);
-    // With a Content-Length (and no chunking) Node's parser already holds the body to that length, so the header
-    // decides; hono's bodyLimit would first turn the request into a full web Request to look at its stream.
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > config.bodyLimitBytes) throw tooLarge();
-      return withPrincipal(c, next);
-    }
-    return limitBody(c, () => withPrincipal(c, next));
+    // A route that takes more (an import, an exam document) declares its own limit (server/http/body-limit.ts).
+    if (declaresOwnLimit(c)) return withPrincipal(c, next);
+    return limitDefault(c, () => withPrincipal(c, next));
   };
 
   return (c, next) => {

@@ -1,10 +1,10 @@
 // JSON API of the licence portal (the extension's contract: summary, environments, lookup) and admin edits.
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { actorOf, guard } from '../http/auth.ts';
-import type { AppEnv } from '../http/env.ts';
+import { z } from 'zod';
+import { actorOf } from '../http/auth.ts';
 import { ApiError, fieldErrorsFrom, validationFailed } from '../http/errors.ts';
-import { validate } from '../http/validation.ts';
+import { apiRoute, createApi, jsonAnswer, jsonBody } from '../http/routes.ts';
+import { idParam } from '../http/schemas.ts';
+import type { LicensingDeps } from './context.ts';
 import { lookupAccounts } from './directory.ts';
 import { createEnvironment, updateEnvironment } from './environments.ts';
 import { IMPORT_BODY_LIMIT_BYTES, type ImportUser, parseAccountsCsv, replaceProviderUsers } from './import.ts';
@@ -16,10 +16,9 @@ import {
   saveOrganisationDomains,
   today,
 } from './licence.ts';
+import type { EnvironmentView } from './records.ts';
 import { applyRetention, retentionDryRun } from './retention.ts';
-import { LICENSING_ROUTES as R } from './routes.ts';
-import { replaceUsersBody } from './schemas.ts';
-import type { EnvironmentView } from './state.ts';
+import * as s from './schemas.ts';
 
 const environmentJson = (e: EnvironmentView) => ({
   id: e.id,
@@ -28,124 +27,245 @@ const environmentJson = (e: EnvironmentView) => ({
   internalDomains: e.internalDomains,
 });
 
-export const licensingApi = new Hono<AppEnv>()
-  .get('/licence/summary', guard(R.licenceSummary.access), async (c) => {
-    const { status: _status, environments: _environments, ...summary } = await licenceSummary(c.get('deps'));
-    return c.json(
-      {
-        ...summary,
-        internal: { used: summary.internal.used, capacity: summary.internal.capacity, level: summary.internal.level },
-        external: { used: summary.external.used, capacity: summary.external.capacity, level: summary.external.level },
+export const licenceSummaryRoute = apiRoute({
+  operationId: 'licenceSummary',
+  method: 'get',
+  path: '/licence/summary',
+  tag: 'Licence',
+  access: 'staffRead',
+  summary: 'Live licence figures: internal and external used/capacity/level, licence term, breaches',
+  responses: { 200: jsonAnswer(s.summaryResponse, 'The figures, with the time they were computed.') },
+});
+
+export const licenceRecountRoute = apiRoute({
+  operationId: 'licenceRecount',
+  method: 'post',
+  path: '/licence/recount',
+  tag: 'Licence',
+  access: 'staffRead',
+  summary: 'Count everything again from the database and compare with the live figures (changes nothing)',
+  responses: { 200: jsonAnswer(s.recountResponse, 'Whether the full count agrees.') },
+});
+
+export const setLicenceRoute = apiRoute({
+  operationId: 'setLicence',
+  method: 'put',
+  path: '/licence',
+  tag: 'Licence',
+  access: 'admin',
+  summary: "Set the licence: type, start, end (default: the type's term), packs",
+  request: { body: jsonBody(s.licenceBody) },
+  responses: { 200: jsonAnswer(s.licenceResponse, 'Saved.') },
+});
+
+export const extendLicenceRoute = apiRoute({
+  operationId: 'extendLicence',
+  method: 'post',
+  path: '/licence/extension',
+  tag: 'Licence',
+  access: 'admin',
+  summary: 'Extend a Trial (6 months in total at most)',
+  request: { body: jsonBody(s.extensionBody) },
+  responses: { 200: jsonAnswer(s.licenceResponse, 'Extended.') },
+  errors: [409],
+});
+
+export const cancelLicenceRoute = apiRoute({
+  operationId: 'cancelLicence',
+  method: 'post',
+  path: '/licence/cancellation',
+  tag: 'Licence',
+  access: 'admin',
+  summary: 'Cancel the licence (candidates see the platform offline from that day)',
+  request: { body: jsonBody(s.cancellationBody) },
+  responses: { 200: jsonAnswer(s.licenceResponse, 'Cancelled.') },
+  errors: [409],
+});
+
+export const setOrganisationDomainsRoute = apiRoute({
+  operationId: 'setOrganisationDomains',
+  method: 'put',
+  path: '/licence/organisation-domains',
+  tag: 'Licence',
+  access: 'admin',
+  summary: "The organisation's own, parent and affiliate domains (hygiene rule 28)",
+  request: { body: jsonBody(s.organisationDomainsBody) },
+  responses: { 200: jsonAnswer(s.organisationDomainsResponse, 'Saved.') },
+});
+
+export const listEnvironmentsRoute = apiRoute({
+  operationId: 'listEnvironments',
+  method: 'get',
+  path: '/environments',
+  tag: 'Environments',
+  access: 'staffRead',
+  summary: 'Environments with their production flag and internal domains',
+  responses: { 200: jsonAnswer(s.environmentList, 'Every environment.') },
+});
+
+export const createEnvironmentRoute = apiRoute({
+  operationId: 'createEnvironment',
+  method: 'post',
+  path: '/environments',
+  tag: 'Environments',
+  access: 'admin',
+  summary: 'Add an environment',
+  request: { body: jsonBody(s.createEnvironmentBody) },
+  responses: { 201: jsonAnswer(s.environmentResponse, 'Created.') },
+  errors: [409],
+});
+
+export const updateEnvironmentRoute = apiRoute({
+  operationId: 'updateEnvironment',
+  method: 'patch',
+  path: '/environments/{id}',
+  tag: 'Environments',
+  access: 'admin',
+  summary: 'Rename, set production, internal domains (one comma-separated field) or the retention policy',
+  request: { params: idParam, body: jsonBody(s.updateEnvironmentBody) },
+  responses: { 200: jsonAnswer(s.environmentResponse, 'Saved; figures are live at once.') },
+  errors: [404, 409],
+});
+
+export const replaceEnvironmentUsersRoute = apiRoute({
+  operationId: 'replaceEnvironmentUsers',
+  method: 'put',
+  path: '/environments/{id}/users',
+  tag: 'Environments',
+  access: 'admin',
+  summary: "Replace one provider's users (JSON {provider, users} or text/csv with ?provider=): all or nothing",
+  request: {
+    params: idParam,
+    query: z.object({ provider: z.string().max(100).optional().describe('With text/csv: the provider to replace.') }),
+    body: {
+      required: false,
+      content: {
+        'application/json': { schema: s.replaceUsersBody },
+        'text/csv': { schema: z.string().describe('A header line, then one account a line.') },
       },
-      200,
-    );
-  })
-  .post('/licence/recount', guard(R.licenceRecount.access), async (c) => {
-    const outcome = await c.get('deps').licensing.recount();
-    return c.json(
-      {
-        agrees: outcome.agrees,
-        milliseconds: Math.round(outcome.milliseconds),
-        live: { internal: outcome.live.internal, external: outcome.live.external },
-        full: { internal: outcome.full.internal, external: outcome.full.external },
-        differences: outcome.differences,
-      },
-      200,
-    );
-  })
-  .put('/licence', guard(R.setLicence.access), validate('json', R.setLicence.body), async (c) => {
-    const licence = await saveLicence(c.get('deps'), actorOf(c), c.req.valid('json'));
-    return c.json({ licence }, 200);
-  })
-  .post('/licence/extension', guard(R.extendLicence.access), validate('json', R.extendLicence.body), async (c) => {
-    const licence = await extendLicence(c.get('deps'), actorOf(c), c.req.valid('json').endsOn);
-    return c.json({ licence }, 200);
-  })
-  .post('/licence/cancellation', guard(R.cancelLicence.access), validate('json', R.cancelLicence.body), async (c) => {
-    const deps = c.get('deps');
-    const licence = await cancelLicence(deps, actorOf(c), c.req.valid('json').cancelledOn ?? today(deps));
-    return c.json({ licence }, 200);
-  })
-  .put(
-    '/licence/organisation-domains',
-    guard(R.setOrganisationDomains.access),
-    validate('json', R.setOrganisationDomains.body),
-    async (c) => {
-      const domains = await saveOrganisationDomains(c.get('deps'), actorOf(c), c.req.valid('json').domains);
-      return c.json({ domains }, 200);
     },
-  )
-  .get('/environments', guard(R.listEnvironments.access), async (c) => {
-    const { licensing } = c.get('deps');
-    await licensing.current();
-    return c.json({ items: licensing.environments.map(environmentJson) }, 200);
-  })
-  .post('/environments', guard(R.createEnvironment.access), validate('json', R.createEnvironment.body), async (c) => {
-    const environment = await createEnvironment(c.get('deps'), actorOf(c), c.req.valid('json'));
-    return c.json({ environment: environmentJson(environment) }, 201);
-  })
-  .patch(
-    '/environments/:id',
-    guard(R.updateEnvironment.access),
-    validate('json', R.updateEnvironment.body),
-    async (c) => {
-      const environment = await updateEnvironment(c.get('deps'), actorOf(c), c.req.param('id'), c.req.valid('json'));
-      return c.json({ environment: environmentJson(environment) }, 200);
-    },
-  )
-  .put(
-    '/environments/:id/users',
-    guard(R.replaceEnvironmentUsers.access),
-    bodyLimit({
-      maxSize: IMPORT_BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Send at most ${IMPORT_BODY_LIMIT_BYTES} bytes.`);
-      },
-    }),
-    async (c) => {
-      const deps = c.get('deps');
+  },
+  responses: { 200: jsonAnswer(s.importResponse, 'Imported.') },
+  errors: [404, 409],
+  bodyLimit: IMPORT_BODY_LIMIT_BYTES,
+});
+
+export const lookupRoute = apiRoute({
+  operationId: 'lookup',
+  method: 'post',
+  path: '/lookup',
+  tag: 'Licence',
+  access: 'staffRead',
+  summary: 'Classify up to 1,000 accounts and say what the server knows about each (matches, counted, merged)',
+  request: { body: jsonBody(s.lookupBody) },
+  responses: { 200: jsonAnswer(s.lookupResponse, 'One result per account, in order.') },
+  errors: [404],
+});
+
+export const retentionDryRunRoute = apiRoute({
+  operationId: 'retentionDryRun',
+  method: 'get',
+  path: '/retention',
+  tag: 'Retention',
+  access: 'staffRead',
+  summary: 'Dry run: who the retention policy would deactivate now and what the totals would become',
+  responses: { 200: jsonAnswer(s.retentionResponse, 'Nothing was changed.') },
+});
+
+export const applyRetentionRoute = apiRoute({
+  operationId: 'applyRetention',
+  method: 'post',
+  path: '/retention/apply',
+  tag: 'Retention',
+  access: 'admin',
+  summary: 'Apply the retention policy now (one audit entry per account; nothing is deleted)',
+  responses: { 200: jsonAnswer(s.retentionResponse, 'Deactivated.') },
+});
+
+/** The users of one provider from a JSON body or a CSV upload. */
+async function usersToImport(
+  c: { req: { header(name: string): string | undefined; text(): Promise<string>; json(): Promise<unknown> } },
+  env: EnvironmentView,
+  provider: string | undefined,
+): Promise<Map<string, ImportUser[]>> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.startsWith('text/csv')) {
+    if (!provider?.trim()) throw validationFailed({ provider: 'Name the provider to replace: ?provider=<name>.' });
+    return parseAccountsCsv(await c.req.text(), env, provider.trim());
+  }
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw validationFailed({ '(body)': 'Send JSON {provider, users} or text/csv with ?provider=<name>.' });
+  }
+  const parsed = s.replaceUsersBody.safeParse(body);
+  if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
+  const users = parsed.data.users.map((u) => ({
+    username: u.username?.trim() ?? '',
+    email: u.email?.trim() ?? '',
+    tenant: u.tenant?.trim() ?? '',
+    active: u.active ?? true,
+    itUser: u.itUser ?? false,
+    staff: false,
+  }));
+  return new Map([[parsed.data.provider, users]]);
+}
+
+export const licensingApi = (deps: LicensingDeps) =>
+  createApi()
+    .openapi(licenceSummaryRoute, async (c) => {
+      const { status: _status, environments: _environments, ...summary } = await licenceSummary(deps);
+      const bucket = (b: typeof summary.internal) => ({ used: b.used, capacity: b.capacity, level: b.level });
+      return c.json({ ...summary, internal: bucket(summary.internal), external: bucket(summary.external) }, 200);
+    })
+    .openapi(licenceRecountRoute, async (c) => {
+      const outcome = await deps.licensing.recount();
+      return c.json(
+        {
+          agrees: outcome.agrees,
+          milliseconds: Math.round(outcome.milliseconds),
+          live: { internal: outcome.live.internal, external: outcome.live.external },
+          full: { internal: outcome.full.internal, external: outcome.full.external },
+          differences: outcome.differences,
+        },
+        200,
+      );
+    })
+    .openapi(setLicenceRoute, async (c) => {
+      return c.json({ licence: await saveLicence(deps, actorOf(c), c.req.valid('json')) }, 200);
+    })
+    .openapi(extendLicenceRoute, async (c) => {
+      return c.json({ licence: await extendLicence(deps, actorOf(c), c.req.valid('json').endsOn) }, 200);
+    })
+    .openapi(cancelLicenceRoute, async (c) => {
+      const cancelledOn = c.req.valid('json').cancelledOn ?? today(deps);
+      return c.json({ licence: await cancelLicence(deps, actorOf(c), cancelledOn) }, 200);
+    })
+    .openapi(setOrganisationDomainsRoute, async (c) => {
+      return c.json({ domains: await saveOrganisationDomains(deps, actorOf(c), c.req.valid('json').domains) }, 200);
+    })
+    .openapi(listEnvironmentsRoute, async (c) => {
       await deps.licensing.current();
-      const env = deps.licensing.environmentById(c.req.param('id'));
+      return c.json({ items: deps.licensing.environments.map(environmentJson) }, 200);
+    })
+    .openapi(createEnvironmentRoute, async (c) => {
+      const environment = await createEnvironment(deps, actorOf(c), c.req.valid('json'));
+      return c.json({ environment: environmentJson(environment) }, 201);
+    })
+    .openapi(updateEnvironmentRoute, async (c) => {
+      const environment = await updateEnvironment(deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ environment: environmentJson(environment) }, 200);
+    })
+    .openapi(replaceEnvironmentUsersRoute, async (c) => {
+      await deps.licensing.current();
+      const env = deps.licensing.environmentById(c.req.valid('param').id);
       if (!env) throw new ApiError(404, 'not_found', 'The environment does not exist.');
-      const type = c.req.header('content-type') ?? '';
-      let byProvider: Map<string, ImportUser[]>;
-      if (type.startsWith('text/csv')) {
-        const provider = c.req.query('provider')?.trim();
-        if (!provider) throw validationFailed({ provider: 'Name the provider to replace: ?provider=<name>.' });
-        byProvider = parseAccountsCsv(await c.req.text(), env, provider);
-      } else {
-        let body: unknown;
-        try {
-          body = await c.req.json();
-        } catch {
-          throw validationFailed({ '(body)': 'Send JSON {provider, users} or text/csv with ?provider=<name>.' });
-        }
-        const parsed = replaceUsersBody.safeParse(body);
-        if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
-        byProvider = new Map([
-          [
-            parsed.data.provider,
-            parsed.data.users.map((u) => ({
-              username: u.username?.trim() ?? '',
-              email: u.email?.trim() ?? '',
-              tenant: u.tenant?.trim() ?? '',
-              active: u.active ?? true,
-              itUser: u.itUser ?? false,
-              staff: false,
-            })),
-          ],
-        ]);
-      }
-      const outcome = await replaceProviderUsers(deps, actorOf(c), env.id, byProvider);
-      return c.json(outcome, 200);
-    },
-  )
-  .post('/lookup', guard(R.lookup.access), validate('json', R.lookup.body), async (c) => {
-    return c.json(await lookupAccounts(c.get('deps'), c.req.valid('json')), 200);
-  })
-  .get('/retention', guard(R.retentionDryRun.access), async (c) => {
-    return c.json(await retentionDryRun(c.get('deps')), 200);
-  })
-  .post('/retention/apply', guard(R.applyRetention.access), async (c) => {
-    return c.json({ candidates: await applyRetention(c.get('deps'), actorOf(c)) }, 200);
-  });
+      const byProvider = await usersToImport(c, env, c.req.valid('query').provider);
+      return c.json(await replaceProviderUsers(deps, actorOf(c), env.id, byProvider), 200);
+    })
+    .openapi(lookupRoute, async (c) => c.json(await lookupAccounts(deps, c.req.valid('json')), 200))
+    .openapi(retentionDryRunRoute, async (c) => c.json(await retentionDryRun(deps), 200))
+    .openapi(applyRetentionRoute, async (c) => {
+      return c.json({ candidates: await applyRetention(deps, actorOf(c)) }, 200);
+    });

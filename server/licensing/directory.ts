@@ -3,9 +3,9 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { classifyUser } from '../../shared/licensing/classify.ts';
 import type { Database } from '../db/schema.ts';
-import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { type EnvironmentView, importRef, ownRef } from './state.ts';
+import type { LicensingDeps } from './context.ts';
+import { type EnvironmentView, importRef, ownRef } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const SORTS = ['email', 'username', 'name'] as const;
@@ -48,7 +48,7 @@ const column = (sort: SortKey) => `${sort}_lc` as const;
 
 type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 
-function filtered(deps: Deps, query: DirectoryQuery): DirectorySelect {
+function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
@@ -121,7 +121,7 @@ const COLUMNS = [
   'name_lc',
 ] as const;
 
-export function toEntry(deps: Deps, row: Row): DirectoryEntry {
+export function toEntry(deps: LicensingDeps, row: Row): DirectoryEntry {
   const env = deps.licensing.environmentById(row.environment_id) as EnvironmentView;
   const classified = classifyUser(deps.licensing.compiled(env), { username: row.username, email: row.email });
   return {
@@ -157,7 +157,7 @@ export interface DirectoryPage {
 export const COUNT_CAP = 10_000;
 
 export async function listDirectory(
-  deps: Deps,
+  deps: LicensingDeps,
   query: DirectoryQuery,
   options: { count?: boolean } = {},
 ): Promise<DirectoryPage> {
@@ -222,7 +222,7 @@ export const EXPORT_HEADER =
 
 /** Streams every account of the filtered list as CSV (the import's columns first), page by page. */
 export function exportDirectory(
-  deps: Deps,
+  deps: LicensingDeps,
   query: Omit<DirectoryQuery, 'after' | 'limit'>,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -261,7 +261,7 @@ export function exportDirectory(
   });
 }
 
-export async function directoryRowById(deps: Deps, id: number): Promise<DirectoryEntry | undefined> {
+export async function directoryRowById(deps: LicensingDeps, id: number): Promise<DirectoryEntry | undefined> {
   await deps.licensing.current();
   const row = (await deps.db.selectFrom('licence_accounts').select(COLUMNS).where('id', '=', id).executeTakeFirst()) as
     | Row
@@ -269,7 +269,10 @@ export async function directoryRowById(deps: Deps, id: number): Promise<Director
   return row ? toEntry(deps, row) : undefined;
 }
 
-export async function directoryRowOfAccount(deps: Deps, accountId: string): Promise<DirectoryEntry | undefined> {
+export async function directoryRowOfAccount(
+  deps: LicensingDeps,
+  accountId: string,
+): Promise<DirectoryEntry | undefined> {
   await deps.licensing.current();
   const row = (await deps.db
     .selectFrom('licence_accounts')
@@ -286,7 +289,7 @@ export interface CountingView {
 }
 
 /** Whether and how the live count counts this account (rules 1, 3, 4, 14 to 17). */
-export function countingOf(deps: Deps, ref: string): CountingView | null {
+export function countingOf(deps: LicensingDeps, ref: string): CountingView | null {
   const live = deps.licensing.live.account(ref);
   if (!live) return null;
   return {
@@ -301,7 +304,7 @@ export interface LookupInput {
   accounts: { username?: string | undefined; email?: string | undefined }[];
 }
 
-export async function lookupAccounts(deps: Deps, input: LookupInput) {
+export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
   const { licensing } = deps;
   await licensing.current();
   const env = input.environment

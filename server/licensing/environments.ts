@@ -1,15 +1,15 @@
 // Environments, their internal-domain lists (rules 4, 5, 9, 11) and user providers; every change is audited.
 import { sql } from 'kysely';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
-import type { Actor } from '../accounts/accounts.ts';
+import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import type { Db } from '../db/database.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import type { LicensingDeps } from './context.ts';
 import { auditActor } from './licence.ts';
-import type { EnvironmentView } from './state.ts';
+import type { EnvironmentView } from './records.ts';
 
 const invalid = (field: string, message: string) =>
   new ApiError(400, 'validation_failed', `Fix these fields: ${field}.`, { [field]: message });
@@ -52,7 +52,7 @@ async function reclassify(db: Db, environmentId: string, domains: readonly strin
 }
 
 export async function createEnvironment(
-  deps: Deps,
+  deps: LicensingDeps,
   actor: Actor,
   input: { name: string; production: boolean; internalDomains?: string | undefined },
 ): Promise<EnvironmentView> {
@@ -91,7 +91,7 @@ export async function createEnvironment(
 }
 
 export async function updateEnvironment(
-  deps: Deps,
+  deps: LicensingDeps,
   actor: Actor,
   id: string,
   patch: EnvironmentPatch,
@@ -152,7 +152,12 @@ export async function listProviders(db: Db, environmentId: string): Promise<stri
   return rows.map((r) => r.name);
 }
 
-export async function addProvider(deps: Deps, actor: Actor, environmentId: string, name: string): Promise<void> {
+export async function addProvider(
+  deps: LicensingDeps,
+  actor: Actor,
+  environmentId: string,
+  name: string,
+): Promise<void> {
   const env = deps.licensing.environmentById(environmentId);
   if (!env) throw notFound('The environment');
   const trimmed = name.trim();

@@ -9,11 +9,11 @@ import {
   type UsageLevel,
   usageLevel,
 } from '../../shared/licensing/capacity.ts';
-import type { Deps } from '../deps.ts';
+import type { LicensingDeps } from './context.ts';
 import { readLicence, today } from './licence.ts';
 import { applyRetention } from './retention.ts';
 
-export async function recordHistory(deps: Deps): Promise<void> {
+export async function recordHistory(deps: LicensingDeps): Promise<void> {
   const totals = deps.licensing.live.totals();
   const licence = await readLicence(deps);
   const capacity = licence ? licenceCapacity(licence) : null;
@@ -39,7 +39,7 @@ export interface HistoryPoint {
   externalCapacity: number | null;
 }
 
-export async function readHistory(deps: Deps, days = 90): Promise<HistoryPoint[]> {
+export async function readHistory(deps: LicensingDeps, days = 90): Promise<HistoryPoint[]> {
   const from = addDays(today(deps), -days);
   const rows = await deps.db
     .selectFrom('licence_history')
@@ -103,7 +103,7 @@ export function forecast(
 const RANK: Record<UsageLevel, number> = { ok: 0, notice: 1, warning: 2, over: 3 };
 
 /** Emails admins once per level crossing (80%, 90%, over 100%) per bucket; re-arms when the level drops. */
-export async function checkWarnings(deps: Deps): Promise<void> {
+export async function checkWarnings(deps: LicensingDeps): Promise<void> {
   const licence = await readLicence(deps);
   if (!licence) return;
   const capacity = licenceCapacity(licence);
@@ -161,7 +161,7 @@ export async function checkWarnings(deps: Deps): Promise<void> {
   }
 }
 
-export async function afterLicenceChange(deps: Deps): Promise<void> {
+export async function afterLicenceChange(deps: LicensingDeps): Promise<void> {
   await recordHistory(deps);
   await checkWarnings(deps);
 }
@@ -170,7 +170,7 @@ export async function afterLicenceChange(deps: Deps): Promise<void> {
  * The daily job: retention, history, warnings. A row in licence_job_runs claims the day, so a second instance (or a
  * second timer tick) does not run it twice.
  */
-export async function runDailyJob(deps: Deps): Promise<boolean> {
+export async function runDailyJob(deps: LicensingDeps): Promise<boolean> {
   await deps.licensing.current();
   const day = today(deps);
   const claimed = await deps.db
@@ -186,7 +186,7 @@ export async function runDailyJob(deps: Deps): Promise<boolean> {
 }
 
 /** Checks every hour whether today's run is due; returns a stop function. */
-export function startDailyJob(deps: Deps, everyMs = 3_600_000): () => void {
+export function startDailyJob(deps: LicensingDeps, everyMs = 3_600_000): () => void {
   const tick = () => {
     runDailyJob(deps).catch((error: unknown) =>
       deps.logger.error('daily licence job failed', { error: String(error) }),

@@ -7,19 +7,18 @@ import {
   accountFromRow,
   type ColumnIndex,
 } from '../../shared/licensing/account-rows.ts';
-import type { Actor } from '../accounts/accounts.ts';
+import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import type { LicensingDeps } from './context.ts';
 import { auditActor } from './licence.ts';
-import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './state.ts';
+import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
 
 /** Bodies of imports may be far larger than the default request limit. */
 export const IMPORT_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
-export const LARGE_BODY_PATH = /^\/(api\/v1\/environments\/[^/]+\/users|portal\/environments\/[^/]+\/import)$/;
 
 export interface ImportUser {
   username: string;
@@ -162,7 +161,7 @@ const BATCH = 400;
 
 /** Replaces the given providers' users of one environment: one transaction, then the live figures. */
 export async function replaceProviderUsers(
-  deps: Deps,
+  deps: LicensingDeps,
   actor: Actor,
   environmentId: string,
   byProvider: Map<string, ImportUser[]>,
@@ -308,7 +307,7 @@ export async function replaceProviderUsers(
 
 /** Records an import refused before it started (bad rows), so the page can show the problems by line. */
 export async function recordRejectedImport(
-  deps: Deps,
+  deps: LicensingDeps,
   actor: Actor,
   environmentId: string,
   problems: string[],

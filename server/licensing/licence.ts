@@ -9,15 +9,16 @@ import {
   licenceTerm,
   parseIsoDate,
   type Term,
+  type UsageLevel,
 } from '../../shared/licensing/capacity.ts';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
-import type { Actor } from '../accounts/accounts.ts';
+import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
+import type { LicensingDeps } from './context.ts';
 
-export const today = (deps: Deps) => deps.clock().toISOString().slice(0, 10);
+export const today = (deps: LicensingDeps) => deps.clock().toISOString().slice(0, 10);
 
 export const auditActor = (actor: Actor) => ({
   accountId: actor.account?.id ?? null,
@@ -25,7 +26,7 @@ export const auditActor = (actor: Actor) => ({
   ip: actor.ip,
 });
 
-export async function readLicence(deps: Deps): Promise<Licence | null> {
+export async function readLicence(deps: LicensingDeps): Promise<Licence | null> {
   const row = await deps.db.selectFrom('licence_settings').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!row?.licence_type || !row.starts_on || !row.ends_on) return null;
   return {
@@ -38,7 +39,7 @@ export async function readLicence(deps: Deps): Promise<Licence | null> {
   };
 }
 
-export async function readOrganisationDomains(deps: Deps): Promise<string[]> {
+export async function readOrganisationDomains(deps: LicensingDeps): Promise<string[]> {
   const row = await deps.db
     .selectFrom('licence_settings')
     .select('organisation_domains')
@@ -47,7 +48,7 @@ export async function readOrganisationDomains(deps: Deps): Promise<string[]> {
   return row?.organisation_domains ? row.organisation_domains.split(',') : [];
 }
 
-export async function currentTerm(deps: Deps): Promise<Term | null> {
+export async function currentTerm(deps: LicensingDeps): Promise<Term | null> {
   const licence = await readLicence(deps);
   return licence ? licenceTerm(licence, today(deps)) : null;
 }
@@ -72,7 +73,7 @@ export interface LicenceInput {
 }
 
 /** Sets the licence (a new term, or packs bought). A Trial's end date only moves through extendLicence. */
-export async function saveLicence(deps: Deps, actor: Actor, input: LicenceInput): Promise<Licence> {
+export async function saveLicence(deps: LicensingDeps, actor: Actor, input: LicenceInput): Promise<Licence> {
   checkDate('startsOn', input.startsOn);
   const endsOn = input.endsOn ?? defaultEndsOn(input.type, input.startsOn);
   checkDate('endsOn', endsOn);
@@ -93,7 +94,7 @@ export async function saveLicence(deps: Deps, actor: Actor, input: LicenceInput)
   return licence;
 }
 
-export async function extendLicence(deps: Deps, actor: Actor, newEndsOn: string): Promise<Licence> {
+export async function extendLicence(deps: LicensingDeps, actor: Actor, newEndsOn: string): Promise<Licence> {
   checkDate('endsOn', newEndsOn);
   const licence = await readLicence(deps);
   if (!licence) throw invalid('endsOn', 'There is no licence to extend; set one first.');
@@ -103,7 +104,7 @@ export async function extendLicence(deps: Deps, actor: Actor, newEndsOn: string)
   return result.licence;
 }
 
-export async function cancelLicence(deps: Deps, actor: Actor, cancelledOn: string): Promise<Licence> {
+export async function cancelLicence(deps: LicensingDeps, actor: Actor, cancelledOn: string): Promise<Licence> {
   checkDate('cancelledOn', cancelledOn);
   const licence = await readLicence(deps);
   if (!licence) throw invalid('cancelledOn', 'There is no licence to cancel.');
@@ -112,7 +113,7 @@ export async function cancelLicence(deps: Deps, actor: Actor, cancelledOn: strin
   return cancelled;
 }
 
-async function writeLicence(deps: Deps, actor: Actor, licence: Licence, what: string): Promise<void> {
+async function writeLicence(deps: LicensingDeps, actor: Actor, licence: Licence, what: string): Promise<void> {
   const now = deps.clock();
   await writeTransaction(deps.db, async (trx) => {
     await trx
@@ -144,7 +145,7 @@ async function writeLicence(deps: Deps, actor: Actor, licence: Licence, what: st
 }
 
 /** Rule 28: the organisation's own, parent and affiliate domains, validated like an internal list. */
-export async function saveOrganisationDomains(deps: Deps, actor: Actor, input: string): Promise<string[]> {
+export async function saveOrganisationDomains(deps: LicensingDeps, actor: Actor, input: string): Promise<string[]> {
   const parsed = parseDomainList(input);
   if (!parsed.ok) throw invalid('organisationDomains', parsed.message);
   const now = deps.clock();
@@ -165,7 +166,7 @@ export async function saveOrganisationDomains(deps: Deps, actor: Actor, input: s
 export interface Bucket {
   used: number;
   capacity: number | null;
-  level: string | null;
+  level: UsageLevel | null;
   percent: number | null;
 }
 
@@ -187,7 +188,7 @@ export interface LicenceSummary {
 }
 
 /** The live figures against the licence, with the time they were computed. */
-export async function licenceSummary(deps: Deps): Promise<LicenceSummary> {
+export async function licenceSummary(deps: LicensingDeps): Promise<LicenceSummary> {
   const licensing = deps.licensing;
   await licensing.current();
   const totals = licensing.live.totals();

@@ -2,7 +2,7 @@
 // cursors, in one snapshot of both tables: the PostgreSQL counterpart of rawRecords (state.ts).
 import type pg from 'pg';
 import type { AccountRecord } from '../../shared/licensing/count.ts';
-import type { Account } from '../db/schema.ts';
+import type { Account } from '../auth/tables.ts';
 import {
   IMPORTED_ROWS_SQL,
   type ImportedRow,
@@ -11,7 +11,7 @@ import {
   OWN_ROWS_SQL,
   type OwnRow,
   ownRecord,
-} from './state.ts';
+} from './records.ts';
 
 const FETCH_ROWS = 50_000;
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { AccountRecord, EnvironmentRules } from '../../shared/licensing/count.ts';
 import { type FullCountTask, runFullCountTask } from './full-count.ts';
 import { postgresRecords } from './postgres-records.ts';
-import { importRef, rawRecords } from './state.ts';
+import { importRef, rawRecords } from './records.ts';
 
 export interface CountJob {
   /** The SQLite file, or a PostgreSQL URL. */

@@ -1,12 +1,12 @@
 // Retention (rules 25 and 26): candidates without a sign-in for N days, and candidates who never verified their email,
 // are deactivated (never deleted), one audit entry each. Staff and candidates with an exam in progress are exempt.
-import type { Actor } from '../accounts/accounts.ts';
+import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
+import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import type { Deps } from '../deps.ts';
+import type { LicensingDeps } from './context.ts';
 import { auditActor } from './licence.ts';
-import { ownRef } from './state.ts';
-import type { AccountDeactivationColumn } from './tables.ts';
+import { ownRef } from './records.ts';
 
 export interface RetentionCandidate {
   id: string;
@@ -19,7 +19,7 @@ export interface RetentionCandidate {
 
 const DAY_MS = 86_400_000;
 
-export async function retentionCandidates(deps: Deps): Promise<RetentionCandidate[]> {
+export async function retentionCandidates(deps: LicensingDeps): Promise<RetentionCandidate[]> {
   await deps.licensing.current();
   const env = deps.licensing.ownEnvironment();
   const now = deps.clock().getTime();
@@ -70,7 +70,7 @@ export interface RetentionDryRun {
 }
 
 /** Who would be deactivated and what the totals would become; changes nothing. */
-export async function retentionDryRun(deps: Deps): Promise<RetentionDryRun> {
+export async function retentionDryRun(deps: LicensingDeps): Promise<RetentionDryRun> {
   const candidates = await retentionCandidates(deps);
   const before = deps.licensing.live.totals();
   // Off the request thread with a database file: counting a million accounts again takes seconds.
@@ -87,7 +87,7 @@ export async function retentionDryRun(deps: Deps): Promise<RetentionDryRun> {
 }
 
 /** Deactivates the candidates found now; `actor` null means the daily job. */
-export async function applyRetention(deps: Deps, actor: Actor | null): Promise<RetentionCandidate[]> {
+export async function applyRetention(deps: LicensingDeps, actor: Actor | null): Promise<RetentionCandidate[]> {
   const candidates = await retentionCandidates(deps);
   if (candidates.length === 0) return [];
   const env = deps.licensing.ownEnvironment();

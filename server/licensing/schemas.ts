@@ -113,31 +113,37 @@ const bucket = z.object({
   level: z.enum(['ok', 'notice', 'warning', 'over']).nullable(),
 });
 
-export const summaryResponse = z.object({
-  asOf: z.string().describe('When these live figures were computed (UTC).'),
-  internal: bucket,
-  external: bucket,
-  licence: z
-    .object({
-      type: z.enum(LICENCE_TYPES),
-      endsOn: z.string(),
-      state: z.enum(['active', 'ending-soon', 'expired', 'cancelled']),
-    })
-    .nullable(),
-  breaches: z.array(z.object({ code: z.string(), message: z.string() })),
-});
+export const summaryResponse = z
+  .object({
+    asOf: z.string().describe('When these live figures were computed (UTC).'),
+    internal: bucket,
+    external: bucket,
+    licence: z
+      .object({
+        type: z.enum(LICENCE_TYPES),
+        endsOn: z.string(),
+        state: z.enum(['active', 'ending-soon', 'expired', 'cancelled']),
+      })
+      .nullable(),
+    breaches: z.array(z.object({ code: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'LicenceSummary' });
 
-export const environmentView = z.object({
-  id: z.string(),
-  name: z.string(),
-  production: z.boolean(),
-  internalDomains: z.array(z.string()),
-});
+export const environmentView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    production: z.boolean(),
+    internalDomains: z.array(z.string()),
+  })
+  .meta({ id: 'Environment' });
 export const environmentList = z.object({ items: z.array(environmentView) });
 export const environmentResponse = z.object({ environment: environmentView });
 
 /** The extension reads the same answer: one schema for both sides (shared/api/extension-contract.ts). */
 export const lookupResponse = lookupResponseSchema;
+
+export const organisationDomainsResponse = z.object({ domains: z.array(z.string()) });
 
 export const importResponse = z.object({
   id: z.string(),
@@ -147,14 +153,16 @@ export const importResponse = z.object({
 });
 
 export const licenceResponse = z.object({
-  licence: z.object({
-    type: z.enum(LICENCE_TYPES),
-    startsOn: z.string(),
-    endsOn: z.string(),
-    internalPacks: z.number().optional(),
-    externalPacks: z.number().optional(),
-    cancelledOn: z.string().nullable().optional(),
-  }),
+  licence: z
+    .object({
+      type: z.enum(LICENCE_TYPES),
+      startsOn: z.string(),
+      endsOn: z.string(),
+      internalPacks: z.number().optional(),
+      externalPacks: z.number().optional(),
+      cancelledOn: z.string().nullable().optional(),
+    })
+    .meta({ id: 'Licence' }),
 });
 
 export const recountResponse = z.object({

@@ -2,7 +2,6 @@
 import type { Generated } from 'kysely';
 
 export type DirectorySource = 'own' | 'import';
-export type DeactivationReason = 'admin' | 'retention' | 'unverified';
 
 export interface LicenceEnvironmentsTable {
   id: string;
@@ -103,18 +102,15 @@ export interface LicenceJobRunsTable {
   started_at: string;
 }
 
-export interface LicensingTables {
-  licence_environments: LicenceEnvironmentsTable;
-  licence_providers: LicenceProvidersTable;
-  licence_accounts: LicenceAccountsTable;
-  licence_imports: LicenceImportsTable;
-  licence_settings: LicenceSettingsTable;
-  licence_history: LicenceHistoryTable;
-  licence_notifications: LicenceNotificationsTable;
-  licence_job_runs: LicenceJobRunsTable;
+declare module '../db/schema.ts' {
+  interface Database {
+    licence_environments: LicenceEnvironmentsTable;
+    licence_providers: LicenceProvidersTable;
+    licence_accounts: LicenceAccountsTable;
+    licence_imports: LicenceImportsTable;
+    licence_settings: LicenceSettingsTable;
+    licence_history: LicenceHistoryTable;
+    licence_notifications: LicenceNotificationsTable;
+    licence_job_runs: LicenceJobRunsTable;
+  }
 }
-
-/** The column the licensing migration adds to `accounts` (why an inactive account is inactive, rule 26). */
-export type AccountDeactivationColumn = {
-  accounts: { deactivation_reason: DeactivationReason | null };
-};

@@ -39,7 +39,7 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
             </li>
             {admin && (
               <li>
-                <a href="/portal/users/new">New account</a>
+                <a href="/portal/new-account">New account</a>
               </li>
             )}
             <li>

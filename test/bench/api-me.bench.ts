@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createAccountByAdmin, toAccountView } from '../../server/accounts/accounts.ts';
+import { toAccountView } from '../../server/accounts/accounts.ts';
+import { createAccountByAdmin } from '../../server/accounts/administration.ts';
 import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -17,6 +18,7 @@ import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 import { isServerProcess, withForkedServers } from './forked-servers.ts';
 import { median } from './report.ts';
 
@@ -47,11 +49,10 @@ async function runServers(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-'));
   // Same configuration as production except the data directory; SESSION_CACHE_MS may be set to compare.
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_CACHE_MS: process.env.SESSION_CACHE_MS });
-  const database = await openDatabase({ dataDir }, { sessionCacheMs: config.sessionCacheMs });
+  const database = await openDatabase({ dataDir }, { migrations });
   const { app, deps } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
+    database,
     mailer: createOutboxMailer(
       database.db,
       () => new Date(),

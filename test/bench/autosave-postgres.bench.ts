@@ -7,12 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, databaseOptions } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 import { seedCandidates } from '../e2e/seed.ts';
 import { type Candidate, type ClosedLoopRun, closedLoopSaves } from './autosave-load.ts';
 import { isServerProcess, withForkedServerProcesses } from './forked-servers.ts';
@@ -34,10 +35,11 @@ async function runInstance(): Promise<void> {
     PUBLIC_URL,
   });
   const logger = createLogger('silent');
-  const database = await openDatabase(config, { sessionCacheMs: config.sessionCacheMs, logger });
-  const { app, deps } = createApp({
+  const database = await openDatabase(config, { migrations, logger });
+  const { app, licensing } = createApp({
     config,
-    ...databaseOptions(database),
+    database,
+    bulkReads: true,
     mailer: createOutboxMailer(
       database.db,
       () => new Date(),
@@ -45,7 +47,7 @@ async function runInstance(): Promise<void> {
     ),
     logger,
   });
-  await deps.licensing.ready();
+  await licensing.licensing.ready();
   const served = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' });
   process.send?.({ port: served.port });
   process.on('disconnect', () => {

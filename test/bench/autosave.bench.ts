@@ -15,6 +15,7 @@ import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 import { seedCandidates } from '../e2e/seed.ts';
 import { type ClosedLoopRun, closedLoopSaves, pacedSaves } from './autosave-load.ts';
 import { isServerProcess, withForkedServers } from './forked-servers.ts';
@@ -40,11 +41,10 @@ async function runServers(): Promise<void> {
     { candidates: CANDIDATES, questions: QUESTIONS, startAttempts: true },
   );
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' });
-  const database = await openDatabase({ dataDir }, { sessionCacheMs: config.sessionCacheMs });
+  const database = await openDatabase({ dataDir }, { migrations });
   const { app } = createApp({
     config,
-    db: database.db,
-    sessionLookup: database.sessionLookup,
+    database,
     mailer: createOutboxMailer(
       database.db,
       () => new Date(),

@@ -3,13 +3,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificatePdf, openBadgeCredential } from '../../server/certificates/service.ts';
+import { buildDeps } from '../../server/app.ts';
+import { openBadgeCredential } from '../../server/certificates/credential.ts';
+import { certificatePdf } from '../../server/certificates/pdf.ts';
+import type { Certificate } from '../../server/certificates/tables.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
-import { buildDeps } from '../../server/deps.ts';
-import type { Certificate } from '../../server/exams/schema.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 import { median, report } from './report.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -39,12 +41,12 @@ async function rate(work: (i: number) => Promise<unknown>): Promise<number> {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-certificates-'));
-const database = await openDatabase({ dataDir });
+const database = await openDatabase({ dataDir }, { migrations });
 try {
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://certs.example.com' });
   const deps = buildDeps({
     config,
-    db: database.db,
+    database,
     mailer: createOutboxMailer(
       database.db,
       () => new Date(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
+import { migrations } from '../../server/migrations.ts';
 import { seedCandidates } from './seed.ts';
 import { makeDataDir, startServer } from './server-process.ts';
 
@@ -55,7 +56,7 @@ describe('crash safety of autosave', () => {
 
       const restarted = await startServer(data);
       await restarted.stop();
-      const database = await openDatabase(data.settings);
+      const database = await openDatabase(data.settings, { migrations });
       try {
         const rows = await database.db
           .selectFrom('attempt_answers')

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_DOCUMENT } from '../server/exams-helpers.ts';
+import { SAMPLE_DOCUMENT } from '../support/exams.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
 import {
   ADMIN,
@@ -29,7 +29,7 @@ beforeAll(async () => {
   createAdmin(data);
   server = await startServer(data);
   adminCookie = await signIn(server.url, ADMIN.email, ADMIN.password);
-  const { exam } = (await api(server.url, adminCookie, 'POST', '/api/v1/exams/import', {
+  const { exam } = (await api(server.url, adminCookie, 'POST', '/api/v1/exam-imports', {
     ...SAMPLE_DOCUMENT,
     exam: { ...SAMPLE_DOCUMENT.exam, title: 'Journey exam' },
   })) as { exam: { id: string } };

@@ -1,12 +1,13 @@
+import { createApp } from '../../server/app.ts';
 import { newId } from '../../server/auth/secrets.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { type DatabaseSettings, openDatabase } from '../../server/db/database.ts';
-import { buildDeps } from '../../server/deps.ts';
-import { startAttempt } from '../../server/exams/attempts.ts';
-import { importExam, setPublished } from '../../server/exams/authoring.ts';
+import { importExam, parseExamDocument, setPublished } from '../../server/exams/authoring.ts';
+import { startAttempt } from '../../server/exams/start.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 
 // Seeds a database directly (no HTTP, no password hashing): one published exam of `questions` single-choice
 // questions and `candidates` verified candidates, each with a session and, optionally, an attempt in progress.
@@ -20,12 +21,12 @@ export async function seedCandidates(
   settings: DatabaseSettings,
   options: { candidates: number; questions: number; startAttempts: boolean; timeLimitMinutes?: number },
 ): Promise<Seeded> {
-  const database = await openDatabase(settings);
+  const database = await openDatabase(settings, { migrations });
   try {
     const config = loadConfig({ DATA_DIR: settings.dataDir, DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'silent' });
-    const deps = buildDeps({
+    const { exams: deps } = createApp({
       config,
-      db: database.db,
+      database,
       mailer: createOutboxMailer(
         database.db,
         () => new Date(),
@@ -33,20 +34,23 @@ export async function seedCandidates(
       ),
       logger: createLogger('silent'),
     });
-    const exam = await importExam(deps, {
-      format: 'seatkeeper-exam/1',
-      exam: {
-        title: 'Load exam',
-        timeLimitMinutes: options.timeLimitMinutes ?? 120,
-        passMark: 50,
-        questionCount: options.questions,
-      },
-      questions: Array.from({ length: options.questions }, (_, i) => ({
-        kind: 'single',
-        text: `Question ${i + 1}`,
-        options: [{ text: 'Right', correct: true }, { text: 'Wrong' }],
-      })),
-    });
+    const exam = await importExam(
+      deps,
+      parseExamDocument({
+        format: 'seatkeeper-exam/1',
+        exam: {
+          title: 'Load exam',
+          timeLimitMinutes: options.timeLimitMinutes ?? 120,
+          passMark: 50,
+          questionCount: options.questions,
+        },
+        questions: Array.from({ length: options.questions }, (_, i) => ({
+          kind: 'single',
+          text: `Question ${i + 1}`,
+          options: [{ text: 'Right', correct: true }, { text: 'Wrong' }],
+        })),
+      }),
+    );
     await setPublished(deps, exam.id, true);
     const now = new Date().toISOString();
     const candidates: Seeded['candidates'] = [];

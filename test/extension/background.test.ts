@@ -14,7 +14,7 @@ import {
   rememberedToken,
   sessionToken,
 } from '../../extension/storage.ts';
-import { call, createAccount, makeApp, PUBLIC_URL, type TestContext, tokenFor } from '../server/helpers.ts';
+import { call, createAccount, makeApp, PUBLIC_URL, type TestContext, tokenFor } from '../support/server.ts';
 import { type FakeExtras, fromContentScript, fromExtensionPage, resetFakeBrowser } from './fake-browser.ts';
 
 const CONSOLE = 'https://acme.outsystemsenterprise.com';

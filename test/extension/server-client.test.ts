@@ -5,7 +5,7 @@ import { normaliseServerUrl } from '../../extension/sign-in-input.ts';
 import type { Connection } from '../../extension/storage.ts';
 import { toolbarBadge } from '../../extension/toolbar.ts';
 import type { LicenceSummary } from '../../shared/api/extension-contract.ts';
-import { createAccount, makeApp, PUBLIC_URL, tokenFor } from '../server/helpers.ts';
+import { createAccount, makeApp, PUBLIC_URL, tokenFor } from '../support/server.ts';
 
 const jsonAnswer =
   (body: unknown, status = 200) =>

@@ -2,7 +2,8 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli/main.ts';
 import type { Db } from '../../server/db/database.ts';
-import { answerAll, examWorld, startAttempt, submit } from '../server/exams-helpers.ts';
+import { answerAll, examWorld, startAttempt, submit } from '../support/exams.ts';
+import { runCommand } from '../support/run-command.ts';
 import {
   anotherInstance,
   call,
@@ -13,8 +14,7 @@ import {
   signInCookie,
   type TestContext,
   tempDir,
-} from '../server/helpers.ts';
-import { runCommand } from '../support/run-command.ts';
+} from '../support/server.ts';
 import { freshPostgresDatabase } from '../support/test-database.ts';
 
 const seatkeeper = (args: string[], env: NodeJS.ProcessEnv) => runCommand(main, args, { env });
@@ -61,7 +61,7 @@ async function populatedSqlite(): Promise<{ ctx: TestContext; certificateId: str
   await call(ctx, 'POST', '/api/v1/registrations', {
     json: { name: 'Someone', email: 'someone@example.org', password: STRONG_PASSWORD },
   });
-  await ctx.deps.licensing.current();
+  await ctx.licensing.licensing.current();
   return { ctx, certificateId: done.certificateId as string, cookie };
 }
 

@@ -5,16 +5,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccountByAdmin, issueSetupLinkIfNeeded } from '../../server/accounts/accounts.ts';
-import { createApp, databaseOptions } from '../../server/app.ts';
+import { createAccountByAdmin } from '../../server/accounts/administration.ts';
+import { issueSetupLinkIfNeeded } from '../../server/accounts/setup.ts';
+import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { type OpenedDatabase, openDatabase } from '../../server/db/database.ts';
-import type { Deps } from '../../server/deps.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
+import type { LicensingDeps } from '../../server/licensing/context.ts';
 import { runDailyJob } from '../../server/licensing/history.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { migrations } from '../../server/migrations.ts';
 import { countLicences } from '../../shared/licensing/count.ts';
 import { freshPostgresDatabase } from '../support/test-database.ts';
 
@@ -25,7 +27,7 @@ const LIVE_WITHIN_MS = 1000;
 
 interface Instance {
   url: string;
-  deps: Deps;
+  deps: LicensingDeps;
   database: OpenedDatabase;
 }
 
@@ -46,11 +48,12 @@ async function instancesOnOneDatabase(count: number): Promise<Instance[]> {
       ...loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, PUBLIC_URL, TRUST_PROXY: '1', LOG_LEVEL: 'silent' }),
       passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     };
-    const database = await openDatabase(config);
+    const database = await openDatabase(config, { migrations });
     cleanups.push(() => database.close());
-    const { app, deps } = createApp({
+    const { app, licensing: deps } = createApp({
       config,
-      ...databaseOptions(database),
+      database,
+      bulkReads: true,
       mailer: createOutboxMailer(
         database.db,
         () => new Date(),

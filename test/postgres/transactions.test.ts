@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeTransaction } from '../../server/db/transaction.ts';
-import { makeApp } from '../server/helpers.ts';
+import { makeApp } from '../support/server.ts';
 
 describe('write transactions on PostgreSQL', () => {
   it('survive a real deadlock: the transaction PostgreSQL aborts is run again and both changes land', async () => {

@@ -1,7 +1,7 @@
 // A large installation as table rows, for benchmarks that seed a database directly: environments, own accounts (10%)
 // and imported accounts generated like the licence benchmark's (3 production environments and a QA one, 2 providers
 // each), each with its directory row. Rows are produced one at a time so a million never sit in memory twice.
-import { directoryRow } from '../../server/licensing/state.ts';
+import { directoryRow } from '../../server/licensing/records.ts';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import { GENERATED_ENVIRONMENTS, generateAccounts } from './generate-accounts.ts';
 

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../server/db/database.ts';
+import { migrations } from '../../server/migrations.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -57,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.query(`create database "${template}"`);
     const templateUrl = new URL(url);
     templateUrl.pathname = `/${template}`;
-    const migrated = await openDatabase({ dataDir: '', databaseUrl: templateUrl.toString() });
+    const migrated = await openDatabase({ dataDir: '', databaseUrl: templateUrl.toString() }, { migrations });
     await migrated.close();
   } catch (error) {
     await admin.end().catch(() => {});

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { newPasswordSchema } from '../../auth/passwords.ts';
+import { ROLES } from '../../auth/tables.ts';
+import { pageOf, pageQuery } from '../../http/schemas.ts';
+
+// Request schemas are strict: unknown keys (e.g. "role" on a registration) are refused, not silently dropped.
+
+export const emailField = z
+  .email({ error: 'Enter a valid email address, e.g. name@example.com.' })
+  .max(320, 'Use at most 320 characters.');
+export const nameField = z
+  .string({ error: 'Enter a name.' })
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(200, 'Use at most 200 characters.');
+export const roleField = z.enum(ROLES, { error: `Choose one of: ${ROLES.join(', ')}.` });
+const tokenField = z
+  .string({ error: 'Paste the token from the link.' })
+  .min(1, 'Paste the token from the link.')
+  .max(200);
+
+export const signInBody = z.strictObject({
+  email: z.string({ error: 'Enter your email address.' }).trim().min(1, 'Enter your email address.').max(320),
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(1024),
+});
+
+export const registrationBody = z.strictObject({
+  name: nameField,
+  email: emailField,
+  password: newPasswordSchema,
+});
+
+export const emailVerificationBody = z.strictObject({ token: tokenField });
+export const passwordResetBody = z.strictObject({ email: emailField });
+export const passwordResetConfirmBody = z.strictObject({ token: tokenField, password: newPasswordSchema });
+export const setupBody = z.strictObject({
+  token: tokenField,
+  name: nameField,
+  email: emailField,
+  password: newPasswordSchema,
+});
+
+export const createUserBody = z.strictObject({
+  email: emailField,
+  name: nameField,
+  role: roleField,
+  password: newPasswordSchema.optional().describe('Omit to email the person an invitation link instead.'),
+});
+
+export const updateUserBody = z
+  .strictObject({ name: nameField.optional(), role: roleField.optional() })
+  .refine((body) => body.name !== undefined || body.role !== undefined, {
+    message: 'Send at least one of: name, role.',
+  });
+
+export const userListQuery = pageQuery.extend({
+  q: z.string().trim().max(200, 'Use at most 200 characters.').optional().describe('Matches email (username) or name.'),
+  role: roleField.optional(),
+  active: z.enum(['true', 'false'], { error: 'Use true or false.' }).optional(),
+});
+
+export const createTokenBody = z.strictObject({
+  name: z
+    .string({ error: 'Name the token, e.g. "Browser extension".' })
+    .trim()
+    .min(1, 'Name the token, e.g. "Browser extension".')
+    .max(100, 'Use at most 100 characters.'),
+  scope: z.enum(['read', 'admin'], { error: 'Choose "read" (lookups and figures) or "admin" (changes).' }),
+  expiresAt: z.iso.datetime({ error: 'Use an ISO 8601 UTC time such as 2027-01-31T00:00:00Z.' }).optional(),
+});
+
+// ---- responses (documented in OpenAPI) ----
+
+export const accountView = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    username: z.string().describe('Currently equal to the email address.'),
+    name: z.string(),
+    role: roleField,
+    active: z.boolean(),
+    createdAt: z.string(),
+    deactivatedAt: z.string().nullable(),
+    emailVerifiedAt: z.string().nullable(),
+    lastSignInAt: z.string().nullable(),
+  })
+  .meta({ id: 'Account' });
+
+export const accountResponse = z.object({ account: accountView });
+export const accountPage = pageOf(accountView);
+
+export const tokenView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    scope: z.enum(['read', 'admin']),
+    owner: z.object({ id: z.string(), email: z.string() }),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'AccessToken' });
+export const tokenList = z.object({ items: z.array(tokenView) });
+export const createdToken = z.object({
+  token: z.string().describe('The secret, shown only in this response. Send it as `Authorization: Bearer <token>`.'),
+  accessToken: tokenView,
+});

@@ -1,0 +1,58 @@
+// Password reset links, and invitation links (the same redemption).
+
+import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
+import { issueOneTimeToken, ONE_TIME_TOKEN_TTL_SECONDS, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
+import { deleteAccountSessions } from '../auth/sessions.ts';
+import type { Account } from '../auth/tables.ts';
+import { hitThrottle, RULES } from '../auth/throttle.ts';
+import { writeTransaction } from '../db/transaction.ts';
+import type { Deps } from '../deps.ts';
+import { tooManyRequests } from '../http/errors.ts';
+import { findAccount, findAccountByEmail, guardTokenRedemption, invalidLink, link, sendMail } from './accounts.ts';
+import { passwordResetMail } from './mail.ts';
+
+export const PASSWORD_RESET_MINUTES = ONE_TIME_TOKEN_TTL_SECONDS.password_reset / 60;
+
+/** Same outcome whether or not the address has an account. */
+export async function requestPasswordReset(deps: Deps, actor: Actor, email: string): Promise<void> {
+  const now = deps.clock();
+  const throttle = await hitThrottle(deps.db, RULES.passwordResetIp, actor.ip, now);
+  if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
+  const account = await findAccountByEmail(deps.db, email);
+  if (account?.active !== 1) return;
+  const perAddress = await hitThrottle(deps.db, RULES.passwordResetEmail, account.id, now);
+  if (perAddress.limited) return;
+  const token = await issueOneTimeToken(deps.db, 'password_reset', account.id, now);
+  await sendMail(deps, passwordResetMail(account.email, link(deps, '/reset-password', token), PASSWORD_RESET_MINUTES));
+}
+
+/** Sets a new password from a reset or invitation link; ends every session of the account. */
+export async function confirmPasswordReset(
+  deps: Deps,
+  actor: Actor,
+  token: string,
+  password: string,
+): Promise<Account> {
+  const now = deps.clock();
+  await guardTokenRedemption(deps, actor, now);
+  const passwordHash = await deps.passwords.hash(password);
+  return writeTransaction(deps.db, async (trx) => {
+    const redeemed = await redeemOneTimeToken(trx, token, ['password_reset', 'invitation'], now);
+    if (!redeemed?.accountId) throw invalidLink();
+    const account = await findAccount(trx, redeemed.accountId);
+    if (account?.active !== 1) throw invalidLink();
+    // Receiving the link proves the address, so an unverified account becomes verified here.
+    await trx
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, email_verified_at: account.email_verified_at ?? now.toISOString() })
+      .where('id', '=', account.id)
+      .execute();
+    await deleteAccountSessions(trx, account.id);
+    await recordAudit(trx, now, auditActor(actor), {
+      action: 'account.password_reset',
+      targetAccountId: account.id,
+      details: { via: redeemed.purpose },
+    });
+    return account;
+  });
+}

@@ -1,0 +1,95 @@
+// Self-registration of candidates and the confirmation of their email address.
+
+import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
+import { issueOneTimeToken, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
+import type { Account } from '../auth/tables.ts';
+import { hitThrottle, RULES } from '../auth/throttle.ts';
+import { isUniqueViolation } from '../db/dialect.ts';
+import { writeTransaction } from '../db/transaction.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError, tooManyRequests } from '../http/errors.ts';
+import {
+  change,
+  findAccount,
+  findAccountByEmail,
+  guardTokenRedemption,
+  insertAccount,
+  invalidLink,
+  link,
+  normaliseEmail,
+  sendMail,
+} from './accounts.ts';
+import { alreadyRegisteredMail, verificationMail } from './mail.ts';
+
+/** Always answers the same way, so registration cannot be used to find out which addresses have accounts. */
+export async function registerCandidate(
+  deps: Deps,
+  actor: Actor,
+  input: { name: string; email: string; password: string },
+): Promise<void> {
+  const now = deps.clock();
+  const throttle = await hitThrottle(deps.db, RULES.registrationIp, actor.ip, now);
+  if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
+  const alreadyRegistered = (email: string) =>
+    sendMail(
+      deps,
+      alreadyRegisteredMail(email, `${deps.config.publicUrl}/sign-in`, `${deps.config.publicUrl}/forgot-password`),
+    );
+  const existing = await findAccountByEmail(deps.db, input.email);
+  if (existing) return alreadyRegistered(existing.email);
+  const passwordHash = await deps.passwords.hash(input.password);
+  const registered = await writeTransaction(deps.db, async (trx) => {
+    const account = await insertAccount(
+      trx,
+      { email: input.email, name: input.name, role: 'candidate', passwordHash, emailVerifiedAt: null },
+      now,
+    );
+    const token = await issueOneTimeToken(trx, 'email_verification', account.id, now);
+    await recordAudit(trx, now, auditActor(actor), { action: 'account.registered', targetAccountId: account.id });
+    return { account, token };
+  }).catch((error: unknown) => {
+    // The same address registered at the same moment (another request, maybe on another instance) won the race.
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  });
+  if (!registered) return alreadyRegistered(normaliseEmail(input.email));
+  const { account, token } = registered;
+  deps.accountChanges.notify(change('created', account, now));
+  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+}
+
+/** The gate the exam module will call: candidates sit exams only with a verified email address. */
+export function assertMaySitExam(account: Account): void {
+  if (account.active !== 1) throw new ApiError(403, 'account_deactivated', 'This account is deactivated.');
+  if (!account.email_verified_at) {
+    throw new ApiError(403, 'email_not_verified', 'Confirm your email address first; we can send you a new link.');
+  }
+}
+
+export async function sendVerificationMail(deps: Deps, account: Account): Promise<void> {
+  if (account.email_verified_at) return;
+  const token = await issueOneTimeToken(deps.db, 'email_verification', account.id, deps.clock());
+  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+}
+
+export async function verifyEmail(deps: Deps, actor: Actor, token: string): Promise<Account> {
+  const now = deps.clock();
+  await guardTokenRedemption(deps, actor, now);
+  return writeTransaction(deps.db, async (trx) => {
+    const redeemed = await redeemOneTimeToken(trx, token, ['email_verification'], now);
+    if (!redeemed?.accountId) throw invalidLink();
+    await trx
+      .updateTable('accounts')
+      .set({ email_verified_at: now.toISOString() })
+      .where('id', '=', redeemed.accountId)
+      .where('email_verified_at', 'is', null)
+      .execute();
+    await recordAudit(trx, now, auditActor(actor), {
+      action: 'account.email_verified',
+      targetAccountId: redeemed.accountId,
+    });
+    const account = await findAccount(trx, redeemed.accountId);
+    if (!account) throw invalidLink();
+    return account;
+  });
+}

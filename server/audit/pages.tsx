@@ -1,0 +1,73 @@
+// The audit log and the outbox, for staff.
+
+import { Hono } from 'hono';
+import type { Deps } from '../deps.ts';
+import { principalOf } from '../http/auth.ts';
+import type { AppEnv } from '../http/env.ts';
+import { pageQuery } from '../http/schemas.ts';
+import { Layout } from '../web/layout.tsx';
+import { html, requirePage } from '../web/page-helpers.ts';
+import { Pager } from '../web/pager.tsx';
+import { listAuditEvents, listOutbox } from './queries.ts';
+
+export const auditPages = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/audit', requirePage('staffRead'), async (c) => {
+      const paging = pageQuery.safeParse(c.req.query());
+      const result = await listAuditEvents(deps.db, paging.success ? paging.data : { page: 1, pageSize: 25 });
+      return html(
+        c,
+        <Layout title="Audit log" principal={principalOf(c)}>
+          <table>
+            <caption class="visually-hidden">Audit events, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Account</th>
+                <th scope="col">Details</th>
+                <th scope="col">From</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.items.map((e) => (
+                <tr>
+                  <td>{e.at}</td>
+                  <td>{e.actor.email ?? 'anonymous'}</td>
+                  <td>{e.action}</td>
+                  <td>
+                    {e.targetAccountId ? <a href={`/portal/users/${e.targetAccountId}`}>{e.targetAccountId}</a> : ''}
+                  </td>
+                  <td>
+                    <code>{JSON.stringify(e.details)}</code>
+                  </td>
+                  <td>{e.ip}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager page={result.page} pageSize={result.pageSize} total={result.total} query={{}} />
+        </Layout>,
+      );
+    })
+    .get('/outbox', requirePage('admin'), async (c) => {
+      const paging = pageQuery.safeParse(c.req.query());
+      const result = await listOutbox(deps.db, paging.success ? paging.data : { page: 1, pageSize: 25 });
+      return html(
+        c,
+        <Layout title="Outbox" principal={principalOf(c)}>
+          <p>Mail is kept here because no SMTP server is configured (SMTP_URL).</p>
+          {result.items.map((m) => (
+            <article class="card">
+              <h2>{m.subject}</h2>
+              <p>
+                To {m.to} at {m.createdAt}
+              </p>
+              <pre>{m.body}</pre>
+            </article>
+          ))}
+          <Pager page={result.page} pageSize={result.pageSize} total={result.total} query={{}} />
+        </Layout>,
+      );
+    });

@@ -1,0 +1,93 @@
+// Who can sign in and how: accounts, sessions, links sent by mail, access tokens, sign-in history, throttles.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type Role = 'admin' | 'support' | 'candidate';
+export const ROLES = ['admin', 'support', 'candidate'] as const satisfies readonly Role[];
+export const STAFF_ROLES = ['admin', 'support'] as const satisfies readonly Role[];
+
+/** Why an account was deactivated (rule 26 reactivates only what retention did). */
+export type DeactivationReason = 'admin' | 'retention' | 'unverified';
+
+export interface AccountsTable {
+  id: string;
+  /** Normalised: trimmed and lower-case. */
+  email: string;
+  name: string;
+  role: Role;
+  active: number;
+  password_hash: string | null;
+  created_at: string;
+  deactivated_at: string | null;
+  email_verified_at: string | null;
+  last_sign_in_at: string | null;
+}
+
+/** accounts.deactivation_reason, added by the licensing migration; read only where rule 26 needs it. */
+export type AccountDeactivationColumn = {
+  accounts: { deactivation_reason: DeactivationReason | null };
+};
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  /** Hex SHA-256 of the secret half of the token. */
+  secret_hash: string;
+  created_at: string;
+  last_verified_at: string;
+}
+
+export type OneTimeTokenPurpose = 'email_verification' | 'password_reset' | 'invitation' | 'setup';
+
+export interface OneTimeTokensTable {
+  id: string;
+  purpose: OneTimeTokenPurpose;
+  /** Null only for the first-admin setup link. */
+  account_id: string | null;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export type TokenScope = 'read' | 'admin';
+
+export interface AccessTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  scope: TokenScope;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SignInEventsTable {
+  id: Generated<number>;
+  account_id: string;
+  at: string;
+  ip: string;
+  user_agent: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_started_at: string;
+  hits: number;
+}
+
+declare module '../db/schema.ts' {
+  interface Database {
+    accounts: AccountsTable;
+    sessions: SessionsTable;
+    one_time_tokens: OneTimeTokensTable;
+    access_tokens: AccessTokensTable;
+    sign_in_events: SignInEventsTable;
+    rate_limits: RateLimitsTable;
+  }
+}
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type AccessTokenRow = Selectable<AccessTokensTable>;

@@ -1,0 +1,106 @@
+// Starting an attempt: the server fixes the questions (drawn, shuffled) and the deadline at the start.
+
+import { randomInt } from 'node:crypto';
+import { randomString } from '../auth/secrets.ts';
+import type { Account } from '../auth/tables.ts';
+import { writeTransaction } from '../db/transaction.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { activeQuestions } from './authoring.ts';
+import type { ExamsDeps } from './context.ts';
+import { finaliseOverdueFor } from './finalise.ts';
+import type { QuestionContent } from './questions.ts';
+import type { Attempt, DrawnQuestion } from './tables.ts';
+
+function shuffle<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+const offline = () =>
+  new ApiError(503, 'candidates_offline', 'Exams are offline: the platform licence has been cancelled.');
+
+async function ensureOnline(deps: ExamsDeps): Promise<void> {
+  const term = await deps.licenceTerm();
+  if (term && term.candidatesOnline === false) throw offline();
+}
+
+export async function startAttempt(deps: ExamsDeps, account: Account, examId: string): Promise<Attempt> {
+  const exam = await deps.db
+    .selectFrom('exams')
+    .selectAll()
+    .where('id', '=', examId)
+    .where('published', '=', 1)
+    .executeTakeFirst();
+  if (!exam) throw notFound('The exam');
+  if (account.role !== 'candidate') throw new ApiError(403, 'candidates_only', 'Only candidates can sit exams.');
+  await ensureOnline(deps);
+  if (!account.email_verified_at)
+    throw new ApiError(403, 'email_not_verified', 'Confirm your email address before you sit an exam.');
+  await finaliseOverdueFor(deps, account.id);
+  const bank = await activeQuestions(deps, exam);
+  if (bank.length < exam.question_count)
+    throw new ApiError(409, 'exam_unavailable', 'This exam cannot be taken right now. Try again later.');
+  return writeTransaction(deps.db, async (trx) => {
+    const now = deps.clock();
+    // One start at a time per candidate (on PostgreSQL; SQLite's write transactions are exclusive anyway).
+    await trx.selectFrom('accounts').select('id').where('id', '=', account.id).forNoKeyUpdate().execute();
+    const previous = await trx
+      .selectFrom('exam_attempts')
+      .selectAll()
+      .where('exam_id', '=', exam.id)
+      .where('account_id', '=', account.id)
+      .orderBy('started_at', 'desc')
+      .execute();
+    const open = previous.find((a) => a.status === 'in_progress');
+    if (open) return open;
+    if (exam.attempts_allowed !== null && previous.length >= exam.attempts_allowed)
+      throw new ApiError(409, 'no_attempts_left', `You have used all ${exam.attempts_allowed} attempts of this exam.`);
+    const last = previous[0];
+    if (last?.finished_at && exam.cooldown_minutes > 0) {
+      const until = new Date(last.finished_at).getTime() + exam.cooldown_minutes * 60_000;
+      if (until > now.getTime()) {
+        const seconds = Math.ceil((until - now.getTime()) / 1000);
+        throw new ApiError(409, 'cooling_down', `You can try again from ${new Date(until).toISOString()}.`, undefined, {
+          'Retry-After': String(seconds),
+        });
+      }
+    }
+    const accommodation = await trx
+      .selectFrom('exam_accommodations')
+      .select('extra_minutes')
+      .where('exam_id', '=', exam.id)
+      .where('account_id', '=', account.id)
+      .executeTakeFirst();
+    const picked = shuffle(bank).slice(0, exam.question_count);
+    const ordered = exam.shuffle_questions ? picked : picked.sort((a, b) => a.position - b.position);
+    const drawn: DrawnQuestion[] = ordered.map((row) => {
+      const content = JSON.parse(row.content) as QuestionContent;
+      if (exam.shuffle_options && (content.kind === 'single' || content.kind === 'multiple'))
+        content.options = shuffle(content.options);
+      return { questionId: row.id, version: row.version, content };
+    });
+    const extraSeconds = (accommodation?.extra_minutes ?? 0) * 60;
+    const attempt: Attempt = {
+      id: randomString(16),
+      exam_id: exam.id,
+      account_id: account.id,
+      status: 'in_progress',
+      started_at: now.toISOString(),
+      deadline_at: new Date(now.getTime() + exam.time_limit_minutes * 60_000 + extraSeconds * 1000).toISOString(),
+      extra_seconds: extraSeconds,
+      finished_at: null,
+      questions: JSON.stringify(drawn),
+      question_total: drawn.length,
+      score_points: null,
+      max_points: null,
+      score_percent: null,
+      passed: null,
+    };
+    await trx.insertInto('exam_attempts').values(attempt).execute();
+    return attempt;
+  });
+}

@@ -1,0 +1,33 @@
+// The browser extension as built on this server: the Chrome zip that `npm run build:ext` leaves in EXTENSION_DIR.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+
+export const BUILD_HINT =
+  'Build it on the server with `npm run build:ext` in the Seatkeeper directory, then reload this page.';
+
+export interface ExtensionPackage {
+  path: string;
+  fileName: string;
+  bytes: number;
+  builtAt: Date;
+}
+
+/** The newest Chrome zip in the configured directory (wxt names it seatkeeper-<version>-chrome.zip), if any. */
+export async function findChromePackage(config: Pick<Config, 'extensionDir'>): Promise<ExtensionPackage | null> {
+  let names: string[];
+  try {
+    names = await readdir(config.extensionDir);
+  } catch {
+    return null; // never built here
+  }
+  let newest: ExtensionPackage | null = null;
+  for (const fileName of names.filter((name) => /-chrome\.zip$/.test(name))) {
+    const path = join(config.extensionDir, fileName);
+    const info = await stat(path);
+    if (info.isFile() && (!newest || info.mtime > newest.builtAt)) {
+      newest = { path, fileName, bytes: info.size, builtAt: info.mtime };
+    }
+  }
+  return newest;
+}

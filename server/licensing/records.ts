@@ -1,0 +1,168 @@
+// What the licence count reads: own and imported accounts as the engine's AccountRecords, the directory row stored
+// for each, and the raw-array reads that load a million of them in seconds.
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import { type CompiledRules, classifyBits, INTERNAL } from '../../shared/licensing/classify.ts';
+import type { AccountRecord, EnvironmentRules } from '../../shared/licensing/count.ts';
+import { emailDomain } from '../../shared/licensing/email.ts';
+import type { Account } from '../auth/tables.ts';
+import type { LicenceAccountsTable } from './tables.ts';
+
+export const OWN_ENVIRONMENT_ID = 'own';
+export const OWN_PROVIDER = 'Seatkeeper';
+
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  production: boolean;
+  internalDomains: string[];
+  own: boolean;
+  retentionDays: number | null;
+  unverifiedDays: number | null;
+}
+
+export const ownRef = (accountId: string) => `seatkeeper:${accountId}`;
+export const importRef = (rowId: number) => `import:${rowId}`;
+/** Held by an import's transaction, so another instance starting up can tell it from an interrupted one. */
+export const importLock = (importId: string) => `licence-import:${importId}`;
+
+export function ownRecord(environment: string, a: Pick<Account, 'id' | 'email' | 'role' | 'active'>): AccountRecord {
+  return {
+    ref: ownRef(a.id),
+    environment,
+    provider: OWN_PROVIDER,
+    tenant: '',
+    username: a.email,
+    email: a.email,
+    active: a.active === 1,
+    itUser: false,
+    staff: a.role !== 'candidate',
+  };
+}
+
+export interface DirectoryFields {
+  provider: string;
+  tenant: string;
+  username: string;
+  email: string;
+  name: string;
+  active: boolean;
+  itUser: boolean;
+  staff: boolean;
+  role: string | null;
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+/** A directory row with its stored classification (rules 5 to 13) and the domains a rule edit reclassifies by. */
+export function directoryRow(
+  environmentId: string,
+  rules: CompiledRules,
+  f: DirectoryFields,
+): Omit<Insertable<LicenceAccountsTable>, 'source' | 'account_id'> {
+  return {
+    environment_id: environmentId,
+    provider: f.provider,
+    tenant: f.tenant,
+    username: f.username,
+    email: f.email,
+    name: f.name,
+    username_lc: f.username.trim().toLowerCase(),
+    email_lc: f.email.trim().toLowerCase(),
+    name_lc: f.name.trim().toLowerCase(),
+    email_domain: emailDomain(f.email),
+    username_domain: emailDomain(f.username),
+    active: f.active ? 1 : 0,
+    it_user: f.itUser ? 1 : 0,
+    staff: f.staff ? 1 : 0,
+    role: f.role,
+    classification: classifyBits(rules, f.username, f.email) & INTERNAL ? 'internal' : 'external',
+    last_sign_in_at: f.lastSignInAt,
+    created_at: f.createdAt,
+  };
+}
+
+export const toRules = (envs: readonly EnvironmentView[]): EnvironmentRules[] =>
+  envs.map((e) => ({ name: e.name, production: e.production, internalDomains: e.internalDomains }));
+
+export type OwnRow = [id: string, email: string, role: string, active: number];
+export type ImportedRow = [
+  id: number,
+  environmentId: string,
+  provider: string,
+  tenant: string,
+  username: string,
+  email: string,
+  flags: number,
+];
+
+/** The columns of OwnRow and ImportedRow, for the raw-array reads of every dialect. */
+export const OWN_ROWS_SQL = 'select id, email, role, active from accounts';
+export const IMPORTED_ROWS_SQL = `select id, environment_id, provider, tenant, username, email, active | (it_user << 1) | (staff << 2)
+   from licence_accounts where source = 'import'`;
+
+/** `refFor` names imported rows; a count that only needs totals passes the row id itself (no string per row). */
+export function importedRecord(
+  [id, environmentId, provider, tenant, username, email, flags]: ImportedRow,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
+): AccountRecord {
+  return {
+    ref: refFor(id),
+    environment: names.get(environmentId) as string,
+    provider,
+    tenant,
+    username,
+    email,
+    active: (flags & 1) === 1,
+    itUser: (flags & 2) === 2,
+    staff: (flags & 4) === 4,
+  };
+}
+
+/** The columns of an imported licence_accounts row that the engine reads, through Kysely (flags as 0 or 1). */
+interface StoredImportRow {
+  id: number;
+  provider: string;
+  tenant: string;
+  username: string;
+  email: string;
+  active: number;
+  it_user: number;
+  staff: number;
+}
+
+/** An imported row as the engine sees it. */
+export function storedImportRecord(r: StoredImportRow, environment: string): AccountRecord {
+  return {
+    ref: importRef(r.id),
+    environment,
+    provider: r.provider,
+    tenant: r.tenant,
+    username: r.username,
+    email: r.email,
+    active: r.active === 1,
+    itUser: r.it_user === 1,
+    staff: r.staff === 1,
+  };
+}
+
+/**
+ * The same records as the Kysely path, read as raw arrays: a million row objects cost seconds (portal bench).
+ * `refFor` as in importedRecord.
+ */
+export function rawRecords(
+  sqlite: SQLiteDatabase,
+  ownName: string,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
+): AccountRecord[] {
+  const records: AccountRecord[] = [];
+  const own = sqlite.prepare<[], OwnRow>(OWN_ROWS_SQL).raw(true);
+  for (const [id, email, role, active] of own.iterate()) {
+    records.push(ownRecord(ownName, { id, email, role: role as Account['role'], active }));
+  }
+  const imported = sqlite.prepare<[], ImportedRow>(IMPORTED_ROWS_SQL).raw(true);
+  for (const row of imported.iterate()) records.push(importedRecord(row, names, refFor));
+  return records;
+}

@@ -1,0 +1,197 @@
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { type AccountView, findAccount, toAccountView } from '../accounts/accounts.ts';
+import { createAccountByAdmin, setAccountActive, updateAccount } from '../accounts/administration.ts';
+import { createUserBody, nameField, roleField } from '../accounts/api/schemas.ts';
+import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
+import type { Principal } from '../auth/principal.ts';
+import { ROLES } from '../auth/tables.ts';
+import { actorOf, principalOf } from '../http/auth.ts';
+import type { AppEnv } from '../http/env.ts';
+import { type FieldErrors, notFound } from '../http/errors.ts';
+import type { LicensingDeps } from '../licensing/context.ts';
+import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
+import { formFailure, readForm } from '../web/forms.ts';
+import { Alert, Field, Layout } from '../web/layout.tsx';
+import { html, requirePage } from '../web/page-helpers.ts';
+
+const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
+  <select id={id} name="role">
+    {ROLES.map((role) => (
+      <option value={role} selected={role === value}>
+        {role}
+      </option>
+    ))}
+  </select>
+);
+
+function NewAccountPage({
+  principal,
+  values = {},
+  errors = {},
+  message,
+}: {
+  principal: Principal;
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+  message?: string;
+}) {
+  return (
+    <Layout title="New account" principal={principal} narrow>
+      {message && <Alert kind="error">{message}</Alert>}
+      <form method="post" action="/portal/new-account" class="card">
+        <Field name="name" label="Full name" value={values.name} error={errors.name} />
+        <Field name="email" label="Email address" type="email" value={values.email} error={errors.email} />
+        <label for="role">Role</label>
+        <RoleSelect value={values.role ?? 'support'} />
+        {errors.role && <p class="field-error">{errors.role}</p>}
+        <Field
+          name="password"
+          label="Initial password (optional)"
+          type="password"
+          autocomplete="new-password"
+          required={false}
+          hint={`Leave empty to email an invitation link instead. At least ${PASSWORD_MIN_LENGTH} characters.`}
+          error={errors.password}
+        />
+        <button type="submit">Create account</button>
+      </form>
+    </Layout>
+  );
+}
+
+function UserDetailPage({
+  principal,
+  account,
+  message,
+  success,
+  licence,
+}: {
+  principal: Principal;
+  account: AccountView;
+  message?: string | undefined;
+  success?: string | undefined;
+  licence?: AccountLicenceView | undefined;
+}) {
+  const admin = principal.account.role === 'admin' && principal.kind === 'session';
+  const self = principal.account.id === account.id;
+  return (
+    <Layout title={account.name} principal={principal}>
+      {message && <Alert kind="error">{message}</Alert>}
+      {success && <Alert kind="success">{success}</Alert>}
+      <section class="card" aria-labelledby="details">
+        <h2 id="details">Details</h2>
+        <dl>
+          <dt>Email</dt>
+          <dd>{account.email}</dd>
+          <dt>Role</dt>
+          <dd>{account.role}</dd>
+          <dt>Status</dt>
+          <dd>{account.active ? 'active' : `deactivated ${account.deactivatedAt ?? ''}`}</dd>
+          <dt>Email confirmed</dt>
+          <dd>{account.emailVerifiedAt ?? 'not yet'}</dd>
+          <dt>Created</dt>
+          <dd>{account.createdAt}</dd>
+          <dt>Last sign-in</dt>
+          <dd>{account.lastSignInAt ?? 'never'}</dd>
+        </dl>
+      </section>
+      {licence && <AccountLicencePanel view={licence} />}
+      {admin && (
+        <section class="card" aria-labelledby="change">
+          <h2 id="change">Change</h2>
+          <form method="post" action={`/portal/users/${account.id}`}>
+            <label for="name">Name</label>
+            <input id="name" name="name" value={account.name} required />
+            <label for="role">Role</label>
+            <RoleSelect value={account.role} />
+            <button type="submit" disabled={self}>
+              Save changes
+            </button>
+            {self && <p class="hint">You cannot change your own role.</p>}
+          </form>
+          {!self && (
+            <form method="post" action={`/portal/users/${account.id}/${account.active ? 'deactivate' : 'activate'}`}>
+              <button type="submit" class={account.active ? 'danger' : undefined}>
+                {account.active ? 'Deactivate account (ends its sessions now)' : 'Reactivate account'}
+              </button>
+            </form>
+          )}
+        </section>
+      )}
+      <p>
+        <a href="/portal/users">Back to users</a>
+      </p>
+    </Layout>
+  );
+}
+
+const updateForm = z.object({ name: nameField, role: roleField.optional() });
+
+async function renderUser(
+  deps: LicensingDeps,
+  c: Parameters<typeof principalOf>[0],
+  id: string,
+  notes: { message?: string; success?: string } = {},
+) {
+  const account = await findAccount(deps.db, id);
+  if (!account) throw notFound('The account');
+  const licence = await accountLicenceView(deps, id);
+  return <UserDetailPage principal={principalOf(c)} account={toAccountView(account)} licence={licence} {...notes} />;
+}
+
+async function changeActive(deps: LicensingDeps, c: Context<AppEnv>, active: boolean) {
+  const id = c.req.param('id') ?? '';
+  try {
+    await setAccountActive(deps, actorOf(c), id, active);
+    return c.redirect(`/portal/users/${id}`, 303);
+  } catch (error) {
+    const failure = formFailure(c, error);
+    return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
+  }
+}
+
+export const personPages = (deps: LicensingDeps) =>
+  new Hono<AppEnv>()
+    .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
+    .get('/new-account', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
+    .post('/new-account', requirePage('admin'), async (c) => {
+      const form = await readForm(c, createUserBody);
+      if (!form.ok)
+        return html(c, <NewAccountPage principal={principalOf(c)} values={form.values} errors={form.errors} />, 400);
+      try {
+        const account = await createAccountByAdmin(deps, actorOf(c), form.data);
+        return c.redirect(`/portal/users/${account.id}`, 303);
+      } catch (error) {
+        const failure = formFailure(c, error);
+        const { password: _omit, ...values } = form.data;
+        return html(
+          c,
+          <NewAccountPage
+            principal={principalOf(c)}
+            values={values}
+            errors={failure.fields}
+            message={failure.message}
+          />,
+          failure.status,
+        );
+      }
+    })
+    .get('/users/:id', requirePage('staffRead'), async (c) => html(c, await renderUser(deps, c, c.req.param('id'))))
+    .post('/users/:id', requirePage('admin'), async (c) => {
+      const id = c.req.param('id');
+      const form = await readForm(c, updateForm);
+      if (!form.ok)
+        return html(c, await renderUser(deps, c, id, { message: Object.values(form.errors).join(' ') }), 400);
+      try {
+        await updateAccount(deps, actorOf(c), id, form.data);
+        // A rename emits no account change; the licence directory's searchable name follows here.
+        await deps.licensing.refreshOwnAccount(id);
+        return html(c, await renderUser(deps, c, id, { success: 'Saved.' }));
+      } catch (error) {
+        const failure = formFailure(c, error);
+        return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
+      }
+    })
+    .post('/users/:id/activate', requirePage('admin'), (c) => changeActive(deps, c, true))
+    .post('/users/:id/deactivate', requirePage('admin'), (c) => changeActive(deps, c, false));

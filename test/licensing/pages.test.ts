@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { call, createAccount, makeApp, PUBLIC_URL, sessionCookieFor, type TestContext } from '../support/server.ts';
+
+function expectCleanHtml(html: string) {
+  expect(html.startsWith('<!doctype html>')).toBe(true);
+  expect(html).not.toMatch(/<script/i);
+  expect(html).not.toMatch(/\sstyle=/i);
+  expect(html).not.toMatch(/\son[a-z]+=/i);
+}
+
+async function staff(ctx: TestContext, role: 'admin' | 'support' = 'admin', email?: string) {
+  const account = await createAccount(ctx, role, email);
+  return { account, cookie: await sessionCookieFor(ctx, account) };
+}
+
+async function page(ctx: TestContext, path: string, cookie: string) {
+  const response = await call(ctx, 'GET', path, { cookie });
+  expect(response.status, path).toBe(200);
+  const text = await response.text();
+  expectCleanHtml(text);
+  return text;
+}
+
+async function uploadCsv(ctx: TestContext, envId: string, cookie: string, csv: string) {
+  const form = new FormData();
+  form.set('file', new File([csv], 'users.csv', { type: 'text/csv' }));
+  return ctx.app.request(`${PUBLIC_URL}/portal/environments/${envId}/import`, {
+    method: 'POST',
+    headers: { cookie, origin: PUBLIC_URL },
+    body: form,
+  });
+}
+
+describe('licence portal pages', () => {
+  it('lets an admin configure rules, licence and organisation domains through forms; support only reads', async () => {
+    const ctx = await makeApp();
+    const { cookie } = await staff(ctx, 'admin', 'boss@mycompany.com');
+    const support = await staff(ctx, 'support', 'help@mycompany.com');
+
+    const bad = await call(ctx, 'POST', '/portal/environments/own', {
+      cookie,
+      form: { name: 'Production', internalDomains: 'mycompany.com, http://x.com' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('http://x.com');
+    const unnamed = await call(ctx, 'POST', '/portal/environments', { cookie, form: { name: '', production: 'true' } });
+    expect(unnamed.status).toBe(400);
+    expect(await unnamed.text()).toContain('Name the environment');
+    const saved = await call(ctx, 'POST', '/portal/environments/own', {
+      cookie,
+      form: { name: 'Production', internalDomains: 'mycompany.com', retentionDays: '365', unverifiedDays: '7' },
+    });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('value="mycompany.com"');
+
+    expect(
+      (
+        await call(ctx, 'POST', '/portal/licence', {
+          cookie,
+          form: { type: 'subscription', startsOn: '2026-01-01', externalPacks: '1' },
+        })
+      ).status,
+    ).toBe(200);
+    const domains = await call(ctx, 'POST', '/portal/licence/organisation-domains', {
+      cookie,
+      form: { domains: 'mycompany.com, mycompany-group.com' },
+    });
+    expect(domains.status).toBe(200);
+    const licence = await page(ctx, '/portal/licence', support.cookie);
+    expect(licence).toContain('Customer subscription');
+    expect(licence).toContain('10,000');
+    expect(licence).toContain('<svg');
+    expect(licence).toContain('Recount now');
+    expect(licence).not.toContain('Save licence');
+    const recount = await call(ctx, 'POST', '/portal/licence/recount', { cookie: support.cookie, form: {} });
+    expect(await recount.text()).toContain('It agrees with the live figures.');
+
+    for (const [method, path] of [
+      ['POST', '/portal/licence'],
+      ['POST', '/portal/environments'],
+      ['POST', '/portal/environments/own'],
+      ['POST', '/portal/environments/own/import'],
+      ['POST', '/portal/retention/apply'],
+    ] as const) {
+      expect((await call(ctx, method, path, { cookie: support.cookie, form: {} })).status, path).toBe(403);
+    }
+    const hygiene = await page(ctx, '/portal/hygiene', support.cookie);
+    expect(hygiene).toContain('mycompany-group.com is an organisation domain');
+  });
+
+  it('imports a CSV from the page with a progress record, reports bad lines, and lists the accounts', async () => {
+    const ctx = await makeApp();
+    const { cookie } = await staff(ctx, 'admin', 'boss@mycompany.com');
+    const created = await call(ctx, 'POST', '/portal/environments', {
+      cookie,
+      form: { name: 'Partner portal', production: 'true', internalDomains: 'mycompany.com' },
+    });
+    expect(created.status).toBe(303);
+    const envPath = created.headers.get('location') ?? '';
+    const envId = envPath.split('/').pop() ?? '';
+
+    const rejected = await uploadCsv(
+      ctx,
+      envId,
+      cookie,
+      'provider,username,email,active\nLDAP,ana,ana@gmail.com,nope\n',
+    );
+    expect(rejected.status).toBe(303);
+    const rejectedPage = await page(ctx, rejected.headers.get('location') ?? '', cookie);
+    expect(rejectedPage).toContain('line 2');
+    expect(rejectedPage).toContain('Nothing was imported');
+
+    const csv = [
+      'environment,provider,username,email,active,it_user',
+      'Partner portal,LDAP,ana,ana@gmail.com,true,false',
+      ',LDAP,bo,bo@mycompany.com,true,false',
+      ',LDAP,cy,cy@finance.mycompany.com,false,false',
+    ].join('\n');
+    const accepted = await uploadCsv(ctx, envId, cookie, csv);
+    expect(accepted.status).toBe(303);
+    await ctx.licensing.licensing.current();
+    const done = await page(ctx, accepted.headers.get('location') ?? '', cookie);
+    expect(done).toContain('Imported 3 users for LDAP');
+
+    const all = await page(ctx, `/portal/users?environment=${envId}`, cookie);
+    expect(all).toContain('<tr data-username="ana" data-email="ana@gmail.com" data-environment="Partner portal">');
+    expect(all.match(/<tr data-username/g)).toHaveLength(3);
+    expect(all).toContain(
+      'finance.mycompany.com is not listed (only mycompany.com is; subdomains must be listed one by one)',
+    );
+    const external = await page(ctx, `/portal/users?environment=${envId}&class=external&status=active`, cookie);
+    expect(external.match(/<tr data-username/g)).toHaveLength(1);
+    const byUsername = await page(ctx, '/portal/users?sort=username&q=B', cookie);
+    expect(byUsername).toContain('data-username="bo"');
+    expect(byUsername.match(/<tr data-username/g)).toHaveLength(2); // bo and boss@mycompany.com
+
+    const exported = await call(ctx, 'GET', `/portal/users.csv?environment=${envId}`, { cookie });
+    expect(exported.headers.get('content-type')).toContain('text/csv');
+    const lines = (await exported.text()).trim().split('\n');
+    expect(lines[0]).toMatch(/^environment,production,provider,tenant,username,email,active,it_user,role/);
+    expect(lines).toHaveLength(4);
+
+    const detailHref = /href="(\/portal\/directory\/\d+)">ana</.exec(all)?.[1] ?? '';
+    const detail = await page(ctx, detailHref, cookie);
+    expect(detail).toContain('email domain gmail.com is not listed');
+    expect(detail).toContain('yes, in Partner portal');
+  });
+
+  it('shows an own account’s classification, counting, merges and sign-in history', async () => {
+    const ctx = await makeApp();
+    const { cookie } = await staff(ctx, 'admin', 'boss@mycompany.com');
+    const candidate = await createAccount(ctx, 'candidate', 'dup@gmail.com');
+    await call(ctx, 'PUT', '/api/v1/environments/own/users', {
+      cookie,
+      json: { provider: 'Legacy', users: [{ username: 'dup', email: 'DUP@gmail.com' }] },
+    });
+    const detail = await page(ctx, `/portal/users/${candidate.id}`, cookie);
+    expect(detail).toContain('no internal domains configured for Production: everyone is internal');
+    await call(ctx, 'POST', `/portal/users/${candidate.id}`, {
+      cookie,
+      form: { name: 'Zed Renamed', role: 'candidate' },
+    });
+    const byName = await page(ctx, '/portal/users?sort=name&q=zed', cookie);
+    expect(byName).toContain('Zed Renamed');
+    // Renamed through the API: the users list shows the new name too (names count for nothing, but admins read them).
+    await call(ctx, 'PATCH', `/api/v1/users/${candidate.id}`, { cookie, json: { name: 'Ada Again' } });
+    await ctx.licensing.licensing.current();
+    const renamed = await page(ctx, '/portal/users?sort=name&q=ada', cookie);
+    expect(renamed).toContain('Ada Again');
+    expect(renamed).not.toContain('Zed Renamed');
+    expect(detail).toContain('Same person as');
+    expect(detail).toContain('Never signed in.');
+  });
+
+  it('previews and applies retention from the page; cancelled licences take candidate pages offline', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const candidate = await createAccount(ctx, 'candidate', 'late@gmail.com');
+    ctx.advance(10 * 86_400);
+    const cookie = await sessionCookieFor(ctx, admin);
+    const candidateCookie = await sessionCookieFor(ctx, candidate);
+    const dry = await page(ctx, '/portal/retention', cookie);
+    expect(dry).toContain('late@gmail.com');
+    expect(dry).toContain('email never verified');
+    const applied = await call(ctx, 'POST', '/portal/retention/apply', { cookie, form: {} });
+    expect(applied.headers.get('location')).toBe('/portal/retention?applied=1');
+    const detail = await page(ctx, `/portal/users/${candidate.id}`, cookie);
+    expect(detail).toContain('unverified-email policy');
+
+    await call(ctx, 'POST', '/portal/licence', { cookie, form: { type: 'trial', startsOn: '2026-11-01' } });
+    await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: {} });
+    const other = await createAccount(ctx, 'candidate', 'still@gmail.com');
+    expect(candidateCookie).toBeTruthy();
+    const my = await page(ctx, '/my', await sessionCookieFor(ctx, other));
+    expect(my).toContain('offline');
+  });
+});
