@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { pageQuery } from '../http/schemas.ts';
+import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.ts';
 import { Pager } from '../web/pager.tsx';
@@ -18,35 +19,31 @@ export const auditPages = (deps: Deps) =>
       return html(
         c,
         <Layout title="Audit log" principal={principalOf(c)}>
-          <table>
-            <caption class="visually-hidden">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Account</th>
-                <th scope="col">Details</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((e) => (
-                <tr>
-                  <td>{e.at}</td>
-                  <td>{e.actor.email ?? 'anonymous'}</td>
-                  <td>{e.action}</td>
-                  <td>
-                    {e.targetAccountId ? <a href={`/portal/users/${e.targetAccountId}`}>{e.targetAccountId}</a> : ''}
-                  </td>
-                  <td>
+          <DataTable
+            caption="Audit events, newest first"
+            captionHidden
+            rows={result.items}
+            columns={[
+              { header: 'When (UTC)', cell: (e) => e.at },
+              { header: 'Who', cell: (e) => e.actor.email ?? 'anonymous' },
+              { header: 'What', cell: (e) => e.action },
+              {
+                header: 'Account',
+                cell: (e) => (
+                  <>{e.targetAccountId ? <a href={`/portal/users/${e.targetAccountId}`}>{e.targetAccountId}</a> : ''}</>
+                ),
+              },
+              {
+                header: 'Details',
+                cell: (e) => (
+                  <>
                     <code>{JSON.stringify(e.details)}</code>
-                  </td>
-                  <td>{e.ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: 'From', cell: (e) => e.ip },
+            ]}
+          />
           <Pager page={result.page} pageSize={result.pageSize} total={result.total} query={{}} />
         </Layout>,
       );

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
+import { DataTable } from '../web/data-table.tsx';
 import { Alert, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.ts';
 import { throttleVerification } from './api.ts';
@@ -106,53 +107,45 @@ export const certificateAdminPages = (deps: Deps) =>
             <input id="q" name="q" type="search" value={q ?? ''} />
             <button type="submit">Search</button>
           </form>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Holder</th>
-                <th scope="col">Exam</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Status</th>
-                {admin && <th scope="col">Change</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((cert) => {
-                const status = certificateStatus(cert, deps.clock());
-                return (
-                  <tr key={cert.id}>
-                    <td>{cert.holder_name}</td>
-                    <td>{cert.exam_title}</td>
-                    <td>{day(cert.issued_at)}</td>
-                    <td>
-                      <a href={`/verify/${cert.id}`}>{STATUS_TEXT[status]}</a>
-                      {cert.revoked_reason ? `: ${cert.revoked_reason}` : ''}
-                    </td>
-                    {admin && (
-                      <td>
-                        {!cert.revoked_at && (
-                          <>
-                            <form method="post" action={`/portal/certificates/${cert.id}/revoke`}>
-                              <label for={`reason-${cert.id}`}>Reason</label>
-                              <input id={`reason-${cert.id}`} name="reason" type="text" required minlength={3} />
-                              <button type="submit" class="secondary">
-                                Revoke
-                              </button>
-                            </form>
-                            <form method="post" action={`/portal/certificates/${cert.id}/reissue`}>
-                              <button type="submit" class="secondary">
-                                Re-issue with the current account name
-                              </button>
-                            </form>
-                          </>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Certificates"
+            captionHidden
+            rows={items}
+            columns={[
+              { header: 'Holder', rowHeader: true, cell: (cert) => cert.holder_name },
+              { header: 'Exam', cell: (cert) => cert.exam_title },
+              { header: 'Issued', cell: (cert) => day(cert.issued_at) },
+              {
+                header: 'Status',
+                cell: (cert) => (
+                  <>
+                    <a href={`/verify/${cert.id}`}>{STATUS_TEXT[certificateStatus(cert, deps.clock())]}</a>
+                    {cert.revoked_reason ? `: ${cert.revoked_reason}` : ''}
+                  </>
+                ),
+              },
+              admin && {
+                header: 'Change',
+                cell: (cert) =>
+                  !cert.revoked_at && (
+                    <>
+                      <form method="post" action={`/portal/certificates/${cert.id}/revoke`}>
+                        <label for={`reason-${cert.id}`}>Reason</label>
+                        <input id={`reason-${cert.id}`} name="reason" type="text" required minlength={3} />
+                        <button type="submit" class="secondary">
+                          Revoke
+                        </button>
+                      </form>
+                      <form method="post" action={`/portal/certificates/${cert.id}/reissue`}>
+                        <button type="submit" class="secondary">
+                          Re-issue with the current account name
+                        </button>
+                      </form>
+                    </>
+                  ),
+              },
+            ]}
+          />
         </Layout>,
       );
     })

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { ComponentChildren } from 'preact';
 import { ACCESS_DESCRIPTIONS, type Access } from '../auth/principal.ts';
+import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
 import { html } from '../web/page-helpers.ts';
 import type { AppEnv } from './env.ts';
@@ -73,22 +74,11 @@ function SchemaView({ schema, depth = 0 }: { schema: JsonSchema; depth?: number 
       </p>
     );
   }
-  const rows: ComponentChildren[] = [];
+  const rows: { path: string; field: JsonSchema; required: boolean }[] = [];
   const walk = (props: Record<string, JsonSchema>, required: string[], prefix: string, level: number) => {
     for (const [name, field] of Object.entries(props)) {
       const path = prefix ? `${prefix}.${name}` : name;
-      rows.push(
-        <tr>
-          <td>
-            <code>{path}</code>
-          </td>
-          <td>
-            <code>{typeName(field)}</code>
-          </td>
-          <td>{required.includes(name) ? 'yes' : 'no'}</td>
-          <td>{[field.description, constraints(field)].filter(Boolean).join('. ')}</td>
-        </tr>,
-      );
+      rows.push({ path, field, required: required.includes(name) });
       const nested = field.properties ? field : field.type === 'array' ? field.items : undefined;
       if (nested?.properties && level < 3)
         walk(nested.properties, nested.required ?? [], field.type === 'array' ? `${path}[]` : path, level + 1);
@@ -96,19 +86,17 @@ function SchemaView({ schema, depth = 0 }: { schema: JsonSchema; depth?: number 
   };
   walk(properties, schema.required ?? [], '', depth);
   return (
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Notes</th>
-          </tr>
-        </thead>
-        <tbody>{rows}</tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Fields"
+      captionHidden
+      rows={rows}
+      columns={[
+        { header: 'Field', cell: (r) => <code>{r.path}</code> },
+        { header: 'Type', cell: (r) => <code>{typeName(r.field)}</code> },
+        { header: 'Required', cell: (r) => (r.required ? 'yes' : 'no') },
+        { header: 'Notes', cell: (r) => [r.field.description, constraints(r.field)].filter(Boolean).join('. ') },
+      ]}
+    />
   );
 }
 

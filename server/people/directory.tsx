@@ -21,6 +21,7 @@ import { Counting } from '../licensing/pages/licence-panel.tsx';
 import { refHref } from '../licensing/pages/links.ts';
 import type { EnvironmentView } from '../licensing/records.ts';
 import { directoryQuery } from '../licensing/schemas.ts';
+import { DataTable } from '../web/data-table.tsx';
 import { nf } from '../web/format.ts';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.ts';
@@ -117,36 +118,38 @@ function UsersList(props: {
         {page.matchingCapped ? `More than ${nf(COUNT_CAP)}` : nf(page.matching)} matching accounts.{' '}
         <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>Export this list as CSV</a>
       </p>
-      <table>
-        <caption class="visually-hidden">Accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role / provider</th>
-            <th scope="col">Status</th>
-            <th scope="col">Class</th>
-            <th scope="col">Last sign-in</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.items.map((a) => (
-            <tr data-username={a.username} data-email={a.email} data-environment={a.environment}>
-              <td>
-                <a href={refHref(a.ref)}>{a.name || a.username || a.email || '(no name)'}</a>
-              </td>
-              <td>{a.email}</td>
-              <td>{a.source === 'own' ? a.role : `${a.provider}${a.tenant ? ` (tenant ${a.tenant})` : ''}`}</td>
-              <td>{a.active ? 'active' : <span class="badge inactive">deactivated</span>}</td>
-              <td>
+      <DataTable
+        caption="Accounts"
+        captionHidden
+        rows={page.items}
+        rowProps={(a) => ({ 'data-username': a.username, 'data-email': a.email, 'data-environment': a.environment })}
+        columns={[
+          {
+            header: 'Name',
+            rowHeader: true,
+            cell: (a) => <a href={refHref(a.ref)}>{a.name || a.username || a.email || '(no name)'}</a>,
+          },
+          { header: 'Email', cell: (a) => a.email },
+          {
+            header: 'Role / provider',
+            cell: (a) => (a.source === 'own' ? a.role : `${a.provider}${a.tenant ? ` (tenant ${a.tenant})` : ''}`),
+          },
+          {
+            header: 'Status',
+            cell: (a) => (a.active ? 'active' : <span class="badge inactive">deactivated</span>),
+          },
+          {
+            header: 'Class',
+            cell: (a) => (
+              <>
                 {a.classification}
                 <p class="hint">{a.reason}</p>
-              </td>
-              <td>{a.source === 'own' ? (a.lastSignInAt ?? 'never') : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'Last sign-in', cell: (a) => (a.source === 'own' ? (a.lastSignInAt ?? 'never') : '') },
+        ]}
+      />
       <nav class="pager" aria-label="Pages">
         {query.after && <a href={`/portal/users?${new URLSearchParams(kept)}`}>First page</a>}
         {page.next && (

@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.ts';
@@ -53,29 +54,21 @@ function TokensPage(props: {
         />
         <button type="submit">Create token</button>
       </form>
-      <table>
-        <caption class="visually-hidden">Tokens</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Scope</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr>
-              <td>{t.name}</td>
-              <td>{t.owner.email}</td>
-              <td>{t.scope}</td>
-              <td>{t.createdAt}</td>
-              <td>{t.lastUsedAt ?? 'never'}</td>
-              <td>{t.expiresAt ?? 'never'}</td>
-              <td>
+      <DataTable
+        caption="Tokens"
+        captionHidden
+        rows={tokens}
+        columns={[
+          { header: 'Name', cell: (t) => t.name },
+          { header: 'Owner', cell: (t) => t.owner.email },
+          { header: 'Scope', cell: (t) => t.scope },
+          { header: 'Created', cell: (t) => t.createdAt },
+          { header: 'Last used', cell: (t) => t.lastUsedAt ?? 'never' },
+          { header: 'Expires', cell: (t) => t.expiresAt ?? 'never' },
+          {
+            header: 'Status',
+            cell: (t) => (
+              <>
                 {t.revokedAt ? (
                   `revoked ${t.revokedAt}`
                 ) : (
@@ -85,11 +78,11 @@ function TokensPage(props: {
                     </button>
                   </form>
                 )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </Layout>
   );
 }

@@ -5,6 +5,7 @@ import { principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.ts';
@@ -41,38 +42,36 @@ export const examAdminPages = (deps: ExamsDeps) =>
         c,
         <Layout title="Exams" principal={principal}>
           {message && <Alert kind="error">{message}</Alert>}
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Exam</th>
-                <th scope="col">Questions drawn</th>
-                <th scope="col">Time limit</th>
-                <th scope="col">Status</th>
-                {admin && <th scope="col">Change</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {exams.map((e) => (
-                <tr key={e.id}>
-                  <td>
+          <DataTable
+            caption="Exams"
+            captionHidden
+            rows={exams}
+            columns={[
+              {
+                header: 'Exam',
+                cell: (e) => (
+                  <>
                     <a href={`/portal/exams/${e.id}`}>{e.title}</a>
-                  </td>
-                  <td>{e.question_count}</td>
-                  <td>{e.time_limit_minutes} min</td>
-                  <td>{e.published ? 'Published' : 'Draft'}</td>
-                  {admin && (
-                    <td>
-                      <form method="post" action={`/portal/exams/${e.id}/${e.published ? 'unpublish' : 'publish'}`}>
-                        <button type="submit" class="secondary">
-                          {e.published ? 'Unpublish' : 'Publish'}
-                        </button>
-                      </form>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: 'Questions drawn', cell: (e) => e.question_count },
+              { header: 'Time limit', cell: (e) => <>{e.time_limit_minutes} min</> },
+              { header: 'Status', cell: (e) => (e.published ? 'Published' : 'Draft') },
+              {
+                header: 'Change',
+                cell: (e) => (
+                  <>
+                    <form method="post" action={`/portal/exams/${e.id}/${e.published ? 'unpublish' : 'publish'}`}>
+                      <button type="submit" class="secondary">
+                        {e.published ? 'Unpublish' : 'Publish'}
+                      </button>
+                    </form>
+                  </>
+                ),
+              },
+            ]}
+          />
           {admin && (
             <form method="post" action="/portal/exam-imports" class="card">
               <h2>Import an exam</h2>
@@ -146,74 +145,54 @@ export const examAdminPages = (deps: ExamsDeps) =>
               <div dangerouslySetInnerHTML={{ __html: distributionSvg(report.distribution) }} />
               <figcaption>Score distribution (finished attempts per 10 % band)</figcaption>
             </figure>
-            <table>
-              <caption>Item analysis</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Question</th>
-                  <th scope="col">Responses</th>
-                  <th scope="col">Facility</th>
-                  <th scope="col">Discrimination</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.items.map((i) => (
-                  <tr key={i.questionId}>
-                    <td>{i.text}</td>
-                    <td>{i.responses}</td>
-                    <td>{i.facility ?? '—'}</td>
-                    <td>{i.discrimination ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Item analysis"
+              rows={report.items}
+              columns={[
+                { header: 'Question', cell: (i) => i.text },
+                { header: 'Responses', cell: (i) => i.responses },
+                { header: 'Facility', cell: (i) => i.facility ?? '—' },
+                { header: 'Discrimination', cell: (i) => i.discrimination ?? '—' },
+              ]}
+            />
           </section>
           <section class="card" aria-labelledby="attempts">
             <h2 id="attempts">Attempts</h2>
             {message && <Alert kind="error">{message}</Alert>}
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Candidate</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Score</th>
-                  {admin && <th scope="col">Extra time</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((r) => (
-                  <tr key={r.attemptId}>
-                    <td>
+            <DataTable
+              caption="Attempts"
+              captionHidden
+              rows={report.rows}
+              columns={[
+                {
+                  header: 'Candidate',
+                  cell: (r) => (
+                    <>
                       {r.name} ({r.email})
-                    </td>
-                    <td>{utc(r.startedAt)}</td>
-                    <td>{r.status}</td>
-                    <td>{percent(r.scorePercent)}</td>
-                    {admin && (
-                      <td>
-                        {r.status === 'in_progress' && (
-                          <form method="post" action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}>
-                            <label for={`extra-${r.attemptId}`}>Minutes</label>
-                            <input
-                              id={`extra-${r.attemptId}`}
-                              name="minutes"
-                              type="number"
-                              min={1}
-                              max={1440}
-                              required
-                            />
-                            <button type="submit" class="secondary">
-                              Add time
-                            </button>
-                          </form>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: 'Started', cell: (r) => utc(r.startedAt) },
+                { header: 'Status', cell: (r) => r.status },
+                { header: 'Score', cell: (r) => percent(r.scorePercent) },
+                {
+                  header: 'Extra time',
+                  cell: (r) => (
+                    <>
+                      {r.status === 'in_progress' && (
+                        <form method="post" action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}>
+                          <label for={`extra-${r.attemptId}`}>Minutes</label>
+                          <input id={`extra-${r.attemptId}`} name="minutes" type="number" min={1} max={1440} required />
+                          <button type="submit" class="secondary">
+                            Add time
+                          </button>
+                        </form>
+                      )}
+                    </>
+                  ),
+                },
+              ]}
+            />
             {admin && (
               <form method="post" action={`/portal/exams/${exam.id}/accommodations`}>
                 <h3>Accommodation for future attempts</h3>

@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.ts';
@@ -106,6 +107,13 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
   );
 }
 
+/** An answer as the candidate saw it: the option texts, or the text typed. */
+function optionText(view: AttemptView, position: number, answer: unknown): string {
+  const q = view.questions[position];
+  const ids = Array.isArray(answer) ? answer : answer ? [answer] : [];
+  return ids.map((id) => q?.options?.find((o) => o.id === id)?.text ?? String(id)).join(', ');
+}
+
 function ResultPage({ principal, view }: { principal: Principal; view: AttemptView }) {
   const result = view.result;
   return (
@@ -132,34 +140,19 @@ function ResultPage({ principal, view }: { principal: Principal; view: AttemptVi
             </p>
           )}
           {result.review && (
-            <table>
-              <caption>Your answers</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Question</th>
-                  <th scope="col">Your answer</th>
-                  <th scope="col">Correct answer</th>
-                  <th scope="col">Points</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.review.map((r) => {
-                  const q = view.questions[r.position];
-                  const label = (answer: unknown) => {
-                    const ids = Array.isArray(answer) ? answer : answer ? [answer] : [];
-                    return ids.map((id) => q?.options?.find((o) => o.id === id)?.text ?? String(id)).join(', ');
-                  };
-                  return (
-                    <tr key={r.position}>
-                      <td>{q?.text}</td>
-                      <td>{label(q?.answer) || '(no answer)'}</td>
-                      <td>{label(r.correctAnswer)}</td>
-                      <td>{Math.round(r.points * 100) / 100}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Your answers"
+              rows={result.review}
+              columns={[
+                { header: 'Question', cell: (r) => view.questions[r.position]?.text },
+                {
+                  header: 'Your answer',
+                  cell: (r) => optionText(view, r.position, view.questions[r.position]?.answer) || '(no answer)',
+                },
+                { header: 'Correct answer', cell: (r) => optionText(view, r.position, r.correctAnswer) },
+                { header: 'Points', numeric: true, cell: (r) => Math.round(r.points * 100) / 100 },
+              ]}
+            />
           )}
         </section>
       )}
@@ -338,38 +331,38 @@ export const examPages = (deps: ExamsDeps) =>
             {certificates.length === 0 ? (
               <p>No certificates yet.</p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Exam</th>
-                    <th scope="col">Issued</th>
-                    <th scope="col">Valid until</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Downloads</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {certificates.map((cert) => (
-                    <tr key={cert.id}>
-                      <td>{cert.examTitle}</td>
-                      <td>{cert.issuedAt.slice(0, 10)}</td>
-                      <td>{cert.expiresAt ? cert.expiresAt.slice(0, 10) : 'No expiry'}</td>
-                      <td>
-                        {cert.revokedAt
-                          ? `Revoked: ${cert.revokedReason ?? ''}`
-                          : cert.expiresAt && cert.expiresAt <= now
-                            ? 'Expired'
-                            : 'Valid'}
-                      </td>
-                      <td>
+              <DataTable
+                caption="Certificates"
+                captionHidden
+                rows={certificates}
+                columns={[
+                  { header: 'Exam', cell: (cert) => cert.examTitle },
+                  { header: 'Issued', cell: (cert) => cert.issuedAt.slice(0, 10) },
+                  {
+                    header: 'Valid until',
+                    cell: (cert) => (cert.expiresAt ? cert.expiresAt.slice(0, 10) : 'No expiry'),
+                  },
+                  {
+                    header: 'Status',
+                    cell: (cert) =>
+                      cert.revokedAt
+                        ? `Revoked: ${cert.revokedReason ?? ''}`
+                        : cert.expiresAt && cert.expiresAt <= now
+                          ? 'Expired'
+                          : 'Valid',
+                  },
+                  {
+                    header: 'Downloads',
+                    cell: (cert) => (
+                      <>
                         <a href={`/api/v1/certificates/${cert.id}/pdf`}>PDF</a> ·{' '}
                         <a href={`/api/v1/certificates/${cert.id}/credential`}>Open Badge</a> ·{' '}
                         <a href={`/verify/${cert.id}`}>Verification page</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                      </>
+                    ),
+                  },
+                ]}
+              />
             )}
           </section>
           <section class="card" aria-labelledby="attempts">
@@ -379,32 +372,29 @@ export const examPages = (deps: ExamsDeps) =>
                 No attempts yet. <a href="/exams">See the exams</a>.
               </p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Exam</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Score</th>
-                    <th scope="col">Result</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {attempts.map((a) => (
-                    <tr key={a.id}>
-                      <td>
+              <DataTable
+                caption="Attempts"
+                captionHidden
+                rows={attempts}
+                columns={[
+                  {
+                    header: 'Exam',
+                    cell: (a) => (
+                      <>
                         <a href={`/attempts/${a.id}`}>{a.examTitle}</a>
-                      </td>
-                      <td>{utc(a.startedAt)}</td>
-                      <td>
-                        {a.status === 'in_progress' ? 'In progress' : a.status === 'expired' ? 'Time up' : 'Submitted'}
-                      </td>
-                      <td>{percent(a.scorePercent)}</td>
-                      <td>{a.passed === null ? '—' : a.passed ? 'Passed' : 'Not passed'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                      </>
+                    ),
+                  },
+                  { header: 'Started', cell: (a) => utc(a.startedAt) },
+                  {
+                    header: 'Status',
+                    cell: (a) =>
+                      a.status === 'in_progress' ? 'In progress' : a.status === 'expired' ? 'Time up' : 'Submitted',
+                  },
+                  { header: 'Score', cell: (a) => percent(a.scorePercent) },
+                  { header: 'Result', cell: (a) => (a.passed === null ? '—' : a.passed ? 'Passed' : 'Not passed') },
+                ]}
+              />
             )}
           </section>
         </Layout>,

@@ -8,6 +8,7 @@ import { actorOf, principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { notFound } from '../../http/errors.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
@@ -35,31 +36,28 @@ function EnvironmentsPage(props: {
   return (
     <Layout title="Environments" principal={props.principal}>
       {props.error && <Alert kind="error">{props.error}</Alert>}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Production</th>
-            <th scope="col">Internal domains</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.environments.map((env) => (
-            <tr>
-              <td>
+      <DataTable
+        caption="Environments"
+        captionHidden
+        rows={props.environments}
+        columns={[
+          {
+            header: 'Name',
+            cell: (env) => (
+              <>
                 <a href={`/portal/environments/${env.id}`}>{env.name}</a>
                 {env.own ? " (Seatkeeper's own accounts)" : ''}
-              </td>
-              <td>{env.production ? 'yes' : 'no'}</td>
-              <td>
-                {env.internalDomains.length === 0
-                  ? 'none: everyone is internal'
-                  : formatDomainList(env.internalDomains)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'Production', cell: (env) => (env.production ? 'yes' : 'no') },
+          {
+            header: 'Internal domains',
+            cell: (env) =>
+              env.internalDomains.length === 0 ? 'none: everyone is internal' : formatDomainList(env.internalDomains),
+          },
+        ]}
+      />
       {isAdmin(props.principal) && (
         <form method="post" action="/portal/environments" class="card">
           <h2>Add an environment</h2>
@@ -202,30 +200,25 @@ function EnvironmentPage(props: {
 function ImportTable({ imports }: { imports: ImportRow[] }) {
   if (imports.length === 0) return <p>None yet.</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Started</th>
-          <th scope="col">Providers</th>
-          <th scope="col">Status</th>
-          <th scope="col">Rows</th>
-          <th scope="col">By</th>
-        </tr>
-      </thead>
-      <tbody>
-        {imports.map((i) => (
-          <tr>
-            <td>
+    <DataTable
+      caption="Recent imports"
+      captionHidden
+      rows={imports}
+      columns={[
+        {
+          header: 'Started',
+          cell: (i) => (
+            <>
               <a href={`/portal/imports/${i.id}`}>{i.started_at}</a>
-            </td>
-            <td>{i.provider}</td>
-            <td>{i.status}</td>
-            <td>{nf(i.rows)}</td>
-            <td>{i.actor_email ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { header: 'Providers', cell: (i) => i.provider },
+        { header: 'Status', cell: (i) => i.status },
+        { header: 'Rows', cell: (i) => nf(i.rows) },
+        { header: 'By', cell: (i) => i.actor_email ?? '' },
+      ]}
+    />
   );
 }
 

@@ -1,4 +1,5 @@
 import { deactivationReason } from '../../accounts/deactivation.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { countingOf, type DirectoryEntry, directoryRowOfAccount } from '../directory.ts';
 import { refHref } from './links.ts';
@@ -107,24 +108,16 @@ export function AccountLicencePanel({ view }: { view: AccountLicenceView }) {
       {view.signIns.length === 0 ? (
         <p>Never signed in.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When (UTC)</th>
-              <th scope="col">From</th>
-              <th scope="col">Browser</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.signIns.map((s) => (
-              <tr>
-                <td>{s.at}</td>
-                <td>{s.ip}</td>
-                <td>{s.user_agent ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Sign-in history"
+          captionHidden
+          rows={view.signIns}
+          columns={[
+            { header: 'When (UTC)', cell: (s) => s.at },
+            { header: 'From', cell: (s) => s.ip },
+            { header: 'Browser', cell: (s) => s.user_agent ?? '' },
+          ]}
+        />
       )}
     </section>
   );

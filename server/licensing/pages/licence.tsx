@@ -7,6 +7,7 @@ import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
@@ -34,24 +35,6 @@ const LEVEL_TEXT: Record<string, string> = {
   warning: 'warning: 90% or more',
   over: 'over capacity: a compliance breach (nobody is locked out)',
 };
-
-function Bucket({ label, bucket }: { label: string; bucket: LicenceSummary['internal'] }) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td>{nf(bucket.used)}</td>
-      <td>{bucket.capacity === null ? 'no licence' : nf(bucket.capacity)}</td>
-      <td>{bucket.percent === null ? '' : `${bucket.percent}%`}</td>
-      <td>
-        {bucket.level ? (
-          <span class={`badge ${bucket.level === 'ok' ? '' : 'inactive'}`}>{LEVEL_TEXT[bucket.level]}</span>
-        ) : (
-          ''
-        )}
-      </td>
-    </tr>
-  );
-}
 
 /** Totals against capacity, one polyline each, server-rendered (no scripts). */
 function HistoryChart({ points }: { points: HistoryPoint[] }) {
@@ -146,21 +129,31 @@ function LicencePage(props: LicencePageProps) {
           Computed at <time datetime={summary.asOf}>{summary.asOf}</time>. Every change to an account, an import or a
           rule is reflected at once; people with several accounts are counted once (totals are deduplicated).
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Users</th>
-              <th scope="col">Counted</th>
-              <th scope="col">Capacity</th>
-              <th scope="col">Usage</th>
-              <th scope="col">Level</th>
-            </tr>
-          </thead>
-          <tbody>
-            <Bucket label="Internal" bucket={summary.internal} />
-            <Bucket label="External" bucket={summary.external} />
-          </tbody>
-        </table>
+        <DataTable
+          caption="Users counted against capacity"
+          captionHidden
+          rows={[
+            { label: 'Internal', bucket: summary.internal },
+            { label: 'External', bucket: summary.external },
+          ]}
+          columns={[
+            { header: 'Users', rowHeader: true, cell: (r) => r.label },
+            { header: 'Counted', numeric: true, cell: (r) => nf(r.bucket.used) },
+            {
+              header: 'Capacity',
+              numeric: true,
+              cell: (r) => (r.bucket.capacity === null ? 'no licence' : nf(r.bucket.capacity)),
+            },
+            { header: 'Usage', numeric: true, cell: (r) => (r.bucket.percent === null ? '' : `${r.bucket.percent}%`) },
+            {
+              header: 'Level',
+              cell: (r) =>
+                r.bucket.level && (
+                  <span class={`badge ${r.bucket.level === 'ok' ? '' : 'inactive'}`}>{LEVEL_TEXT[r.bucket.level]}</span>
+                ),
+            },
+          ]}
+        />
         <form method="post" action="/portal/licence/recount">
           <button type="submit" class="secondary">
             Recount now from the database
@@ -183,37 +176,29 @@ function LicencePage(props: LicencePageProps) {
           Each environment is deduplicated within itself; providers are raw counts (not deduplicated). Only production
           environments count toward capacity.
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Environment</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Internal</th>
-              <th scope="col">External</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.environments.flatMap((env) => [
-              <tr>
-                <th scope="row">
-                  <a href={`/portal/environments/${env.id}`}>{env.name}</a>
-                  {env.production ? '' : ' (non-production, not counted)'}
-                </th>
-                <td>all (deduplicated)</td>
-                <td>{nf(env.internal)}</td>
-                <td>{nf(env.external)}</td>
-              </tr>,
-              ...env.providers.map((p) => (
-                <tr>
-                  <td />
-                  <td>{p.name}</td>
-                  <td>{nf(p.internal)}</td>
-                  <td>{nf(p.external)}</td>
-                </tr>
-              )),
-            ])}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Counts per environment and provider"
+          captionHidden
+          rows={summary.environments.flatMap((env) => [
+            { env, provider: null, internal: env.internal, external: env.external },
+            ...env.providers.map((p) => ({ env, provider: p.name, internal: p.internal, external: p.external })),
+          ])}
+          columns={[
+            {
+              header: 'Environment',
+              cell: (r) =>
+                r.provider === null && (
+                  <>
+                    <a href={`/portal/environments/${r.env.id}`}>{r.env.name}</a>
+                    {r.env.production ? '' : ' (non-production, not counted)'}
+                  </>
+                ),
+            },
+            { header: 'Provider', cell: (r) => r.provider ?? 'all (deduplicated)' },
+            { header: 'Internal', numeric: true, cell: (r) => nf(r.internal) },
+            { header: 'External', numeric: true, cell: (r) => nf(r.external) },
+          ]}
+        />
       </section>
       <section class="card" aria-labelledby="history">
         <h2 id="history">History and forecast</h2>

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.ts';
@@ -40,30 +41,28 @@ export const retentionPages = (deps: LicensingDeps) =>
               Totals would go from {nf(dry.before.internal)} internal and {nf(dry.before.external)} external to{' '}
               {nf(dry.after.internal)} internal and {nf(dry.after.external)} external.
             </p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dry.candidates.slice(0, 500).map((a) => (
-                  <tr>
-                    <td>
+            <DataTable
+              caption="Accounts the policy would deactivate"
+              captionHidden
+              rows={dry.candidates.slice(0, 500)}
+              columns={[
+                {
+                  header: 'Email',
+                  cell: (a) => (
+                    <>
                       <a href={`/portal/users/${a.id}`}>{a.email}</a>
-                    </td>
-                    <td>{a.name}</td>
-                    <td>{a.lastSignInAt ?? 'never'}</td>
-                    <td>{a.createdAt}</td>
-                    <td>{a.reason === 'retention' ? 'no recent sign-in' : 'email never verified'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: 'Name', cell: (a) => a.name },
+                { header: 'Last sign-in', cell: (a) => a.lastSignInAt ?? 'never' },
+                { header: 'Created', cell: (a) => a.createdAt },
+                {
+                  header: 'Why',
+                  cell: (a) => (a.reason === 'retention' ? 'no recent sign-in' : 'email never verified'),
+                },
+              ]}
+            />
             {dry.candidates.length > 500 && <p>and {nf(dry.candidates.length - 500)} more.</p>}
             {isAdmin(principalOf(c)) && dry.candidates.length > 0 && (
               <form method="post" action="/portal/retention/apply">
