@@ -26,7 +26,6 @@ const INTEGRATION = [`test/{${AREAS.join(',')}}/**/*.test.{ts,tsx}`, 'test/e2e/*
 const PURE = [
   'test/http/forwarded-address.test.ts',
   'test/http/read-cookie.test.ts',
-  'test/http/chain-router.test.ts',
   'test/certificates/pdf-text.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
