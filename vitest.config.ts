@@ -17,6 +17,7 @@ const AREAS = [
   'exams',
   'extension-download',
   'http',
+  'i18n',
   'licensing',
   'mail',
   'people',
@@ -27,6 +28,7 @@ const PURE = [
   'test/http/forwarded-address.test.ts',
   'test/http/read-cookie.test.ts',
   'test/certificates/pdf-text.test.ts',
+  'test/i18n/catalogs.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

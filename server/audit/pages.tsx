@@ -7,7 +7,7 @@ import type { AppEnv } from '../http/env.ts';
 import { pageQuery } from '../http/schemas.ts';
 import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
-import { html, requirePage } from '../web/page-helpers.ts';
+import { html, requirePage } from '../web/page-helpers.tsx';
 import { Pager } from '../web/pager.tsx';
 import { listAuditEvents, listOutbox } from './queries.ts';
 

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { DataTable } from '../web/data-table.tsx';
 import { Alert, Layout } from '../web/layout.tsx';
-import { html, requirePage } from '../web/page-helpers.ts';
+import { html, requirePage } from '../web/page-helpers.tsx';
 import { throttleVerification } from './api.ts';
 import {
   certificateStatus,

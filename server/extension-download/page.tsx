@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { Alert, Layout } from '../web/layout.tsx';
-import { html, requirePage } from '../web/page-helpers.ts';
+import { html, requirePage } from '../web/page-helpers.tsx';
 import { BUILD_HINT, findChromePackage } from './package.ts';
 
 function InstallSteps({ publicUrl }: { publicUrl: string }) {

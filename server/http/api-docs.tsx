@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { ACCESS_DESCRIPTIONS, type Access } from '../auth/principal.ts';
 import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
-import { html } from '../web/page-helpers.ts';
+import { html } from '../web/page-helpers.tsx';
 import type { AppEnv } from './env.ts';
 import { type OpenApiDocument, operationsOf } from './openapi.ts';
 

@@ -24,7 +24,7 @@ import { directoryQuery } from '../licensing/schemas.ts';
 import { DataTable } from '../web/data-table.tsx';
 import { nf } from '../web/format.ts';
 import { Layout } from '../web/layout.tsx';
-import { html, requirePage } from '../web/page-helpers.ts';
+import { html, requirePage } from '../web/page-helpers.tsx';
 
 // ---- users list ----
 

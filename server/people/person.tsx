@@ -13,7 +13,7 @@ import type { LicensingDeps } from '../licensing/context.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
 import { formFailure, readForm } from '../web/forms.ts';
 import { Alert, Field, Layout } from '../web/layout.tsx';
-import { html, requirePage } from '../web/page-helpers.ts';
+import { html, requirePage } from '../web/page-helpers.tsx';
 
 const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
   <select id={id} name="role">

@@ -1,6 +1,7 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '../auth/principal.ts';
+import { useI18n } from '../i18n/request.ts';
 
 export interface LayoutProps {
   title: string;
@@ -14,15 +15,16 @@ export interface LayoutProps {
 const isStaff = (p: Principal | null | undefined) => p?.account.role === 'admin' || p?.account.role === 'support';
 
 function Navigation({ principal }: { principal: Principal | null | undefined }) {
+  const { t } = useI18n();
   if (!principal) {
     return (
-      <nav aria-label="Main">
+      <nav aria-label={t('layout.nav.main')}>
         <ul>
           <li>
-            <a href="/sign-in">Sign in</a>
+            <a href="/sign-in">{t('layout.nav.signIn')}</a>
           </li>
           <li>
-            <a href="/register">Register</a>
+            <a href="/register">{t('layout.nav.register')}</a>
           </li>
         </ul>
       </nav>
@@ -30,68 +32,68 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
   }
   const admin = principal.account.role === 'admin';
   return (
-    <nav aria-label="Main">
+    <nav aria-label={t('layout.nav.main')}>
       <ul>
         {isStaff(principal) ? (
           <>
             <li>
-              <a href="/portal/users">Users</a>
+              <a href="/portal/users">{t('layout.nav.users')}</a>
             </li>
             {admin && (
               <li>
-                <a href="/portal/new-account">New account</a>
+                <a href="/portal/new-account">{t('layout.nav.newAccount')}</a>
               </li>
             )}
             <li>
-              <a href="/portal/licence">Licence</a>
+              <a href="/portal/licence">{t('layout.nav.licence')}</a>
             </li>
             <li>
-              <a href="/portal/environments">Environments</a>
+              <a href="/portal/environments">{t('layout.nav.environments')}</a>
             </li>
             <li>
-              <a href="/portal/hygiene">Hygiene</a>
+              <a href="/portal/hygiene">{t('layout.nav.hygiene')}</a>
             </li>
             <li>
-              <a href="/portal/retention">Retention</a>
+              <a href="/portal/retention">{t('layout.nav.retention')}</a>
             </li>
             <li>
-              <a href="/portal/tokens">Access tokens</a>
+              <a href="/portal/tokens">{t('layout.nav.tokens')}</a>
             </li>
             <li>
-              <a href="/portal/extension">Browser extension</a>
+              <a href="/portal/extension">{t('layout.nav.extension')}</a>
             </li>
             <li>
-              <a href="/portal/audit">Audit log</a>
+              <a href="/portal/audit">{t('layout.nav.audit')}</a>
             </li>
             <li>
-              <a href="/portal/exams">Exams</a>
+              <a href="/portal/exams">{t('layout.nav.exams')}</a>
             </li>
             <li>
-              <a href="/portal/certificates">Certificates</a>
+              <a href="/portal/certificates">{t('layout.nav.certificates')}</a>
             </li>
             {admin && (
               <li>
-                <a href="/portal/outbox">Outbox</a>
+                <a href="/portal/outbox">{t('layout.nav.outbox')}</a>
               </li>
             )}
           </>
         ) : (
           <li>
-            <a href="/my">My certifications</a>
+            <a href="/my">{t('layout.nav.myCertifications')}</a>
           </li>
         )}
         {!isStaff(principal) && (
           <>
             <li>
-              <a href="/exams">Exams</a>
+              <a href="/exams">{t('layout.nav.exams')}</a>
             </li>
             <li>
-              <a href="/history">History</a>
+              <a href="/history">{t('layout.nav.history')}</a>
             </li>
           </>
         )}
         <li>
-          <a href="/api/docs">API</a>
+          <a href="/api/docs">{t('layout.nav.api')}</a>
         </li>
       </ul>
     </nav>
@@ -99,8 +101,9 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
 }
 
 export function Layout({ title, principal, narrow, refreshSeconds, children }: LayoutProps) {
+  const { locale, t } = useI18n();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -120,7 +123,7 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
                 <span class="visually-hidden">Signed in as </span>
                 <span>{principal.account.email} </span>
                 <button type="submit" class="secondary">
-                  Sign out
+                  {t('layout.signOut')}
                 </button>
               </form>
             )}

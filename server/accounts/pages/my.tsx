@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { AccountsDeps } from '../context.ts';
 import { sendVerificationMail } from '../registration.ts';
 

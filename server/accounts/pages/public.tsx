@@ -9,7 +9,7 @@ import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
-import { html } from '../../web/page-helpers.ts';
+import { html } from '../../web/page-helpers.tsx';
 import {
   emailVerificationBody,
   passwordResetBody,

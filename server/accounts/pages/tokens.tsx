@@ -10,7 +10,7 @@ import type { FieldErrors } from '../../http/errors.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import { createTokenBody } from '../api/schemas.ts';
 import { createAccessToken, revokeAccessToken, visibleTokens } from '../tokens.ts';
 

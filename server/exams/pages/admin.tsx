@@ -8,7 +8,7 @@ import { ApiError } from '../../http/errors.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import { grantExtraTime } from '../attempts.ts';
 import {
   EXAM_DOCUMENT_LIMIT_BYTES,

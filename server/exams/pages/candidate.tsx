@@ -7,7 +7,7 @@ import { ApiError } from '../../http/errors.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import { type AttemptView, attemptView, catalogue, history, loadAttempt, unansweredPositions } from '../attempts.ts';
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';

@@ -6,7 +6,7 @@ import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { nf } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { ACCOUNTS_PER_FINDING } from '../full-count.ts';
 import { readLicence, readOrganisationDomains } from '../licence.ts';

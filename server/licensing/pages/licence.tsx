@@ -11,7 +11,7 @@ import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { forecast, type HistoryPoint, readHistory, recordHistory } from '../history.ts';
 import {

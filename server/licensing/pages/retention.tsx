@@ -6,7 +6,7 @@ import type { AppEnv } from '../../http/env.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
-import { html, requirePage } from '../../web/page-helpers.ts';
+import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { applyRetention, retentionDryRun } from '../retention.ts';
 

@@ -4,10 +4,12 @@ import type { VNode } from 'preact';
 import { type Access, decideAccess } from '../auth/principal.ts';
 import type { AppEnv } from '../http/env.ts';
 import { forbidden } from '../http/errors.ts';
+import { I18nContext, i18nOf } from '../i18n/request.ts';
 import { renderPage } from './layout.tsx';
 
+/** A page in the request's language (components read it with `useI18n()`). */
 export const html = (c: Context<AppEnv>, page: VNode, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 = 200) =>
-  c.html(renderPage(page), status);
+  c.html(renderPage(<I18nContext.Provider value={i18nOf(c)}>{page}</I18nContext.Provider>), status);
 
 /** Page guard: anonymous visitors go to the sign-in page; signed-in callers without the right role get a 403 page. */
 export const requirePage = (access: Access): MiddlewareHandler<AppEnv> =>

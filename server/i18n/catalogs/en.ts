@@ -1,0 +1,25 @@
+// The English catalog: the source every other language translates. Keys are grouped by area; values are ICU
+// MessageFormat (https://unicode-org.github.io/icu/userguide/format_parse/messages/): {name}, {count, plural, ...}.
+export const en = {
+  'layout.skip': 'Skip to the content',
+  'layout.nav.main': 'Main',
+  'layout.nav.signIn': 'Sign in',
+  'layout.nav.register': 'Register',
+  'layout.nav.users': 'Users',
+  'layout.nav.newAccount': 'New account',
+  'layout.nav.licence': 'Licence',
+  'layout.nav.environments': 'Environments',
+  'layout.nav.hygiene': 'Hygiene',
+  'layout.nav.retention': 'Retention',
+  'layout.nav.tokens': 'Access tokens',
+  'layout.nav.extension': 'Browser extension',
+  'layout.nav.audit': 'Audit log',
+  'layout.nav.exams': 'Exams',
+  'layout.nav.certificates': 'Certificates',
+  'layout.nav.outbox': 'Outbox',
+  'layout.nav.myCertifications': 'My certifications',
+  'layout.nav.history': 'History',
+  'layout.nav.api': 'API',
+  'layout.signOut': 'Sign out',
+  'layout.language': 'Language',
+} as const;

@@ -1,0 +1,55 @@
+// Dates, times and numbers as a person reads them: in their language, their time zone named, through Intl.
+import { INTL_LOCALES, type Locale } from './locales.ts';
+
+export interface Formats {
+  /** A moment with its zone: `2026年12月3日 7:44 JST`, `3 December 2026 at 07:44 GMT+9`. */
+  dateTime(iso: string | Date): string;
+  /** A calendar day in the person's zone: `2026年12月3日`, `3 December 2026`. */
+  date(iso: string | Date): string;
+  number(value: number): string;
+  /** 0.75 → `75%`. */
+  percent(fraction: number): string;
+  timeZone: string;
+}
+
+const cache = new Map<string, Formats>();
+
+export function formatsFor(locale: Locale, timeZone: string): Formats {
+  const key = `${locale}|${timeZone}`;
+  let formats = cache.get(key);
+  if (!formats) {
+    const tag = INTL_LOCALES[locale];
+    const dateTime = new Intl.DateTimeFormat(tag, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    const date = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone });
+    const number = new Intl.NumberFormat(tag);
+    const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
+    const when = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+    formats = {
+      dateTime: (value) => dateTime.format(when(value)),
+      date: (value) => date.format(when(value)),
+      number: (value) => number.format(value),
+      percent: (fraction) => percent.format(fraction),
+      timeZone,
+    };
+    cache.set(key, formats);
+  }
+  return formats;
+}
+
+/** Whether the runtime knows this IANA time zone (e.g. `Asia/Tokyo`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
