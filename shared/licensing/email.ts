@@ -1,10 +1,12 @@
-// Email and domain syntax: rulebook rules 9 and 10. Written as character scans because counting classifies every
+// Email and domain syntax: rulebook rules 9, 10 and 10a. Written as character scans because counting classifies every
 // account of a million-row list, twice (username and email).
 import { isSpaceCode } from './identity-index.ts';
 
 const INVALID = 0;
 const VALID = 1;
 const VALID_WITH_UPPER_CASE = 2;
+/** The domain holds a non-ASCII character: valid or not once in punycode (rule 10a). */
+const UNICODE = 3;
 
 /**
  * Rule 10: at least two non-empty dot-separated labels of letters, digits and inner hyphens (so IDN punycode such as
@@ -30,6 +32,8 @@ function scanDomain(value: string, start: number, end: number): number {
     } else if (c >= 65 && c <= 90) {
       labelLength++;
       upper = true;
+    } else if (c > 127) {
+      return UNICODE;
     } else {
       return INVALID;
     }
@@ -40,8 +44,51 @@ function scanDomain(value: string, start: number, end: number): number {
   return upper ? VALID_WITH_UPPER_CASE : VALID;
 }
 
+// Characters a URL host would read as structure (port, path, credentials, escapes): never in a domain.
+const HOST_STRUCTURE = '/\\?#@:%[]<>^|"\'';
+
+/** Whether the value could only be a host name to a URL parser: no spaces, controls or URL structure. */
+function plainHost(value: string): boolean {
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c <= 32 || c === 127 || isSpaceCode(c) || HOST_STRUCTURE.includes(value[k] as string)) return false;
+  }
+  return true;
+}
+
+export function isAscii(value: string): boolean {
+  for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) > 127) return false;
+  return true;
+}
+
+const asciiDomains = new Map<string, string | null>();
+
+/**
+ * Rule 10a: a domain written in Unicode (`bücher.de`) as its punycode form (`xn--bcher-kva.de`), by the UTS 46
+ * mapping that the WHATWG URL parser applies (so browsers and the server agree), then checked as rule 10 says; null
+ * when it is not a valid domain.
+ */
+export function asciiDomain(domain: string): string | null {
+  const known = asciiDomains.get(domain);
+  if (known !== undefined) return known;
+  let ascii: string | null = null;
+  if (domain !== '' && plainHost(domain)) {
+    try {
+      const host = new URL(`http://${domain}/`).hostname;
+      if (scanDomain(host, 0, host.length) === VALID) ascii = host;
+    } catch {
+      ascii = null;
+    }
+  }
+  // Unicode domains are few in any list; the bound only keeps a hostile list from growing the cache forever.
+  if (asciiDomains.size >= 10_000) asciiDomains.clear();
+  asciiDomains.set(domain, ascii);
+  return ascii;
+}
+
 export function isDomain(value: string): boolean {
-  return scanDomain(value, 0, value.length) !== INVALID;
+  const scan = scanDomain(value, 0, value.length);
+  return scan === UNICODE ? asciiDomain(value) !== null : scan !== INVALID;
 }
 
 /**
@@ -63,7 +110,25 @@ export function emailDomain(value: string | null | undefined): string | null {
   const scan = scanDomain(value, at + 1, end);
   if (scan === INVALID) return null;
   const domain = value.slice(at + 1, end);
+  if (scan === UNICODE) return asciiDomain(domain);
   return scan === VALID_WITH_UPPER_CASE ? domain.toLowerCase() : domain;
+}
+
+/**
+ * The value an Email field is matched by (rule 14): itself, or, when its domain is written in Unicode, the address
+ * with that domain in punycode (rule 10a), so `a@bücher.de` and `a@xn--bcher-kva.de` are one email.
+ */
+export function emailIdentity<T extends string | null | undefined>(value: T): T | string {
+  if (!value) return value;
+  const at = value.lastIndexOf('@');
+  if (at === -1) return value;
+  for (let k = at + 1; k < value.length; k++) {
+    if (value.charCodeAt(k) > 127) {
+      const domain = emailDomain(value);
+      return domain === null ? value : `${value.slice(0, at)}@${domain}`;
+    }
+  }
+  return value;
 }
 
 export function isEmail(value: string | null | undefined): boolean {
