@@ -1,11 +1,12 @@
 // Who counts, merged into people: rulebook rules 1 to 4 and 14 to 19.
 //
 // Decisions where the rules meet (see docs/decisions.md):
-// - Linking (rule 14, transitive) matches valid emails and non-blank usernames (email to email, username to
-//   username) and uses every default-tenant account of the scope, active or not, so deactivating a
-//   bridging account never splits a person in two; only counted accounts are counted.
-// - Rule 15 (same provider = different people) and transitive matching can disagree. A linked group counts as as
-//   many people as the largest number of counted accounts it holds in any one (environment, provider): the fewest
+// - Linking (rules 14 and 15, transitive): a link joins two default-tenant accounts of *different* (environment,
+//   provider) slots that share a valid email or a non-blank username (email to email, username to username). Two
+//   accounts of one slot never link each other, whatever they share. Every account of the scope links, active or
+//   not, so deactivating a bridging account never splits a person in two; only counted accounts are counted.
+// - Transitivity through other slots can still bring several accounts of one slot into a group. The group counts as
+//   many people as the largest number of counted accounts it holds in any one slot (rule 15's floor): the fewest
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
@@ -17,6 +18,7 @@ import {
   EMAIL_FIELD_VALID,
   INTERNAL,
 } from './classify.ts';
+import { emailIdentity } from './email.ts';
 import { IdentityIndex, identityHash } from './identity-index.ts';
 
 export interface AccountRecord {
@@ -104,6 +106,8 @@ export interface CountDetail {
   bits: Uint8Array;
   /** Index of each record's environment in `environments`. */
   environmentIndex: Int32Array;
+  /** Each record's (environment, provider) slot (rule 15): equal numbers mean the same environment and provider. */
+  slotOf: Int32Array;
   environments: readonly EnvironmentRules[];
   compiled: readonly CompiledRules[];
   hashes: IdentityHashes;
@@ -137,16 +141,45 @@ export interface IdentityHashes {
   username: Int32Array;
 }
 
-/** Rules 14 and 17: links the given default-tenant records sharing an email or a username (case-insensitive). */
-function link(records: readonly AccountRecord[], members: Int32Array, hashes: IdentityHashes, parent: Int32Array) {
-  const byEmail = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).email);
-  const byUsername = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).username);
+/**
+ * Rules 14, 15 and 17: links the given default-tenant records sharing an email or a username (case-insensitive), but
+ * only across different (environment, provider) slots: two accounts of one provider never link each other.
+ */
+function link(
+  records: readonly AccountRecord[],
+  members: Int32Array,
+  hashes: IdentityHashes,
+  slotOf: Int32Array,
+  parent: Int32Array,
+) {
+  linkBy(members, hashes.email, slotOf, parent, (i) => emailIdentity((records[i] as AccountRecord).email));
+  linkBy(members, hashes.username, slotOf, parent, (i) => (records[i] as AccountRecord).username);
+}
+
+/**
+ * Links through one field. The holders of a value are all one group when they sit in at least two slots (each is
+ * linked to every holder in another slot, and those connect the holders of its own slot), and are not linked at all
+ * when they sit in one slot; so each holder is joined to the value's first holder if and only if the value spans slots.
+ */
+function linkBy(
+  members: Int32Array,
+  hash: Int32Array,
+  slotOf: Int32Array,
+  parent: Int32Array,
+  readValue: (i: number) => string | null | undefined,
+) {
+  const index = new IdentityIndex(members.length, readValue);
+  const firstHolder = new Int32Array(members.length);
+  const spansSlots = new Uint8Array(parent.length);
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
-    const sameEmail = byEmail.add(i, hashes.email[i] as number);
-    if (sameEmail !== -1) union(parent, sameEmail, i);
-    const sameUsername = byUsername.add(i, hashes.username[i] as number);
-    if (sameUsername !== -1) union(parent, sameUsername, i);
+    const first = index.add(i, hash[i] as number);
+    firstHolder[k] = first;
+    if (first !== -1 && slotOf[first] !== slotOf[i]) spansSlots[first] = 1;
+  }
+  for (let k = 0; k < members.length; k++) {
+    const first = firstHolder[k] as number;
+    if (first !== -1 && spansSlots[first] === 1) union(parent, first, members[k] as number);
   }
 }
 
@@ -268,7 +301,7 @@ export function countLicencesDetailed(
     const isDefault = !record.tenant || record.tenant.trim() === '';
     defaultTenant[i] = isDefault ? 1 : 0;
     // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision D1).
-    hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(record.email) : 0;
+    hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(emailIdentity(record.email)) : 0;
     hashes.username[i] = identityHash(record.username);
     (perEnvMembers[env] as number[]).push(i);
     const production = (environments[env] as EnvironmentRules).production;
@@ -287,7 +320,7 @@ export function countLicencesDetailed(
   // Installation-wide merge across production environments (rules 14, 16, 17).
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  link(records, Int32Array.from(productionLinked), hashes, parent);
+  link(records, Int32Array.from(productionLinked), hashes, slotOf, parent);
   const production = countScope(Int32Array.from(productionAll), parent, status, bits, slotOf);
 
   // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
@@ -303,7 +336,7 @@ export function countLicencesDetailed(
     const linkable = env.production
       ? all.filter((i) => linkedInProduction[i] === 1)
       : all.filter((i) => defaultTenant[i] === 1);
-    link(records, linkable, hashes, envParent);
+    link(records, linkable, hashes, slotOf, envParent);
     perEnv.push(countScope(all, envParent, status, bits, slotOf));
   });
 
@@ -389,6 +422,7 @@ export function countLicencesDetailed(
     },
     bits,
     environmentIndex,
+    slotOf,
     environments,
     compiled,
     hashes,

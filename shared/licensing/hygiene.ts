@@ -3,8 +3,8 @@
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
-import { emailDomain } from './email.ts';
-import { sameKey } from './identity-index.ts';
+import { emailDomain, emailIdentity } from './email.ts';
+import { IdentityIndex, sameKey } from './identity-index.ts';
 
 export type HygieneCode =
   | 'rules-not-configured'
@@ -158,7 +158,68 @@ export function hygieneFindings(
       });
     }
   }
+  findings.push(...sameProviderDuplicates(records, detail, findings));
   findings.push(...tenantLookalikes(records, detail));
+  return findings;
+}
+
+const isDefaultTenant = (record: AccountRecord) => !record.tenant || record.tenant.trim() === '';
+const isCountable = (record: AccountRecord) => record.active && !record.itUser;
+
+/**
+ * Rule 15 keeps two accounts of one provider apart even when they share an email or a username, so they never form a
+ * group; rule 32 still lists them. One finding per shared value and (environment, provider), unless a group finding
+ * already lists the same accounts.
+ */
+function sameProviderDuplicates(
+  records: readonly AccountRecord[],
+  detail: CountDetail,
+  earlier: readonly HygieneFinding[],
+): HygieneFinding[] {
+  const { hashes, slotOf, environments, environmentIndex } = detail;
+  const reported = new Set(earlier.map((finding) => [...finding.accounts].map(String).sort().join('\u0000')));
+  const findings: HygieneFinding[] = [];
+  for (const field of ['email', 'username'] as const) {
+    const identityOf = (i: number) => {
+      const value = (records[i] as AccountRecord)[field];
+      return field === 'email' ? emailIdentity(value) : value;
+    };
+    const index = new IdentityIndex(records.length, identityOf);
+    // First holder of a value -> every holder, for values held more than once (few).
+    const holders = new Map<number, number[]>();
+    for (let i = 0; i < records.length; i++) {
+      if (!isDefaultTenant(records[i] as AccountRecord)) continue;
+      const first = index.add(i, hashes[field][i] as number);
+      if (first === -1) continue;
+      const list = holders.get(first) ?? [first];
+      list.push(i);
+      holders.set(first, list);
+    }
+    for (const list of holders.values()) {
+      const bySlot = new Map<number, number[]>();
+      for (const i of list) {
+        const slot = slotOf[i] as number;
+        bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
+      }
+      for (const same of bySlot.values()) {
+        const counted = same.filter((i) => isCountable(records[i] as AccountRecord)).length;
+        if (counted < 2) continue;
+        const accounts = same.map((i) => (records[i] as AccountRecord).ref);
+        const signature = accounts.map(String).sort().join('\u0000');
+        if (reported.has(signature)) continue;
+        reported.add(signature);
+        const first = records[same[0] as number] as AccountRecord;
+        const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
+        findings.push({
+          rule: 32,
+          code: 'same-provider-duplicate',
+          environment: env.name,
+          message: `${plural(same.length, 'account')} in ${first.provider} (${env.name}) share the ${field} ${(identityOf(same[0] as number) ?? '').trim()} and count as ${counted} people (rule 15: accounts of one provider are never one person): merge or deactivate the extra accounts`,
+          accounts,
+        });
+      }
+    }
+  }
   return findings;
 }
 
@@ -180,7 +241,11 @@ function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail
   }
   if (tenantByHash.size === 0) return [];
   const alike = new Map<number, Set<number>>();
-  const fieldOf = (i: number, field: 'email' | 'username') => (records[i] as AccountRecord)[field] ?? '';
+  // Emails compare as linking compares them (rule 10a), usernames as typed.
+  const fieldOf = (i: number, field: 'email' | 'username') => {
+    const value = (records[i] as AccountRecord)[field] ?? '';
+    return field === 'email' ? emailIdentity(value) : value;
+  };
   for (let i = 0; i < records.length; i++) {
     for (const field of ['email', 'username'] as const) {
       const hash = hashes[field][i] as number;

@@ -208,6 +208,33 @@ describe('seatkeeper licence count', () => {
     expect(result.stderr).toContain('http://x.com');
   });
 
+  // Issue 15, rule 15: accounts of one provider never link, so they never pull unrelated people into one group.
+  it.each([
+    {
+      label: 'Okta anna and ben share team@, AD anna and carl share it@',
+      csv: 'provider,username,email\nOkta,anna,team@corp.com\nOkta,ben,team@corp.com\nAD,anna,it@corp.com\nAD,carl,it@corp.com\n',
+      domains: 'corp.com',
+      expected: { internal: 3, external: 0 },
+      groups: [[2, 4]],
+    },
+    {
+      label: 'two AD accounts share a username, one of them shares an email with Okta',
+      csv: 'email,username,provider\nalice,ÄRGER@corp.com,AD\ndave@ext.com,ÄRGER@corp.com,AD\ndave@ext.com,,Okta\n',
+      domains: 'ext.com',
+      expected: { internal: 1, external: 1 },
+      groups: [[3, 4]],
+    },
+  ])('counts the issue example right: $label', async ({ csv, domains, expected, groups }) => {
+    const input = file(`same-provider-${domains}.csv`, csv);
+    const result = await cli('licence', 'count', '--input', input, '--domains', domains, '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect({ internal: report.internal, external: report.external }).toEqual(expected);
+    expect(report.duplicateGroups.map((g: { members: { line: number }[] }) => g.members.map((m) => m.line))).toEqual(
+      groups,
+    );
+  });
+
   it('prints a readable table without --json', async () => {
     const input = file('table.csv', USERS);
     const result = await cli('licence', 'count', '--input', input, '--domains', 'mycompany.com,sales.mycompany.com');
