@@ -1,6 +1,7 @@
 // The audit report: its JSON shape (the CLI contract) and the table a person reads.
 import type { BucketCounts, DuplicateGroup, EnvironmentCount, GroupMember } from '../../shared/licensing/count.ts';
 import type { HygieneFinding } from '../../shared/licensing/hygiene.ts';
+import type { ColumnMapping, ColumnReading } from '../../shared/licensing/user-list-columns.ts';
 
 export interface CountReport {
   input: string;
@@ -12,6 +13,8 @@ export interface CountReport {
   environments: EnvironmentCount[];
   duplicateGroups: (Omit<DuplicateGroup, 'members'> & { members: (Omit<GroupMember, 'ref'> & { line: number })[] })[];
   warnings: (Omit<HygieneFinding, 'accounts'> & { lines: (string | number)[] })[];
+  /** How the list's columns were read (rule 34), and how many anonymous rows were skipped (rule 2). */
+  columns: { platform: ColumnMapping['platform']; read: ColumnReading[]; anonymousSkipped: number };
 }
 
 const number = new Intl.NumberFormat('en-GB');

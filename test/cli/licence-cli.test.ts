@@ -182,7 +182,7 @@ describe('seatkeeper licence count', () => {
       'email,username,active\na@x.com,ann,true\nb@x.com\n',
       /line 3: 1 field where the header has 3/,
     ],
-    ['an unclosed quote', 'email,username\na@x.com,ann\n"b@x.com,bob\n', /line 3: malformed CSV/],
+    ['an unclosed quote', 'email,username\na@x.com,ann\n"b@x.com,bob\n', /line 3: a quoted value is not closed/],
     [
       'environments disagreeing on production',
       'email,environment,production\na@x.com,QA,false\nb@x.com,QA,true\n',
