@@ -16,11 +16,6 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
-/** isSpaceCode, answered at once for the printable ASCII and Latin-1 that fields are made of. */
-function maybeSpace(c: number): boolean {
-  return (c <= 32 || c >= 160) && isSpaceCode(c);
-}
-
 /** One record, reused for the next one: read what you need before the sink returns. */
 export class CsvRecord {
   /** The text the positions point into. */
@@ -40,8 +35,8 @@ export class CsvRecord {
     const text = this.text;
     let s = start;
     let e = end;
-    while (s < e && maybeSpace(text.charCodeAt(s))) s++;
-    while (e > s && maybeSpace(text.charCodeAt(e - 1))) e--;
+    while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
+    while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
     this.starts[i] = s;
     this.ends[i] = e;
     this.values[i] = undefined;
@@ -147,21 +142,14 @@ export class CsvRecordReader {
     const record = this.#record;
     record.text = text;
     let pos = 0;
-    let nextQuote = text.indexOf('"');
     while (pos < text.length) {
-      let lineEnd = text.indexOf('\n', pos);
-      if (lineEnd === -1) lineEnd = text.length;
-      if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
-      if (nextQuote === -1 || nextQuote >= lineEnd) {
-        // The common case: a record on one line with no quotes.
-        this.#plainRecord(text, pos, lineEnd);
-        record.line = this.#line;
-        sink(record);
-        this.#line++;
-        pos = lineEnd + 1;
-        continue;
+      // The common case first: a record on one line with no quotes.
+      let next = this.#plainRecord(text, pos);
+      let lines = 1;
+      if (next === -1) {
+        next = this.#quotedRecord(text, pos, atEnd);
+        if (next !== -1) lines = this.#linesIn(text, pos, next);
       }
-      const next = this.#quotedRecord(text, pos, atEnd);
       if (next === -1) {
         if (text.length - pos > MAX_RECORD_CHARS) {
           throw new AccountRowError(
@@ -175,27 +163,37 @@ export class CsvRecordReader {
       }
       record.line = this.#line;
       sink(record);
-      this.#line += this.#linesIn(text, pos, next);
+      this.#line += lines;
       pos = next;
     }
   }
 
-  /** Sets the record's field positions for one line without quotes, spaces around each field excluded. */
-  #plainRecord(text: string, pos: number, lineEnd: number): void {
+  /**
+   * Reads a record without quotes, in one pass over its characters (measured faster than indexOf here); returns
+   * where the next record starts, or -1 at a quote, which the careful reader handles.
+   */
+  #plainRecord(text: string, pos: number): number {
     const record = this.#record;
     const sep = this.#sep;
-    const separator = this.#separator as string;
-    const end = lineEnd > pos && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
     let count = 0;
     let from = pos;
-    for (;;) {
-      let at = text.indexOf(separator, from);
-      if (at === -1 || at > end) at = end;
-      record.setRange(count++, from, at);
-      if (at === end || text.charCodeAt(at) !== sep) break;
-      from = at + 1;
+    for (let k = pos; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c === sep) {
+        record.setRange(count++, from, k);
+        from = k + 1;
+      } else if (c === LF) {
+        record.setRange(count++, from, k > from && text.charCodeAt(k - 1) === CR ? k - 1 : k);
+        record.count = count;
+        return k + 1;
+      } else if (c === QUOTE) {
+        return -1;
+      }
     }
+    const end = text.length;
+    record.setRange(count++, from, end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end);
     record.count = count;
+    return end;
   }
 
   #linesIn(text: string, from: number, to: number): number {

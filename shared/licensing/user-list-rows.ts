@@ -11,7 +11,7 @@ import type { CsvRecord } from './csv-records.ts';
 import { quoteValue } from './quote-value.ts';
 import { unguardSpreadsheetCell } from './spreadsheet-cells.ts';
 import type { ColumnMapping, FieldSource } from './user-list-columns.ts';
-import type { AccountField } from './user-list-platforms.ts';
+import type { AccountField, Vocabulary } from './user-list-platforms.ts';
 
 /** The longest values accepted: an email address is at most 320 characters (RFC 5321), and so is a username here. */
 export const MAX_VALUE_LENGTH = { username: 320, email: 320, tenant: 100, provider: 100, environment: 100 } as const;
@@ -27,6 +27,14 @@ export interface UserListRowOptions {
 type Positions = Record<AccountField, number>;
 
 const FIELDS: AccountField[] = [...ACCOUNT_COLUMNS, 'anonymous'];
+
+interface Flag {
+  position: number;
+  header: string;
+  vocabulary: Vocabulary | undefined;
+  /** The vocabulary reads "true" and "false" as themselves, so they are matched without a string. */
+  trueFalse: boolean;
+}
 
 /** Interned values of a column with few distinct values (environments, providers, tenants), matched in place. */
 class FewValues {
@@ -58,11 +66,21 @@ export class UserListRows {
   /** Seatkeeper's own export guards cells against spreadsheets; reading it back takes the guard away. */
   readonly #unguard: boolean;
   #defaultTenant: { id: string; line: number } | null;
+  /** How each yes/no column reads, prepared once. */
+  readonly #flags: Partial<Record<AccountField, Flag>> = {};
   /** Rows skipped because they are anonymous users (rule 2). */
   anonymous = 0;
 
   constructor(mapping: ColumnMapping, options: UserListRowOptions = {}) {
     this.#mapping = mapping;
+    for (const [field, source] of Object.entries(mapping.fields) as [AccountField, FieldSource][]) {
+      this.#flags[field] = {
+        position: source.position,
+        header: source.header,
+        vocabulary: source.vocabulary,
+        trueFalse: source.vocabulary === undefined || source.vocabulary.values.get('true') === true,
+      };
+    }
     this.#at = Object.fromEntries(FIELDS.map((field) => [field, mapping.fields[field]?.position ?? -1])) as Positions;
     this.#unguard = mapping.seatkeeperExport;
     this.#defaultTenant = options.defaultTenant === undefined ? null : { id: options.defaultTenant.trim(), line: 0 };
@@ -151,21 +169,20 @@ export class UserListRows {
   }
 
   #flag(record: CsvRecord, field: AccountField, fallback: boolean): boolean {
-    const source = this.#mapping.fields[field] as FieldSource;
-    const i = source.position;
+    const flag = this.#flags[field] as Flag;
+    const i = flag.position;
     if (record.length(i) === 0) return fallback;
     // Most lists write true and false: no string is made for them.
-    const vocabulary = source.vocabulary;
-    if (vocabulary === undefined || vocabulary.values.has('true')) {
+    if (flag.trueFalse) {
       if (record.is(i, 'true')) return true;
       if (record.is(i, 'false')) return false;
     }
     const raw = record.field(i);
-    const value = vocabulary?.values.get(raw) ?? vocabulary?.values.get(raw.toLowerCase());
+    const value = flag.vocabulary?.values.get(raw) ?? flag.vocabulary?.values.get(raw.toLowerCase());
     if (value !== undefined) return value;
     throw new AccountRowError(
       record.line,
-      `${source.header} is ${quoteValue(raw)}: use ${vocabulary?.describe ?? 'true or false'}`,
+      `${flag.header} is ${quoteValue(raw)}: use ${flag.vocabulary?.describe ?? 'true or false'}`,
     );
   }
 }
