@@ -15,7 +15,7 @@ import { USER_LIST_ENCODINGS, type UserListEncoding } from '../../shared/licensi
 import { AccountCsvError, readAccountCsv } from './account-csv.ts';
 import { type CliIo, UsageError } from './io.ts';
 import { progressBar } from './progress.ts';
-import { type CountReport, formatCountReport } from './report.ts';
+import { type CountReport, formatCountReport, writeJsonReport } from './report.ts';
 
 export const LICENCE_USAGE = `Usage:
   seatkeeper licence classify --domains "<comma list>" [--username U] [--email E] [--environment NAME] [--json]
@@ -160,8 +160,14 @@ function readRulesFile(path: string): RulesFile {
  */
 function environmentRules(rows: AccountRow[], input: string, domains: string[] | null, rules: RulesFile | null) {
   const seen = new Map<string, { name: string; production: boolean | null; line: number }>();
+  // Rows share a few environment names (the reader interns them): each is compared once.
+  const keys = new Map<string, string>();
   for (const row of rows) {
-    const key = environmentKey(row.environment);
+    let key = keys.get(row.environment);
+    if (key === undefined) {
+      key = environmentKey(row.environment);
+      keys.set(row.environment, key);
+    }
     const known = seen.get(key);
     if (known === undefined) {
       seen.set(key, { name: row.environment, production: row.production, line: row.ref as number });
@@ -279,7 +285,8 @@ async function count(args: string[], io: CliIo): Promise<number> {
     warnings: findings.map(withLines),
     columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
-  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatCountReport(report));
+  if (values.json) writeJsonReport(io.stdout, report);
+  else io.stdout.write(formatCountReport(report));
   return 0;
 }
 

@@ -17,6 +17,35 @@ export interface CountReport {
   columns: { platform: ColumnMapping['platform']; read: ColumnReading[]; anonymousSkipped: number };
 }
 
+/**
+ * Writes the report as JSON.stringify would, but array by array in pieces of about a megabyte: a million accounts
+ * make a report of tens of megabytes, and one string of it (plus its bytes) raised the CLI's peak memory by twice that.
+ */
+export function writeJsonReport(out: NodeJS.WritableStream, report: CountReport): void {
+  let piece = '{';
+  const flush = (force: boolean) => {
+    if (piece.length >= 1 << 20 || (force && piece !== '')) {
+      out.write(piece);
+      piece = '';
+    }
+  };
+  Object.entries(report).forEach(([key, value], k) => {
+    piece += `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
+    if (!Array.isArray(value)) {
+      piece += JSON.stringify(value);
+      return;
+    }
+    piece += '[';
+    value.forEach((item, i) => {
+      piece += `${i === 0 ? '' : ','}${JSON.stringify(item)}`;
+      flush(false);
+    });
+    piece += ']';
+  });
+  piece += '}\n';
+  flush(true);
+}
+
 const number = new Intl.NumberFormat('en-GB');
 const n = (value: number) => number.format(value);
 

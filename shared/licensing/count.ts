@@ -108,6 +108,8 @@ export interface CountDetail {
   environmentIndex: Int32Array;
   /** Each record's (environment, provider) slot (rule 15): equal numbers mean the same environment and provider. */
   slotOf: Int32Array;
+  /** 1 where the record is in its provider's default tenant (rule 16). */
+  defaultTenant: Uint8Array;
   environments: readonly EnvironmentRules[];
   compiled: readonly CompiledRules[];
   /** Each record's email (valid ones only) and username as dense numbers: equal numbers, the same identity (rule 14). */
@@ -494,6 +496,7 @@ export function countLicencesDetailed(
     bits,
     environmentIndex,
     slotOf,
+    defaultTenant,
     environments,
     compiled,
     identities,

@@ -162,7 +162,6 @@ export function hygieneFindings(
   return findings;
 }
 
-const isDefaultTenant = (record: AccountRecord) => !record.tenant || record.tenant.trim() === '';
 const isCountable = (record: AccountRecord) => record.active && !record.itUser;
 
 /** For each identity number held more than once (by records passing `keep`), its holders in input order. */
@@ -196,9 +195,9 @@ function sameProviderDuplicates(
   const { identities, slotOf, environments, environmentIndex } = detail;
   const reported = new Set(earlier.map((finding) => [...finding.accounts].map(String).sort().join('\u0000')));
   const findings: HygieneFinding[] = [];
-  const defaultTenant = (i: number) => isDefaultTenant(records[i] as AccountRecord);
+  const inDefaultTenant = (i: number) => detail.defaultTenant[i] === 1;
   for (const field of ['email', 'username'] as const) {
-    for (const list of sharedIdentities(identities[field], identities.size, defaultTenant).values()) {
+    for (const list of sharedIdentities(identities[field], identities.size, inDefaultTenant).values()) {
       const bySlot = new Map<number, number[]>();
       for (const i of list) {
         const slot = slotOf[i] as number;
@@ -233,7 +232,7 @@ function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail
   const heldInTenant = new Uint8Array(identities.size);
   let any = false;
   for (let i = 0; i < records.length; i++) {
-    if (isDefaultTenant(records[i] as AccountRecord)) continue;
+    if (detail.defaultTenant[i] === 1) continue;
     heldInTenant[identities.email[i] as number] = 1;
     heldInTenant[identities.username[i] as number] = 1;
     any = true;
@@ -249,7 +248,7 @@ function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail
       (i) => heldInTenant[ids[i] as number] === 1,
     ).values()) {
       for (const t of holders) {
-        if (isDefaultTenant(records[t] as AccountRecord)) continue;
+        if (detail.defaultTenant[t] === 1) continue;
         for (const i of holders) {
           if (i === t || environmentIndex[i] !== environmentIndex[t]) continue;
           const set = alike.get(t) ?? new Set<number>();

@@ -152,6 +152,8 @@ describe('seatkeeper licence count', () => {
     const result = await cli('licence', 'count', '--input', input, '--rules', rules, '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
+    // Written in pieces, it is still exactly what JSON.stringify writes.
+    expect(result.stdout).toBe(`${JSON.stringify(report)}\n`);
     const expected = countLicences(records, GENERATED_ENVIRONMENTS);
     expect({ internal: report.internal, external: report.external, raw: report.raw }).toEqual({
       internal: expected.internal,
