@@ -1,5 +1,6 @@
 // Internal or external, per environment: rulebook rules 5 to 13.
 import { domainStart, emailDomain, LAST_DOMAIN } from './email.ts';
+import { sameText } from './identity-index.ts';
 
 export type Classification = 'internal' | 'external';
 export type ClassificationFlag = 'no-email' | 'conflict' | 'subdomain-of-listed' | 'rules-not-configured';
@@ -53,7 +54,7 @@ class DomainClasses {
     for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
       const domain = this.#domains[slot];
       if (domain === undefined) return -1;
-      if (this.#hashes[slot] === hash && domain.length === end - start && value.startsWith(domain, start)) {
+      if (this.#hashes[slot] === hash && domain.length === end - start && sameText(value, start, domain)) {
         return this.#classes[slot] as number;
       }
     }
