@@ -285,7 +285,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
     warnings: findings.map(withLines),
     columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
-  if (values.json) writeJsonReport(io.stdout, report);
+  if (values.json) await writeJsonReport(io.stdout, report);
   else io.stdout.write(formatCountReport(report));
   return 0;
 }

@@ -108,6 +108,14 @@ export class CsvRecordReader {
     if (separator) this.#sep = separator.charCodeAt(0);
   }
 
+  /** The line number of the next text's first character: the line after all text received so far. */
+  get nextLine(): number {
+    if (this.#pending === '') return this.#line;
+    let line = this.#pendingLine;
+    for (let at = this.#pending.indexOf('\n'); at !== -1; at = this.#pending.indexOf('\n', at + 1)) line++;
+    return line;
+  }
+
   /** The separator in use: given, or found on the header line. */
   get separator(): CsvSeparator {
     return this.#separator ?? ',';

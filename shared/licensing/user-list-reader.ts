@@ -59,8 +59,8 @@ export class UserListReader {
 
   constructor(options: UserListOptions = {}) {
     this.#options = options;
-    this.#decoder = new UserListDecoder(options.encoding ?? 'utf-8');
     this.#records = new CsvRecordReader(options.separator);
+    this.#decoder = new UserListDecoder(options.encoding ?? 'utf-8', () => this.#records.nextLine);
   }
 
   /** The column mapping, once the header has been read. */

@@ -109,6 +109,23 @@ describe('rule 33: strict decoding in the declared encoding', () => {
     ]);
   });
 
+  it('counts lines inside quoted values too when naming the line of a bad byte, whatever the chunking', () => {
+    const data = join(bytes('username,tenant\nann,"a\nb\nc"\nbob,x'), hex('ff'), bytes('\n'));
+    for (const size of [1, 3, 1000]) {
+      const reader = new UserListReader();
+      let error: unknown;
+      try {
+        for (let from = 0; from < data.length; from += size) reader.write(data.subarray(from, from + size));
+        reader.end();
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as UserListError).problems[0]).toMatch(/^line 5: a byte is not valid UTF-8/);
+    }
+    const open = join(bytes('username,tenant\nann,"a\nb'), hex('ff'), bytes('"\n'));
+    expect(() => read(open, {}, 2)).toThrow(/line 3: a byte is not valid UTF-8/);
+  });
+
   it('a UTF-8 sequence cut by a chunk boundary is not an error', () => {
     const text = 'username,email\nJürgen,ü@bücher.de\n山田,yamada@example.jp\n';
     for (const size of [1, 2, 3, 5, 7]) {
