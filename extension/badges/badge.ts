@@ -31,25 +31,30 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
   },
 };
 
-// The host is the pill and its shadow root holds only the label and the marks: on a table of thousands of rows every
-// element saved is one less box to lay out. Every :host declaration is !important, because for important rules the
+// The host is an empty inline box (no width, so no cell widens and no line wraps because of it) and the pill it holds
+// is drawn over the row, positioned against the host: its size, contents and colours change no box of the page, so
+// neither what the server answers nor a narrow column makes the table lay out again. A mention in running text (not a
+// row) takes room in the line like a word. Every :host declaration is !important, because for important rules the
 // shadow root's own win over the page's (page rules aimed at the host lose).
 //
-// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"; the table's own layout took ~160 ms): an
-// inline pill with the normal line height adds ~20 ms of layout, an inline-block ~100 ms, a line height of its own
-// ~80 ms. What the server knows is drawn with paint-only properties (colours, line-through, shadow, border style), so
-// its answer never changes a badge's size: a new size would make the browser lay the whole table out again.
+// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"): an inline host with the normal line height
+// is the cheapest box to lay out; a positioned box out of the flow takes no room in it. Where the pill would reach past
+// its cell it becomes a dot (data-fit, fit.ts), moved back into the cell (--seatkeeper-shift) when even that does not fit.
 const STYLE = `
-:host { all: initial !important; display: inline !important; margin-inline-start: 0.4em !important;
-  font: 600 11px system-ui, sans-serif !important; padding: 0 0.5em !important; border: 1px solid !important;
-  border-radius: 0.8em !important; white-space: nowrap !important; cursor: default !important;
-  color: #14532d !important; background: #dcfce7 !important; border-color: #4ade80 !important; }
-:host([data-classification='external']) { color: #7c2d12 !important; background: #ffedd5 !important; border-color: #fb923c !important; }
-:host([data-flags~='rules-not-configured']) { border-style: dashed !important; }
-:host([data-server~='unknown']) { background: transparent !important; border-style: dotted !important; }
-:host([data-server~='inactive']) { color: #4b5563 !important; background: #f3f4f6 !important; border-color: #9ca3af !important;
-  text-decoration: line-through !important; }
-:host([data-server~='merged']) { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af !important; }
+:host { all: initial !important; display: inline !important; position: relative !important; white-space: nowrap !important;
+  font: 600 11px system-ui, sans-serif !important; flex: none !important; align-self: center !important;
+  cursor: default !important; }
+.pill { position: absolute; left: 0.4em; top: 50%; transform: translate(var(--seatkeeper-shift, 0px), -50%);
+  padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; line-height: normal; box-sizing: border-box;
+  color: #14532d; background: #dcfce7; border-color: #4ade80; }
+:host([data-mention]) { margin-inline-start: 0.4em !important; }
+:host([data-mention]) .pill { position: static; transform: none; }
+:host([data-fit~='dot']) .pill { font-size: 0; padding: 0; width: 10px; height: 10px; border-radius: 50%; }
+:host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
+:host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
+:host([data-server~='unknown']) .pill { background: transparent; border-style: dotted; }
+:host([data-server~='inactive']) .pill { color: #4b5563; background: #f3f4f6; border-color: #9ca3af; text-decoration: line-through; }
+:host([data-server~='merged']) .pill { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af; }
 .mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
 `;
 
@@ -105,7 +110,10 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   // Open so tests and browser tests can read it; the page can reach the host anyway.
   const shadow = host.attachShadow({ mode: 'open', clonable });
   styleShadow(host, shadow);
-  shadow.append(doc.createTextNode(LABELS.internal));
+  const pill = doc.createElement('span');
+  pill.className = 'pill';
+  pill.append(doc.createTextNode(LABELS.internal));
+  shadow.append(pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -219,12 +227,17 @@ export function showBadge(host: HTMLElement, built: BuiltBadge): void {
   if (shown.look !== built.look) drawLook(host, host.shadowRoot as ShadowRoot, shown, built);
 }
 
+/** The pill: the label and the marks (after the <style> fallback, where there is one). */
+export function pillOf(host: HTMLElement): HTMLElement {
+  return (host.shadowRoot as ShadowRoot).lastElementChild as HTMLElement;
+}
+
 /** The label, flag marks and the attributes the stylesheet draws them by; a new host shows a bare Internal label. */
 function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | undefined, built: BuiltBadge): void {
   if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
   if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
-  // The <style> fallback, where there is one, stays first.
-  const label = (withStyleElement.has(host) ? shadow.firstChild?.nextSibling : shadow.firstChild) as Text;
+  const pill = shadow.lastElementChild as HTMLElement;
+  const label = pill.firstChild as Text;
   if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;
   if ((shown?.marks.length ?? 0) === 0 && built.marks.length === 0) return;
   while (label.nextSibling) label.nextSibling.remove();
@@ -234,7 +247,7 @@ function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | und
     element.className = mark.className;
     element.textContent = mark.text;
     if (mark.title) element.title = mark.title;
-    shadow.append(element);
+    pill.append(element);
   }
 }
 
@@ -243,10 +256,44 @@ export function changesLook(host: HTMLElement, built: BuiltBadge): boolean {
   return shownOnHost.get(host)?.look !== built.look;
 }
 
-/** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */
-export function placeBadge(anchor: Element, host: HTMLElement, inside = badgeGoesInside(anchor)): void {
-  if (inside) anchor.appendChild(host);
-  else anchor.after(host);
+/** Where a badge goes: inside its anchor at the end; after a link; inside the link where after it would be a new
+ * flex or grid item of the link's parent (a new grid item moves every column after it). */
+export type Placement = 'inside' | 'after' | 'in-link';
+
+const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
+const itemLayout = new WeakMap<Element, boolean>();
+
+/** Whether `parent` lays its children out as flex or grid items; asked once per parent (it costs a style pass). */
+function laysOutItems(parent: Element): boolean {
+  let items = itemLayout.get(parent);
+  if (items === undefined) {
+    const display = parent.ownerDocument.defaultView?.getComputedStyle(parent).display ?? '';
+    items = /flex|grid/.test(display);
+    itemLayout.set(parent, items);
+  }
+  return items;
 }
 
-export const badgeGoesInside = (anchor: Element): boolean => anchor.localName === 'td' || anchor.localName === 'th';
+export function placementOf(anchor: Element): Placement {
+  if (anchor.localName !== 'a') return 'inside';
+  const parent = anchor.parentElement;
+  if (!parent || parent.matches(CELLS)) return 'after';
+  return laysOutItems(parent) ? 'in-link' : 'after';
+}
+
+// A click on a badge inside a link is not a click on the link.
+const keepClickOut = (event: Event) => {
+  event.preventDefault();
+  event.stopPropagation();
+};
+
+/** Puts `host` in place; a mention takes room in its line like a word (see STYLE). */
+export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, mention = false): void {
+  if (mention) host.setAttribute('data-mention', '');
+  if (placement === 'after') {
+    anchor.after(host);
+    return;
+  }
+  if (placement === 'in-link') host.addEventListener('click', keepClickOut);
+  anchor.appendChild(host);
+}

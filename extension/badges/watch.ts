@@ -1,6 +1,6 @@
 // Keeps badges current while the page changes: paging, sorting, filtering, re-used rows and SPA navigation.
 
-import { cellsOf } from '../consoles/dom.ts';
+import { isInHeaderRow, ROWS } from '../consoles/rows.ts';
 import { type ConsoleAdapter, type FoundAccount, newReadContext, type ReadContext } from '../consoles/types.ts';
 import { isBadgeHost } from './badge.ts';
 import {
@@ -12,6 +12,7 @@ import {
   prepareBadge,
   type RulesFor,
 } from './decorate.ts';
+import { createFitting } from './fit.ts';
 
 export interface WatchOptions {
   signal?: AbortSignal;
@@ -44,22 +45,20 @@ export interface Watcher {
   redraw(accounts: Iterable<FoundAccount>): void;
 }
 
-/** A changed node stands for its table row (a header row for its whole table), since adapters read rows whole. */
-function unitOf(node: Node | null): Element | undefined {
+const CONTAINERS = 'table, [role="grid"], [role="table"], [role="treegrid"]';
+
+/**
+ * A changed node stands for its row (a header row for its whole table or grid), since adapters read rows whole; for
+ * rows that are neither `tr` nor `[role=row]` the adapter says which row (a list item, a card).
+ */
+function unitOf(node: Node | null, adapter: ConsoleAdapter): Element | undefined {
   const element = node === null ? null : node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!element || isBadgeHost(element)) return undefined;
   // Most changes on a table page are whole rows: no need to look up the tree for those.
-  const row = element.localName === 'tr' ? element : element.closest('tr');
-  if (!row) return element;
-  const isHeader = row.parentElement?.localName === 'thead' || !hasDataCell(row);
-  return isHeader ? (row.closest('table') ?? row) : row;
-}
-
-function hasDataCell(row: Element): boolean {
-  if (row.firstElementChild?.localName === 'td') return true;
-  const cells = cellsOf(row);
-  for (let index = 0; index < cells.length; index++) if (cells[index]?.localName === 'td') return true;
-  return false;
+  const row = element.localName === 'tr' ? element : element.closest(ROWS);
+  if (!row) return adapter.rowOf?.(element) ?? element;
+  const isData = row.firstElementChild?.localName === 'td' && row.parentElement?.localName === 'tbody';
+  return isData || !isInHeaderRow(row) ? row : (row.closest(CONTAINERS) ?? row);
 }
 
 function onlyBadges(nodes: NodeList): boolean {
@@ -118,6 +117,9 @@ export function watch(
   let frame: number | undefined;
   let slice: number | undefined;
 
+  const view = (root.ownerDocument ?? (root as Document)).defaultView ?? window;
+  const fitting = createFitting(view, { sliceMs, ...(signal && { signal }) });
+
   function commit(): void {
     if (changes.length === 0) return;
     const made = changes;
@@ -127,6 +129,8 @@ export function watch(
     observer.disconnect();
     commitChanges(made);
     if (!signal?.aborted) observer.observe(root, observed);
+    // Placed or redrawn: checked against their cells once the page has laid them out.
+    fitting.add(made.flatMap((change) => (change.kind === 'remove' ? [] : [change.host])));
   }
 
   // Handed over after the frame: asking about thousands of accounts is not what the page waits for.
@@ -193,7 +197,7 @@ export function watch(
     if (dirty.size === 0) return;
     const changedUnits = new Set<Element>();
     for (const element of dirty) {
-      const unit = unitOf(element);
+      const unit = unitOf(element, adapter);
       if (unit) changedUnits.add(unit);
     }
     dirty.clear();
@@ -243,8 +247,12 @@ export function watch(
   function noticeChanges(records: MutationRecord[]): void {
     for (const record of records) {
       if (record.type === 'childList') {
-        // Our own insertions and removals of badges are not page changes.
-        if (onlyBadges(record.addedNodes) && onlyBadges(record.removedNodes)) continue;
+        // Our own insertions and removals are never observed (see commit): the page moved, copied or removed a badge,
+        // so what is around it is read again and the badge put back or removed.
+        if (onlyBadges(record.addedNodes) && onlyBadges(record.removedNodes)) {
+          mark(record.target);
+          continue;
+        }
         for (const node of record.addedNodes) mark(node.nodeType === 1 ? node : record.target);
         // Whole rows leaving take their badges with them; anything else removed may leave a badge stale.
         if (!onlyRows(record.removedNodes)) mark(record.target);

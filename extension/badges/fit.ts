@@ -1,0 +1,152 @@
+// Keeps each badge inside its cell. The pill is drawn over the row without taking room (badge.ts), so it can reach
+// past a narrow or fixed-width column, or be clipped by a cell that cuts its text short. Once the page is laid out,
+// each badge is measured against its cell: one without room becomes a dot, moved back inside the cell when even the
+// dot does not fit. Only the pill changes, a box outside the flow: the table is never laid out again for it.
+import { pillOf } from './badge.ts';
+
+const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
+const INLINE = new Set(['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'label', 'code', 'abbr', 'mark', 'time']);
+/** The dot's width (badge.ts, `data-fit~='dot'`) and the pill's offset from the host (0.4em of 11px). */
+const DOT_PX = 10;
+const GAP_PX = 4.4;
+
+/** The box a badge must stay inside: its cell, else the block its anchor sits in. */
+function roomOf(host: HTMLElement): Element | null {
+  const parent = host.parentElement;
+  if (!parent) return null;
+  const cell = parent.closest(CELLS);
+  if (cell) return cell;
+  let room: Element | null = parent;
+  while (room && INLINE.has(room.localName)) room = room.parentElement;
+  return room;
+}
+
+export interface FitDecision {
+  fit: '' | 'dot';
+  /** How far left the pill is moved, in px (0 or negative). */
+  shift: number;
+}
+
+/**
+ * Where a pill of `width` starting at `start` goes in a room spanning `left`…`right` (px, viewport): as it is, as a dot,
+ * or as a dot moved left so it ends at the room's edge (never past its start).
+ */
+export function decideFit(start: number, width: number, left: number, right: number): FitDecision {
+  if (start + GAP_PX + width <= right) return { fit: '', shift: 0 };
+  if (start + GAP_PX + DOT_PX <= right) return { fit: 'dot', shift: 0 };
+  const shift = Math.max(right - DOT_PX - (start + GAP_PX), left - (start + GAP_PX));
+  return { fit: 'dot', shift: Math.min(0, Math.round(shift)) };
+}
+
+/** Natural pill widths by what the pill shows (label and marks): measured once, while the pill is whole. */
+const widths = new Map<string, number>();
+
+function naturalWidth(host: HTMLElement, pill: HTMLElement): number | undefined {
+  const key = pill.textContent ?? '';
+  const known = widths.get(key);
+  if (known !== undefined) return known;
+  if (host.getAttribute('data-fit')) return undefined; // a dot now: measured later, when some pill shows it whole
+  const width = pill.getBoundingClientRect().width;
+  if (width > 0) widths.set(key, width);
+  return width;
+}
+
+/**
+ * Measures one badge against its room and applies the decision. 'retry' when the pill had to be shown whole to be
+ * measured (next frame); 'skipped' when there is nothing laid out to measure (a hidden row).
+ */
+export function fitBadge(host: HTMLElement): 'done' | 'retry' | 'skipped' {
+  if (!host.isConnected || host.hasAttribute('data-mention')) return 'skipped';
+  const room = roomOf(host);
+  if (!room) return 'skipped';
+  const roomBox = room.getBoundingClientRect();
+  if (roomBox.width === 0 && roomBox.height === 0) return 'skipped';
+  const pill = pillOf(host);
+  const width = naturalWidth(host, pill);
+  if (width === undefined) {
+    // Shown as a dot and this look was never measured whole: show it whole, measured next time.
+    host.removeAttribute('data-fit');
+    host.style.removeProperty('--seatkeeper-shift');
+    return 'retry';
+  }
+  const start = host.getBoundingClientRect().left;
+  const decision = decideFit(start, width, roomBox.left, roomBox.right - paddingRight(room));
+  if ((host.getAttribute('data-fit') ?? '') !== decision.fit) {
+    if (decision.fit) host.setAttribute('data-fit', decision.fit);
+    else host.removeAttribute('data-fit');
+  }
+  const shift = decision.shift === 0 ? '' : `${decision.shift}px`;
+  if (host.style.getPropertyValue('--seatkeeper-shift') !== shift) {
+    if (shift) host.style.setProperty('--seatkeeper-shift', shift);
+    else host.style.removeProperty('--seatkeeper-shift');
+  }
+  return 'done';
+}
+
+const paddings = new Map<string, number>();
+
+/** A room's right padding, read once per kind of cell (a column's cells share their style). */
+function paddingRight(room: Element): number {
+  const key = `${room.localName}.${room.className}`;
+  let padding = paddings.get(key);
+  if (padding === undefined) {
+    const style = room.ownerDocument.defaultView?.getComputedStyle(room);
+    padding = Number.parseFloat(style?.paddingRight ?? '0') || 0;
+    paddings.set(key, padding);
+  }
+  return padding;
+}
+
+export interface Fitting {
+  /** Fits these badges after the page has laid them out (and again whenever the window is resized). */
+  add(hosts: Iterable<HTMLElement>): void;
+}
+
+/**
+ * Fits badges in slices of `sliceMs`, one slice per animation frame, so the layout the page finished is read, never
+ * forced, and no task grows long. Stops when `signal` aborts.
+ */
+export function createFitting(
+  view: Window,
+  { sliceMs = 10, signal }: { sliceMs?: number; signal?: AbortSignal },
+): Fitting {
+  const live = new Set<HTMLElement>();
+  let queue: HTMLElement[] = [];
+  let frame: number | undefined;
+  const run = () => {
+    frame = undefined;
+    const deadline = performance.now() + sliceMs;
+    const retry: HTMLElement[] = [];
+    while (queue.length > 0 && performance.now() <= deadline) {
+      const host = queue.pop() as HTMLElement;
+      if (!host.isConnected) live.delete(host);
+      else if (fitBadge(host) === 'retry') retry.push(host);
+    }
+    for (const host of retry) queue.push(host);
+    if (queue.length > 0) schedule();
+  };
+  const schedule = () => {
+    if (signal?.aborted) return;
+    frame ??= view.requestAnimationFrame(run);
+  };
+  const onResize = () => {
+    queue = [...live];
+    schedule();
+  };
+  view.addEventListener('resize', onResize, { signal });
+  signal?.addEventListener('abort', () => {
+    if (frame !== undefined) view.cancelAnimationFrame(frame);
+    queue = [];
+    live.clear();
+  });
+  return {
+    add(hosts) {
+      for (const host of hosts) {
+        if (host.hasAttribute('data-mention')) continue;
+        live.add(host);
+        queue.push(host);
+      }
+      if (queue.length > 0) schedule();
+    },
+  };
+}
