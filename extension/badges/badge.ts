@@ -44,18 +44,22 @@ const STYLE = `
 :host { all: initial !important; display: inline !important; position: relative !important; white-space: nowrap !important;
   font: 600 11px system-ui, sans-serif !important; flex: none !important; align-self: center !important;
   cursor: default !important; }
-.pill { position: absolute; left: 0.4em; top: 50%; transform: translate(var(--seatkeeper-shift, 0px), -50%);
+.pill { position: absolute; left: 4px; top: calc(50% - 1px); transform: translate(var(--seatkeeper-shift, 0px), -50%);
   padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; line-height: normal; box-sizing: border-box;
   color: #14532d; background: #dcfce7; border-color: #4ade80; }
 :host([data-mention]) { margin-inline-start: 0.4em !important; }
+.strut { display: none; }
+:host([data-blank]) .strut { display: inline; }
 :host([data-mention]) .pill { position: static; transform: none; }
-:host([data-fit~='dot']) .pill { font-size: 0; padding: 0; width: 10px; height: 10px; border-radius: 50%; }
 :host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
 :host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
 :host([data-server~='unknown']) .pill { background: transparent; border-style: dotted; }
 :host([data-server~='inactive']) .pill { color: #4b5563; background: #f3f4f6; border-color: #9ca3af; text-decoration: line-through; }
 :host([data-server~='merged']) .pill { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af; }
 .mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
+:host([data-fit~='dot']) .pill { font-size: 0; padding: 0; width: 10px; height: 10px; border-radius: 50%; border: 0;
+  background: #22c55e; box-shadow: 0 0 0 1px #fff; }
+:host([data-fit~='dot'][data-classification='external']) .pill { background: #f97316; }
 `;
 
 // One stylesheet object shared by every badge's shadow root: parsed once, not once per badge.
@@ -113,7 +117,11 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   const pill = doc.createElement('span');
   pill.className = 'pill';
   pill.append(doc.createTextNode(LABELS.internal));
-  shadow.append(pill);
+  // In an empty cell the host would sit on no line: a zero-width space there gives it one to centre the pill on.
+  const strut = doc.createElement('span');
+  strut.className = 'strut';
+  strut.textContent = '\u200b';
+  shadow.append(strut, pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -287,9 +295,16 @@ const keepClickOut = (event: Event) => {
   event.stopPropagation();
 };
 
-/** Puts `host` in place; a mention takes room in its line like a word (see STYLE). */
-export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, mention = false): void {
-  if (mention) host.setAttribute('data-mention', '');
+/** How a badge sits in the page (see STYLE): in the line like a word, or over an anchor that shows nothing. */
+export interface Setting {
+  mention?: boolean;
+  blank?: boolean;
+}
+
+/** Puts `host` in place. */
+export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, setting: Setting = {}): void {
+  if (setting.mention) host.setAttribute('data-mention', '');
+  if (setting.blank) host.setAttribute('data-blank', '');
   if (placement === 'after') {
     anchor.after(host);
     return;

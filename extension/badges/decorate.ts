@@ -21,6 +21,7 @@ import {
   type Placement,
   placeBadge,
   placementOf,
+  type Setting,
   showBadge,
 } from './badge.ts';
 
@@ -32,7 +33,7 @@ export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
 
 /** One change to the page, prepared and not yet made. */
 export type BadgeChange =
-  | { kind: 'place'; anchor: Element; host: HTMLElement; placement: Placement; mention: boolean }
+  | { kind: 'place'; anchor: Element; host: HTMLElement; placement: Placement; setting: Setting }
   | { kind: 'show'; host: HTMLElement; built: BuiltBadge }
   | { kind: 'remove'; host: Element; anchor: Element | undefined };
 
@@ -76,7 +77,10 @@ function signatureOf(account: FoundAccount): string {
 
 function placeChange(account: FoundAccount, host: HTMLElement): BadgeChange {
   const { anchor } = account;
-  return { kind: 'place', anchor, host, placement: placementOf(anchor), mention: account.mention === true };
+  const setting: Setting = {};
+  if (account.mention) setting.mention = true;
+  if (account.blank) setting.blank = true;
+  return { kind: 'place', anchor, host, placement: placementOf(anchor), setting };
 }
 
 /** The anchor a badge of ours belongs to (undefined for a badge we did not make). */
@@ -130,7 +134,7 @@ export function commitChanges(changes: readonly BadgeChange[]): void {
   for (const change of changes) {
     if (change.kind === 'place') {
       if (handled.get(change.anchor)?.host === change.host && !change.host.isConnected) {
-        placeBadge(change.anchor, change.host, change.placement, change.mention);
+        placeBadge(change.anchor, change.host, change.placement, change.setting);
       }
     } else if (change.kind === 'show') {
       showBadge(change.host, change.built);

@@ -6,9 +6,9 @@ import { pillOf } from './badge.ts';
 
 const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
 const INLINE = new Set(['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'label', 'code', 'abbr', 'mark', 'time']);
-/** The dot's width (badge.ts, `data-fit~='dot'`) and the pill's offset from the host (0.4em of 11px). */
+/** The dot's width (badge.ts, `data-fit~='dot'`) and the pill's offset from the host (`left` of .pill). */
 const DOT_PX = 10;
-const GAP_PX = 4.4;
+const GAP_PX = 4;
 
 /** The box a badge must stay inside: its cell, else the block its anchor sits in. */
 function roomOf(host: HTMLElement): Element | null {
@@ -52,12 +52,11 @@ function naturalWidth(host: HTMLElement, pill: HTMLElement): number | undefined 
 }
 
 /**
- * Measures one badge against its room and applies the decision. 'retry' when the pill had to be shown whole to be
- * measured (next frame); 'skipped' when there is nothing laid out to measure (a hidden row).
+ * Measures one badge against its room (given, or found) and applies the decision. 'retry' when the pill had to be
+ * shown whole to be measured (next frame); 'skipped' when there is nothing laid out to measure (a hidden row).
  */
-export function fitBadge(host: HTMLElement): 'done' | 'retry' | 'skipped' {
+export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host)): 'done' | 'retry' | 'skipped' {
   if (!host.isConnected || host.hasAttribute('data-mention')) return 'skipped';
-  const room = roomOf(host);
   if (!room) return 'skipped';
   const roomBox = room.getBoundingClientRect();
   if (roomBox.width === 0 && roomBox.height === 0) return 'skipped';
@@ -104,38 +103,71 @@ export interface Fitting {
 
 /**
  * Fits badges in slices of `sliceMs`, one slice per animation frame, so the layout the page finished is read, never
- * forced, and no task grows long. Stops when `signal` aborts.
+ * forced, and no task grows long. Badges are fitted again when their cell changes size (a column widened, the window
+ * resized), and once images and fonts have loaded (text before a badge may have moved). Stops when `signal` aborts.
  */
 export function createFitting(
   view: Window,
   { sliceMs = 10, signal }: { sliceMs?: number; signal?: AbortSignal },
 ): Fitting {
   const live = new Set<HTMLElement>();
+  const inRoom = new WeakMap<Element, Set<HTMLElement>>();
+  const sized = new WeakSet<Element>();
   let queue: HTMLElement[] = [];
   let frame: number | undefined;
+  const resized =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver((entries) => {
+          for (const { target } of entries) {
+            // The first report of a cell is its size as the badge was fitted to it: nothing changed yet.
+            if (!sized.has(target)) {
+              sized.add(target);
+              continue;
+            }
+            for (const host of inRoom.get(target) ?? []) queue.push(host);
+          }
+          schedule();
+        })
+      : undefined;
   const run = () => {
     frame = undefined;
     const deadline = performance.now() + sliceMs;
     const retry: HTMLElement[] = [];
     while (queue.length > 0 && performance.now() <= deadline) {
       const host = queue.pop() as HTMLElement;
-      if (!host.isConnected) live.delete(host);
-      else if (fitBadge(host) === 'retry') retry.push(host);
+      if (!host.isConnected) {
+        live.delete(host);
+        continue;
+      }
+      const room = roomOf(host);
+      if (fitBadge(host, room) === 'retry') retry.push(host);
+      if (room && resized) {
+        let hosts = inRoom.get(room);
+        if (!hosts) {
+          hosts = new Set();
+          inRoom.set(room, hosts);
+          resized.observe(room);
+        }
+        hosts.add(host);
+      }
     }
     for (const host of retry) queue.push(host);
     if (queue.length > 0) schedule();
   };
   const schedule = () => {
-    if (signal?.aborted) return;
+    if (signal?.aborted || queue.length === 0) return;
     frame ??= view.requestAnimationFrame(run);
   };
-  const onResize = () => {
+  const fitAll = () => {
     queue = [...live];
     schedule();
   };
-  view.addEventListener('resize', onResize, { signal });
+  view.addEventListener('resize', fitAll, { signal });
+  if (view.document.readyState !== 'complete') view.addEventListener('load', fitAll, { once: true, signal });
+  void view.document.fonts?.ready.then(fitAll);
   signal?.addEventListener('abort', () => {
     if (frame !== undefined) view.cancelAnimationFrame(frame);
+    resized?.disconnect();
     queue = [];
     live.clear();
   });
@@ -146,7 +178,7 @@ export function createFitting(
         live.add(host);
         queue.push(host);
       }
-      if (queue.length > 0) schedule();
+      schedule();
     },
   };
 }

@@ -31,7 +31,8 @@ export function accountOfSpecRow(row: Element, spec: RowSpec): FoundAccount | un
   const email = emailAt ? emailShownBy(emailAt) : undefined;
   const anchor = emailAt ?? usernameAt;
   if (!anchor || (!username && !email)) return undefined;
-  return { anchor, ...(username && { username }), ...(email && { email }) };
+  const blank = anchor === emailAt ? !email && readPieces(anchor).length === 0 : false;
+  return { anchor, ...(username && { username }), ...(email && { email }), ...(blank && { blank }) };
 }
 
 export function accountsBySpec(root: ParentNode, spec: RowSpec): FoundAccount[] {

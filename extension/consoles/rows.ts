@@ -4,7 +4,7 @@
 import { cellMeaning, headerMeaning } from './columns.ts';
 import { isPageChrome } from './page-chrome.ts';
 import type { Columns, FoundAccount, ReadContext } from './types.ts';
-import { addressValueIn, attributeEmail, mailtoAddress, readPieces, usernameIn } from './values.ts';
+import { addressValueIn, attributeEmail, holderOf, mailtoAddress, readPieces, usernameIn } from './values.ts';
 
 export const ROWS = 'tr, [role="row"]';
 const CELL_ROLES = '[role="cell"], [role="gridcell"], [role="rowheader"], [role="columnheader"]';
@@ -102,16 +102,16 @@ function cellAt(cells: readonly Element[], position: number, byColIndex: boolean
  * The address a cell holds as its value, a mailto link in it, or an attribute giving one. With `asShown`, a cell of
  * the Email column that holds no valid address gives its text as it is, so the engine flags it (rule 7).
  */
-function emailOfCell(cell: Element, asShown = false): string | undefined {
+function emailOfCell(cell: Element, asShown = false): { email: string | undefined; pieces: string[] } {
   const pieces = readPieces(cell);
   const shown = addressValueIn(pieces);
-  if (shown) return shown;
+  if (shown) return { email: shown, pieces };
   const link = cell.querySelector('a[href^="mailto:" i]');
   const found = (link && mailtoAddress(link.getAttribute('href') ?? '')) || attributeEmail(cell);
-  if (found || !asShown) return found || undefined;
+  if (found || !asShown) return { email: found || undefined, pieces };
   // A placeholder ("—", "-") is no value; text with letters or digits is one, valid or not.
   const text = pieces[0];
-  return text && /[\p{L}\p{N}]/u.test(text) ? text : undefined;
+  return { email: text && /[\p{L}\p{N}]/u.test(text) ? text : undefined, pieces };
 }
 
 /** Values a console put on the row for its own scripts: data-username / data-email on the row or inside it. */
@@ -140,18 +140,23 @@ function accountOfCells(row: Element, cells: readonly Element[], columns: Column
     }
   }
   const hinted = columns.hinted ? hintedValues(row) : {};
-  let email = hinted.email ?? (emailCell ? emailOfCell(emailCell, true) : undefined);
+  const read = emailCell ? emailOfCell(emailCell, true) : undefined;
+  let email = hinted.email ?? read?.email;
+  let emailPieces = read?.pieces;
   const usernamePieces = usernameCell ? readPieces(usernameCell) : [];
   const username = hinted.username ?? usernameIn(usernamePieces);
   if (!emailCell && !email) {
     // No Email column: an address stacked under the username, else the first other cell showing one.
     email = addressValueIn(usernamePieces.slice(1));
-    if (email) emailCell = usernameCell;
-    else {
+    if (email) {
+      emailCell = usernameCell;
+      emailPieces = usernamePieces;
+    } else {
       for (const cell of cells) {
         if (cell === usernameCell || isHeaderCell(cell)) continue;
-        email = emailOfCell(cell);
-        if (email) {
+        const other = emailOfCell(cell);
+        if (other.email) {
+          ({ email, pieces: emailPieces } = other);
           emailCell = cell;
           break;
         }
@@ -159,9 +164,13 @@ function accountOfCells(row: Element, cells: readonly Element[], columns: Column
     }
   }
   if (!username && !email) return undefined;
-  const anchor = emailCell ?? usernameCell ?? cells[0];
-  if (!anchor) return undefined;
-  const account: FoundAccount = { anchor };
+  const cell = emailCell ?? usernameCell ?? cells[0];
+  if (!cell) return undefined;
+  const pieces = (cell === emailCell ? emailPieces : cell === usernameCell ? usernamePieces : undefined) ?? [];
+  // A cell of several lines (a name over an address) gets its badge by the value, not under the last line.
+  const shown = cell === emailCell ? email : username;
+  const account: FoundAccount = { anchor: pieces.length > 1 && shown ? holderOf(cell, shown) : cell };
+  if (pieces.length === 0) account.blank = true;
   if (username) account.username = username;
   if (email) account.email = email;
   return account;

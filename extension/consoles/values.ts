@@ -130,6 +130,21 @@ export function readPieces(element: Element, { addOns = false }: { addOns?: bool
   return pieces;
 }
 
+/**
+ * The element inside `cell` that shows `value`: the link around its text, or the element holding its text (past
+ * inline formatting), else the cell itself.
+ */
+export function holderOf(cell: Element, value: string): Element {
+  const walker = cell.ownerDocument.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!(node as Text).data.includes(value)) continue;
+    const link = node.parentElement?.closest('a');
+    if (link && cell.contains(link) && link !== cell) return link;
+    return carrierOf(node, cell);
+  }
+  return cell;
+}
+
 // Characters that end an address token in running text: spaces, brackets, quotes, separators.
 const TOKEN_BREAKS = /[\s<>()[\]{},;"'`|\u3000\u3001\u3002\uff08\uff09\u300c\u300d]+/;
 

@@ -127,7 +127,7 @@ describe('the extension in Chromium', () => {
     const text = await banner?.evaluate((notice) => notice.textContent);
     expect(text).toContain('Licence capacity: 90% reached');
     expect(text).toContain('Internal users: 90 of 100 (90%)');
-    await page.click('seatkeeper-banner >>> button');
+    await page.click('seatkeeper-banner >>> .notice button');
     await page.waitForFunction(() => document.querySelector('seatkeeper-banner') === null);
     await page.reload();
     await badgesAnswered(page, 10);
