@@ -194,10 +194,13 @@ const NO_MARKS: Mark[] = [];
  * answered, what it knows. The server classifies with today's rules, so its answer wins if the two differ.
  */
 export function buildBadge(local: ClassificationResult, subject: BadgeSubject, facts?: ServerFacts): BuiltBadge {
-  const result: ClassificationResult =
-    facts && facts.classification !== local.classification
-      ? { classification: facts.classification, reason: facts.reason, flags: facts.flags }
-      : local;
+  let result: ClassificationResult = local;
+  if (facts && facts.classification !== local.classification) {
+    result = { classification: facts.classification, reason: facts.reason, flags: facts.flags };
+  } else if (facts?.flags.some((flag) => !local.flags.includes(flag))) {
+    // The stored record's flags (a conflict the console hides by not showing the username) are marks too.
+    result = { ...local, flags: [...local.flags, ...facts.flags.filter((flag) => !local.flags.includes(flag))] };
+  }
   const marks: Mark[] =
     result.flags.length === 0
       ? NO_MARKS
