@@ -85,6 +85,7 @@ export default defineConfig({
             'test/e2e/extension-firefox.test.ts',
             'test/e2e/extension-consoles.test.ts',
             ...PURE,
+            'test/e2e/extension-teach.test.ts',
             'node_modules/**',
           ],
         },

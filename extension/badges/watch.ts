@@ -61,9 +61,17 @@ function unitOf(node: Node | null, adapter: ConsoleAdapter): Element | undefined
   return isData || !isInHeaderRow(row) ? row : (row.closest(CONTAINERS) ?? row);
 }
 
-function onlyBadges(nodes: NodeList): boolean {
-  for (const node of nodes) if (!isBadgeHost(node)) return false;
+/** Badges, the notice, the picker: the extension's own elements. */
+function onlyOurElements(nodes: NodeList): boolean {
+  for (const node of nodes) {
+    if (node.nodeType !== 1 || !(node as Element).localName.startsWith('seatkeeper-')) return false;
+  }
   return true;
+}
+
+function anyBadge(nodes: NodeList): boolean {
+  for (const node of nodes) if (isBadgeHost(node)) return true;
+  return false;
 }
 
 function onlyRows(nodes: NodeList): boolean {
@@ -247,10 +255,10 @@ export function watch(
   function noticeChanges(records: MutationRecord[]): void {
     for (const record of records) {
       if (record.type === 'childList') {
-        // Our own insertions and removals are never observed (see commit): the page moved, copied or removed a badge,
-        // so what is around it is read again and the badge put back or removed.
-        if (onlyBadges(record.addedNodes) && onlyBadges(record.removedNodes)) {
-          mark(record.target);
+        // Our own insertions and removals are never observed (see commit). Badges the page moved, copied or removed:
+        // what is around them is read again, and each badge put back or removed. The notice and the picker: nothing.
+        if (onlyOurElements(record.addedNodes) && onlyOurElements(record.removedNodes)) {
+          if (anyBadge(record.addedNodes) || anyBadge(record.removedNodes)) mark(record.target);
           continue;
         }
         for (const node of record.addedNodes) mark(node.nodeType === 1 ? node : record.target);

@@ -38,7 +38,8 @@ export function accountOfSpecRow(row: Element, spec: RowSpec): FoundAccount | un
 export function accountsBySpec(root: ParentNode, spec: RowSpec): FoundAccount[] {
   const accounts: FoundAccount[] = [];
   for (const row of elementsAround(root, spec.rows)) {
-    if (isPageChrome(row)) continue;
+    // Header and footer rows name the columns: they are no account.
+    if (isPageChrome(row) || row.closest('thead, tfoot')) continue;
     const account = accountOfSpecRow(row, spec);
     if (account) accounts.push(account);
   }
