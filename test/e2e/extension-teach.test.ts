@@ -26,7 +26,6 @@ async function waitForBadges(page: Page, count: number): Promise<void> {
 
 describe('teaching a console', () => {
   it('by a selector in the options page, then by pointing at a row on the page', async () => {
-    const step = (name: string) => console.log(`step: ${name}`);
     const options = await scenario.extension.openExtensionPage('options.html');
     options.setDefaultTimeout(20_000);
     await options.type('#server-url', scenario.server.url);
