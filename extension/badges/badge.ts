@@ -48,8 +48,7 @@ const STYLE = `
   padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; line-height: normal; box-sizing: border-box;
   color: #14532d; background: #dcfce7; border-color: #4ade80; }
 :host([data-mention]) { margin-inline-start: 0.4em !important; }
-.strut { display: none; }
-:host([data-blank]) .strut { display: inline; }
+
 :host([data-mention]) .pill { position: static; transform: none; }
 :host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
 :host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
@@ -117,11 +116,7 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   const pill = doc.createElement('span');
   pill.className = 'pill';
   pill.append(doc.createTextNode(LABELS.internal));
-  // In an empty cell the host would sit on no line: a zero-width space there gives it one to centre the pill on.
-  const strut = doc.createElement('span');
-  strut.className = 'strut';
-  strut.textContent = '\u200b';
-  shadow.append(strut, pill);
+  shadow.append(pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -307,7 +302,13 @@ export interface Setting {
 /** Puts `host` in place. */
 export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, setting: Setting = {}): void {
   if (setting.mention) host.setAttribute('data-mention', '');
-  if (setting.blank) host.setAttribute('data-blank', '');
+  if (setting.blank && host.shadowRoot && !host.shadowRoot.querySelector('.strut')) {
+    // In an empty cell the host would sit on no line: a zero-width space gives it one to centre the pill on.
+    const strut = host.ownerDocument.createElement('span');
+    strut.className = 'strut';
+    strut.textContent = '\u200b';
+    host.shadowRoot.prepend(strut);
+  }
   if (placement === 'after') {
     anchor.after(host);
     return;

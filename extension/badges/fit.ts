@@ -55,7 +55,11 @@ function naturalWidth(host: HTMLElement, pill: HTMLElement): number | undefined 
  * Measures one badge against its room (given, or found) and applies the decision. 'retry' when the pill had to be
  * shown whole to be measured (next frame); 'skipped' when there is nothing laid out to measure (a hidden row).
  */
-export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host)): 'done' | 'retry' | 'skipped' {
+export function fitBadge(
+  host: HTMLElement,
+  room: Element | null = roomOf(host),
+  hostBox: DOMRect = host.getBoundingClientRect(),
+): 'done' | 'retry' | 'skipped' {
   if (!host.isConnected || host.hasAttribute('data-mention')) return 'skipped';
   if (!room) return 'skipped';
   const roomBox = room.getBoundingClientRect();
@@ -68,7 +72,7 @@ export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host))
     host.style.removeProperty('--seatkeeper-shift');
     return 'retry';
   }
-  const start = host.getBoundingClientRect().left;
+  const start = hostBox.left;
   const decision = decideFit(start, width, roomBox.left, roomBox.right - paddingRight(room));
   if ((host.getAttribute('data-fit') ?? '') !== decision.fit) {
     if (decision.fit) host.setAttribute('data-fit', decision.fit);
@@ -97,41 +101,54 @@ function paddingRight(room: Element): number {
 }
 
 export interface Fitting {
-  /** Fits these badges after the page has laid them out (and again whenever the window is resized). */
+  /** Fits these badges once the page has laid them out and they are in view (again after a resize or a scroll). */
   add(hosts: Iterable<HTMLElement>): void;
 }
 
+/** Badges this far outside the window are fitted when a scroll brings them near, not before. */
+const NEAR_PX = 400;
+const CONTAINERS = 'table, [role="grid"], [role="table"], [role="treegrid"]';
+
 /**
- * Fits badges in slices of `sliceMs`, one slice per animation frame, so the layout the page finished is read, never
- * forced, and no task grows long. Badges are fitted again when their cell changes size (a column widened, the window
- * resized), and once images and fonts have loaded (text before a badge may have moved). Stops when `signal` aborts.
+ * Fits badges in slices of `sliceMs`, each in a task after a frame was painted, when the page's layout is done and
+ * reading it forces nothing. Only badges in or near the window are measured: the others when a scroll ends near them.
+ * All are fitted again when their table or list changes size (a column widened, the window resized) and once images
+ * and fonts have loaded (text before a badge may have moved). Stops when `signal` aborts.
  */
 export function createFitting(
   view: Window,
   { sliceMs = 10, signal }: { sliceMs?: number; signal?: AbortSignal },
 ): Fitting {
   const live = new Set<HTMLElement>();
-  const inRoom = new WeakMap<Element, Set<HTMLElement>>();
+  /** Out of view when last looked at: fitted after a scroll. */
+  const away = new Set<HTMLElement>();
+  const observed = new WeakSet<Element>();
   const sized = new WeakSet<Element>();
   let queue: HTMLElement[] = [];
-  let frame: number | undefined;
+  let scheduled = false;
+  const refitAll = () => {
+    queue = [...live];
+    away.clear();
+    schedule();
+  };
+  // One observer on each table or list, not one on each of its thousands of cells: the browser checks every target at
+  // every frame.
   const resized =
     typeof ResizeObserver === 'function'
       ? new ResizeObserver((entries) => {
+          // The first report of a container is its size as it was fitted to: nothing changed yet.
+          let changed = false;
           for (const { target } of entries) {
-            // The first report of a cell is its size as the badge was fitted to it: nothing changed yet.
-            if (!sized.has(target)) {
-              sized.add(target);
-              continue;
-            }
-            for (const host of inRoom.get(target) ?? []) queue.push(host);
+            if (sized.has(target)) changed = true;
+            else sized.add(target);
           }
-          schedule();
+          if (changed) refitAll();
         })
       : undefined;
   const run = () => {
-    frame = undefined;
+    scheduled = false;
     const deadline = performance.now() + sliceMs;
+    const height = view.innerHeight;
     const retry: HTMLElement[] = [];
     while (queue.length > 0 && performance.now() <= deadline) {
       const host = queue.pop() as HTMLElement;
@@ -139,37 +156,46 @@ export function createFitting(
         live.delete(host);
         continue;
       }
+      const box = host.getBoundingClientRect();
+      if (box.bottom < -NEAR_PX || box.top > height + NEAR_PX) {
+        away.add(host);
+        continue;
+      }
       const room = roomOf(host);
-      if (fitBadge(host, room) === 'retry') retry.push(host);
-      if (room && resized) {
-        let hosts = inRoom.get(room);
-        if (!hosts) {
-          hosts = new Set();
-          inRoom.set(room, hosts);
-          resized.observe(room);
-        }
-        hosts.add(host);
+      if (fitBadge(host, room, box) === 'retry') retry.push(host);
+      const container = room?.closest(CONTAINERS) ?? room?.parentElement?.parentElement;
+      if (container && resized && !observed.has(container)) {
+        observed.add(container);
+        resized.observe(container);
       }
     }
     for (const host of retry) queue.push(host);
     if (queue.length > 0) schedule();
   };
+  // After the frame: a task posted from an animation frame runs once that frame is painted.
   const schedule = () => {
-    if (signal?.aborted || queue.length === 0) return;
-    frame ??= view.requestAnimationFrame(run);
+    if (signal?.aborted || queue.length === 0 || scheduled) return;
+    scheduled = true;
+    view.requestAnimationFrame(() => view.setTimeout(run, 0));
   };
-  const fitAll = () => {
-    queue = [...live];
+  const nearAgain = () => {
+    if (away.size === 0) return;
+    for (const host of away) queue.push(host);
+    away.clear();
     schedule();
   };
-  view.addEventListener('resize', fitAll, { signal });
-  if (view.document.readyState !== 'complete') view.addEventListener('load', fitAll, { once: true, signal });
-  void view.document.fonts?.ready.then(fitAll);
+  view.addEventListener('resize', refitAll, { signal });
+  // Scrolls of the page and of any scrolling box in it (a virtualised grid); `scrollend` once the scroll has stopped.
+  view.addEventListener('scrollend', nearAgain, { capture: true, passive: true, signal });
+  if (view.document.readyState !== 'complete') view.addEventListener('load', refitAll, { once: true, signal });
+  void view.document.fonts?.ready.then(() => {
+    if (view.document.fonts.status === 'loaded' && live.size > 0) refitAll();
+  });
   signal?.addEventListener('abort', () => {
-    if (frame !== undefined) view.cancelAnimationFrame(frame);
     resized?.disconnect();
     queue = [];
     live.clear();
+    away.clear();
   });
   return {
     add(hosts) {
