@@ -31,34 +31,42 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
   },
 };
 
-// The host is an empty inline box (no width, so no cell widens and no line wraps because of it) and the pill it holds
-// is drawn over the row, positioned against the host: its size, contents and colours change no box of the page, so
-// neither what the server answers nor a narrow column makes the table lay out again. A mention in running text (not a
-// row) takes room in the line like a word. Every :host declaration is !important, because for important rules the
-// shadow root's own win over the page's (page rules aimed at the host lose).
+// The host and its pill are inline boxes in the line, the cheapest boxes to lay out in a large table. The pill starts
+// with a negative margin as wide as itself and is painted that far to the right (relative position, a paint offset),
+// so it adds nothing to the width of its line: no cell widens, no line wraps because of it, and it is drawn over what
+// would follow it (nothing, at the end of a cell). A negative end margin would do the same for the width, but line
+// breaking does not count it (tried: the text before it moved to a line of its own). Its width is known to the
+// stylesheet without measuring: a monospace label of 8 characters, and each mark 2 more (--seatkeeper-chars). What the
+// server knows is drawn with paint-only properties, so its answer changes no box. Where the pill would reach past its
+// cell it is drawn as a dot (data-fit, fit.ts; moved back with --seatkeeper-shift when even a dot does not fit): paint
+// only as well, the pill keeping its box. A mention in running text takes room in its line like a word. Every :host
+// declaration is !important, because for important rules the shadow root's own win over the page's.
 //
-// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"): an inline host with the normal line height
-// is the cheapest box to lay out; a positioned box out of the flow takes no room in it. Where the pill would reach past
-// its cell it becomes a dot (data-fit, fit.ts), moved back into the cell (--seatkeeper-shift) when even that does not fit.
+// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"): an inline pill adds ~20 ms of layout, an
+// inline-block ~100 ms; a pill positioned out of the flow (tried for this design) ~200 ms.
 const STYLE = `
-:host { all: initial !important; display: inline !important; position: relative !important; white-space: nowrap !important;
-  font: 600 11px system-ui, sans-serif !important; flex: none !important; align-self: center !important;
-  cursor: default !important; }
-.pill { position: absolute; left: 4px; top: calc(50% - 1px); transform: translate(var(--seatkeeper-shift, 0px), -50%);
-  padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; line-height: normal; box-sizing: border-box;
-  color: #14532d; background: #dcfce7; border-color: #4ade80; }
-:host([data-mention]) { margin-inline-start: 0.4em !important; }
-
-:host([data-mention]) .pill { position: static; transform: none; }
+:host { all: initial !important; display: inline !important; white-space: nowrap !important;
+  font: 600 11px ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace !important;
+  flex: none !important; align-self: center !important; cursor: default !important; }
+.pill { --seatkeeper-chars: 8; --seatkeeper-width: calc(var(--seatkeeper-chars) * 1ch + 1em + 2px); position: relative;
+  left: calc(var(--seatkeeper-width) + 4px + var(--seatkeeper-shift, 0px)); margin-inline-start: calc(-1 * var(--seatkeeper-width));
+  padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; color: #14532d; background: #dcfce7; border-color: #4ade80; }
+:host([data-marks='1']) .pill { --seatkeeper-chars: 10; }
+:host([data-marks='2']) .pill { --seatkeeper-chars: 12; }
+:host([data-marks='3']) .pill { --seatkeeper-chars: 14; }
+:host([data-marks='4']) .pill { --seatkeeper-chars: 16; }
+:host([data-mention]) .pill { margin-inline-start: 0.4em; left: 0; }
 :host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
 :host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
 :host([data-server~='unknown']) .pill { background: transparent; border-style: dotted; }
 :host([data-server~='inactive']) .pill { color: #4b5563; background: #f3f4f6; border-color: #9ca3af; text-decoration: line-through; }
 :host([data-server~='merged']) .pill { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af; }
-.mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
-:host([data-fit~='dot']) .pill { font-size: 0; padding: 0; width: 10px; height: 10px; border-radius: 50%; border: 0;
-  background: #22c55e; box-shadow: 0 0 0 1px #fff; }
-:host([data-fit~='dot'][data-classification='external']) .pill { background: #f97316; }
+.mark { margin-inline-start: 1ch; color: #b91c1c; font-weight: 800; }
+:host([data-fit~='dot']) .pill, :host([data-fit~='dot']) .mark { color: transparent; background: transparent;
+  border-color: transparent; box-shadow: none; text-decoration: none; pointer-events: none; }
+:host([data-fit~='dot']) .pill::before { content: ''; position: absolute; left: 0; top: 50%; width: 10px; height: 10px;
+  margin-top: -5px; border-radius: 50%; background: #22c55e; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
+:host([data-fit~='dot'][data-classification='external']) .pill::before { background: #f97316; }
 `;
 
 // One stylesheet object shared by every badge's shadow root: parsed once, not once per badge.
@@ -116,7 +124,9 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   const pill = doc.createElement('span');
   pill.className = 'pill';
   pill.append(doc.createTextNode(LABELS.internal));
-  shadow.append(pill);
+  // A word joiner first: no line may break just before the badge (after a space or a dash ending the cell's text), so
+  // the pill never moves to a line of its own.
+  shadow.append(doc.createTextNode('\u2060'), pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -242,6 +252,8 @@ export function pillOf(host: HTMLElement): HTMLElement {
 function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | undefined, built: BuiltBadge): void {
   if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
   if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
+  // The stylesheet sizes the pill by its marks (see STYLE).
+  if ((shown?.marks.length ?? 0) !== built.marks.length) host.setAttribute('data-marks', String(built.marks.length));
   const pill = shadow.lastElementChild as HTMLElement;
   const label = pill.firstChild as Text;
   if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;
@@ -293,22 +305,14 @@ const keepClickOut = (event: Event) => {
   event.stopPropagation();
 };
 
-/** How a badge sits in the page (see STYLE): in the line like a word, or over an anchor that shows nothing. */
+/** How a badge sits in the page (see STYLE): in the line like a word, or over it. */
 export interface Setting {
   mention?: boolean;
-  blank?: boolean;
 }
 
 /** Puts `host` in place. */
 export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, setting: Setting = {}): void {
   if (setting.mention) host.setAttribute('data-mention', '');
-  if (setting.blank && host.shadowRoot && !host.shadowRoot.querySelector('.strut')) {
-    // In an empty cell the host would sit on no line: a zero-width space gives it one to centre the pill on.
-    const strut = host.ownerDocument.createElement('span');
-    strut.className = 'strut';
-    strut.textContent = '\u200b';
-    host.shadowRoot.prepend(strut);
-  }
   if (placement === 'after') {
     anchor.after(host);
     return;

@@ -79,7 +79,6 @@ function placeChange(account: FoundAccount, host: HTMLElement): BadgeChange {
   const { anchor } = account;
   const setting: Setting = {};
   if (account.mention) setting.mention = true;
-  if (account.blank) setting.blank = true;
   return { kind: 'place', anchor, host, placement: placementOf(anchor), setting };
 }
 

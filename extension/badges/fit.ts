@@ -1,14 +1,13 @@
-// Keeps each badge inside its cell. The pill is drawn over the row without taking room (badge.ts), so it can reach
-// past a narrow or fixed-width column, or be clipped by a cell that cuts its text short. Once the page is laid out,
-// each badge is measured against its cell: one without room becomes a dot, moved back inside the cell when even the
-// dot does not fit. Only the pill changes, a box outside the flow: the table is never laid out again for it.
+// Keeps each badge inside its cell. The pill is drawn over the end of its line without taking room (badge.ts), so
+// in a narrow or fixed-width column it can reach past the cell, or be clipped by a cell that cuts its text short.
+// Once the page is laid out, each badge in view is measured against its cell: one without room is drawn as a dot,
+// moved back inside the cell when even the dot does not fit. Both are paint only: no box of the page changes.
 import { pillOf } from './badge.ts';
 
 const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
 const INLINE = new Set(['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'label', 'code', 'abbr', 'mark', 'time']);
-/** The dot's width (badge.ts, `data-fit~='dot'`) and the pill's offset from the host (`left` of .pill). */
+/** The dot's width (badge.ts, `data-fit~='dot'`). */
 const DOT_PX = 10;
-const GAP_PX = 4;
 
 /** The box a badge must stay inside: its cell, else the block its anchor sits in. */
 function roomOf(host: HTMLElement): Element | null {
@@ -28,52 +27,30 @@ export interface FitDecision {
 }
 
 /**
- * Where a pill of `width` starting at `start` goes in a room spanning `left`…`right` (px, viewport): as it is, as a dot,
- * or as a dot moved left so it ends at the room's edge (never past its start).
+ * Where a pill spanning `left`…`right` (px, viewport) goes in a room spanning `roomLeft`…`roomRight`: as it is, as a
+ * dot where it starts, or as a dot moved left so it ends at the room's edge (never past its start).
  */
-export function decideFit(start: number, width: number, left: number, right: number): FitDecision {
-  if (start + GAP_PX + width <= right) return { fit: '', shift: 0 };
-  if (start + GAP_PX + DOT_PX <= right) return { fit: 'dot', shift: 0 };
-  const shift = Math.max(right - DOT_PX - (start + GAP_PX), left - (start + GAP_PX));
+export function decideFit(left: number, right: number, roomLeft: number, roomRight: number): FitDecision {
+  if (right <= roomRight) return { fit: '', shift: 0 };
+  if (left + DOT_PX <= roomRight) return { fit: 'dot', shift: 0 };
+  const shift = Math.max(roomRight - DOT_PX - left, roomLeft - left);
   return { fit: 'dot', shift: Math.min(0, Math.round(shift)) };
 }
 
-/** Natural pill widths by what the pill shows (label and marks): measured once, while the pill is whole. */
-const widths = new Map<string, number>();
-
-function naturalWidth(host: HTMLElement, pill: HTMLElement): number | undefined {
-  const key = pill.textContent ?? '';
-  const known = widths.get(key);
-  if (known !== undefined) return known;
-  if (host.getAttribute('data-fit')) return undefined; // a dot now: measured later, when some pill shows it whole
-  const width = pill.getBoundingClientRect().width;
-  if (width > 0) widths.set(key, width);
-  return width;
-}
-
-/**
- * Measures one badge against its room (given, or found) and applies the decision. 'retry' when the pill had to be
- * shown whole to be measured (next frame); 'skipped' when there is nothing laid out to measure (a hidden row).
- */
-export function fitBadge(
-  host: HTMLElement,
-  room: Element | null = roomOf(host),
-  hostBox: DOMRect = host.getBoundingClientRect(),
-): 'done' | 'retry' | 'skipped' {
-  if (!host.isConnected || host.hasAttribute('data-mention')) return 'skipped';
-  if (!room) return 'skipped';
+/** Measures one badge against its room and applies the decision; false when nothing is laid out (a hidden row). */
+export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host)): boolean {
+  if (!host.isConnected || !room) return false;
   const roomBox = room.getBoundingClientRect();
-  if (roomBox.width === 0 && roomBox.height === 0) return 'skipped';
-  const pill = pillOf(host);
-  const width = naturalWidth(host, pill);
-  if (width === undefined) {
-    // Shown as a dot and this look was never measured whole: show it whole, measured next time.
-    host.removeAttribute('data-fit');
-    host.style.removeProperty('--seatkeeper-shift');
-    return 'retry';
-  }
-  const start = hostBox.left;
-  const decision = decideFit(start, width, roomBox.left, roomBox.right - paddingRight(room));
+  if (roomBox.width === 0 && roomBox.height === 0) return false;
+  // The pill keeps its box as a dot, and a shift moves only where it is painted: measured where it would be drawn whole.
+  const pill = pillOf(host).getBoundingClientRect();
+  const shifted = Number.parseFloat(host.style.getPropertyValue('--seatkeeper-shift')) || 0;
+  const decision = decideFit(
+    pill.left - shifted,
+    pill.right - shifted,
+    roomBox.left,
+    roomBox.right - paddingRight(room),
+  );
   if ((host.getAttribute('data-fit') ?? '') !== decision.fit) {
     if (decision.fit) host.setAttribute('data-fit', decision.fit);
     else host.removeAttribute('data-fit');
@@ -83,7 +60,7 @@ export function fitBadge(
     if (shift) host.style.setProperty('--seatkeeper-shift', shift);
     else host.style.removeProperty('--seatkeeper-shift');
   }
-  return 'done';
+  return true;
 }
 
 const paddings = new Map<string, number>();
@@ -149,7 +126,6 @@ export function createFitting(
     scheduled = false;
     const deadline = performance.now() + sliceMs;
     const height = view.innerHeight;
-    const retry: HTMLElement[] = [];
     while (queue.length > 0 && performance.now() <= deadline) {
       const host = queue.pop() as HTMLElement;
       if (!host.isConnected) {
@@ -162,14 +138,13 @@ export function createFitting(
         continue;
       }
       const room = roomOf(host);
-      if (fitBadge(host, room, box) === 'retry') retry.push(host);
+      fitBadge(host, room);
       const container = room?.closest(CONTAINERS) ?? room?.parentElement?.parentElement;
       if (container && resized && !observed.has(container)) {
         observed.add(container);
         resized.observe(container);
       }
     }
-    for (const host of retry) queue.push(host);
     if (queue.length > 0) schedule();
   };
   // After the frame: a task posted from an animation frame runs once that frame is painted.
@@ -199,8 +174,8 @@ export function createFitting(
   });
   return {
     add(hosts) {
+      // Mentions take room in their line and need no fitting: the caller leaves them out.
       for (const host of hosts) {
-        if (host.hasAttribute('data-mention')) continue;
         live.add(host);
         queue.push(host);
       }

@@ -138,7 +138,11 @@ export function watch(
     commitChanges(made);
     if (!signal?.aborted) observer.observe(root, observed);
     // Placed or redrawn: checked against their cells once the page has laid them out.
-    fitting.add(made.flatMap((change) => (change.kind === 'remove' ? [] : [change.host])));
+    const drawn: HTMLElement[] = [];
+    for (const change of made) {
+      if (change.kind === 'show' || (change.kind === 'place' && !change.setting.mention)) drawn.push(change.host);
+    }
+    fitting.add(drawn);
   }
 
   // Handed over after the frame: asking about thousands of accounts is not what the page waits for.

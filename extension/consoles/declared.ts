@@ -31,8 +31,7 @@ export function accountOfSpecRow(row: Element, spec: RowSpec): FoundAccount | un
   const email = emailAt ? emailShownBy(emailAt) : undefined;
   const anchor = emailAt ?? usernameAt;
   if (!anchor || (!username && !email)) return undefined;
-  const blank = anchor === emailAt ? !email && readPieces(anchor).length === 0 : false;
-  return { anchor, ...(username && { username }), ...(email && { email }), ...(blank && { blank }) };
+  return { anchor, ...(username && { username }), ...(email && { email }) };
 }
 
 export function accountsBySpec(root: ParentNode, spec: RowSpec): FoundAccount[] {

@@ -170,7 +170,6 @@ function accountOfCells(row: Element, cells: readonly Element[], columns: Column
   // A cell of several lines (a name over an address) gets its badge by the value, not under the last line.
   const shown = cell === emailCell ? email : username;
   const account: FoundAccount = { anchor: pieces.length > 1 && shown ? holderOf(cell, shown) : cell };
-  if (pieces.length === 0) account.blank = true;
   if (username) account.username = username;
   if (email) account.email = email;
   return account;

@@ -11,8 +11,6 @@ export interface FoundAccount {
    * the row without taking room, so no cell widens and no row grows.
    */
   mention?: boolean;
-  /** The anchor shows nothing (an empty email cell): the badge still centres on where its text would be. */
-  blank?: boolean;
 }
 
 /** Which cells of a table's or grid's rows hold the username and the email, as its header says. */

@@ -64,21 +64,23 @@ const outsideTheirCells = (): string[] => {
   const inline = new Set(['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'label', 'code', 'abbr', 'mark', 'time']);
   return [...document.querySelectorAll<HTMLElement>('seatkeeper-badge')].flatMap((host) => {
     if (host.hasAttribute('data-mention')) return [];
-    const pill = host.shadowRoot?.querySelector('.pill')?.getBoundingClientRect();
+    const box = host.shadowRoot?.querySelector('.pill')?.getBoundingClientRect();
+    // A dot is drawn at the start of the pill's box (which it keeps, unpainted): 10 px wide.
+    const pill = box && host.getAttribute('data-fit') === 'dot' ? { ...box.toJSON(), right: box.left + 10 } : box;
     let room: Element | null = host.parentElement?.closest('td, th, [role="cell"], [role="gridcell"]') ?? null;
     if (!room) {
       room = host.parentElement;
       while (room && inline.has(room.localName)) room = room.parentElement;
     }
-    const box = room?.getBoundingClientRect();
-    if (!pill || !box) return ['no pill or room'];
+    const space = room?.getBoundingClientRect();
+    if (!pill || !space) return ['no pill or room'];
     const inside =
-      pill.left >= box.left - 0.5 &&
-      pill.right <= box.right + 0.5 &&
-      pill.top >= box.top - 0.5 &&
-      pill.bottom <= box.bottom + 0.5;
+      pill.left >= space.left - 0.5 &&
+      pill.right <= space.right + 0.5 &&
+      pill.top >= space.top - 0.5 &&
+      pill.bottom <= space.bottom + 0.5;
     const who = host.title.split('\n').find((line) => line.startsWith('Account: ')) ?? host.title;
-    return inside ? [] : [`${who}: pill ${JSON.stringify(pill)} room ${JSON.stringify(box)}`];
+    return inside ? [] : [`${who}: pill ${JSON.stringify(pill)} room ${JSON.stringify(space)}`];
   });
 };
 
