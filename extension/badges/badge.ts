@@ -36,10 +36,11 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
 // so it adds nothing to the width of its line: no cell widens, no line wraps because of it, and it is drawn over what
 // would follow it (nothing, at the end of a cell). A negative end margin would do the same for the width, but line
 // breaking does not count it (tried: the text before it moved to a line of its own). Its width is known to the
-// stylesheet without measuring: a monospace label of 8 characters, and each mark 2 more (--seatkeeper-chars). What the
-// server knows is drawn with paint-only properties, so its answer changes no box. Where the pill would reach past its
-// cell it is drawn as a dot (data-fit, fit.ts; moved back with --seatkeeper-shift when even a dot does not fit): paint
-// only as well, the pill keeping its box. A mention in running text takes room in its line like a word. Every :host
+// stylesheet without measuring: a monospace label of 8 characters, and each mark 2 more (data-marks); no custom
+// property, which every pill would resolve at each style pass. What the server knows is drawn with paint-only
+// properties, so its answer changes no box. Where the pill would reach past its cell it is drawn as a dot (data-fit,
+// fit.ts; moved back by an offset of its own when even a dot does not fit): paint only as well, the pill keeping its
+// box. A mention in running text takes room in its line like a word. Every :host
 // declaration is !important, because for important rules the shadow root's own win over the page's.
 //
 // Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"): an inline pill adds ~20 ms of layout, an
@@ -48,13 +49,12 @@ const STYLE = `
 :host { all: initial !important; display: inline !important; white-space: nowrap !important;
   font: 600 11px ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace !important;
   flex: none !important; align-self: center !important; cursor: default !important; }
-.pill { --seatkeeper-chars: 8; --seatkeeper-width: calc(var(--seatkeeper-chars) * 1ch + 1em + 2px); position: relative;
-  left: calc(var(--seatkeeper-width) + 4px + var(--seatkeeper-shift, 0px)); margin-inline-start: calc(-1 * var(--seatkeeper-width));
+.pill { position: relative; margin-inline-start: calc(-8ch - 1em - 2px); left: calc(8ch + 1em + 6px);
   padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; color: #14532d; background: #dcfce7; border-color: #4ade80; }
-:host([data-marks='1']) .pill { --seatkeeper-chars: 10; }
-:host([data-marks='2']) .pill { --seatkeeper-chars: 12; }
-:host([data-marks='3']) .pill { --seatkeeper-chars: 14; }
-:host([data-marks='4']) .pill { --seatkeeper-chars: 16; }
+:host([data-marks='1']) .pill { margin-inline-start: calc(-10ch - 1em - 2px); left: calc(10ch + 1em + 6px); }
+:host([data-marks='2']) .pill { margin-inline-start: calc(-12ch - 1em - 2px); left: calc(12ch + 1em + 6px); }
+:host([data-marks='3']) .pill { margin-inline-start: calc(-14ch - 1em - 2px); left: calc(14ch + 1em + 6px); }
+:host([data-marks='4']) .pill { margin-inline-start: calc(-16ch - 1em - 2px); left: calc(16ch + 1em + 6px); }
 :host([data-mention]) .pill { margin-inline-start: 0.4em; left: 0; }
 :host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
 :host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }

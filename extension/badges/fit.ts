@@ -37,28 +37,30 @@ export function decideFit(left: number, right: number, roomLeft: number, roomRig
   return { fit: 'dot', shift: Math.min(0, Math.round(shift)) };
 }
 
+/** Pills moved left because even a dot did not fit, and by how much (px). */
+const shifts = new WeakMap<HTMLElement, number>();
+
 /** Measures one badge against its room and applies the decision; false when nothing is laid out (a hidden row). */
 export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host)): boolean {
   if (!host.isConnected || !room) return false;
   const roomBox = room.getBoundingClientRect();
   if (roomBox.width === 0 && roomBox.height === 0) return false;
   // The pill keeps its box as a dot, and a shift moves only where it is painted: measured where it would be drawn whole.
-  const pill = pillOf(host).getBoundingClientRect();
-  const shifted = Number.parseFloat(host.style.getPropertyValue('--seatkeeper-shift')) || 0;
-  const decision = decideFit(
-    pill.left - shifted,
-    pill.right - shifted,
-    roomBox.left,
-    roomBox.right - paddingRight(room),
-  );
+  const pill = pillOf(host);
+  const box = pill.getBoundingClientRect();
+  const shifted = shifts.get(pill) ?? 0;
+  const roomRight = roomBox.right - paddingRight(room);
+  const decision = decideFit(box.left - shifted, box.right - shifted, roomBox.left, roomRight);
   if ((host.getAttribute('data-fit') ?? '') !== decision.fit) {
     if (decision.fit) host.setAttribute('data-fit', decision.fit);
     else host.removeAttribute('data-fit');
   }
-  const shift = decision.shift === 0 ? '' : `${decision.shift}px`;
-  if (host.style.getPropertyValue('--seatkeeper-shift') !== shift) {
-    if (shift) host.style.setProperty('--seatkeeper-shift', shift);
-    else host.style.removeProperty('--seatkeeper-shift');
+  if (shifted !== decision.shift) {
+    // The stylesheet paints the pill a pill's width and 4 px right of its box's start (badge.ts); shifted, the pill
+    // gets that offset less the shift as its own.
+    if (decision.shift === 0) pill.style.removeProperty('left');
+    else pill.style.left = `${box.width + 4 + decision.shift}px`;
+    shifts.set(pill, decision.shift);
   }
   return true;
 }
@@ -87,8 +89,8 @@ const NEAR_PX = 400;
 const CONTAINERS = 'table, [role="grid"], [role="table"], [role="treegrid"]';
 
 /**
- * Fits badges in slices of `sliceMs`, each in a task after a frame was painted, when the page's layout is done and
- * reading it forces nothing. Only badges in or near the window are measured: the others when a scroll ends near them.
+ * Fits badges in slices of at most `sliceMs`, each when the page is idle: its layout is done, so reading it forces
+ * nothing. Only badges in or near the window are measured: the others when a scroll ends near them.
  * All are fitted again when their table or list changes size (a column widened, the window resized) and once images
  * and fonts have loaded (text before a badge may have moved). Stops when `signal` aborts.
  */
@@ -122,9 +124,10 @@ export function createFitting(
           if (changed) refitAll();
         })
       : undefined;
-  const run = () => {
+  const run = (idle?: IdleDeadline) => {
     scheduled = false;
-    const deadline = performance.now() + sliceMs;
+    const budget = idle && !idle.didTimeout ? Math.min(sliceMs, idle.timeRemaining()) : sliceMs;
+    const deadline = performance.now() + budget;
     const height = view.innerHeight;
     while (queue.length > 0 && performance.now() <= deadline) {
       const host = queue.pop() as HTMLElement;
@@ -147,11 +150,13 @@ export function createFitting(
     }
     if (queue.length > 0) schedule();
   };
-  // After the frame: a task posted from an animation frame runs once that frame is painted.
+  // When the page is idle (its frames drawn, nothing else to do): the layout is done, reading it forces nothing, and no
+  // frame waits for this. Within a second at the latest.
   const schedule = () => {
     if (signal?.aborted || queue.length === 0 || scheduled) return;
     scheduled = true;
-    view.requestAnimationFrame(() => view.setTimeout(run, 0));
+    if (typeof view.requestIdleCallback === 'function') view.requestIdleCallback(run, { timeout: 1000 });
+    else view.requestAnimationFrame(() => view.setTimeout(run, 0));
   };
   const nearAgain = () => {
     if (away.size === 0) return;
