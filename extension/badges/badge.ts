@@ -31,39 +31,34 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
   },
 };
 
-// The host and its pill are inline boxes in the line, the cheapest boxes to lay out in a large table. The pill starts
-// with a negative margin as wide as itself and is painted that far to the right (relative position, a paint offset),
-// so it adds nothing to the width of its line: no cell widens, no line wraps because of it, and it is drawn over what
-// would follow it (nothing, at the end of a cell). A negative end margin would do the same for the width, but line
-// breaking does not count it (tried: the text before it moved to a line of its own). Its width is known to the
-// stylesheet without measuring: a monospace label of 8 characters, and each mark 2 more (data-marks); no custom
-// property, which every pill would resolve at each style pass. What the server knows is drawn with paint-only
-// properties, so its answer changes no box. Where the pill would reach past its cell it is drawn as a dot (data-fit,
-// fit.ts; moved back by an offset of its own when even a dot does not fit): paint only as well, the pill keeping its
-// box. A mention in running text takes room in its line like a word. Every :host
-// declaration is !important, because for important rules the shadow root's own win over the page's.
+// The host is an inline-block of no width, and the pill an inline box in it, drawn past the host's edge (overflow is
+// visible): the badge adds nothing to the width of its line, so no cell widens, no line wraps because of it, and it is
+// drawn over what would follow it (nothing, at the end of a cell). Nothing is positioned, so no box gets a layer of its
+// own. What the server knows is drawn with paint-only properties, so its answer changes no box. Where the pill would
+// reach past its cell it is drawn as a dot (data-fit, fit.ts; moved back by an offset of its own when even a dot does
+// not fit): paint only as well, the pill keeping its box. A mention in running text takes room in its line like a word.
+// Every :host declaration is !important, because for important rules the shadow root's own win over the page's.
 //
-// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"): an inline pill adds ~20 ms of layout, an
-// inline-block ~100 ms; a pill positioned out of the flow (tried for this design) ~200 ms.
+// Measured in Chromium on a 5,000-row table, same machine, alternating runs (docs/extension.md, "Speed"): this costs
+// about what an inline pill in the flow costs (~+75 ms of layout on a loaded machine); a pill positioned out of the
+// flow, or moved by relative position, ~+220 ms (each positioned box gets a layer), so neither is used.
 const STYLE = `
-:host { all: initial !important; display: inline !important; white-space: nowrap !important;
-  font: 600 11px ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace !important;
+:host { all: initial !important; display: inline-block !important; width: 0 !important; overflow: visible !important;
+  white-space: nowrap !important; vertical-align: baseline !important; font: 600 11px system-ui, sans-serif !important;
   flex: none !important; align-self: center !important; cursor: default !important; }
-.pill { position: relative; margin-inline-start: calc(-8ch - 1em - 2px); left: calc(8ch + 1em + 6px);
-  padding: 0 0.5em; border: 1px solid; border-radius: 0.8em; color: #14532d; background: #dcfce7; border-color: #4ade80; }
-:host([data-marks='1']) .pill { margin-inline-start: calc(-10ch - 1em - 2px); left: calc(10ch + 1em + 6px); }
-:host([data-marks='2']) .pill { margin-inline-start: calc(-12ch - 1em - 2px); left: calc(12ch + 1em + 6px); }
-:host([data-marks='3']) .pill { margin-inline-start: calc(-14ch - 1em - 2px); left: calc(14ch + 1em + 6px); }
-:host([data-marks='4']) .pill { margin-inline-start: calc(-16ch - 1em - 2px); left: calc(16ch + 1em + 6px); }
-:host([data-mention]) .pill { margin-inline-start: 0.4em; left: 0; }
+:host([data-mention]) { display: inline !important; width: auto !important; }
+.pill { margin-inline-start: 4px; padding: 0 0.5em; border: 1px solid; border-radius: 0.8em;
+  color: #14532d; background: #dcfce7; border-color: #4ade80; }
+:host([data-mention]) .pill { margin-inline-start: 0.4em; }
 :host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
 :host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
 :host([data-server~='unknown']) .pill { background: transparent; border-style: dotted; }
 :host([data-server~='inactive']) .pill { color: #4b5563; background: #f3f4f6; border-color: #9ca3af; text-decoration: line-through; }
 :host([data-server~='merged']) .pill { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af; }
-.mark { margin-inline-start: 1ch; color: #b91c1c; font-weight: 800; }
-:host([data-fit~='dot']) .pill, :host([data-fit~='dot']) .mark { color: transparent; background: transparent;
-  border-color: transparent; box-shadow: none; text-decoration: none; pointer-events: none; }
+.mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
+:host([data-fit~='dot']) .pill { position: relative; color: transparent; background: transparent; border-color: transparent;
+  box-shadow: none; text-decoration: none; pointer-events: none; }
+:host([data-fit~='dot']) .mark { color: transparent; }
 :host([data-fit~='dot']) .pill::before { content: ''; position: absolute; left: 0; top: 50%; width: 10px; height: 10px;
   margin-top: -5px; border-radius: 50%; background: #22c55e; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
 :host([data-fit~='dot'][data-classification='external']) .pill::before { background: #f97316; }
@@ -124,9 +119,7 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   const pill = doc.createElement('span');
   pill.className = 'pill';
   pill.append(doc.createTextNode(LABELS.internal));
-  // A word joiner first: no line may break just before the badge (after a space or a dash ending the cell's text), so
-  // the pill never moves to a line of its own.
-  shadow.append(doc.createTextNode('\u2060'), pill);
+  shadow.append(pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -252,8 +245,6 @@ export function pillOf(host: HTMLElement): HTMLElement {
 function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | undefined, built: BuiltBadge): void {
   if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
   if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
-  // The stylesheet sizes the pill by its marks (see STYLE).
-  if ((shown?.marks.length ?? 0) !== built.marks.length) host.setAttribute('data-marks', String(built.marks.length));
   const pill = shadow.lastElementChild as HTMLElement;
   const label = pill.firstChild as Text;
   if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;

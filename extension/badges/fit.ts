@@ -56,10 +56,9 @@ export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host))
     else host.removeAttribute('data-fit');
   }
   if (shifted !== decision.shift) {
-    // The stylesheet paints the pill a pill's width and 4 px right of its box's start (badge.ts); shifted, the pill
-    // gets that offset less the shift as its own.
+    // A dot is relatively positioned (badge.ts): its offset moves where it is painted, not its box.
     if (decision.shift === 0) pill.style.removeProperty('left');
-    else pill.style.left = `${box.width + 4 + decision.shift}px`;
+    else pill.style.left = `${decision.shift}px`;
     shifts.set(pill, decision.shift);
   }
   return true;
