@@ -79,7 +79,7 @@ function placeChange(account: FoundAccount, host: HTMLElement): BadgeChange {
   const { anchor } = account;
   const setting: Setting = {};
   if (account.mention) setting.mention = true;
-  return { kind: 'place', anchor, host, placement: placementOf(anchor), setting };
+  return { kind: 'place', anchor, host, placement: account.inCell ? 'inside' : placementOf(anchor), setting };
 }
 
 /** The anchor a badge of ours belongs to (undefined for a badge we did not make). */

@@ -12,8 +12,11 @@ const GRIDS = '[role="grid"], [role="table"], [role="treegrid"]';
 const HINTED = '[data-username], [data-email]';
 
 const isTableRow = (row: Element) => row.localName === 'tr';
-const isHeaderCell = (cell: Element) =>
-  cell.localName === 'th' ? cell.getAttribute('scope') !== 'row' : cell.getAttribute('role') === 'columnheader';
+function isHeaderCell(cell: Element): boolean {
+  const name = cell.localName;
+  if (name === 'td') return false;
+  return name === 'th' ? cell.getAttribute('scope') !== 'row' : cell.getAttribute('role') === 'columnheader';
+}
 
 /**
  * A row's cells. A `tr`'s td and th children, walked from sibling to sibling (in a content script every index into
@@ -23,8 +26,11 @@ const isHeaderCell = (cell: Element) =>
 export function cellsOf(row: Element, last = Number.POSITIVE_INFINITY): Element[] {
   const cells: Element[] = [];
   if (isTableRow(row)) {
-    for (let child = row.firstElementChild; child && cells.length <= last; child = child.nextElementSibling) {
-      if (child.localName === 'td' || child.localName === 'th') cells.push(child);
+    for (let child = row.firstElementChild; child; child = child.nextElementSibling) {
+      const name = child.localName;
+      if (name !== 'td' && name !== 'th') continue;
+      cells.push(child);
+      if (cells.length > last) break;
     }
     return cells;
   }
@@ -32,16 +38,26 @@ export function cellsOf(row: Element, last = Number.POSITIVE_INFINITY): Element[
   return cells;
 }
 
-/** The table or grid a row belongs to, looked up once per row group. */
-function containerOf(row: Element, context: ReadContext): Element | null {
+interface RowGroup {
+  container: Element | null;
+  /** A thead or tfoot: its rows name the columns, they are no accounts. */
+  heading: boolean;
+}
+
+/** The table or grid a row belongs to, and whether its group is a header or footer, looked up once per row group. */
+function groupOf(row: Element, context: ReadContext): RowGroup | undefined {
   const parent = row.parentElement;
-  if (!parent) return null;
-  let container = context.containerOf.get(parent);
-  if (container === undefined) {
-    container = isTableRow(row) ? parent.closest('table') : parent.closest(GRIDS);
-    context.containerOf.set(parent, container);
+  if (!parent) return undefined;
+  let group = context.groups.get(parent);
+  if (group === undefined) {
+    const section = parent.localName;
+    group = {
+      container: isTableRow(row) ? parent.closest('table') : parent.closest(GRIDS),
+      heading: section === 'thead' || section === 'tfoot',
+    };
+    context.groups.set(parent, group);
   }
-  return container;
+  return group;
 }
 
 /** The row of a table or grid whose cells are its column headers. */
@@ -83,11 +99,8 @@ function columnsOf(container: Element, wanted: string): Columns {
 }
 
 /** Whether a row is a header or footer row, not an account: in thead or tfoot, or header cells only. */
-function isHeaderRow(row: Element, cells: readonly Element[]): boolean {
-  const section = row.parentElement?.localName;
-  if (section === 'thead' || section === 'tfoot') return true;
-  const group = row.parentElement?.getAttribute('role') === 'rowgroup' ? row.parentElement : null;
-  if (group && (group.localName === 'thead' || group.localName === 'tfoot')) return true;
+function isHeaderRow(row: Element, cells: readonly Element[], heading?: boolean): boolean {
+  if (heading ?? ['thead', 'tfoot'].includes(row.parentElement?.localName ?? '')) return true;
   return cells.length > 0 && cells.every(isHeaderCell);
 }
 
@@ -169,7 +182,9 @@ function accountOfCells(row: Element, cells: readonly Element[], columns: Column
   const pieces = (cell === emailCell ? emailPieces : cell === usernameCell ? usernamePieces : undefined) ?? [];
   // A cell of several lines (a name over an address) gets its badge by the value, not under the last line.
   const shown = cell === emailCell ? email : username;
-  const account: FoundAccount = { anchor: pieces.length > 1 && shown ? holderOf(cell, shown) : cell };
+  const holder = pieces.length > 1 && shown ? holderOf(cell, shown) : cell;
+  // A cell is read already: no need to ask the page again what the anchor is.
+  const account: FoundAccount = holder === cell ? { anchor: cell, inCell: true } : { anchor: holder };
   if (username) account.username = username;
   if (email) account.email = email;
   return account;
@@ -177,8 +192,9 @@ function accountOfCells(row: Element, cells: readonly Element[], columns: Column
 
 /** The account in a row of a wanted table or grid, or undefined for header rows and rows of other tables. */
 export function accountOfRow(row: Element, wanted: string, context: ReadContext): FoundAccount | undefined {
-  const container = containerOf(row, context);
-  if (!container) return undefined;
+  const group = groupOf(row, context);
+  const container = group?.container;
+  if (!group || !container) return undefined;
   let columns = context.columns.get(container);
   if (!columns) {
     columns = columnsOf(container, wanted);
@@ -189,7 +205,7 @@ export function accountOfRow(row: Element, wanted: string, context: ReadContext)
   const last =
     columns.email === -1 || columns.byColIndex ? Number.POSITIVE_INFINITY : Math.max(columns.email, columns.username);
   const cells = cellsOf(row, last);
-  if (cells.length === 0 || isHeaderRow(row, cells)) return undefined;
+  if (cells.length === 0 || isHeaderRow(row, cells, group.heading)) return undefined;
   return accountOfCells(row, cells, columns);
 }
 

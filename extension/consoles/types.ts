@@ -11,6 +11,8 @@ export interface FoundAccount {
    * the row without taking room, so no cell widens and no row grows.
    */
   mention?: boolean;
+  /** The anchor is a table or grid cell (the badge goes inside it): said by the reader, which knows, to spare a read. */
+  inCell?: boolean;
 }
 
 /** Which cells of a table's or grid's rows hold the username and the email, as its header says. */
@@ -33,15 +35,15 @@ export interface Columns {
 export interface ReadContext {
   /** A table or grid → its columns. */
   columns: Map<Element, Columns>;
-  /** A row's parent → the table or grid the row belongs to: rows of one body share one lookup. */
-  containerOf: Map<Element, Element | null>;
+  /** A row's parent → the table or grid the row belongs to, and whether it is a header or footer: read once. */
+  groups: Map<Element, { container: Element | null; heading: boolean }>;
   /** An element → the repeated container (list item, card) holding one account around it, or null. */
   listRowOf: Map<Element, Element | null>;
 }
 
 export const newReadContext = (): ReadContext => ({
   columns: new Map(),
-  containerOf: new Map(),
+  groups: new Map(),
   listRowOf: new Map(),
 });
 

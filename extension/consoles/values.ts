@@ -59,9 +59,12 @@ const FORMATTING = new Set(['b', 'strong', 'em', 'i', 'u', 's', 'mark', 'small',
 const BREAKS =
   'div,p,br,li,ul,ol,dl,dt,dd,table,tr,td,th,h1,h2,h3,h4,h5,h6,section,header,footer,address,blockquote,hr';
 
+const LOOSE_SPACE = /\s\s|[^\S ]/;
+
 /** Collapses runs of white space (including no-break spaces) and trims. */
 export function squeeze(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most cells hold a plain value: no regular expression rewrite for those.
+  return LOOSE_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text.trim();
 }
 
 const isBlank = (node: Node | null) => node === null || (node.nodeType === 3 && (node as Text).data.trim() === '');
@@ -152,7 +155,8 @@ const TOKEN_BREAKS = /[\s<>()[\]{},;"'`|\u3000\u3001\u3002\uff08\uff09\u300c\u30
 export function emailIn(text: string): string | undefined {
   if (!text.includes('@') && !text.includes('\uff20')) return undefined;
   // A value that is an address as a whole (rule 10) is read as the engine reads it, whatever characters it holds.
-  const whole = text.trim().replace(/^mailto:/i, '');
+  let whole = text.trim();
+  if (whole.length > 7 && whole[6] === ':' && /^mailto:/i.test(whole)) whole = whole.slice(7);
   if (isEmail(whole)) return whole;
   // A full-width at sign (＠) is what Japanese input methods type; addresses are ASCII otherwise.
   for (let token of text.replace(/\uff20/g, '@').split(TOKEN_BREAKS)) {
@@ -169,6 +173,7 @@ export function emailIn(text: string): string | undefined {
  * ("jane@x.com (unverified)", "jane@x.com Disabled").
  */
 export function isAddressValue(piece: string, email: string): boolean {
+  if (piece === email) return true;
   const at = piece.indexOf(email);
   if (at === -1) return false;
   const before = piece.slice(0, at).trim();
@@ -195,6 +200,8 @@ export function addressValueIn(pieces: readonly string[]): string | undefined {
 export function usernameIn(pieces: readonly string[]): string | undefined {
   const first = pieces[0];
   if (first === undefined) return undefined;
+  // The usual cell: one word, no address, no handle.
+  if (pieces.length === 1 && !first.includes('@') && !first.includes(' ')) return first;
   const email = emailIn(first);
   if (email && isAddressValue(first, email)) return email;
   const word = pieces.find((piece) => !piece.includes(' ')) ?? first;
