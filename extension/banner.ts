@@ -36,8 +36,6 @@ const SEVERITY: NoticeTone[] = ['over', 'warning', 'notice'];
 const CONTROLS =
   'a[href], button, input, select, textarea, summary, label, [role="button"], [role="link"], [role="menuitem"], [role="tab"], [role="checkbox"], [contenteditable="true"]';
 const CORNERS = ['bottom right', 'bottom left', 'top right', 'top left'] as const;
-/** Distance between the points sampled under a candidate place, in px. */
-const SAMPLE_PX = 12;
 
 function bannerHost(doc: Document): HTMLElement {
   const existing = doc.querySelector<HTMLElement>(BANNER_TAG);
@@ -47,41 +45,38 @@ function bannerHost(doc: Document): HTMLElement {
   return host;
 }
 
-/** How many of the points sampled over `box` have one of the page's controls under them (0: a free place). */
-function controlsUnder(doc: Document, host: HTMLElement, box: DOMRect): number {
-  let hits = 0;
-  if (typeof doc.elementsFromPoint !== 'function') return hits;
-  // Every SAMPLE_PX and the far edges: no control as large as a checkbox falls between two points.
-  const steps = (from: number, to: number) => {
-    const points: number[] = [];
-    for (let at = from + 1; at < to - 1; at += SAMPLE_PX) points.push(at);
-    points.push(to - 1);
-    return points;
-  };
-  for (const y of steps(box.top, box.bottom)) {
-    for (const x of steps(box.left, box.right)) {
-      for (const element of doc.elementsFromPoint(x, y)) {
-        if (element === host || host.contains(element)) continue;
-        if (element.closest(CONTROLS)) {
-          hits++;
-          break;
-        }
-      }
+/** The boxes of the page's controls in the window now (what the toast must not cover). */
+function controlBoxes(doc: Document, host: HTMLElement): DOMRect[] {
+  const view = doc.defaultView;
+  const width = view?.innerWidth ?? 0;
+  const height = view?.innerHeight ?? 0;
+  const boxes: DOMRect[] = [];
+  // Read once per placement, whatever the page's size: one pass over its controls, not a hit test per point.
+  for (const control of doc.querySelectorAll(CONTROLS)) {
+    if (control === host) continue;
+    const box = control.getBoundingClientRect();
+    if (box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < height && box.right > 0 && box.left < width) {
+      boxes.push(box);
     }
   }
-  return hits;
+  return boxes;
 }
+
+const overlaps = (a: DOMRect, b: DOMRect) =>
+  a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
 
 /**
  * Puts the toast in the first corner with no control under it; else folds it into a tab in the first free corner;
  * else, with controls in every corner, puts it at the top of the page, pushing the page down rather than covering it.
  */
 export function placeBanner(doc: Document, host: HTMLElement): void {
+  const controls = controlBoxes(doc, host);
   for (const folded of [false, true]) {
     host.toggleAttribute('data-folded', folded);
     for (const corner of CORNERS) {
       host.setAttribute('data-corner', corner);
-      if (controlsUnder(doc, host, host.getBoundingClientRect()) === 0) return;
+      const place = host.getBoundingClientRect();
+      if (!controls.some((control) => overlaps(control, place))) return;
     }
   }
   host.removeAttribute('data-folded');
