@@ -1,13 +1,13 @@
 // Keeps each badge inside its cell. The pill is drawn over the end of its line without taking room (badge.ts), so
 // in a narrow or fixed-width column it can reach past the cell, or be clipped by a cell that cuts its text short.
-// Once the page is laid out, each badge in view is measured against its cell: one without room is drawn as a dot,
-// moved back inside the cell when even the dot does not fit. Both are paint only: no box of the page changes.
+// Once the page is laid out, each badge in view is measured against its cell: one without room is drawn as a dot (paint
+// only: no box of the page changes), moved back inside the cell when even the dot does not fit.
 import { pillOf } from './badge.ts';
 
 const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
 const INLINE = new Set(['a', 'span', 'strong', 'b', 'em', 'i', 'small', 'label', 'code', 'abbr', 'mark', 'time']);
 /** The dot's width (badge.ts, `data-fit~='dot'`). */
-const DOT_PX = 10;
+const DOT_PX = 11;
 
 /** The box a badge must stay inside: its cell, else the block its anchor sits in. */
 function roomOf(host: HTMLElement): Element | null {
@@ -56,9 +56,9 @@ export function fitBadge(host: HTMLElement, room: Element | null = roomOf(host))
     else host.removeAttribute('data-fit');
   }
   if (shifted !== decision.shift) {
-    // A dot is relatively positioned (badge.ts): its offset moves where it is painted, not its box.
-    if (decision.shift === 0) pill.style.removeProperty('left');
-    else pill.style.left = `${decision.shift}px`;
+    // Moved back by its start margin (4 px in the stylesheet): a new layout of its line, only where a dot did not fit.
+    if (decision.shift === 0) pill.style.removeProperty('margin-inline-start');
+    else pill.style.marginInlineStart = `${4 + decision.shift}px`;
     shifts.set(pill, decision.shift);
   }
   return true;

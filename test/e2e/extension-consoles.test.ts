@@ -65,8 +65,8 @@ const outsideTheirCells = (): string[] => {
   return [...document.querySelectorAll<HTMLElement>('seatkeeper-badge')].flatMap((host) => {
     if (host.hasAttribute('data-mention')) return [];
     const box = host.shadowRoot?.querySelector('.pill')?.getBoundingClientRect();
-    // A dot is drawn at the start of the pill's box (which it keeps, unpainted): 10 px wide.
-    const pill = box && host.getAttribute('data-fit') === 'dot' ? { ...box.toJSON(), right: box.left + 10 } : box;
+    // A dot is drawn at the start of the pill's box (which it keeps, unpainted): 11 px wide.
+    const pill = box && host.getAttribute('data-fit') === 'dot' ? { ...box.toJSON(), right: box.left + 11 } : box;
     let room: Element | null = host.parentElement?.closest('td, th, [role="cell"], [role="gridcell"]') ?? null;
     if (!room) {
       room = host.parentElement;
