@@ -82,11 +82,6 @@ function placeChange(account: FoundAccount, host: HTMLElement): BadgeChange {
   return { kind: 'place', anchor, host, placement: account.inCell ? 'inside' : placementOf(anchor), setting };
 }
 
-/** The anchor a badge of ours belongs to (undefined for a badge we did not make). */
-export function anchorOf(host: Element): Element | undefined {
-  return anchorOfHost.get(host);
-}
-
 /** Prepares the badge of one account (nothing when it is current), adding what must change on the page to `changes`. */
 export function prepareBadge(
   account: FoundAccount,

@@ -6,7 +6,7 @@ import { readPieces } from './values.ts';
 export type ColumnMeaning = 'username' | 'email';
 
 /** Normalised: compatibility forms folded (full-width letters), lower case, every run of non-letters one space. */
-export function normaliseHeader(text: string): string {
+function normaliseHeader(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()

@@ -24,7 +24,7 @@ function emailShownBy(element: Element): string | undefined {
 }
 
 /** The account in one row as `spec` describes it; its badge goes where the email is shown, else by the username. */
-export function accountOfSpecRow(row: Element, spec: RowSpec): FoundAccount | undefined {
+function accountOfSpecRow(row: Element, spec: RowSpec): FoundAccount | undefined {
   const usernameAt = spec.username ? row.querySelector(spec.username) : null;
   const emailAt = spec.email ? row.querySelector(spec.email) : null;
   const username = usernameAt ? usernameIn(readPieces(usernameAt)) : undefined;
