@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,7 @@ describe('teaching a console', () => {
     await page.bringToFront();
     await page.click('#members .member:nth-child(2) i');
     const panel = await page.waitForSelector('seatkeeper-picker >>> .panel select#picker-username');
+    await shoot(page, 'picker');
     expect(await page.$eval('seatkeeper-picker >>> .panel strong', (title) => title.textContent)).toBe(
       'Seatkeeper: 3 rows like this one.',
     );
@@ -90,7 +91,33 @@ describe('teaching a console', () => {
       () => document.querySelector('#taught-list')?.textContent?.includes('#members div.member'),
       { polling: 'mutation' },
     );
+    await options.bringToFront();
+    await shoot(options, 'options');
     await page.close();
     await options.close();
   }, 60_000);
+
+  it.runIf(process.env.SEATKEEPER_SHOTS)(
+    'saves screenshots of the popup',
+    async () => {
+      const popup = await scenario.extension.openExtensionPage('popup.html');
+      await popup.type('#who', 'Scott Green <scott.green@mycompany.com>');
+      await popup.waitForSelector('#server-answer');
+      await popup.waitForFunction(() => document.querySelector('#verdict-environment')?.textContent !== '');
+      await shoot(popup, 'popup');
+      await popup.close();
+    },
+    30_000,
+  );
 });
+
+/** With SEATKEEPER_SHOTS=<dir>: a screenshot of `page` at 1366 and 390 px. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SEATKEEPER_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  for (const width of [1366, 390]) {
+    await page.setViewport({ width, height: 800 });
+    await page.screenshot({ path: join(dir, `${name}-${width}.png`) as `${string}.png`, fullPage: true });
+  }
+}
