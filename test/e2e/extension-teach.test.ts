@@ -97,18 +97,20 @@ describe('teaching a console', () => {
     await options.close();
   }, 60_000);
 
-  it.runIf(process.env.SEATKEEPER_SHOTS)(
-    'saves screenshots of the popup',
-    async () => {
-      const popup = await scenario.extension.openExtensionPage('popup.html');
-      await popup.type('#who', 'Scott Green <scott.green@mycompany.com>');
-      await popup.waitForSelector('#server-answer');
-      await popup.waitForFunction(() => document.querySelector('#verdict-environment')?.textContent !== '');
-      await shoot(popup, 'popup');
-      await popup.close();
-    },
-    30_000,
-  );
+  it('the popup reads a pasted "Name <address>" and classifies where the server holds the account', async () => {
+    const popup = await scenario.extension.openExtensionPage('popup.html');
+    popup.setDefaultTimeout(20_000);
+    await popup.type('#who', 'Scott Green <scott.green@mycompany.com>');
+    await popup.waitForSelector('#server-answer');
+    // Held in Production (the chosen environment, first) and in the OutSystems environment: a verdict in each.
+    await popup.waitForFunction(() =>
+      document.querySelector('#classification')?.textContent?.includes('holds this account'),
+    );
+    expect(await popup.$eval('#verdict-environment', (element) => element.textContent)).toBe('Production');
+    expect(await popup.$eval('#other-environments', (element) => element.textContent)).toContain('in OutSystems Prod');
+    await shoot(popup, 'popup');
+    await popup.close();
+  }, 30_000);
 });
 
 /** With SEATKEEPER_SHOTS=<dir>: a screenshot of `page` at 1366 and 390 px. */
