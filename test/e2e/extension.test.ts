@@ -60,8 +60,8 @@ describe('the extension in Chromium', () => {
     const rows = await portal.$$eval('tbody tr[data-email]', (trs) =>
       trs.map((tr) => ({
         email: tr.getAttribute('data-email'),
-        // The Class column, rendered by the server: "internal" or "external" before the reason.
-        serverClass: tr.querySelectorAll('td')[4]?.firstChild?.textContent?.trim(),
+        // The Class column (the name is the row's header cell), rendered by the server: "internal" or "external" first.
+        serverClass: tr.querySelectorAll('th, td')[4]?.firstChild?.textContent?.trim(),
         badges: tr.querySelectorAll('seatkeeper-badge').length,
       })),
     );
