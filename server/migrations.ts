@@ -3,6 +3,7 @@
 // the schema builder, plus the few differences server/db/dialect.ts names. A migration that has run never changes.
 import type { Migration } from 'kysely';
 import { accountsAndAuthMigration } from './auth/migration.ts';
+import { certificatesMigration } from './certificates/migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-licensing': licensingMigration,
   '2026-11-25-exams': examsMigration,
   '2026-12-01-shared-state': sharedStateMigration,
+  '2026-12-03-certificates-issuer-and-status': certificatesMigration,
 };
