@@ -3,18 +3,9 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '../../server/certificates/signing-key.ts';
-import { answerAll, examWorld, startAttempt, submit } from '../support/exams.ts';
-import { anotherInstance, call, makeApp, type TestContext, tempDir } from '../support/server.ts';
+import { passedCertificate } from '../support/certificates.ts';
+import { anotherInstance, call, makeApp, tempDir } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
-
-async function passedCertificate(ctx: TestContext, overrides: Record<string, unknown> = {}) {
-  const world = await examWorld(ctx, overrides);
-  const attempt = await startAttempt(ctx, world);
-  await answerAll(ctx, world.cookie, attempt);
-  const done = await submit(ctx, world.cookie, attempt.id);
-  if (!done.certificateId) throw new Error('no certificate');
-  return { world, certificateId: done.certificateId, attemptId: attempt.id };
-}
 
 describe('certificates', () => {
   it('issue one certificate per passing attempt with holder, exam, date and expiry', async () => {
