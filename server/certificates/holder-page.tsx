@@ -13,6 +13,7 @@ import { badgeImageUrl } from './achievement.ts';
 import { certificateFor, certificateStatus, verifyUrl } from './certificates.ts';
 import { organisation } from './organisation.ts';
 import type { Certificate } from './tables.ts';
+import { MARK } from './verify-page.tsx';
 
 /** LinkedIn's "Add to profile" link for a certification, its fields filled in. */
 export function linkedInAddUrl(c: Certificate, organisationName: string, url: string): string {
@@ -44,26 +45,33 @@ function HolderPage(props: { deps: Deps; principal: Principal; certificate: Cert
   return (
     <Layout title={t('certificates.holder.title')} principal={principal} narrow>
       <section class={`card verdict verdict-${status}`}>
-        <h2 data-status={status}>{t(`certificates.status.${status}`)}</h2>
-        <img
-          src={badgeImageUrl(deps, c.exam_id)}
-          alt={t('certificates.verify.badgeAlt', { title: c.exam_title })}
-          class="badge-image"
-          width={120}
-          height={120}
-        />
-        <dl>
-          <dt>{t('certificates.verify.holder')}</dt>
-          <dd>{c.holder_name}</dd>
-          <dt>{t('certificates.verify.exam')}</dt>
-          <dd>{c.exam_title}</dd>
-          <dt>{t('certificates.verify.issuer')}</dt>
-          <dd>{issuerName}</dd>
-          <dt>{t('certificates.verify.issued')}</dt>
-          <dd>{format.date(c.issued_at)}</dd>
-          <dt>{t('certificates.verify.validUntil')}</dt>
-          <dd>{c.expires_at ? format.date(c.expires_at) : t('certificates.verify.noExpiry')}</dd>
-        </dl>
+        <h2 data-status={status}>
+          <span class="verdict-mark" aria-hidden="true">
+            {MARK[status]}
+          </span>{' '}
+          {t(`certificates.status.${status}`)}
+        </h2>
+        <div class="certificate-summary">
+          <dl>
+            <dt>{t('certificates.verify.holder')}</dt>
+            <dd>{c.holder_name}</dd>
+            <dt>{t('certificates.verify.exam')}</dt>
+            <dd>{c.exam_title}</dd>
+            <dt>{t('certificates.verify.issuer')}</dt>
+            <dd>{issuerName}</dd>
+            <dt>{t('certificates.verify.issued')}</dt>
+            <dd>{format.date(c.issued_at)}</dd>
+            <dt>{t('certificates.verify.validUntil')}</dt>
+            <dd>{c.expires_at ? format.date(c.expires_at) : t('certificates.verify.noExpiry')}</dd>
+          </dl>
+          <img
+            src={badgeImageUrl(deps, c.exam_id)}
+            alt={t('certificates.verify.badgeAlt', { title: c.exam_title })}
+            class="badge-image"
+            width={120}
+            height={120}
+          />
+        </div>
       </section>
       {blocked ? (
         <Alert kind="error">

@@ -31,7 +31,7 @@ export const publicCredentialResources = (deps: Deps) =>
     .get('/.well-known/jwks.json', async (c) => {
       allowOtherSites(c);
       c.header('cache-control', 'public, max-age=300');
-      return c.json(await jwks(deps), 200);
+      return c.body(JSON.stringify(await jwks(deps)), 200, { 'content-type': 'application/jwk-set+json' });
     })
     .get('/credentials/keys/:thumbprint', async (c) => {
       allowOtherSites(c);

@@ -18,8 +18,8 @@ import type { Certificate } from './tables.ts';
 
 const VERIFY_SCRIPT = readFileSync(new URL('./assets/verify.js', import.meta.url), 'utf8');
 
-/** A mark that is not colour alone: a tick, an hourglass, a cross. */
-const MARK: Record<CertificateStatus, string> = { valid: '✓', expired: '⌛', revoked: '✕' };
+/** A mark that is not colour alone: a tick, an exclamation mark, a cross (characters every system font has). */
+export const MARK: Record<CertificateStatus, string> = { valid: '✓', expired: '!', revoked: '✕' };
 
 /** The messages the in-browser check shows, handed to the script in the page (it has no catalog of its own). */
 const CHECK_MESSAGES = {
@@ -90,31 +90,33 @@ function Details(props: {
   const { t, format } = useI18n();
   return (
     <section class="card certificate-details">
-      <img
-        src={badgeImageUrl(deps, certificate.exam_id)}
-        alt={t('certificates.verify.badgeAlt', { title: certificate.exam_title })}
-        class="badge-image"
-        width={140}
-        height={140}
-      />
-      <dl>
-        <dt>{t('certificates.verify.holder')}</dt>
-        <dd>{certificate.holder_name}</dd>
-        <dt>{t('certificates.verify.exam')}</dt>
-        <dd>{certificate.exam_title}</dd>
-        <dt>{t('certificates.verify.issuer')}</dt>
-        <dd>
-          <a href="/issuer">{issuer.name}</a>
-        </dd>
-        <dt>{t('certificates.verify.issued')}</dt>
-        <dd>{format.date(certificate.issued_at)}</dd>
-        <dt>{t('certificates.verify.validUntil')}</dt>
-        <dd>{certificate.expires_at ? format.date(certificate.expires_at) : t('certificates.verify.noExpiry')}</dd>
-        <dt>{t('certificates.verify.id')}</dt>
-        <dd>
-          <code>{certificate.id}</code>
-        </dd>
-      </dl>
+      <div class="certificate-summary">
+        <dl>
+          <dt>{t('certificates.verify.holder')}</dt>
+          <dd>{certificate.holder_name}</dd>
+          <dt>{t('certificates.verify.exam')}</dt>
+          <dd>{certificate.exam_title}</dd>
+          <dt>{t('certificates.verify.issuer')}</dt>
+          <dd>
+            <a href="/issuer">{issuer.name}</a>
+          </dd>
+          <dt>{t('certificates.verify.issued')}</dt>
+          <dd>{format.date(certificate.issued_at)}</dd>
+          <dt>{t('certificates.verify.validUntil')}</dt>
+          <dd>{certificate.expires_at ? format.date(certificate.expires_at) : t('certificates.verify.noExpiry')}</dd>
+          <dt>{t('certificates.verify.id')}</dt>
+          <dd>
+            <code>{certificate.id}</code>
+          </dd>
+        </dl>
+        <img
+          src={badgeImageUrl(deps, certificate.exam_id)}
+          alt={t('certificates.verify.badgeAlt', { title: certificate.exam_title })}
+          class="badge-image"
+          width={140}
+          height={140}
+        />
+      </div>
       {exam && (
         <>
           <h3>{t('certificates.verify.criteria')}</h3>
