@@ -45,12 +45,12 @@ function HolderPage(props: { deps: Deps; principal: Principal; certificate: Cert
   return (
     <Layout title={t('certificates.holder.title')} principal={principal} narrow>
       <section class={`card verdict verdict-${status}`}>
-        <h2 data-status={status}>
+        <div class="verdict-head">
           <span class="verdict-mark" aria-hidden="true">
             {MARK[status]}
-          </span>{' '}
-          {t(`certificates.status.${status}`)}
-        </h2>
+          </span>
+          <h2 data-status={status}>{t(`certificates.status.${status}`)}</h2>
+        </div>
         <div class="certificate-summary">
           <dl>
             <dt>{t('certificates.verify.holder')}</dt>

@@ -49,12 +49,14 @@ function Verdict({
   const { t, format } = useI18n();
   return (
     <section class={`card verdict verdict-${status}`} aria-labelledby="status">
-      <h2 id="status" data-status={status}>
+      <div class="verdict-head">
         <span class="verdict-mark" aria-hidden="true">
           {MARK[status]}
-        </span>{' '}
-        {t(`certificates.status.${status}`)}
-      </h2>
+        </span>
+        <h2 id="status" data-status={status}>
+          {t(`certificates.status.${status}`)}
+        </h2>
+      </div>
       {status === 'valid' && <p>{t('certificates.verify.validBody', { issuer })}</p>}
       {status === 'expired' && (
         <p>{t('certificates.verify.expiredBody', { issuer, date: format.date(certificate.expires_at ?? '') })}</p>
