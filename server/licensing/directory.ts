@@ -41,6 +41,8 @@ export interface DirectoryEntry {
   role: string | null;
   classification: 'internal' | 'external';
   reason: string;
+  /** What the classification noticed about the record's own username and email (no-email, conflict, ...). */
+  flags: string[];
   lastSignInAt: string | null;
 }
 
@@ -142,6 +144,7 @@ export function toEntry(deps: LicensingDeps, row: Row): DirectoryEntry {
     role: row.role,
     classification: classified.classification,
     reason: classified.reason,
+    flags: classified.flags,
     lastSignInAt: row.last_sign_in_at,
   };
 }
@@ -373,6 +376,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
             mergedWith: counting?.mergedWith ?? [],
             lastSignInAt: entry.lastSignInAt,
             ...(entry.accountId ? { accountId: entry.accountId } : {}),
+            flags: entry.flags,
           };
         });
       return {

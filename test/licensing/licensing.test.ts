@@ -274,6 +274,20 @@ describe('licence portal: imports and lookups', () => {
     expect(body.results[0]?.reason).toContain('subdomains must be listed one by one');
     expect(body.results[0]?.matches).toMatchObject([{ accountId: candidate.id, counted: true, active: true }]);
     expect(body.results[1]).toMatchObject({ classification: 'internal', matches: [] });
+    // The stored record's own flags, even when the console shows only the username (issue 20).
+    const imported = await call(ctx, 'PUT', '/api/v1/environments/own/users', {
+      cookie,
+      json: { provider: 'LDAP', users: [{ username: 'no-mail' }, { username: 'ops', email: 'ops@ops.mycompany.com' }] },
+    });
+    expect(imported.status).toBe(200);
+    const byUsername = await json<{ results: { matches: { flags?: string[] }[] }[] }>(
+      await call(ctx, 'POST', '/api/v1/lookup', {
+        token,
+        json: { accounts: [{ username: 'no-mail' }, { username: 'ops' }] },
+      }),
+    );
+    expect(byUsername.results[0]?.matches[0]?.flags).toContain('no-email');
+    expect(byUsername.results[1]?.matches[0]?.flags).toContain('subdomain-of-listed');
     const tooMany = await call(ctx, 'POST', '/api/v1/lookup', {
       token,
       json: { accounts: Array.from({ length: 1001 }, () => ({ email: 'x@y.com' })) },
