@@ -13,8 +13,11 @@ export interface ExtensionPackage {
   builtAt: Date;
 }
 
-/** The newest Chrome zip in the configured directory (wxt names it seatkeeper-<version>-chrome.zip), if any. */
-export async function findChromePackage(config: Pick<Config, 'extensionDir'>): Promise<ExtensionPackage | null> {
+/** The newest file in EXTENSION_DIR whose name matches, if any. */
+export async function newestPackage(
+  config: Pick<Config, 'extensionDir'>,
+  pattern: RegExp,
+): Promise<ExtensionPackage | null> {
   let names: string[];
   try {
     names = await readdir(config.extensionDir);
@@ -22,7 +25,7 @@ export async function findChromePackage(config: Pick<Config, 'extensionDir'>): P
     return null; // never built here
   }
   let newest: ExtensionPackage | null = null;
-  for (const fileName of names.filter((name) => /-chrome\.zip$/.test(name))) {
+  for (const fileName of names.filter((name) => pattern.test(name))) {
     const path = join(config.extensionDir, fileName);
     const info = await stat(path);
     if (info.isFile() && (!newest || info.mtime > newest.builtAt)) {
@@ -31,3 +34,6 @@ export async function findChromePackage(config: Pick<Config, 'extensionDir'>): P
   }
   return newest;
 }
+
+/** The newest Chrome zip (wxt names it seatkeeper-<version>-chrome.zip), if any. */
+export const findChromePackage = (config: Pick<Config, 'extensionDir'>) => newestPackage(config, /-chrome\.zip$/);
