@@ -4,6 +4,7 @@
 import type { Migration } from 'kysely';
 import { accountsAndAuthMigration } from './auth/migration.ts';
 import { certificatesMigration } from './certificates/migration.ts';
+import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-exams': examsMigration,
   '2026-12-01-shared-state': sharedStateMigration,
   '2026-12-03-certificates-issuer-and-status': certificatesMigration,
+  '2026-12-03-sign-in-protection': signInProtectionMigration,
 };

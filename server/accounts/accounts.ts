@@ -2,7 +2,7 @@ import type { Actor } from '../audit/log.ts';
 import type { AccountChange, AccountChangeKind } from '../auth/account-changes.ts';
 import { newId } from '../auth/secrets.ts';
 import type { Account, Role } from '../auth/tables.ts';
-import { hitThrottle, RULES } from '../auth/throttle.ts';
+import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, tooManyRequests } from '../http/errors.ts';
@@ -94,7 +94,7 @@ export const invalidLink = () =>
   });
 
 export async function guardTokenRedemption(deps: Deps, actor: Actor, now: Date) {
-  const throttle = await hitThrottle(deps.db, RULES.tokenRedemptionIp, actor.ip, now);
+  const throttle = await hitThrottle(deps.db, RULES.tokenRedemptionIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
 }
 

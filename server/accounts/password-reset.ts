@@ -4,7 +4,7 @@ import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
 import { issueOneTimeToken, ONE_TIME_TOKEN_TTL_SECONDS, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
 import { deleteAccountSessions } from '../auth/sessions.ts';
 import type { Account } from '../auth/tables.ts';
-import { hitThrottle, RULES } from '../auth/throttle.ts';
+import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { tooManyRequests } from '../http/errors.ts';
@@ -16,7 +16,7 @@ export const PASSWORD_RESET_MINUTES = ONE_TIME_TOKEN_TTL_SECONDS.password_reset 
 /** Same outcome whether or not the address has an account. */
 export async function requestPasswordReset(deps: Deps, actor: Actor, email: string): Promise<void> {
   const now = deps.clock();
-  const throttle = await hitThrottle(deps.db, RULES.passwordResetIp, actor.ip, now);
+  const throttle = await hitThrottle(deps.db, RULES.passwordResetIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
   const account = await findAccountByEmail(deps.db, email);
   if (account?.active !== 1) return;

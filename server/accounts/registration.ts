@@ -3,7 +3,7 @@
 import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
 import { issueOneTimeToken, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
 import type { Account } from '../auth/tables.ts';
-import { hitThrottle, RULES } from '../auth/throttle.ts';
+import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
@@ -28,7 +28,7 @@ export async function registerCandidate(
   input: { name: string; email: string; password: string },
 ): Promise<void> {
   const now = deps.clock();
-  const throttle = await hitThrottle(deps.db, RULES.registrationIp, actor.ip, now);
+  const throttle = await hitThrottle(deps.db, RULES.registrationIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
   const alreadyRegistered = (email: string) =>
     sendMail(

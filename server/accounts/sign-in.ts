@@ -1,9 +1,10 @@
 // Signing in with email and password, and the session it starts.
 
 import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
+import { knownDevice, rememberDevice } from '../auth/known-devices.ts';
 import { createSession } from '../auth/sessions.ts';
 import type { Account } from '../auth/tables.ts';
-import { clearThrottle, hitThrottle, peekThrottle, RULES } from '../auth/throttle.ts';
+import { addressKey, clearThrottle, hitThrottle, RULES, refundThrottle, type ThrottleRule } from '../auth/throttle.ts';
 import type { Db } from '../db/database.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
@@ -17,6 +18,8 @@ const invalidCredentials = () =>
 export interface SignInResult {
   account: Account;
   sessionToken: string;
+  /** The device cookie this browser should carry from now on (server/auth/known-devices.ts). */
+  deviceToken?: string;
 }
 
 /** A new session, the last sign-in time and a sign-in history row: what every successful sign-in writes. */
@@ -35,28 +38,41 @@ export async function startSignedInSession(trx: Db, accountId: string, now: Date
   return token;
 }
 
+/**
+ * Which limits an attempt counts against, the most specific first (so attempts refused there do not use up the
+ * address's allowance). A browser known to the account counts only against its own limit: attacks on the account or
+ * from its address do not hold it back.
+ */
+function throttlesFor(email: string, ip: string, device: string | null): [ThrottleRule, string][] {
+  if (device) return [[RULES.signInDevice, device]];
+  const address = addressKey(ip);
+  return [
+    [RULES.signInAccountAndIp, `${email}|${address}`],
+    [RULES.signInAccount, email],
+    [RULES.signInIp, address],
+  ];
+}
+
 export async function signIn(
   deps: Deps,
   actor: Actor,
   input: { email: string; password: string },
+  deviceCookie?: string,
 ): Promise<SignInResult> {
   const now = deps.clock();
   const email = normaliseEmail(input.email);
-  const accountAndIp = `${email}|${actor.ip}`;
-  for (const [rule, subject] of [
-    [RULES.signInIp, actor.ip],
-    [RULES.signInAccountAndIp, accountAndIp],
-  ] as const) {
-    const state = await peekThrottle(deps.db, rule, subject, now);
+  const account = await findAccountByEmail(deps.db, email);
+  const device = account ? await knownDevice(deps.db, deviceCookie, account.id, now) : null;
+  const throttles = throttlesFor(email, actor.ip, device);
+  // Consume, then check: the attempt is counted before the password is, so a burst cannot outrun its limit.
+  for (const [rule, subject] of throttles) {
+    const state = await hitThrottle(deps.db, rule, subject, now);
     if (state.limited) throw tooManyRequests(state.retryAfterSeconds);
   }
-  const account = await findAccountByEmail(deps.db, email);
   let passwordOk = false;
   if (account?.password_hash) passwordOk = await deps.passwords.verify(account.password_hash, input.password);
   else await deps.passwords.verifyAgainstNothing(input.password);
   if (!account || !passwordOk) {
-    await hitThrottle(deps.db, RULES.signInIp, actor.ip, now);
-    await hitThrottle(deps.db, RULES.signInAccountAndIp, accountAndIp, now);
     await recordAudit(deps.db, now, auditActor(actor), {
       action: 'sign_in.failed',
       targetAccountId: account?.id ?? null,
@@ -64,6 +80,10 @@ export async function signIn(
     });
     throw invalidCredentials();
   }
+  // The right password: the attempt was no failure. The limit nearest the person starts again.
+  const [[nearest, nearestSubject], ...wider] = throttles as [[ThrottleRule, string], ...[ThrottleRule, string][]];
+  await clearThrottle(deps.db, nearest, nearestSubject);
+  for (const [rule, subject] of wider) await refundThrottle(deps.db, rule, subject);
   // Rule 26: a candidate deactivated by retention who signs in again is reactivated; an admin's deactivation stands.
   const reactivate =
     account.active !== 1 && account.role === 'candidate' && (await deactivatedByRetention(deps.db, account.id));
@@ -75,8 +95,7 @@ export async function signIn(
     });
     throw new ApiError(403, 'account_deactivated', 'This account is deactivated. Contact an administrator.');
   }
-  await clearThrottle(deps.db, RULES.signInAccountAndIp, accountAndIp);
-  const sessionToken = await writeTransaction(deps.db, async (trx) => {
+  const { sessionToken, deviceToken } = await writeTransaction(deps.db, async (trx) => {
     if (reactivate) await reactivateAfterRetention(trx, account.id, now, actor.ip);
     const token = await startSignedInSession(trx, account.id, now, actor);
     await recordAudit(
@@ -88,7 +107,7 @@ export async function signIn(
         targetAccountId: account.id,
       },
     );
-    return token;
+    return { sessionToken: token, deviceToken: await rememberDevice(trx, deviceCookie, account.id, now) };
   });
   if (reactivate) deps.accountChanges.notify(change('activated', account, now));
   deps.accountChanges.notify(change('signed_in', account, now));
@@ -99,5 +118,6 @@ export async function signIn(
       last_sign_in_at: now.toISOString(),
     },
     sessionToken,
+    deviceToken,
   };
 }

@@ -75,6 +75,19 @@ export interface RateLimitsTable {
   key: string;
   window_started_at: string;
   hits: number;
+  /** Rules with progressive delays: no attempt before this time (unless the window has ended). */
+  blocked_until: string | null;
+}
+
+/** A browser that signed in to an account before (OWASP device cookies): its sign-ins skip the per-address limits. */
+export interface KnownDevicesTable {
+  /** The id half of the device cookie; one browser, one id, whichever accounts it signs in to. */
+  device_id: string;
+  account_id: string;
+  /** Hex SHA-256 of the cookie's secret half. */
+  secret_hash: string;
+  created_at: string;
+  last_sign_in_at: string;
 }
 
 declare module '../db/schema.ts' {
@@ -85,6 +98,7 @@ declare module '../db/schema.ts' {
     access_tokens: AccessTokensTable;
     sign_in_events: SignInEventsTable;
     rate_limits: RateLimitsTable;
+    known_devices: KnownDevicesTable;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { validateAccessToken } from '../auth/access-tokens.ts';
+import { DEVICE_REMEMBERED_SECONDS, deviceCookieName } from '../auth/known-devices.ts';
 import { type Access, decideAccess, type Principal } from '../auth/principal.ts';
 import {
   checkSession,
@@ -81,6 +82,24 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, role: Role):
   setCookie(c, sessionCookieName(config), token, {
     ...cookieOptions(config),
     maxAge: sessionLifetimes(config, role).absoluteSeconds,
+  });
+}
+
+/** The device cookie the browser sent (server/auth/known-devices.ts), if any. */
+export const deviceCookieOf = (c: Context<AppEnv>) =>
+  readCookie(c.req.header('cookie'), deviceCookieName(c.get('deps').config));
+
+/** After a sign-in: the session cookie, and the device cookie that makes this browser known to the account. */
+export function setSignInCookies(
+  c: Context<AppEnv>,
+  signedIn: { sessionToken: string; deviceToken?: string; account: { role: Role } },
+): void {
+  setSessionCookie(c, signedIn.sessionToken, signedIn.account.role);
+  if (!signedIn.deviceToken) return;
+  const { config } = c.get('deps');
+  setCookie(c, deviceCookieName(config), signedIn.deviceToken, {
+    ...cookieOptions(config),
+    maxAge: DEVICE_REMEMBERED_SECONDS,
   });
 }
 

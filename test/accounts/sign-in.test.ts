@@ -362,6 +362,7 @@ describe('throttling', () => {
     const rows = await ctx.deps.db.selectFrom('rate_limits').selectAll().execute();
     expect(rows.map((r) => r.key).sort()).toEqual([
       'sign-in:account+ip:nobody@example.com|unknown',
+      'sign-in:account:nobody@example.com',
       'sign-in:ip:unknown',
     ]);
   });

@@ -1,5 +1,12 @@
 import type { Deps } from '../../deps.ts';
-import { actorOf, clearSessionCookie, endCurrentSession, principalOf, setSessionCookie } from '../../http/auth.ts';
+import {
+  actorOf,
+  clearSessionCookie,
+  deviceCookieOf,
+  endCurrentSession,
+  principalOf,
+  setSignInCookies,
+} from '../../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody, noContent } from '../../http/routes.ts';
 import { statusResponse } from '../../http/schemas.ts';
 import { toAccountView } from '../accounts.ts';
@@ -54,10 +61,10 @@ export const resendVerificationRoute = apiRoute({
 export const sessionApi = (deps: Deps) =>
   createApi()
     .openapi(signInRoute, async (c) => {
-      const { account, sessionToken } = await signIn(deps, actorOf(c), c.req.valid('json'));
+      const signedIn = await signIn(deps, actorOf(c), c.req.valid('json'), deviceCookieOf(c));
       await endCurrentSession(c);
-      setSessionCookie(c, sessionToken, account.role);
-      return c.json({ account: toAccountView(account) }, 200);
+      setSignInCookies(c, signedIn);
+      return c.json({ account: toAccountView(signedIn.account) }, 200);
     })
     .openapi(signOutRoute, async (c) => {
       await endCurrentSession(c);

@@ -4,7 +4,14 @@ import { peekOneTimeToken } from '../../auth/one-time-tokens.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
-import { actorOf, clearSessionCookie, endCurrentSession, setSessionCookie } from '../../http/auth.ts';
+import {
+  actorOf,
+  clearSessionCookie,
+  deviceCookieOf,
+  endCurrentSession,
+  setSessionCookie,
+  setSignInCookies,
+} from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
@@ -178,10 +185,10 @@ export const publicPages = (deps: Deps) =>
       const form = await readForm(c, signInBody);
       if (!form.ok) return html(c, <SignInPage values={form.values} errors={form.errors} />, 400);
       try {
-        const { account, sessionToken } = await signIn(deps, actorOf(c), form.data);
+        const signedIn = await signIn(deps, actorOf(c), form.data, deviceCookieOf(c));
         await endCurrentSession(c);
-        setSessionCookie(c, sessionToken, account.role);
-        return c.redirect(account.role === 'candidate' ? '/my' : '/portal/users', 303);
+        setSignInCookies(c, signedIn);
+        return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/users', 303);
       } catch (error) {
         const failure = formFailure(c, error);
         return html(c, <SignInPage values={{ email: form.data.email }} message={failure.message} />, failure.status);
