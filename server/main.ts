@@ -1,20 +1,27 @@
-// `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
+// `npm start`: reads the environment, opens the database, applies migrations, serves HTTP, and stops cleanly on
+// SIGTERM or SIGINT (stops accepting, lets requests in flight finish, closes the database, exits 0).
 import { issueSetupLinkIfNeeded } from './accounts/setup.ts';
 import { createApp } from './app.ts';
 import { warmRenderPool } from './certificates/render-pool.ts';
 import { signingKey } from './certificates/signing-key.ts';
+import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import { startAttemptSweeper } from './exams/finalise.ts';
 import { startNodeServer } from './http/node-server.ts';
 import { countWorker } from './licensing/count-worker.ts';
 import { startDailyJob } from './licensing/history.ts';
-import { createLogger } from './logger.ts';
-import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { smtpTransport } from './mail/mailer.ts';
+import { MailQueue } from './mail/queue.ts';
 import { migrations } from './migrations.ts';
 
-export function createMailer(config: Config, db: Db): Mailer {
-  return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(db, () => new Date());
+/** Requests still running this long after the signal are cut off, so the process always ends within 10 seconds. */
+const STOP_DEADLINE_MS = 8_000;
+
+export function createMailer(config: Config, db: Db, logger: Logger): MailQueue {
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : null;
+  return new MailQueue(db, systemClock, { transport, logger });
 }
 
 async function start(): Promise<void> {
@@ -30,18 +37,13 @@ async function start(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, { migrations, logger });
-  const { app, deps, exams, licensing } = createApp({
-    config,
-    database,
-    mailer: createMailer(config, database.db),
-    logger,
-    bulkReads: true,
-  });
+  const mailer = createMailer(config, database.db, logger);
+  const { app, deps, exams, licensing } = createApp({ config, database, mailer, logger, bulkReads: true });
 
   // Exams: the credential signing keys exist from the first start, and the certificate drawing threads are up; overdue attempts close even if nobody returns.
   await signingKey(deps);
   warmRenderPool();
-  startAttemptSweeper(exams);
+  const stopSweeper = startAttemptSweeper(exams);
   // Live licence figures are loaded once here, then kept current by every change (no timer).
   const figures = licensing.licensing;
   await figures.ready();
@@ -49,6 +51,7 @@ async function start(): Promise<void> {
   const stopDailyJob = startDailyJob(licensing);
   // Every quarter of an hour a full recount checks the live figures (and repairs them, should they ever drift).
   const stopSelfCheck = figures.startSelfCheck();
+  mailer.start();
 
   const setupLink = await issueSetupLinkIfNeeded(deps);
   if (setupLink) {
@@ -65,13 +68,36 @@ async function start(): Promise<void> {
     publicUrl: config.publicUrl,
     database: database.dialect === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`,
   });
-  const stop = () => {
-    stopDailyJob();
-    stopSelfCheck();
-    void server.close().then(() => database.close().then(() => process.exit(0)));
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    const deadline = setTimeout(() => {
+      logger.warn('requests still running at the stop deadline: closing their connections', {
+        afterMs: STOP_DEADLINE_MS,
+      });
+      server.server.closeAllConnections();
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    try {
+      stopSweeper();
+      stopDailyJob();
+      stopSelfCheck();
+      // No new connections; requests in flight are answered; idle keep-alive connections close now.
+      await server.close();
+      await mailer.stop();
+      await database.close();
+      logger.info('stopped', { signal });
+      process.exit(0);
+    } catch (error) {
+      logger.error('stopping failed', { error: String(error) });
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
 }
 
 await start();

@@ -8,6 +8,7 @@ import { signInProtectionMigration } from './auth/sign-in-protection-migration.t
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
+import { mailQueueMigration } from './mail/migration.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-accounts-and-auth': accountsAndAuthMigration,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-shared-state': sharedStateMigration,
   '2026-12-03-certificates-issuer-and-status': certificatesMigration,
   '2026-12-03-sign-in-protection': signInProtectionMigration,
+  '2026-12-03-mail-queue': mailQueueMigration,
 };

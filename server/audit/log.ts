@@ -15,7 +15,8 @@ export type AuditAction =
   | 'setup.completed'
   | 'token.created'
   | 'token.revoked'
-  | 'configuration.changed';
+  | 'configuration.changed'
+  | 'mail.sent_again';
 
 export interface AuditActor {
   accountId: string | null;

@@ -2,14 +2,16 @@
 
 import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
-import { principalOf } from '../http/auth.ts';
+import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { pageQuery } from '../http/schemas.ts';
 import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import { Pager } from '../web/pager.tsx';
+import { MailDelivery, OutboxIntro } from './outbox-mail.tsx';
 import { listAuditEvents, listOutbox } from './queries.ts';
+import { sendMailAgain } from './send-again.ts';
 
 export const auditPages = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -54,17 +56,22 @@ export const auditPages = (deps: Deps) =>
       return html(
         c,
         <Layout title="Outbox" principal={principalOf(c)}>
-          <p>Mail is kept here because no SMTP server is configured (SMTP_URL).</p>
+          <OutboxIntro smtp={deps.config.smtpUrl !== undefined} />
           {result.items.map((m) => (
             <article class="card">
               <h2>{m.subject}</h2>
               <p>
                 To {m.to} at {m.createdAt}
               </p>
+              <MailDelivery mail={m} />
               <pre>{m.body}</pre>
             </article>
           ))}
           <Pager page={result.page} pageSize={result.pageSize} total={result.total} query={{}} />
         </Layout>,
       );
+    })
+    .post('/outbox/:id/resend', requirePage('admin'), async (c) => {
+      await sendMailAgain(deps, actorOf(c), Number(c.req.param('id')));
+      return c.redirect('/portal/outbox', 303);
     });

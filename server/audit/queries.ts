@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { MailStatus } from '../mail/tables.ts';
 
 export interface Paging {
   page: number;
@@ -45,12 +46,32 @@ export async function listOutbox(db: Db, { page, pageSize }: Paging) {
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow(),
   ]);
-  const items = rows.map((r) => ({
-    id: r.id,
-    createdAt: r.created_at,
-    to: r.to_address,
-    subject: r.subject,
-    body: r.body,
-  }));
+  const items = rows.map(
+    (r): OutboxMailView => ({
+      id: r.id,
+      createdAt: r.created_at,
+      to: r.to_address,
+      subject: r.subject,
+      body: r.body,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.status === 'queued' ? r.next_attempt_at : null,
+      lastError: r.last_error,
+      sentAt: r.sent_at,
+    }),
+  );
   return { items, page, pageSize, total: Number(count.total) };
+}
+
+export interface OutboxMailView {
+  id: number;
+  createdAt: string;
+  to: string;
+  subject: string;
+  body: string;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  sentAt: string | null;
 }

@@ -31,7 +31,7 @@ async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** The CLI never sends mail: an admin created here already has a password. */
-const noMail: Mailer = { send: async () => {} };
+const noMail: Mailer = { send: async () => {}, nudge: () => {} };
 
 export async function runAdminCommand(args: string[], io: CliIo): Promise<number> {
   const fail = (message: string) => {

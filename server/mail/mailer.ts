@@ -1,6 +1,4 @@
 import nodemailer from 'nodemailer';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -8,29 +6,30 @@ export interface OutgoingMail {
   text: string;
 }
 
-/** The only thing the rest of the server knows about email. */
+/** The only thing the rest of the server knows about email (server/mail/queue.ts is the one implementation). */
 export interface Mailer {
+  /** Queues the mail; it is delivered (and retried) in the background. */
   send(mail: OutgoingMail): Promise<void>;
+  /** Delivers what is due now instead of at the next round (after an admin sends a failed mail again). */
+  nudge(): void;
 }
 
-export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+/** Hands one mail to a mail server; throws when the server is unreachable or refuses it. */
+export interface MailTransport {
+  deliver(mail: OutgoingMail): Promise<void>;
+}
+
+/** SMTP via nodemailer, with timeouts short enough that an unreachable server fails a round rather than hangs it. */
+export function smtpTransport(smtpUrl: string, from: string): MailTransport {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   return {
-    async send(mail) {
+    async deliver(mail) {
       await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
-    },
-  };
-}
-
-/** Development mailer: keeps mail in the outbox table (readable by admins) and prints it so links can be followed. */
-export function createOutboxMailer(db: Db, clock: Clock, print: (text: string) => void = console.log): Mailer {
-  return {
-    async send(mail) {
-      await db
-        .insertInto('outbox')
-        .values({ created_at: clock().toISOString(), to_address: mail.to, subject: mail.subject, body: mail.text })
-        .execute();
-      print(`\n--- outbox: mail to ${mail.to} ---\nSubject: ${mail.subject}\n\n${mail.text}\n--- end of mail ---\n`);
     },
   };
 }

@@ -17,7 +17,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
 import { isServerProcess, withForkedServers } from './forked-servers.ts';
 import { median } from './report.ts';

@@ -14,7 +14,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
 import { seedCandidates } from '../e2e/seed.ts';
 import { type ClosedLoopRun, closedLoopSaves, pacedSaves } from './autosave-load.ts';

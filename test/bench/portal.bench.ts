@@ -58,7 +58,7 @@ try {
     config,
     database,
     bulkReads: true,
-    mailer: { send: async () => {} },
+    mailer: { send: async () => {}, nudge: () => {} },
     logger: createLogger('silent'),
   });
   started = performance.now();

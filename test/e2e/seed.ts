@@ -6,7 +6,7 @@ import { type DatabaseSettings, openDatabase } from '../../server/db/database.ts
 import { importExam, parseExamDocument, setPublished } from '../../server/exams/authoring.ts';
 import { startAttempt } from '../../server/exams/start.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
 
 // Seeds a database directly (no HTTP, no password hashing): one published exam of `questions` single-choice

@@ -15,7 +15,7 @@ import { startNodeServer } from '../../server/http/node-server.ts';
 import type { LicensingDeps } from '../../server/licensing/context.ts';
 import { runDailyJob } from '../../server/licensing/history.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createOutboxMailer } from '../../server/mail/mailer.ts';
+import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
 import { countLicences } from '../../shared/licensing/count.ts';
 import { freshPostgresDatabase } from '../support/test-database.ts';

@@ -8,10 +8,12 @@ import { createAccessToken } from '../../server/accounts/tokens.ts';
 import { createApp, type SeatkeeperApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import type { Account, Role, TokenScope } from '../../server/auth/tables.ts';
+import type { Clock } from '../../server/clock.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import { type Db, type OpenedDatabase, openDatabase } from '../../server/db/database.ts';
-import { createLogger } from '../../server/logger.ts';
-import { createOutboxMailer, type Mailer } from '../../server/mail/mailer.ts';
+import { createLogger, type Logger } from '../../server/logger.ts';
+import type { Mailer } from '../../server/mail/mailer.ts';
+import { createOutboxMailer, MailQueue } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
 import { type TestDatabase, type TestDialect, testDatabase } from './test-database.ts';
 
@@ -57,7 +59,12 @@ export interface TestContext {
   now(): Date;
 }
 
-type AppOptions = { env?: Record<string, string>; mailer?: (db: Db) => Mailer; log?: (line: string) => void };
+type AppOptions = {
+  env?: Record<string, string>;
+  /** The mailer of the instance (default: the outbox without SMTP), built on its database, clock and logger. */
+  mailer?: (db: Db, instance: { clock: Clock; logger: Logger }) => Mailer;
+  log?: (line: string) => void;
+};
 
 /** An app on a new database of the vitest project's dialect (or `dialect`), with an injected clock. */
 export async function makeApp(options: AppOptions & { dialect?: TestDialect } = {}): Promise<TestContext> {
@@ -99,8 +106,12 @@ async function startInstance(
 ): Promise<TestContext> {
   const database = await openDatabase(config, { migrations });
   cleanups.push(() => database.close());
-  const mailer = options.mailer ? options.mailer(database.db) : createOutboxMailer(database.db, clock.now, () => {});
   const logger = options.log ? createLogger('debug', options.log) : createLogger('silent');
+  const mailer = options.mailer
+    ? options.mailer(database.db, { clock: clock.now, logger })
+    : createOutboxMailer(database.db, clock.now, () => {});
+  // A sender still delivering must finish before its database closes (cleanups run last first).
+  if (mailer instanceof MailQueue) cleanups.push(() => mailer.stop());
   const built = createApp({ config, database, mailer, clock: clock.now, logger });
   return { ...built, config, dataDir: config.dataDir, database, advance: clock.advance, now: clock.now };
 }

@@ -143,4 +143,18 @@ export const en = {
   'certificates.achievement.validity':
     'The certification is valid for {months, plural, one {# month} other {# months}} from the day it is awarded.',
   'certificates.achievement.json': 'Open Badges JSON',
+
+  // Mail queue (the outbox page)
+  'mailQueue.intro.smtp':
+    'Every mail the server sends passes through here. Failed deliveries are retried for about four hours; after that an administrator can send them again.',
+  'mailQueue.intro.held': 'Mail is kept here because no SMTP server is configured (SMTP_URL).',
+  'mailQueue.status.held': 'Kept (no SMTP server)',
+  'mailQueue.status.queued': 'Waiting to be sent',
+  'mailQueue.status.sent': 'Sent',
+  'mailQueue.status.failed': 'Delivery failed',
+  'mailQueue.sentAt': 'on {at}',
+  'mailQueue.retry': '{attempts, plural, one {# attempt failed} other {# attempts failed}}; next attempt {at}.',
+  'mailQueue.gaveUp': 'after {attempts, plural, one {# attempt} other {# attempts}}.',
+  'mailQueue.lastError': 'Last error:',
+  'mailQueue.resend': 'Send again',
 } as const;

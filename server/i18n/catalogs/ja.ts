@@ -143,4 +143,18 @@ export const ja: Record<keyof typeof en, string> = {
     'オンライン試験に合格すること。問題バンクから出題される{questions}問に{minutes}分以内で解答し、{passMark}以上の得点が必要です。',
   'certificates.achievement.validity': '認定日から{months}か月間有効です。',
   'certificates.achievement.json': 'Open Badges形式（JSON）',
+
+  // メール送信キュー（送信メールのページ）
+  'mailQueue.intro.smtp':
+    'サーバーが送信するメールはすべてここを経由します。配信に失敗したメールは約4時間再送を試み、それでも届かない場合は管理者が再送できます。',
+  'mailQueue.intro.held': 'SMTP サーバーが設定されていない（SMTP_URL が未設定）ため、メールはここに保管されています。',
+  'mailQueue.status.held': '保管中（SMTP サーバーなし）',
+  'mailQueue.status.queued': '送信待ち',
+  'mailQueue.status.sent': '送信済み',
+  'mailQueue.status.failed': '配信失敗',
+  'mailQueue.sentAt': '{at}',
+  'mailQueue.retry': '{attempts} 回失敗しました。次回の送信は {at} です。',
+  'mailQueue.gaveUp': '{attempts} 回試みましたが届きませんでした。',
+  'mailQueue.lastError': '最後のエラー：',
+  'mailQueue.resend': '再送する',
 };

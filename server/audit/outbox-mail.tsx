@@ -1,0 +1,36 @@
+// How a mail in the outbox is doing (queued, sent, failed after its retries), and the button that sends a failed one
+// again. Shown on the outbox page for each mail.
+import { useI18n } from '../i18n/request.ts';
+import type { OutboxMailView } from './queries.ts';
+
+export function OutboxIntro({ smtp }: { smtp: boolean }) {
+  const { t } = useI18n();
+  return <p>{t(smtp ? 'mailQueue.intro.smtp' : 'mailQueue.intro.held')}</p>;
+}
+
+export function MailDelivery({ mail }: { mail: OutboxMailView }) {
+  const { t, format } = useI18n();
+  return (
+    <div class="mail-delivery">
+      <p>
+        <strong>{t(`mailQueue.status.${mail.status}`)}</strong>{' '}
+        {mail.status === 'sent' && mail.sentAt && t('mailQueue.sentAt', { at: format.dateTime(mail.sentAt) })}
+        {mail.status === 'queued' &&
+          mail.attempts > 0 &&
+          mail.nextAttemptAt &&
+          t('mailQueue.retry', { attempts: mail.attempts, at: format.dateTime(mail.nextAttemptAt) })}
+        {mail.status === 'failed' && t('mailQueue.gaveUp', { attempts: mail.attempts })}
+      </p>
+      {mail.lastError && mail.status !== 'sent' && (
+        <p>
+          {t('mailQueue.lastError')} <code>{mail.lastError}</code>
+        </p>
+      )}
+      {mail.status === 'failed' && (
+        <form method="post" action={`/portal/outbox/${mail.id}/resend`}>
+          <button type="submit">{t('mailQueue.resend')}</button>
+        </form>
+      )}
+    </div>
+  );
+}
