@@ -18,6 +18,7 @@ import { AccountChanges } from './auth/account-changes.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { sessionLookupFor } from './auth/session-store.ts';
 import { sessionCookieName } from './auth/sessions.ts';
+import { BackgroundWork } from './background.ts';
 import { certificateAdminPages } from './certificates/admin-pages.tsx';
 import { certificatesApi } from './certificates/api.ts';
 import { holderPages } from './certificates/holder-page.tsx';
@@ -88,12 +89,14 @@ const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url)
 /** The infrastructure every area uses (also what the CLI's commands run on). */
 export function buildDeps(options: AppOptions): Deps {
   const { config, database } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
   return {
     config,
     db: database.db,
     mailer: options.mailer,
     clock: options.clock ?? systemClock,
-    logger: options.logger ?? createLogger(config.logLevel),
+    logger,
+    background: new BackgroundWork(logger),
     passwords: createPasswordHasher(config.passwordHashing),
     sessionLookup: sessionLookupFor(database, config.sessionCacheMs),
     accountChanges: new AccountChanges(),

@@ -4,6 +4,7 @@ import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { AccountChanges } from './auth/account-changes.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
 import type { SessionLookup } from './auth/sessions.ts';
+import type { BackgroundWork } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { ChangeFeed } from './db/change-feed.ts';
@@ -28,4 +29,6 @@ export interface Deps {
   postgres?: PostgresHandle | undefined;
   /** What other instances sharing the database commit: the live figures follow it. */
   changes: ChangeFeed;
+  /** Work a request starts without waiting for it (the server waits for it before it stops). */
+  background: BackgroundWork;
 }

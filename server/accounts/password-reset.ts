@@ -13,11 +13,18 @@ import { passwordResetMail } from './mail.ts';
 
 export const PASSWORD_RESET_MINUTES = ONE_TIME_TOKEN_TTL_SECONDS.password_reset / 60;
 
-/** Same outcome whether or not the address has an account. */
+/**
+ * Same answer, in the same time, whether or not the address has an account: only the address's throttle is counted
+ * before answering; finding the account, issuing its link and queueing the mail happen after the answer.
+ */
 export async function requestPasswordReset(deps: Deps, actor: Actor, email: string): Promise<void> {
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.passwordResetIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
+  deps.background.run('password reset mail', () => sendPasswordResetLink(deps, email, now));
+}
+
+async function sendPasswordResetLink(deps: Deps, email: string, now: Date): Promise<void> {
   const account = await findAccountByEmail(deps.db, email);
   if (account?.active !== 1) return;
   const perAddress = await hitThrottle(deps.db, RULES.passwordResetEmail, account.id, now);

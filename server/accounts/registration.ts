@@ -16,12 +16,14 @@ import {
   insertAccount,
   invalidLink,
   link,
-  normaliseEmail,
   sendMail,
 } from './accounts.ts';
 import { alreadyRegisteredMail, verificationMail } from './mail.ts';
 
-/** Always answers the same way, so registration cannot be used to find out which addresses have accounts. */
+/**
+ * Always answers the same way, in about the same time, so registration cannot be used to find out which addresses
+ * have accounts: both paths hash the password (most of the time spent) and write one transaction, then queue a mail.
+ */
 export async function registerCandidate(
   deps: Deps,
   actor: Actor,
@@ -30,14 +32,23 @@ export async function registerCandidate(
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.registrationIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
-  const alreadyRegistered = (email: string) =>
-    sendMail(
+  const alreadyRegistered = async (account: Pick<Account, 'id' | 'email'>) => {
+    await recordAudit(deps.db, now, auditActor(actor), {
+      action: 'account.registration_repeated',
+      targetAccountId: account.id,
+    });
+    await sendMail(
       deps,
-      alreadyRegisteredMail(email, `${deps.config.publicUrl}/sign-in`, `${deps.config.publicUrl}/forgot-password`),
+      alreadyRegisteredMail(
+        account.email,
+        `${deps.config.publicUrl}/sign-in`,
+        `${deps.config.publicUrl}/forgot-password`,
+      ),
     );
-  const existing = await findAccountByEmail(deps.db, input.email);
-  if (existing) return alreadyRegistered(existing.email);
+  };
   const passwordHash = await deps.passwords.hash(input.password);
+  const existing = await findAccountByEmail(deps.db, input.email);
+  if (existing) return alreadyRegistered(existing);
   const registered = await writeTransaction(deps.db, async (trx) => {
     const account = await insertAccount(
       trx,
@@ -52,7 +63,10 @@ export async function registerCandidate(
     if (isUniqueViolation(error)) return null;
     throw error;
   });
-  if (!registered) return alreadyRegistered(normaliseEmail(input.email));
+  if (!registered) {
+    const winner = await findAccountByEmail(deps.db, input.email);
+    return winner ? alreadyRegistered(winner) : undefined;
+  }
   const { account, token } = registered;
   deps.accountChanges.notify(change('created', account, now));
   await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));

@@ -6,6 +6,7 @@ export type AuditAction =
   | 'sign_in.failed'
   | 'account.created'
   | 'account.registered'
+  | 'account.registration_repeated'
   | 'account.updated'
   | 'account.role_changed'
   | 'account.activated'

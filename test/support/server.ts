@@ -159,7 +159,10 @@ export async function call(
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(options.form).toString();
   }
-  return ctx.app.request(`${PUBLIC_URL}${path}`, { method, headers, body });
+  const response = await ctx.app.request(`${PUBLIC_URL}${path}`, { method, headers, body });
+  // What the request started in the background (a reset mail) is done before the test looks.
+  await ctx.deps.background.settled();
+  return response;
 }
 
 /** The "name=value" pair from a Set-Cookie header, ready to send back. */
