@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { newId } from '../auth/secrets.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import { singleLine } from '../http/schemas.ts';
 import type { ExamsDeps } from './context.ts';
 import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
 import type { Exam, ExamQuestionRow } from './tables.ts';
@@ -9,7 +10,7 @@ import type { Exam, ExamQuestionRow } from './tables.ts';
 // Authoring: exam settings, the question bank, publishing (refused while the licence is expired), import/export.
 
 export const examSettings = z.strictObject({
-  title: z.string().trim().min(1, 'Enter a title.').max(200),
+  title: singleLine(z.string().trim().min(1, 'Enter a title.').max(200)),
   description: z.string().trim().max(5000).default(''),
   timeLimitMinutes: z
     .number()

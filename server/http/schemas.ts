@@ -32,3 +32,18 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
 
 export const idParam = z.object({ id: z.string().min(1).max(64).describe('The resource id.') });
+
+/**
+ * Characters a one-line name must not hold: C0 and C1 controls (CR and LF would start a new line in a mail or a log
+ * line, NUL cuts text short), line and paragraph separators, and the bidirectional controls that make text read in an
+ * order other than the one it is stored in.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+const HIDDEN_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Text a person types on one line (a name, a title): ordinary characters only. */
+export const singleLine = <S extends z.ZodString>(schema: S) =>
+  schema.refine((value) => !HIDDEN_CONTROLS.test(value), {
+    message:
+      'Use ordinary characters on one line: line breaks, control characters and text-direction marks are not allowed.',
+  });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { lookupResponseSchema } from '../../shared/api/extension-contract.ts';
 import { LICENCE_CATALOGUE, type LicenceType } from '../../shared/licensing/capacity.ts';
+import { singleLine } from '../http/schemas.ts';
 import { SORTS } from './directory.ts';
 
 const LICENCE_TYPES = Object.keys(LICENCE_CATALOGUE) as [LicenceType, ...LicenceType[]];
@@ -16,16 +17,20 @@ const days = (field: string) =>
     .min(1, `${field}: a whole number of days from 1 to 3650.`)
     .max(3650, `${field}: a whole number of days from 1 to 3650.`)
     .nullable();
-const environmentName = z
-  .string({ error: 'Name the environment, e.g. "Production EU".' })
-  .trim()
-  .min(1, 'Name the environment, e.g. "Production EU".')
-  .max(100, 'Use at most 100 characters.');
-const providerName = z
-  .string({ error: 'Name the user provider, e.g. "Azure AD".' })
-  .trim()
-  .min(1, 'Name the user provider, e.g. "Azure AD".')
-  .max(100, 'Use at most 100 characters.');
+const environmentName = singleLine(
+  z
+    .string({ error: 'Name the environment, e.g. "Production EU".' })
+    .trim()
+    .min(1, 'Name the environment, e.g. "Production EU".')
+    .max(100, 'Use at most 100 characters.'),
+);
+const providerName = singleLine(
+  z
+    .string({ error: 'Name the user provider, e.g. "Azure AD".' })
+    .trim()
+    .min(1, 'Name the user provider, e.g. "Azure AD".')
+    .max(100, 'Use at most 100 characters.'),
+);
 const domainField = z
   .string({ error: 'Type the internal domains as one comma-separated list, e.g. "example.com, sales.example.com".' })
   .max(5000, 'Use at most 5000 characters.');

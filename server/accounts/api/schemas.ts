@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import { newPasswordSchema } from '../../auth/passwords.ts';
 import { ROLES } from '../../auth/tables.ts';
-import { pageOf, pageQuery } from '../../http/schemas.ts';
+import { pageOf, pageQuery, singleLine } from '../../http/schemas.ts';
 
 // Request schemas are strict: unknown keys (e.g. "role" on a registration) are refused, not silently dropped.
 
 export const emailField = z
   .email({ error: 'Enter a valid email address, e.g. name@example.com.' })
   .max(320, 'Use at most 320 characters.');
-export const nameField = z
-  .string({ error: 'Enter a name.' })
-  .trim()
-  .min(1, 'Enter a name.')
-  .max(200, 'Use at most 200 characters.');
+export const nameField = singleLine(
+  z.string({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(200, 'Use at most 200 characters.'),
+);
 export const roleField = z.enum(ROLES, { error: `Choose one of: ${ROLES.join(', ')}.` });
 const tokenField = z
   .string({ error: 'Paste the token from the link.' })
@@ -60,11 +58,13 @@ export const userListQuery = pageQuery.extend({
 });
 
 export const createTokenBody = z.strictObject({
-  name: z
-    .string({ error: 'Name the token, e.g. "Browser extension".' })
-    .trim()
-    .min(1, 'Name the token, e.g. "Browser extension".')
-    .max(100, 'Use at most 100 characters.'),
+  name: singleLine(
+    z
+      .string({ error: 'Name the token, e.g. "Browser extension".' })
+      .trim()
+      .min(1, 'Name the token, e.g. "Browser extension".')
+      .max(100, 'Use at most 100 characters.'),
+  ),
   scope: z.enum(['read', 'admin'], { error: 'Choose "read" (lookups and figures) or "admin" (changes).' }),
   expiresAt: z.iso.datetime({ error: 'Use an ISO 8601 UTC time such as 2027-01-31T00:00:00Z.' }).optional(),
 });
