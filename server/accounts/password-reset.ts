@@ -2,7 +2,6 @@
 
 import { type Actor, auditActor, recordAudit } from '../audit/log.ts';
 import { issueOneTimeToken, ONE_TIME_TOKEN_TTL_SECONDS, redeemOneTimeToken } from '../auth/one-time-tokens.ts';
-import { deleteAccountSessions } from '../auth/sessions.ts';
 import type { Account } from '../auth/tables.ts';
 import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import { writeTransaction } from '../db/transaction.ts';
@@ -10,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { tooManyRequests } from '../http/errors.ts';
 import { findAccount, findAccountByEmail, guardTokenRedemption, invalidLink, link, sendMail } from './accounts.ts';
 import { passwordResetMail } from './mail.ts';
+import { endSessionsAndTokens, type SignedOut } from './sign-in-protection.ts';
 
 export const PASSWORD_RESET_MINUTES = ONE_TIME_TOKEN_TTL_SECONDS.password_reset / 60;
 
@@ -33,13 +33,16 @@ async function sendPasswordResetLink(deps: Deps, email: string, now: Date): Prom
   await sendMail(deps, passwordResetMail(account.email, link(deps, '/reset-password', token), PASSWORD_RESET_MINUTES));
 }
 
-/** Sets a new password from a reset or invitation link; ends every session of the account. */
+/**
+ * Sets a new password from a reset or invitation link. Whoever knew the old password may have signed in or made
+ * access tokens with it: every session of the account ends and every token is revoked, in the same transaction.
+ */
 export async function confirmPasswordReset(
   deps: Deps,
   actor: Actor,
   token: string,
   password: string,
-): Promise<Account> {
+): Promise<{ account: Account } & SignedOut> {
   const now = deps.clock();
   await guardTokenRedemption(deps, actor, now);
   const passwordHash = await deps.passwords.hash(password);
@@ -54,12 +57,12 @@ export async function confirmPasswordReset(
       .set({ password_hash: passwordHash, email_verified_at: account.email_verified_at ?? now.toISOString() })
       .where('id', '=', account.id)
       .execute();
-    await deleteAccountSessions(trx, account.id);
+    const ended = await endSessionsAndTokens(trx, account.id, now);
     await recordAudit(trx, now, auditActor(actor), {
       action: 'account.password_reset',
       targetAccountId: account.id,
-      details: { via: redeemed.purpose },
+      details: { via: redeemed.purpose, ...ended },
     });
-    return account;
+    return { account, ...ended };
   });
 }

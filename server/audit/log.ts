@@ -13,6 +13,8 @@ export type AuditAction =
   | 'account.deactivated'
   | 'account.email_verified'
   | 'account.password_reset'
+  | 'account.signed_out_everywhere'
+  | 'account.sign_in_lock_lifted'
   | 'setup.completed'
   | 'token.created'
   | 'token.revoked'

@@ -53,6 +53,18 @@ export async function validateAccessToken(
   return { tokenId: parsed.id, scope: token_scope, account };
 }
 
+/** Revokes every token of the account still in force (a password reset, "sign out everywhere"); how many it revoked. */
+export async function revokeAccountTokens(db: Db, accountId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now.toISOString() })
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.toISOString())]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export interface AccessTokenView {
   id: string;
   name: string;

@@ -176,6 +176,25 @@ export async function refundThrottle(db: Db, rule: ThrottleRule, subject: string
     .execute();
 }
 
+/** Where a subject stands without counting anything: attempts in the window, and until when it is held back. */
+export async function throttleStanding(
+  db: Db,
+  rule: ThrottleRule,
+  subject: string,
+  now: Date,
+): Promise<{ attempts: number; heldUntil: string | null }> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['window_started_at', 'hits', 'blocked_until'])
+    .where('key', '=', keyOf(rule, subject))
+    .executeTakeFirst();
+  const windowEnds = row ? Date.parse(row.window_started_at) + rule.windowSeconds * 1000 : 0;
+  if (!row || windowEnds <= now.getTime()) return { attempts: 0, heldUntil: null };
+  const blocked = row.blocked_until && Date.parse(row.blocked_until) > now.getTime() ? row.blocked_until : null;
+  const full = row.hits >= rule.limit && !rule.delay ? new Date(windowEnds).toISOString() : null;
+  return { attempts: row.hits, heldUntil: blocked ?? full };
+}
+
 export async function clearThrottle(db: Db, rule: ThrottleRule, subject: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', keyOf(rule, subject)).execute();
 }

@@ -3,17 +3,20 @@ import { z } from 'zod';
 import { type AccountView, findAccount, toAccountView } from '../accounts/accounts.ts';
 import { createAccountByAdmin, setAccountActive, updateAccount } from '../accounts/administration.ts';
 import { createUserBody, nameField, roleField } from '../accounts/api/schemas.ts';
+import { liftSignInLock, type SignInLock, signInLock, signOutEverywhere } from '../accounts/sign-in-protection.ts';
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ROLES } from '../auth/tables.ts';
 import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { type FieldErrors, notFound } from '../http/errors.ts';
+import { i18nOf } from '../i18n/request.ts';
 import type { LicensingDeps } from '../licensing/context.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
 import { formFailure, readForm } from '../web/forms.ts';
 import { Alert, Field, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
+import { SignInProtectionPanel } from './sign-in-protection.tsx';
 
 const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
   <select id={id} name="role">
@@ -66,12 +69,14 @@ function UserDetailPage({
   message,
   success,
   licence,
+  lock,
 }: {
   principal: Principal;
   account: AccountView;
   message?: string | undefined;
   success?: string | undefined;
   licence?: AccountLicenceView | undefined;
+  lock: SignInLock;
 }) {
   const admin = principal.account.role === 'admin' && principal.kind === 'session';
   const self = principal.account.id === account.id;
@@ -119,6 +124,7 @@ function UserDetailPage({
           )}
         </section>
       )}
+      {admin && <SignInProtectionPanel account={account} lock={lock} />}
       <p>
         <a href="/portal/users">Back to users</a>
       </p>
@@ -137,7 +143,16 @@ async function renderUser(
   const account = await findAccount(deps.db, id);
   if (!account) throw notFound('The account');
   const licence = await accountLicenceView(deps, id);
-  return <UserDetailPage principal={principalOf(c)} account={toAccountView(account)} licence={licence} {...notes} />;
+  const lock = await signInLock(deps, account.email);
+  return (
+    <UserDetailPage
+      principal={principalOf(c)}
+      account={toAccountView(account)}
+      licence={licence}
+      lock={lock}
+      {...notes}
+    />
+  );
 }
 
 async function changeActive(deps: LicensingDeps, c: Context<AppEnv>, active: boolean) {
@@ -192,6 +207,17 @@ export const personPages = (deps: LicensingDeps) =>
         const failure = formFailure(c, error);
         return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
       }
+    })
+    .post('/users/:id/sign-out-everywhere', requirePage('admin'), async (c) => {
+      const id = c.req.param('id');
+      const ended = await signOutEverywhere(deps, actorOf(c), id);
+      const success = i18nOf(c).t('signInProtection.signedOut', { ...ended });
+      return html(c, await renderUser(deps, c, id, { success }));
+    })
+    .post('/users/:id/sign-in-lock/lift', requirePage('admin'), async (c) => {
+      const id = c.req.param('id');
+      await liftSignInLock(deps, actorOf(c), id);
+      return html(c, await renderUser(deps, c, id, { success: i18nOf(c).t('signInProtection.lifted') }));
     })
     .post('/users/:id/activate', requirePage('admin'), (c) => changeActive(deps, c, true))
     .post('/users/:id/deactivate', requirePage('admin'), (c) => changeActive(deps, c, false));

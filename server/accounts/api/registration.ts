@@ -9,6 +9,7 @@ import { completeSetup } from '../setup.ts';
 import {
   accountResponse,
   emailVerificationBody,
+  passwordChangedResponse,
   passwordResetBody,
   passwordResetConfirmBody,
   registrationBody,
@@ -59,9 +60,11 @@ export const confirmPasswordResetRoute = apiRoute({
   path: '/password-resets/confirm',
   tag,
   access: 'public',
-  summary: 'Set a new password with a reset or invitation token; ends all sessions of the account',
+  summary: 'Set a new password with a reset or invitation token; ends all sessions and revokes all access tokens',
   request: { body: jsonBody(passwordResetConfirmBody) },
-  responses: { 200: jsonAnswer(statusResponse, 'Password changed.') },
+  responses: {
+    200: jsonAnswer(passwordChangedResponse, 'Password changed; every session ended and every access token revoked.'),
+  },
   errors: [429],
 });
 
@@ -93,8 +96,8 @@ export const registrationApi = (deps: Deps) =>
     })
     .openapi(confirmPasswordResetRoute, async (c) => {
       const { token, password } = c.req.valid('json');
-      await confirmPasswordReset(deps, actorOf(c), token, password);
-      return c.json({ status: 'password_changed' }, 200);
+      const { sessionsEnded, tokensRevoked } = await confirmPasswordReset(deps, actorOf(c), token, password);
+      return c.json({ status: 'password_changed' as const, sessionsEnded, tokensRevoked }, 200);
     })
     .openapi(setupRoute, async (c) => {
       const { account, sessionToken } = await completeSetup(deps, actorOf(c), c.req.valid('json'));

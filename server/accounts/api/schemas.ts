@@ -106,3 +106,24 @@ export const createdToken = z.object({
   token: z.string().describe('The secret, shown only in this response. Send it as `Authorization: Bearer <token>`.'),
   accessToken: tokenView,
 });
+
+export const signedOutResponse = z
+  .object({
+    sessionsEnded: z.number().int().describe('Sessions of the account that were ended.'),
+    tokensRevoked: z.number().int().describe('Personal access tokens of the account that were revoked.'),
+  })
+  .meta({ id: 'SignedOut' });
+
+export const passwordChangedResponse = signedOutResponse
+  .extend({ status: z.literal('password_changed') })
+  .meta({ id: 'PasswordChanged' });
+
+export const signInLockResponse = z
+  .object({
+    failedAttempts: z.number().int().describe('Failed sign-ins at the account from unknown devices this hour.'),
+    pausedUntil: z
+      .string()
+      .nullable()
+      .describe('Sign-ins from unknown devices are refused until then (known devices are not); null when not paused.'),
+  })
+  .meta({ id: 'SignInLock' });

@@ -1,11 +1,20 @@
 import type { Deps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
-import { apiRoute, createApi, jsonAnswer, jsonBody } from '../../http/routes.ts';
+import { apiRoute, createApi, jsonAnswer, jsonBody, noContent } from '../../http/routes.ts';
 import { idParam } from '../../http/schemas.ts';
 import { findAccount, toAccountView } from '../accounts.ts';
 import { createAccountByAdmin, listAccounts, setAccountActive, updateAccount } from '../administration.ts';
-import { accountPage, accountResponse, createUserBody, updateUserBody, userListQuery } from './schemas.ts';
+import { liftSignInLock, signInLock, signOutEverywhere } from '../sign-in-protection.ts';
+import {
+  accountPage,
+  accountResponse,
+  createUserBody,
+  signedOutResponse,
+  signInLockResponse,
+  updateUserBody,
+  userListQuery,
+} from './schemas.ts';
 
 const tag = 'Users';
 
@@ -80,6 +89,42 @@ export const activateUserRoute = apiRoute({
   errors: [404],
 });
 
+export const signOutEverywhereRoute = apiRoute({
+  operationId: 'signOutEverywhere',
+  method: 'post',
+  path: '/users/{id}/sign-out-everywhere',
+  tag,
+  access: 'admin',
+  summary: 'End every session of the account and revoke every access token it has',
+  request: { params: idParam },
+  responses: { 200: jsonAnswer(signedOutResponse, 'Signed out everywhere.') },
+  errors: [404],
+});
+
+export const getSignInLockRoute = apiRoute({
+  operationId: 'getSignInLock',
+  method: 'get',
+  path: '/users/{id}/sign-in-lock',
+  tag,
+  access: 'staffRead',
+  summary: 'Whether failed attempts at the account have paused sign-ins from unknown devices',
+  request: { params: idParam },
+  responses: { 200: jsonAnswer(signInLockResponse, 'The account’s sign-in lock.') },
+  errors: [404],
+});
+
+export const liftSignInLockRoute = apiRoute({
+  operationId: 'liftSignInLock',
+  method: 'delete',
+  path: '/users/{id}/sign-in-lock',
+  tag,
+  access: 'admin',
+  summary: 'Lift the pause on sign-ins from unknown devices (after an attack has stopped)',
+  request: { params: idParam },
+  responses: { 204: { description: 'Lifted.' } },
+  errors: [404],
+});
+
 export const usersApi = (deps: Deps) =>
   createApi()
     .openapi(listUsersRoute, async (c) => {
@@ -108,4 +153,16 @@ export const usersApi = (deps: Deps) =>
     .openapi(activateUserRoute, async (c) => {
       const account = await setAccountActive(deps, actorOf(c), c.req.valid('param').id, true);
       return c.json({ account: toAccountView(account) }, 200);
+    })
+    .openapi(signOutEverywhereRoute, async (c) =>
+      c.json(await signOutEverywhere(deps, actorOf(c), c.req.valid('param').id), 200),
+    )
+    .openapi(getSignInLockRoute, async (c) => {
+      const account = await findAccount(deps.db, c.req.valid('param').id);
+      if (!account) throw notFound('The account');
+      return c.json(await signInLock(deps, account.email), 200);
+    })
+    .openapi(liftSignInLockRoute, async (c) => {
+      await liftSignInLock(deps, actorOf(c), c.req.valid('param').id);
+      return noContent(c);
     });

@@ -14,6 +14,7 @@ import {
 } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
+import { i18nOf } from '../../i18n/request.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
@@ -318,8 +319,9 @@ export const publicPages = (deps: Deps) =>
       if (!form.ok) {
         return html(c, <SetPasswordPage token={form.values.token ?? ''} errors={form.errors} />, 400);
       }
+      let tokensRevoked: number;
       try {
-        await confirmPasswordReset(deps, actorOf(c), form.data.token, form.data.password);
+        ({ tokensRevoked } = await confirmPasswordReset(deps, actorOf(c), form.data.token, form.data.password));
       } catch (error) {
         const failure = formFailure(c, error);
         return html(c, <LinkProblem title="Password not changed" />, failure.status);
@@ -329,6 +331,7 @@ export const publicPages = (deps: Deps) =>
         c,
         <Layout title="Password saved" narrow>
           <Alert kind="success">Your new password is saved. Every earlier sign-in has ended.</Alert>
+          {tokensRevoked > 0 && <p>{i18nOf(c).t('signInProtection.reset.tokensRevoked', { count: tokensRevoked })}</p>}
           <p>
             <a href="/sign-in">Sign in</a>
           </p>

@@ -157,4 +157,20 @@ export const en = {
   'mailQueue.gaveUp': 'after {attempts, plural, one {# attempt} other {# attempts}}.',
   'mailQueue.lastError': 'Last error:',
   'mailQueue.resend': 'Send again',
+
+  // Sign-in protection (a person's page, the password reset page)
+  'signInProtection.title': 'Sign-in protection',
+  'signInProtection.notPaused':
+    '{attempts, plural, =0 {No failed sign-ins this hour.} one {# failed sign-in from unknown devices this hour.} other {# failed sign-ins from unknown devices this hour.}}',
+  'signInProtection.paused':
+    'After {attempts} failed sign-ins this hour, sign-ins from unknown devices are paused until {until}. Devices this person signed in with before are not affected.',
+  'signInProtection.lift': 'Lift the pause',
+  'signInProtection.lifted': 'Sign-ins from unknown devices are allowed again.',
+  'signInProtection.signOutEverywhere': 'Sign out everywhere',
+  'signInProtection.signOutEverywhereHint':
+    'Ends every session of this account and revokes its personal access tokens, for instance after a lost laptop.',
+  'signInProtection.signedOut':
+    '{sessionsEnded, plural, =0 {No session was open} one {# session ended} other {# sessions ended}}; {tokensRevoked, plural, =0 {no access token to revoke} one {# access token revoked} other {# access tokens revoked}}.',
+  'signInProtection.reset.tokensRevoked':
+    '{count, plural, one {Your personal access token was revoked: create a new one if you still need it.} other {Your # personal access tokens were revoked: create new ones if you still need them.}}',
 } as const;

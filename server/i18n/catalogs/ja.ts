@@ -157,4 +157,20 @@ export const ja: Record<keyof typeof en, string> = {
   'mailQueue.gaveUp': '{attempts} 回試みましたが届きませんでした。',
   'mailQueue.lastError': '最後のエラー：',
   'mailQueue.resend': '再送する',
+
+  // サインインの保護（ユーザーのページ、パスワード再設定のページ）
+  'signInProtection.title': 'サインインの保護',
+  'signInProtection.notPaused':
+    '{attempts, plural, =0 {この1時間にサインインの失敗はありません。} other {この1時間に、登録されていない端末からのサインインが # 回失敗しています。}}',
+  'signInProtection.paused':
+    'この1時間にサインインが {attempts} 回失敗したため、登録されていない端末からのサインインを {until} まで停止しています。このユーザーが以前にサインインした端末には影響しません。',
+  'signInProtection.lift': '停止を解除する',
+  'signInProtection.lifted': '登録されていない端末からのサインインを再開しました。',
+  'signInProtection.signOutEverywhere': 'すべての端末からサインアウトさせる',
+  'signInProtection.signOutEverywhereHint':
+    'このアカウントのセッションをすべて終了し、個人用アクセストークンをすべて無効にします。ノートパソコンを紛失した場合などに使用します。',
+  'signInProtection.signedOut':
+    '{sessionsEnded, plural, =0 {開いているセッションはありませんでした} other {# 件のセッションを終了しました}}。{tokensRevoked, plural, =0 {無効にするアクセストークンはありませんでした。} other {# 件のアクセストークンを無効にしました。}}',
+  'signInProtection.reset.tokensRevoked':
+    '個人用アクセストークン {count} 件を無効にしました。引き続き必要な場合は、新しいトークンを作成してください。',
 };
