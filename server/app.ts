@@ -40,7 +40,7 @@ import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
 import type { AppEnv } from './http/env.ts';
-import { errorBody } from './http/errors.ts';
+import { errorBody, unreadableBody } from './http/errors.ts';
 import { addHealth } from './http/health.ts';
 import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http/openapi.ts';
 import { requestPipeline } from './http/pipeline.ts';
@@ -175,7 +175,8 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     return c.html(renderErrorPage(404, 'Page not found', 'There is no page at this address.'), 404);
   });
 
-  const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const onError: ErrorHandler<AppEnv> = (thrown, c) => {
+    const err = unreadableBody(thrown) ?? thrown;
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
     if (!(err instanceof HTTPException)) {
       deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });

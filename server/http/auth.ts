@@ -15,19 +15,20 @@ import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';
-import { readCookie } from './security.ts';
+import { bearerTokenOf, readCookie } from './security.ts';
 
 /**
- * The principal from `Authorization: Bearer` (exclusively, when present) or the session cookie. A plain value for
- * the common case (a session whose lookup was synchronous and needs no write), a promise otherwise.
+ * The principal from `Authorization: Bearer` (exclusively, when present) or the session cookie. Another scheme in
+ * Authorization (a proxy's Basic auth) is not ours and is ignored. A plain value for the common case (a session whose
+ * lookup was synchronous and needs no write), a promise otherwise.
  */
 export function resolvePrincipal(
   c: Context<AppEnv>,
   deps: Deps,
   cookieName: string,
 ): Principal | null | Promise<Principal | null> {
-  const authorization = c.req.header('authorization');
-  if (authorization !== undefined) return tokenPrincipal(deps, authorization);
+  const bearer = bearerTokenOf(c.req.header('authorization'));
+  if (bearer !== undefined) return tokenPrincipal(deps, bearer);
   const token = readCookie(c.req.header('cookie'), cookieName);
   if (!token) return null;
   const session = checkSession({ db: deps.db, lookup: deps.sessionLookup, config: deps.config }, token, deps.clock());
@@ -36,8 +37,7 @@ export function resolvePrincipal(
     : sessionPrincipal(c, session);
 }
 
-async function tokenPrincipal(deps: Deps, authorization: string): Promise<Principal> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+async function tokenPrincipal(deps: Deps, bearer: string): Promise<Principal> {
   const resolved = bearer ? await validateAccessToken(deps.db, bearer, deps.clock()) : null;
   if (!resolved) throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
   return { kind: 'token', ...resolved };

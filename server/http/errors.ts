@@ -72,3 +72,16 @@ export function errorBody(err: HTTPException): {
     headers: {},
   };
 }
+
+/**
+ * A request body that could not be read at all (a multipart body without its boundary, cut short, or not multipart):
+ * the client's mistake, so a 400 that says what to send, not a 500. Hono hands on the runtime's TypeError.
+ */
+export function unreadableBody(error: unknown): ApiError | undefined {
+  if (!(error instanceof TypeError) || !/^Failed to parse body as FormData/.test(error.message)) return undefined;
+  return new ApiError(
+    400,
+    'malformed_body',
+    'The form could not be read: send it as application/x-www-form-urlencoded, or as multipart/form-data with the boundary its Content-Type names.',
+  );
+}

@@ -34,6 +34,15 @@ export function forwardedAddress(entry: string | undefined): string | undefined 
   return isIP(address) ? address : undefined;
 }
 
+/**
+ * The token of an `Authorization: Bearer` header (the scheme is case-insensitive, RFC 9110), or undefined for any
+ * other header: a proxy's Basic credentials, for instance, say nothing about who is signed in here.
+ */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  return /^Bearer[ \t]+(\S*)[ \t]*$/i.exec(authorization)?.[1];
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -45,7 +54,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function refuseCrossSite(c: Context, config: Config, cookieName: string): void {
   if (SAFE_METHODS.has(c.req.method)) return;
   const hasCookie = readCookie(c.req.header('cookie'), cookieName) !== undefined;
-  const bearer = c.req.header('authorization')?.startsWith('Bearer ');
+  const bearer = bearerTokenOf(c.req.header('authorization')) !== undefined;
   if (bearer && !hasCookie) return;
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
