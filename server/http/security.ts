@@ -140,10 +140,24 @@ function honoSecurityHeaders(config: Config, profile: HeaderProfile): Middleware
   });
 }
 
+/**
+ * Nothing is stored by browsers or shared caches unless the route says otherwise: signed-in pages, every API answer,
+ * CSV exports, PDFs and exam exports (answer keys) hold what only their reader may see. The few public, unchanging
+ * answers (the stylesheet, the signing keys) set their own Cache-Control, which wins.
+ */
+const NO_STORE = 'no-store';
+
+const withNoStore =
+  (middleware: MiddlewareHandler): MiddlewareHandler =>
+  async (c, next) => {
+    await middleware(c, next);
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', NO_STORE);
+  };
+
 /** What honoSecurityHeaders produces per profile, computed once so the Node layer can set it without Headers objects. */
 export async function securityHeaderLists(config: Config): Promise<Record<HeaderProfile, [string, string][]>> {
   const list = async (profile: HeaderProfile) => {
-    const probe = new Hono().use(honoSecurityHeaders(config, profile)).get('/', (c) => c.body(null, 204));
+    const probe = new Hono().use(withNoStore(honoSecurityHeaders(config, profile))).get('/', (c) => c.body(null, 204));
     const response = await probe.request('/');
     return [...response.headers].filter(([name]) => name !== 'content-type');
   };
@@ -156,7 +170,10 @@ export async function securityHeaderLists(config: Config): Promise<Record<Header
  * tests, other runtimes) it returns hono's secureHeaders, which sets the identical list.
  */
 export function securityHeadersFor(config: Config): (c: Context) => MiddlewareHandler | undefined {
-  const viaHono = { page: honoSecurityHeaders(config, 'page'), api: honoSecurityHeaders(config, 'api') };
+  const viaHono = {
+    page: withNoStore(honoSecurityHeaders(config, 'page')),
+    api: withNoStore(honoSecurityHeaders(config, 'api')),
+  };
   return (c) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     if (outgoing?.hasHeader('content-security-policy')) return undefined;
