@@ -49,14 +49,27 @@ const ignore = () => {};
 const SILENT: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 let stderr: { write(line: string): void } | undefined;
+let stderrStream: ReturnType<typeof pino.destination> | undefined;
+
+/** Writes out what is still buffered for stderr; the last thing the server does before it exits. */
+export async function flushLogs(): Promise<void> {
+  const stream = stderrStream;
+  if (!stream) return;
+  stderrStream = undefined;
+  await new Promise<void>((resolve) => {
+    stream.once('close', () => resolve());
+    stream.end();
+  });
+}
 
 /** One asynchronous stderr writer for the process, flushed when it exits (also on process.exit after a signal). */
 function stderrLines(): { write(line: string): void } {
   if (!stderr) {
     const stream = pino.destination({ dest: 2, sync: false });
+    stderrStream = stream;
     process.once('exit', () => {
       try {
-        stream.flushSync();
+        if (stderrStream) stream.flushSync();
       } catch {
         // Nothing more can be said about a log that cannot be written.
       }

@@ -11,13 +11,13 @@ import { startAttemptSweeper } from './exams/finalise.ts';
 import { startNodeServer } from './http/node-server.ts';
 import { countWorker } from './licensing/count-worker.ts';
 import { startDailyJob } from './licensing/history.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, flushLogs, type Logger } from './logger.ts';
 import { smtpTransport } from './mail/mailer.ts';
 import { MailQueue } from './mail/queue.ts';
 import { migrations } from './migrations.ts';
 
 /** Requests still running this long after the signal are cut off, so the process always ends within 10 seconds. */
-const STOP_DEADLINE_MS = 8_000;
+const STOP_DEADLINE_MS = 7_000;
 
 export function createMailer(config: Config, db: Db, logger: Logger): MailQueue {
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : null;
@@ -90,9 +90,11 @@ async function start(): Promise<void> {
       await mailer.stop();
       await database.close();
       logger.info('stopped', { signal });
+      await flushLogs();
       process.exit(0);
     } catch (error) {
       logger.error('stopping failed', { error: String(error) });
+      await flushLogs();
       process.exit(1);
     }
   };

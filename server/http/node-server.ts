@@ -28,6 +28,12 @@ export async function startNodeServer(
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Stops accepting; requests in flight are answered, then their keep-alive connections close at once. */
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.keepAliveTimeout = 1;
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
   };
 }
