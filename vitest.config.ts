@@ -29,6 +29,8 @@ const PURE = [
   'test/http/read-cookie.test.ts',
   'test/certificates/pdf-text.test.ts',
   'test/i18n/catalogs.test.ts',
+  // SQLite on a small tmpfs, whatever the project's database.
+  'test/db/full-disk.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

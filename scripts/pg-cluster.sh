@@ -4,13 +4,14 @@
 #
 #   eval "$(scripts/pg-cluster.sh start)"     # exports TEST_DATABASE_URL and SEATKEEPER_PG_DIR
 #   scripts/pg-cluster.sh stop "$SEATKEEPER_PG_DIR"
+#   scripts/pg-cluster.sh pause DIR / resume DIR   # stop the server (as an outage would), start it again, same port
 #
 # start --durable keeps fsync on (benchmarks); the default turns it off, which is safe for throw-away test data.
 # As root the cluster runs as the `postgres` user, because initdb refuses to run as root.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start [--durable] | stop DIR" >&2
+  echo "usage: $0 start [--durable] | stop DIR | pause DIR | resume DIR" >&2
   exit 2
 }
 
@@ -57,6 +58,7 @@ start() {
   for tries in 1 2 3 4 5; do
     port="$(free_port)"
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "-p $port $settings" start >/dev/null 2>&1; then
+      echo "-p $port $settings" >"$dir/options"
       echo "export SEATKEEPER_PG_DIR=$dir"
       echo "export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
       return
@@ -77,8 +79,24 @@ stop() {
   rm -rf "$dir"
 }
 
+# Stops the server as an outage would (fast shutdown: sessions are ended), keeping the cluster and its port.
+pause() {
+  local dir="${1:-}"
+  [ -n "$dir" ] && [ -f "$dir/options" ] || { echo "pg-cluster: no cluster in '${dir}'" >&2; exit 1; }
+  as_owner "$(find_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+# Starts a paused server again with the options it had; returns once it accepts connections.
+resume() {
+  local dir="${1:-}"
+  [ -n "$dir" ] && [ -f "$dir/options" ] || { echo "pg-cluster: no cluster in '${dir}'" >&2; exit 1; }
+  as_owner "$(find_bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/options")" start >/dev/null
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
+  pause) shift; pause "$@" ;;
+  resume) shift; resume "$@" ;;
   *) usage ;;
 esac

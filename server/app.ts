@@ -28,6 +28,7 @@ import { publicCredentialResources } from './certificates/public-resources.ts';
 import { verificationPages, verifyScript } from './certificates/verify-page.tsx';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { DatabaseHealth, unavailabilityOf } from './db/availability.ts';
 import type { OpenedDatabase } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { attemptsApi } from './exams/api/attempts.ts';
@@ -40,11 +41,12 @@ import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
 import type { AppEnv } from './http/env.ts';
-import { errorBody, unreadableBody } from './http/errors.ts';
+import { databaseUnavailable, errorBody, storageFull, unreadableBody } from './http/errors.ts';
 import { addHealth } from './http/health.ts';
 import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http/openapi.ts';
 import { requestPipeline } from './http/pipeline.ts';
 import { createApi } from './http/routes.ts';
+import { i18nOf } from './i18n/request.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
 import { licensingContext } from './licensing/index.ts';
@@ -90,13 +92,24 @@ const STYLESHEET = readFileSync(new URL('./web/assets/app.css', import.meta.url)
 export function buildDeps(options: AppOptions): Deps {
   const { config, database } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const health = new DatabaseHealth({
+    db: database.db,
+    dialect: database.dialect,
+    dataDir: database.dialect === 'sqlite' ? config.dataDir : undefined,
+    logger,
+    clock,
+  });
+  // Once the database is back, the change feed reconnects at once instead of at its next retry.
+  health.onRecovered(() => database.changes.reconnectNow());
   return {
     config,
     db: database.db,
     mailer: options.mailer,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     background: new BackgroundWork(logger),
+    health,
     passwords: createPasswordHasher(config.passwordHashing),
     sessionLookup: sessionLookupFor(database, config.sessionCacheMs),
     accountChanges: new AccountChanges(),
@@ -176,8 +189,22 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   });
 
   const onError: ErrorHandler<AppEnv> = (thrown, c) => {
-    const err = unreadableBody(thrown) ?? thrown;
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
+    const unavailable = unavailabilityOf(thrown);
+    if (unavailable) {
+      // Not a bug: the outage is logged once (deps.health), and the client told to come back.
+      deps.health.failed(unavailable, thrown);
+      const answer = unavailable === 'storage_full' ? storageFull() : databaseUnavailable();
+      const { status, body, headers } = errorBody(answer);
+      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+      if (isApi) return c.json(body, status);
+      const { t } = i18nOf(c);
+      return c.html(
+        renderErrorPage(status, t(`availability.${unavailable}.title`), t(`availability.${unavailable}.page`)),
+        status,
+      );
+    }
+    const err = unreadableBody(thrown) ?? thrown;
     if (!(err instanceof HTTPException)) {
       deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });
       if (isApi)

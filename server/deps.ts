@@ -7,6 +7,7 @@ import type { SessionLookup } from './auth/sessions.ts';
 import type { BackgroundWork } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { DatabaseHealth } from './db/availability.ts';
 import type { ChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/database.ts';
 import type { PostgresHandle } from './db/postgres.ts';
@@ -31,4 +32,6 @@ export interface Deps {
   changes: ChangeFeed;
   /** Work a request starts without waiting for it (the server waits for it before it stops). */
   background: BackgroundWork;
+  /** Whether the database can be used now; outages are logged once and watched until they end. */
+  health: DatabaseHealth;
 }

@@ -85,6 +85,7 @@ async function start(): Promise<void> {
       stopSweeper();
       stopDailyJob();
       stopSelfCheck();
+      deps.health.stop();
       // No new connections; requests in flight are answered; idle keep-alive connections close now.
       await server.close();
       await mailer.stop();

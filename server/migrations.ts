@@ -5,6 +5,7 @@ import type { Migration } from 'kysely';
 import { accountsAndAuthMigration } from './auth/migration.ts';
 import { certificatesMigration } from './certificates/migration.ts';
 import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
+import { heartbeatMigration } from './db/heartbeat.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-certificates-issuer-and-status': certificatesMigration,
   '2026-12-03-sign-in-protection': signInProtectionMigration,
   '2026-12-03-mail-queue': mailQueueMigration,
+  '2026-12-03-instance-heartbeats': heartbeatMigration,
 };

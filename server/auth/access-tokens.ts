@@ -44,11 +44,13 @@ export async function validateAccessToken(
   if (token_revoked_at || account.active !== 1) return null;
   if (token_expires_at && new Date(token_expires_at) <= now) return null;
   if (!token_last_used_at || now.getTime() - new Date(token_last_used_at).getTime() >= LAST_USED_RESOLUTION_MS) {
+    // Bookkeeping only: a token still works when its last use cannot be written (a full disk).
     await db
       .updateTable('access_tokens')
       .set({ last_used_at: now.toISOString() })
       .where('id', '=', parsed.id)
-      .execute();
+      .execute()
+      .catch(() => {});
   }
   return { tokenId: parsed.id, scope: token_scope, account };
 }

@@ -103,19 +103,28 @@ function settleSession(
     derived.createdMs + lifetimes.absoluteSeconds * 1000 <= nowMs ||
     lastVerifiedMs + lifetimes.idleSeconds * 1000 <= nowMs;
   if (expired) {
+    // Deleted on sight when the database takes writes; expired either way.
     return store.db
       .deleteFrom('sessions')
       .where('id', '=', parsed.id)
       .execute()
-      .then(() => null);
+      .then(
+        () => null,
+        () => null,
+      );
   }
   const valid = { sessionId: parsed.id, account };
   if (nowMs - lastVerifiedMs < REFRESH_AFTER_MS) return valid;
-  return refreshSession(store.db, parsed.id, now).then(() => {
-    // The record may stay cached: it now says what the row says, so the next requests do not refresh again.
-    derived.lastVerifiedMs = Math.max(derived.lastVerifiedMs, nowMs);
-    return valid;
-  });
+  return refreshSession(store.db, parsed.id, now).then(
+    () => {
+      // The record may stay cached: it now says what the row says, so the next requests do not refresh again.
+      derived.lastVerifiedMs = Math.max(derived.lastVerifiedMs, nowMs);
+      return valid;
+    },
+    // The time of last use could not be written (a full disk): the session is valid all the same, and reading pages
+    // must keep working. The next request tries the refresh again.
+    () => valid,
+  );
 }
 
 interface Refreshes {

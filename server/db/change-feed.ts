@@ -1,9 +1,10 @@
 // What one instance commits that the others keep in memory (the live licence figures), announced to every instance
 // sharing the database. On PostgreSQL, triggers (server/licensing/shared-state-migration.ts) NOTIFY in the committing
 // transaction, so an announcement is sent exactly when its change commits, whichever instance or script made it.
-import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
+import type { Logger } from '../logger.ts';
+import { describeDatabaseError } from './database-errors.ts';
 
 export const CHANGES_CHANNEL = 'seatkeeper_changes';
 
@@ -27,31 +28,40 @@ export interface ChangeListener {
 
 export interface ChangeFeed {
   subscribe(listener: ChangeListener): () => void;
+  /** The database is known to be back (another connection reached it): reconnect now, not at the next retry. */
+  reconnectNow(): void;
   close(): Promise<void>;
 }
 
 /** SQLite: one process owns the database, so there is nobody to hear from. */
-export const noChangeFeed: ChangeFeed = { subscribe: () => () => {}, close: async () => {} };
+export const noChangeFeed: ChangeFeed = { subscribe: () => () => {}, reconnectNow: () => {}, close: async () => {} };
 
 const HEARTBEAT_MS = 5_000;
-const MAX_RECONNECT_WAIT_MS = 5_000;
+/**
+ * Between tries to reconnect: short, so live figures are current within a second of the database coming back, and
+ * drawn at random, so instances that lost the database together do not all knock again at the same moment.
+ */
+const reconnectWaitMs = () => 250 + Math.random() * 250;
 
 /**
  * LISTENs on a connection of its own (a pooled one would be handed to queries). A lost connection is noticed by its
- * error or end event or by the heartbeat, then reopened with back-off; listeners are told to resync once it is back,
- * because NOTIFY is not queued for a session that is gone.
+ * error or end event or by the heartbeat, then reopened every quarter to half second (at once when another connection
+ * finds the database back); listeners are told to resync once it is back, because NOTIFY is not queued for a session
+ * that is gone. The loss and the return are logged once each, however long the outage.
  */
 class PostgresChangeFeed implements ChangeFeed {
   readonly #url: string;
-  readonly #onProblem: (message: string, error: unknown) => void;
+  readonly #logger: Logger | undefined;
   readonly #listeners = new Set<ChangeListener>();
   #client: pg.Client | null = null;
   #closed = false;
   #heartbeat: NodeJS.Timeout | undefined;
+  /** Ends the wait before the next reconnection try, while one is under way. */
+  #wake: (() => void) | null = null;
 
-  constructor(url: string, onProblem: (message: string, error: unknown) => void) {
+  constructor(url: string, logger: Logger | undefined) {
     this.#url = url;
-    this.#onProblem = onProblem;
+    this.#logger = logger;
   }
 
   async start(): Promise<void> {
@@ -68,8 +78,13 @@ class PostgresChangeFeed implements ChangeFeed {
     return () => this.#listeners.delete(listener);
   }
 
+  reconnectNow(): void {
+    this.#wake?.();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#wake?.();
     clearInterval(this.#heartbeat);
     const client = this.#client;
     this.#client = null;
@@ -105,11 +120,11 @@ class PostgresChangeFeed implements ChangeFeed {
     try {
       parsed = changeSchema.safeParse(JSON.parse(payload ?? ''));
     } catch (error) {
-      this.#onProblem('unreadable change notification', error);
+      this.#logger?.warn('unreadable change notification', { error: String(error) });
       return;
     }
     if (!parsed.success) {
-      this.#onProblem('unknown change notification', parsed.error);
+      this.#logger?.warn('unknown change notification', { error: String(parsed.error) });
       return;
     }
     for (const listener of this.#listeners) listener.change(parsed.data);
@@ -118,21 +133,34 @@ class PostgresChangeFeed implements ChangeFeed {
   #lost(client: pg.Client, error: unknown): void {
     if (this.#client !== client || this.#closed) return;
     this.#client = null;
-    this.#onProblem('change feed connection lost; reconnecting', error);
+    this.#logger?.warn('change feed connection lost; reconnecting', { error: describeDatabaseError(error) });
     client.end().catch(() => {});
     void this.#reconnect();
   }
 
   async #reconnect(): Promise<void> {
-    for (let wait = 100; !this.#closed; wait = Math.min(wait * 2, MAX_RECONNECT_WAIT_MS)) {
-      await delay(wait);
+    const lostAt = performance.now();
+    let tries = 0;
+    while (!this.#closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reconnectWaitMs());
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
       if (this.#closed) return;
+      tries++;
       try {
         await this.#connect();
-      } catch (error) {
-        this.#onProblem('change feed reconnect failed', error);
+      } catch {
         continue;
       }
+      this.#logger?.info('change feed reconnected', {
+        afterSeconds: Math.round((performance.now() - lostAt) / 100) / 10,
+        tries,
+      });
       for (const listener of this.#listeners) listener.resync();
       return;
     }
@@ -140,11 +168,8 @@ class PostgresChangeFeed implements ChangeFeed {
 }
 
 /** Resolves once LISTEN is in place, so whatever the caller reads next cannot miss a later change. */
-export async function listenForChanges(
-  url: string,
-  onProblem: (message: string, error: unknown) => void,
-): Promise<ChangeFeed> {
-  const feed = new PostgresChangeFeed(url, onProblem);
+export async function listenForChanges(url: string, logger?: Logger): Promise<ChangeFeed> {
+  const feed = new PostgresChangeFeed(url, logger);
   await feed.start();
   return feed;
 }

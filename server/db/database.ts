@@ -78,9 +78,7 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
   try {
     await migrate(db, options.migrations);
     // Listening starts before anything is read into memory, so no change committed afterwards can be missed.
-    const changes = await listenForChanges(url, (message, error) =>
-      options.logger?.warn(message, { error: String(error) }),
-    );
+    const changes = await listenForChanges(url, options.logger);
     return {
       db,
       dialect: 'postgres',

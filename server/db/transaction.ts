@@ -44,7 +44,9 @@ function immediate<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Pro
       await sql`commit`.execute(conn);
       return result;
     } catch (error) {
-      await sql`rollback`.execute(conn);
+      // SQLite rolls back by itself on some failures (a full disk, an I/O error), and then ROLLBACK fails with "no
+      // transaction is active": the error to report is the first one.
+      await sql`rollback`.execute(conn).catch(() => {});
       throw error;
     }
   });

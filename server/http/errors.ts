@@ -25,6 +25,26 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     'Retry-After': String(retryAfterSeconds),
   });
 
+/** The database's disk is full: nothing was saved, and reading still works. */
+export const storageFull = () =>
+  new ApiError(
+    503,
+    'storage_full',
+    'Nothing was saved: the server’s disk is full. Try again later; pages that only read still work.',
+    undefined,
+    { 'Retry-After': '60' },
+  );
+
+/** The database cannot be reached (restarting, stopped, unreachable). */
+export const databaseUnavailable = () =>
+  new ApiError(
+    503,
+    'database_unavailable',
+    'The database cannot be reached right now; nothing was changed. Try again in a few seconds.',
+    undefined,
+    { 'Retry-After': '5' },
+  );
+
 export function fieldErrorsFrom(error: { issues: readonly z.core.$ZodIssue[] }): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
@@ -51,6 +71,7 @@ const CODES: Partial<Record<number, string>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  503: 'unavailable',
 };
 
 export function errorBody(err: HTTPException): {

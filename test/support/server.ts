@@ -104,9 +104,9 @@ async function startInstance(
   options: AppOptions,
   clock: Pick<TestContext, 'now' | 'advance'>,
 ): Promise<TestContext> {
-  const database = await openDatabase(config, { migrations });
-  cleanups.push(() => database.close());
   const logger = options.log ? createLogger('debug', options.log) : createLogger('silent');
+  const database = await openDatabase(config, { migrations, logger });
+  cleanups.push(() => database.close());
   const mailer = options.mailer
     ? options.mailer(database.db, { clock: clock.now, logger })
     : createOutboxMailer(database.db, clock.now, () => {});

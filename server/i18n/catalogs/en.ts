@@ -173,4 +173,12 @@ export const en = {
     '{sessionsEnded, plural, =0 {No session was open} one {# session ended} other {# sessions ended}}; {tokensRevoked, plural, =0 {no access token to revoke} one {# access token revoked} other {# access tokens revoked}}.',
   'signInProtection.reset.tokensRevoked':
     '{count, plural, one {Your personal access token was revoked: create a new one if you still need it.} other {Your # personal access tokens were revoked: create new ones if you still need them.}}',
+
+  // When the database cannot be used (error pages)
+  'availability.storage_full.title': 'Nothing was saved',
+  'availability.storage_full.page':
+    'The server’s disk is full, so nothing you sent was saved. Pages that only show information still work; try again later.',
+  'availability.database_unavailable.title': 'Back in a moment',
+  'availability.database_unavailable.page':
+    'The database cannot be reached right now, so nothing was changed. Try again in a few seconds.',
 } as const;

@@ -173,4 +173,12 @@ export const ja: Record<keyof typeof en, string> = {
     '{sessionsEnded, plural, =0 {開いているセッションはありませんでした} other {# 件のセッションを終了しました}}。{tokensRevoked, plural, =0 {無効にするアクセストークンはありませんでした。} other {# 件のアクセストークンを無効にしました。}}',
   'signInProtection.reset.tokensRevoked':
     '個人用アクセストークン {count} 件を無効にしました。引き続き必要な場合は、新しいトークンを作成してください。',
+
+  // データベースを利用できないとき（エラーページ）
+  'availability.storage_full.title': '保存できませんでした',
+  'availability.storage_full.page':
+    'サーバーのディスクに空きがないため、送信された内容は保存されていません。情報を表示するだけのページは引き続きご利用いただけます。しばらくしてからもう一度お試しください。',
+  'availability.database_unavailable.title': 'しばらくお待ちください',
+  'availability.database_unavailable.page':
+    '現在データベースに接続できないため、変更は行われていません。数秒後にもう一度お試しください。',
 };
