@@ -43,12 +43,15 @@ import { apiDocsPage } from './http/api-docs.tsx';
 import type { AppEnv } from './http/env.ts';
 import { databaseUnavailable, errorBody, storageFull, unreadableBody } from './http/errors.ts';
 import { addHealth } from './http/health.ts';
+import { addMetricsRoute } from './http/metrics-route.ts';
+import { requestIdOf } from './http/observe.ts';
 import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http/openapi.ts';
 import { requestPipeline } from './http/pipeline.ts';
 import { createApi } from './http/routes.ts';
 import { i18nOf } from './i18n/request.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
+import { importCounts } from './licensing/import.ts';
 import { licensingContext } from './licensing/index.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
@@ -57,6 +60,8 @@ import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
+import { mailCounts } from './mail/queue.ts';
+import { Metrics } from './metrics.ts';
 import { directoryPages } from './people/directory.tsx';
 import { personPages } from './people/person.tsx';
 import { renderErrorPage } from './web/error-page.tsx';
@@ -67,6 +72,8 @@ export interface AppOptions {
   mailer: Mailer;
   clock?: Clock;
   logger?: Logger;
+  /** The app's metrics; `npm start` passes one with the process's own (CPU, memory, event loop). */
+  metrics?: Metrics;
   /**
    * Read a million licence rows through the driver's own handle (raw arrays, a worker on the database file) rather
    * than through Kysely: what `npm start` does. Tests switch it on where they need it.
@@ -110,6 +117,7 @@ export function buildDeps(options: AppOptions): Deps {
     logger,
     background: new BackgroundWork(logger),
     health,
+    metrics: options.metrics ?? new Metrics(),
     passwords: createPasswordHasher(config.passwordHashing),
     sessionLookup: sessionLookupFor(database, config.sessionCacheMs),
     accountChanges: new AccountChanges(),
@@ -117,6 +125,56 @@ export function buildDeps(options: AppOptions): Deps {
     postgres: options.bulkReads ? database.postgres : undefined,
     changes: database.changes,
   };
+}
+
+/** What the metrics read when Prometheus scrapes, from the areas; a database that cannot answer reads as nothing. */
+function registerGauges(deps: Deps, licensing: LicensingDeps): void {
+  const { metrics } = deps;
+  const orNothing =
+    <T>(read: () => Promise<T>, to: (value: T) => [string[], number][]) =>
+    async () => {
+      try {
+        return to(await read());
+      } catch {
+        return [];
+      }
+    };
+  metrics.gauge(
+    'seatkeeper_licences_used',
+    'Licences in use now (live figures): internal and external people.',
+    ['kind'],
+    () => {
+      const totals = licensing.licensing.live.totals();
+      return [
+        [['internal'], totals.internal],
+        [['external'], totals.external],
+      ];
+    },
+  );
+  metrics.gauge(
+    'seatkeeper_mail_queue',
+    'Mails in the outbox by status (queued: waiting or retrying; failed: gave up after the last retry).',
+    ['status'],
+    orNothing(
+      () => mailCounts(deps.db),
+      (counts) => Object.entries(counts).map(([status, count]) => [[status], count]),
+    ),
+  );
+  metrics.gauge(
+    'seatkeeper_licence_imports',
+    'User imports by status (running: in progress now on some instance).',
+    ['status'],
+    orNothing(
+      () => importCounts(deps.db),
+      (counts) => Object.entries(counts).map(([status, count]) => [[status], count]),
+    ),
+  );
+  metrics.gauge(
+    'seatkeeper_database_up',
+    '1 while the database answers and takes writes; 0 during an outage (full disk, unreachable).',
+    [],
+    () => [[[], deps.health.outage ? 0 : 1]],
+  );
 }
 
 export function createApp(options: AppOptions): SeatkeeperApp {
@@ -128,13 +186,20 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     accountsWithExamInProgress: () => accountsWithExamInProgress(exams),
   });
   const licenceTerm = () => currentTerm(licensing);
-  const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate };
+  const autosaved = deps.metrics.counter(
+    'seatkeeper_autosaved_answers_total',
+    'Answers written by candidates’ autosaves (a save repeated or arriving late is not counted).',
+  );
+  const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate, autosaved: (answers) => autosaved.inc(answers) };
   const accounts: AccountsDeps = { ...deps, licenceTerm };
 
   const cookieName = sessionCookieName(config);
   const app = new OpenAPIHono<AppEnv>();
+  // Before the pipeline: Prometheus's bearer token is not an access token, and a scrape needs no session.
+  addMetricsRoute(app, deps);
   app.use(requestPipeline(deps, cookieName));
   addHealth(app, deps);
+  registerGauges(deps, licensing);
   app.get('/assets/app.css', (c) =>
     c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
   );
@@ -206,7 +271,12 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     }
     const err = unreadableBody(thrown) ?? thrown;
     if (!(err instanceof HTTPException)) {
-      deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });
+      deps.logger.error('unhandled error', {
+        requestId: requestIdOf(c),
+        method: c.req.method,
+        path: c.req.path,
+        error: err instanceof Error && err.stack ? err.stack : String(err),
+      });
       if (isApi)
         return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
       return c.html(renderErrorPage(500, 'Something went wrong', 'Try again in a moment.'), 500);

@@ -61,6 +61,15 @@ const environmentSchema = z.object({
     .max(60_000, 'must be at most 60000 ms')
     .optional(),
   EXTENSION_DIR: z.string().min(1, 'must be a directory path').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (e.g. `openssl rand -hex 24`): Prometheus sends it as a bearer token')
+    .optional(),
+  METRICS_PORT: integer('a TCP port number between 1 and 65535')
+    .min(1, 'must be a TCP port number between 1 and 65535')
+    .max(65535, 'must be a TCP port number between 1 and 65535')
+    .optional(),
+  METRICS_HOST: z.string().min(1, 'must be a host name or IP address to listen on').default('127.0.0.1'),
   BODY_LIMIT_BYTES: integer('a size in bytes')
     .min(1024, 'must be at least 1024 bytes')
     .max(10_485_760, 'must be at most 10485760 bytes (10 MiB)')
@@ -107,6 +116,11 @@ export interface Config {
    */
   sessionCacheMs: number;
   bodyLimitBytes: number;
+  /**
+   * Prometheus metrics: GET /metrics on the main port with `Authorization: Bearer <token>`, and/or a listener of
+   * their own (no token; bind it where only Prometheus reaches). Neither set: no metrics are served.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   passwordHashing: PasswordHashingCost;
   /** Where `npm run build:ext` leaves the extension's zips, offered to staff at /portal/extension. */
   extensionDir: string;
@@ -166,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sessionCacheMs: e.SESSION_CACHE_MS ?? (e.DATABASE_URL === undefined ? 1000 : 0),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),
   };

@@ -13,6 +13,7 @@ import type { Db } from './db/database.ts';
 import type { PostgresHandle } from './db/postgres.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface Deps {
   config: Config;
@@ -34,4 +35,6 @@ export interface Deps {
   background: BackgroundWork;
   /** Whether the database can be used now; outages are logged once and watched until they end. */
   health: DatabaseHealth;
+  /** Prometheus metrics of this app (served at /metrics when configured). */
+  metrics: Metrics;
 }

@@ -8,12 +8,14 @@ import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import { startAttemptSweeper } from './exams/finalise.ts';
+import { startMetricsServer } from './http/metrics-route.ts';
 import { startNodeServer } from './http/node-server.ts';
 import { countWorker } from './licensing/count-worker.ts';
 import { startDailyJob } from './licensing/history.ts';
 import { createLogger, flushLogs, type Logger } from './logger.ts';
 import { smtpTransport } from './mail/mailer.ts';
 import { MailQueue } from './mail/queue.ts';
+import { Metrics } from './metrics.ts';
 import { migrations } from './migrations.ts';
 
 /** Requests still running this long after the signal are cut off, so the process always ends within 10 seconds. */
@@ -38,7 +40,8 @@ async function start(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, { migrations, logger });
   const mailer = createMailer(config, database.db, logger);
-  const { app, deps, exams, licensing } = createApp({ config, database, mailer, logger, bulkReads: true });
+  const metrics = new Metrics({ processMetrics: true });
+  const { app, deps, exams, licensing } = createApp({ config, database, mailer, logger, metrics, bulkReads: true });
 
   // Exams: the credential signing keys exist from the first start, and the certificate drawing threads are up; overdue attempts close even if nobody returns.
   await signingKey(deps);
@@ -62,11 +65,19 @@ async function start(): Promise<void> {
     );
   }
 
-  const server = await startNodeServer(app, config);
+  const server = await startNodeServer(app, config, undefined, { metrics, logger });
+  const metricsServer = config.metrics.port
+    ? await startMetricsServer(metrics, { port: config.metrics.port, host: config.metrics.host })
+    : undefined;
   logger.info('listening', {
     url: `http://${config.host}:${server.port}`,
     publicUrl: config.publicUrl,
     database: database.dialect === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`,
+    metrics: metricsServer
+      ? `http://${config.metrics.host}:${metricsServer.port}/metrics`
+      : config.metrics.token
+        ? '/metrics with METRICS_TOKEN'
+        : 'off',
   });
 
   let stopping = false;
@@ -87,7 +98,9 @@ async function start(): Promise<void> {
       stopSelfCheck();
       deps.health.stop();
       // No new connections; requests in flight are answered; idle keep-alive connections close now.
-      await server.close();
+      await Promise.all([server.close(), metricsServer?.close()]);
+      // What the answered requests started (a reset mail) is finished before the database closes.
+      await deps.background.settled();
       await mailer.stop();
       await database.close();
       logger.info('stopped', { signal });

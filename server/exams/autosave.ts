@@ -108,6 +108,7 @@ async function writeBatch(deps: ExamsDeps, batch: QueuedSave[]): Promise<void> {
         };
       });
     });
+    deps.autosaved(outcomes.filter((outcome) => outcome.applied).length);
     batch.forEach((item, i) => {
       item.done(outcomes[i] ?? { applied: false, attempt: undefined });
     });

@@ -13,4 +13,6 @@ export interface ExamsDeps extends Deps {
   licenceTerm: () => Promise<Term | null>;
   /** Issues the certificate of a passed attempt inside the transaction that closes it; from server/certificates/. */
   issueCertificate: (trx: Db, attempt: Attempt, exam: Exam, issuedAt: string) => Promise<unknown>;
+  /** Counts answers written by autosaves, for the metrics. */
+  autosaved: (answers: number) => void;
 }

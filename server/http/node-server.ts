@@ -3,22 +3,26 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Config } from '../config.ts';
+import { observeRequest, type RequestObserver } from './observe.ts';
 import { headerProfileFor, securityHeaderLists } from './security.ts';
 
 /**
  * Serves the app over Node's http module. Security headers are set here on the ServerResponse (Node merges them
- * with the app's own headers, which win); see securityHeaders() in security.ts for why.
+ * with the app's own headers, which win); see securityHeaders() in security.ts for why. With an observer, every
+ * request gets an id, a log line and its metrics (http/observe.ts).
  */
 export async function startNodeServer(
   // biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its Env type.
   app: Hono<any>,
   config: Config,
   listenOn: { port: number; host: string } = { port: config.port, host: config.host },
+  observer?: RequestObserver,
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const headers = await securityHeaderLists(config);
   const listener = getRequestListener(app.fetch);
   const server = createServer((req, res) => {
     for (const [name, value] of headers[headerProfileFor(req.url ?? '/')]) res.setHeader(name, value);
+    if (observer) observeRequest(req, res, observer);
     return listener(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -3,11 +3,12 @@ import type { Deps } from '../deps.ts';
 import { resolvePrincipal } from './auth.ts';
 import { declaresOwnLimit, limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
+import { noteRoute } from './observe.ts';
 import { clientIp, refuseCrossSite, securityHeadersFor } from './security.ts';
 
 /**
- * What every request goes through before its route, as one middleware: security headers (when the Node layer has
- * not set them), the request's deps and client address, the cross-site guard and the body limit for methods with a
+ * What every request goes through before its route, as one middleware: the route it matched (for the request log and
+ * metrics), security headers (when the Node layer has not set them), the request's deps and client address, the cross-site guard and the body limit for methods with a
  * body, and the principal. One plain function rather than five async middlewares, and no await when nothing is
  * pending: on an authenticated GET, those layers cost more than the work they wrapped (docs/server.md, benchmarks).
  */
@@ -39,6 +40,7 @@ export function requestPipeline(deps: Deps, cookieName: string): MiddlewareHandl
   };
 
   return (c, next) => {
+    noteRoute(c);
     c.set('deps', deps);
     c.set('clientIp', clientIp(c, config.trustProxy));
     const headers = headersFor(c);

@@ -331,3 +331,15 @@ export async function recordRejectedImport(
     .execute();
   return id;
 }
+
+/** How many imports are in each state (for the metrics): running ones are in progress now, on any instance. */
+export async function importCounts(db: LicensingDeps['db']): Promise<Record<'running' | 'done' | 'failed', number>> {
+  const rows = await db
+    .selectFrom('licence_imports')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const counts = { running: 0, done: 0, failed: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
