@@ -31,6 +31,9 @@ const PURE = [
   'test/i18n/catalogs.test.ts',
   // SQLite on a small tmpfs, whatever the project's database.
   'test/db/full-disk.test.ts',
+  // The command line and the SQLite backup, on SQLite whatever the project.
+  'test/db/cli.test.ts',
+  'test/db/backup.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

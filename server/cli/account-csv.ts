@@ -26,19 +26,26 @@ export interface ReadAccountCsvOptions extends UserListOptions {
   onProgress?: (fraction: number) => void;
   /** Receives the column mapping as soon as the header is read, before any account is counted. */
   onMapping?: (mapping: ColumnMapping) => void;
+  /** Read when `path` is "-" (`--input -`). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Reads the file at `path`. Fails with every problem found (up to 20), each naming its line, and returns nothing partial. */
 export async function readAccountCsv(path: string, options: ReadAccountCsvOptions = {}): Promise<AccountCsv> {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new AccountCsvError([`${path} is not a file`]);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof AccountCsvError) throw error;
-    throw new AccountCsvError([`cannot read ${path}: no such file`]);
+  let size = 0;
+  if (path === '-') {
+    if (!options.stdin) throw new AccountCsvError(['"-" means standard input, which this command does not read']);
+  } else {
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new AccountCsvError([`${path} is not a file`]);
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof AccountCsvError) throw error;
+      throw new AccountCsvError([`cannot read ${path}: no such file`]);
+    }
   }
+  const source = path === '-' && options.stdin ? options.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const reader = new UserListReader(options);
   const rows: AccountRow[] = [];
   let mappingShown = false;
@@ -50,8 +57,8 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     }
   };
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      keep(reader.write(chunk as Buffer));
+    for await (const chunk of source) {
+      keep(reader.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array)));
       if (size > 0) options.onProgress?.(Math.min(1, reader.bytes / size));
     }
     const { accounts, summary } = reader.end();

@@ -11,12 +11,15 @@ import { SHARED_KEY_NAME, SIGNING_KEY_FILE } from '../certificates/signing-key.t
 import { ConfigError, databaseUrlSchema, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrations } from '../migrations.ts';
+import { runBackup } from './backup.ts';
 import type { CliIo } from './io.ts';
 import { progressBar } from './progress.ts';
 
-export const DB_USAGE = `usage: seatkeeper db copy --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--replace]
+export const DB_USAGE = `usage: seatkeeper db copy [--to postgres://USER:PASSWORD@HOST:5432/DATABASE] [--replace]
+       seatkeeper db backup --to FILE
 
-  Copies the SQLite database in DATA_DIR (default ./data) into PostgreSQL. The source is first brought to the
+  db copy: copies the SQLite database in DATA_DIR (default ./data) into PostgreSQL: the one --to names, or else
+  the one DATABASE_URL names (which keeps its password out of the process list and the shell history). The source is first brought to the
   current schema (as \`npm start\` would); the target gets the same schema, then every row of one snapshot of the
   source, in one transaction whose row counts are compared with the source's, table by table, before it commits.
   The credential signing key in DATA_DIR goes along. Stop the server first: what it writes meanwhile is not copied.
@@ -189,6 +192,7 @@ export async function runDbCommand(args: string[], io: CliIo): Promise<number> {
     (command === undefined ? io.stderr : io.stdout).write(DB_USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'backup') return runBackup(rest, io);
   if (command !== 'copy') return refuse(`unknown db command "${command}"\n\n${DB_USAGE}`);
   let values: { to?: string | undefined; replace?: boolean | undefined };
   try {
@@ -201,9 +205,14 @@ export async function runDbCommand(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return refuse(`${(error as Error).message}\n\n${DB_USAGE}`);
   }
-  if (!values.to) return refuse(`--to is required\n\n${DB_USAGE}`);
-  const to = databaseUrlSchema.safeParse(values.to);
-  if (!to.success) return refuse(`--to: ${to.error.issues[0]?.message}`);
+  const given = values.to ?? io.env.DATABASE_URL;
+  if (!given) {
+    return refuse(
+      `name the target: set DATABASE_URL (keeps the password out of the process list) or give --to\n\n${DB_USAGE}`,
+    );
+  }
+  const to = databaseUrlSchema.safeParse(given);
+  if (!to.success) return refuse(`${values.to ? '--to' : 'DATABASE_URL'}: ${to.error.issues[0]?.message}`);
   let dataDir: string;
   try {
     dataDir = loadConfig({ ...io.env, DATABASE_URL: undefined }).dataDir;

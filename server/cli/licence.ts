@@ -19,7 +19,7 @@ import { type CountReport, formatCountReport, writeJsonReport } from './report.t
 
 export const LICENCE_USAGE = `Usage:
   seatkeeper licence classify --domains "<comma list>" [--username U] [--email E] [--environment NAME] [--json]
-  seatkeeper licence count --input users.csv [--domains "<comma list>" | --rules rules.json]
+  seatkeeper licence count --input users.csv|- [--domains "<comma list>" | --rules rules.json]
                            [--org-domains "<comma list>"] [--encoding utf-8|shift_jis|windows-1252]
                            [--strict] [--default-tenant ID] [--json] [--progress]
 
@@ -247,6 +247,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
       strict: values.strict,
       ...(values['default-tenant'] === undefined ? {} : { defaultTenant: values['default-tenant'] }),
       onProgress: bar?.update,
+      stdin: io.stdin,
       // Rule 34: what is read and what is ignored is shown before anything is counted.
       onMapping: (mapping) => {
         bar?.clear();

@@ -1,4 +1,6 @@
-// The `seatkeeper` command: dispatches to the licence audit and the server's admin commands.
+// The `seatkeeper` command: dispatches to the licence audit and the server's admin commands. Every command and
+// subcommand answers --help (exit 0, usage on stdout); --version prints the version.
+import { readFileSync } from 'node:fs';
 import { type CliIo, UsageError } from './io.ts';
 import { LICENCE_USAGE, runLicenceCommand } from './licence.ts';
 
@@ -7,11 +9,40 @@ const USAGE = `seatkeeper: licence accounting for certification platforms
 ${LICENCE_USAGE}
 
   seatkeeper admin create --email E --password-stdin [--name N]   create an admin (reads DATA_DIR like the server)
-  seatkeeper db copy --to postgres://... [--replace]              copy the SQLite database of DATA_DIR to PostgreSQL
+  seatkeeper db copy [--to postgres://...] [--replace]            copy the SQLite database of DATA_DIR to PostgreSQL
+                                                                  (the target: --to, else DATABASE_URL)
+  seatkeeper db backup --to FILE                                  a consistent backup of DATA_DIR's SQLite database
+  seatkeeper --version                                            the version
+
+  Every command takes --help.
 `;
+
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The usage of the command the arguments name, as far as they name one. */
+async function usageOf(words: string[]): Promise<string> {
+  const [group, command] = words;
+  if (group === 'licence' || group === 'license') return `${LICENCE_USAGE}\n`;
+  if (group === 'admin') return (await import('./admin.ts')).ADMIN_USAGE;
+  if (group === 'db') {
+    if (command === 'backup') return (await import('./backup.ts')).BACKUP_USAGE;
+    return (await import('./db.ts')).DB_USAGE;
+  }
+  return USAGE;
+}
 
 export async function main(args: string[], io: CliIo): Promise<number> {
   const [group, ...rest] = args;
+  if (group === '--version' || group === '-V') {
+    io.stdout.write(`seatkeeper ${VERSION}\n`);
+    return 0;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(await usageOf(args.filter((arg) => !arg.startsWith('-'))));
+    return 0;
+  }
   try {
     if (group === 'licence' || group === 'license') return await runLicenceCommand(rest, io);
     if (group === 'admin') {

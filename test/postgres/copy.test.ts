@@ -172,7 +172,7 @@ describe('seatkeeper db copy', () => {
   });
 
   it.each([
-    [['db', 'copy'], '--to is required'],
+    [['db', 'copy'], 'name the target: set DATABASE_URL (keeps the password out of the process list) or give --to'],
     [['db', 'copy', '--to', 'mysql://db.example/x'], '--to: must be a PostgreSQL URL'],
     [['db', 'copy', '--to', 'postgres://db.example/x', '--force'], "Unknown option '--force'"],
     [['db', 'move'], 'unknown db command "move"'],
@@ -181,6 +181,23 @@ describe('seatkeeper db copy', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain(message);
     expect(result.out).toBe('');
+  });
+
+  it('takes the target from DATABASE_URL when --to is not given, so its password is not in the process list', async () => {
+    const { ctx } = await populatedSqlite();
+    const target = await freshPostgresDatabase();
+    try {
+      const copied = await seatkeeper(['db', 'copy'], { DATA_DIR: ctx.dataDir, DATABASE_URL: target.url });
+      expect(copied.code, copied.err).toBe(0);
+      expect(copied.out).toMatch(/row counts verified/);
+      const moved = await anotherInstance(ctx, { databaseUrl: target.url, dataDir: await tempDir() });
+      expect(await contents(moved.deps.db, TABLES)).toEqual(await contents(ctx.deps.db, TABLES));
+      const bad = await seatkeeper(['db', 'copy'], { DATA_DIR: ctx.dataDir, DATABASE_URL: 'mysql://db.example/x' });
+      expect(bad).toMatchObject({ code: 2, out: '' });
+      expect(bad.err).toContain('DATABASE_URL: must be a PostgreSQL URL');
+    } finally {
+      await target.remove();
+    }
   });
 
   it('says where it looked when DATA_DIR holds no database', async () => {
