@@ -34,6 +34,8 @@ const PURE = [
   // The command line and the SQLite backup, on SQLite whatever the project.
   'test/db/cli.test.ts',
   'test/db/backup.test.ts',
+  'test/http/env-example.test.ts',
+  'test/http/deployment.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

@@ -78,6 +78,9 @@ const environmentSchema = z.object({
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 
+/** Every variable the server reads (.env.example lists each; a test keeps the two the same). */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape);
+
 /** argon2id cost. Production always uses OWASP's m=19456 KiB, t=2, p=1; only tests pass something cheaper. */
 export interface PasswordHashingCost {
   memoryCost: number;
