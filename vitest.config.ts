@@ -36,6 +36,8 @@ const PURE = [
   'test/db/backup.test.ts',
   'test/http/env-example.test.ts',
   'test/http/deployment.test.ts',
+  'test/http/test-prerequisites.test.ts',
+  'test/http/dependencies.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */
