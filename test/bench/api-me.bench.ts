@@ -69,7 +69,8 @@ async function runServers(): Promise<void> {
   const body = { account: toAccountView(account) };
   const bare = new Hono().get('/api/v1/me', (c) => c.json(body, 200));
 
-  const me = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' });
+  // As npm start serves it: request ids, the request log (silent here) and the request metrics.
+  const me = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' }, deps);
   const barePort = await new Promise<number>((resolve) => {
     serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });

@@ -42,7 +42,7 @@ async function runServers(): Promise<void> {
   );
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' });
   const database = await openDatabase({ dataDir }, { migrations });
-  const { app } = createApp({
+  const { app, deps } = createApp({
     config,
     database,
     mailer: createOutboxMailer(
@@ -62,7 +62,8 @@ async function runServers(): Promise<void> {
       200,
     );
   });
-  const served = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' });
+  // As npm start serves it: request ids, the request log (silent here) and the request metrics.
+  const served = await startNodeServer(app, config, { port: 0, host: '127.0.0.1' }, deps);
   const barePort = await new Promise<number>((resolve) => {
     serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });
