@@ -3,8 +3,8 @@
 // the schema builder, plus the few differences server/db/dialect.ts names. A migration that has run never changes.
 import type { Migration } from 'kysely';
 import { accountsAndAuthMigration } from './auth/migration.ts';
-import { certificatesMigration } from './certificates/migration.ts';
 import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
+import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
