@@ -1,12 +1,12 @@
 // The languages Seatkeeper speaks. Adding one is a catalog file in catalogs/ and its line here.
 import { en } from './catalogs/en.ts';
 import { ja } from './catalogs/ja.ts';
-import type { Catalog } from './messages.ts';
 
 export const CATALOGS = {
   en,
   ja,
-} as const satisfies Record<string, Catalog>;
+  // Catalog (messages.ts) spelled out: importing it from there made a cycle (messages → locales → messages).
+} as const satisfies Record<string, Record<keyof typeof en, string>>;
 
 export type Locale = keyof typeof CATALOGS;
 export const LOCALES = Object.keys(CATALOGS) as Locale[];

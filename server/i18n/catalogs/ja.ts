@@ -1,7 +1,8 @@
 // 日本語のカタログ: en.ts と同じキーをすべて持ちます（型で確認されます）。
-import type { Catalog } from '../messages.ts';
+// The type comes from en.ts itself: importing it from messages.ts made a cycle (messages → locales → ja → messages).
+import type { en } from './en.ts';
 
-export const ja: Catalog = {
+export const ja: Record<keyof typeof en, string> = {
   'layout.skip': '本文へ移動',
   'layout.nav.main': 'メインメニュー',
   'layout.nav.signIn': 'サインイン',
