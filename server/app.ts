@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { closureApi } from './accounts/api/closure.ts';
 import { registrationApi } from './accounts/api/registration.ts';
 import { sessionApi } from './accounts/api/session.ts';
 import { tokensApi } from './accounts/api/tokens.ts';
 import { usersApi } from './accounts/api/users.ts';
 import type { AccountsDeps } from './accounts/context.ts';
+import { closurePages } from './accounts/pages/closure.tsx';
 import { myPages } from './accounts/pages/my.tsx';
 import { publicPages } from './accounts/pages/public.tsx';
 import { tokenPages } from './accounts/pages/tokens.tsx';
@@ -19,8 +21,10 @@ import { createPasswordHasher } from './auth/passwords.ts';
 import { sessionLookupFor } from './auth/session-store.ts';
 import { sessionCookieName } from './auth/sessions.ts';
 import { certificatesApi, jwksApp } from './certificates/api.ts';
+import { openBadgeCredential } from './certificates/credential.ts';
 import { issueCertificate } from './certificates/issue.ts';
 import { certificateAdminPages, verificationPages } from './certificates/pages.tsx';
+import { certificatePdf } from './certificates/pdf.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { OpenedDatabase } from './db/database.ts';
@@ -28,9 +32,10 @@ import type { Deps } from './deps.ts';
 import { attemptsApi } from './exams/api/attempts.ts';
 import { authoringApi } from './exams/api/authoring.ts';
 import type { ExamsDeps } from './exams/context.ts';
-import { accountsWithExamInProgress } from './exams/finalise.ts';
+import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise.ts';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
+import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
 import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
@@ -43,14 +48,20 @@ import { createApi } from './http/routes.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
 import { licensingContext } from './licensing/index.ts';
+import { readErasureDays } from './licensing/leaving.ts';
+import { leavingFiguresApi } from './licensing/leaving-api.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
+import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
+import { peopleApi } from './people/api.ts';
+import type { PeopleDeps } from './people/context.ts';
 import { directoryPages } from './people/directory.tsx';
+import { eraseClosedAccount } from './people/erasure.ts';
 import { personPages } from './people/person.tsx';
 import { renderErrorPage } from './web/error-page.tsx';
 
@@ -75,6 +86,8 @@ export interface SeatkeeperApp {
   exams: ExamsDeps;
   /** The licensing area's context, with the live figures (`licensing.licensing`). */
   licensing: LicensingDeps;
+  /** One person across areas: the licensing context plus what a person's data download and erasure need. */
+  people: PeopleDeps;
   /** The OpenAPI document of every route declared (built on first use). */
   openApiDocument(): OpenApiDocument;
 }
@@ -106,10 +119,23 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   // What the areas need from one another, handed over as functions (no area imports this module).
   const licensing: LicensingDeps = licensingContext(deps, {
     accountsWithExamInProgress: () => accountsWithExamInProgress(exams),
+    eraseClosedAccount: (accountId) => eraseClosedAccount(people, accountId),
   });
   const licenceTerm = () => currentTerm(licensing);
   const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate };
-  const accounts: AccountsDeps = { ...deps, licenceTerm };
+  const accounts: AccountsDeps = {
+    ...deps,
+    licenceTerm,
+    finaliseAttemptsOf: (accountId) => finaliseAttemptsOf(exams, accountId),
+    closedAccountErasureDays: () => readErasureDays(deps),
+  };
+  const people: PeopleDeps = {
+    ...licensing,
+    examRecordsOf: (accountId) => examRecordsOf(exams, accountId),
+    eraseExamPersonalData,
+    certificatePdf: (certificate) => certificatePdf(deps, certificate),
+    certificateCredential: (certificate) => openBadgeCredential(deps, certificate),
+  };
 
   const cookieName = sessionCookieName(config);
   const app = new OpenAPIHono<AppEnv>();
@@ -130,11 +156,14 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     .route('/', registrationApi(deps))
     .route('/', usersApi(deps))
     .route('/', tokensApi(deps))
+    .route('/', closureApi(accounts))
+    .route('/', peopleApi(people))
     .route('/', auditApi(deps))
     .route('/', authoringApi(exams))
     .route('/', attemptsApi(exams))
     .route('/', certificatesApi(deps))
     .route('/', licensingApi(licensing))
+    .route('/', leavingFiguresApi(licensing))
     .route('/', extensionApi(deps));
   app.route('/api/v1', api);
 
@@ -142,6 +171,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/', publicPages(deps));
   app.route('/', examPages(exams));
   app.route('/my', myPages(accounts));
+  app.route('/my', closurePages(accounts));
   app.route('/verify', verificationPages(deps));
   app.route('/.well-known/jwks.json', jwksApp(deps));
   app.route('/portal/exams', examAdminPages(exams));
@@ -149,11 +179,12 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/certificates', certificateAdminPages(deps));
   app.route('/portal/extension', extensionPages(deps));
   app.route('/portal', licencePages(licensing));
+  app.route('/portal', leavingPages(licensing));
   app.route('/portal', environmentPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));
-  app.route('/portal', directoryPages(licensing));
-  app.route('/portal', personPages(licensing));
+  app.route('/portal', directoryPages(people));
+  app.route('/portal', personPages(people));
   app.route('/portal', tokenPages(deps));
   app.route('/portal', auditPages(deps));
   app.route('/api/docs', apiDocsPage(openApiDocument));
@@ -180,5 +211,5 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   };
   app.onError(onError);
 
-  return { app, deps, accounts, exams, licensing, openApiDocument };
+  return { app, deps, accounts, exams, licensing, people, openApiDocument };
 }

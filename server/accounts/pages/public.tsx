@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, clearSessionCookie, endCurrentSession, setSessionCookie } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
+import { i18nOf } from '../../i18n/request.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
@@ -184,7 +185,10 @@ export const publicPages = (deps: Deps) =>
         return c.redirect(account.role === 'candidate' ? '/my' : '/portal/users', 303);
       } catch (error) {
         const failure = formFailure(c, error);
-        return html(c, <SignInPage values={{ email: form.data.email }} message={failure.message} />, failure.status);
+        // Rule 26a: a closed account says so in the person's language.
+        const message =
+          failure.code === 'account_closed' ? i18nOf(c).t('accounts.leave.signIn.closed') : failure.message;
+        return html(c, <SignInPage values={{ email: form.data.email }} message={message} />, failure.status);
       }
     })
     .post('/sign-out', async (c) => {
