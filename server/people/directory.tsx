@@ -145,7 +145,7 @@ function UsersList(props: {
           {
             header: 'Status',
             cell: (a) =>
-              a.active ? 'active' : a.closed ? <ClosedBadge /> : <span class="badge inactive">deactivated</span>,
+              a.active ? 'active' : a.closed ? <ClosedBadge short /> : <span class="badge inactive">deactivated</span>,
           },
           {
             header: 'Class',

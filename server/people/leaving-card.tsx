@@ -158,10 +158,14 @@ export function ErasedPersonPage({
   );
 }
 
-/** The users list's badge of an account its owner closed. */
-export function ClosedBadge() {
+/** The badge of an account its owner closed; `short` in a table's narrow column (the filter names it in full). */
+export function ClosedBadge({ short = false }: { short?: boolean }) {
   const { t } = useI18n();
-  return <span class="badge inactive">{t('people.leave.closedBadge')}</span>;
+  return (
+    <span class="badge inactive" title={short ? t('people.leave.closedBadge') : undefined}>
+      {t(short ? 'people.leave.closedShort' : 'people.leave.closedBadge')}
+    </span>
+  );
 }
 
 /** The users list's status filter choices for people who left. */

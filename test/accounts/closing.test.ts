@@ -265,6 +265,6 @@ describe('the close-account page', () => {
       await call(ctx, 'GET', '/my/close', { cookie, headers: { 'accept-language': 'ja-JP,ja;q=0.9' } })
     ).text();
     expect(text).toContain('退会するとどうなりますか');
-    expect(text).toContain('2026年12月24日 に消去されます（退会から 30 日後）');
+    expect(text).toContain('2026年12月24日に消去されます（退会から30日後）');
   });
 });

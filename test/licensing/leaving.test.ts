@@ -94,7 +94,7 @@ describe('people who left, in the figures (rule 26a)', () => {
     const closed = await (await call(ctx, 'GET', '/portal/users?status=closed', { cookie })).text();
     expect(closed).toContain('2 matching accounts');
     expect(closed).toContain('ann@example.org');
-    expect(closed).toContain('<span class="badge inactive">closed by the person</span>');
+    expect(closed).toContain('<span class="badge inactive" title="closed by the person">closed</span>');
     expect(closed).not.toContain('stays@example.org');
     const erased = await (await call(ctx, 'GET', '/portal/users?status=erased', { cookie })).text();
     expect(erased).toContain(`href="/portal/users/${bob.id}"`);

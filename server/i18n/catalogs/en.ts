@@ -67,6 +67,7 @@ export const en = {
     'You closed this account, so it can no longer be signed in to. Your certificates stay verifiable. To sit exams again, register anew once the closed account has been erased.',
   'people.leave.title': 'Closing and erasure',
   'people.leave.closedBadge': 'closed by the person',
+  'people.leave.closedShort': 'closed',
   'people.leave.closedOn':
     'The person closed this account at {at}. Signing in is refused and it cannot be reactivated; it counts as deactivated (rule 26a).',
   'people.leave.erasedBadge': 'erased',
