@@ -92,7 +92,7 @@ describe('rule 26a: an erased account is gone from every count and every link', 
     expect(live.account('import:1')?.mergedWith).toEqual([]);
   });
 
-  it('frees the seat of a person who counted through it alone, and of one merged with it no longer', () => {
+  it('leaves an account it was merged with counting alone: still one person, merged with nothing', () => {
     const okta = account('import:1', 'Okta', 'ann', 'ann@gmail.com');
     const live = new LiveLicenceCount(PRODUCTION, [closed(), okta]);
     live.remove('seatkeeper:ann');
