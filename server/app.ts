@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { closureApi } from './accounts/api/closure.ts';
 import { registrationApi } from './accounts/api/registration.ts';
 import { sessionApi } from './accounts/api/session.ts';
 import { tokensApi } from './accounts/api/tokens.ts';
 import { usersApi } from './accounts/api/users.ts';
 import type { AccountsDeps } from './accounts/context.ts';
+import { closurePages } from './accounts/pages/closure.tsx';
 import { myPages } from './accounts/pages/my.tsx';
 import { publicPages } from './accounts/pages/public.tsx';
 import { tokenPages } from './accounts/pages/tokens.tsx';
@@ -21,6 +23,8 @@ import { sessionCookieName } from './auth/sessions.ts';
 import { BackgroundWork } from './background.ts';
 import { certificateAdminPages } from './certificates/admin-pages.tsx';
 import { certificatesApi } from './certificates/api.ts';
+import { certificatePdf } from './certificates/certificate-pdf.ts';
+import { signedCredential } from './certificates/credential.ts';
 import { holderPages } from './certificates/holder-page.tsx';
 import { issueCertificate } from './certificates/issue.ts';
 import { organisationPages } from './certificates/organisation-page.tsx';
@@ -34,9 +38,10 @@ import type { Deps } from './deps.ts';
 import { attemptsApi } from './exams/api/attempts.ts';
 import { authoringApi } from './exams/api/authoring.ts';
 import type { ExamsDeps } from './exams/context.ts';
-import { accountsWithExamInProgress } from './exams/finalise.ts';
+import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise.ts';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
+import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
 import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
@@ -48,21 +53,28 @@ import { requestIdOf } from './http/observe.ts';
 import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http/openapi.ts';
 import { requestPipeline } from './http/pipeline.ts';
 import { createApi } from './http/routes.ts';
-import { i18nOf } from './i18n/request.ts';
+import { DEFAULT_LOCALE } from './i18n/locales.ts';
+import { i18nFor, i18nOf } from './i18n/request.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
 import { importCounts } from './licensing/import.ts';
 import { licensingContext } from './licensing/index.ts';
+import { readErasureDays } from './licensing/leaving.ts';
+import { leavingFiguresApi } from './licensing/leaving-api.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
+import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { mailCounts } from './mail/queue.ts';
 import { Metrics } from './metrics.ts';
+import { peopleApi } from './people/api.ts';
+import type { PeopleDeps } from './people/context.ts';
 import { directoryPages } from './people/directory.tsx';
+import { eraseClosedAccount } from './people/erasure.ts';
 import { personPages } from './people/person.tsx';
 import { renderErrorPage } from './web/error-page.tsx';
 
@@ -89,6 +101,8 @@ export interface SeatkeeperApp {
   exams: ExamsDeps;
   /** The licensing area's context, with the live figures (`licensing.licensing`). */
   licensing: LicensingDeps;
+  /** One person across areas: the licensing context plus what a person's data download and erasure need. */
+  people: PeopleDeps;
   /** The OpenAPI document of every route declared (built on first use). */
   openApiDocument(): OpenApiDocument;
 }
@@ -184,6 +198,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   // What the areas need from one another, handed over as functions (no area imports this module).
   const licensing: LicensingDeps = licensingContext(deps, {
     accountsWithExamInProgress: () => accountsWithExamInProgress(exams),
+    eraseClosedAccount: (accountId) => eraseClosedAccount(people, accountId),
   });
   const licenceTerm = () => currentTerm(licensing);
   const autosaved = deps.metrics.counter(
@@ -191,7 +206,19 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     'Answers written by candidates’ autosaves (a save repeated or arriving late is not counted).',
   );
   const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate, autosaved: (answers) => autosaved.inc(answers) };
-  const accounts: AccountsDeps = { ...deps, licenceTerm };
+  const accounts: AccountsDeps = {
+    ...deps,
+    licenceTerm,
+    finaliseAttemptsOf: (accountId) => finaliseAttemptsOf(exams, accountId),
+    closedAccountErasureDays: () => readErasureDays(deps),
+  };
+  const people: PeopleDeps = {
+    ...licensing,
+    examRecordsOf: (accountId) => examRecordsOf(exams, accountId),
+    eraseExamPersonalData,
+    certificatePdf: (certificate) => certificatePdf(deps, certificate, i18nFor(DEFAULT_LOCALE)),
+    certificateCredential: (certificate) => signedCredential(deps, certificate),
+  };
 
   const cookieName = sessionCookieName(config);
   const app = new OpenAPIHono<AppEnv>();
@@ -215,11 +242,14 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     .route('/', registrationApi(deps))
     .route('/', usersApi(deps))
     .route('/', tokensApi(deps))
+    .route('/', closureApi(accounts))
+    .route('/', peopleApi(people))
     .route('/', auditApi(deps))
     .route('/', authoringApi(exams))
     .route('/', attemptsApi(exams))
     .route('/', certificatesApi(deps))
     .route('/', licensingApi(licensing))
+    .route('/', leavingFiguresApi(licensing))
     .route('/', extensionApi(deps));
   app.route('/api/v1', api);
 
@@ -227,6 +257,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/', publicPages(deps));
   app.route('/', examPages(exams));
   app.route('/my', myPages(accounts));
+  app.route('/my', closurePages(accounts));
   app.route('/verify', verificationPages(deps));
   app.route('/assets/certificates/verify.js', verifyScript());
   app.route('/certificates', holderPages(deps));
@@ -237,11 +268,12 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/organisation', organisationPages(deps));
   app.route('/portal/extension', extensionPages(deps));
   app.route('/portal', licencePages(licensing));
+  app.route('/portal', leavingPages(licensing));
   app.route('/portal', environmentPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));
-  app.route('/portal', directoryPages(licensing));
-  app.route('/portal', personPages(licensing));
+  app.route('/portal', directoryPages(people));
+  app.route('/portal', personPages(people));
   app.route('/portal', tokenPages(deps));
   app.route('/portal', auditPages(deps));
   app.route('/api/docs', apiDocsPage(openApiDocument));
@@ -288,5 +320,5 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   };
   app.onError(onError);
 
-  return { app, deps, accounts, exams, licensing, openApiDocument };
+  return { app, deps, accounts, exams, licensing, people, openApiDocument };
 }

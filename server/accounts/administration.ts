@@ -11,7 +11,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { change, emailTaken, findAccount, findAccountByEmail, insertAccount, link, sendMail } from './accounts.ts';
-import { recordDeactivationReason } from './deactivation.ts';
+import { accountErased, closedNotReactivated, leavingState, recordDeactivationReason } from './deactivation.ts';
 import { invitationMail } from './mail.ts';
 
 export async function createAccountByAdmin(
@@ -62,6 +62,7 @@ export async function updateAccount(
   const now = deps.clock();
   const before = await findAccount(deps.db, id);
   if (!before) throw notFound('The account');
+  if ((await leavingState(deps.db, id))?.erasedAt) throw accountErased();
   const roleChanged = patch.role !== undefined && patch.role !== before.role;
   const renamed = patch.name !== undefined && patch.name.trim() !== before.name;
   if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('change the role of');
@@ -105,6 +106,10 @@ export async function setAccountActive(deps: Deps, actor: Actor, id: string, act
   if (!before) throw notFound('The account');
   if (!active && actor.account?.id === id) throw cannotChangeSelf('deactivate');
   if ((before.active === 1) === active) return before;
+  // Rule 26a: the owner's closing stands; only a new registration brings them back.
+  const leaving = await leavingState(deps.db, id);
+  if (leaving?.erasedAt) throw accountErased();
+  if (active && leaving?.closed) throw closedNotReactivated();
   const after = await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('accounts')

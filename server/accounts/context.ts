@@ -6,4 +6,8 @@ import type { Deps } from '../deps.ts';
 export interface AccountsDeps extends Deps {
   /** The licence term (rule 23): candidates see the platform offline once it is cancelled. From server/licensing/. */
   licenceTerm: () => Promise<Term | null>;
+  /** Closes the account's attempts in progress (scored, a certificate if passed): closing an account does it first. */
+  finaliseAttemptsOf: (accountId: string) => Promise<number>;
+  /** After how many days a closed account's personal data is erased (an organisation setting, server/licensing/). */
+  closedAccountErasureDays: () => Promise<number>;
 }

@@ -1,7 +1,41 @@
 // Rule 26: why an account was deactivated, and the reactivation of a retention-deactivated candidate at sign-in.
 import { recordAudit } from '../audit/log.ts';
-import type { AccountDeactivationColumn, DeactivationReason } from '../auth/tables.ts';
+import type { AccountDeactivationColumn, AccountErasureColumn, DeactivationReason } from '../auth/tables.ts';
 import type { Db } from '../db/database.ts';
+import { ApiError } from '../http/errors.ts';
+
+/** Rule 26a: what signing in to, or reactivating, an account its owner closed answers. */
+export const accountClosed = () =>
+  new ApiError(
+    403,
+    'account_closed',
+    'This account was closed by its owner and cannot be used again. Certificates issued to it stay verifiable.',
+  );
+
+/** Rule 26a: an administrator cannot undo the owner's closing either. */
+export const closedNotReactivated = () =>
+  new ApiError(
+    409,
+    'account_closed',
+    'The person closed this account themselves; it cannot be reactivated. They can register again once it is erased.',
+  );
+
+export const accountErased = () =>
+  new ApiError(409, 'account_erased', "This account's personal data was erased; it cannot be changed any more.");
+
+/** How an account has left, if it has: closed by its owner (rule 26a), and whether its personal data is erased. */
+export async function leavingState(
+  db: Db,
+  accountId: string,
+): Promise<{ closed: boolean; erasedAt: string | null } | undefined> {
+  const row = await db
+    .withTables<AccountDeactivationColumn & AccountErasureColumn>()
+    .selectFrom('accounts')
+    .select(['deactivation_reason', 'erased_at'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row && { closed: row.deactivation_reason === 'closed', erasedAt: row.erased_at };
+}
 
 export async function deactivationReason(db: Db, accountId: string): Promise<DeactivationReason | null> {
   const row = await db

@@ -10,7 +10,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, tooManyRequests } from '../http/errors.ts';
 import { change, findAccountByEmail, normaliseEmail } from './accounts.ts';
-import { deactivatedByRetention, reactivateAfterRetention } from './deactivation.ts';
+import { accountClosed, deactivatedByRetention, deactivationReason, reactivateAfterRetention } from './deactivation.ts';
 
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The email address or password is wrong.', undefined);
@@ -84,6 +84,15 @@ export async function signIn(
   const [[nearest, nearestSubject], ...wider] = throttles as [[ThrottleRule, string], ...[ThrottleRule, string][]];
   await clearThrottle(deps.db, nearest, nearestSubject);
   for (const [rule, subject] of wider) await refundThrottle(deps.db, rule, subject);
+  // Rule 26a: an account its owner closed stays closed, whatever the password; signing in says so.
+  if (account.active !== 1 && (await deactivationReason(deps.db, account.id)) === 'closed') {
+    await recordAudit(deps.db, now, auditActor(actor), {
+      action: 'sign_in.failed',
+      targetAccountId: account.id,
+      details: { reason: 'closed' },
+    });
+    throw accountClosed();
+  }
   // Rule 26: a candidate deactivated by retention who signs in again is reactivated; an admin's deactivation stands.
   const reactivate =
     account.active !== 1 && account.role === 'candidate' && (await deactivatedByRetention(deps.db, account.id));

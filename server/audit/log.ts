@@ -12,6 +12,10 @@ export type AuditAction =
   | 'account.activated'
   | 'account.deactivated'
   | 'account.email_verified'
+  /** Its owner closed it (rule 26a). */
+  | 'account.closed'
+  /** Its personal data was erased; the entry names no erased data. */
+  | 'account.erased'
   | 'account.password_reset'
   | 'account.signed_out_everywhere'
   | 'account.sign_in_lock_lifted'

@@ -1,7 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Role } from './tables.ts';
 
-export type AccountChangeKind = 'created' | 'renamed' | 'role_changed' | 'activated' | 'deactivated' | 'signed_in';
+export type AccountChangeKind =
+  | 'created'
+  | 'renamed'
+  | 'role_changed'
+  | 'activated'
+  | 'deactivated'
+  | 'signed_in'
+  /** Its owner closed it (rule 26a): deactivated for good. */
+  | 'closed'
+  /** Its personal data was erased: gone from every count and every link (rule 26a). */
+  | 'erased';
 
 export interface AccountChange {
   kind: AccountChangeKind;

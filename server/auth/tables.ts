@@ -5,8 +5,11 @@ export type Role = 'admin' | 'support' | 'candidate';
 export const ROLES = ['admin', 'support', 'candidate'] as const satisfies readonly Role[];
 export const STAFF_ROLES = ['admin', 'support'] as const satisfies readonly Role[];
 
-/** Why an account was deactivated (rule 26 reactivates only what retention did). */
-export type DeactivationReason = 'admin' | 'retention' | 'unverified';
+/**
+ * Why an account was deactivated (rule 26 reactivates only what retention did; `closed`: its owner closed it, rule 26a,
+ * and nothing reactivates it).
+ */
+export type DeactivationReason = 'admin' | 'retention' | 'unverified' | 'closed';
 
 export interface AccountsTable {
   id: string;
@@ -25,6 +28,15 @@ export interface AccountsTable {
 /** accounts.deactivation_reason, added by the licensing migration; read only where rule 26 needs it. */
 export type AccountDeactivationColumn = {
   accounts: { deactivation_reason: DeactivationReason | null };
+};
+
+/**
+ * accounts.erased_at, added by the leaving migration: when the account's personal data was erased (rule 26a). An erased
+ * account is gone from every count and every link; its row stays so the certificates and attempts that name it keep a
+ * key.
+ */
+export type AccountErasureColumn = {
+  accounts: { erased_at: string | null };
 };
 
 export interface SessionsTable {

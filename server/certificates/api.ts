@@ -317,7 +317,7 @@ export const certificatesApi = (deps: Deps) =>
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/pdf',
         'content-disposition': attachment(`certificate-${certificate.id}.pdf`),
-        'cache-control': 'private, no-store',
+        'cache-control': 'no-store',
         vary: 'Accept-Language, Cookie',
       });
     })
@@ -326,13 +326,13 @@ export const certificatesApi = (deps: Deps) =>
       return c.body(await signedCredential(deps, certificate), 200, {
         'content-type': 'application/vc+jwt',
         'content-disposition': attachment(`certificate-${certificate.id}.jwt`),
-        'cache-control': 'private, no-store',
+        'cache-control': 'no-store',
       });
     })
     .openapi(certificateCredentialJsonRoute, async (c) => {
       const certificate = await downloadable(deps, c, c.req.valid('param').id);
       c.header('content-disposition', attachment(`certificate-${certificate.id}.json`));
-      c.header('cache-control', 'private, no-store');
+      c.header('cache-control', 'no-store');
       return c.json(await openBadgeCredential(deps, certificate), 200);
     })
     .openapi(certificateBadgeRoute, async (c) => {
@@ -344,7 +344,7 @@ export const certificatesApi = (deps: Deps) =>
       return c.body(bakeCredential(image, jwt) as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'image/png',
         'content-disposition': attachment(`badge-${certificate.id}.png`),
-        'cache-control': 'private, no-store',
+        'cache-control': 'no-store',
       });
     })
     .openapi(revokeCertificateRoute, async (c) => {

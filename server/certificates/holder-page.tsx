@@ -118,6 +118,6 @@ export const holderPages = (deps: Deps) =>
       certificateFor(deps, principal.account, c.req.param('id')),
       organisation(deps),
     ]);
-    c.header('cache-control', 'private, no-store');
+    c.header('cache-control', 'no-store');
     return html(c, <HolderPage deps={deps} principal={principal} certificate={certificate} issuerName={issuer.name} />);
   });

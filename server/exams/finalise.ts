@@ -93,6 +93,19 @@ export async function finaliseOverdueFor(deps: ExamsDeps, accountId: string): Pr
   for (const { id } of due) await finaliseAttempt(deps, id, 'deadline');
 }
 
+/** Closes every attempt of the account still in progress, as a submission (before the account closes, rule 26a). */
+export async function finaliseAttemptsOf(deps: ExamsDeps, accountId: string): Promise<number> {
+  const open = await deps.db
+    .selectFrom('exam_attempts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'in_progress')
+    .execute();
+  let closed = 0;
+  for (const { id } of open) if (await finaliseAttempt(deps, id, 'candidate')) closed++;
+  return closed;
+}
+
 /** The sweeper in the server process: every `intervalMs` (default 20 s). Returns a stop function. */
 export function startAttemptSweeper(deps: ExamsDeps, intervalMs = 20_000): () => void {
   let running = false;

@@ -6,6 +6,8 @@ export interface Formats {
   dateTime(iso: string | Date): string;
   /** A calendar day in the person's zone: `2026年12月3日`, `3 December 2026`. */
   date(iso: string | Date): string;
+  /** A calendar month: `2026年12月`, `December 2026`. */
+  month(iso: string | Date): string;
   number(value: number): string;
   /** 0.75 → `75%`. */
   percent(fraction: number): string;
@@ -29,12 +31,14 @@ export function formatsFor(locale: Locale, timeZone: string): Formats {
       timeZoneName: 'short',
     });
     const date = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone });
+    const month = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', timeZone });
     const number = new Intl.NumberFormat(tag);
     const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
     const when = (value: string | Date) => (value instanceof Date ? value : new Date(value));
     formats = {
       dateTime: (value) => dateTime.format(when(value)),
       date: (value) => date.format(when(value)),
+      month: (value) => month.format(when(value)),
       number: (value) => number.format(value),
       percent: (fraction) => percent.format(fraction),
       timeZone,

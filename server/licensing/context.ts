@@ -8,4 +8,6 @@ export interface LicensingDeps extends Deps {
   licensing: LicensingState;
   /** Accounts with an exam attempt in progress, exempt from retention (rule 25); answered by server/exams/. */
   accountsWithExamInProgress: () => Promise<Set<string>>;
+  /** Erases a closed account's personal data (rule 26a) for the daily job; answered by server/people/. */
+  eraseClosedAccount: (accountId: string) => Promise<unknown>;
 }

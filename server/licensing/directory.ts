@@ -2,6 +2,7 @@
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { classifyUser } from '../../shared/licensing/classify.ts';
+import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
@@ -16,7 +17,8 @@ export interface DirectoryQuery {
   /** Which field the prefix search looks in; the list is then ordered by it. */
   sort: SortKey;
   classification?: 'internal' | 'external' | undefined;
-  status?: 'active' | 'inactive' | undefined;
+  /** `closed`: own accounts their owners closed (rule 26a), a part of `inactive`. */
+  status?: 'active' | 'inactive' | 'closed' | undefined;
   environment?: string | undefined;
   provider?: string | undefined;
   after?: string | undefined;
@@ -39,6 +41,8 @@ export interface DirectoryEntry {
   active: boolean;
   itUser: boolean;
   role: string | null;
+  /** An own account its owner closed (rule 26a). */
+  closed: boolean;
   classification: 'internal' | 'external';
   reason: string;
   /** What the classification noticed about the record's own username and email (no-email, conflict, ...). */
@@ -60,6 +64,11 @@ function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
   }
   if (query.classification) base = base.where('classification', '=', query.classification);
   if (query.status) base = base.where('active', '=', query.status === 'active' ? 1 : 0);
+  if (query.status === 'closed') {
+    base = base.where('account_id', 'in', (eb) =>
+      eb.selectFrom('accounts').select('accounts.id').where(sql.ref('accounts.deactivation_reason'), '=', 'closed'),
+    );
+  }
   if (query.environment) base = base.where('environment_id', '=', query.environment);
   if (query.provider) base = base.where('provider', '=', query.provider);
   return base;
@@ -142,6 +151,7 @@ export function toEntry(deps: LicensingDeps, row: Row): DirectoryEntry {
     active: row.active === 1,
     itUser: row.it_user === 1,
     role: row.role,
+    closed: false,
     classification: classified.classification,
     reason: classified.reason,
     flags: classified.flags,
@@ -196,19 +206,25 @@ export async function listDirectory(
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
   const n = Number(counted.n);
-  // A rename emits no account change, so own rows show the name as stored in `accounts` now.
+  // A rename emits no account change, so own rows show the name as stored in `accounts` now; and whether the person
+  // closed the account (rule 26a).
   const ownIds = items.filter((r) => r.account_id !== null).map((r) => r.account_id as string);
+  const own = new Map<string, { name: string; closed: boolean }>();
   if (ownIds.length > 0) {
-    const names = new Map(
-      (await deps.db.selectFrom('accounts').select(['id', 'name']).where('id', 'in', ownIds).execute()).map((a) => [
-        a.id,
-        a.name,
-      ]),
-    );
-    for (const row of items) if (row.account_id !== null) row.name = names.get(row.account_id) ?? row.name;
+    const rows = await deps.db
+      .withTables<AccountDeactivationColumn>()
+      .selectFrom('accounts')
+      .select(['id', 'name', 'deactivation_reason'])
+      .where('id', 'in', ownIds)
+      .execute();
+    for (const a of rows) own.set(a.id, { name: a.name, closed: a.deactivation_reason === 'closed' });
+    for (const row of items) if (row.account_id !== null) row.name = own.get(row.account_id)?.name ?? row.name;
   }
   return {
-    items: items.map((row) => toEntry(deps, row)),
+    items: items.map((row) => ({
+      ...toEntry(deps, row),
+      closed: row.account_id !== null && own.get(row.account_id)?.closed === true,
+    })),
     next: more && last ? encodeCursor(last[key], last.id) : null,
     matching: Math.min(n, COUNT_CAP),
     matchingCapped: n > COUNT_CAP,

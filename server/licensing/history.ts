@@ -10,6 +10,7 @@ import {
   usageLevel,
 } from '../../shared/licensing/capacity.ts';
 import type { LicensingDeps } from './context.ts';
+import { eraseClosedAccountsDue } from './leaving.ts';
 import { readLicence, today } from './licence.ts';
 import { applyRetention } from './retention.ts';
 
@@ -167,7 +168,7 @@ export async function afterLicenceChange(deps: LicensingDeps): Promise<void> {
 }
 
 /**
- * The daily job: retention, history, warnings. A row in licence_job_runs claims the day, so a second instance (or a
+ * The daily job: retention, erasure of closed accounts, history, warnings. A row in licence_job_runs claims the day, so a second instance (or a
  * second timer tick) does not run it twice.
  */
 export async function runDailyJob(deps: LicensingDeps): Promise<boolean> {
@@ -181,6 +182,9 @@ export async function runDailyJob(deps: LicensingDeps): Promise<boolean> {
   if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
   const deactivated = await applyRetention(deps, null);
   if (deactivated.length > 0) deps.logger.info('retention applied', { deactivated: deactivated.length });
+  // Rule 26a: closed accounts past the organisation's erasure days lose their personal data.
+  const erased = await eraseClosedAccountsDue(deps);
+  if (erased > 0) deps.logger.info('closed accounts erased', { erased });
   await afterLicenceChange(deps);
   return true;
 }

@@ -97,7 +97,8 @@ export type ImportedRow = [
 ];
 
 /** The columns of OwnRow and ImportedRow, for the raw-array reads of every dialect. */
-export const OWN_ROWS_SQL = 'select id, email, role, active from accounts';
+/** An erased account is in no count and links nobody (rule 26a): it is not read at all. */
+export const OWN_ROWS_SQL = 'select id, email, role, active from accounts where erased_at is null';
 export const IMPORTED_ROWS_SQL = `select id, environment_id, provider, tenant, username, email, active | (it_user << 1) | (staff << 2)
    from licence_accounts where source = 'import'`;
 

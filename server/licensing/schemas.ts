@@ -104,7 +104,9 @@ export const directoryQuery = z.object({
   q: z.string().trim().max(320, 'q: at most 320 characters.').optional(),
   sort: z.enum(SORTS, { error: `sort: one of ${SORTS.join(', ')}.` }).default('email'),
   class: z.enum(['internal', 'external'], { error: 'class: internal or external.' }).optional(),
-  status: z.enum(['active', 'inactive'], { error: 'status: active or inactive.' }).optional(),
+  status: z
+    .enum(['active', 'inactive', 'closed', 'erased'], { error: 'status: active, inactive, closed or erased.' })
+    .optional(),
   environment: z.string().max(64).optional(),
   provider: z.string().max(100).optional(),
   after: z.string().max(2000).optional(),

@@ -5,7 +5,7 @@ import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { AccountRecord, CountResult } from '../../shared/licensing/count.ts';
 import { LiveLicenceCount, type LiveTotals } from '../../shared/licensing/live.ts';
-import type { Account } from '../auth/tables.ts';
+import type { Account, AccountErasureColumn } from '../auth/tables.ts';
 import type { Change } from '../db/change-feed.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
@@ -103,9 +103,11 @@ export class LicensingState {
       for (let from = 0; from < stale.length; from += 500) {
         const part = stale.slice(from, from + 500);
         const rows = await this.#deps.db
+          .withTables<AccountErasureColumn>()
           .selectFrom('accounts')
           .select(['id', 'email', 'role', 'active'])
           .where('id', 'in', part)
+          .where('erased_at', 'is', null)
           .execute();
         const found = new Map(rows.map((a) => [a.id, a]));
         for (const id of part) {
@@ -183,7 +185,12 @@ export class LicensingState {
     const { sqlite, postgres, db } = this.#deps;
     if (sqlite) return rawRecords(sqlite, own.name, names);
     if (postgres) return pooledPostgresRecords(postgres.pool, own.name, names);
-    const accounts = await db.selectFrom('accounts').select(['id', 'email', 'role', 'active']).execute();
+    const accounts = await db
+      .withTables<AccountErasureColumn>()
+      .selectFrom('accounts')
+      .select(['id', 'email', 'role', 'active'])
+      .where('erased_at', 'is', null)
+      .execute();
     const records: AccountRecord[] = accounts.map((a) => ownRecord(own.name, a));
     const imported = await db
       .selectFrom('licence_accounts')
@@ -233,7 +240,7 @@ export class LicensingState {
   #applyOwnAccountNow(sqlite: SQLiteDatabase, accountId: string): void {
     const a = sqlite
       .prepare<[string], Pick<Account, 'id' | 'email' | 'role' | 'active'>>(
-        'select id, email, role, active from accounts where id = ?',
+        'select id, email, role, active from accounts where id = ? and erased_at is null',
       )
       .get(accountId);
     if (a) this.live.upsert(ownRecord(this.ownEnvironment().name, a));
@@ -241,19 +248,29 @@ export class LicensingState {
     this.#version++;
   }
 
-  /** Own accounts changed while no process was listening (or before this module existed) get their mirror row. */
+  /**
+   * Own accounts changed while no process was listening (or before this module existed) get their mirror row; an
+   * erased account's row goes.
+   */
   async #reconcileMirror(): Promise<void> {
     const stale = await this.#deps.db
+      .withTables<AccountErasureColumn>()
       .selectFrom('accounts as a')
       .leftJoin('licence_accounts as m', 'm.account_id', 'a.id')
       .select(['a.id'])
       .where((eb) =>
         eb.or([
-          eb('m.id', 'is', null),
-          eb('m.active', '!=', eb.ref('a.active')),
-          eb('m.name', '!=', eb.ref('a.name')),
-          eb('m.role', '!=', eb.ref('a.role')),
-          eb('m.email', '!=', eb.ref('a.email')),
+          eb.and([eb('a.erased_at', 'is not', null), eb('m.id', 'is not', null)]),
+          eb.and([
+            eb('a.erased_at', 'is', null),
+            eb.or([
+              eb('m.id', 'is', null),
+              eb('m.active', '!=', eb.ref('a.active')),
+              eb('m.name', '!=', eb.ref('a.name')),
+              eb('m.role', '!=', eb.ref('a.role')),
+              eb('m.email', '!=', eb.ref('a.email')),
+            ]),
+          ]),
         ]),
       )
       .execute();
@@ -262,8 +279,18 @@ export class LicensingState {
 
   async #writeMirror(accountId: string): Promise<Account | undefined> {
     const { db } = this.#deps;
-    const a = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const a = await db
+      .withTables<AccountErasureColumn>()
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', accountId)
+      .executeTakeFirst();
     if (!a) return undefined;
+    if (a.erased_at !== null) {
+      // Rule 26a: an erased account leaves the directory (and so every lookup) with its personal data.
+      await db.deleteFrom('licence_accounts').where('account_id', '=', accountId).execute();
+      return undefined;
+    }
     const env = this.ownEnvironment();
     const row = directoryRow(env.id, this.compiled(env), {
       provider: OWN_PROVIDER,

@@ -79,6 +79,8 @@ export interface LicenceSettingsTable {
   internal_packs: number;
   external_packs: number;
   cancelled_on: string | null;
+  /** Rule 26a: a closed account's personal data is erased this many days after closing (the daily job). */
+  erase_closed_after_days: number;
 }
 
 export interface LicenceHistoryTable {

@@ -13,9 +13,11 @@ import {
   countingOf,
   type DirectoryPage,
   directoryRowById,
+  EXPORT_HEADER,
   exportDirectory,
   listDirectory,
 } from '../licensing/directory.ts';
+import { type LeavingFigures, leavingFigures } from '../licensing/leaving.ts';
 import { today } from '../licensing/licence.ts';
 import { Counting } from '../licensing/pages/licence-panel.tsx';
 import { refHref } from '../licensing/pages/links.ts';
@@ -25,12 +27,16 @@ import { DataTable } from '../web/data-table.tsx';
 import { nf } from '../web/format.ts';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
+import type { PeopleDeps } from './context.ts';
+import { ErasedUsersList, LeavingSummary, listErasedAccounts } from './erased-accounts.tsx';
+import { ClosedBadge, StatusOptions } from './leaving-card.tsx';
 
 // ---- users list ----
 
 function UsersList(props: {
   principal: Principal;
   page: DirectoryPage;
+  leaving: LeavingFigures;
   query: z.output<typeof directoryQuery>;
   environments: EnvironmentView[];
   providers: string[];
@@ -88,6 +94,7 @@ function UsersList(props: {
             <option value="inactive" selected={query.status === 'inactive'}>
               deactivated
             </option>
+            <StatusOptions selected={query.status} />
           </select>
         </div>
         <div>
@@ -114,6 +121,7 @@ function UsersList(props: {
         </div>
         <button type="submit">Filter</button>
       </form>
+      <LeavingSummary figures={props.leaving} />
       <p>
         {page.matchingCapped ? `More than ${nf(COUNT_CAP)}` : nf(page.matching)} matching accounts.{' '}
         <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>Export this list as CSV</a>
@@ -136,7 +144,8 @@ function UsersList(props: {
           },
           {
             header: 'Status',
-            cell: (a) => (a.active ? 'active' : <span class="badge inactive">deactivated</span>),
+            cell: (a) =>
+              a.active ? 'active' : a.closed ? <ClosedBadge short /> : <span class="badge inactive">deactivated</span>,
           },
           {
             header: 'Class',
@@ -172,7 +181,8 @@ const listFilters = (query: z.output<typeof directoryQuery>) => ({
   q: query.q,
   sort: query.sort,
   classification: query.class,
-  status: query.status,
+  // Erased accounts are not in the directory (rule 26a): their own list (erased-accounts.tsx).
+  status: query.status === 'erased' ? undefined : query.status,
   environment: query.environment,
   provider: query.provider,
 });
@@ -182,18 +192,27 @@ async function allProviders(deps: LicensingDeps): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-export const directoryPages = (deps: LicensingDeps) =>
+export const directoryPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
     // The staff's home: the users list.
     .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/users', requirePage('staffRead'), async (c) => {
       const query = parseListQuery(c);
+      const leaving = await leavingFigures(deps);
+      if (query.status === 'erased') {
+        const erased = await listErasedAccounts(deps, query.after);
+        return html(
+          c,
+          <ErasedUsersList principal={principalOf(c)} page={erased} figures={leaving} after={query.after} />,
+        );
+      }
       const page = await listDirectory(deps, { ...listFilters(query), after: query.after, limit: 25 });
       return html(
         c,
         <UsersList
           principal={principalOf(c)}
           page={page}
+          leaving={leaving}
           query={query}
           environments={deps.licensing.environments}
           providers={await allProviders(deps)}
@@ -202,7 +221,9 @@ export const directoryPages = (deps: LicensingDeps) =>
     })
     .get('/users.csv', requirePage('staffRead'), (c) => {
       const query = parseListQuery(c);
-      return c.body(exportDirectory(deps, listFilters(query)), 200, {
+      // Erased accounts hold nothing to export (rule 26a): the header alone.
+      const body = query.status === 'erased' ? `${EXPORT_HEADER}\n` : exportDirectory(deps, listFilters(query));
+      return c.body(body, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="seatkeeper-users-${today(deps)}.csv"`,
       });

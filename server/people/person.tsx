@@ -11,11 +11,13 @@ import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { type FieldErrors, notFound } from '../http/errors.ts';
 import { i18nOf } from '../i18n/request.ts';
-import type { LicensingDeps } from '../licensing/context.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
 import { formFailure, readForm } from '../web/forms.ts';
 import { Alert, Field, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
+import type { PeopleDeps } from './context.ts';
+import { eraseAccount } from './erasure.ts';
+import { ErasedPersonPage, LeavingCard, type LeavingView, leavingView } from './leaving-card.tsx';
 import { SignInProtectionPanel } from './sign-in-protection.tsx';
 
 const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
@@ -70,6 +72,7 @@ function UserDetailPage({
   success,
   licence,
   lock,
+  leaving,
 }: {
   principal: Principal;
   account: AccountView;
@@ -77,7 +80,13 @@ function UserDetailPage({
   success?: string | undefined;
   licence?: AccountLicenceView | undefined;
   lock: SignInLock;
+  leaving: LeavingView;
 }) {
+  if (leaving.erasedAt) {
+    return (
+      <ErasedPersonPage principal={principal} account={account} leaving={leaving} message={message} success={success} />
+    );
+  }
   const admin = principal.account.role === 'admin' && principal.kind === 'session';
   const self = principal.account.id === account.id;
   return (
@@ -102,6 +111,7 @@ function UserDetailPage({
         </dl>
       </section>
       {licence && <AccountLicencePanel view={licence} />}
+      <LeavingCard principal={principal} accountId={account.id} view={leaving} />
       {admin && (
         <section class="card" aria-labelledby="change">
           <h2 id="change">Change</h2>
@@ -115,7 +125,7 @@ function UserDetailPage({
             </button>
             {self && <p class="hint">You cannot change your own role.</p>}
           </form>
-          {!self && (
+          {!self && !(leaving.closed && !account.active) && (
             <form method="post" action={`/portal/users/${account.id}/${account.active ? 'deactivate' : 'activate'}`}>
               <button type="submit" class={account.active ? 'danger' : undefined}>
                 {account.active ? 'Deactivate account (ends its sessions now)' : 'Reactivate account'}
@@ -135,27 +145,30 @@ function UserDetailPage({
 const updateForm = z.object({ name: nameField, role: roleField.optional() });
 
 async function renderUser(
-  deps: LicensingDeps,
+  deps: PeopleDeps,
   c: Parameters<typeof principalOf>[0],
   id: string,
   notes: { message?: string; success?: string } = {},
 ) {
   const account = await findAccount(deps.db, id);
   if (!account) throw notFound('The account');
-  const licence = await accountLicenceView(deps, id);
   const lock = await signInLock(deps, account.email);
+  const leaving = await leavingView(deps, id);
+  // Rule 26a: an erased account is in no count and no link; its licence facts would only say so.
+  const licence = leaving.erasedAt ? undefined : await accountLicenceView(deps, id);
   return (
     <UserDetailPage
       principal={principalOf(c)}
       account={toAccountView(account)}
       licence={licence}
       lock={lock}
+      leaving={leaving}
       {...notes}
     />
   );
 }
 
-async function changeActive(deps: LicensingDeps, c: Context<AppEnv>, active: boolean) {
+async function changeActive(deps: PeopleDeps, c: Context<AppEnv>, active: boolean) {
   const id = c.req.param('id') ?? '';
   try {
     await setAccountActive(deps, actorOf(c), id, active);
@@ -166,7 +179,7 @@ async function changeActive(deps: LicensingDeps, c: Context<AppEnv>, active: boo
   }
 }
 
-export const personPages = (deps: LicensingDeps) =>
+export const personPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
     .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/new-account', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
@@ -218,6 +231,20 @@ export const personPages = (deps: LicensingDeps) =>
       const id = c.req.param('id');
       await liftSignInLock(deps, actorOf(c), id);
       return html(c, await renderUser(deps, c, id, { success: i18nOf(c).t('signInProtection.lifted') }));
+    })
+    .post('/users/:id/erasure', requirePage('admin'), async (c) => {
+      const id = c.req.param('id');
+      const { t } = i18nOf(c);
+      if ((await c.req.parseBody()).confirm !== 'erase') {
+        return html(c, await renderUser(deps, c, id, { message: t('people.leave.eraseUnconfirmed') }), 400);
+      }
+      try {
+        await eraseAccount(deps, actorOf(c), id);
+      } catch (error) {
+        const failure = formFailure(c, error);
+        return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
+      }
+      return html(c, await renderUser(deps, c, id, { success: t('people.leave.erasedNow') }));
     })
     .post('/users/:id/activate', requirePage('admin'), (c) => changeActive(deps, c, true))
     .post('/users/:id/deactivate', requirePage('admin'), (c) => changeActive(deps, c, false));

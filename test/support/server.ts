@@ -50,6 +50,7 @@ export interface TestContext {
   accounts: SeatkeeperApp['accounts'];
   exams: SeatkeeperApp['exams'];
   licensing: SeatkeeperApp['licensing'];
+  people: SeatkeeperApp['people'];
   openApiDocument: SeatkeeperApp['openApiDocument'];
   config: Config;
   dataDir: string;

@@ -83,10 +83,10 @@ export const activateUserRoute = apiRoute({
   path: '/users/{id}/activate',
   tag,
   access: 'admin',
-  summary: 'Reactivate an account',
+  summary: 'Reactivate an account (not one its owner closed)',
   request: { params: idParam },
   responses: { 200: jsonAnswer(accountResponse, 'Active again.') },
-  errors: [404],
+  errors: [404, 409],
 });
 
 export const signOutEverywhereRoute = apiRoute({

@@ -5,6 +5,7 @@ import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { AccountsDeps } from '../context.ts';
 import { sendVerificationMail } from '../registration.ts';
+import { YourDataCard } from './closure.tsx';
 
 export const myPages = (deps: AccountsDeps) =>
   new Hono<AppEnv>()
@@ -39,6 +40,7 @@ export const myPages = (deps: AccountsDeps) =>
             <h2 id="exams">Exams and certificates</h2>
             <p>You have no exams or certificates yet. Exams you can book will appear here.</p>
           </section>
+          <YourDataCard principal={principal} />
         </Layout>,
       );
     })

@@ -192,7 +192,10 @@ export const publicPages = (deps: Deps) =>
         return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/users', 303);
       } catch (error) {
         const failure = formFailure(c, error);
-        return html(c, <SignInPage values={{ email: form.data.email }} message={failure.message} />, failure.status);
+        // Rule 26a: a closed account says so in the person's language.
+        const message =
+          failure.code === 'account_closed' ? i18nOf(c).t('accounts.leave.signIn.closed') : failure.message;
+        return html(c, <SignInPage values={{ email: form.data.email }} message={message} />, failure.status);
       }
     })
     .post('/sign-out', async (c) => {

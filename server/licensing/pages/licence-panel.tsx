@@ -1,4 +1,5 @@
 import { deactivationReason } from '../../accounts/deactivation.ts';
+import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { countingOf, type DirectoryEntry, directoryRowOfAccount } from '../directory.ts';
@@ -77,6 +78,11 @@ export function Counting({ entry, counting }: { entry: DirectoryEntry; counting:
   );
 }
 
+/** Rule 26a: the account's owner closed it. */
+function ClosedByThePerson() {
+  return <>{useI18n().t('licensing.leaving.byThePerson')}</>;
+}
+
 export function AccountLicencePanel({ view }: { view: AccountLicenceView }) {
   return (
     <section class="card" aria-labelledby="licence-panel">
@@ -88,9 +94,13 @@ export function AccountLicencePanel({ view }: { view: AccountLicenceView }) {
             <>
               <dt>Deactivated by</dt>
               <dd>
-                {view.deactivationReason === 'admin'
-                  ? 'an administrator (signing in is refused)'
-                  : `the ${view.deactivationReason === 'retention' ? 'retention policy' : 'unverified-email policy'} (signing in again reactivates the account)`}
+                {view.deactivationReason === 'closed' ? (
+                  <ClosedByThePerson />
+                ) : view.deactivationReason === 'admin' ? (
+                  'an administrator (signing in is refused)'
+                ) : (
+                  `the ${view.deactivationReason === 'retention' ? 'retention policy' : 'unverified-email policy'} (signing in again reactivates the account)`
+                )}
               </dd>
             </>
           )}

@@ -14,6 +14,7 @@ import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { forecast, type HistoryPoint, readHistory, recordHistory } from '../history.ts';
+import { type LeavingFigures, leavingFigures } from '../leaving.ts';
 import {
   cancelLicence,
   extendLicence,
@@ -26,6 +27,7 @@ import {
 } from '../licence.ts';
 import { extensionBody, organisationDomainsBody } from '../schemas.ts';
 import type { RecountOutcome } from '../state.ts';
+import { type LeavingNotice, LeavingPanel, leavingNotice } from './leaving-panel.tsx';
 
 // ---- licence overview ----
 
@@ -95,6 +97,8 @@ interface LicencePageProps {
   history: HistoryPoint[];
   organisationDomains: string[];
   recount?: RecountOutcome | undefined;
+  leaving: LeavingFigures;
+  leavingNotice?: LeavingNotice | undefined;
   error?: string | undefined;
   success?: string | undefined;
   todayIso: string;
@@ -222,6 +226,7 @@ function LicencePage(props: LicencePageProps) {
           <p>Set a licence to see when capacity runs out.</p>
         )}
       </section>
+      <LeavingPanel principal={principal} figures={props.leaving} notice={props.leavingNotice} />
       <section class="card" aria-labelledby="licence">
         <h2 id="licence">Licence</h2>
         {status ? (
@@ -330,6 +335,8 @@ async function renderLicence(
       summary={summary}
       history={await readHistory(deps)}
       organisationDomains={await readOrganisationDomains(deps)}
+      leaving={await leavingFigures(deps)}
+      leavingNotice={leavingNotice(c.req.query('leaving'))}
       todayIso={today(deps)}
       {...notes}
     />,
