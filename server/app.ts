@@ -11,6 +11,7 @@ import { usersApi } from './accounts/api/users.ts';
 import type { AccountsDeps } from './accounts/context.ts';
 import { myPages } from './accounts/pages/my.tsx';
 import { publicPages } from './accounts/pages/public.tsx';
+import { settingsPages } from './accounts/pages/settings.tsx';
 import { tokenPages } from './accounts/pages/tokens.tsx';
 import { auditApi } from './audit/api.ts';
 import { auditPages } from './audit/pages.tsx';
@@ -35,11 +36,13 @@ import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
 import type { AppEnv } from './http/env.ts';
-import { errorBody } from './http/errors.ts';
+import { ApiError, errorBody } from './http/errors.ts';
 import { addHealth } from './http/health.ts';
 import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http/openapi.ts';
 import { requestPipeline } from './http/pipeline.ts';
 import { createApi } from './http/routes.ts';
+import { i18nFor } from './i18n/messages.ts';
+import { i18nOf, localeOf } from './i18n/request.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
 import { licensingContext } from './licensing/index.ts';
@@ -48,11 +51,12 @@ import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
+import { readOrganisationTimeZone } from './licensing/time-zone.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { directoryPages } from './people/directory.tsx';
 import { personPages } from './people/person.tsx';
-import { renderErrorPage } from './web/error-page.tsx';
+import { errorPage } from './web/error-page.tsx';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +100,7 @@ export function buildDeps(options: AppOptions): Deps {
     sqlite: options.bulkReads ? database.sqlite : undefined,
     postgres: options.bulkReads ? database.postgres : undefined,
     changes: database.changes,
+    organisationTimeZone: () => readOrganisationTimeZone(database.db),
   };
 }
 
@@ -140,6 +145,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
 
   // Pages. Order matters where paths overlap: the users list's static paths before a person's /users/:id.
   app.route('/', publicPages(deps));
+  app.route('/', settingsPages(deps));
   app.route('/', examPages(exams));
   app.route('/my', myPages(accounts));
   app.route('/verify', verificationPages(deps));
@@ -158,25 +164,29 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal', auditPages(deps));
   app.route('/api/docs', apiDocsPage(openApiDocument));
 
-  app.notFound((c) => {
+  app.notFound(async (c) => {
+    const { t } = i18nFor(localeOf(c));
     if (c.req.path.startsWith('/api/')) {
-      return c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+      const text = t('errors.no_route', { method: c.req.method, path: c.req.path });
+      return c.json({ error: { code: 'not_found', message: text } }, 404);
     }
-    return c.html(renderErrorPage(404, 'Page not found', 'There is no page at this address.'), 404);
+    return errorPage(c, 404, 'web.error.notFoundTitle', t('web.error.notFound'));
   });
 
-  const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const onError: ErrorHandler<AppEnv> = async (err, c) => {
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
     if (!(err instanceof HTTPException)) {
       deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err) });
-      if (isApi)
-        return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
-      return c.html(renderErrorPage(500, 'Something went wrong', 'Try again in a moment.'), 500);
+      const { t } = i18nFor(localeOf(c));
+      if (isApi) return c.json({ error: { code: 'internal_error', message: t('errors.internal_error') } }, 500);
+      return errorPage(c, 500, 'web.error.internalTitle', t('web.error.internal'));
     }
-    const { status, body, headers } = errorBody(err);
+    // The time zone (a setting) is read only when the message shows a time: an API error needs no query.
+    const reader = err instanceof ApiError && err.showsTime ? await i18nOf(c) : i18nFor(localeOf(c));
+    const { status, body, headers } = errorBody(err, reader);
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     if (isApi) return c.json(body, status);
-    return c.html(renderErrorPage(status, 'This did not work', body.error.message), status);
+    return errorPage(c, status, 'web.error.title', body.error.message);
   };
   app.onError(onError);
 

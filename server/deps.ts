@@ -28,4 +28,6 @@ export interface Deps {
   postgres?: PostgresHandle | undefined;
   /** What other instances sharing the database commit: the live figures follow it. */
   changes: ChangeFeed;
+  /** The organisation's IANA time zone (a setting of the licensing area, read through the wiring). */
+  organisationTimeZone: () => Promise<string>;
 }

@@ -2,14 +2,18 @@
 // migration here; the database layer applies whatever it is given. The same migrations run on SQLite and PostgreSQL:
 // the schema builder, plus the few differences server/db/dialect.ts names. A migration that has run never changes.
 import type { Migration } from 'kysely';
+import { accountsLanguageMigration } from './accounts/migration.ts';
 import { accountsAndAuthMigration } from './auth/migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
+import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-accounts-and-auth': accountsAndAuthMigration,
   '2026-11-24-licensing': licensingMigration,
   '2026-11-25-exams': examsMigration,
   '2026-12-01-shared-state': sharedStateMigration,
+  '2026-12-02-accounts-language': accountsLanguageMigration,
+  '2026-12-02-organisation-time-zone': organisationTimeZoneMigration,
 };

@@ -8,6 +8,7 @@ import { hitThrottle, RULES } from '../auth/throttle.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { tooManyRequests } from '../http/errors.ts';
+import { mailReader } from '../mail/language.ts';
 import { findAccount, findAccountByEmail, guardTokenRedemption, invalidLink, link, sendMail } from './accounts.ts';
 import { passwordResetMail } from './mail.ts';
 
@@ -23,7 +24,9 @@ export async function requestPasswordReset(deps: Deps, actor: Actor, email: stri
   const perAddress = await hitThrottle(deps.db, RULES.passwordResetEmail, account.id, now);
   if (perAddress.limited) return;
   const token = await issueOneTimeToken(deps.db, 'password_reset', account.id, now);
-  await sendMail(deps, passwordResetMail(account.email, link(deps, '/reset-password', token), PASSWORD_RESET_MINUTES));
+  const reader = mailReader(account, actor.locale);
+  const resetLink = link(deps, '/reset-password', token);
+  await sendMail(deps, passwordResetMail(reader, account.email, resetLink, PASSWORD_RESET_MINUTES));
 }
 
 /** Sets a new password from a reset or invitation link; ends every session of the account. */

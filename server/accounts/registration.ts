@@ -8,6 +8,8 @@ import { isUniqueViolation } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, tooManyRequests } from '../http/errors.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { mailReader } from '../mail/language.ts';
 import {
   change,
   findAccount,
@@ -30,18 +32,31 @@ export async function registerCandidate(
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.registrationIp, actor.ip, now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
-  const alreadyRegistered = (email: string) =>
+  const alreadyRegistered = (email: string, recipient: Account | null) =>
     sendMail(
       deps,
-      alreadyRegisteredMail(email, `${deps.config.publicUrl}/sign-in`, `${deps.config.publicUrl}/forgot-password`),
+      alreadyRegisteredMail(
+        mailReader(recipient, actor.locale),
+        email,
+        `${deps.config.publicUrl}/sign-in`,
+        `${deps.config.publicUrl}/forgot-password`,
+      ),
     );
   const existing = await findAccountByEmail(deps.db, input.email);
-  if (existing) return alreadyRegistered(existing.email);
+  if (existing) return alreadyRegistered(existing.email, existing);
   const passwordHash = await deps.passwords.hash(input.password);
   const registered = await writeTransaction(deps.db, async (trx) => {
     const account = await insertAccount(
       trx,
-      { email: input.email, name: input.name, role: 'candidate', passwordHash, emailVerifiedAt: null },
+      // The language they registered in becomes their account's: their mail and pages stay in it.
+      {
+        email: input.email,
+        name: input.name,
+        role: 'candidate',
+        passwordHash,
+        emailVerifiedAt: null,
+        locale: actor.locale,
+      },
       now,
     );
     const token = await issueOneTimeToken(trx, 'email_verification', account.id, now);
@@ -52,24 +67,24 @@ export async function registerCandidate(
     if (isUniqueViolation(error)) return null;
     throw error;
   });
-  if (!registered) return alreadyRegistered(normaliseEmail(input.email));
+  if (!registered) return alreadyRegistered(normaliseEmail(input.email), null);
   const { account, token } = registered;
   deps.accountChanges.notify(change('created', account, now));
-  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+  const reader = mailReader(account, actor.locale);
+  await sendMail(deps, verificationMail(reader, account.email, account.name, link(deps, '/verify-email', token)));
 }
 
 /** The gate the exam module will call: candidates sit exams only with a verified email address. */
 export function assertMaySitExam(account: Account): void {
-  if (account.active !== 1) throw new ApiError(403, 'account_deactivated', 'This account is deactivated.');
-  if (!account.email_verified_at) {
-    throw new ApiError(403, 'email_not_verified', 'Confirm your email address first; we can send you a new link.');
-  }
+  if (account.active !== 1) throw new ApiError(403, 'account_deactivated', 'errors.account_deactivated.short');
+  if (!account.email_verified_at) throw new ApiError(403, 'email_not_verified', 'errors.email_not_verified');
 }
 
-export async function sendVerificationMail(deps: Deps, account: Account): Promise<void> {
+export async function sendVerificationMail(deps: Deps, account: Account, requestLocale?: Locale): Promise<void> {
   if (account.email_verified_at) return;
   const token = await issueOneTimeToken(deps.db, 'email_verification', account.id, deps.clock());
-  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+  const reader = mailReader(account, requestLocale);
+  await sendMail(deps, verificationMail(reader, account.email, account.name, link(deps, '/verify-email', token)));
 }
 
 export async function verifyEmail(deps: Deps, actor: Actor, token: string): Promise<Account> {

@@ -122,7 +122,7 @@ export async function findExam(deps: ExamsDeps, id: string): Promise<Exam | unde
 
 export async function getExam(deps: ExamsDeps, id: string): Promise<Exam> {
   const exam = await findExam(deps, id);
-  if (!exam) throw notFound('The exam');
+  if (!exam) throw notFound('errors.not_found.exam');
   return exam;
 }
 
@@ -296,7 +296,7 @@ async function findQuestion(deps: ExamsDeps, examId: string, questionId: string)
     .where('exam_id', '=', examId)
     .where('archived', '=', 0)
     .executeTakeFirst();
-  if (!row) throw notFound('The question');
+  if (!row) throw notFound('errors.not_found.question');
   return row;
 }
 
@@ -385,7 +385,7 @@ export async function exportExam(deps: ExamsDeps, id: string): Promise<ExamDocum
 export async function setAccommodation(deps: ExamsDeps, examId: string, accountId: string, extraMinutes: number) {
   await getExam(deps, examId);
   const account = await deps.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
-  if (!account) throw notFound('The account');
+  if (!account) throw notFound('errors.not_found.account');
   const now = deps.clock().toISOString();
   await deps.db
     .insertInto('exam_accommodations')

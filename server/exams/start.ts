@@ -35,7 +35,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
     .where('id', '=', examId)
     .where('published', '=', 1)
     .executeTakeFirst();
-  if (!exam) throw notFound('The exam');
+  if (!exam) throw notFound('errors.not_found.exam');
   if (account.role !== 'candidate') throw new ApiError(403, 'candidates_only', 'Only candidates can sit exams.');
   await ensureOnline(deps);
   if (!account.email_verified_at)

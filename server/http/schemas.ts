@@ -14,8 +14,8 @@ export const errorResponse = z
 
 export const statusResponse = z.object({ status: z.string() }).meta({ id: 'Status' });
 
-const wholeNumberFrom1 = 'Use a whole number from 1.';
-const pageSizeMessage = 'Use a whole number from 1 to 100.';
+const wholeNumberFrom1 = 'fields.wholeNumberFrom1';
+const pageSizeMessage = 'fields.pageSize';
 
 export const pageQuery = z.object({
   page: z.coerce.number({ error: wholeNumberFrom1 }).int(wholeNumberFrom1).min(1, wholeNumberFrom1).default(1),

@@ -6,6 +6,8 @@ export interface Formats {
   dateTime(iso: string | Date): string;
   /** A calendar day in the person's zone: `2026年12月3日`, `3 December 2026`. */
   date(iso: string | Date): string;
+  /** A calendar day given as YYYY-MM-DD (a licence's end, a history row): the same day in every zone. */
+  day(isoDay: string): string;
   number(value: number): string;
   /** 0.75 → `75%`. */
   percent(fraction: number): string;
@@ -29,12 +31,14 @@ export function formatsFor(locale: Locale, timeZone: string): Formats {
       timeZoneName: 'short',
     });
     const date = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone });
+    const day = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
     const number = new Intl.NumberFormat(tag);
     const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
     const when = (value: string | Date) => (value instanceof Date ? value : new Date(value));
     formats = {
       dateTime: (value) => dateTime.format(when(value)),
       date: (value) => date.format(when(value)),
+      day: (isoDay) => day.format(new Date(`${isoDay}T00:00:00Z`)),
       number: (value) => number.format(value),
       percent: (fraction) => percent.format(fraction),
       timeZone,
@@ -45,11 +49,17 @@ export function formatsFor(locale: Locale, timeZone: string): Formats {
 }
 
 /** Whether the runtime knows this IANA time zone (e.g. `Asia/Tokyo`). */
-export function isTimeZone(zone: string): boolean {
+export const isTimeZone = (zone: string): boolean => canonicalTimeZone(zone) !== null;
+
+/** The zone as Intl names it (`asia/tokyo` -> `Asia/Tokyo`), or null when the runtime does not know it. */
+export function canonicalTimeZone(zone: string): string | null {
+  if (zone.trim() === '') return null;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: zone.trim() }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
+
+/** Every IANA zone the runtime knows, for choosing one from a list. */
+export const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];

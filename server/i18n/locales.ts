@@ -1,7 +1,7 @@
 // The languages Seatkeeper speaks. Adding one is a catalog file in catalogs/ and its line here.
 import { en } from './catalogs/en.ts';
 import { ja } from './catalogs/ja.ts';
-import type { Catalog } from './messages.ts';
+import type { Catalog } from './keys.ts';
 
 export const CATALOGS = {
   en,

@@ -98,7 +98,7 @@ export async function updateEnvironment(
 ): Promise<EnvironmentView> {
   await deps.licensing.current();
   const before = deps.licensing.environmentById(id);
-  if (!before) throw notFound('The environment');
+  if (!before) throw notFound('errors.not_found.environment');
   const domains = patch.internalDomains === undefined ? undefined : domainsOrFail(patch.internalDomains);
   const name = patch.name?.trim();
   if (name !== undefined && name !== before.name && (await nameTaken(deps.db, name, id))) {
@@ -159,7 +159,7 @@ export async function addProvider(
   name: string,
 ): Promise<void> {
   const env = deps.licensing.environmentById(environmentId);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
   const trimmed = name.trim();
   if ((await listProviders(deps.db, environmentId)).some((p) => p.toLowerCase() === trimmed.toLowerCase())) {
     throw invalid('provider', `${env.name} already has a provider named "${trimmed}".`);

@@ -171,7 +171,7 @@ export async function replaceProviderUsers(
   // ready(), not current(): the page runs this as tracked work, which current() would wait for.
   await licensing.ready();
   const env = licensing.environmentById(environmentId);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
   if (env.own && byProvider.has(OWN_PROVIDER)) {
     throw new ApiError(400, 'validation_failed', 'Fix these fields: provider.', {
       provider: `"${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only.`,

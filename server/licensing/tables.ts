@@ -79,6 +79,8 @@ export interface LicenceSettingsTable {
   internal_packs: number;
   external_packs: number;
   cancelled_on: string | null;
+  /** The organisation's IANA time zone: its calendar decides the licence's days (history, retention, the term). */
+  time_zone: string;
 }
 
 export interface LicenceHistoryTable {

@@ -209,7 +209,7 @@ export const directoryPages = (deps: LicensingDeps) =>
     })
     .get('/directory/:id', requirePage('staffRead'), async (c) => {
       const entry = await directoryRowById(deps, Number(c.req.param('id')));
-      if (!entry) throw notFound('The account');
+      if (!entry) throw notFound('errors.not_found.account');
       if (entry.accountId) return c.redirect(`/portal/users/${entry.accountId}`, 303);
       return html(
         c,

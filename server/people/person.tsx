@@ -135,7 +135,7 @@ async function renderUser(
   notes: { message?: string; success?: string } = {},
 ) {
   const account = await findAccount(deps.db, id);
-  if (!account) throw notFound('The account');
+  if (!account) throw notFound('errors.not_found.account');
   const licence = await accountLicenceView(deps, id);
   return <UserDetailPage principal={principalOf(c)} account={toAccountView(account)} licence={licence} {...notes} />;
 }
@@ -146,7 +146,7 @@ async function changeActive(deps: LicensingDeps, c: Context<AppEnv>, active: boo
     await setAccountActive(deps, actorOf(c), id, active);
     return c.redirect(`/portal/users/${id}`, 303);
   } catch (error) {
-    const failure = formFailure(c, error);
+    const failure = await formFailure(c, error);
     return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
   }
 }
@@ -163,7 +163,7 @@ export const personPages = (deps: LicensingDeps) =>
         const account = await createAccountByAdmin(deps, actorOf(c), form.data);
         return c.redirect(`/portal/users/${account.id}`, 303);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         const { password: _omit, ...values } = form.data;
         return html(
           c,
@@ -189,7 +189,7 @@ export const personPages = (deps: LicensingDeps) =>
         await deps.licensing.refreshOwnAccount(id);
         return html(c, await renderUser(deps, c, id, { success: 'Saved.' }));
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
       }
     })

@@ -233,7 +233,7 @@ async function renderEnvironment(
 ) {
   await deps.licensing.current();
   const env = deps.licensing.environmentById(id);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
   const imports = await deps.db
     .selectFrom('licence_imports')
     .selectAll()
@@ -264,7 +264,7 @@ export const environmentPages = (deps: LicensingDeps) =>
     .post('/environments', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       let created: EnvironmentView | undefined;
-      const outcome = await attempt(async () => {
+      const outcome = await attempt(c, async () => {
         created = await createEnvironment(
           deps,
           actorOf(c),
@@ -293,7 +293,7 @@ export const environmentPages = (deps: LicensingDeps) =>
       const id = c.req.param('id');
       const values = await formValues(c);
       const env = deps.licensing.environmentById(id);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         updateEnvironment(
           deps,
           actorOf(c),
@@ -322,7 +322,7 @@ export const environmentPages = (deps: LicensingDeps) =>
     .post('/environments/:id/providers', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       const values = await formValues(c);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         addProvider(deps, actorOf(c), id, checked(providerForm, { provider: values.provider ?? '' }).provider),
       );
       return renderEnvironment(
@@ -337,7 +337,7 @@ export const environmentPages = (deps: LicensingDeps) =>
       const id = c.req.param('id');
       await deps.licensing.current();
       const env = deps.licensing.environmentById(id);
-      if (!env) throw notFound('The environment');
+      if (!env) throw notFound('errors.not_found.environment');
       const body = await c.req.parseBody();
       const file = body.file;
       const text = typeof file === 'string' ? file : file ? await file.text() : '';
@@ -396,7 +396,7 @@ export const environmentPages = (deps: LicensingDeps) =>
           </Layout>,
         );
       }
-      if (!row) throw notFound('The import');
+      if (!row) throw notFound('errors.not_found.import');
       const errors = JSON.parse(row.errors) as string[];
       return html(
         c,

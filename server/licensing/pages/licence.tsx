@@ -348,12 +348,12 @@ export const licencePages = (deps: LicensingDeps) =>
       const parsed = licenceForm.safeParse(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
       if (!parsed.success)
         return renderLicence(deps, c, { error: parsed.error.issues.map((i) => i.message).join(' ') }, 400);
-      const outcome = await attempt(() => saveLicence(deps, actorOf(c), parsed.data));
+      const outcome = await attempt(c, () => saveLicence(deps, actorOf(c), parsed.data));
       return renderLicence(deps, c, outcome.error ? outcome : { success: 'Licence saved.' }, outcome.error ? 400 : 200);
     })
     .post('/licence/extension', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         extendLicence(deps, actorOf(c), checked(extensionBody, { endsOn: values.endsOn ?? '' }).endsOn),
       );
       return renderLicence(
@@ -364,7 +364,7 @@ export const licencePages = (deps: LicensingDeps) =>
       );
     })
     .post('/licence/cancellation', requirePage('admin'), async (c) => {
-      const outcome = await attempt(() => cancelLicence(deps, actorOf(c), today(deps)));
+      const outcome = await attempt(c, () => cancelLicence(deps, actorOf(c), today(deps)));
       return renderLicence(
         deps,
         c,
@@ -374,7 +374,7 @@ export const licencePages = (deps: LicensingDeps) =>
     })
     .post('/licence/organisation-domains', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         saveOrganisationDomains(
           deps,
           actorOf(c),
