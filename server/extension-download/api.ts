@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { apiRoute, createApi } from '../http/routes.ts';
-import { BUILD_HINT, findChromePackage } from './package.ts';
+import { findChromePackage } from './package.ts';
 
 export const extensionPackageRoute = apiRoute({
   operationId: 'extensionPackage',
@@ -21,7 +21,7 @@ export const extensionPackageRoute = apiRoute({
 export const extensionApi = (deps: Deps) =>
   createApi().openapi(extensionPackageRoute, async (c) => {
     const found = await findChromePackage(deps.config);
-    if (!found) throw new ApiError(404, 'not_built', `The browser extension has not been built. ${BUILD_HINT}`);
+    if (!found) throw new ApiError(404, 'not_built', 'errors.not_built');
     const body = Readable.toWeb(createReadStream(found.path)) as ReadableStream<Uint8Array>;
     return c.body(body, 200, {
       'content-type': 'application/zip',

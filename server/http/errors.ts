@@ -121,15 +121,16 @@ function issueValues(issue: z.core.$ZodIssue): NonNullable<Message['values']> {
  * (zod's own, or another area's English) keeps its words for English readers and reads as its kind of problem in
  * other languages.
  */
+export function issueMessage(issue: z.core.$ZodIssue): Message {
+  const values = issueValues(issue);
+  return isMessageKey(issue.message)
+    ? { key: issue.message, values }
+    : { key: keyForIssue(issue.code), values, english: issue.message };
+}
+
 export function fieldErrorsFrom(error: { issues: readonly z.core.$ZodIssue[] }): FieldMessages {
   const fields: FieldMessages = {};
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.') || '(body)';
-    const values = issueValues(issue);
-    fields[path] ??= isMessageKey(issue.message)
-      ? { key: issue.message, values }
-      : { key: keyForIssue(issue.code), values, english: issue.message };
-  }
+  for (const issue of error.issues) fields[issue.path.map(String).join('.') || '(body)'] ??= issueMessage(issue);
   return fields;
 }
 

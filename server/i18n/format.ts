@@ -11,6 +11,8 @@ export interface Formats {
   number(value: number): string;
   /** 0.75 → `75%`. */
   percent(fraction: number): string;
+  /** Time left, to the whole minute from a minute up, else in seconds: `12 minutes`, `12 分`, `40 seconds`. */
+  duration(seconds: number): string;
   timeZone: string;
 }
 
@@ -34,6 +36,8 @@ export function formatsFor(locale: Locale, timeZone: string): Formats {
     const day = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
     const number = new Intl.NumberFormat(tag);
     const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 });
+    const minutes = new Intl.NumberFormat(tag, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+    const seconds = new Intl.NumberFormat(tag, { style: 'unit', unit: 'second', unitDisplay: 'long' });
     const when = (value: string | Date) => (value instanceof Date ? value : new Date(value));
     formats = {
       dateTime: (value) => dateTime.format(when(value)),
@@ -41,6 +45,7 @@ export function formatsFor(locale: Locale, timeZone: string): Formats {
       day: (isoDay) => day.format(new Date(`${isoDay}T00:00:00Z`)),
       number: (value) => number.format(value),
       percent: (fraction) => percent.format(fraction),
+      duration: (left) => (left >= 60 ? minutes.format(Math.floor(left / 60)) : seconds.format(left)),
       timeZone,
     };
     cache.set(key, formats);

@@ -11,17 +11,32 @@ export type Translate = (key: MessageKey, values?: MessageValues) => string;
 
 const compiled = new Map<string, IntlMessageFormat>();
 
+function compiledMessage(locale: Locale, key: MessageKey): IntlMessageFormat {
+  const cacheKey = `${locale}\u0000${key}`;
+  let format = compiled.get(cacheKey);
+  if (!format) {
+    format = new IntlMessageFormat((CATALOGS[locale] as Catalog)[key], INTL_LOCALES[locale]);
+    compiled.set(cacheKey, format);
+  }
+  return format;
+}
+
 export function translator(locale: Locale): Translate {
-  const catalog: Catalog = CATALOGS[locale];
-  return (key, values) => {
-    const cacheKey = `${locale}\u0000${key}`;
-    let format = compiled.get(cacheKey);
-    if (!format) {
-      format = new IntlMessageFormat(catalog[key], INTL_LOCALES[locale]);
-      compiled.set(cacheKey, format);
-    }
-    return String(format.format(values as Record<string, string | number | Date | boolean>));
-  };
+  return (key, values) =>
+    String(compiledMessage(locale, key).format(values as Record<string, string | number | Date | boolean>));
+}
+
+/**
+ * A message with markup in it (`Open <code>chrome://extensions</code>`): each tag is a function of its contents, so
+ * the sentence stays whole in every language while the page puts elements where the translation puts the tags.
+ */
+export function richParts<Node>(
+  locale: Locale,
+  key: MessageKey,
+  values: Record<string, string | number | ((chunks: (string | Node)[]) => Node)>,
+): (string | Node)[] {
+  const formatted = compiledMessage(locale, key).format<Node>(values as never);
+  return Array.isArray(formatted) ? formatted : [formatted as string | Node];
 }
 
 /** A reader: their language, its translations, and dates and numbers in their language and time zone. */

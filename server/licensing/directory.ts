@@ -1,9 +1,11 @@
 // The users list over own and imported accounts (one indexed table): keyset pages, prefix search, filters, export,
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import { classifyUser } from '../../shared/licensing/classify.ts';
+import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
 import type { Database } from '../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { validationFailed } from '../http/errors.ts';
+import { message } from '../i18n/messages.ts';
+import { UTF8_BOM } from '../web/csv.ts';
 import type { LicensingDeps } from './context.ts';
 import { type EnvironmentView, importRef, ownRef } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
@@ -40,7 +42,9 @@ export interface DirectoryEntry {
   itUser: boolean;
   role: string | null;
   classification: 'internal' | 'external';
+  /** The rulebook's English words; `flags` say the same for other languages (pages/reasons.ts). */
   reason: string;
+  flags: ClassificationFlag[];
   lastSignInAt: string | null;
 }
 
@@ -76,9 +80,7 @@ function decodeCursor(cursor: string): [string, number] {
   } catch {
     // falls through to the error below
   }
-  throw new ApiError(400, 'validation_failed', 'Fix these fields: after.', {
-    after: 'This page link is damaged; start again from the first page.',
-  });
+  throw validationFailed({ after: 'licensing.error.pageLink' });
 }
 
 type Row = Pick<
@@ -142,6 +144,7 @@ export function toEntry(deps: LicensingDeps, row: Row): DirectoryEntry {
     role: row.role,
     classification: classified.classification,
     reason: classified.reason,
+    flags: classified.flags,
     lastSignInAt: row.last_sign_in_at,
   };
 }
@@ -232,7 +235,7 @@ export function exportDirectory(
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(`${EXPORT_HEADER}\n`));
+        controller.enqueue(encoder.encode(`${UTF8_BOM}${EXPORT_HEADER}\n`));
       }
       const page = await listDirectory(deps, { ...query, after, limit: 1000 }, { count: false });
       const lines = page.items.map((e) =>
@@ -313,9 +316,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
       )
     : licensing.ownEnvironment();
   if (!env) {
-    throw new ApiError(400, 'validation_failed', 'Fix these fields: environment.', {
-      environment: `No environment is named "${input.environment}"; GET /api/v1/environments lists them.`,
-    });
+    throw validationFailed({ environment: message('licensing.error.noSuchEnvironment', { name: input.environment }) });
   }
   const rules = licensing.compiled(env);
   const emails = new Set<string>();

@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '../auth/principal.ts';
 import { LOCALE_NAMES, LOCALES } from '../i18n/locales.ts';
-import type { MessageKey, MessageValues } from '../i18n/messages.ts';
+import { type MessageKey, type MessageValues, richParts } from '../i18n/messages.ts';
 import { useI18n } from '../i18n/request.ts';
 
 /** The address of the page being shown (`html()` provides it), for the language switch to come back to. */
@@ -180,6 +180,23 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
 }
 
 export const renderPage = (page: VNode) => `<!doctype html>${renderToString(page)}`;
+
+/** A catalog message with markup (`<code>…</code>`): each tag becomes the element `tags` makes of its contents. */
+export function Rich({
+  k,
+  values = {},
+  tags,
+}: {
+  k: MessageKey;
+  values?: Record<string, string | number>;
+  tags: Record<string, (chunks: ComponentChildren) => VNode>;
+}) {
+  const { locale } = useI18n();
+  const wrapped = Object.fromEntries(
+    Object.entries(tags).map(([name, make]) => [name, (chunks: ComponentChildren[]) => make(<>{chunks}</>)]),
+  );
+  return <>{richParts<ComponentChildren>(locale, k, { ...values, ...wrapped })}</>;
+}
 
 /** A catalog message in the reader's language, where a component has no `t` of its own at hand. */
 export function T({ k, values }: { k: MessageKey; values?: MessageValues }) {

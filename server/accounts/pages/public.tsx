@@ -10,7 +10,7 @@ import type { FieldErrors } from '../../http/errors.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout, T } from '../../web/layout.tsx';
+import { Alert, Field, Layout, Rich, T } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
 import {
   emailVerificationBody,
@@ -99,7 +99,7 @@ function RegisterPage({ values = {}, errors = {}, message }: FormState) {
         <button type="submit">{t('accounts.register.submit')}</button>
       </form>
       <p>
-        {t('accounts.register.already')} <a href="/sign-in">{t('accounts.signIn.submit')}</a>
+        <Rich k="accounts.register.already" tags={{ a: (chunks) => <a href="/sign-in">{chunks}</a> }} />
       </p>
     </Layout>
   );

@@ -10,7 +10,7 @@ import type { FieldErrors } from '../../http/errors.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout } from '../../web/layout.tsx';
+import { Alert, Field, Layout, Rich } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { createTokenBody } from '../api/schemas.ts';
 import { createAccessToken, revokeAccessToken, visibleTokens } from '../tokens.ts';
@@ -28,7 +28,7 @@ function TokensPage(props: {
   return (
     <Layout title={t('accounts.tokens.title')} principal={principal}>
       <p>
-        {t('accounts.tokens.intro')} <code>Authorization: Bearer …</code>
+        <Rich k="accounts.tokens.intro" tags={{ code: (chunks) => <code>{chunks}</code> }} />
       </p>
       {created && (
         <Alert kind="success">
