@@ -29,6 +29,7 @@ const PURE = [
   'test/http/read-cookie.test.ts',
   'test/certificates/pdf-text.test.ts',
   'test/i18n/catalogs.test.ts',
+  'test/i18n/calendar.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

@@ -64,7 +64,9 @@ export const extensionPages = (deps: Deps) =>
         ) : (
           <Alert kind="error">
             <p>{t('extensionDownload.notBuilt')}</p>
-            <p>{t('extensionDownload.buildHint')}</p>
+            <p>
+              <Rich k="extensionDownload.buildHint" tags={{ code }} />
+            </p>
           </Alert>
         )}
         <InstallSteps publicUrl={config.publicUrl} />

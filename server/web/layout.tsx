@@ -193,7 +193,7 @@ export function Rich({
 }) {
   const { locale } = useI18n();
   const wrapped = Object.fromEntries(
-    Object.entries(tags).map(([name, make]) => [name, (chunks: ComponentChildren[]) => make(<>{chunks}</>)]),
+    Object.entries(tags).map(([name, make]) => [name, (chunks: ComponentChildren[]) => make(chunks)]),
   );
   return <>{richParts<ComponentChildren>(locale, k, { ...values, ...wrapped })}</>;
 }

@@ -116,7 +116,9 @@ describe('exam reports', () => {
       cookie: world.adminCookie,
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const text = await csv.text();
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark spreadsheets look for
+    const text = new TextDecoder().decode(bytes);
     expect(text.split('\r\n')[0]).toBe('attempt_id,email,name,status,started_at,finished_at,score_percent,passed');
     expect(text).toContain('question_id,question,responses,facility,discrimination');
     const adminPage = await (

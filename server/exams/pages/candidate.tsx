@@ -30,6 +30,12 @@ function OfflineNotice() {
   return <Alert kind="error">{t('exams.offline')}</Alert>;
 }
 
+/** An option as the candidate reads it: true or false in their language, other options as the author wrote them. */
+const optionLabel = (t: I18n['t'], kind: string, option: { id: string; text: string }) =>
+  kind === 'true_false' && (option.id === 'true' || option.id === 'false')
+    ? t(`exams.answer.${option.id}`)
+    : option.text;
+
 function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
   const { t } = useI18n();
   const name = `q-${q.position}`;
@@ -48,7 +54,7 @@ function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
       {(q.options ?? []).map((o) => (
         <li key={o.id}>
           <input type={type} id={`${name}-${o.id}`} name={name} value={o.id} checked={chosen.has(o.id)} />{' '}
-          <label for={`${name}-${o.id}`}>{o.text}</label>
+          <label for={`${name}-${o.id}`}>{optionLabel(t, q.kind, o)}</label>
         </li>
       ))}
     </ul>
@@ -125,10 +131,15 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
 }
 
 /** An answer as the candidate saw it: the option texts, or the text typed. */
-function optionText(view: AttemptView, position: number, answer: unknown): string {
+function optionText(t: I18n['t'], view: AttemptView, position: number, answer: unknown): string {
   const q = view.questions[position];
   const ids = Array.isArray(answer) ? answer : answer ? [answer] : [];
-  return ids.map((id) => q?.options?.find((o) => o.id === id)?.text ?? String(id)).join(', ');
+  return ids
+    .map((id) => {
+      const option = q?.options?.find((o) => o.id === id);
+      return option && q ? optionLabel(t, q.kind, option) : String(id);
+    })
+    .join(', ');
 }
 
 /** The certificate's three forms: the PDF, the Open Badge, the public verification page. */
@@ -179,9 +190,9 @@ function ResultPage({ principal, view }: { principal: Principal; view: AttemptVi
                 {
                   header: t('exams.attempt.yourAnswer'),
                   cell: (r) =>
-                    optionText(view, r.position, view.questions[r.position]?.answer) || t('exams.result.noAnswer'),
+                    optionText(t, view, r.position, view.questions[r.position]?.answer) || t('exams.result.noAnswer'),
                 },
-                { header: t('exams.result.correct'), cell: (r) => optionText(view, r.position, r.correctAnswer) },
+                { header: t('exams.result.correct'), cell: (r) => optionText(t, view, r.position, r.correctAnswer) },
                 {
                   header: t('exams.result.points'),
                   numeric: true,

@@ -709,8 +709,6 @@ export const en = {
   'extensionDownload.download': 'Download',
   'extensionDownload.built': '({size} KiB, built {at})',
   'extensionDownload.notBuilt': 'The extension has not been built on this server yet, so there is nothing to download.',
-  'extensionDownload.buildHint':
-    'Build it on the server with `npm run build:ext` in the Seatkeeper directory, then reload this page.',
   'extensionDownload.install.title': 'Install in Chrome or Edge',
   'extensionDownload.install.unzip':
     'Download the zip and unzip it into a folder you will keep (the browser loads the extension from it).',
@@ -765,4 +763,8 @@ export const en = {
   'api.status.415': 'The body is not of a type this route reads.',
   'api.status.429': 'Too many attempts; see the Retry-After header.',
   'api.status.503': 'Not available right now; see the Retry-After header.',
+  'extensionDownload.buildHint':
+    'Build it on the server with <code>npm run build:ext</code> in the Seatkeeper directory, then reload this page.',
+  'exams.answer.true': 'True',
+  'exams.answer.false': 'False',
 } as const;

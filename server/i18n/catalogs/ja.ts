@@ -726,8 +726,6 @@ export const ja: Catalog = {
   'extensionDownload.built': '（{size} KiB、{at} にビルド）',
   'extensionDownload.notBuilt':
     'このサーバーでは拡張機能がまだビルドされていないため、ダウンロードできるものはありません。',
-  'extensionDownload.buildHint':
-    'サーバーの Seatkeeper ディレクトリで `npm run build:ext` を実行してビルドしてから、このページを再読み込みしてください。',
   'extensionDownload.install.title': 'Chrome または Edge へのインストール',
   'extensionDownload.install.unzip':
     'zip ファイルをダウンロードし、残しておくフォルダーに展開します（ブラウザーはこのフォルダーから拡張機能を読み込みます）。',
@@ -783,4 +781,8 @@ export const ja: Catalog = {
   'api.status.415': '本文の形式が、この API で受け付けるものではありません。',
   'api.status.429': '試行回数が多すぎます。Retry-After ヘッダーを参照してください。',
   'api.status.503': '現在利用できません。Retry-After ヘッダーを参照してください。',
+  'extensionDownload.buildHint':
+    'サーバーの Seatkeeper ディレクトリで <code>npm run build:ext</code> を実行してビルドしてから、このページを再読み込みしてください。',
+  'exams.answer.true': '正しい',
+  'exams.answer.false': '誤り',
 };

@@ -420,7 +420,8 @@ export const environmentPages = (deps: LicensingDeps) =>
           {row.status === 'failed' && (
             <Alert kind="error">
               {t('licensing.import.failed')}
-              <ul>
+              {/* The reader names each problem in English (shared/licensing); marked so, for browsers and readers. */}
+              <ul lang="en">
                 {errors.map((e) => (
                   <li>{e}</li>
                 ))}
