@@ -48,7 +48,7 @@ export async function registerCandidate(
   const registered = await writeTransaction(deps.db, async (trx) => {
     const account = await insertAccount(
       trx,
-      // The language they registered in becomes their account's: their mail and pages stay in it.
+      // The language they registered in (chosen, or their browser's) becomes their account's: mail follows it.
       {
         email: input.email,
         name: input.name,

@@ -29,8 +29,9 @@ export interface Actor {
   account: Account | null;
   ip: string;
   userAgent?: string | null;
-  /** Mail the request causes is written in this language when the recipient's account names none. */
-  locale?: Locale;
+  /** The language the request asked for (undefined: none): mail it causes is written in it when the recipient's
+   * account names none. */
+  locale?: Locale | undefined;
 }
 
 export const auditActor = (actor: Actor): AuditActor => ({

@@ -12,7 +12,7 @@ import {
 import type { Role } from '../auth/tables.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
-import { localeOf } from '../i18n/request.ts';
+import { requestedLocale } from '../i18n/request.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';
 import { readCookie } from './security.ts';
@@ -67,12 +67,12 @@ export function principalOf(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** The requester as services see it, with the language mail they cause is written in (when no account says). */
+/** The requester as services see it, with the language they asked for (mail they cause is written in it). */
 export const actorOf = (c: Context<AppEnv>) => ({
   account: c.get('principal')?.account ?? null,
   ip: c.get('clientIp'),
   userAgent: c.req.header('user-agent') ?? null,
-  locale: localeOf(c),
+  locale: requestedLocale(c),
 });
 
 /** With https the name carries the __Host- prefix, which browsers only accept with Secure, Path=/ and no Domain. */

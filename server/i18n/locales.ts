@@ -24,8 +24,12 @@ export const isLocale = (value: unknown): value is Locale => typeof value === 's
  * The best of our languages for an Accept-Language header (RFC 9110: tags with q-values; `ja-JP` matches `ja`), or
  * the default when it names none of them.
  */
-export function negotiateLocale(acceptLanguage: string | undefined): Locale {
-  if (!acceptLanguage) return DEFAULT_LOCALE;
+export const negotiateLocale = (acceptLanguage: string | undefined): Locale =>
+  matchLocale(acceptLanguage) ?? DEFAULT_LOCALE;
+
+/** The best of our languages the header names, or undefined when it names none of them. */
+export function matchLocale(acceptLanguage: string | undefined): Locale | undefined {
+  if (!acceptLanguage) return undefined;
   const ranked = acceptLanguage
     .split(',')
     .slice(0, 20)
@@ -40,5 +44,5 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     const primary = tag.split('-')[0];
     if (isLocale(primary)) return primary;
   }
-  return DEFAULT_LOCALE;
+  return undefined;
 }

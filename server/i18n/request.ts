@@ -7,7 +7,7 @@ import { useContext } from 'preact/hooks';
 import type { AppEnv } from '../http/env.ts';
 import { readCookie } from '../http/security.ts';
 import { isTimeZone } from './format.ts';
-import { DEFAULT_LOCALE, isLocale, type Locale, negotiateLocale } from './locales.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale, matchLocale } from './locales.ts';
 import { type I18n, i18nFor } from './messages.ts';
 
 export type { I18n } from './messages.ts';
@@ -15,12 +15,15 @@ export type { I18n } from './messages.ts';
 export const LANGUAGE_COOKIE = 'seatkeeper_lang';
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-export function localeOf(c: Context<AppEnv>): Locale {
+export const localeOf = (c: Context<AppEnv>): Locale => requestedLocale(c) ?? DEFAULT_LOCALE;
+
+/** The language the request asks for (the account's, the cookie's, the browser's), or undefined when none says. */
+export function requestedLocale(c: Context<AppEnv>): Locale | undefined {
   const chosen = c.get('principal')?.account.locale;
   if (isLocale(chosen)) return chosen;
   const cookie = readCookie(c.req.header('cookie'), LANGUAGE_COOKIE);
   if (isLocale(cookie)) return cookie;
-  return negotiateLocale(c.req.header('accept-language'));
+  return matchLocale(c.req.header('accept-language'));
 }
 
 /** The person's own time zone, else the organisation's (a setting the wiring reads), else UTC. */
