@@ -141,6 +141,9 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
+        <a class="skip-link" href="#content">
+          {t('layout.skip')}
+        </a>
         <header class="site-header">
           <div class="bar">
             <a class="brand" href="/">
@@ -159,7 +162,7 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
             )}
           </div>
         </header>
-        <main class={narrow ? 'narrow' : undefined}>
+        <main id="content" class={narrow ? 'narrow' : undefined}>
           <h1>{title}</h1>
           {children}
         </main>
