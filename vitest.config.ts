@@ -81,7 +81,15 @@ export default defineConfig({
           include: [...INTEGRATION, ...POSTGRES_ONLY],
           // Build the extension into .output (a second build at the same time would race with the sqlite project's);
           // the API it drives is covered on PostgreSQL by extension-postgres and test/server.
-          exclude: ['test/e2e/extension.test.ts', 'test/e2e/extension-firefox.test.ts', ...PURE, 'node_modules/**'],
+          exclude: [
+            'test/e2e/extension.test.ts',
+            'test/e2e/extension-firefox.test.ts',
+            'test/e2e/extension-consoles.test.ts',
+            ...PURE,
+            'test/e2e/extension-teach.test.ts',
+            'test/e2e/extension-packages.test.ts',
+            'node_modules/**',
+          ],
         },
       },
       {

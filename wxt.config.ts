@@ -10,11 +10,15 @@ const E2E_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 // The extension lives in extension/; imports stay explicit so a reader sees where each name comes from.
 export default defineConfig({
   srcDir: 'extension',
+  // Copied as they are: the icons (drawn by `npm run icons`), which WXT lists in the manifest.
+  publicDir: 'extension/public',
+  // Where builds go; the packaging test builds the store packages into a directory of its own.
+  outDir: process.env.SEATKEEPER_OUT_DIR ?? '.output',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
   // The sources zip (for Firefox add-on review) needs what builds the extension, not the server or its tests.
   zip: { excludeSources: ['server/**', 'test/**', 'docs/**', 'bin/**', 'data/**'] },
-  manifest: ({ mode, manifestVersion }) => ({
+  manifest: ({ mode, manifestVersion, browser }) => ({
     name: 'Seatkeeper',
     description: 'Shows whether each user on an admin console counts as an Internal or External licence seat.',
     // No host access at install: the server's origin and each console are asked for when the admin adds them.
@@ -24,6 +28,22 @@ export default defineConfig({
       ? { optional_permissions: ['https://*/*', 'http://*/*'] }
       : { optional_host_permissions: ['https://*/*', 'http://*/*'] }),
     ...(mode === 'e2e' && { host_permissions: E2E_HOSTS }),
-    browser_specific_settings: { gecko: { id: 'extension@seatkeeper.invalid', strict_min_version: '115.0' } },
+    // Firefox's keys in the Firefox build only: the Chrome Web Store's review flags keys Chrome does not know.
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'extension@seatkeeper.invalid',
+          // Firefox's consent for data collection (below) exists from 140 on desktop, 142 on Android.
+          strict_min_version: '140.0',
+          // What leaves the browser, for Firefox's consent at install: the usernames and addresses a console shows
+          // (personal data, website content) go to the organisation's own Seatkeeper server for its lookups.
+          data_collection_permissions: { required: ['personallyIdentifyingInfo', 'websiteContent'] },
+          // Organisations that host the add-on themselves build it with their update manifest's address
+          // (docs/extension-deployment.md); the build for addons.mozilla.org has none.
+          ...(process.env.SEATKEEPER_FIREFOX_UPDATE_URL && { update_url: process.env.SEATKEEPER_FIREFOX_UPDATE_URL }),
+        },
+        gecko_android: { strict_min_version: '142.0' },
+      },
+    }),
   }),
 });

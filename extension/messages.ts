@@ -8,6 +8,13 @@ import type { Connection } from './storage.ts';
 
 const text = (max: number) => z.string().max(max);
 const lookupAccount = z.strictObject({ username: text(320).optional(), email: text(320).optional() });
+// A CSS selector the admin gave or the picker made: one line of printable text (the content script checks its syntax).
+const selector = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .regex(/^\P{Cc}+$/u, 'must be one line of text');
 
 export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status') }),
@@ -28,6 +35,15 @@ export const requestSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('pageContext') }),
   z.strictObject({ type: z.literal('dismissNotice'), key: text(100) }),
+  z.strictObject({
+    type: z.literal('teachConsole'),
+    /** Extension pages name the console; a content script teaches its own page's origin and names none. */
+    origin: text(2048).optional(),
+    rows: selector,
+    username: selector.optional(),
+    email: selector.optional(),
+  }),
+  z.strictObject({ type: z.literal('forgetTaught'), origin: text(2048) }),
 ]);
 
 export type Request = z.infer<typeof requestSchema>;
@@ -54,6 +70,8 @@ export interface Responses {
   lookup: LookupResponse;
   pageContext: PageContext;
   dismissNotice: { key: string; day: string };
+  teachConsole: { origin: string };
+  forgetTaught: { origin: string };
 }
 
 export type MessageFailureKind = 'invalid' | 'forbidden' | 'signed-out' | 'unreachable' | 'rejected' | 'failed';
@@ -76,4 +94,6 @@ export const SENDERS: Record<RequestType, readonly ('extension-page' | 'content-
   lookup: ['extension-page', 'content-script'],
   pageContext: ['content-script'],
   dismissNotice: ['content-script'],
+  teachConsole: ['extension-page', 'content-script'],
+  forgetTaught: ['extension-page'],
 };

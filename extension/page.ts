@@ -1,22 +1,35 @@
 // What the content script does on a page Seatkeeper was set up for: badges on every account the page's console
 // adapter finds (classified offline with the cached rules, then completed by the server's lookup), and the banner
 // with capacity and licence notices.
+import { type Browser, browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { RulesFor } from './badges/decorate.ts';
 import { type Watcher, watch } from './badges/watch.ts';
 import { showNotices } from './banner.ts';
 import { adapterFor } from './consoles/index.ts';
 import { seatkeeperPortalAdapter } from './consoles/seatkeeper-portal.ts';
+import { taughtAdapter } from './consoles/taught.ts';
 import type { ConsoleAdapter, FoundAccount } from './consoles/types.ts';
 import { rulesResolver } from './environment-rules.ts';
 import { createLookups, type Lookups } from './lookups.ts';
 import { ask } from './messaging.ts';
 import { localDay, pageNotices } from './notices.ts';
-import { connection, dismissedNotices, environmentRules, licenceSummary } from './storage.ts';
+import { startPicker } from './picker.ts';
+import {
+  connection,
+  dismissedNotices,
+  environmentRules,
+  licenceSummary,
+  type TaughtConsole,
+  taughtConsoles,
+} from './storage.ts';
 
-/** On the Seatkeeper server the content script reads only the users list; elsewhere whatever the console shows. */
-function adapterForPage(portal: boolean, url: URL): ConsoleAdapter | null {
-  if (!portal) return adapterFor(document, url);
+/**
+ * On the Seatkeeper server the content script reads only the users list; elsewhere whatever the console shows, as the
+ * admin taught it when they did.
+ */
+function adapterForPage(portal: boolean, url: URL, taught: readonly TaughtConsole[]): ConsoleAdapter | null {
+  if (!portal) return adapterFor(document, url, taught.map(taughtAdapter));
   return seatkeeperPortalAdapter.matches(document, url) ? seatkeeperPortalAdapter : null;
 }
 
@@ -44,11 +57,12 @@ export async function runOnPage(ctx: ContentScriptContext): Promise<void> {
   let lookups = lookupsWhen(signedIn);
   ctx.onInvalidated(() => lookups?.stop());
 
+  let taught = await taughtConsoles.getValue();
   let current: AbortController | undefined;
   const restart = () => {
     current?.abort();
     current = new AbortController();
-    const adapter = adapterForPage(portal, new URL(location.href));
+    const adapter = adapterForPage(portal, new URL(location.href), taught);
     if (!adapter) return;
     watcher = watch(document, adapter, rulesFor, {
       signal: AbortSignal.any([ctx.signal, current.signal]),
@@ -81,6 +95,21 @@ export async function runOnPage(ctx: ContentScriptContext): Promise<void> {
       restart();
     }),
   );
+  ctx.onInvalidated(
+    taughtConsoles.watch((list) => {
+      taught = list;
+      restart();
+    }),
+  );
+  // "Point at a row" in the options page: the admin shows which elements are this console's user rows.
+  const onPick = (message: unknown, sender: Browser.runtime.MessageSender) => {
+    const fromOptions = sender.id === browser.runtime.id && sender.url?.startsWith(browser.runtime.getURL('/'));
+    if (!portal && fromOptions && (message as { type?: string } | null)?.type === 'pickRow') {
+      startPicker(document, (spec) => ask({ type: 'teachConsole', ...spec }));
+    }
+  };
+  browser.runtime.onMessage.addListener(onPick);
+  ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onPick));
   ctx.onInvalidated(licenceSummary.watch(() => void drawNotices()));
   ctx.onInvalidated(dismissedNotices.watch(() => void drawNotices()));
   ctx.addEventListener(window, 'wxt:locationchange', restart);

@@ -7,9 +7,13 @@ import type { Classification, ClassificationFlag } from '../shared/licensing/ind
 export type ServerMark = 'unknown' | 'inactive' | 'merged';
 
 export interface ServerFacts {
-  /** The server's classification with today's rules (the badge shows it when it differs from the cached rules). */
+  /**
+   * The server's classification with today's rules (the badge shows it when it differs from the cached rules): of the
+   * account as Seatkeeper holds it in the page's environment when it holds it there, else of what the page shows.
+   */
   classification: Classification;
   reason: string;
+  /** Flags of what the page shows, and of the record as stored (so a mark survives a console hiding a field). */
   flags: ClassificationFlag[];
   marks: ServerMark[];
   /** Tooltip lines, plain text. */
@@ -22,6 +26,9 @@ const KNOWN_FLAGS = new Set<string>(['no-email', 'conflict', 'subdomain-of-liste
 const describeMatch = (match: LookupMatch) =>
   `${match.email || match.username} (${match.environment} / ${match.provider})`;
 
+const knownFlags = (flags: readonly string[] | undefined): ClassificationFlag[] =>
+  (flags ?? []).filter((flag): flag is ClassificationFlag => KNOWN_FLAGS.has(flag));
+
 /**
  * Reads one lookup result for a page whose accounts live in `environment` (by name): matches elsewhere only say
  * where else Seatkeeper knows the person. Without an environment every match counts.
@@ -32,7 +39,7 @@ export function factsFromLookup(result: LookupResult, environment: string | null
   const facts: ServerFacts = {
     classification: result.classification,
     reason: result.reason,
-    flags: result.flags.filter((flag): flag is ClassificationFlag => KNOWN_FLAGS.has(flag)),
+    flags: knownFlags(result.flags),
     marks: [],
     notes: [],
   };
@@ -44,6 +51,19 @@ export function factsFromLookup(result: LookupResult, environment: string | null
         (elsewhere.length > 0 ? ` (known in ${elsewhere.join(', ')})` : ''),
     );
     return facts;
+  }
+  // The record as stored: its classification (with both its fields) is what is counted, and its flags are marks.
+  const stored = new Set(here.map((match) => match.classification));
+  if (stored.size === 1) {
+    const [classification] = stored as Set<Classification>;
+    if (classification !== facts.classification) {
+      facts.classification = classification as Classification;
+      facts.reason = `as Seatkeeper holds the account (${here[0]?.username || '—'} / ${here[0]?.email || '—'})`;
+      facts.flags = [];
+    }
+  }
+  for (const flag of here.flatMap((match) => knownFlags(match.flags))) {
+    if (!facts.flags.includes(flag)) facts.flags.push(flag);
   }
   for (const match of here) {
     const status = match.active ? 'active' : 'inactive';

@@ -51,3 +51,16 @@ export const consoles = storage.defineItem<ConsoleMapping[]>('local:consoles', {
 export const dismissedNotices = storage.defineItem<Record<string, string>>('local:dismissedNotices', {
   fallback: {},
 });
+
+/**
+ * Consoles an admin taught (options page, or by pointing at a row): which elements are the user rows and where in a
+ * row the username and the email are, as CSS selectors. The content script reads the console as taught.
+ */
+export interface TaughtConsole {
+  origin: string;
+  rows: string;
+  username?: string;
+  email?: string;
+}
+
+export const taughtConsoles = storage.defineItem<TaughtConsole[]>('local:taughtConsoles', { fallback: [] });

@@ -1,6 +1,7 @@
 // `npm start`: reads the environment, opens the database, applies migrations and serves HTTP.
 import { issueSetupLinkIfNeeded } from './accounts/setup.ts';
 import { createApp } from './app.ts';
+import { warmRenderPool } from './certificates/render-pool.ts';
 import { signingKey } from './certificates/signing-key.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
@@ -37,8 +38,9 @@ async function start(): Promise<void> {
     bulkReads: true,
   });
 
-  // Exams: the credential signing key exists from the first start; overdue attempts close even if nobody returns.
+  // Exams: the credential signing keys exist from the first start, and the certificate drawing threads are up; overdue attempts close even if nobody returns.
   await signingKey(deps);
+  warmRenderPool();
   startAttemptSweeper(exams);
   // Live licence figures are loaded once here, then kept current by every change (no timer).
   const figures = licensing.licensing;

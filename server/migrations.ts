@@ -4,6 +4,7 @@
 import type { Migration } from 'kysely';
 import { accountsLanguageMigration } from './accounts/migration.ts';
 import { accountsAndAuthMigration } from './auth/migration.ts';
+import { certificatesMigration } from './certificates/migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-shared-state': sharedStateMigration,
   '2026-12-02-accounts-language': accountsLanguageMigration,
   '2026-12-02-organisation-time-zone': organisationTimeZoneMigration,
+  '2026-12-03-certificates-issuer-and-status': certificatesMigration,
 };

@@ -3,10 +3,18 @@
 // may ask for it (SENDERS). Anything else is answered with a refusal and never reaches the server.
 import { type Browser, browser } from 'wxt/browser';
 import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
-import { type RequestType, type Response, requestSchema, SENDERS } from '../messages.ts';
+import { type RequestOf, type RequestType, type Response, requestSchema, SENDERS } from '../messages.ts';
 import { failure as refuse } from '../messaging.ts';
 import { localDay } from '../notices.ts';
-import { connection, consoles, dismissedNotices, environmentRules, serverUrl } from '../storage.ts';
+import {
+  connection,
+  consoles,
+  dismissedNotices,
+  environmentRules,
+  serverUrl,
+  type TaughtConsole,
+  taughtConsoles,
+} from '../storage.ts';
 import type { ServerConnection } from './connection.ts';
 import { configuredOrigins, hasOriginPermission, syncRegistrations } from './registrations.ts';
 
@@ -64,6 +72,7 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
     const list = await consoles.getValue();
     if (!list.some((mapping) => mapping.origin === origin)) return refuse('invalid', `${origin} is not in the list.`);
     await consoles.setValue(list.filter((mapping) => mapping.origin !== origin));
+    await taughtConsoles.setValue((await taughtConsoles.getValue()).filter((entry) => entry.origin !== origin));
     await syncRegistrations();
     // The permission was asked for this console only; the server's own origin keeps its grant, and so does an origin
     // that shares the console's pattern (in Firefox, another port of the same host).
@@ -71,6 +80,29 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
     if (!(await configuredOrigins()).some((other) => originPattern(other) === pattern)) {
       await browser.permissions.remove({ origins: [pattern] }).catch(() => false);
     }
+    return { ok: true, value: { origin } };
+  }
+
+  /** Keeps how to read a console: for a content script its own origin, for an extension page a configured console. */
+  async function teachConsole(request: RequestOf<'teachConsole'>, sender: Sender): Promise<Response<'teachConsole'>> {
+    const origin = sender.kind === 'content-script' ? sender.origin : request.origin;
+    if (sender.kind === 'content-script' && request.origin !== undefined && request.origin !== sender.origin) {
+      return refuse('forbidden', 'A console can only teach how to read itself.');
+    }
+    if (!origin || !(await consoles.getValue()).some((mapping) => mapping.origin === origin)) {
+      return refuse('invalid', `${origin ?? 'That console'} is not one of the consoles set up here: add it first.`);
+    }
+    if (!request.username && !request.email) {
+      return refuse('invalid', 'Say where the username or the email is in a row (or both).');
+    }
+    const taught: TaughtConsole = {
+      origin,
+      rows: request.rows,
+      ...(request.username && { username: request.username }),
+      ...(request.email && { email: request.email }),
+    };
+    const others = (await taughtConsoles.getValue()).filter((entry) => entry.origin !== origin);
+    await taughtConsoles.setValue([...others, taught]);
     return { ok: true, value: { origin } };
   }
 
@@ -109,6 +141,16 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
             signedIn: state === 'signed-in',
           },
         } as const;
+      }
+      case 'teachConsole':
+        return teachConsole(request, sender);
+      case 'forgetTaught': {
+        const list = await taughtConsoles.getValue();
+        if (!list.some((entry) => entry.origin === request.origin)) {
+          return refuse('invalid', `${request.origin} was not taught.`);
+        }
+        await taughtConsoles.setValue(list.filter((entry) => entry.origin !== request.origin));
+        return { ok: true, value: { origin: request.origin } } as const;
       }
       case 'dismissNotice': {
         const day = localDay(now());

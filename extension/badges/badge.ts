@@ -31,26 +31,38 @@ export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string
   },
 };
 
-// The host is the pill and its shadow root holds only the label and the marks: on a table of thousands of rows every
-// element saved is one less box to lay out. Every :host declaration is !important, because for important rules the
-// shadow root's own win over the page's (page rules aimed at the host lose).
+// The host is an inline-block of no width, and the pill an inline box in it, drawn past the host's edge (overflow is
+// visible): the badge adds nothing to the width of its line, so no cell widens, no line wraps because of it, and it is
+// drawn over what would follow it (nothing, at the end of a cell). Nothing is positioned, so no box gets a layer of its
+// own. What the server knows is drawn with paint-only properties, so its answer changes no box. Where the pill would
+// reach past its cell it is drawn as a dot (data-fit, fit.ts): a background of the pill, which keeps its box, so paint
+// only as well (a pseudo-element would need the pill positioned, and a new layout); moved back by a margin of its own
+// where even a dot does not fit (rare: a cell cutting its text short). A mention in running text takes room in its line like a word.
+// Every :host declaration is !important, because for important rules the shadow root's own win over the page's.
 //
-// Measured in Chromium with 5,000 badged rows (docs/extension.md, "Speed"; the table's own layout took ~160 ms): an
-// inline pill with the normal line height adds ~20 ms of layout, an inline-block ~100 ms, a line height of its own
-// ~80 ms. What the server knows is drawn with paint-only properties (colours, line-through, shadow, border style), so
-// its answer never changes a badge's size: a new size would make the browser lay the whole table out again.
+// Measured in Chromium on a 5,000-row table, same machine, alternating runs (docs/extension.md, "Speed"): this costs
+// about what an inline pill in the flow costs (~+75 ms of layout on a loaded machine); a pill positioned out of the
+// flow, or moved by relative position, ~+220 ms (each positioned box gets a layer), so neither is used.
 const STYLE = `
-:host { all: initial !important; display: inline !important; margin-inline-start: 0.4em !important;
-  font: 600 11px system-ui, sans-serif !important; padding: 0 0.5em !important; border: 1px solid !important;
-  border-radius: 0.8em !important; white-space: nowrap !important; cursor: default !important;
-  color: #14532d !important; background: #dcfce7 !important; border-color: #4ade80 !important; }
-:host([data-classification='external']) { color: #7c2d12 !important; background: #ffedd5 !important; border-color: #fb923c !important; }
-:host([data-flags~='rules-not-configured']) { border-style: dashed !important; }
-:host([data-server~='unknown']) { background: transparent !important; border-style: dotted !important; }
-:host([data-server~='inactive']) { color: #4b5563 !important; background: #f3f4f6 !important; border-color: #9ca3af !important;
-  text-decoration: line-through !important; }
-:host([data-server~='merged']) { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af !important; }
+:host { all: initial !important; display: inline-block !important; width: 0 !important; overflow: visible !important;
+  white-space: nowrap !important; vertical-align: baseline !important; font: 600 11px system-ui, sans-serif !important;
+  flex: none !important; align-self: center !important; cursor: default !important; }
+:host([data-mention]) { display: inline !important; width: auto !important; }
+.pill { margin-inline-start: 4px; padding: 0 0.5em; border: 1px solid; border-radius: 0.8em;
+  color: #14532d; background: #dcfce7; border-color: #4ade80; }
+:host([data-mention]) .pill { margin-inline-start: 0.4em; }
+:host([data-classification='external']) .pill { color: #7c2d12; background: #ffedd5; border-color: #fb923c; }
+:host([data-flags~='rules-not-configured']) .pill { border-style: dashed; }
+:host([data-server~='unknown']) .pill { background: transparent; border-style: dotted; }
+:host([data-server~='inactive']) .pill { color: #4b5563; background: #f3f4f6; border-color: #9ca3af; text-decoration: line-through; }
+:host([data-server~='merged']) .pill { box-shadow: 0.25em 0.2em 0 -0.05em #9ca3af; }
 .mark { margin-inline-start: 0.35em; color: #b91c1c; font-weight: 800; }
+:host([data-fit~='dot']) .pill, :host([data-fit~='dot']) .mark { color: transparent; border-color: transparent;
+  box-shadow: none; text-decoration: none; }
+:host([data-fit~='dot']) .pill { pointer-events: none;
+  background: radial-gradient(circle at 5px 50%, #22c55e 0 4.5px, #fff 5px 5.5px, transparent 6px) no-repeat; }
+:host([data-fit~='dot'][data-classification='external']) .pill {
+  background: radial-gradient(circle at 5px 50%, #f97316 0 4.5px, #fff 5px 5.5px, transparent 6px) no-repeat; }
 `;
 
 // One stylesheet object shared by every badge's shadow root: parsed once, not once per badge.
@@ -105,7 +117,10 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   // Open so tests and browser tests can read it; the page can reach the host anyway.
   const shadow = host.attachShadow({ mode: 'open', clonable });
   styleShadow(host, shadow);
-  shadow.append(doc.createTextNode(LABELS.internal));
+  const pill = doc.createElement('span');
+  pill.className = 'pill';
+  pill.append(doc.createTextNode(LABELS.internal));
+  shadow.append(pill);
   drawLook(host, shadow, undefined, built);
   return host;
 }
@@ -178,10 +193,13 @@ const NO_MARKS: Mark[] = [];
  * answered, what it knows. The server classifies with today's rules, so its answer wins if the two differ.
  */
 export function buildBadge(local: ClassificationResult, subject: BadgeSubject, facts?: ServerFacts): BuiltBadge {
-  const result: ClassificationResult =
-    facts && facts.classification !== local.classification
-      ? { classification: facts.classification, reason: facts.reason, flags: facts.flags }
-      : local;
+  let result: ClassificationResult = local;
+  if (facts && facts.classification !== local.classification) {
+    result = { classification: facts.classification, reason: facts.reason, flags: facts.flags };
+  } else if (facts?.flags.some((flag) => !local.flags.includes(flag))) {
+    // The stored record's flags (a conflict the console hides by not showing the username) are marks too.
+    result = { ...local, flags: [...local.flags, ...facts.flags.filter((flag) => !local.flags.includes(flag))] };
+  }
   const marks: Mark[] =
     result.flags.length === 0
       ? NO_MARKS
@@ -219,12 +237,17 @@ export function showBadge(host: HTMLElement, built: BuiltBadge): void {
   if (shown.look !== built.look) drawLook(host, host.shadowRoot as ShadowRoot, shown, built);
 }
 
+/** The pill: the label and the marks (after the <style> fallback, where there is one). */
+export function pillOf(host: HTMLElement): HTMLElement {
+  return (host.shadowRoot as ShadowRoot).lastElementChild as HTMLElement;
+}
+
 /** The label, flag marks and the attributes the stylesheet draws them by; a new host shows a bare Internal label. */
 function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | undefined, built: BuiltBadge): void {
   if (shown?.classification !== built.classification) host.setAttribute('data-classification', built.classification);
   if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
-  // The <style> fallback, where there is one, stays first.
-  const label = (withStyleElement.has(host) ? shadow.firstChild?.nextSibling : shadow.firstChild) as Text;
+  const pill = shadow.lastElementChild as HTMLElement;
+  const label = pill.firstChild as Text;
   if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;
   if ((shown?.marks.length ?? 0) === 0 && built.marks.length === 0) return;
   while (label.nextSibling) label.nextSibling.remove();
@@ -234,7 +257,7 @@ function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | und
     element.className = mark.className;
     element.textContent = mark.text;
     if (mark.title) element.title = mark.title;
-    shadow.append(element);
+    pill.append(element);
   }
 }
 
@@ -243,10 +266,49 @@ export function changesLook(host: HTMLElement, built: BuiltBadge): boolean {
   return shownOnHost.get(host)?.look !== built.look;
 }
 
-/** Inside a table cell (so it moves with the cell), right after anything else (never inside a link). */
-export function placeBadge(anchor: Element, host: HTMLElement, inside = badgeGoesInside(anchor)): void {
-  if (inside) anchor.appendChild(host);
-  else anchor.after(host);
+/** Where a badge goes: inside its anchor at the end; after a link; inside the link where after it would be a new
+ * flex or grid item of the link's parent (a new grid item moves every column after it). */
+export type Placement = 'inside' | 'after' | 'in-link';
+
+const CELLS = 'td, th, [role="cell"], [role="gridcell"]';
+const itemLayout = new WeakMap<Element, boolean>();
+
+/** Whether `parent` lays its children out as flex or grid items; asked once per parent (it costs a style pass). */
+function laysOutItems(parent: Element): boolean {
+  let items = itemLayout.get(parent);
+  if (items === undefined) {
+    const display = parent.ownerDocument.defaultView?.getComputedStyle(parent).display ?? '';
+    items = /flex|grid/.test(display);
+    itemLayout.set(parent, items);
+  }
+  return items;
 }
 
-export const badgeGoesInside = (anchor: Element): boolean => anchor.localName === 'td' || anchor.localName === 'th';
+export function placementOf(anchor: Element): Placement {
+  if (anchor.localName !== 'a') return 'inside';
+  const parent = anchor.parentElement;
+  if (!parent || parent.matches(CELLS)) return 'after';
+  return laysOutItems(parent) ? 'in-link' : 'after';
+}
+
+// A click on a badge inside a link is not a click on the link.
+const keepClickOut = (event: Event) => {
+  event.preventDefault();
+  event.stopPropagation();
+};
+
+/** How a badge sits in the page (see STYLE): in the line like a word, or over it. */
+export interface Setting {
+  mention?: boolean;
+}
+
+/** Puts `host` in place. */
+export function placeBadge(anchor: Element, host: HTMLElement, placement: Placement, setting: Setting = {}): void {
+  if (setting.mention) host.setAttribute('data-mention', '');
+  if (placement === 'after') {
+    anchor.after(host);
+    return;
+  }
+  if (placement === 'in-link') host.addEventListener('click', keepClickOut);
+  anchor.appendChild(host);
+}

@@ -15,11 +15,13 @@ import type { ServerFacts } from '../server-facts.ts';
 import {
   BADGE_TAG,
   type BuiltBadge,
-  badgeGoesInside,
   buildBadge,
   changesLook,
   createBadgeHost,
+  type Placement,
   placeBadge,
+  placementOf,
+  type Setting,
   showBadge,
 } from './badge.ts';
 
@@ -31,7 +33,7 @@ export type FactsFor = (account: FoundAccount) => ServerFacts | undefined;
 
 /** One change to the page, prepared and not yet made. */
 export type BadgeChange =
-  | { kind: 'place'; anchor: Element; host: HTMLElement; inside: boolean }
+  | { kind: 'place'; anchor: Element; host: HTMLElement; placement: Placement; setting: Setting }
   | { kind: 'show'; host: HTMLElement; built: BuiltBadge }
   | { kind: 'remove'; host: Element; anchor: Element | undefined };
 
@@ -40,7 +42,12 @@ interface Handled {
   rules: CompiledRules;
   facts: ServerFacts | undefined;
   host: HTMLElement;
+  /** Times the page removed the badge and it was put back: a page that keeps removing it wins in the end. */
+  restored: number;
 }
+
+/** Put back at most this many times per anchor. */
+const MOST_RESTORES = 20;
 
 // WeakMaps, not attributes: the page cannot see or forge them, marking causes no mutations, and removed rows are freed.
 const handled = new WeakMap<Element, Handled>();
@@ -68,6 +75,13 @@ function signatureOf(account: FoundAccount): string {
   return `${account.username ?? ''}|${account.email ?? ''}|${account.environment ?? ''}`;
 }
 
+function placeChange(account: FoundAccount, host: HTMLElement): BadgeChange {
+  const { anchor } = account;
+  const setting: Setting = {};
+  if (account.mention) setting.mention = true;
+  return { kind: 'place', anchor, host, placement: account.inCell ? 'inside' : placementOf(anchor), setting };
+}
+
 /** Prepares the badge of one account (nothing when it is current), adding what must change on the page to `changes`. */
 export function prepareBadge(
   account: FoundAccount,
@@ -81,9 +95,10 @@ export function prepareBadge(
   const signature = signatureOf(account);
   const previous = handled.get(anchor);
   if (previous?.signature === signature && previous.rules === rules && previous.facts === facts) {
-    // The page may have rewritten the cell (and dropped the badge with its old children).
-    if (!previous.host.isConnected) {
-      changes.push({ kind: 'place', anchor, host: previous.host, inside: badgeGoesInside(anchor) });
+    // The page may have rewritten the cell (and dropped the badge with its old children), or removed the badge.
+    if (!previous.host.isConnected && previous.restored < MOST_RESTORES) {
+      previous.restored++;
+      changes.push(placeChange(account, previous.host));
     }
     return;
   }
@@ -99,9 +114,9 @@ export function prepareBadge(
     else showBadge(host, built);
   } else {
     showBadge(host, built); // off the page: free to draw now
-    changes.push({ kind: 'place', anchor, host, inside: badgeGoesInside(anchor) });
+    changes.push(placeChange(account, host));
   }
-  handled.set(anchor, { signature, rules, facts, host });
+  handled.set(anchor, { signature, rules, facts, host, restored: previous?.restored ?? 0 });
   anchorOfHost.set(host, anchor);
 }
 
@@ -113,7 +128,7 @@ export function commitChanges(changes: readonly BadgeChange[]): void {
   for (const change of changes) {
     if (change.kind === 'place') {
       if (handled.get(change.anchor)?.host === change.host && !change.host.isConnected) {
-        placeBadge(change.anchor, change.host, change.inside);
+        placeBadge(change.anchor, change.host, change.placement, change.setting);
       }
     } else if (change.kind === 'show') {
       showBadge(change.host, change.built);

@@ -1,6 +1,6 @@
 // Keeps badges current while the page changes: paging, sorting, filtering, re-used rows and SPA navigation.
 
-import { cellsOf } from '../consoles/dom.ts';
+import { isInHeaderRow, ROWS } from '../consoles/rows.ts';
 import { type ConsoleAdapter, type FoundAccount, newReadContext, type ReadContext } from '../consoles/types.ts';
 import { isBadgeHost } from './badge.ts';
 import {
@@ -12,6 +12,7 @@ import {
   prepareBadge,
   type RulesFor,
 } from './decorate.ts';
+import { createFitting } from './fit.ts';
 
 export interface WatchOptions {
   signal?: AbortSignal;
@@ -44,27 +45,33 @@ export interface Watcher {
   redraw(accounts: Iterable<FoundAccount>): void;
 }
 
-/** A changed node stands for its table row (a header row for its whole table), since adapters read rows whole. */
-function unitOf(node: Node | null): Element | undefined {
+const CONTAINERS = 'table, [role="grid"], [role="table"], [role="treegrid"]';
+
+/**
+ * A changed node stands for its row (a header row for its whole table or grid), since adapters read rows whole; for
+ * rows that are neither `tr` nor `[role=row]` the adapter says which row (a list item, a card).
+ */
+function unitOf(node: Node | null, adapter: ConsoleAdapter): Element | undefined {
   const element = node === null ? null : node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!element || isBadgeHost(element)) return undefined;
   // Most changes on a table page are whole rows: no need to look up the tree for those.
-  const row = element.localName === 'tr' ? element : element.closest('tr');
-  if (!row) return element;
-  const isHeader = row.parentElement?.localName === 'thead' || !hasDataCell(row);
-  return isHeader ? (row.closest('table') ?? row) : row;
+  const row = element.localName === 'tr' ? element : element.closest(ROWS);
+  if (!row) return adapter.rowOf?.(element) ?? element;
+  const isData = row.firstElementChild?.localName === 'td' && row.parentElement?.localName === 'tbody';
+  return isData || !isInHeaderRow(row) ? row : (row.closest(CONTAINERS) ?? row);
 }
 
-function hasDataCell(row: Element): boolean {
-  if (row.firstElementChild?.localName === 'td') return true;
-  const cells = cellsOf(row);
-  for (let index = 0; index < cells.length; index++) if (cells[index]?.localName === 'td') return true;
-  return false;
-}
-
-function onlyBadges(nodes: NodeList): boolean {
-  for (const node of nodes) if (!isBadgeHost(node)) return false;
+/** Badges, the notice, the picker: the extension's own elements. */
+function onlyOurElements(nodes: NodeList): boolean {
+  for (const node of nodes) {
+    if (node.nodeType !== 1 || !(node as Element).localName.startsWith('seatkeeper-')) return false;
+  }
   return true;
+}
+
+function anyBadge(nodes: NodeList): boolean {
+  for (const node of nodes) if (isBadgeHost(node)) return true;
+  return false;
 }
 
 function onlyRows(nodes: NodeList): boolean {
@@ -118,6 +125,9 @@ export function watch(
   let frame: number | undefined;
   let slice: number | undefined;
 
+  const view = (root.ownerDocument ?? (root as Document)).defaultView ?? window;
+  const fitting = createFitting(view, { sliceMs, ...(signal && { signal }) });
+
   function commit(): void {
     if (changes.length === 0) return;
     const made = changes;
@@ -127,6 +137,12 @@ export function watch(
     observer.disconnect();
     commitChanges(made);
     if (!signal?.aborted) observer.observe(root, observed);
+    // Placed or redrawn: checked against their cells once the page has laid them out.
+    const drawn: HTMLElement[] = [];
+    for (const change of made) {
+      if (change.kind === 'show' || (change.kind === 'place' && !change.setting.mention)) drawn.push(change.host);
+    }
+    fitting.add(drawn);
   }
 
   // Handed over after the frame: asking about thousands of accounts is not what the page waits for.
@@ -193,7 +209,7 @@ export function watch(
     if (dirty.size === 0) return;
     const changedUnits = new Set<Element>();
     for (const element of dirty) {
-      const unit = unitOf(element);
+      const unit = unitOf(element, adapter);
       if (unit) changedUnits.add(unit);
     }
     dirty.clear();
@@ -243,8 +259,12 @@ export function watch(
   function noticeChanges(records: MutationRecord[]): void {
     for (const record of records) {
       if (record.type === 'childList') {
-        // Our own insertions and removals of badges are not page changes.
-        if (onlyBadges(record.addedNodes) && onlyBadges(record.removedNodes)) continue;
+        // Our own insertions and removals are never observed (see commit). Badges the page moved, copied or removed:
+        // what is around them is read again, and each badge put back or removed. The notice and the picker: nothing.
+        if (onlyOurElements(record.addedNodes) && onlyOurElements(record.removedNodes)) {
+          if (anyBadge(record.addedNodes) || anyBadge(record.removedNodes)) mark(record.target);
+          continue;
+        }
         for (const node of record.addedNodes) mark(node.nodeType === 1 ? node : record.target);
         // Whole rows leaving take their badges with them; anything else removed may leave a badge stale.
         if (!onlyRows(record.removedNodes)) mark(record.target);

@@ -1,5 +1,6 @@
 // Seatkeeper's own portal: /portal/users renders one <tr data-username data-email data-environment> per account.
-import { cellsOf, elementsAround, textOf } from './dom.ts';
+import { elementsAround } from './dom.ts';
+import { cellsOf } from './rows.ts';
 import type { ConsoleAdapter, FoundAccount } from './types.ts';
 
 const ACCOUNT_ROWS = 'tr[data-username], tr[data-email]';
@@ -12,7 +13,7 @@ function emailCell(row: Element, email: string | undefined): Element | undefined
   const cells = cellsOf(row);
   const wanted = email?.toLowerCase();
   if (wanted) {
-    for (const cell of cells) if (textOf(cell).toLowerCase() === wanted) return cell;
+    for (const cell of cells) if (cell.textContent?.trim().toLowerCase() === wanted) return cell;
   }
   return cells[0];
 }

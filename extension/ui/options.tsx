@@ -7,17 +7,9 @@ import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
 import { ask } from '../messaging.ts';
 import { parseSignIn } from '../sign-in-input.ts';
 import { type ConsoleMapping, connection, consoles, environmentRules, serverUrl } from '../storage.ts';
+import { Message, type Note } from './message.tsx';
+import { TeachSection } from './teach.tsx';
 import { useStored } from './use-stored.ts';
-
-type Note = { tone: 'ok' | 'error' | 'info'; text: string } | null;
-
-function Message({ note, id }: { note: Note; id: string }) {
-  return (
-    <div id={id} role="status" aria-live="polite">
-      {note && <p class={`message ${note.tone}`}>{note.text}</p>}
-    </div>
-  );
-}
 
 function ServerSection() {
   const state = useStored(connection);
@@ -231,6 +223,7 @@ export function OptionsPage() {
       <h1>Seatkeeper</h1>
       <ServerSection />
       <ConsolesSection />
+      <TeachSection />
     </main>
   );
 }

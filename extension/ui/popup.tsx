@@ -3,8 +3,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { LicenceSummary, LookupResponse } from '../../shared/api/extension-contract.ts';
-import { classifyUser, isEmail } from '../../shared/licensing/index.ts';
+import { type ClassificationResult, classifyUser } from '../../shared/licensing/index.ts';
 import { FLAG_MARKS } from '../badges/badge.ts';
+import { emailIn } from '../consoles/values.ts';
 import { rulesResolver } from '../environment-rules.ts';
 import { ask } from '../messaging.ts';
 import { connection, environmentRules, licenceSummary } from '../storage.ts';
@@ -15,10 +16,54 @@ const LABELS = { internal: 'Internal', external: 'External' } as const;
 /** Waits for a pause in typing before asking the server. */
 const ASK_AFTER_MS = 250;
 
-/** What the typed text stands for: an email is also tried as a username (OutSystems often uses one for both). */
+/**
+ * What the typed or pasted text stands for. An address is also tried as a username (OutSystems often uses one for
+ * both), and is taken out of what a mail client copies: "Jane Doe <jane@x.com>", "jane@x.com (unverified)".
+ */
 export function identityOf(typed: string): { username: string; email?: string } {
   const value = typed.trim();
-  return isEmail(value) ? { username: value, email: value } : { username: value };
+  const email = emailIn(value);
+  return email ? { username: email, email } : { username: value };
+}
+
+/** A verdict in one environment: where the account was found, or the chosen one when Seatkeeper does not know it. */
+interface Verdict {
+  environment: string;
+  result: ClassificationResult;
+  /** True when Seatkeeper holds the account there (its own username and email were classified). */
+  found: boolean;
+}
+
+/**
+ * The verdicts to show: before the server answers, in the chosen environment from the cached rules; once it answers,
+ * in each environment where it holds the account (with the stored username and email, and the server's own
+ * classification when the cached rules are older), or in the chosen one when it holds it nowhere.
+ */
+export function verdictsFor(
+  identity: { username: string; email?: string },
+  chosen: string,
+  resolve: ReturnType<typeof rulesResolver>,
+  answer: LookupResponse | null,
+): Verdict[] {
+  const matches = answer?.results[0]?.matches ?? [];
+  if (matches.length === 0)
+    return [{ environment: chosen, result: classifyUser(resolve(chosen), identity), found: false }];
+  const byEnvironment = new Map<string, LookupResponse['results'][number]['matches'][number]>();
+  for (const match of matches) if (!byEnvironment.has(match.environment)) byEnvironment.set(match.environment, match);
+  // The chosen environment first, where the account is there too.
+  const order = [...byEnvironment].sort(([a], [b]) => Number(b === chosen) - Number(a === chosen));
+  return order.map(([environment, match]) => {
+    const local = classifyUser(resolve(environment), { username: match.username, email: match.email });
+    const result: ClassificationResult =
+      local.classification === match.classification
+        ? local
+        : {
+            classification: match.classification,
+            reason: 'as Seatkeeper counts it now (the cached rules are older)',
+            flags: [],
+          };
+    return { environment, result, found: true };
+  });
 }
 
 function Capacity({ summary }: { summary: LicenceSummary | null | undefined }) {
@@ -101,9 +146,12 @@ export function PopupPage() {
 
   const resolve = useMemo(() => rulesResolver(environments), [environments]);
   const chosen = environmentId || environments.find((environment) => environment.production)?.id || '';
+  const chosenName =
+    environments.find((environment) => environment.id === chosen)?.name ?? resolve(undefined).environment;
   const identity = typed.trim() ? identityOf(typed) : null;
   // Not before the cached rules are read: an empty rule set would call everyone internal.
-  const local = identity && stored ? classifyUser(resolve(chosen || undefined), identity) : null;
+  const verdicts = identity && stored ? verdictsFor(identity, chosenName, resolve, answer) : [];
+  const [first, ...others] = verdicts;
   const signedIn = state?.state === 'signed-in';
 
   useEffect(() => {
@@ -156,19 +204,31 @@ export function PopupPage() {
           </>
         )}
       </form>
-      {local && (
+      {first && (
         <section aria-live="polite" id="classification">
           <p>
-            <span class={`label ${local.classification}`} id="verdict">
-              {LABELS[local.classification]}
+            <span class={`label ${first.result.classification}`} id="verdict">
+              {LABELS[first.result.classification]}
             </span>{' '}
-            <span id="reason">{local.reason}</span>
+            in <strong id="verdict-environment">{first.environment}</strong>
+            {first.found ? ', where Seatkeeper holds this account: ' : ' (cached rules): '}
+            <span id="reason">{first.result.reason}</span>
           </p>
-          {local.flags.map((flag) => (
+          {first.result.flags.map((flag) => (
             <p class="hint" key={flag}>
               {FLAG_MARKS[flag].note}
             </p>
           ))}
+          {others.length > 0 && (
+            <ul class="plain" id="other-environments">
+              {others.map((verdict) => (
+                <li key={verdict.environment}>
+                  <span class={`label ${verdict.result.classification}`}>{LABELS[verdict.result.classification]}</span>{' '}
+                  in <strong>{verdict.environment}</strong>: {verdict.result.reason}
+                </li>
+              ))}
+            </ul>
+          )}
           {answer && <ServerAnswer answer={answer} />}
           {problem && <p class="message error">{problem}</p>}
           {!answer && !problem && signedIn && <p class="hint">Asking the server…</p>}

@@ -68,11 +68,13 @@ export async function updateAccount(
   const roleChanged = patch.role !== undefined && patch.role !== before.role;
   const renamed = patch.name !== undefined && patch.name.trim() !== before.name;
   if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('role');
+  // The name and role it already has: nothing to write, nothing to audit.
+  if (!renamed && !roleChanged) return before;
   const after = await writeTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('accounts')
       .set({
-        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        ...(renamed ? { name: patch.name?.trim() } : {}),
         ...(roleChanged ? { role: patch.role } : {}),
       })
       .where('id', '=', id)

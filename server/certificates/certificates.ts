@@ -3,6 +3,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newCertificateId } from './issue.ts';
+import { cleanDisplayText } from './names.ts';
 import type { Certificate } from './tables.ts';
 
 // Certificates: their status for verifiers, views, search, revocation and re-issue.
@@ -104,10 +105,11 @@ export async function reissueCertificate(deps: Deps, id: string, holderName?: st
     const replacement: Certificate = {
       ...old,
       id: newCertificateId(),
-      holder_name: holderName ?? account?.name ?? old.holder_name,
+      holder_name: cleanDisplayText(holderName ?? account?.name ?? old.holder_name),
       revoked_at: null,
       revoked_reason: null,
       replaced_by: null,
+      status_index: null,
     };
     await trx.insertInto('certificates').values(replacement).execute();
     await trx

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { randomString } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
 import type { Attempt, Exam } from '../exams/tables.ts';
+import { cleanDisplayText } from './names.ts';
 import type { Certificate } from './tables.ts';
 
 /** Public certificate id: 160 random bits in lower-case base32 (32 characters), unguessable. */
@@ -41,14 +42,16 @@ export async function issueCertificate(
     attempt_id: attempt.id,
     account_id: attempt.account_id,
     exam_id: exam.id,
-    holder_name: holder.name,
-    exam_title: exam.title,
+    // Stored as printed and signed: one Unicode form, no invisible characters (names.ts).
+    holder_name: cleanDisplayText(holder.name),
+    exam_title: cleanDisplayText(exam.title),
     score_percent: attempt.score_percent ?? 0,
     issued_at: issuedAt,
     expires_at: exam.validity_months ? addMonths(issuedAt, exam.validity_months) : null,
     revoked_at: null,
     revoked_reason: null,
     replaced_by: null,
+    status_index: null,
   };
   await trx.insertInto('certificates').values(certificate).execute();
   return certificate;

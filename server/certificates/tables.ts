@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 
-// Certificates of passed attempts, and (PostgreSQL only) the key every instance signs credentials with.
+// Certificates of passed attempts, the organisation that issues them, and (PostgreSQL only) the keys every instance
+// signs credentials with.
 
 export interface CertificatesTable {
   /** Public id: 160 random bits, base32. */
@@ -16,6 +17,20 @@ export interface CertificatesTable {
   revoked_at: string | null;
   revoked_reason: string | null;
   replaced_by: string | null;
+  /** Position in the revocation status list (status-list.ts); given when the first credential is signed. */
+  status_index: number | null;
+}
+
+/** The organisation that issues the credentials: one row (id 1), set by an administrator. */
+export interface OrganisationProfileTable {
+  id: number;
+  name: string;
+  url: string | null;
+  email: string | null;
+  /** The logo (PNG or JPEG), base64, as uploaded. */
+  logo_base64: string | null;
+  logo_type: 'image/png' | 'image/jpeg' | null;
+  updated_at: string;
 }
 
 /** PostgreSQL only: the Open Badges signing key every instance signs with (SQLite keeps it in DATA_DIR). */
@@ -31,7 +46,9 @@ declare module '../db/schema.ts' {
   interface Database {
     certificates: CertificatesTable;
     credential_signing_keys: CredentialSigningKeysTable;
+    organisation_profile: OrganisationProfileTable;
   }
 }
 
 export type Certificate = Selectable<CertificatesTable>;
+export type OrganisationProfileRow = Selectable<OrganisationProfileTable>;

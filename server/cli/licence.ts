@@ -7,22 +7,51 @@ import type { AccountRow } from '../../shared/licensing/account-rows.ts';
 import { classifyUser, compileRules } from '../../shared/licensing/classify.ts';
 import { countLicencesDetailed, type EnvironmentRules } from '../../shared/licensing/count.ts';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
+import { environmentKey } from '../../shared/licensing/environment-names.ts';
 import { type HygieneFinding, hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { quoteValue } from '../../shared/licensing/quote-value.ts';
+import { describeMapping } from '../../shared/licensing/user-list-columns.ts';
+import { USER_LIST_ENCODINGS, type UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
 import { AccountCsvError, readAccountCsv } from './account-csv.ts';
 import { type CliIo, UsageError } from './io.ts';
 import { progressBar } from './progress.ts';
-import { type CountReport, formatCountReport } from './report.ts';
+import { type CountReport, formatCountReport, writeJsonReport } from './report.ts';
 
 export const LICENCE_USAGE = `Usage:
   seatkeeper licence classify --domains "<comma list>" [--username U] [--email E] [--environment NAME] [--json]
   seatkeeper licence count --input users.csv [--domains "<comma list>" | --rules rules.json]
-                           [--org-domains "<comma list>"] [--json] [--progress]
+                           [--org-domains "<comma list>"] [--encoding utf-8|shift_jis|windows-1252]
+                           [--strict] [--default-tenant ID] [--json] [--progress]
 
-CSV columns (header required, any order, unknown columns ignored): environment (default Production),
-production (default true), provider (default Users), tenant (empty = default tenant), username, email,
-active (default true), it_user (default false), role (admin/support mark staff). Booleans: true/false, 1/0, yes/no.
+CSV columns (header required, any order): environment (default Production), production (default true),
+provider (default Users), tenant (empty = default tenant), username, email, active (default true),
+it_user (default false), role (admin/support mark staff). Booleans: true/false, 1/0, yes/no.
+User lists exported by OutSystems, Mendix, Microsoft Entra ID, Okta and Google Workspace are read with their own
+column names; the columns read and ignored are printed on stderr, and --strict refuses unrecognised columns.
+--default-tenant names the default tenant's id in a tenant-id column (OutSystems' Tenant_Id) holding several.
+The file must decode in --encoding (UTF-8 by default; Excel's "CSV" is windows-1252 or shift_jis by locale).
 rules.json: {"environments": {"<name>": {"internalDomains": ["example.com"], "production": true}},
              "organisationDomains": ["example.com"]}`;
+
+const ENCODING_NAMES: Record<string, UserListEncoding> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  shift_jis: 'shift_jis',
+  sjis: 'shift_jis',
+  cp932: 'shift_jis',
+  'windows-31j': 'shift_jis',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+};
+
+function encodingOrFail(name: string | undefined): UserListEncoding {
+  if (name === undefined) return 'utf-8';
+  const encoding = ENCODING_NAMES[name.trim().toLowerCase()];
+  if (encoding === undefined) {
+    throw new UsageError(`--encoding ${quoteValue(name)} is not supported: use ${USER_LIST_ENCODINGS.join(', ')}`);
+  }
+  return encoding;
+}
 
 function domainsOrFail(input: string, what: string): string[] {
   const parsed = parseDomainList(input);
@@ -70,8 +99,17 @@ const rulesFileSchema = z.strictObject({
   organisationDomains: z.array(z.string()).optional(),
 });
 
+interface RulesEnvironment {
+  /** The name as the rules file writes it. */
+  name: string;
+  internalDomains: string[];
+  production?: boolean;
+}
+
 interface RulesFile {
-  environments: Map<string, { internalDomains: string[]; production?: boolean }>;
+  path: string;
+  /** By environmentKey: names compare as the server compares them. */
+  environments: Map<string, RulesEnvironment>;
   organisationDomains: string[];
 }
 
@@ -93,9 +131,16 @@ function readRulesFile(path: string): RulesFile {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     throw new UsageError(`${path} does not match the rules format: ${issues.join('; ')}`);
   }
-  const environments = new Map<string, { internalDomains: string[]; production?: boolean }>();
+  const environments = new Map<string, RulesEnvironment>();
   for (const [name, env] of Object.entries(parsed.data.environments)) {
-    environments.set(name, {
+    const twice = environments.get(environmentKey(name));
+    if (twice !== undefined) {
+      throw new UsageError(
+        `${path} names the environment ${quoteValue(name)} twice (also as ${quoteValue(twice.name)}); environment names do not differ by case or spaces`,
+      );
+    }
+    environments.set(environmentKey(name), {
+      name,
       internalDomains: domainsOrFail(env.internalDomains.join(','), `${path}: environments.${name}.internalDomains`),
       production: env.production,
     });
@@ -104,35 +149,53 @@ function readRulesFile(path: string): RulesFile {
     (parsed.data.organisationDomains ?? []).join(','),
     `${path}: organisationDomains`,
   );
-  return { environments, organisationDomains };
+  return { path, environments, organisationDomains };
 }
 
 /**
  * Each environment's rules: domains from --domains or the rules file; production from the rules file when it names
- * the environment, else from the CSV, which must agree with itself (rule 4).
+ * the environment, else from the CSV, which must agree with itself (rule 4). Rows naming one environment in different
+ * case or spacing are one environment, named as first written; a rules file naming an environment no row has is an
+ * error, so a typo never leaves everyone counted as internal.
  */
-function environmentRules(rows: readonly AccountRow[], domains: string[] | null, rules: RulesFile | null) {
-  const seen = new Map<string, { production: boolean | null; line: number }>();
+function environmentRules(rows: AccountRow[], input: string, domains: string[] | null, rules: RulesFile | null) {
+  const seen = new Map<string, { name: string; production: boolean | null; line: number }>();
+  // Rows share a few environment names (the reader interns them): each is compared once.
+  const keys = new Map<string, string>();
   for (const row of rows) {
-    const known = seen.get(row.environment);
+    let key = keys.get(row.environment);
+    if (key === undefined) {
+      key = environmentKey(row.environment);
+      keys.set(row.environment, key);
+    }
+    const known = seen.get(key);
     if (known === undefined) {
-      seen.set(row.environment, { production: row.production, line: row.ref as number });
-    } else if (row.production !== null) {
-      if (known.production === null) {
-        known.production = row.production;
-        known.line = row.ref as number;
-      } else if (known.production !== row.production) {
-        throw new UsageError(
-          `line ${row.ref}: environment "${row.environment}" is marked ${row.production ? 'production' : 'non-production'}, but line ${known.line} marks it ${known.production ? 'production' : 'non-production'}; an environment is one or the other`,
-        );
-      }
+      seen.set(key, { name: row.environment, production: row.production, line: row.ref as number });
+      continue;
+    }
+    row.environment = known.name;
+    if (row.production === null) continue;
+    if (known.production === null) {
+      known.production = row.production;
+      known.line = row.ref as number;
+    } else if (known.production !== row.production) {
+      throw new UsageError(
+        `line ${row.ref}: environment "${row.environment}" is marked ${row.production ? 'production' : 'non-production'}, but line ${known.line} marks it ${known.production ? 'production' : 'non-production'}; an environment is one or the other`,
+      );
     }
   }
+  for (const [key, named] of rules?.environments ?? []) {
+    if (seen.has(key)) continue;
+    const inCsv = [...seen.values()].map((env) => quoteValue(env.name)).join(', ') || 'none';
+    throw new UsageError(
+      `${rules?.path} names the environment ${quoteValue(named.name)}, but no row of ${input} is in it (the list's environments: ${inCsv}); correct the name in one of the two files`,
+    );
+  }
   const environments: EnvironmentRules[] = [];
-  for (const [name, fromCsv] of seen) {
-    const fromRules = rules?.environments.get(name);
+  for (const [key, fromCsv] of seen) {
+    const fromRules = rules?.environments.get(key);
     environments.push({
-      name,
+      name: fromCsv.name,
       production: fromRules?.production ?? fromCsv.production ?? true,
       internalDomains: domains ?? fromRules?.internalDomains ?? [],
     });
@@ -153,6 +216,9 @@ async function count(args: string[], io: CliIo): Promise<number> {
       domains: { type: 'string' },
       rules: { type: 'string' },
       'org-domains': { type: 'string' },
+      encoding: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      'default-tenant': { type: 'string' },
       json: { type: 'boolean', default: false },
       progress: { type: 'boolean', default: false },
     },
@@ -164,6 +230,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
       'give either --domains (one list for every environment) or --rules (per environment), not both',
     );
   }
+  const encoding = encodingOrFail(values.encoding);
   const domains = values.domains === undefined ? null : domainsOrFail(values.domains, '--domains');
   const rules = values.rules === undefined ? null : readRulesFile(values.rules);
   const organisationDomains =
@@ -175,7 +242,17 @@ async function count(args: string[], io: CliIo): Promise<number> {
   const bar = showProgress ? progressBar(io.stderr, 'Reading') : null;
   let csv: Awaited<ReturnType<typeof readAccountCsv>>;
   try {
-    csv = await readAccountCsv(values.input, bar?.update);
+    csv = await readAccountCsv(values.input, {
+      encoding,
+      strict: values.strict,
+      ...(values['default-tenant'] === undefined ? {} : { defaultTenant: values['default-tenant'] }),
+      onProgress: bar?.update,
+      // Rule 34: what is read and what is ignored is shown before anything is counted.
+      onMapping: (mapping) => {
+        bar?.clear();
+        io.stderr.write(`${describeMapping(mapping).join('\n')}\n`);
+      },
+    });
   } catch (error) {
     bar?.clear();
     if (error instanceof AccountCsvError)
@@ -183,10 +260,16 @@ async function count(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   bar?.done();
-  const environments = environmentRules(csv.rows, domains, rules);
+  if (csv.summary.anonymous > 0) {
+    io.stderr.write(
+      `Skipped ${csv.summary.anonymous.toLocaleString('en-GB')} anonymous users (rule 2: they never count)\n`,
+    );
+  }
+  const environments = environmentRules(csv.rows, values.input, domains, rules);
   const detail = countLicencesDetailed(csv.rows, environments);
   const findings = hygieneFindings(csv.rows, detail, organisationDomains);
   const { result } = detail;
+  const { mapping } = csv.summary;
   const report: CountReport = {
     input: values.input,
     accounts: csv.rows.length,
@@ -200,8 +283,10 @@ async function count(args: string[], io: CliIo): Promise<number> {
       members: group.members.map(({ ref, ...member }) => ({ line: ref as number, ...member })),
     })),
     warnings: findings.map(withLines),
+    columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
-  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatCountReport(report));
+  if (values.json) await writeJsonReport(io.stdout, report);
+  else io.stdout.write(formatCountReport(report));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // The audit report: its JSON shape (the CLI contract) and the table a person reads.
 import type { BucketCounts, DuplicateGroup, EnvironmentCount, GroupMember } from '../../shared/licensing/count.ts';
 import type { HygieneFinding } from '../../shared/licensing/hygiene.ts';
+import type { ColumnMapping, ColumnReading } from '../../shared/licensing/user-list-columns.ts';
 
 export interface CountReport {
   input: string;
@@ -12,6 +13,39 @@ export interface CountReport {
   environments: EnvironmentCount[];
   duplicateGroups: (Omit<DuplicateGroup, 'members'> & { members: (Omit<GroupMember, 'ref'> & { line: number })[] })[];
   warnings: (Omit<HygieneFinding, 'accounts'> & { lines: (string | number)[] })[];
+  /** How the list's columns were read (rule 34), and how many anonymous rows were skipped (rule 2). */
+  columns: { platform: ColumnMapping['platform']; read: ColumnReading[]; anonymousSkipped: number };
+}
+
+/**
+ * Writes the report as JSON.stringify would, but array by array in pieces of about a megabyte, each written once the
+ * previous one has drained: a million accounts make a report of tens of megabytes, and writing it as one string into
+ * a pipe raised the CLI's peak memory by twice that.
+ */
+export async function writeJsonReport(out: NodeJS.WritableStream, report: CountReport): Promise<void> {
+  let piece = '{';
+  const flush = async (force: boolean) => {
+    if (piece.length < 1 << 20 && !(force && piece !== '')) return;
+    const written = out.write(piece);
+    piece = '';
+    if (!written) await new Promise<void>((resolve) => out.once('drain', resolve));
+  };
+  for (const [k, [key, value]] of Object.entries(report).entries()) {
+    piece += `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
+    if (!Array.isArray(value)) {
+      piece += JSON.stringify(value);
+      continue;
+    }
+    piece += '[';
+    for (let from = 0; from < value.length; from += 1000) {
+      // A thousand items at a time: one call instead of a thousand, the array's brackets cut off.
+      piece += `${from === 0 ? '' : ','}${JSON.stringify(value.slice(from, from + 1000)).slice(1, -1)}`;
+      await flush(false);
+    }
+    piece += ']';
+  }
+  piece += '}\n';
+  await flush(true);
 }
 
 const number = new Intl.NumberFormat('en-GB');

@@ -59,6 +59,11 @@ export const lookupMatchSchema = z.object({
   lastSignInAt: z.string().nullable(),
   /** Seatkeeper's own accounts only: the id the portal links to. */
   accountId: z.string().optional(),
+  /**
+   * The stored record's classification flags (no-email, conflict, subdomain-of-listed), from its own username and
+   * email: they hold even when the console shows only one of them. Optional: servers before issue 20 leave it out.
+   */
+  flags: z.array(z.string()).optional(),
 });
 
 export const lookupResultSchema = z.object({

@@ -1,5 +1,6 @@
 // Internal or external, per environment: rulebook rules 5 to 13.
-import { emailDomain } from './email.ts';
+import { domainStart, emailDomain, LAST_DOMAIN } from './email.ts';
+import { sameText } from './identity-index.ts';
 
 export type Classification = 'internal' | 'external';
 export type ClassificationFlag = 'no-email' | 'conflict' | 'subdomain-of-listed' | 'rules-not-configured';
@@ -16,15 +17,92 @@ export interface AccountIdentity {
   email?: string | null;
 }
 
-/** An environment's rules, prepared once so classifying a million accounts is a set lookup each. */
+/** An environment's rules, prepared once so classifying a million accounts is a table lookup each. */
 export interface CompiledRules {
   readonly environment: string;
   readonly domains: ReadonlySet<string>;
+  /** What each email domain met so far is under these rules. */
+  readonly seen: DomainClasses;
 }
 
 /** `domains` must already be validated and lower-cased (see parseDomainList). */
 export function compileRules(environment: string, domains: readonly string[]): CompiledRules {
-  return { environment, domains: new Set(domains) };
+  const listed = new Set(domains);
+  return { environment, domains: listed, seen: new DomainClasses() };
+}
+
+// What a field's email domain is under an environment's rules: a valid email, on a listed domain, under one.
+const VALID_EMAIL = 1;
+const LISTED = 2;
+const UNDER_LISTED = 4;
+/** Distinct domains remembered per environment; a list with more still counts right, only slower. */
+const SEEN_DOMAINS = 1 << 16;
+
+/**
+ * The classes of the email domains met so far, found by the domain's hash and position in the value being read:
+ * lists hold millions of addresses on a few thousand domains, and this makes no string per address.
+ */
+class DomainClasses {
+  #mask = 1023;
+  #hashes = new Int32Array(1024);
+  #domains: (string | undefined)[] = new Array(1024);
+  #classes = new Uint8Array(1024);
+  #size = 0;
+
+  /** The class of the domain at value[start, end) with that hash, or -1 when it was not met yet. */
+  find(value: string, start: number, end: number, hash: number): number {
+    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const domain = this.#domains[slot];
+      if (domain === undefined) return -1;
+      if (this.#hashes[slot] === hash && domain.length === end - start && sameText(value, start, domain)) {
+        return this.#classes[slot] as number;
+      }
+    }
+  }
+
+  add(domain: string, hash: number, domainClass: number): void {
+    if (this.#size >= SEEN_DOMAINS) return;
+    if ((this.#size + 1) * 2 > this.#mask + 1) this.#grow();
+    let slot = hash & this.#mask;
+    while (this.#domains[slot] !== undefined) slot = (slot + 1) & this.#mask;
+    this.#domains[slot] = domain;
+    this.#hashes[slot] = hash;
+    this.#classes[slot] = domainClass;
+    this.#size++;
+  }
+
+  #grow(): void {
+    const domains = this.#domains;
+    const hashes = this.#hashes;
+    const classes = this.#classes;
+    const size = (this.#mask + 1) * 2;
+    this.#mask = size - 1;
+    this.#hashes = new Int32Array(size);
+    this.#domains = new Array(size);
+    this.#classes = new Uint8Array(size);
+    this.#size = 0;
+    domains.forEach((domain, slot) => {
+      if (domain !== undefined) this.add(domain, hashes[slot] as number, classes[slot] as number);
+    });
+  }
+}
+
+/** VALID_EMAIL, LISTED and UNDER_LISTED of one field's value under the rules; 0 when it holds no valid email. */
+function domainClass(rules: CompiledRules, value: string | null | undefined): number {
+  const start = domainStart(value);
+  if (start === -1) return 0;
+  const { end, hash, lowerCase } = LAST_DOMAIN;
+  if (lowerCase) {
+    const known = rules.seen.find(value as string, start, end, hash);
+    if (known !== -1) return known;
+  }
+  const domain = emailDomain(value) as string;
+  const found =
+    VALID_EMAIL |
+    (rules.domains.has(domain) ? LISTED : 0) |
+    (listedParent(rules.domains, domain) !== null ? UNDER_LISTED : 0);
+  if (lowerCase) rules.seen.add(domain, hash, found);
+  return found;
 }
 
 // Bit set returned by the fast path; the public result is built from it so there is one decision procedure.
@@ -54,29 +132,24 @@ export function classifyBits(
   username: string | null | undefined,
   email: string | null | undefined,
 ) {
-  const fromEmail = emailDomain(email);
-  const fromUsername = emailDomain(username);
-  let bits = fromEmail === null ? 0 : EMAIL_FIELD_VALID;
-  if (fromEmail === null && fromUsername === null) bits |= NO_EMAIL;
+  const fromEmail = domainClass(rules, email);
+  const fromUsername = domainClass(rules, username);
+  let bits = fromEmail === 0 ? 0 : EMAIL_FIELD_VALID;
+  if (fromEmail === 0 && fromUsername === 0) bits |= NO_EMAIL;
   // Rule 5: with no list, everyone is internal.
   if (rules.domains.size === 0) return bits | INTERNAL | RULES_NOT_CONFIGURED;
   // Rule 7: no valid email anywhere means internal.
   if (bits & NO_EMAIL) return bits | INTERNAL;
-  const emailListed = fromEmail !== null && rules.domains.has(fromEmail);
-  const usernameListed = fromUsername !== null && rules.domains.has(fromUsername);
+  const emailListed = (fromEmail & LISTED) !== 0;
+  const usernameListed = (fromUsername & LISTED) !== 0;
   if (emailListed || usernameListed) {
     bits |= INTERNAL;
     // Rule 12: both fields hold valid emails and only one domain is listed.
-    if (fromEmail !== null && fromUsername !== null && emailListed !== usernameListed) bits |= CONFLICT;
+    if (fromEmail !== 0 && fromUsername !== 0 && emailListed !== usernameListed) bits |= CONFLICT;
     return bits;
   }
   // Rule 29 needs to know when an external user sits on a subdomain of a listed domain.
-  if (
-    (fromEmail !== null && listedParent(rules.domains, fromEmail) !== null) ||
-    (fromUsername !== null && listedParent(rules.domains, fromUsername) !== null)
-  ) {
-    bits |= SUBDOMAIN_OF_LISTED;
-  }
+  if ((fromEmail | fromUsername) & UNDER_LISTED) bits |= SUBDOMAIN_OF_LISTED;
   return bits;
 }
 

@@ -1,11 +1,12 @@
 // Who counts, merged into people: rulebook rules 1 to 4 and 14 to 19.
 //
 // Decisions where the rules meet (see docs/decisions.md):
-// - Linking (rule 14, transitive) matches valid emails and non-blank usernames (email to email, username to
-//   username) and uses every default-tenant account of the scope, active or not, so deactivating a
-//   bridging account never splits a person in two; only counted accounts are counted.
-// - Rule 15 (same provider = different people) and transitive matching can disagree. A linked group counts as as
-//   many people as the largest number of counted accounts it holds in any one (environment, provider): the fewest
+// - Linking (rules 14 and 15, transitive): a link joins two default-tenant accounts of *different* (environment,
+//   provider) slots that share a valid email or a non-blank username (email to email, username to username). Two
+//   accounts of one slot never link each other, whatever they share. Every account of the scope links, active or
+//   not, so deactivating a bridging account never splits a person in two; only counted accounts are counted.
+// - Transitivity through other slots can still bring several accounts of one slot into a group. The group counts as
+//   many people as the largest number of counted accounts it holds in any one slot (rule 15's floor): the fewest
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
@@ -17,7 +18,8 @@ import {
   EMAIL_FIELD_VALID,
   INTERNAL,
 } from './classify.ts';
-import { IdentityIndex, identityHash } from './identity-index.ts';
+import { emailIdentity } from './email.ts';
+import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity } from './identity-index.ts';
 
 export interface AccountRecord {
   /** The caller's reference for this account (a CSV line number, a database id), echoed in reports. */
@@ -104,9 +106,14 @@ export interface CountDetail {
   bits: Uint8Array;
   /** Index of each record's environment in `environments`. */
   environmentIndex: Int32Array;
+  /** Each record's (environment, provider) slot (rule 15): equal numbers mean the same environment and provider. */
+  slotOf: Int32Array;
+  /** 1 where the record is in its provider's default tenant (rule 16). */
+  defaultTenant: Uint8Array;
   environments: readonly EnvironmentRules[];
   compiled: readonly CompiledRules[];
-  hashes: IdentityHashes;
+  /** Each record's email (valid ones only) and username as dense numbers: equal numbers, the same identity (rule 14). */
+  identities: Identities;
 }
 
 const ELIGIBLE = 0;
@@ -131,22 +138,89 @@ function union(parent: Int32Array, a: number, b: number): void {
   else if (rb < ra) parent[ra] = rb;
 }
 
-/** identityHash of each record's email (0 unless valid) and username, in input order. */
-export interface IdentityHashes {
+/**
+ * Each record's identities as numbers from 1, equal when rule 14 matches the values (case-insensitive, spaces ignored,
+ * an email's Unicode domain as punycode); 0 for a blank username or an Email field without a valid email (D1).
+ * Numbered once for all scopes, so linking and the hygiene checks compare integers, not strings.
+ */
+export interface Identities {
   email: Int32Array;
   username: Int32Array;
+  /** One more than the largest number given. */
+  size: number;
 }
 
-/** Rules 14 and 17: links the given default-tenant records sharing an email or a username (case-insensitive). */
-function link(records: readonly AccountRecord[], members: Int32Array, hashes: IdentityHashes, parent: Int32Array) {
-  const byEmail = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).email);
-  const byUsername = new IdentityIndex(members.length, (i) => (records[i] as AccountRecord).username);
+function numberIdentities(records: readonly AccountRecord[], bits: Uint8Array): Identities {
+  const n = records.length;
+  const email = new Int32Array(n);
+  const username = new Int32Array(n);
+  const hashes = new Int32Array(n);
+  // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision D1).
+  for (let i = 0; i < n; i++) {
+    if (((bits[i] as number) & EMAIL_FIELD_VALID) === 0) continue;
+    const value = (records[i] as AccountRecord).email;
+    const hash = asciiIdentityHash(value);
+    // Only an email with a Unicode domain (rare) needs its punycode form first (rule 10a).
+    hashes[i] = hash === NOT_ASCII ? identityHash(emailIdentity(value)) : hash;
+  }
+  let next = numberByIdentity(hashes, (i) => emailIdentity((records[i] as AccountRecord).email), email, 1);
+  for (let i = 0; i < n; i++) hashes[i] = identityHash((records[i] as AccountRecord).username);
+  next = numberByIdentity(hashes, (i) => (records[i] as AccountRecord).username, username, next);
+  return { email, username, size: next };
+}
+
+/** Scratch space for linking, indexed by identity number, reset after each use. */
+class LinkScratch {
+  readonly firstHolder: Int32Array;
+  readonly spansSlots: Uint8Array;
+
+  constructor(size: number) {
+    this.firstHolder = new Int32Array(size).fill(-1);
+    this.spansSlots = new Uint8Array(size);
+  }
+}
+
+/**
+ * Rules 14, 15 and 17: links the given default-tenant records sharing an email or a username, but only across
+ * different (environment, provider) slots: two accounts of one provider never link each other.
+ */
+function link(
+  members: Int32Array,
+  identities: Identities,
+  slotOf: Int32Array,
+  parent: Int32Array,
+  scratch: LinkScratch,
+) {
+  linkBy(members, identities.email, slotOf, parent, scratch);
+  linkBy(members, identities.username, slotOf, parent, scratch);
+}
+
+/**
+ * Links through one field. The holders of a value are all one group when they sit in at least two slots (each is
+ * linked to every holder in another slot, and those connect the holders of its own slot), and are not linked at all
+ * when they sit in one slot; so each holder is joined to the value's first holder if and only if the value spans slots.
+ */
+function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, parent: Int32Array, scratch: LinkScratch) {
+  const { firstHolder, spansSlots } = scratch;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
-    const sameEmail = byEmail.add(i, hashes.email[i] as number);
-    if (sameEmail !== -1) union(parent, sameEmail, i);
-    const sameUsername = byUsername.add(i, hashes.username[i] as number);
-    if (sameUsername !== -1) union(parent, sameUsername, i);
+    const id = ids[i] as number;
+    if (id === 0) continue;
+    const first = firstHolder[id] as number;
+    if (first === -1) firstHolder[id] = i;
+    else if (slotOf[first] !== slotOf[i]) spansSlots[id] = 1;
+  }
+  for (let k = 0; k < members.length; k++) {
+    const i = members[k] as number;
+    const id = ids[i] as number;
+    if (id === 0) continue;
+    const first = firstHolder[id] as number;
+    if (spansSlots[id] === 1 && first !== i) union(parent, first, i);
+  }
+  for (let k = 0; k < members.length; k++) {
+    const id = ids[members[k] as number] as number;
+    firstHolder[id] = -1;
+    spansSlots[id] = 0;
   }
 }
 
@@ -242,53 +316,85 @@ export function countLicencesDetailed(
   const status = new Uint8Array(n);
   const bits = new Uint8Array(n);
   const defaultTenant = new Uint8Array(n);
-  // Hashed while each record is at hand, so linking reads strings only to confirm a match.
-  const hashes: IdentityHashes = { email: new Int32Array(n), username: new Int32Array(n) };
-  const perEnvMembers: number[][] = environments.map(() => []);
-  const productionLinked: number[] = [];
-  const productionAll: number[] = [];
+  const membersOfEnv = new Int32Array(environments.length);
+  let productionCount = 0;
+  let productionDefault = 0;
   const notCounted = { inactive: 0, nonProduction: 0, itUsers: 0 };
   const raw = { internal: 0, external: 0 };
 
+  // Lists repeat a few environments and providers row after row: the last ones found are tried first.
+  let lastEnvironment: string | undefined;
+  let lastEnv = -1;
+  let lastProvider: string | undefined;
+  let lastSlot = -1;
   for (let i = 0; i < n; i++) {
     const record = records[i] as AccountRecord;
-    const env = envIndexByName.get(record.environment);
-    if (env === undefined) throw new Error(`environment "${record.environment}" has no rules declared`);
+    let env = lastEnv;
+    if (record.environment !== lastEnvironment) {
+      const found = envIndexByName.get(record.environment);
+      if (found === undefined) throw new Error(`environment "${record.environment}" has no rules declared`);
+      env = found;
+      lastEnvironment = record.environment;
+      lastEnv = env;
+      lastProvider = undefined;
+    }
     environmentIndex[i] = env;
-    const slots = slotIndex[env] as Map<string, number>;
-    let slot = slots.get(record.provider);
-    if (slot === undefined) {
-      slot = slotNames.length;
-      slots.set(record.provider, slot);
-      slotNames.push({ env, provider: record.provider });
+    let slot = lastSlot;
+    if (record.provider !== lastProvider) {
+      const slots = slotIndex[env] as Map<string, number>;
+      let found = slots.get(record.provider);
+      if (found === undefined) {
+        found = slotNames.length;
+        slots.set(record.provider, found);
+        slotNames.push({ env, provider: record.provider });
+      }
+      slot = found;
+      lastProvider = record.provider;
+      lastSlot = slot;
     }
     slotOf[i] = slot;
-    bits[i] = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
-    status[i] = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
+    const b = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
+    bits[i] = b;
+    const state = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
+    status[i] = state;
     const isDefault = !record.tenant || record.tenant.trim() === '';
     defaultTenant[i] = isDefault ? 1 : 0;
-    // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision D1).
-    hashes.email[i] = (bits[i] as number) & EMAIL_FIELD_VALID ? identityHash(record.email) : 0;
-    hashes.username[i] = identityHash(record.username);
-    (perEnvMembers[env] as number[]).push(i);
-    const production = (environments[env] as EnvironmentRules).production;
-    if (production) {
-      productionAll.push(i);
-      if (isDefault) productionLinked.push(i);
-      if (status[i] === INACTIVE) notCounted.inactive++;
-      else if (status[i] === IT_USER) notCounted.itUsers++;
-      else if ((bits[i] as number) & INTERNAL) raw.internal++;
+    membersOfEnv[env] = (membersOfEnv[env] as number) + 1;
+    if ((environments[env] as EnvironmentRules).production) {
+      productionCount++;
+      if (isDefault) productionDefault++;
+      if (state === INACTIVE) notCounted.inactive++;
+      else if (state === IT_USER) notCounted.itUsers++;
+      else if (b & INTERNAL) raw.internal++;
       else raw.external++;
     } else {
       notCounted.nonProduction++;
     }
   }
+  // Members of each scope, in input order, as typed arrays filled in one more pass.
+  const perEnvMembers = environments.map((_, e) => new Int32Array(membersOfEnv[e] as number));
+  const productionAll = new Int32Array(productionCount);
+  const productionLinked = new Int32Array(productionDefault);
+  const filled = new Int32Array(environments.length);
+  let all = 0;
+  let linked = 0;
+  for (let i = 0; i < n; i++) {
+    const env = environmentIndex[i] as number;
+    (perEnvMembers[env] as Int32Array)[filled[env] as number] = i;
+    filled[env] = (filled[env] as number) + 1;
+    if (!(environments[env] as EnvironmentRules).production) continue;
+    productionAll[all++] = i;
+    if (defaultTenant[i] === 1) productionLinked[linked++] = i;
+  }
+
+  const identities = numberIdentities(records, bits);
+  const scratch = new LinkScratch(identities.size);
 
   // Installation-wide merge across production environments (rules 14, 16, 17).
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  link(records, Int32Array.from(productionLinked), hashes, parent);
-  const production = countScope(Int32Array.from(productionAll), parent, status, bits, slotOf);
+  link(productionLinked, identities, slotOf, parent, scratch);
+  const production = countScope(productionAll, parent, status, bits, slotOf);
 
   // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
   const envParent = new Int32Array(n);
@@ -299,12 +405,12 @@ export function countLicencesDetailed(
   const linkedInProduction = new Uint8Array(n);
   for (const list of production.multi.values()) for (const i of list) linkedInProduction[i] = 1;
   environments.forEach((env, e) => {
-    const all = Int32Array.from(perEnvMembers[e] as number[]);
+    const members = perEnvMembers[e] as Int32Array;
     const linkable = env.production
-      ? all.filter((i) => linkedInProduction[i] === 1)
-      : all.filter((i) => defaultTenant[i] === 1);
-    link(records, linkable, hashes, envParent);
-    perEnv.push(countScope(all, envParent, status, bits, slotOf));
+      ? members.filter((i) => linkedInProduction[i] === 1)
+      : members.filter((i) => defaultTenant[i] === 1);
+    link(linkable, identities, slotOf, envParent, scratch);
+    perEnv.push(countScope(members, envParent, status, bits, slotOf));
   });
 
   // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
@@ -389,8 +495,10 @@ export function countLicencesDetailed(
     },
     bits,
     environmentIndex,
+    slotOf,
+    defaultTenant,
     environments,
     compiled,
-    hashes,
+    identities,
   };
 }

@@ -1,5 +1,5 @@
-// The internal-domain list of an environment: rulebook rules 5, 9 and 11.
-import { isDomain, isEmail } from './email.ts';
+// The internal-domain list of an environment: rulebook rules 5, 9, 10a and 11.
+import { asciiDomain, isAscii, isDomain, isEmail } from './email.ts';
 
 export interface DomainListProblem {
   /** The entry as the admin typed it (trimmed). */
@@ -11,10 +11,12 @@ export type DomainListResult =
   | { ok: true; domains: string[] }
   | { ok: false; problems: DomainListProblem[]; message: string };
 
-/** Rule 9: surrounding spaces, a leading `@` and case do not matter. */
+/** Rule 9: surrounding spaces, a leading `@` and case do not matter; rule 10a: a Unicode domain is its punycode. */
 export function normalizeDomainEntry(raw: string): string {
   const trimmed = raw.trim();
-  return (trimmed.startsWith('@') ? trimmed.slice(1).trim() : trimmed).toLowerCase();
+  const entry = (trimmed.startsWith('@') ? trimmed.slice(1).trim() : trimmed).toLowerCase();
+  // Not a domain at all: kept as typed, so the message names what the admin wrote.
+  return isAscii(entry) ? entry : (asciiDomain(entry) ?? entry);
 }
 
 function entryProblem(entry: string): string | null {
@@ -53,7 +55,9 @@ export function parseDomainList(input: string | readonly string[]): DomainListRe
     const trimmed = raw.trim();
     if (trimmed === '') continue;
     const domain = normalizeDomainEntry(trimmed);
-    const problem = entryProblem(domain === '' ? trimmed : trimmed.replace(/^@\s*/, ''));
+    // A Unicode entry that normalised to ASCII was converted by asciiDomain, which returns valid domains only.
+    const converted = !isAscii(trimmed) && isAscii(domain);
+    const problem = converted ? null : entryProblem(domain === '' ? trimmed : trimmed.replace(/^@\s*/, ''));
     if (problem) {
       problems.push({ entry: trimmed, message: problem });
       continue;

@@ -1,10 +1,12 @@
-// Email and domain syntax: rulebook rules 9 and 10. Written as character scans because counting classifies every
+// Email and domain syntax: rulebook rules 9, 10 and 10a. Written as character scans because counting classifies every
 // account of a million-row list, twice (username and email).
 import { isSpaceCode } from './identity-index.ts';
 
 const INVALID = 0;
 const VALID = 1;
 const VALID_WITH_UPPER_CASE = 2;
+/** The domain holds a non-ASCII character: valid or not once in punycode (rule 10a). */
+const UNICODE = 3;
 
 /**
  * Rule 10: at least two non-empty dot-separated labels of letters, digits and inner hyphens (so IDN punycode such as
@@ -16,8 +18,10 @@ function scanDomain(value: string, start: number, end: number): number {
   let labelLength = 0;
   let previous = 46;
   let upper = false;
+  let hash = 0x811c9dc5;
   for (let k = start; k < end; k++) {
     const c = value.charCodeAt(k);
+    hash = Math.imul(hash ^ c, 0x01000193);
     if (c === 46) {
       if (labelLength === 0 || previous === 45) return INVALID;
       labels++;
@@ -30,6 +34,8 @@ function scanDomain(value: string, start: number, end: number): number {
     } else if (c >= 65 && c <= 90) {
       labelLength++;
       upper = true;
+    } else if (c > 127) {
+      return UNICODE;
     } else {
       return INVALID;
     }
@@ -37,11 +43,61 @@ function scanDomain(value: string, start: number, end: number): number {
     previous = c;
   }
   if (labelLength === 0 || previous === 45 || labels < 2) return INVALID;
+  LAST_DOMAIN.hash = hash;
   return upper ? VALID_WITH_UPPER_CASE : VALID;
 }
 
+/**
+ * Where the last domainStart found its domain: its end and a hash of its characters, valid when domainStart returned
+ * a position. Module state, so that classifying a million accounts makes no string and no object per account.
+ */
+export const LAST_DOMAIN = { end: 0, hash: 0, lowerCase: false };
+
+// Characters a URL host would read as structure (port, path, credentials, escapes): never in a domain.
+const HOST_STRUCTURE = '/\\?#@:%[]<>^|"\'';
+
+/** Whether the value could only be a host name to a URL parser: no spaces, controls or URL structure. */
+function plainHost(value: string): boolean {
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c <= 32 || c === 127 || isSpaceCode(c) || HOST_STRUCTURE.includes(value[k] as string)) return false;
+  }
+  return true;
+}
+
+export function isAscii(value: string): boolean {
+  for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) > 127) return false;
+  return true;
+}
+
+const asciiDomains = new Map<string, string | null>();
+
+/**
+ * Rule 10a: a domain written in Unicode (`bücher.de`) as its punycode form (`xn--bcher-kva.de`), by the UTS 46
+ * mapping that the WHATWG URL parser applies (so browsers and the server agree), then checked as rule 10 says; null
+ * when it is not a valid domain.
+ */
+export function asciiDomain(domain: string): string | null {
+  const known = asciiDomains.get(domain);
+  if (known !== undefined) return known;
+  let ascii: string | null = null;
+  if (domain !== '' && plainHost(domain)) {
+    try {
+      const host = new URL(`http://${domain}/`).hostname;
+      if (scanDomain(host, 0, host.length) === VALID) ascii = host;
+    } catch {
+      ascii = null;
+    }
+  }
+  // Unicode domains are few in any list; the bound only keeps a hostile list from growing the cache forever.
+  if (asciiDomains.size >= 10_000) asciiDomains.clear();
+  asciiDomains.set(domain, ascii);
+  return ascii;
+}
+
 export function isDomain(value: string): boolean {
-  return scanDomain(value, 0, value.length) !== INVALID;
+  const scan = scanDomain(value, 0, value.length);
+  return scan === UNICODE ? asciiDomain(value) !== null : scan !== INVALID;
 }
 
 /**
@@ -50,20 +106,51 @@ export function isDomain(value: string): boolean {
  * not a valid email address.
  */
 export function emailDomain(value: string | null | undefined): string | null {
-  if (!value) return null;
+  const start = domainStart(value);
+  if (start === -1) return null;
+  const domain = (value as string).slice(start, LAST_DOMAIN.end);
+  if (LAST_DOMAIN.lowerCase) return domain;
+  return isAscii(domain) ? domain.toLowerCase() : asciiDomain(domain);
+}
+
+/**
+ * Where the domain of a valid email (rule 10) starts in `value`, or -1, without making a string; LAST_DOMAIN then
+ * says where it ends, its hash, and whether it is plain lower-case ASCII (then the slice is the domain as compared).
+ */
+export function domainStart(value: string | null | undefined): number {
+  if (!value) return -1;
   let start = 0;
   let end = value.length;
   while (start < end && isSpaceCode(value.charCodeAt(start))) start++;
   while (end > start && isSpaceCode(value.charCodeAt(end - 1))) end--;
   const at = value.indexOf('@', start);
-  if (at <= start || at >= end) return null;
+  if (at <= start || at >= end) return -1;
   const second = value.indexOf('@', at + 1);
-  if (second !== -1 && second < end) return null;
-  for (let k = start; k < at; k++) if (isSpaceCode(value.charCodeAt(k))) return null;
+  if (second !== -1 && second < end) return -1;
+  for (let k = start; k < at; k++) if (isSpaceCode(value.charCodeAt(k))) return -1;
   const scan = scanDomain(value, at + 1, end);
-  if (scan === INVALID) return null;
-  const domain = value.slice(at + 1, end);
-  return scan === VALID_WITH_UPPER_CASE ? domain.toLowerCase() : domain;
+  if (scan === INVALID) return -1;
+  if (scan === UNICODE && asciiDomain(value.slice(at + 1, end)) === null) return -1;
+  LAST_DOMAIN.end = end;
+  LAST_DOMAIN.lowerCase = scan === VALID;
+  return at + 1;
+}
+
+/**
+ * The value an Email field is matched by (rule 14): itself, or, when its domain is written in Unicode, the address
+ * with that domain in punycode (rule 10a), so `a@bücher.de` and `a@xn--bcher-kva.de` are one email.
+ */
+export function emailIdentity<T extends string | null | undefined>(value: T): T | string {
+  if (!value) return value;
+  const at = value.lastIndexOf('@');
+  if (at === -1) return value;
+  for (let k = at + 1; k < value.length; k++) {
+    if (value.charCodeAt(k) > 127) {
+      const domain = emailDomain(value);
+      return domain === null ? value : `${value.slice(0, at)}@${domain}`;
+    }
+  }
+  return value;
 }
 
 export function isEmail(value: string | null | undefined): boolean {

@@ -4,7 +4,6 @@ import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LIST
 import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
-import { sameKey } from './identity-index.ts';
 
 export type HygieneCode =
   | 'rules-not-configured'
@@ -158,40 +157,104 @@ export function hygieneFindings(
       });
     }
   }
+  findings.push(...sameProviderDuplicates(records, detail, findings));
   findings.push(...tenantLookalikes(records, detail));
+  return findings;
+}
+
+const isCountable = (record: AccountRecord) => record.active && !record.itUser;
+
+/** For each identity number held more than once (by records passing `keep`), its holders in input order. */
+function sharedIdentities(ids: Int32Array, size: number, keep: (i: number) => boolean): Map<number, number[]> {
+  const holders = new Int32Array(size);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id !== 0 && keep(i)) holders[id] = (holders[id] as number) + 1;
+  }
+  const shared = new Map<number, number[]>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id === 0 || (holders[id] as number) < 2 || !keep(i)) continue;
+    const list = shared.get(id);
+    if (list === undefined) shared.set(id, [i]);
+    else list.push(i);
+  }
+  return shared;
+}
+
+/**
+ * Rule 15 keeps two accounts of one provider apart even when they share an email or a username, so they never form a
+ * group; rule 32 still lists them. One finding per shared value and (environment, provider), unless a group finding
+ * already lists the same accounts.
+ */
+function sameProviderDuplicates(
+  records: readonly AccountRecord[],
+  detail: CountDetail,
+  earlier: readonly HygieneFinding[],
+): HygieneFinding[] {
+  const { identities, slotOf, environments, environmentIndex } = detail;
+  const reported = new Set(earlier.map((finding) => [...finding.accounts].map(String).sort().join('\u0000')));
+  const findings: HygieneFinding[] = [];
+  const inDefaultTenant = (i: number) => detail.defaultTenant[i] === 1;
+  for (const field of ['email', 'username'] as const) {
+    for (const list of sharedIdentities(identities[field], identities.size, inDefaultTenant).values()) {
+      const bySlot = new Map<number, number[]>();
+      for (const i of list) {
+        const slot = slotOf[i] as number;
+        bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
+      }
+      for (const same of bySlot.values()) {
+        const counted = same.filter((i) => isCountable(records[i] as AccountRecord)).length;
+        if (counted < 2) continue;
+        const accounts = same.map((i) => (records[i] as AccountRecord).ref);
+        const signature = accounts.map(String).sort().join('\u0000');
+        if (reported.has(signature)) continue;
+        reported.add(signature);
+        const first = records[same[0] as number] as AccountRecord;
+        const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
+        findings.push({
+          rule: 32,
+          code: 'same-provider-duplicate',
+          environment: env.name,
+          message: `${plural(same.length, 'account')} in ${first.provider} (${env.name}) share the ${field} ${(first[field] ?? '').trim()} and count as ${counted} people (rule 15: accounts of one provider are never one person): merge or deactivate the extra accounts`,
+          accounts,
+        });
+      }
+    }
+  }
   return findings;
 }
 
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
 function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail): HygieneFinding[] {
-  const { hashes, environmentIndex } = detail;
-  // Identity hashes held by non-default-tenant accounts (few); every account is then checked against them by hash,
-  // and strings are compared only on a hash match.
-  const tenantByHash = new Map<number, number[]>();
+  const { identities, environmentIndex } = detail;
+  // Identities held by a non-default-tenant account (few): only their holders are compared.
+  const heldInTenant = new Uint8Array(identities.size);
+  let any = false;
   for (let i = 0; i < records.length; i++) {
-    const record = records[i] as AccountRecord;
-    if (!record.tenant || record.tenant.trim() === '') continue;
-    for (const hash of [hashes.email[i] as number, hashes.username[i] as number]) {
-      if (hash === 0) continue;
-      const list = tenantByHash.get(hash) ?? [];
-      list.push(i);
-      tenantByHash.set(hash, list);
-    }
+    if (detail.defaultTenant[i] === 1) continue;
+    heldInTenant[identities.email[i] as number] = 1;
+    heldInTenant[identities.username[i] as number] = 1;
+    any = true;
   }
-  if (tenantByHash.size === 0) return [];
+  if (!any) return [];
+  heldInTenant[0] = 0;
   const alike = new Map<number, Set<number>>();
-  const fieldOf = (i: number, field: 'email' | 'username') => (records[i] as AccountRecord)[field] ?? '';
-  for (let i = 0; i < records.length; i++) {
-    for (const field of ['email', 'username'] as const) {
-      const hash = hashes[field][i] as number;
-      const tenantAccounts = hash === 0 ? undefined : tenantByHash.get(hash);
-      if (tenantAccounts === undefined) continue;
-      for (const t of tenantAccounts) {
-        if (t === i || environmentIndex[t] !== environmentIndex[i]) continue;
-        if (!sameKey(fieldOf(t, field), fieldOf(i, field))) continue;
-        const set = alike.get(t) ?? new Set<number>();
-        set.add(i);
-        alike.set(t, set);
+  for (const field of ['email', 'username'] as const) {
+    const ids = identities[field];
+    for (const holders of sharedIdentities(
+      ids,
+      identities.size,
+      (i) => heldInTenant[ids[i] as number] === 1,
+    ).values()) {
+      for (const t of holders) {
+        if (detail.defaultTenant[t] === 1) continue;
+        for (const i of holders) {
+          if (i === t || environmentIndex[i] !== environmentIndex[t]) continue;
+          const set = alike.get(t) ?? new Set<number>();
+          set.add(i);
+          alike.set(t, set);
+        }
       }
     }
   }

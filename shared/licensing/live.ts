@@ -1,8 +1,9 @@
 // Live licence figures (rule 24): the count kept current one change at a time, always equal to a full recount
 // (countLicences over the same accounts; a property test holds the two together).
 //
-// People are the connected components of "shares a valid email or a username" among default-tenant accounts
-// (rules 14 to 17 and the Decisions in docs/decisions.md), in two kinds of scope: the installation (production
+// People are the connected components of "shares a valid email or a username with an account of another
+// (environment, provider)" among default-tenant accounts (rules 14 to 17 and the Decisions in docs/decisions.md): two
+// accounts of one provider never link each other, as in count.ts. Two kinds of scope: the installation (production
 // environments together) and each environment on its own. A change re-explores only the components it touches.
 import {
   type Classification,
@@ -23,6 +24,7 @@ import type {
   NotCountedReason,
   ProviderCount,
 } from './count.ts';
+import { emailIdentity } from './email.ts';
 
 export interface LiveTotals {
   internal: number;
@@ -215,7 +217,7 @@ export class LiveLicenceCount {
       status: !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE,
       linkable,
       // Decision D1: only a valid email links people.
-      emailKey: linkable && bits & EMAIL_FIELD_VALID ? identityKey(record.email) : '',
+      emailKey: linkable && bits & EMAIL_FIELD_VALID ? identityKey(emailIdentity(record.email)) : '',
       usernameKey: linkable ? identityKey(record.username) : '',
     };
   }
@@ -271,16 +273,18 @@ export class LiveLicenceCount {
     for (let k = 0; k < members.length; k++) {
       const entry = this.#entries[members[k] as number] as Entry;
       if (!entry.linkable) continue;
-      this.#reach(this.#byEmail.get(entry.emailKey), env, visits, members);
-      this.#reach(this.#byUsername.get(entry.usernameKey), env, visits, members);
+      this.#reach(this.#byEmail.get(entry.emailKey), entry.slot, env, visits, members);
+      this.#reach(this.#byUsername.get(entry.usernameKey), entry.slot, env, visits, members);
     }
     return members;
   }
 
-  #reach(held: number | number[] | undefined, env: number, visits: Visits, members: number[]): void {
+  /** Adds the holders of a value that `slot`'s account links to: those of other slots in the scope (rules 14, 15). */
+  #reach(held: number | number[] | undefined, slot: number, env: number, visits: Visits, members: number[]): void {
     if (held === undefined) return;
     for (const j of typeof held === 'number' ? [held] : held) {
       const other = this.#entries[j] as Entry;
+      if (other.slot === slot) continue;
       if (env === -1 ? !this.#production(other) : other.env !== env) continue;
       if (visits.first(j)) members.push(j);
     }

@@ -289,6 +289,21 @@ describe('staff invitations', () => {
     expect(audit).toMatchObject({ actor_account_id: admin.id, target_account_id: user.id });
     expect(JSON.parse(audit.details)).toEqual({ from: 'candidate', to: 'support' });
   });
+
+  it('answers a change to the name and role an account already has with the account, writing nothing', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin');
+    const user = await createAccount(ctx, 'support');
+    const cookie = await sessionCookieFor(ctx, admin);
+    const audited = () => ctx.deps.db.selectFrom('audit_events').select('id').execute();
+    const before = (await audited()).length;
+    for (const json of [{ role: 'support' }, { name: user.name }, { name: ` ${user.name} `, role: 'support' }]) {
+      const same = await call(ctx, 'PATCH', `/api/v1/users/${user.id}`, { cookie, json });
+      expect(same.status, JSON.stringify(json)).toBe(200);
+      expect(await accountOf(same)).toMatchObject({ role: 'support', name: user.name });
+    }
+    expect((await audited()).length).toBe(before);
+  });
 });
 
 /** Asks for the first admin through the API with a setup link. */

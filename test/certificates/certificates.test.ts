@@ -3,18 +3,9 @@ import { join } from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '../../server/certificates/signing-key.ts';
-import { answerAll, examWorld, startAttempt, submit } from '../support/exams.ts';
-import { anotherInstance, call, makeApp, type TestContext, tempDir } from '../support/server.ts';
+import { passedCertificate } from '../support/certificates.ts';
+import { anotherInstance, call, makeApp, tempDir } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
-
-async function passedCertificate(ctx: TestContext, overrides: Record<string, unknown> = {}) {
-  const world = await examWorld(ctx, overrides);
-  const attempt = await startAttempt(ctx, world);
-  await answerAll(ctx, world.cookie, attempt);
-  const done = await submit(ctx, world.cookie, attempt.id);
-  if (!done.certificateId) throw new Error('no certificate');
-  return { world, certificateId: done.certificateId, attemptId: attempt.id };
-}
 
 describe('certificates', () => {
   it('issue one certificate per passing attempt with holder, exam, date and expiry', async () => {
@@ -55,7 +46,7 @@ describe('certificates', () => {
     expect(c.equals(a)).toBe(true);
   });
 
-  it('Open Badges credential verifies against the JWKS; a tampered one fails; the key file is 0600', async () => {
+  it('Open Badges credential verifies against the JWKS; a tampered one fails; the key ring file is 0600', async () => {
     const ctx = await makeApp();
     const { world, certificateId } = await passedCertificate(ctx);
     const response = await call(ctx, 'GET', `/api/v1/certificates/${certificateId}/credential`, {
@@ -66,22 +57,31 @@ describe('certificates', () => {
     const jwksResponse = await call(ctx, 'GET', '/.well-known/jwks.json');
     expect(jwksResponse.status).toBe(200);
     const jwks = (await jwksResponse.json()) as { keys: Record<string, unknown>[] };
-    expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
-    expect(jwks.keys[0]).not.toHaveProperty('d');
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    for (const key of jwks.keys)
+      for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
     const keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
     const { payload, protectedHeader } = await jwtVerify(jwt, keySet, {
-      issuer: 'http://seatkeeper.test',
+      issuer: 'http://seatkeeper.test/issuer',
       currentDate: ctx.now(),
     });
-    expect(protectedHeader.alg).toBe('EdDSA');
-    const vc = payload.vc as { type: string[]; credentialSubject: { name: string; achievement: { name: string } } };
-    expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
-    expect(vc.credentialSubject).toMatchObject({ name: 'Candidate Person', achievement: { name: 'Safety basics' } });
+    expect(protectedHeader).toEqual({ alg: 'RS256', kid: jwks.keys[0]?.kid, typ: 'JWT' });
+    // The credential is the payload itself (VC-JOSE-COSE): no VC Data Model 1.1 `vc` claim beside it.
+    expect(payload).not.toHaveProperty('vc');
+    const credential = payload as unknown as {
+      type: string[];
+      credentialSubject: { name: string; achievement: { name: string } };
+    };
+    expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
+    expect(credential.credentialSubject).toMatchObject({
+      name: 'Candidate Person',
+      achievement: { name: 'Safety basics' },
+    });
     expect(payload.jti).toBe(`http://seatkeeper.test/verify/${certificateId}`);
 
     const [header, body, signature] = jwt.split('.') as [string, string, string];
-    const claims = decodeJwt(jwt) as { vc: { credentialSubject: { name: string } } };
-    claims.vc.credentialSubject.name = 'Mallory';
+    const claims = decodeJwt(jwt) as { credentialSubject: { name: string } };
+    claims.credentialSubject.name = 'Mallory';
     const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     expect(forged).not.toBe(`${header}.${body}.${signature}`);
     await expect(jwtVerify(forged, keySet, { currentDate: ctx.now() })).rejects.toThrow();
@@ -144,6 +144,12 @@ describe('certificates', () => {
       cookie: world.cookie,
     });
     expect(credential.status).toBe(409);
+    const pdf = await call(ctx, 'GET', `/api/v1/certificates/${certificateId}/pdf`, { cookie: world.cookie });
+    expect(pdf.status).toBe(409);
+    expect(((await pdf.json()) as { error: { code: string } }).error.code).toBe('certificate_revoked');
+    // Staff still get it, stamped.
+    const staffPdf = await call(ctx, 'GET', `/api/v1/certificates/${certificateId}/pdf`, { cookie: world.adminCookie });
+    expect(staffPdf.status).toBe(200);
   });
 
   it('shows expired after the validity and stays verifiable when the holder is deactivated', async () => {
@@ -220,6 +226,11 @@ describe('certificate admin pages', () => {
       form: { reason: 'Identity could not be confirmed' },
     });
     expect(revoked.status).toBe(303);
+    expect(revoked.headers.get('location')).toBe('/portal/certificates?message=revoked');
+    const listed = await (
+      await call(ctx, 'GET', '/portal/certificates?message=revoked', { cookie: world.adminCookie })
+    ).text();
+    expect(listed).toContain('The certificate was revoked.');
     const history = await (await call(ctx, 'GET', '/history', { cookie: world.cookie })).text();
     expect(history).toContain('Revoked: Identity could not be confirmed');
     const support = await (await import('../support/server.ts')).createAccount(ctx, 'support');

@@ -152,6 +152,8 @@ describe('seatkeeper licence count', () => {
     const result = await cli('licence', 'count', '--input', input, '--rules', rules, '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
+    // Written in pieces, it is still exactly what JSON.stringify writes.
+    expect(result.stdout).toBe(`${JSON.stringify(report)}\n`);
     const expected = countLicences(records, GENERATED_ENVIRONMENTS);
     expect({ internal: report.internal, external: report.external, raw: report.raw }).toEqual({
       internal: expected.internal,
@@ -182,7 +184,7 @@ describe('seatkeeper licence count', () => {
       'email,username,active\na@x.com,ann,true\nb@x.com\n',
       /line 3: 1 field where the header has 3/,
     ],
-    ['an unclosed quote', 'email,username\na@x.com,ann\n"b@x.com,bob\n', /line 3: malformed CSV/],
+    ['an unclosed quote', 'email,username\na@x.com,ann\n"b@x.com,bob\n', /line 3: a quoted value is not closed/],
     [
       'environments disagreeing on production',
       'email,environment,production\na@x.com,QA,false\nb@x.com,QA,true\n',
@@ -206,6 +208,33 @@ describe('seatkeeper licence count', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('environments.Production.internalDomains');
     expect(result.stderr).toContain('http://x.com');
+  });
+
+  // Issue 15, rule 15: accounts of one provider never link, so they never pull unrelated people into one group.
+  it.each([
+    {
+      label: 'Okta anna and ben share team@, AD anna and carl share it@',
+      csv: 'provider,username,email\nOkta,anna,team@corp.com\nOkta,ben,team@corp.com\nAD,anna,it@corp.com\nAD,carl,it@corp.com\n',
+      domains: 'corp.com',
+      expected: { internal: 3, external: 0 },
+      groups: [[2, 4]],
+    },
+    {
+      label: 'two AD accounts share a username, one of them shares an email with Okta',
+      csv: 'email,username,provider\nalice,ÄRGER@corp.com,AD\ndave@ext.com,ÄRGER@corp.com,AD\ndave@ext.com,,Okta\n',
+      domains: 'ext.com',
+      expected: { internal: 1, external: 1 },
+      groups: [[3, 4]],
+    },
+  ])('counts the issue example right: $label', async ({ csv, domains, expected, groups }) => {
+    const input = file(`same-provider-${domains}.csv`, csv);
+    const result = await cli('licence', 'count', '--input', input, '--domains', domains, '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect({ internal: report.internal, external: report.external }).toEqual(expected);
+    expect(report.duplicateGroups.map((g: { members: { line: number }[] }) => g.members.map((m) => m.line))).toEqual(
+      groups,
+    );
   });
 
   it('prints a readable table without --json', async () => {

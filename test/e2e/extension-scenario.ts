@@ -77,7 +77,11 @@ export interface Scenario extends SeededServer {
  * Registers the hooks of a browser test of the extension: the server on a fresh data directory with the seeded data,
  * the console site, and the browser `launch` starts with the extension installed. Read the fields inside tests.
  */
-export function useScenario(launch: () => Promise<BrowserWithExtension>): Scenario {
+export function useScenario(
+  launch: () => Promise<BrowserWithExtension>,
+  /** More pages for the console site (path → HTML), beside the OutSystems and hostile fixtures. */
+  pages: Record<string, string> = {},
+): Scenario {
   let data: ServerData | undefined;
   const scenario = {
     dialogs: [] as string[],
@@ -96,7 +100,7 @@ export function useScenario(launch: () => Promise<BrowserWithExtension>): Scenar
     createAdmin(data);
     scenario.server = await startServer(data);
     Object.assign(scenario, await seedServer(scenario.server.url));
-    scenario.site = await serveFixtureConsole();
+    scenario.site = await serveFixtureConsole(pages);
     scenario.extension = await launch();
   }, 120_000);
   afterAll(async () => {
@@ -160,8 +164,9 @@ export async function seedServer(url: string): Promise<SeededServer> {
 }
 
 /** The OutSystems Users fixture at /Users/Users.aspx and the page of markup-like text at /admin/hostile.html. */
-export function serveFixtureConsole(): Promise<ConsoleSite> {
+export function serveFixtureConsole(pages: Record<string, string> = {}): Promise<ConsoleSite> {
   return serveConsole({
+    ...pages,
     '/Users/Users.aspx': readFileSync(join(FIXTURES, 'outsystems-users.html'), 'utf8'),
     // alert(1) would block the page if it ever ran; the title change is checked instead.
     '/admin/hostile.html': readFileSync(join(FIXTURES, 'hostile.html'), 'utf8').replaceAll(
@@ -213,7 +218,7 @@ export interface BadgeView {
 export function readBadges(page: Page): Promise<BadgeView[]> {
   return page.$$eval('seatkeeper-badge', (hosts) =>
     hosts.map((host) => {
-      const label = [...(host.shadowRoot?.childNodes ?? [])].find((node) => node.nodeType === Node.TEXT_NODE);
+      const label = host.shadowRoot?.querySelector('.pill')?.firstChild;
       const row = host.closest('tr');
       return {
         label: label?.textContent ?? '',
@@ -248,11 +253,13 @@ export function badgeLooks(
   return page.$$eval('seatkeeper-badge', (hosts) =>
     Object.fromEntries(
       hosts.map((host) => {
-        const style = getComputedStyle(host);
+        // The pill is what a person sees; the host is an empty box in the line.
+        const pill = host.shadowRoot?.querySelector('.pill') as Element;
+        const style = getComputedStyle(pill);
         return [
           host.closest('tr')?.querySelector('td')?.textContent?.trim() ?? '',
           {
-            width: host.getBoundingClientRect().width,
+            width: pill.getBoundingClientRect().width,
             decoration: style.textDecorationLine,
             background: style.backgroundColor,
           },

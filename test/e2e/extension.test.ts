@@ -60,8 +60,8 @@ describe('the extension in Chromium', () => {
     const rows = await portal.$$eval('tbody tr[data-email]', (trs) =>
       trs.map((tr) => ({
         email: tr.getAttribute('data-email'),
-        // The Class column, rendered by the server: "internal" or "external" before the reason.
-        serverClass: tr.querySelectorAll('td')[4]?.firstChild?.textContent?.trim(),
+        // The Class column (the name is the row's header cell), rendered by the server: "internal" or "external" first.
+        serverClass: tr.querySelectorAll('th, td')[4]?.firstChild?.textContent?.trim(),
         badges: tr.querySelectorAll('seatkeeper-badge').length,
       })),
     );
@@ -127,7 +127,7 @@ describe('the extension in Chromium', () => {
     const text = await banner?.evaluate((notice) => notice.textContent);
     expect(text).toContain('Licence capacity: 90% reached');
     expect(text).toContain('Internal users: 90 of 100 (90%)');
-    await page.click('seatkeeper-banner >>> button');
+    await page.click('seatkeeper-banner >>> .notice button');
     await page.waitForFunction(() => document.querySelector('seatkeeper-banner') === null);
     await page.reload();
     await badgesAnswered(page, 10);

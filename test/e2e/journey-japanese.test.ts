@@ -1,11 +1,12 @@
 // A Japanese candidate's whole journey in a real browser against the real server (issue 16): they switch the page to
 // Japanese, register as 佐藤 達也, confirm the address from the Japanese mail in the outbox, sign in, sit the exam
-// "OutSystems 基礎認定試験", submit, and find their result and the links to their certificate, every page in Japanese
-// with the times in the organisation's zone (Asia/Tokyo). The PDF and its Japanese text are the certificates area's.
+// "OutSystems 基礎認定試験", submit, and find their result and their certificate, every page in Japanese with the
+// times in the organisation's zone (Asia/Tokyo), the PDF holding the name and the title as written.
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishRuns, readableText } from '../support/english-text.ts';
 import { JAPANESE_DOCUMENT } from '../support/exams.ts';
+import { readPdf } from '../support/pdf-reader.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
 import {
   ADMIN,
@@ -65,7 +66,7 @@ async function expectJapanese(page: Page) {
 }
 
 describe('a Japanese candidate’s journey in a browser', () => {
-  it('switch to 日本語 → register → verify → sign in → exam → submit → result → certificate links', async () => {
+  it('switch to 日本語 → register → verify → sign in → exam → submit → result → certificate PDF', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${server.url}/register`);
@@ -139,8 +140,15 @@ describe('a Japanese candidate’s journey in a browser', () => {
     expect(result).toContain('合格点は 60% です。');
     const pdfHref = await page.$eval('a[href$="/pdf"]', (a) => a.getAttribute('href'));
     expect(await page.$eval('a[href$="/pdf"]', (a) => a.textContent)).toBe('PDF をダウンロード');
-    // The PDF itself (its fonts, its Japanese text) is the certificates area's: here, the links to it.
-    expect(pdfHref).toMatch(/^\/api\/v1\/certificates\/[a-z2-7]+\/pdf$/);
+    // The PDF the link gives, read as a PDF reader would (pdf.js): the candidate's name and the exam's title in it.
+    const pdf = await page.evaluate(async (href) => {
+      const response = await fetch(href as string);
+      return { status: response.status, bytes: Array.from(new Uint8Array(await response.arrayBuffer())) };
+    }, pdfHref);
+    expect(pdf.status).toBe(200);
+    const { text } = await readPdf(Uint8Array.from(pdf.bytes));
+    expect(text).toContain(CANDIDATE.name);
+    expect(text).toContain('OutSystems 基礎認定試験');
     expect(await page.$eval('a[href^="/verify/"]', (a) => a.textContent)).toBe('公開の検証ページ');
 
     await page.goto(`${server.url}/history`);

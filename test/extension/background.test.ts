@@ -13,6 +13,7 @@ import {
   licenceSummary,
   rememberedToken,
   sessionToken,
+  taughtConsoles,
 } from '../../extension/storage.ts';
 import { call, createAccount, makeApp, PUBLIC_URL, type TestContext, tokenFor } from '../support/server.ts';
 import { type FakeExtras, fromContentScript, fromExtensionPage, resetFakeBrowser } from './fake-browser.ts';
@@ -360,5 +361,45 @@ describe('schedule and notices', () => {
     const today = (answer as { value: { day: string } }).value.day;
     expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await dismissedNotices.getValue()).toEqual({ 'capacity:warning': today });
+  });
+
+  it('keeps how to read a taught console: a console teaches only itself, an extension page a configured one', async () => {
+    const background = await signedIn();
+    await fakeBrowser.permissions.request({ origins: [`${CONSOLE}/*`] });
+    await ask(background, { type: 'addConsole', origin: CONSOLE, environmentId: outsystemsId });
+    const page = fromContentScript(`${CONSOLE}/people`);
+    // From the console's page: its own origin, whatever it names.
+    expect(
+      await ask(background, { type: 'teachConsole', origin: 'https://evil.example', rows: '.person' }, page),
+    ).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(
+      await ask(background, { type: 'teachConsole', rows: '#people .person', email: ':scope > :nth-child(2)' }, page),
+    ).toEqual({ ok: true, value: { origin: CONSOLE } });
+    expect(await taughtConsoles.getValue()).toEqual([
+      { origin: CONSOLE, rows: '#people .person', email: ':scope > :nth-child(2)' },
+    ]);
+    // From the options page: only a console set up there, with a username or an email, on one line.
+    expect(
+      await ask(background, { type: 'teachConsole', origin: 'https://other.example', rows: 'tr', username: 'td' }),
+    ).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('add it first') } });
+    expect(await ask(background, { type: 'teachConsole', origin: CONSOLE, rows: 'tr' })).toMatchObject({
+      ok: false,
+      error: { message: 'Say where the username or the email is in a row (or both).' },
+    });
+    expect(
+      await ask(background, { type: 'teachConsole', origin: CONSOLE, rows: 'tr\nscript', username: 'td' }),
+    ).toMatchObject({ ok: false, error: { kind: 'invalid' } });
+    // Forgotten on request, and with the console.
+    expect(await ask(background, { type: 'forgetTaught', origin: CONSOLE }, page)).toMatchObject({
+      error: { kind: 'forbidden' },
+    });
+    await ask(background, {
+      type: 'teachConsole',
+      origin: CONSOLE,
+      rows: 'tbody > tr',
+      username: ':scope > :nth-child(1)',
+    });
+    await ask(background, { type: 'removeConsole', origin: CONSOLE });
+    expect(await taughtConsoles.getValue()).toEqual([]);
   });
 });

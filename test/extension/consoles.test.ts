@@ -72,6 +72,9 @@ describe('outsystems-users adapter', () => {
       outsystemsUsersAdapter,
     );
     expect(outsystemsUsersAdapter.matches(doc, new URL('https://acme.outsystemsenterprise.com/ServiceCenter/'))).toBe(
+      true,
+    );
+    expect(outsystemsUsersAdapter.matches(doc, new URL('https://acme.outsystemsenterprise.com/Monitoring/'))).toBe(
       false,
     );
     // The mailto link inside lchen's email cell does not add a second account.
@@ -104,9 +107,11 @@ describe('generic adapter', () => {
     expect(olga?.anchor.localName).toBe('a');
   });
 
-  it('finds 6 accounts on the seatkeeper page without its adapter (5 email cells and a mailto link)', () => {
+  it('finds the 6 rows of the seatkeeper page without its adapter, not the support link in its footer', () => {
     const doc = loadFixture('seatkeeper-users');
-    expect(genericAdapter.findAccounts(doc)).toHaveLength(6);
+    const accounts = genericAdapter.findAccounts(doc);
+    expect(accounts).toHaveLength(6);
+    expect(accounts.map((account) => account.email)).not.toContain('support@seatkeeper.example');
   });
 
   it('finds 2 table rows and 1 valid mailto link in hostile.html', () => {

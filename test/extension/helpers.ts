@@ -8,7 +8,7 @@ import { compileRules } from '../../shared/licensing/index.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-export type Fixture = 'seatkeeper-users' | 'outsystems-users' | 'generic-admin' | 'hostile';
+export type Fixture = 'seatkeeper-users' | 'outsystems-users' | 'generic-admin' | 'hostile' | `consoles/${string}`;
 
 /** The worked example's list (rulebook section 2): mycompany.com and sales.mycompany.com are internal. */
 export const worked = compileRules('Production', ['mycompany.com', 'sales.mycompany.com']);
@@ -32,8 +32,9 @@ export function badgeHosts(root: ParentNode = document): HTMLElement[] {
 export function readBadge(host: Element) {
   const shadow = host.shadowRoot;
   if (!shadow) throw new Error('badge host without a shadow root');
-  const label = [...shadow.childNodes].find((node) => node.nodeType === 3);
-  if (!label) throw new Error('badge host without a label');
+  const pill = shadow.querySelector('.pill');
+  const label = pill?.firstChild;
+  if (label?.nodeType !== 3) throw new Error('badge host without a label');
   const marks = [...shadow.querySelectorAll<HTMLElement>('.mark')];
   return {
     label: label.textContent ?? '',

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
 import { decorate } from '../../extension/badges/decorate.ts';
+import { genericAdapter } from '../../extension/consoles/generic.ts';
 import { outsystemsUsersAdapter } from '../../extension/consoles/outsystems-users.ts';
 import type { FoundAccount } from '../../extension/consoles/types.ts';
 import { createLookups, type SendLookup } from '../../extension/lookups.ts';
@@ -78,6 +79,33 @@ describe('what the server adds to a badge', () => {
   it('keeps only the flags it knows how to draw', () => {
     expect(factsFromLookup(result([], { flags: ['conflict', 'from-the-future'] }), null).flags).toEqual(['conflict']);
   });
+
+  it('takes the stored record’s flags and classification where the console shows one field only', () => {
+    // The console shows the email only; Seatkeeper holds the account with an outside username: a conflict (rule 12),
+    // counted as internal, which the page alone cannot tell.
+    const shown = result([match({ username: 'scott@partner.io', classification: 'internal', flags: ['conflict'] })], {
+      username: null,
+      email: 'scott.green@mycompany.com',
+    });
+    expect(factsFromLookup(shown, 'OutSystems Prod')).toMatchObject({
+      classification: 'internal',
+      flags: ['conflict'],
+    });
+    // The record as stored is external although the address shown is on a listed domain: its classification wins.
+    const external = result(
+      [match({ username: 'scott@partner.io', email: 'scott@partner.io', classification: 'external' })],
+      {
+        username: 'scott@partner.io',
+        email: null,
+        classification: 'internal',
+      },
+    );
+    const facts = factsFromLookup(external, 'OutSystems Prod');
+    expect(facts.classification).toBe('external');
+    expect(facts.reason).toContain('as Seatkeeper holds the account (scott@partner.io / scott@partner.io)');
+    // A server from before the record's flags: nothing added.
+    expect(factsFromLookup(result([match({})]), 'OutSystems Prod').flags).toEqual([]);
+  });
 });
 
 describe('badges with the server’s answer', () => {
@@ -107,6 +135,24 @@ describe('badges with the server’s answer', () => {
     expect(sjones.title).toContain('Internal: email domain outsourcing.com is listed');
     expect(sjones.server).toEqual(['inactive']);
     expect(badgeHosts(row('kwhite'))[0]?.getAttribute('data-server')).toBeNull();
+  });
+
+  it('draws the stored record’s conflict mark on a console that shows no username', () => {
+    document.body.innerHTML =
+      '<main><table><thead><tr><th>Name</th><th>Email</th></tr></thead><tbody><tr><td>Scott</td><td>scott.green@mycompany.com</td></tr></tbody></table></main>';
+    const conflict: ServerFacts = {
+      classification: 'internal',
+      reason: 'r',
+      flags: ['conflict'],
+      marks: [],
+      notes: [],
+    };
+    decorate(document, outsystemsUsersAdapter, rulesForWorked, () => conflict);
+    expect(badgeHosts()).toHaveLength(0); // not an OutSystems table: the generic reader's case below
+    decorate(document, genericAdapter, rulesForWorked, () => conflict);
+    const badge = readBadge(badgeHosts()[0] as Element);
+    expect(badge.label).toBe('Internal');
+    expect(badge.marks.map((mark) => mark.title)).toEqual([expect.stringContaining('rule 12')]);
   });
 
   it('changes only the tooltip when the answer adds no mark, keeping what the browser laid out', () => {

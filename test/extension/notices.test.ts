@@ -116,7 +116,7 @@ describe('the banner', () => {
     expect(notice.textContent).toContain(`Seatkeeper · Action needed: Licence breach${hostile}`);
     expect(host.shadowRoot?.querySelectorAll('img')).toHaveLength(0);
     const shadow = host.shadowRoot as ShadowRoot;
-    (shadow.querySelector('button') as HTMLButtonElement).click();
+    (shadow.querySelector('.notice button') as HTMLButtonElement).click();
     expect(dismiss).toHaveBeenCalledWith('breach:x');
 
     // Drawn again: the same host, the new notices.

@@ -64,7 +64,21 @@ async function server(input: RequestInfo | URL, init?: RequestInit): Promise<Res
           classification: 'internal',
           reason: 'email domain mycompany.com is listed',
           flags: [],
-          matches: account.email === 'sam@mycompany.com' ? [known] : [],
+          matches:
+            account.email === 'sam@mycompany.com'
+              ? [known]
+              : account.email === 'pat@partner.io'
+                ? [
+                    {
+                      ...known,
+                      ref: 'qa:7',
+                      environment: 'QA',
+                      provider: 'Users',
+                      username: 'pat',
+                      email: 'pat@partner.io',
+                    },
+                  ]
+                : [],
         })),
       });
     }
@@ -198,5 +212,24 @@ describe('the popup', () => {
     await expect
       .poll(() => text('#server-answer'), { timeout: 5000 })
       .toBe('Seatkeeper has no account with this email or username.');
+    expect(text('#classification')).toContain('Internal in Production (cached rules)');
+  });
+
+  it('classifies in the environment where the server found the account, and says which', async () => {
+    await connection.setValue({ state: 'signed-in', message: 'Signed in.', account: null, checkedAt: null });
+    await fakeBrowser.storage.session.set({ token });
+    await fakeBrowser.storage.local.set({ serverUrl: PUBLIC_URL });
+    await act(() => render(<PopupPage />, root));
+    await settle();
+    // Pasted from a mail client: the address is read out of it.
+    await type('#who', 'Pat Partner <pat@partner.io>');
+    // Before the answer: the chosen (production) environment's cached rules, which do not list partner.io.
+    expect(text('#verdict')).toBe('External');
+    expect(text('#verdict-environment')).toBe('Production');
+    // The server holds the account in QA only, whose rules list no domain (rule 5): internal there, and said so.
+    await expect.poll(() => text('#verdict-environment'), { timeout: 5000 }).toBe('QA');
+    expect(text('#verdict')).toBe('Internal');
+    expect(text('#classification')).toContain('in QA, where Seatkeeper holds this account');
+    expect(text('#server-answer')).toContain('QA / Users: pat');
   });
 });

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isBadgeHost } from '../../extension/badges/badge.ts';
+import { decideFit } from '../../extension/badges/fit.ts';
 import { type WatchOptions, watch } from '../../extension/badges/watch.ts';
 import { genericAdapter } from '../../extension/consoles/generic.ts';
 import { outsystemsUsersAdapter } from '../../extension/consoles/outsystems-users.ts';
@@ -253,5 +254,17 @@ describe('watch', () => {
     await nextFrame();
     await nextFrame();
     expect(badgeHosts()).toHaveLength(10);
+  });
+});
+
+describe('fitting a badge to its cell', () => {
+  it('keeps the pill where it fits, draws a dot where it does not, and moves the dot back when even that overflows', () => {
+    // A pill from 100 to 160 px in cells of different widths (px, viewport): a dot is 11 px wide.
+    expect(decideFit(100, 160, 0, 200)).toEqual({ fit: '', shift: 0 });
+    expect(decideFit(100, 160, 0, 150)).toEqual({ fit: 'dot', shift: 0 });
+    // The text reaches the cell's edge (a cell cutting its text short): the dot is moved back to end at the edge.
+    expect(decideFit(100, 160, 0, 105)).toEqual({ fit: 'dot', shift: -6 });
+    // Never past the cell's start.
+    expect(decideFit(100, 160, 98, 100)).toEqual({ fit: 'dot', shift: -2 });
   });
 });

@@ -226,12 +226,14 @@ describe('rule 10: what a valid email address is', () => {
   });
 
   // The rulebook says "letters, digits, hyphens; IDN punycode allowed". The engine documents its reading in
-  // email.ts: DNS labels (inner hyphens only, ASCII, punycode for international names). These rows test that
-  // documented reading; see the report for the ambiguity.
+  // email.ts: DNS labels (inner hyphens only), and a Unicode domain read as its punycode (rule 10a).
   it.each([
     { value: 'jane@-mycompany.com', valid: false },
     { value: 'jane@mycompany-.com', valid: false },
-    { value: 'jane@bücher.de', valid: false },
+    { value: 'jane@bücher.de', valid: true },
+    { value: 'jane@bücher', valid: false },
+    { value: 'jane@bü cher.de', valid: false },
+    { value: 'jane@bücher.de:80', valid: false },
     { value: 'jane@my--company.com', valid: true },
   ])('engine reading of labels: "$value" valid=$valid', ({ value, valid }) => {
     expect(isEmail(value)).toBe(valid);
@@ -261,6 +263,43 @@ describe('rule 10: what a valid email address is', () => {
   });
 });
 
+describe('rule 10a: a domain written in Unicode is its punycode form, in lists and in emails', () => {
+  // Punycode forms computed by an independent implementation (Python's built-in idna codec).
+  it.each([
+    { typed: 'bücher.de', ascii: 'xn--bcher-kva.de' },
+    { typed: 'BÜCHER.DE', ascii: 'xn--bcher-kva.de' },
+    { typed: '@münchen.de', ascii: 'xn--mnchen-3ya.de' },
+    { typed: 'ｂücher．de', ascii: 'xn--bcher-kva.de' },
+    { typed: '例え.jp', ascii: 'xn--r8jz45g.jp' },
+  ])('the list entry "$typed" is saved as $ascii', ({ typed, ascii }) => {
+    expect(parseDomainList(typed)).toEqual({ ok: true, domains: [ascii] });
+  });
+
+  it('a list entry in either form makes an email in the other form internal, and the reason names the punycode', () => {
+    for (const [listed, email] of [
+      ['bücher.de', 'a@xn--bcher-kva.de'],
+      ['xn--bcher-kva.de', 'a@bücher.de'],
+      ['bücher.de', 'a@BÜCHER.de'],
+    ] as const) {
+      const parsed = parseDomainList(listed);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const result = classifyUser(compileRules('Production', parsed.domains), { username: 'a', email });
+      expect(result.classification).toBe('internal');
+      expect(result.reason).toBe('email domain xn--bcher-kva.de is listed');
+    }
+  });
+
+  it('emailDomain gives the punycode form; a Unicode subdomain of a listed domain is still a subdomain', () => {
+    expect(emailDomain('a@Bücher.de')).toBe('xn--bcher-kva.de');
+    const result = classifyUser(compileRules('Production', ['xn--bcher-kva.de']), {
+      username: 'a',
+      email: 'a@verkauf.bücher.de',
+    });
+    expect(result.classification).toBe('external');
+    expect(result.flags).toContain('subdomain-of-listed');
+  });
+});
+
 describe('rule 11: an entry that is not a domain rejects the whole list, naming the entry', () => {
   it.each([
     { field: '*.example.com', entry: '*.example.com' },
@@ -274,7 +313,8 @@ describe('rule 11: an entry that is not a domain rejects the whole list, naming 
     { field: 'mycompany.com jv.com', entry: 'mycompany.com jv.com' },
     { field: 'my_company.com', entry: 'my_company.com' },
     { field: 'mycompany.com.', entry: 'mycompany.com.' },
-    { field: 'bücher.de', entry: 'bücher.de' }, // international names must be typed in punycode (rule 10)
+    { field: 'bücher', entry: 'bücher' },
+    { field: 'bü/cher.de', entry: 'bü/cher.de' },
   ])('"$field" is rejected naming "$entry" and nothing is saved', ({ field, entry }) => {
     const result = parseDomainList(field);
     expect(result.ok).toBe(false);

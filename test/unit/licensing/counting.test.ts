@@ -298,6 +298,47 @@ describe('rules 14-16: one person, several accounts in one environment', () => {
   });
 });
 
+describe('rule 15: accounts of one provider never link each other (issue 15)', () => {
+  const example1 = [
+    acct({ ref: 2, provider: 'Okta', username: 'anna', email: 'team@corp.com' }),
+    acct({ ref: 3, provider: 'Okta', username: 'ben', email: 'team@corp.com' }),
+    acct({ ref: 4, provider: 'AD', username: 'anna', email: 'it@corp.com' }),
+    acct({ ref: 5, provider: 'AD', username: 'carl', email: 'it@corp.com' }),
+  ];
+  const corp: EnvironmentRules[] = [{ name: 'Production', production: true, internalDomains: ['corp.com'] }];
+
+  it("the rulebook's example: the two annas are one person, ben and carl are alone: 3 people", () => {
+    const result = countLicences(example1, corp);
+    expect(totals(result)).toEqual({ internal: 3, external: 0 });
+    expect(groupRefs(result.duplicateGroups)).toEqual([[2, 4]]);
+    expect(result.duplicateGroups[0]?.flags).not.toContain('same-provider');
+  });
+
+  it('a shared username inside one provider does not pull an external account into an internal person', () => {
+    const result = countLicences(
+      [
+        acct({ ref: 2, provider: 'AD', email: 'alice', username: 'ÄRGER@corp.com' }),
+        acct({ ref: 3, provider: 'AD', email: 'dave@ext.com', username: 'ÄRGER@corp.com' }),
+        acct({ ref: 4, provider: 'Okta', email: 'dave@ext.com', username: '' }),
+      ],
+      [{ name: 'Production', production: true, internalDomains: ['ext.com'] }],
+    );
+    expect(totals(result)).toEqual({ internal: 1, external: 1 });
+    expect(groupRefs(result.duplicateGroups)).toEqual([[3, 4]]);
+  });
+
+  it('the same provider in two environments is two (environment, provider) pairs, so those accounts do link', () => {
+    const result = countLicences(
+      [
+        acct({ environment: 'Production', provider: 'Okta', username: 'anna', email: 'team@corp.com' }),
+        acct({ environment: 'Production US', provider: 'Okta', username: 'ben', email: 'team@corp.com' }),
+      ],
+      ENVS,
+    );
+    expect(result.internal + result.external).toBe(1);
+  });
+});
+
 describe('rule 17: unique people across production environments', () => {
   const records = [
     acct({ ref: 'eu', environment: 'Production', provider: 'Users', username: 'jsmith', email: 'j@outsourcing.com' }),

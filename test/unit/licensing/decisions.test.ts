@@ -47,6 +47,24 @@ describe('identity matching decisions (rule 14)', () => {
     expect(result.notCounted.inactive).toBe(1);
   });
 
+  it('D4: two accounts of one provider sharing an email are not linked, so they form no group', () => {
+    const result = countLicences(
+      [account(1, 'Users', 'ann', 'shared@gmail.com'), account(2, 'Users', 'bob', 'shared@gmail.com')],
+      production,
+    );
+    expect(result.external).toBe(2);
+    expect(result.duplicateGroups).toEqual([]);
+  });
+
+  it('D12: an email with a Unicode domain links with the same email in punycode', () => {
+    const result = countLicences(
+      [account(1, 'Users', 'ann', 'ann@bücher.de'), account(2, 'LDAP', 'a.smith', 'Ann@XN--BCHER-KVA.de')],
+      production,
+    );
+    expect(result.external).toBe(1);
+    expect(result.duplicateGroups).toHaveLength(1);
+  });
+
   it('a group holding two accounts of one provider counts as two people (rules 14 and 15 together)', () => {
     const result = countLicences(
       [

@@ -9,15 +9,16 @@ import {
   classifyUser,
   compileRules,
   countLicences,
+  type EnvironmentCount,
   type EnvironmentRules,
-  isEmail,
+  emailDomain,
   parseDomainList,
 } from '../../../shared/licensing/index.ts';
 
 const RUNS = 200;
 
 const ENV_NAMES = ['Prod-EU', 'Prod-US', 'QA', 'Dev'] as const;
-const DOMAIN_POOL = ['mycompany.com', 'sales.mycompany.com', 'partner.org'];
+const DOMAIN_POOL = ['mycompany.com', 'sales.mycompany.com', 'partner.org', 'xn--bcher-kva.de'];
 const PROVIDERS = ['Users', 'AzureAD', 'Okta'];
 const USERNAMES = [
   'jsmith',
@@ -41,6 +42,8 @@ const EMAILS = [
   'ann@sales.mycompany.com',
   'bob@finance.mycompany.com',
   'carl@partner.org',
+  'ann@bücher.de',
+  'ANN@xn--bcher-kva.de',
   'n/a',
   '',
   null,
@@ -75,11 +78,42 @@ const recordsArb = (minLength = 0): fc.Arbitrary<AccountRecord[]> =>
 
 const scenarioArb = fc.record({ envs: envsArb, records: recordsArb() });
 
+// Few providers and values, so that accounts of one provider share values and groups span providers (rules 14, 15).
+const denseRecordArb = fc.record({
+  environment: fc.constantFrom('Prod-EU', 'Prod-US'),
+  provider: fc.constantFrom('Okta', 'AD', 'Users'),
+  tenant: fc.oneof({ arbitrary: fc.constant(''), weight: 9 }, { arbitrary: fc.constant('Acme'), weight: 1 }),
+  username: fc.constantFrom('anna', 'ben', 'carl', 'Anna', ''),
+  email: fc.constantFrom('team@corp.com', 'it@corp.com', 'dave@ext.com', 'TEAM@corp.com', 'n/a'),
+  active: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+  itUser: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
+});
+const denseScenarioArb = fc.record({
+  envs: fc.tuple(
+    fc.record({
+      name: fc.constant('Prod-EU'),
+      production: fc.constant(true),
+      internalDomains: fc.subarray(['corp.com']),
+    }),
+    fc.record({ name: fc.constant('Prod-US'), production: fc.boolean(), internalDomains: fc.subarray(['ext.com']) }),
+  ),
+  records: fc
+    .array(denseRecordArb, { maxLength: 14 })
+    .map((records) => records.map((record, i): AccountRecord => ({ ref: i, ...record }))),
+});
+
 // ---- helpers ----
 
 const isCounted = (r: AccountRecord) => r.active && !r.itUser;
 const isDefaultTenant = (r: AccountRecord) => !r.tenant || r.tenant.trim() === '';
 const norm = (v: string | null | undefined) => (v ?? '').trim().toLowerCase();
+/** A valid email as rule 14 matches it (domain in punycode, rule 10a), or null. */
+function emailKeyOf(value: string | null | undefined): string | null {
+  const domain = emailDomain(value);
+  if (domain === null) return null;
+  const trimmed = (value ?? '').trim();
+  return `${trimmed.slice(0, trimmed.lastIndexOf('@')).toLowerCase()}@${domain}`;
+}
 
 function envOf(envs: readonly EnvironmentRules[], name: string): EnvironmentRules {
   const env = envs.find((e) => e.name === name);
@@ -93,47 +127,47 @@ function classOf(envs: readonly EnvironmentRules[], r: AccountRecord) {
 }
 
 /**
- * An independent, naive model of rules 14-18 with the engine's documented Decisions (count.ts): default-tenant
- * accounts linked transitively by a valid email or a username (active or not), a linked group counts as the largest number of
- * counted accounts in one (environment, provider), and internal people = min(people, internal accounts).
+ * A brute-force reading of rules 14 to 18 and the documented Decisions, written from the rulebook and sharing nothing
+ * with the engine's index: every pair of accounts is compared; two default-tenant accounts are linked when they sit in
+ * different (environment, provider) pairs and share a valid email (domain compared in punycode, rule 10a) or a
+ * non-blank username, case-insensitively (rules 14-16); people are the connected components, found by a plain graph
+ * search; a component counts as its largest number of counted accounts in one (environment, provider) (rule 15), and
+ * its internal people are min(people, internal accounts) (rule 18, Decision D5).
  */
 function referenceCount(records: readonly AccountRecord[], envs: readonly EnvironmentRules[]) {
-  const n = records.length;
-  const component = records.map((_, i) => i);
-  const root = (i: number): number => {
-    let x = i;
-    while (component[x] !== x) x = component[x] as number;
-    return x;
-  };
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = records[i] as AccountRecord;
-      const b = records[j] as AccountRecord;
-      if (!isDefaultTenant(a) || !isDefaultTenant(b)) continue;
-      // Only a valid email identifies a person: placeholders such as "n/a" link nobody (Decision).
-      const sameEmail = isEmail(a.email) && norm(a.email) === norm(b.email);
-      const sameUsername = norm(a.username) !== '' && norm(a.username) === norm(b.username);
-      if (sameEmail || sameUsername) component[root(j)] = root(i);
-    }
-  }
-  const groups = new Map<number, AccountRecord[]>();
-  records.forEach((r, i) => {
-    const list = groups.get(root(i)) ?? [];
-    list.push(r);
-    groups.set(root(i), list);
-  });
+  const slot = (r: AccountRecord) => `${r.environment}\u0000${r.provider}`;
+  const emailKey = (r: AccountRecord) => emailKeyOf(r.email);
+  const usernameKey = (r: AccountRecord) => norm(r.username) || null;
+  const linked = (a: AccountRecord, b: AccountRecord) =>
+    isDefaultTenant(a) &&
+    isDefaultTenant(b) &&
+    slot(a) !== slot(b) &&
+    ((emailKey(a) !== null && emailKey(a) === emailKey(b)) ||
+      (usernameKey(a) !== null && usernameKey(a) === usernameKey(b)));
+  const placed = records.map(() => false);
   let internal = 0;
   let external = 0;
-  for (const list of groups.values()) {
-    const counted = list.filter(isCounted);
+  records.forEach((_, start) => {
+    if (placed[start]) return;
+    placed[start] = true;
+    const component = [start];
+    for (let k = 0; k < component.length; k++) {
+      const a = records[component[k] as number] as AccountRecord;
+      records.forEach((b, j) => {
+        if (!placed[j] && linked(a, b)) {
+          placed[j] = true;
+          component.push(j);
+        }
+      });
+    }
+    const counted = component.map((i) => records[i] as AccountRecord).filter(isCounted);
     const perSlot = new Map<string, number>();
-    for (const r of counted)
-      perSlot.set(`${r.environment}\u0000${r.provider}`, (perSlot.get(`${r.environment}\u0000${r.provider}`) ?? 0) + 1);
+    for (const r of counted) perSlot.set(slot(r), (perSlot.get(slot(r)) ?? 0) + 1);
     const people = Math.max(0, ...perSlot.values());
     const internalAccounts = counted.filter((r) => classOf(envs, r) === 'internal').length;
     internal += Math.min(people, internalAccounts);
     external += people - Math.min(people, internalAccounts);
-  }
+  });
   return { internal, external };
 }
 
@@ -201,15 +235,111 @@ describe('properties: rules 14-19 (deduplication)', () => {
     );
   });
 
-  it('totals and per-environment counts agree with a naive model of the rules and documented Decisions', () => {
+  it('totals and per-environment counts equal a brute-force reading of the rulebook', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ envs, records }) => {
+      fc.property(fc.oneof(scenarioArb, denseScenarioArb), ({ envs, records }) => {
         const result = countLicences(records, envs);
         const production = records.filter((r) => envOf(envs, r.environment).production);
         expect({ internal: result.internal, external: result.external }).toEqual(referenceCount(production, envs));
         for (const env of result.environments) {
           const own = records.filter((r) => r.environment === env.name);
           expect({ internal: env.internal, external: env.external }).toEqual(referenceCount(own, envs));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // Rule 15: an account that shares its email and username only with accounts of its own provider is a person of its
+  // own, whatever those accounts are linked to elsewhere; so adding it never lowers anyone's count.
+  it("adding an account to a provider never lowers that provider's people: one sharing only with its own provider adds exactly one", () => {
+    const arb = fc.oneof(scenarioArb, denseScenarioArb).chain(({ envs, records }) =>
+      fc.record({
+        envs: fc.constant(envs),
+        records: fc.constant(records),
+        added: fc
+          .tuple(fc.oneof(recordArb, denseRecordArb), fc.constantFrom(...envs.map((e) => e.name)))
+          .map(([record, environment]) => ({ ...record, environment })),
+        takeEmail: fc.nat(),
+        takeUsername: fc.nat(),
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ envs, records, added, takeEmail, takeUsername }) => {
+        const sameSlot = (r: AccountRecord) => r.environment === added.environment && r.provider === added.provider;
+        const others = records.filter((r) => isDefaultTenant(r) && !sameSlot(r));
+        const heldElsewhere = (field: 'email' | 'username', value: string) =>
+          others.some((r) =>
+            field === 'email'
+              ? emailKeyOf(value) !== null && emailKeyOf(r.email) === emailKeyOf(value)
+              : norm(value) !== '' && norm(r.username) === norm(value),
+          );
+        // Values its own provider already holds (so it is a same-provider duplicate), or fresh ones.
+        const pick = (field: 'email' | 'username', take: number, fresh: string) => {
+          const own = records
+            .filter((r) => sameSlot(r) && isDefaultTenant(r))
+            .map((r) => r[field] ?? '')
+            .filter((v) => v !== '' && !heldElsewhere(field, v));
+          return own.length === 0 || take % 3 === 0 ? fresh : (own[take % own.length] as string);
+        };
+        const account: AccountRecord = {
+          ...added,
+          ref: records.length,
+          tenant: '',
+          email: pick('email', takeEmail, 'new.person@partner.org'),
+          username: pick('username', takeUsername, 'new-person'),
+        };
+        const before = countLicences(records, envs);
+        const after = countLicences([...records, account], envs);
+        const counts = envOf(envs, account.environment).production && isCounted(account);
+        const internal = classOf(envs, account) === 'internal';
+        expect({ internal: after.internal, external: after.external }).toEqual({
+          internal: before.internal + (counts && internal ? 1 : 0),
+          external: before.external + (counts && !internal ? 1 : 0),
+        });
+        for (const env of after.environments) {
+          const old = before.environments.find((e) => e.name === env.name) as EnvironmentCount;
+          const mine = env.name === account.environment && isCounted(account);
+          expect({ internal: env.internal, external: env.external }).toEqual({
+            internal: old.internal + (mine && internal ? 1 : 0),
+            external: old.external + (mine && !internal ? 1 : 0),
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("splitting a provider's duplicate into another provider never raises the total by more than one", () => {
+    const arb = fc.oneof(scenarioArb, denseScenarioArb).chain(({ envs, records }) =>
+      fc.record({
+        envs: fc.constant(envs),
+        records: fc.constant(records),
+        pair: fc.nat(),
+        to: fc.constantFrom(...PROVIDERS, 'NewDirectory'),
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ envs, records, pair, to }) => {
+        const pairs: [number, number][] = [];
+        records.forEach((a, i) => {
+          records.forEach((b, j) => {
+            if (j <= i || a.environment !== b.environment || a.provider !== b.provider) return;
+            if (!isDefaultTenant(a) || !isDefaultTenant(b)) return;
+            const sameEmail = emailKeyOf(a.email) !== null && emailKeyOf(a.email) === emailKeyOf(b.email);
+            if (sameEmail || (norm(a.username) !== '' && norm(a.username) === norm(b.username))) pairs.push([i, j]);
+          });
+        });
+        fc.pre(pairs.length > 0);
+        const [, moved] = pairs[pair % pairs.length] as [number, number];
+        fc.pre((records[moved] as AccountRecord).provider !== to);
+        const split = records.map((r, i) => (i === moved ? { ...r, provider: to } : r));
+        const before = countLicences(records, envs);
+        const after = countLicences(split, envs);
+        expect(after.internal + after.external).toBeLessThanOrEqual(before.internal + before.external + 1);
+        for (const env of after.environments) {
+          const old = before.environments.find((e) => e.name === env.name) as EnvironmentCount;
+          expect(env.internal + env.external).toBeLessThanOrEqual(old.internal + old.external + 1);
         }
       }),
       { numRuns: RUNS },

@@ -1,0 +1,188 @@
+// One record of a user list into one account, through the file's column mapping: values read with their column's
+// vocabulary, identities limited to what an email address can be (320 characters), and every refusal naming its line.
+import {
+  ACCOUNT_COLUMNS,
+  type AccountRow,
+  AccountRowError,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_PROVIDER,
+} from './account-rows.ts';
+import type { CsvRecord } from './csv-records.ts';
+import { quoteValue } from './quote-value.ts';
+import { unguardSpreadsheetCell } from './spreadsheet-cells.ts';
+import type { ColumnMapping, FieldSource } from './user-list-columns.ts';
+import type { AccountField, Vocabulary } from './user-list-platforms.ts';
+
+/** The longest values accepted: an email address is at most 320 characters (RFC 5321), and so is a username here. */
+export const MAX_VALUE_LENGTH = { username: 320, email: 320, tenant: 100, provider: 100, environment: 100 } as const;
+
+const STAFF_ROLES = new Set(['admin', 'support']);
+
+export interface UserListRowOptions {
+  /** For a tenant column of ids (OutSystems' Tenant_Id): the id of the user provider's default tenant (rule 16). */
+  defaultTenant?: string;
+}
+
+/** Positions of the fields, -1 when absent: read once per record, so looked up once per file. */
+type Positions = Record<AccountField, number>;
+
+const FIELDS: AccountField[] = [...ACCOUNT_COLUMNS, 'anonymous'];
+
+interface Flag {
+  position: number;
+  header: string;
+  vocabulary: Vocabulary | undefined;
+  /** The vocabulary reads "true" and "false" as themselves, so they are matched without a string. */
+  trueFalse: boolean;
+}
+
+/** Interned values of a column with few distinct values (environments, providers, tenants), matched in place. */
+class FewValues {
+  readonly #raw: string[] = [];
+  readonly #value: string[] = [];
+  readonly #many = new Map<string, string>();
+
+  /** The value already seen for the record's field, or undefined. */
+  find(record: CsvRecord, i: number): string | undefined {
+    const raw = this.#raw;
+    for (let k = 0; k < raw.length; k++) if (record.is(i, raw[k] as string)) return this.#value[k];
+    return raw.length < 16 ? undefined : this.#many.get(record.field(i));
+  }
+
+  add(raw: string, value: string): void {
+    if (this.#raw.length < 16) {
+      this.#raw.push(raw);
+      this.#value.push(value);
+    } else {
+      this.#many.set(raw, value);
+    }
+  }
+}
+
+export class UserListRows {
+  readonly #mapping: ColumnMapping;
+  readonly #at: Positions;
+  readonly #names = { environment: new FewValues(), provider: new FewValues(), tenant: new FewValues() };
+  /** Seatkeeper's own export guards cells against spreadsheets; reading it back takes the guard away. */
+  readonly #unguard: boolean;
+  #defaultTenant: { id: string; line: number } | null;
+  /** How each yes/no column reads, prepared once. */
+  readonly #flags: Partial<Record<AccountField, Flag>> = {};
+  /** Rows skipped because they are anonymous users (rule 2). */
+  anonymous = 0;
+
+  constructor(mapping: ColumnMapping, options: UserListRowOptions = {}) {
+    this.#mapping = mapping;
+    for (const [field, source] of Object.entries(mapping.fields) as [AccountField, FieldSource][]) {
+      this.#flags[field] = {
+        position: source.position,
+        header: source.header,
+        vocabulary: source.vocabulary,
+        trueFalse: source.vocabulary === undefined || source.vocabulary.values.get('true') === true,
+      };
+    }
+    this.#at = Object.fromEntries(FIELDS.map((field) => [field, mapping.fields[field]?.position ?? -1])) as Positions;
+    this.#unguard = mapping.seatkeeperExport;
+    this.#defaultTenant = options.defaultTenant === undefined ? null : { id: options.defaultTenant.trim(), line: 0 };
+  }
+
+  /** The account of one record, or null when the record is blank or no account (anonymous). */
+  read(record: CsvRecord): AccountRow | null {
+    const line = record.line;
+    if (record.count !== this.#mapping.width) {
+      if (record.isBlank()) return null;
+      const n = record.count;
+      throw new AccountRowError(
+        line,
+        `${n} field${n === 1 ? '' : 's'} where the header has ${this.#mapping.width}; check for a missing or extra separator, or an unquoted separator inside a value`,
+      );
+    }
+    const at = this.#at;
+    const username = this.#identity(record, at.username, 'username');
+    const email = this.#identity(record, at.email, 'email');
+    if (username === '' && email === '' && record.isBlank()) return null;
+    if (at.anonymous !== -1 && this.#flag(record, 'anonymous', false)) {
+      this.anonymous++;
+      return null;
+    }
+    return {
+      ref: line,
+      environment: this.#name(record, at.environment, 'environment') || DEFAULT_ENVIRONMENT,
+      production:
+        at.production === -1 || record.length(at.production) === 0 ? null : this.#flag(record, 'production', true),
+      provider: this.#name(record, at.provider, 'provider') || DEFAULT_PROVIDER,
+      tenant: this.#tenant(record),
+      username,
+      email,
+      active: at.active === -1 ? true : this.#flag(record, 'active', true),
+      itUser: at.it_user === -1 ? false : this.#flag(record, 'it_user', false),
+      staff: at.role !== -1 && record.length(at.role) > 0 && STAFF_ROLES.has(record.field(at.role).toLowerCase()),
+    };
+  }
+
+  #text(record: CsvRecord, position: number): string {
+    if (position === -1) return '';
+    const value = record.field(position);
+    return this.#unguard && value.includes("'") ? unguardSpreadsheetCell(value) : value;
+  }
+
+  #identity(record: CsvRecord, position: number, field: 'username' | 'email'): string {
+    if (position !== -1 && record.length(position) > MAX_VALUE_LENGTH[field]) {
+      const value = record.field(position);
+      throw new AccountRowError(
+        record.line,
+        `${field} is ${value.length.toLocaleString('en-GB')} characters long, more than the ${MAX_VALUE_LENGTH[field]} an email address can have: ${quoteValue(value)}`,
+      );
+    }
+    return this.#text(record, position);
+  }
+
+  #name(record: CsvRecord, position: number, field: 'environment' | 'provider' | 'tenant'): string {
+    if (position === -1 || record.length(position) === 0) return '';
+    const names = this.#names[field];
+    const known = names.find(record, position);
+    if (known !== undefined) return known;
+    const raw = record.field(position);
+    if (raw.length > MAX_VALUE_LENGTH[field]) {
+      throw new AccountRowError(
+        record.line,
+        `${field} is ${raw.length.toLocaleString('en-GB')} characters long, more than ${MAX_VALUE_LENGTH[field]}: ${quoteValue(raw)}`,
+      );
+    }
+    const value = this.#unguard && raw.includes("'") ? unguardSpreadsheetCell(raw) : raw;
+    names.add(raw, value);
+    return value;
+  }
+
+  #tenant(record: CsvRecord): string {
+    const value = this.#name(record, this.#at.tenant, 'tenant');
+    const source = this.#mapping.fields.tenant;
+    if (!source?.tenantId || value === '') return value;
+    // A column of tenant ids names the default tenant too: it must be told apart (rule 16).
+    if (this.#defaultTenant === null) this.#defaultTenant = { id: value, line: record.line };
+    if (value === this.#defaultTenant.id) return '';
+    if (this.#defaultTenant.line === 0) return value;
+    throw new AccountRowError(
+      record.line,
+      `${source.header} is ${quoteValue(value)} but line ${this.#defaultTenant.line} has ${quoteValue(this.#defaultTenant.id)}: the list holds several tenants, so say which is the user provider's default tenant (its accounts merge across providers; other tenants' never do)`,
+    );
+  }
+
+  #flag(record: CsvRecord, field: AccountField, fallback: boolean): boolean {
+    const flag = this.#flags[field] as Flag;
+    const i = flag.position;
+    if (record.length(i) === 0) return fallback;
+    // Most lists write true and false: no string is made for them.
+    if (flag.trueFalse) {
+      if (record.is(i, 'true')) return true;
+      if (record.is(i, 'false')) return false;
+    }
+    const raw = record.field(i);
+    const value = flag.vocabulary?.values.get(raw) ?? flag.vocabulary?.values.get(raw.toLowerCase());
+    if (value !== undefined) return value;
+    throw new AccountRowError(
+      record.line,
+      `${flag.header} is ${quoteValue(raw)}: use ${flag.vocabulary?.describe ?? 'true or false'}`,
+    );
+  }
+}
