@@ -888,4 +888,10 @@ export const en = {
   'certificates.achievement.validity':
     'The certification is valid for {months, plural, one {# month} other {# months}} from the day it is awarded.',
   'certificates.achievement.json': 'Open Badges JSON',
+  // Error codes of the certificates area, for readers of other languages (its English stays as it wrote it)
+  'errors.certificate_revoked': 'This certificate was revoked.',
+  'errors.rotation_in_the_past': 'A new key can sign from now or a later date, not an earlier one.',
+  'errors.rotation_conflict': 'The keys changed meanwhile; try again.',
+  'errors.logo_not_an_image': 'Upload the logo as a PNG or JPEG image.',
+  'errors.logo_too_large': 'The logo is too large; upload a smaller image.',
 } as const;

@@ -904,4 +904,10 @@ export const ja: Catalog = {
     'オンライン試験に合格すること。問題バンクから出題される{questions}問に{minutes}分以内で解答し、{passMark}以上の得点が必要です。',
   'certificates.achievement.validity': '認定日から{months}か月間有効です。',
   'certificates.achievement.json': 'Open Badges形式（JSON）',
+  // Error codes of the certificates area, for readers of other languages (its English stays as it wrote it)
+  'errors.certificate_revoked': 'この修了証は取り消されています。',
+  'errors.rotation_in_the_past': '新しい鍵の署名開始日時には、現在以降の日時を指定してください。',
+  'errors.rotation_conflict': 'その間に鍵が変更されました。もう一度お試しください。',
+  'errors.logo_not_an_image': 'ロゴには PNG または JPEG 形式の画像をアップロードしてください。',
+  'errors.logo_too_large': 'ロゴのファイルサイズが大きすぎます。より小さい画像をアップロードしてください。',
 };
