@@ -38,6 +38,7 @@ const PURE = [
   'test/http/deployment.test.ts',
   'test/http/test-prerequisites.test.ts',
   'test/http/dependencies.test.ts',
+  'test/i18n/calendar.test.ts',
 ];
 const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */

@@ -13,6 +13,7 @@ import type { AccountsDeps } from './accounts/context.ts';
 import { closurePages } from './accounts/pages/closure.tsx';
 import { myPages } from './accounts/pages/my.tsx';
 import { publicPages } from './accounts/pages/public.tsx';
+import { settingsPages } from './accounts/pages/settings.tsx';
 import { tokenPages } from './accounts/pages/tokens.tsx';
 import { auditApi } from './audit/api.ts';
 import { auditPages } from './audit/pages.tsx';
@@ -46,7 +47,7 @@ import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
 import { apiDocsPage } from './http/api-docs.tsx';
 import type { AppEnv } from './http/env.ts';
-import { databaseUnavailable, errorBody, storageFull, unreadableBody } from './http/errors.ts';
+import { ApiError, databaseUnavailable, errorBody, storageFull, unreadableBody } from './http/errors.ts';
 import { addHealth } from './http/health.ts';
 import { addMetricsRoute } from './http/metrics-route.ts';
 import { requestIdOf } from './http/observe.ts';
@@ -54,7 +55,8 @@ import { buildOpenApiDocument, type OpenApiDocument, openApiRoute } from './http
 import { requestPipeline } from './http/pipeline.ts';
 import { createApi } from './http/routes.ts';
 import { DEFAULT_LOCALE } from './i18n/locales.ts';
-import { i18nFor, i18nOf } from './i18n/request.ts';
+import { i18nFor } from './i18n/messages.ts';
+import { i18nOf, localeOf } from './i18n/request.ts';
 import { licensingApi } from './licensing/api.ts';
 import type { LicensingDeps } from './licensing/context.ts';
 import { importCounts } from './licensing/import.ts';
@@ -67,6 +69,7 @@ import { hygienePages } from './licensing/pages/hygiene.tsx';
 import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
+import { readOrganisationTimeZone } from './licensing/time-zone.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { mailCounts } from './mail/queue.ts';
@@ -76,7 +79,7 @@ import type { PeopleDeps } from './people/context.ts';
 import { directoryPages } from './people/directory.tsx';
 import { eraseClosedAccount } from './people/erasure.ts';
 import { personPages } from './people/person.tsx';
-import { renderErrorPage } from './web/error-page.tsx';
+import { errorPage } from './web/error-page.tsx';
 
 export interface AppOptions {
   config: Config;
@@ -138,6 +141,7 @@ export function buildDeps(options: AppOptions): Deps {
     sqlite: options.bulkReads ? database.sqlite : undefined,
     postgres: options.bulkReads ? database.postgres : undefined,
     changes: database.changes,
+    organisationTimeZone: () => readOrganisationTimeZone(database.db),
   };
 }
 
@@ -255,6 +259,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
 
   // Pages. Order matters where paths overlap: the users list's static paths before a person's /users/:id.
   app.route('/', publicPages(deps));
+  app.route('/', settingsPages(deps));
   app.route('/', examPages(exams));
   app.route('/my', myPages(accounts));
   app.route('/my', closurePages(accounts));
@@ -278,28 +283,28 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal', auditPages(deps));
   app.route('/api/docs', apiDocsPage(openApiDocument));
 
-  app.notFound((c) => {
+  app.notFound(async (c) => {
+    const { t } = i18nFor(localeOf(c));
     if (c.req.path.startsWith('/api/')) {
-      return c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+      const text = t('errors.no_route', { method: c.req.method, path: c.req.path });
+      return c.json({ error: { code: 'not_found', message: text } }, 404);
     }
-    return c.html(renderErrorPage(404, 'Page not found', 'There is no page at this address.'), 404);
+    return errorPage(c, 404, 'web.error.notFoundTitle', t('web.error.notFound'));
   });
 
-  const onError: ErrorHandler<AppEnv> = (thrown, c) => {
+  const onError: ErrorHandler<AppEnv> = async (thrown, c) => {
     const isApi = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
     const unavailable = unavailabilityOf(thrown);
     if (unavailable) {
       // Not a bug: the outage is logged once (deps.health), and the client told to come back.
       deps.health.failed(unavailable, thrown);
       const answer = unavailable === 'storage_full' ? storageFull() : databaseUnavailable();
-      const { status, body, headers } = errorBody(answer);
+      // No setting is read for the reader: the database is what failed.
+      const reader = i18nFor(localeOf(c));
+      const { status, body, headers } = errorBody(answer, reader);
       for (const [name, value] of Object.entries(headers)) c.header(name, value);
       if (isApi) return c.json(body, status);
-      const { t } = i18nOf(c);
-      return c.html(
-        renderErrorPage(status, t(`availability.${unavailable}.title`), t(`availability.${unavailable}.page`)),
-        status,
-      );
+      return errorPage(c, status, `availability.${unavailable}.title`, reader.t(`availability.${unavailable}.page`));
     }
     const err = unreadableBody(thrown) ?? thrown;
     if (!(err instanceof HTTPException)) {
@@ -309,14 +314,16 @@ export function createApp(options: AppOptions): SeatkeeperApp {
         path: c.req.path,
         error: err instanceof Error && err.stack ? err.stack : String(err),
       });
-      if (isApi)
-        return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
-      return c.html(renderErrorPage(500, 'Something went wrong', 'Try again in a moment.'), 500);
+      const { t } = i18nFor(localeOf(c));
+      if (isApi) return c.json({ error: { code: 'internal_error', message: t('errors.internal_error') } }, 500);
+      return errorPage(c, 500, 'web.error.internalTitle', t('web.error.internal'));
     }
-    const { status, body, headers } = errorBody(err);
+    // The time zone (a setting) is read only when the message shows a time: an API error needs no query.
+    const reader = err instanceof ApiError && err.showsTime ? await i18nOf(c) : i18nFor(localeOf(c));
+    const { status, body, headers } = errorBody(err, reader);
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     if (isApi) return c.json(body, status);
-    return c.html(renderErrorPage(status, 'This did not work', body.error.message), status);
+    return errorPage(c, status, 'web.error.title', body.error.message);
   };
   app.onError(onError);
 

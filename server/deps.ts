@@ -37,4 +37,6 @@ export interface Deps {
   health: DatabaseHealth;
   /** Prometheus metrics of this app (served at /metrics when configured). */
   metrics: Metrics;
+  /** The organisation's IANA time zone (a setting of the licensing area, read through the wiring). */
+  organisationTimeZone: () => Promise<string>;
 }

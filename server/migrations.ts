@@ -2,6 +2,7 @@
 // migration here; the database layer applies whatever it is given. The same migrations run on SQLite and PostgreSQL:
 // the schema builder, plus the few differences server/db/dialect.ts names. A migration that has run never changes.
 import type { Migration } from 'kysely';
+import { accountsLanguageMigration } from './accounts/migration.ts';
 import { accountsAndAuthMigration } from './auth/migration.ts';
 import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
 import { certificatesMigration } from './certificates/migration.ts';
@@ -10,6 +11,7 @@ import { examsMigration } from './exams/migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
+import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 import { mailQueueMigration } from './mail/migration.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -17,6 +19,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-licensing': licensingMigration,
   '2026-11-25-exams': examsMigration,
   '2026-12-01-shared-state': sharedStateMigration,
+  '2026-12-02-accounts-language': accountsLanguageMigration,
+  '2026-12-02-organisation-time-zone': organisationTimeZoneMigration,
   '2026-12-03-certificates-issuer-and-status': certificatesMigration,
   '2026-12-03-sign-in-protection': signInProtectionMigration,
   '2026-12-03-mail-queue': mailQueueMigration,

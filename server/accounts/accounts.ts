@@ -6,6 +6,7 @@ import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, tooManyRequests } from '../http/errors.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -64,7 +65,15 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
 
 export async function insertAccount(
   db: Db,
-  values: { email: string; name: string; role: Role; passwordHash: string | null; emailVerifiedAt: string | null },
+  values: {
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string | null;
+    emailVerifiedAt: string | null;
+    /** The language the person used to create it, when they did it themselves. */
+    locale?: Locale | undefined;
+  },
   now: Date,
 ): Promise<Account> {
   const account: Account = {
@@ -78,20 +87,17 @@ export async function insertAccount(
     deactivated_at: null,
     email_verified_at: values.emailVerifiedAt,
     last_sign_in_at: null,
+    locale: values.locale ?? null,
+    time_zone: null,
   };
   await db.insertInto('accounts').values(account).execute();
   return account;
 }
 
-export const emailTaken = () =>
-  new ApiError(409, 'email_taken', 'An account with this email address already exists.', {
-    email: 'This email address is already in use; use another one.',
-  });
+export const emailTaken = () => new ApiError(409, 'email_taken', 'errors.email_taken', { email: 'fields.emailInUse' });
 
 export const invalidLink = () =>
-  new ApiError(400, 'invalid_token', 'This link is invalid, expired or already used. Ask for a new one.', {
-    token: 'Invalid, expired or already used.',
-  });
+  new ApiError(400, 'invalid_token', 'errors.invalid_token', { token: 'fields.linkInvalid' });
 
 export async function guardTokenRedemption(deps: Deps, actor: Actor, now: Date) {
   const throttle = await hitThrottle(deps.db, RULES.tokenRedemptionIp, addressKey(actor.ip), now);

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import { mailReader } from '../mail/language.ts';
 import { change, emailTaken, findAccount, findAccountByEmail, insertAccount, link, sendMail } from './accounts.ts';
 import { accountErased, closedNotReactivated, leavingState, recordDeactivationReason } from './deactivation.ts';
 import { invitationMail } from './mail.ts';
@@ -42,16 +43,18 @@ export async function createAccountByAdmin(
   });
   deps.accountChanges.notify(change('created', account, now));
   if (invitation) {
+    const reader = mailReader(account, actor.locale);
+    const role = reader.t(`accounts.role.${account.role}`);
     await sendMail(
       deps,
-      invitationMail(account.email, account.name, account.role, link(deps, '/reset-password', invitation)),
+      invitationMail(reader, account.email, account.name, role, link(deps, '/reset-password', invitation)),
     );
   }
   return account;
 }
 
-const cannotChangeSelf = (what: string) =>
-  new ApiError(409, 'cannot_change_self', `You cannot ${what} your own account; ask another administrator.`);
+const cannotChangeSelf = (what: 'role' | 'deactivate') =>
+  new ApiError(409, 'cannot_change_self', `errors.cannot_change_self.${what}`);
 
 export async function updateAccount(
   deps: Deps,
@@ -61,11 +64,11 @@ export async function updateAccount(
 ): Promise<Account> {
   const now = deps.clock();
   const before = await findAccount(deps.db, id);
-  if (!before) throw notFound('The account');
+  if (!before) throw notFound('errors.not_found.account');
   if ((await leavingState(deps.db, id))?.erasedAt) throw accountErased();
   const roleChanged = patch.role !== undefined && patch.role !== before.role;
   const renamed = patch.name !== undefined && patch.name.trim() !== before.name;
-  if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('change the role of');
+  if (roleChanged && actor.account?.id === id) throw cannotChangeSelf('role');
   // The name and role it already has: nothing to write, nothing to audit.
   if (!renamed && !roleChanged) return before;
   const after = await writeTransaction(deps.db, async (trx) => {
@@ -103,7 +106,7 @@ export async function updateAccount(
 export async function setAccountActive(deps: Deps, actor: Actor, id: string, active: boolean): Promise<Account> {
   const now = deps.clock();
   const before = await findAccount(deps.db, id);
-  if (!before) throw notFound('The account');
+  if (!before) throw notFound('errors.not_found.account');
   if (!active && actor.account?.id === id) throw cannotChangeSelf('deactivate');
   if ((before.active === 1) === active) return before;
   // Rule 26a: the owner's closing stands; only a new registration brings them back.

@@ -7,6 +7,7 @@ import { addressKey, hitThrottle, RULES } from '../auth/throttle.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { tooManyRequests } from '../http/errors.ts';
+import { mailReader } from '../mail/language.ts';
 import { findAccount, findAccountByEmail, guardTokenRedemption, invalidLink, link, sendMail } from './accounts.ts';
 import { passwordResetMail } from './mail.ts';
 import { endSessionsAndTokens, type SignedOut } from './sign-in-protection.ts';
@@ -21,16 +22,18 @@ export async function requestPasswordReset(deps: Deps, actor: Actor, email: stri
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.passwordResetIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
-  deps.background.run('password reset mail', () => sendPasswordResetLink(deps, email, now));
+  deps.background.run('password reset mail', () => sendPasswordResetLink(deps, email, now, actor.locale));
 }
 
-async function sendPasswordResetLink(deps: Deps, email: string, now: Date): Promise<void> {
+async function sendPasswordResetLink(deps: Deps, email: string, now: Date, locale: Actor['locale']): Promise<void> {
   const account = await findAccountByEmail(deps.db, email);
   if (account?.active !== 1) return;
   const perAddress = await hitThrottle(deps.db, RULES.passwordResetEmail, account.id, now);
   if (perAddress.limited) return;
   const token = await issueOneTimeToken(deps.db, 'password_reset', account.id, now);
-  await sendMail(deps, passwordResetMail(account.email, link(deps, '/reset-password', token), PASSWORD_RESET_MINUTES));
+  const reader = mailReader(account, locale);
+  const resetLink = link(deps, '/reset-password', token);
+  await sendMail(deps, passwordResetMail(reader, account.email, resetLink, PASSWORD_RESET_MINUTES));
 }
 
 /**

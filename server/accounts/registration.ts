@@ -8,6 +8,8 @@ import { isUniqueViolation } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, tooManyRequests } from '../http/errors.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { mailReader } from '../mail/language.ts';
 import {
   change,
   findAccount,
@@ -32,7 +34,7 @@ export async function registerCandidate(
   const now = deps.clock();
   const throttle = await hitThrottle(deps.db, RULES.registrationIp, addressKey(actor.ip), now);
   if (throttle.limited) throw tooManyRequests(throttle.retryAfterSeconds);
-  const alreadyRegistered = async (account: Pick<Account, 'id' | 'email'>) => {
+  const alreadyRegistered = async (account: Account) => {
     await recordAudit(deps.db, now, auditActor(actor), {
       action: 'account.registration_repeated',
       targetAccountId: account.id,
@@ -40,6 +42,7 @@ export async function registerCandidate(
     await sendMail(
       deps,
       alreadyRegisteredMail(
+        mailReader(account, actor.locale),
         account.email,
         `${deps.config.publicUrl}/sign-in`,
         `${deps.config.publicUrl}/forgot-password`,
@@ -52,7 +55,15 @@ export async function registerCandidate(
   const registered = await writeTransaction(deps.db, async (trx) => {
     const account = await insertAccount(
       trx,
-      { email: input.email, name: input.name, role: 'candidate', passwordHash, emailVerifiedAt: null },
+      // The language they registered in (chosen, or their browser's) becomes their account's: mail follows it.
+      {
+        email: input.email,
+        name: input.name,
+        role: 'candidate',
+        passwordHash,
+        emailVerifiedAt: null,
+        locale: actor.locale,
+      },
       now,
     );
     const token = await issueOneTimeToken(trx, 'email_verification', account.id, now);
@@ -69,21 +80,21 @@ export async function registerCandidate(
   }
   const { account, token } = registered;
   deps.accountChanges.notify(change('created', account, now));
-  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+  const reader = mailReader(account, actor.locale);
+  await sendMail(deps, verificationMail(reader, account.email, account.name, link(deps, '/verify-email', token)));
 }
 
 /** The gate the exam module will call: candidates sit exams only with a verified email address. */
 export function assertMaySitExam(account: Account): void {
-  if (account.active !== 1) throw new ApiError(403, 'account_deactivated', 'This account is deactivated.');
-  if (!account.email_verified_at) {
-    throw new ApiError(403, 'email_not_verified', 'Confirm your email address first; we can send you a new link.');
-  }
+  if (account.active !== 1) throw new ApiError(403, 'account_deactivated', 'errors.account_deactivated.short');
+  if (!account.email_verified_at) throw new ApiError(403, 'email_not_verified', 'errors.email_not_verified');
 }
 
-export async function sendVerificationMail(deps: Deps, account: Account): Promise<void> {
+export async function sendVerificationMail(deps: Deps, account: Account, requestLocale?: Locale): Promise<void> {
   if (account.email_verified_at) return;
   const token = await issueOneTimeToken(deps.db, 'email_verification', account.id, deps.clock());
-  await sendMail(deps, verificationMail(account.email, account.name, link(deps, '/verify-email', token)));
+  const reader = mailReader(account, requestLocale);
+  await sendMail(deps, verificationMail(reader, account.email, account.name, link(deps, '/verify-email', token)));
 }
 
 export async function verifyEmail(deps: Deps, actor: Actor, token: string): Promise<Account> {

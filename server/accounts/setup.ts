@@ -31,15 +31,10 @@ export async function issueSetupLinkIfNeeded(deps: Deps): Promise<string | null>
   return token === null ? null : link(deps, '/setup', token);
 }
 
-const setupComplete = () =>
-  new ApiError(409, 'setup_complete', 'An administrator already exists; setup links no longer work. Sign in instead.', {
-    token: 'Setup is already complete.',
-  });
+const setupComplete = () => new ApiError(409, 'setup_complete', 'errors.setup_complete', { token: 'fields.setupDone' });
 
 const invalidSetupLink = () =>
-  new ApiError(400, 'invalid_token', 'This setup link is invalid or expired. Restart the server to print a new one.', {
-    token: 'Invalid or expired.',
-  });
+  new ApiError(400, 'invalid_token', 'errors.invalid_token.setup', { token: 'fields.setupInvalid' });
 
 /** Why a setup link cannot create the first admin, or null when it can; lets the landing page say so before the form. */
 export async function setupLinkRefusal(db: Db, token: string, now: Date): Promise<ApiError | null> {

@@ -12,8 +12,7 @@ import { ApiError, tooManyRequests } from '../http/errors.ts';
 import { change, findAccountByEmail, normaliseEmail } from './accounts.ts';
 import { accountClosed, deactivatedByRetention, deactivationReason, reactivateAfterRetention } from './deactivation.ts';
 
-const invalidCredentials = () =>
-  new ApiError(401, 'invalid_credentials', 'The email address or password is wrong.', undefined);
+const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'errors.invalid_credentials');
 
 export interface SignInResult {
   account: Account;
@@ -102,7 +101,7 @@ export async function signIn(
       targetAccountId: account.id,
       details: { reason: 'deactivated' },
     });
-    throw new ApiError(403, 'account_deactivated', 'This account is deactivated. Contact an administrator.');
+    throw new ApiError(403, 'account_deactivated', 'errors.account_deactivated');
   }
   const { sessionToken, deviceToken } = await writeTransaction(deps.db, async (trx) => {
     if (reactivate) await reactivateAfterRetention(trx, account.id, now, actor.ip);

@@ -4,7 +4,7 @@ import { type AccessTokenView, issueAccessTokenSecret, listAccessTokens } from '
 import type { Account, TokenScope } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { ApiError, notFound, validationFailed } from '../http/errors.ts';
 
 const actorOf = (account: Account, ip: string) => ({ accountId: account.id, email: account.email, ip });
 
@@ -20,20 +20,11 @@ export async function createAccessToken(
 ): Promise<{ token: string; view: AccessTokenView }> {
   const owner = actor.account;
   if (input.scope === 'admin' && owner.role !== 'admin') {
-    throw new ApiError(
-      403,
-      'scope_not_allowed',
-      'Only administrators can create admin-scoped tokens; use scope "read".',
-      {
-        scope: 'Support staff can only create "read" tokens.',
-      },
-    );
+    throw new ApiError(403, 'scope_not_allowed', 'errors.scope_not_allowed', { scope: 'fields.scopeSupport' });
   }
   const now = deps.clock();
   if (input.expiresAt && new Date(input.expiresAt) <= now) {
-    throw new ApiError(400, 'validation_failed', 'Fix these fields: expiresAt.', {
-      expiresAt: 'Choose a time in the future.',
-    });
+    throw validationFailed({ expiresAt: 'fields.futureTime' });
   }
   const { id, token, secretHash } = issueAccessTokenSecret();
   const view: AccessTokenView = {
@@ -82,7 +73,8 @@ export async function revokeAccessToken(
     .select(['id', 'account_id', 'revoked_at'])
     .where('id', '=', tokenId)
     .executeTakeFirst();
-  if (!row || (actor.account.role !== 'admin' && row.account_id !== actor.account.id)) throw notFound('The token');
+  if (!row || (actor.account.role !== 'admin' && row.account_id !== actor.account.id))
+    throw notFound('errors.not_found.token');
   if (row.revoked_at) return;
   await writeTransaction(deps.db, async (trx) => {
     await trx.updateTable('access_tokens').set({ revoked_at: now.toISOString() }).where('id', '=', tokenId).execute();

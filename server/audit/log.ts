@@ -1,5 +1,6 @@
 import type { Account } from '../auth/tables.ts';
 import type { Db } from '../db/database.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 export type AuditAction =
   | 'sign_in.succeeded'
@@ -31,11 +32,14 @@ export interface AuditActor {
   ip: string;
 }
 
-/** The requester as services see it: who (if anyone) and from which IP. */
+/** The requester as services see it: who (if anyone), from which IP, and the language of their request. */
 export interface Actor {
   account: Account | null;
   ip: string;
   userAgent?: string | null;
+  /** The language the request asked for (undefined: none): mail it causes is written in it when the recipient's
+   * account names none. */
+  locale?: Locale | undefined;
 }
 
 export const auditActor = (actor: Actor): AuditActor => ({

@@ -6,14 +6,12 @@ import { COMMON_PASSWORDS } from './common-passwords.ts';
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-/** NIST 800-63B style: length only, no composition rules, and not a well-known password. */
+/** NIST 800-63B style (messages are catalog keys: server/i18n/catalogs/): length only, no composition rules, and not a well-known password. */
 export const newPasswordSchema = z
-  .string({ error: 'Enter a password.' })
-  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
-  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`)
-  .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), {
-    message: 'This password is too common and easy to guess; choose a different one.',
-  });
+  .string({ error: 'fields.password.enter' })
+  .min(PASSWORD_MIN_LENGTH, 'fields.password.short')
+  .max(PASSWORD_MAX_LENGTH, 'fields.tooLong')
+  .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), { message: 'fields.password.common' });
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -19,6 +19,8 @@ type SessionRow = [
   deactivatedAt: string | null,
   emailVerifiedAt: string | null,
   lastSignInAt: string | null,
+  locale: string | null,
+  timeZone: string | null,
   secretHash: string,
   sessionCreatedAt: string,
   lastVerifiedAt: string,
@@ -26,7 +28,8 @@ type SessionRow = [
 
 /** The columns of SessionRow, `$1` the session id (SQLite takes `?`). */
 const SESSION_LOOKUP_SQL = `select a.id, a.email, a.name, a.role, a.active, a.password_hash, a.created_at, a.deactivated_at,
-              a.email_verified_at, a.last_sign_in_at, s.secret_hash, s.created_at, s.last_verified_at
+              a.email_verified_at, a.last_sign_in_at, a.locale, a.time_zone, s.secret_hash, s.created_at,
+              s.last_verified_at
          from sessions s join accounts a on a.id = s.account_id
         where s.id = $1`;
 
@@ -44,10 +47,12 @@ function sessionRecordOf(row: SessionRow): SessionRecord {
       deactivated_at: row[7],
       email_verified_at: row[8],
       last_sign_in_at: row[9],
+      locale: row[10],
+      time_zone: row[11],
     },
-    secretHash: row[10],
-    createdAt: row[11],
-    lastVerifiedAt: row[12],
+    secretHash: row[12],
+    createdAt: row[13],
+    lastVerifiedAt: row[14],
   };
 }
 

@@ -23,6 +23,10 @@ export interface AccountsTable {
   deactivated_at: string | null;
   email_verified_at: string | null;
   last_sign_in_at: string | null;
+  /** The language the person chose (`en`, `ja`), null until they choose; added by server/accounts/migration.ts. */
+  locale: string | null;
+  /** The person's IANA time zone (`Asia/Tokyo`), null for the organisation's; added with `locale`. */
+  time_zone: string | null;
 }
 
 /** accounts.deactivation_reason, added by the licensing migration; read only where rule 26 needs it. */

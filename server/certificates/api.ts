@@ -313,7 +313,7 @@ export const certificatesApi = (deps: Deps) =>
     })
     .openapi(certificatePdfRoute, async (c) => {
       const certificate = await downloadable(deps, c, c.req.valid('param').id);
-      const bytes = await certificatePdf(deps, certificate, i18nOf(c));
+      const bytes = await certificatePdf(deps, certificate, await i18nOf(c));
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/pdf',
         'content-disposition': attachment(`certificate-${certificate.id}.pdf`),
@@ -338,7 +338,7 @@ export const certificatesApi = (deps: Deps) =>
     .openapi(certificateBadgeRoute, async (c) => {
       const certificate = await downloadable(deps, c, c.req.valid('param').id);
       const [image, jwt] = await Promise.all([
-        badgePng(deps, certificate.exam_title, i18nOf(c)),
+        badgePng(deps, certificate.exam_title, await i18nOf(c)),
         signedCredential(deps, certificate),
       ]);
       return c.body(bakeCredential(image, jwt) as Uint8Array<ArrayBuffer>, 200, {

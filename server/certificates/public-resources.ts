@@ -81,7 +81,7 @@ export const publicCredentialResources = (deps: Deps) =>
       if (!exam) return c.json({ error: { code: 'not_found', message: 'No certification has this id.' } }, 404);
       c.header('cache-control', 'public, max-age=300');
       c.header('vary', 'Accept-Language, Cookie');
-      return c.body((await badgePng(deps, exam.title, i18nOf(c))) as Uint8Array<ArrayBuffer>, 200, {
+      return c.body((await badgePng(deps, exam.title, await i18nOf(c))) as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'image/png',
       });
     })

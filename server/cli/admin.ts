@@ -7,7 +7,7 @@ import { buildDeps } from '../app.ts';
 import { newPasswordSchema } from '../auth/passwords.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, firstProblem } from '../http/errors.ts';
 import { createLogger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { migrations } from '../migrations.ts';
@@ -58,11 +58,11 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
       );
     }
     const email = emailField.safeParse(values.email.trim());
-    if (!email.success) throw new InputError(`--email: ${email.error.issues[0]?.message}`);
+    if (!email.success) throw new InputError(`--email: ${firstProblem(email.error)}`);
     const name = nameField.safeParse(values.name ?? values.email.split('@')[0] ?? 'Administrator');
-    if (!name.success) throw new InputError(`--name: ${name.error.issues[0]?.message}`);
+    if (!name.success) throw new InputError(`--name: ${firstProblem(name.error)}`);
     const password = newPasswordSchema.safeParse(await readFirstLine(io.stdin));
-    if (!password.success) throw new InputError(`password: ${password.error.issues[0]?.message}`);
+    if (!password.success) throw new InputError(`password: ${firstProblem(password.error)}`);
 
     const config = loadConfig(io.env);
     const database = await openDatabase(config, { migrations });

@@ -10,7 +10,7 @@ import type { Attempt, DrawnQuestion, Exam } from './tables.ts';
 /** An attempt of this account (staff may pass `any`); anyone else's id is "not found". Overdue ones close first. */
 export async function loadAttempt(deps: ExamsDeps, account: Account, attemptId: string, any = false): Promise<Attempt> {
   let attempt = await deps.db.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).executeTakeFirst();
-  if (!attempt || (!any && attempt.account_id !== account.id)) throw notFound('The attempt');
+  if (!attempt || (!any && attempt.account_id !== account.id)) throw notFound('errors.not_found.attempt');
   if (attempt.status === 'in_progress' && attempt.deadline_at <= deps.clock().toISOString()) {
     await finaliseAttempt(deps, attempt.id, 'deadline');
     attempt = await deps.db
@@ -151,7 +151,7 @@ export async function grantExtraTime(deps: ExamsDeps, attemptId: string, minutes
       .where('id', '=', attemptId)
       .forNoKeyUpdate()
       .executeTakeFirst();
-    if (!attempt) throw notFound('The attempt');
+    if (!attempt) throw notFound('errors.not_found.attempt');
     if (attempt.status !== 'in_progress' || attempt.deadline_at <= deps.clock().toISOString()) throw attemptClosed();
     const deadline = new Date(Date.parse(attempt.deadline_at) + minutes * 60_000).toISOString();
     await trx

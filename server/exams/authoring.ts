@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { newId } from '../auth/secrets.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { ApiError, type FieldMessages, issueMessage, notFound, validationFailed } from '../http/errors.ts';
 import { singleLine } from '../http/schemas.ts';
+import { type I18n, localise, message } from '../i18n/messages.ts';
+import { termText } from '../web/licence-term.ts';
 import type { ExamsDeps } from './context.ts';
 import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
 import type { Exam, ExamQuestionRow } from './tables.ts';
@@ -10,7 +12,7 @@ import type { Exam, ExamQuestionRow } from './tables.ts';
 // Authoring: exam settings, the question bank, publishing (refused while the licence is expired), import/export.
 
 export const examSettings = z.strictObject({
-  title: singleLine(z.string().trim().min(1, 'Enter a title.').max(200)),
+  title: singleLine(z.string().trim().min(1, 'fields.title').max(200, 'fields.tooLong')),
   description: z.string().trim().max(5000).default(''),
   timeLimitMinutes: z
     .number()
@@ -35,7 +37,7 @@ export const examSettingsPatch = examSettings.partial();
 const withReviewDate = <T extends z.ZodType<ExamSettings>>(schema: T) =>
   schema.superRefine((s, ctx) => {
     if (s.reviewPolicy === 'after_date' && !s.reviewAfter)
-      ctx.addIssue({ code: 'custom', path: ['reviewAfter'], message: 'Give the date results are released.' });
+      ctx.addIssue({ code: 'custom', path: ['reviewAfter'], message: 'fields.reviewAfter' });
   });
 
 export const examCreateBody = withReviewDate(examSettings);
@@ -48,15 +50,15 @@ export const examDocument = z.strictObject({
 export type ExamDocument = z.output<typeof examDocument>;
 
 /** `questions[3].options[1].text: message` for every issue, so authors can find the spot in their file. */
-export function documentErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+export function documentErrors(error: z.ZodError): FieldMessages {
+  const fields: FieldMessages = {};
   for (const issue of error.issues) {
     const path =
       issue.path.reduce<string>(
         (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
         '',
       ) || '(document)';
-    fields[path] ??= issue.message;
+    fields[path] ??= issueMessage(issue);
   }
   return fields;
 }
@@ -123,7 +125,7 @@ export async function findExam(deps: ExamsDeps, id: string): Promise<Exam | unde
 
 export async function getExam(deps: ExamsDeps, id: string): Promise<Exam> {
   const exam = await findExam(deps, id);
-  if (!exam) throw notFound('The exam');
+  if (!exam) throw notFound('errors.not_found.exam');
   return exam;
 }
 
@@ -184,9 +186,7 @@ export async function updateExam(deps: ExamsDeps, id: string, patch: Partial<Exa
   const exam = await getExam(deps, id);
   const merged = { ...toExamView(exam), ...patch };
   if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
-    throw new ApiError(400, 'validation_failed', 'Fix these fields: reviewAfter.', {
-      reviewAfter: 'Give the date results are released.',
-    });
+    throw validationFailed({ reviewAfter: 'fields.reviewAfter' });
   await deps.db
     .updateTable('exams')
     .set({ ...columns(patch), updated_at: deps.clock().toISOString() })
@@ -200,13 +200,21 @@ export async function setPublished(deps: ExamsDeps, id: string, published: boole
   if (published) {
     const term = await deps.licenceTerm();
     if (term && term.publishingAllowed === false)
-      throw new ApiError(409, 'licence_expired', `Publishing is not possible: the licence is ${term.message}.`);
+      throw new ApiError(
+        409,
+        'licence_expired',
+        message('errors.licence_expired', { term: (reader) => termText(reader, term) }),
+      );
     const available = await activeQuestions(deps, exam);
     if (available.length < exam.question_count)
       throw new ApiError(
         409,
         'not_enough_questions',
-        `The exam draws ${exam.question_count} questions but the bank has ${available.length}${exam.draw_tag ? ` tagged "${exam.draw_tag}"` : ''}. Add questions or draw fewer.`,
+        message(exam.draw_tag ? 'errors.not_enough_questions.tagged' : 'errors.not_enough_questions', {
+          count: exam.question_count,
+          available: available.length,
+          tag: exam.draw_tag,
+        }),
       );
   }
   await deps.db
@@ -297,7 +305,7 @@ async function findQuestion(deps: ExamsDeps, examId: string, questionId: string)
     .where('exam_id', '=', examId)
     .where('archived', '=', 0)
     .executeTakeFirst();
-  if (!row) throw notFound('The question');
+  if (!row) throw notFound('errors.not_found.question');
   return row;
 }
 
@@ -339,11 +347,12 @@ export const fromInput = (input: z.output<typeof questionSchema>): QuestionConte
 /** What an invalid exam document gets: every problem by its path in the document, the first three in the message. */
 export function documentProblems(error: z.ZodError): ApiError {
   const fields = documentErrors(error);
-  const first = Object.entries(fields)
-    .slice(0, 3)
-    .map(([path, message]) => `${path}: ${message}`)
-    .join('; ');
-  return new ApiError(400, 'validation_failed', `The exam document has errors: ${first}`, fields);
+  const first = (reader: I18n) =>
+    Object.entries(fields)
+      .slice(0, 3)
+      .map(([path, problem]) => `${path}: ${localise(problem, reader)}`)
+      .join('; ');
+  return new ApiError(400, 'validation_failed', message('errors.document_invalid', { first }), fields);
 }
 
 export function parseExamDocument(raw: unknown): ExamDocument {
@@ -386,7 +395,7 @@ export async function exportExam(deps: ExamsDeps, id: string): Promise<ExamDocum
 export async function setAccommodation(deps: ExamsDeps, examId: string, accountId: string, extraMinutes: number) {
   await getExam(deps, examId);
   const account = await deps.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
-  if (!account) throw notFound('The account');
+  if (!account) throw notFound('errors.not_found.account');
   const now = deps.clock().toISOString();
   await deps.db
     .insertInto('exam_accommodations')

@@ -132,13 +132,13 @@ export async function saveAnswers(
     answers.map((save) => queueSave(deps, { attemptId, accountId: account.id, save, now })),
   );
   const attempt = outcomes.at(-1)?.attempt;
-  if (!attempt) throw notFound('The attempt');
+  if (!attempt) throw notFound('errors.not_found.attempt');
   if (outcomes.some((o) => !o.applied)) {
     if (attempt.status !== 'in_progress' || attempt.deadline_at <= now) {
       await finaliseAttempt(deps, attemptId, 'deadline');
       throw attemptClosed();
     }
-    if (answers.some((a) => a.position >= attempt.question_total)) throw notFound('The question');
+    if (answers.some((a) => a.position >= attempt.question_total)) throw notFound('errors.not_found.question');
   }
   return {
     saved: answers.map((save, i) => ({

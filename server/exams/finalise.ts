@@ -4,8 +4,7 @@ import type { ExamsDeps } from './context.ts';
 import { type Answer, scoreAnswer } from './questions.ts';
 import type { DrawnQuestion } from './tables.ts';
 
-export const attemptClosed = () =>
-  new ApiError(409, 'attempt_closed', 'This attempt has ended: the time is up or it was submitted.');
+export const attemptClosed = () => new ApiError(409, 'attempt_closed', 'errors.attempt_closed');
 
 /**
  * Scores and closes an attempt. Idempotent and safe to race: the closing update is conditional on the attempt still

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { MessageKey } from '../i18n/messages.ts';
 
 // Question kinds, their validation, candidate-safe views and scoring. Answer keys live only in QuestionContent.
 
-const text = (max: number) => z.string().trim().min(1, 'Enter some text.').max(max, `Use at most ${max} characters.`);
+// Messages are catalog keys, read in the author's language (server/http/errors.ts).
+const text = (max: number) => z.string().trim().min(1, 'fields.text').max(max, 'fields.tooLong');
 
 const option = z.strictObject({ text: text(500), correct: z.boolean().default(false) });
 
@@ -10,10 +12,11 @@ const option = z.strictObject({ text: text(500), correct: z.boolean().default(fa
 export const PATTERN_MAX_LENGTH = 200;
 export const ANSWER_MAX_LENGTH = 500;
 
-export function unsafePatternReason(pattern: string): string | null {
-  if (pattern.length > PATTERN_MAX_LENGTH) return `Use at most ${PATTERN_MAX_LENGTH} characters.`;
-  if (/\\[1-9]|\\k</.test(pattern)) return 'Backreferences are not allowed.';
-  if (/\(\?[=!<]/.test(pattern)) return 'Lookarounds are not allowed.';
+/** Why a pattern is refused, as a catalog key, or null when it is safe. */
+export function unsafePatternReason(pattern: string): MessageKey | null {
+  if (pattern.length > PATTERN_MAX_LENGTH) return 'fields.pattern.tooLong';
+  if (/\\[1-9]|\\k</.test(pattern)) return 'fields.pattern.backreference';
+  if (/\(\?[=!<]/.test(pattern)) return 'fields.pattern.lookaround';
   // A quantified group that itself contains a quantifier or alternation is the classic catastrophic-backtracking shape.
   const stripped = pattern.replace(/\\./g, 'x').replace(/\[[^\]]*\]/g, 'x');
   const stack: { quantified: boolean }[] = [];
@@ -24,7 +27,7 @@ export function unsafePatternReason(pattern: string): string | null {
       const group = stack.pop();
       const next = stripped[i + 1];
       if (group?.quantified && (next === '*' || next === '+' || next === '{' || next === '?'))
-        return 'A repeated group must not contain repetition or alternation (it could take forever to match).';
+        return 'fields.pattern.nested';
       if (group && stack.length) {
         const parent = stack[stack.length - 1];
         if (parent && (group.quantified || next === '*' || next === '+' || next === '{')) parent.quantified = true;
@@ -38,7 +41,7 @@ export function unsafePatternReason(pattern: string): string | null {
     // Compiled exactly as scoring uses it, so a pattern that passes here can never fail later.
     new RegExp(`^(?:${pattern})$`, 'iu');
   } catch {
-    return 'This is not a valid regular expression.';
+    return 'fields.pattern.invalid';
   }
   return null;
 }
@@ -49,13 +52,13 @@ export const questionInput = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('single'),
     ...base,
-    options: z.array(option).min(2, 'Give at least 2 options.').max(10, 'Give at most 10 options.'),
+    options: z.array(option).min(2, 'fields.options.few').max(10, 'fields.options.many'),
   }),
   z.strictObject({
     kind: z.literal('multiple'),
     ...base,
     scoring: z.enum(['all_or_nothing', 'partial']).default('all_or_nothing'),
-    options: z.array(option).min(2, 'Give at least 2 options.').max(10, 'Give at most 10 options.'),
+    options: z.array(option).min(2, 'fields.options.few').max(10, 'fields.options.many'),
   }),
   z.strictObject({ kind: z.literal('true_false'), ...base, answer: z.boolean() }),
   z.strictObject({
@@ -63,19 +66,16 @@ export const questionInput = z.discriminatedUnion('kind', [
     ...base,
     match: z.enum(['exact', 'pattern']).default('exact'),
     caseSensitive: z.boolean().default(false),
-    accepted: z
-      .array(z.string().trim().min(1).max(PATTERN_MAX_LENGTH))
-      .min(1, 'Give at least one accepted answer.')
-      .max(20),
+    accepted: z.array(z.string().trim().min(1).max(PATTERN_MAX_LENGTH)).min(1, 'fields.accepted').max(20),
   }),
 ]);
 
 /** Rules that span fields; path-precise so import errors name the exact spot. */
 export const questionSchema = questionInput.superRefine((q, ctx) => {
   if (q.kind === 'single' && q.options.filter((o) => o.correct).length !== 1)
-    ctx.addIssue({ code: 'custom', path: ['options'], message: 'Mark exactly one option as correct.' });
+    ctx.addIssue({ code: 'custom', path: ['options'], message: 'fields.options.oneCorrect' });
   if (q.kind === 'multiple' && q.options.filter((o) => o.correct).length < 1)
-    ctx.addIssue({ code: 'custom', path: ['options'], message: 'Mark at least one option as correct.' });
+    ctx.addIssue({ code: 'custom', path: ['options'], message: 'fields.options.someCorrect' });
   if (q.kind === 'short_answer' && q.match === 'pattern')
     q.accepted.forEach((pattern, i) => {
       const reason = unsafePatternReason(pattern);
@@ -177,7 +177,7 @@ export function publicView(content: QuestionContent): PublicQuestion {
 export type Answer = string | string[];
 
 export const answerSchema = z.union([
-  z.string().max(ANSWER_MAX_LENGTH, `Use at most ${ANSWER_MAX_LENGTH} characters.`),
+  z.string().max(ANSWER_MAX_LENGTH, 'fields.tooLong'),
   z.array(z.string().max(64)).max(10),
 ]);
 

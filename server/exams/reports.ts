@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { UTF8_BOM } from '../web/csv.ts';
 import { getExam } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { type Answer, scoreAnswer } from './questions.ts';
@@ -147,11 +148,14 @@ export function reportCsv(report: ExamReport): string {
     fields: ['question_id', 'question', 'responses', 'facility', 'discrimination'],
     data: report.items.map((i) => [i.questionId, i.text, i.responses, i.facility, i.discrimination].map(cell)),
   });
-  return `${attempts}\r\n\r\n${items}\r\n`;
+  return `${UTF8_BOM}${attempts}\r\n\r\n${items}\r\n`;
 }
 
-/** Server-rendered bar chart of the score distribution (no script, no external assets). */
-export function distributionSvg(distribution: number[]): string {
+/** Server-rendered bar chart of the score distribution (no script, no external assets); `label` describes it. */
+const escapeAttribute = (text: string) =>
+  text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
+
+export function distributionSvg(distribution: number[], label: string): string {
   const max = Math.max(1, ...distribution);
   const bars = distribution
     .map((count, i) => {
@@ -160,5 +164,5 @@ export function distributionSvg(distribution: number[]): string {
       return `<rect x="${x}" y="${140 - height}" width="28" height="${height}" fill="#3558a8"><title>${i * 10}-${i === 9 ? 100 : i * 10 + 9} %: ${count}</title></rect><text x="${x + 14}" y="156" font-size="9" text-anchor="middle">${i * 10}</text><text x="${x + 14}" y="${136 - height}" font-size="9" text-anchor="middle">${count}</text>`;
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 170" width="400" height="170" role="img" aria-label="Score distribution: ${distribution.map((c, i) => `${i * 10}%: ${c}`).join(', ')}"><line x1="26" y1="140" x2="394" y2="140" stroke="#333"/>${bars}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 170" width="400" height="170" role="img" aria-label="${escapeAttribute(label)}"><line x1="26" y1="140" x2="394" y2="140" stroke="#333"/>${bars}</svg>`;
 }

@@ -5,6 +5,7 @@ import { randomString } from '../auth/secrets.ts';
 import type { Account } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
+import { message } from '../i18n/messages.ts';
 import { activeQuestions } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { finaliseOverdueFor } from './finalise.ts';
@@ -20,8 +21,7 @@ function shuffle<T>(items: T[]): T[] {
   return copy;
 }
 
-const offline = () =>
-  new ApiError(503, 'candidates_offline', 'Exams are offline: the platform licence has been cancelled.');
+const offline = () => new ApiError(503, 'candidates_offline', 'errors.candidates_offline');
 
 async function ensureOnline(deps: ExamsDeps): Promise<void> {
   const term = await deps.licenceTerm();
@@ -35,15 +35,13 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
     .where('id', '=', examId)
     .where('published', '=', 1)
     .executeTakeFirst();
-  if (!exam) throw notFound('The exam');
-  if (account.role !== 'candidate') throw new ApiError(403, 'candidates_only', 'Only candidates can sit exams.');
+  if (!exam) throw notFound('errors.not_found.exam');
+  if (account.role !== 'candidate') throw new ApiError(403, 'candidates_only', 'errors.candidates_only');
   await ensureOnline(deps);
-  if (!account.email_verified_at)
-    throw new ApiError(403, 'email_not_verified', 'Confirm your email address before you sit an exam.');
+  if (!account.email_verified_at) throw new ApiError(403, 'email_not_verified', 'errors.email_not_verified.exam');
   await finaliseOverdueFor(deps, account.id);
   const bank = await activeQuestions(deps, exam);
-  if (bank.length < exam.question_count)
-    throw new ApiError(409, 'exam_unavailable', 'This exam cannot be taken right now. Try again later.');
+  if (bank.length < exam.question_count) throw new ApiError(409, 'exam_unavailable', 'errors.exam_unavailable');
   return writeTransaction(deps.db, async (trx) => {
     const now = deps.clock();
     // One start at a time per candidate (on PostgreSQL; SQLite's write transactions are exclusive anyway).
@@ -58,15 +56,14 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
     const open = previous.find((a) => a.status === 'in_progress');
     if (open) return open;
     if (exam.attempts_allowed !== null && previous.length >= exam.attempts_allowed)
-      throw new ApiError(409, 'no_attempts_left', `You have used all ${exam.attempts_allowed} attempts of this exam.`);
+      throw new ApiError(409, 'no_attempts_left', message('errors.no_attempts_left', { count: exam.attempts_allowed }));
     const last = previous[0];
     if (last?.finished_at && exam.cooldown_minutes > 0) {
       const until = new Date(last.finished_at).getTime() + exam.cooldown_minutes * 60_000;
       if (until > now.getTime()) {
         const seconds = Math.ceil((until - now.getTime()) / 1000);
-        throw new ApiError(409, 'cooling_down', `You can try again from ${new Date(until).toISOString()}.`, undefined, {
-          'Retry-After': String(seconds),
-        });
+        const text = message('errors.cooling_down', { until: new Date(until) });
+        throw new ApiError(409, 'cooling_down', text, undefined, { 'Retry-After': String(seconds) });
       }
     }
     const accommodation = await trx

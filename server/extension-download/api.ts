@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { apiRoute, createApi } from '../http/routes.ts';
-import { BUILD_HINT, type ExtensionPackage, findChromePackage } from './package.ts';
+import { type ExtensionPackage, findChromePackage } from './package.ts';
 import {
   chromePackage,
   chromeUpdateManifest,
@@ -105,7 +105,7 @@ export const extensionApi = (deps: Deps) => {
   return createApi()
     .openapi(extensionPackageRoute, async (c) => {
       const found = await findChromePackage(deps.config);
-      if (!found) throw new ApiError(404, 'not_built', `The browser extension has not been built. ${BUILD_HINT}`);
+      if (!found) throw new ApiError(404, 'not_built', 'errors.not_built');
       const { body, headers } = download(found, 'application/zip', 'no-store');
       return c.body(body, 200, headers);
     })

@@ -3,9 +3,6 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 
-export const BUILD_HINT =
-  'Build it on the server with `npm run build:ext` in the Seatkeeper directory, then reload this page.';
-
 export interface ExtensionPackage {
   path: string;
   fileName: string;

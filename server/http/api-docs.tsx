@@ -2,9 +2,11 @@
 // operation with who may call it, its parameters, request body and answers, and the shared schemas they refer to.
 import { Hono } from 'hono';
 import type { ComponentChildren } from 'preact';
-import { ACCESS_DESCRIPTIONS, type Access } from '../auth/principal.ts';
+import type { Access } from '../auth/principal.ts';
+import { type I18n, isMessageKey } from '../i18n/messages.ts';
+import { i18nOf, useI18n } from '../i18n/request.ts';
 import { DataTable } from '../web/data-table.tsx';
-import { Layout } from '../web/layout.tsx';
+import { Layout, Rich } from '../web/layout.tsx';
 import { html } from '../web/page-helpers.tsx';
 import type { AppEnv } from './env.ts';
 import { type OpenApiDocument, operationsOf } from './openapi.ts';
@@ -51,26 +53,30 @@ function typeName(schema: JsonSchema): ComponentChildren {
   return schema.format ? `${type} (${schema.format})` : type;
 }
 
-function constraints(schema: JsonSchema): string {
+function constraints(t: I18n['t'], schema: JsonSchema): string {
   const parts: string[] = [];
-  if (schema.minLength !== undefined) parts.push(`at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined) parts.push(`at most ${schema.maxLength} characters`);
-  if (schema.minimum !== undefined) parts.push(`from ${schema.minimum}`);
-  if (schema.maximum !== undefined) parts.push(`to ${schema.maximum}`);
-  if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
-  if (schema.default !== undefined) parts.push(`default ${JSON.stringify(schema.default)}`);
-  return parts.join(', ');
+  if (schema.minLength !== undefined) parts.push(t('api.docs.minLength', { count: schema.minLength }));
+  if (schema.maxLength !== undefined) parts.push(t('api.docs.maxLength', { count: schema.maxLength }));
+  if (schema.minimum !== undefined) parts.push(t('api.docs.minimum', { value: schema.minimum }));
+  if (schema.maximum !== undefined) parts.push(t('api.docs.maximum', { value: schema.maximum }));
+  if (schema.maxItems !== undefined) parts.push(t('api.docs.maxItems', { count: schema.maxItems }));
+  if (schema.default !== undefined) parts.push(t('api.docs.default', { value: JSON.stringify(schema.default) }));
+  return parts.join(t('api.docs.separator'));
 }
+
+/** The OpenAPI document's own words (summaries, descriptions): the API's reference is written in English. */
+const English = ({ children }: { children: ComponentChildren }) => <span lang="en">{children}</span>;
 
 /** The fields of an object schema as a table; nested objects get their own rows, indented by path. */
 function SchemaView({ schema, depth = 0 }: { schema: JsonSchema; depth?: number }) {
+  const { t } = useI18n();
   const properties = schema.properties;
   const elements = schema.type === 'array' ? schema.items : undefined;
   if (!properties) {
     if (elements?.properties) return <SchemaView schema={elements} depth={depth} />;
     return (
       <p>
-        <code>{typeName(schema)}</code> {schema.description}
+        <code>{typeName(schema)}</code> {schema.description && <English>{schema.description}</English>}
       </p>
     );
   }
@@ -87,14 +93,21 @@ function SchemaView({ schema, depth = 0 }: { schema: JsonSchema; depth?: number 
   walk(properties, schema.required ?? [], '', depth);
   return (
     <DataTable
-      caption="Fields"
+      caption={t('api.docs.fields')}
       captionHidden
       rows={rows}
       columns={[
-        { header: 'Field', cell: (r) => <code>{r.path}</code> },
-        { header: 'Type', cell: (r) => <code>{typeName(r.field)}</code> },
-        { header: 'Required', cell: (r) => (r.required ? 'yes' : 'no') },
-        { header: 'Notes', cell: (r) => [r.field.description, constraints(r.field)].filter(Boolean).join('. ') },
+        { header: t('api.docs.field'), cell: (r) => <code>{r.path}</code> },
+        { header: t('api.docs.type'), cell: (r) => <code>{typeName(r.field)}</code> },
+        { header: t('api.docs.required'), cell: (r) => (r.required ? t('web.yes') : t('web.no')) },
+        {
+          header: t('api.docs.notes'),
+          cell: (r) => (
+            <>
+              {r.field.description && <English>{r.field.description}</English>} {constraints(t, r.field)}
+            </>
+          ),
+        },
       ]}
     />
   );
@@ -115,35 +128,42 @@ function Content({ content }: { content?: Record<string, { schema?: unknown }> }
 }
 
 export const apiDocsPage = (document: () => OpenApiDocument) =>
-  new Hono<AppEnv>().get('/', (c) => {
+  new Hono<AppEnv>().get('/', async (c) => {
     const doc = document();
     const operations = operationsOf(doc);
     const tags = [...new Set(operations.flatMap((o) => o.operation.tags ?? []))];
     const schemas = (doc.components?.schemas ?? {}) as Record<string, JsonSchema>;
+    const { t } = await i18nOf(c);
+    const code = (chunks: ComponentChildren) => <code>{chunks}</code>;
     return html(
       c,
-      <Layout title="Seatkeeper API" principal={c.get('principal')}>
+      <Layout title={t('api.docs.title')} principal={c.get('principal')}>
         <p>
-          JSON over HTTPS under <code>/api/v1</code>. Authenticate with the session cookie (browsers) or{' '}
-          <code>Authorization: Bearer skp_…</code> (personal access tokens). Errors always look like{' '}
-          <code>{'{"error": {"code", "message", "fields"}}'}</code>. Machine-readable description:{' '}
-          <a href="/api/v1/openapi.json">OpenAPI 3.1 document</a>.
+          <Rich
+            k="api.docs.intro"
+            values={{ shape: '{"error": {"code", "message", "fields"}}' }}
+            tags={{ code, a: (chunks) => <a href="/api/v1/openapi.json">{chunks}</a> }}
+          />
         </p>
-        <nav aria-label="Sections">
+        <nav aria-label={t('api.docs.sections')}>
           <ul class="inline-list">
             {tags.map((tag) => (
               <li>
-                <a href={`#tag-${tag.replace(/\W+/g, '-')}`}>{tag}</a>
+                <a href={`#tag-${tag.replace(/\W+/g, '-')}`} lang="en">
+                  {tag}
+                </a>
               </li>
             ))}
             <li>
-              <a href="#schemas">Schemas</a>
+              <a href="#schemas">{t('api.docs.schemas')}</a>
             </li>
           </ul>
         </nav>
         {tags.map((tag) => (
           <section aria-labelledby={`tag-${tag.replace(/\W+/g, '-')}`}>
-            <h2 id={`tag-${tag.replace(/\W+/g, '-')}`}>{tag}</h2>
+            <h2 id={`tag-${tag.replace(/\W+/g, '-')}`} lang="en">
+              {tag}
+            </h2>
             {operations
               .filter((o) => o.operation.tags?.includes(tag))
               .map(({ method, path, operation }) => (
@@ -152,21 +172,22 @@ export const apiDocsPage = (document: () => OpenApiDocument) =>
                     <code>
                       {method.toUpperCase()} {path}
                     </code>{' '}
-                    {operation.summary}
+                    <English>{operation.summary}</English>
                   </summary>
                   <p>
-                    <strong>Who may call it:</strong> {ACCESS_DESCRIPTIONS[operation['x-access'] as Access]}.{' '}
-                    <strong>Operation id:</strong> <code>{operation.operationId}</code>
+                    <strong>{t('api.docs.whoMayCall')}</strong> {t(`api.access.${operation['x-access'] as Access}`)}{' '}
+                    <strong>{t('api.docs.operationId')}</strong> <code>{operation.operationId}</code>
                   </p>
                   {operation.parameters?.length ? (
                     <>
-                      <h3>Parameters</h3>
+                      <h3>{t('api.docs.parameters')}</h3>
                       <ul>
                         {operation.parameters.map((p) => (
                           <li>
                             <code>{p.name}</code> ({p.in}
-                            {p.required ? ', required' : ''}) <code>{typeName((p.schema ?? {}) as JsonSchema)}</code>{' '}
-                            {p.description ?? (p.schema as JsonSchema | undefined)?.description}
+                            {p.required ? t('api.docs.requiredSuffix') : ''}){' '}
+                            <code>{typeName((p.schema ?? {}) as JsonSchema)}</code>{' '}
+                            <English>{p.description ?? (p.schema as JsonSchema | undefined)?.description}</English>
                           </li>
                         ))}
                       </ul>
@@ -174,15 +195,15 @@ export const apiDocsPage = (document: () => OpenApiDocument) =>
                   ) : null}
                   {operation.requestBody && (
                     <>
-                      <h3>Request body</h3>
+                      <h3>{t('api.docs.requestBody')}</h3>
                       <Content content={operation.requestBody.content} />
                     </>
                   )}
-                  <h3>Answers</h3>
+                  <h3>{t('api.docs.answers')}</h3>
                   {Object.entries(operation.responses).map(([status, response]) => (
                     <div>
                       <p>
-                        <strong>{status}</strong> {response.description}
+                        <strong>{status}</strong> {answerText(t, status, response.description)}
                       </p>
                       {status.startsWith('2') && <Content content={response.content} />}
                     </div>
@@ -192,7 +213,7 @@ export const apiDocsPage = (document: () => OpenApiDocument) =>
           </section>
         ))}
         <section aria-labelledby="schemas">
-          <h2 id="schemas">Schemas</h2>
+          <h2 id="schemas">{t('api.docs.schemas')}</h2>
           {Object.entries(schemas).map(([name, schema]) => (
             <div class="card" id={anchor(name)}>
               <h3>{name}</h3>
@@ -203,3 +224,9 @@ export const apiDocsPage = (document: () => OpenApiDocument) =>
       </Layout>,
     );
   });
+
+/** An error answer is described in the reader's language (its status says what it means); a success in the API's. */
+function answerText(t: I18n['t'], status: string, description: string) {
+  const key = `api.status.${status}`;
+  return isMessageKey(key) ? t(key) : <English>{description}</English>;
+}

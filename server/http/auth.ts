@@ -13,6 +13,7 @@ import {
 import type { Role } from '../auth/tables.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
+import { requestedLocale } from '../i18n/request.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, forbidden, unauthenticated } from './errors.ts';
 import { bearerTokenOf, readCookie } from './security.ts';
@@ -39,7 +40,7 @@ export function resolvePrincipal(
 
 async function tokenPrincipal(deps: Deps, bearer: string): Promise<Principal> {
   const resolved = bearer ? await validateAccessToken(deps.db, bearer, deps.clock()) : null;
-  if (!resolved) throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+  if (!resolved) throw new ApiError(401, 'invalid_token', 'errors.invalid_token.access');
   return { kind: 'token', ...resolved };
 }
 
@@ -67,10 +68,12 @@ export function principalOf(c: Context<AppEnv>): Principal {
   return principal;
 }
 
+/** The requester as services see it, with the language they asked for (mail they cause is written in it). */
 export const actorOf = (c: Context<AppEnv>) => ({
   account: c.get('principal')?.account ?? null,
   ip: c.get('clientIp'),
   userAgent: c.req.header('user-agent') ?? null,
+  locale: requestedLocale(c),
 });
 
 /** With https the name carries the __Host- prefix, which browsers only accept with Secure, Path=/ and no Domain. */

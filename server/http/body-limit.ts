@@ -3,10 +3,12 @@
 // the matched handlers and leaves the limit to the route.
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { message } from '../i18n/messages.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
-const tooLarge = (maxBytes: number) => new ApiError(413, 'payload_too_large', `Send at most ${maxBytes} bytes.`);
+const tooLarge = (maxBytes: number) =>
+  new ApiError(413, 'payload_too_large', message('errors.payload_too_large', { bytes: maxBytes }));
 
 /** Route middlewares that declare a limit of their own. */
 const declaredLimits = new WeakSet<MiddlewareHandler>();

@@ -14,8 +14,8 @@ export const errorResponse = z
 
 export const statusResponse = z.object({ status: z.string() }).meta({ id: 'Status' });
 
-const wholeNumberFrom1 = 'Use a whole number from 1.';
-const pageSizeMessage = 'Use a whole number from 1 to 100.';
+const wholeNumberFrom1 = 'fields.wholeNumberFrom1';
+const pageSizeMessage = 'fields.pageSize';
 
 export const pageQuery = z.object({
   page: z.coerce.number({ error: wholeNumberFrom1 }).int(wholeNumberFrom1).min(1, wholeNumberFrom1).default(1),
@@ -43,7 +43,4 @@ const HIDDEN_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u20
 
 /** Text a person types on one line (a name, a title): ordinary characters only. */
 export const singleLine = <S extends z.ZodString>(schema: S) =>
-  schema.refine((value) => !HIDDEN_CONTROLS.test(value), {
-    message:
-      'Use ordinary characters on one line: line breaks, control characters and text-direction marks are not allowed.',
-  });
+  schema.refine((value) => !HIDDEN_CONTROLS.test(value), { message: 'fields.singleLine' });

@@ -63,7 +63,7 @@ export function refuseCrossSite(c: Context, config: Config, cookieName: string):
   else if (origin) allowed = origin === config.publicOrigin;
   else allowed = !hasCookie;
   if (!allowed) {
-    throw new ApiError(403, 'cross_site_request', 'Cross-site requests cannot change anything here.');
+    throw new ApiError(403, 'cross_site_request', 'errors.cross_site_request');
   }
 }
 

@@ -1,12 +1,12 @@
 // The languages Seatkeeper speaks. Adding one is a catalog file in catalogs/ and its line here.
 import { en } from './catalogs/en.ts';
 import { ja } from './catalogs/ja.ts';
+import type { Catalog } from './keys.ts';
 
 export const CATALOGS = {
   en,
   ja,
-  // Catalog (messages.ts) spelled out: importing it from there made a cycle (messages → locales → messages).
-} as const satisfies Record<string, Record<keyof typeof en, string>>;
+} as const satisfies Record<string, Catalog>;
 
 export type Locale = keyof typeof CATALOGS;
 export const LOCALES = Object.keys(CATALOGS) as Locale[];
@@ -24,8 +24,12 @@ export const isLocale = (value: unknown): value is Locale => typeof value === 's
  * The best of our languages for an Accept-Language header (RFC 9110: tags with q-values; `ja-JP` matches `ja`), or
  * the default when it names none of them.
  */
-export function negotiateLocale(acceptLanguage: string | undefined): Locale {
-  if (!acceptLanguage) return DEFAULT_LOCALE;
+export const negotiateLocale = (acceptLanguage: string | undefined): Locale =>
+  matchLocale(acceptLanguage) ?? DEFAULT_LOCALE;
+
+/** The best of our languages the header names, or undefined when it names none of them. */
+export function matchLocale(acceptLanguage: string | undefined): Locale | undefined {
+  if (!acceptLanguage) return undefined;
   const ranked = acceptLanguage
     .split(',')
     .slice(0, 20)
@@ -40,5 +44,5 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     const primary = tag.split('-')[0];
     if (isLocale(primary)) return primary;
   }
-  return DEFAULT_LOCALE;
+  return undefined;
 }

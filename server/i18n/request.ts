@@ -1,40 +1,51 @@
-// The language and time zone of one request: chosen by the person (the `lang` cookie), else their browser's
-// Accept-Language; worked out once per request, when a page or an error message first needs it.
+// The language and time zone of one request. The language: the signed-in person's choice (on their account), else
+// the visitor's (the `seatkeeper_lang` cookie), else their browser's Accept-Language. The time zone: the person's,
+// else the organisation's. Worked out once per request, when a page or an error message first needs it.
 import type { Context } from 'hono';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { AppEnv } from '../http/env.ts';
 import { readCookie } from '../http/security.ts';
-import { type Formats, formatsFor } from './format.ts';
-import { DEFAULT_LOCALE, isLocale, type Locale, negotiateLocale } from './locales.ts';
-import { type Translate, translator } from './messages.ts';
+import { isTimeZone } from './format.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale, matchLocale } from './locales.ts';
+import { type I18n, i18nFor } from './messages.ts';
+
+export type { I18n } from './messages.ts';
 
 export const LANGUAGE_COOKIE = 'seatkeeper_lang';
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-export interface I18n {
-  locale: Locale;
-  t: Translate;
-  format: Formats;
-}
+export const localeOf = (c: Context<AppEnv>): Locale => requestedLocale(c) ?? DEFAULT_LOCALE;
 
-export function i18nFor(locale: Locale, timeZone: string = DEFAULT_TIME_ZONE): I18n {
-  return { locale, t: translator(locale), format: formatsFor(locale, timeZone) };
-}
-
-const cached = new WeakMap<Context<AppEnv>, I18n>();
-
-export function localeOf(c: Context<AppEnv>): Locale {
-  const chosen = readCookie(c.req.header('cookie'), LANGUAGE_COOKIE);
+/** The language the request asks for (the account's, the cookie's, the browser's), or undefined when none says. */
+export function requestedLocale(c: Context<AppEnv>): Locale | undefined {
+  const chosen = c.get('principal')?.account.locale;
   if (isLocale(chosen)) return chosen;
-  return negotiateLocale(c.req.header('accept-language'));
+  const cookie = readCookie(c.req.header('cookie'), LANGUAGE_COOKIE);
+  if (isLocale(cookie)) return cookie;
+  return matchLocale(c.req.header('accept-language'));
 }
 
-/** The request's language and formats (cached on the request). */
-export function i18nOf(c: Context<AppEnv>): I18n {
+/** The person's own time zone, else the organisation's (a setting the wiring reads), else UTC. */
+export async function timeZoneOf(c: Context<AppEnv>): Promise<string> {
+  const own = c.get('principal')?.account.time_zone;
+  if (own && isTimeZone(own)) return own;
+  const organisation = await c.get('deps').organisationTimeZone();
+  return isTimeZone(organisation) ? organisation : DEFAULT_TIME_ZONE;
+}
+
+const cached = new WeakMap<Context<AppEnv>, Promise<I18n>>();
+
+/** The request's language and formats (worked out once per request). */
+export function i18nOf(c: Context<AppEnv>): Promise<I18n> {
   let i18n = cached.get(c);
   if (!i18n) {
-    i18n = i18nFor(localeOf(c));
+    const locale = localeOf(c);
+    // A database that cannot be read (an outage) still lets the page say so, in UTC.
+    i18n = timeZoneOf(c).then(
+      (zone) => i18nFor(locale, zone),
+      () => i18nFor(locale, DEFAULT_TIME_ZONE),
+    );
     cached.set(c, i18n);
   }
   return i18n;

@@ -1,7 +1,7 @@
 // JSON API of the licence portal (the extension's contract: summary, environments, lookup) and admin edits.
 import { z } from 'zod';
 import { actorOf } from '../http/auth.ts';
-import { ApiError, fieldErrorsFrom, validationFailed } from '../http/errors.ts';
+import { fieldErrorsFrom, notFound, validationFailed } from '../http/errors.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody } from '../http/routes.ts';
 import { idParam } from '../http/schemas.ts';
 import type { LicensingDeps } from './context.ts';
@@ -190,14 +190,14 @@ async function usersToImport(
 ): Promise<Map<string, ImportUser[]>> {
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('text/csv')) {
-    if (!provider?.trim()) throw validationFailed({ provider: 'Name the provider to replace: ?provider=<name>.' });
+    if (!provider?.trim()) throw validationFailed({ provider: 'licensing.error.providerParam' });
     return parseAccountsCsv(await c.req.text(), env, provider.trim());
   }
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    throw validationFailed({ '(body)': 'Send JSON {provider, users} or text/csv with ?provider=<name>.' });
+    throw validationFailed({ '(body)': 'licensing.error.importBody' });
   }
   const parsed = s.replaceUsersBody.safeParse(body);
   if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
@@ -239,7 +239,7 @@ export const licensingApi = (deps: LicensingDeps) =>
       return c.json({ licence: await extendLicence(deps, actorOf(c), c.req.valid('json').endsOn) }, 200);
     })
     .openapi(cancelLicenceRoute, async (c) => {
-      const cancelledOn = c.req.valid('json').cancelledOn ?? today(deps);
+      const cancelledOn = c.req.valid('json').cancelledOn ?? (await today(deps));
       return c.json({ licence: await cancelLicence(deps, actorOf(c), cancelledOn) }, 200);
     })
     .openapi(setOrganisationDomainsRoute, async (c) => {
@@ -260,7 +260,7 @@ export const licensingApi = (deps: LicensingDeps) =>
     .openapi(replaceEnvironmentUsersRoute, async (c) => {
       await deps.licensing.current();
       const env = deps.licensing.environmentById(c.req.valid('param').id);
-      if (!env) throw new ApiError(404, 'not_found', 'The environment does not exist.');
+      if (!env) throw notFound('errors.not_found.environment');
       const byProvider = await usersToImport(c, env, c.req.valid('query').provider);
       return c.json(await replaceProviderUsers(deps, actorOf(c), env.id, byProvider), 200);
     })

@@ -1,10 +1,12 @@
 // The users list over own and imported accounts (one indexed table): keyset pages, prefix search, filters, export,
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import { classifyUser } from '../../shared/licensing/classify.ts';
+import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import type { Database } from '../db/schema.ts';
-import { ApiError } from '../http/errors.ts';
+import { validationFailed } from '../http/errors.ts';
+import { message } from '../i18n/messages.ts';
+import { UTF8_BOM } from '../web/csv.ts';
 import type { LicensingDeps } from './context.ts';
 import { type EnvironmentView, importRef, ownRef } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
@@ -44,9 +46,10 @@ export interface DirectoryEntry {
   /** An own account its owner closed (rule 26a). */
   closed: boolean;
   classification: 'internal' | 'external';
+  /** The rulebook's English words; `flags` say the same for other languages (pages/reasons.ts). */
   reason: string;
   /** What the classification noticed about the record's own username and email (no-email, conflict, ...). */
-  flags: string[];
+  flags: ClassificationFlag[];
   lastSignInAt: string | null;
 }
 
@@ -87,9 +90,7 @@ function decodeCursor(cursor: string): [string, number] {
   } catch {
     // falls through to the error below
   }
-  throw new ApiError(400, 'validation_failed', 'Fix these fields: after.', {
-    after: 'This page link is damaged; start again from the first page.',
-  });
+  throw validationFailed({ after: 'licensing.error.pageLink' });
 }
 
 type Row = Pick<
@@ -251,7 +252,7 @@ export function exportDirectory(
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(`${EXPORT_HEADER}\n`));
+        controller.enqueue(encoder.encode(`${UTF8_BOM}${EXPORT_HEADER}\n`));
       }
       const page = await listDirectory(deps, { ...query, after, limit: 1000 }, { count: false });
       const lines = page.items.map((e) =>
@@ -332,9 +333,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
       )
     : licensing.ownEnvironment();
   if (!env) {
-    throw new ApiError(400, 'validation_failed', 'Fix these fields: environment.', {
-      environment: `No environment is named "${input.environment}"; GET /api/v1/environments lists them.`,
-    });
+    throw validationFailed({ environment: message('licensing.error.noSuchEnvironment', { name: input.environment }) });
   }
   const rules = licensing.compiled(env);
   const emails = new Set<string>();

@@ -6,13 +6,13 @@ import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import type { Db } from '../db/database.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { type ErrorText, notFound, validationFailed } from '../http/errors.ts';
+import { message } from '../i18n/messages.ts';
 import type { LicensingDeps } from './context.ts';
-import { auditActor } from './licence.ts';
+import { auditActor, domainListRefusal } from './licence.ts';
 import type { EnvironmentView } from './records.ts';
 
-const invalid = (field: string, message: string) =>
-  new ApiError(400, 'validation_failed', `Fix these fields: ${field}.`, { [field]: message });
+const invalid = (field: string, text: ErrorText) => validationFailed({ [field]: text });
 
 export interface EnvironmentPatch {
   name?: string | undefined;
@@ -25,7 +25,7 @@ export interface EnvironmentPatch {
 
 function domainsOrFail(input: string): string[] {
   const parsed = parseDomainList(input);
-  if (!parsed.ok) throw invalid('internalDomains', parsed.message);
+  if (!parsed.ok) throw invalid('internalDomains', domainListRefusal(parsed.problems, parsed.message));
   return parsed.domains;
 }
 
@@ -58,7 +58,7 @@ export async function createEnvironment(
 ): Promise<EnvironmentView> {
   const domains = domainsOrFail(input.internalDomains ?? '');
   const name = input.name.trim();
-  if (await nameTaken(deps.db, name)) throw invalid('name', `An environment named "${name}" already exists.`);
+  if (await nameTaken(deps.db, name)) throw invalid('name', message('licensing.error.environmentTaken', { name }));
   const id = newId();
   const now = deps.clock();
   await deps.licensing.current();
@@ -98,14 +98,14 @@ export async function updateEnvironment(
 ): Promise<EnvironmentView> {
   await deps.licensing.current();
   const before = deps.licensing.environmentById(id);
-  if (!before) throw notFound('The environment');
+  if (!before) throw notFound('errors.not_found.environment');
   const domains = patch.internalDomains === undefined ? undefined : domainsOrFail(patch.internalDomains);
   const name = patch.name?.trim();
   if (name !== undefined && name !== before.name && (await nameTaken(deps.db, name, id))) {
-    throw invalid('name', `An environment named "${name}" already exists.`);
+    throw invalid('name', message('licensing.error.environmentTaken', { name }));
   }
   if (before.own && patch.production === false) {
-    throw invalid('production', "Seatkeeper's own environment is its production environment.");
+    throw invalid('production', 'licensing.error.ownIsProduction');
   }
   const now = deps.clock();
   const details: Record<string, string | number | boolean | null> = {
@@ -159,10 +159,10 @@ export async function addProvider(
   name: string,
 ): Promise<void> {
   const env = deps.licensing.environmentById(environmentId);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
   const trimmed = name.trim();
   if ((await listProviders(deps.db, environmentId)).some((p) => p.toLowerCase() === trimmed.toLowerCase())) {
-    throw invalid('provider', `${env.name} already has a provider named "${trimmed}".`);
+    throw invalid('provider', message('licensing.error.providerTaken', { environment: env.name, provider: trimmed }));
   }
   const now = deps.clock();
   await writeTransaction(deps.db, async (trx) => {

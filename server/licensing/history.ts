@@ -6,9 +6,13 @@ import {
   INTERNAL_PACK,
   licenceCapacity,
   packsNeeded,
+  type Usage,
   type UsageLevel,
   usageLevel,
 } from '../../shared/licensing/capacity.ts';
+import type { I18n } from '../i18n/messages.ts';
+import { mailReader } from '../mail/language.ts';
+import type { OutgoingMail } from '../mail/mailer.ts';
 import type { LicensingDeps } from './context.ts';
 import { eraseClosedAccountsDue } from './leaving.ts';
 import { readLicence, today } from './licence.ts';
@@ -27,7 +31,7 @@ export async function recordHistory(deps: LicensingDeps): Promise<void> {
   };
   await deps.db
     .insertInto('licence_history')
-    .values({ day: today(deps), ...row })
+    .values({ day: await today(deps), ...row })
     .onConflict((oc) => oc.column('day').doUpdateSet(row))
     .execute();
 }
@@ -41,7 +45,7 @@ export interface HistoryPoint {
 }
 
 export async function readHistory(deps: LicensingDeps, days = 90): Promise<HistoryPoint[]> {
-  const from = addDays(today(deps), -days);
+  const from = addDays(await today(deps), -days);
   const rows = await deps.db
     .selectFrom('licence_history')
     .selectAll()
@@ -138,28 +142,41 @@ export async function checkWarnings(deps: LicensingDeps): Promise<void> {
     if (moved === 0 || RANK[usage.level] <= RANK[previous]) continue;
     const admins = await deps.db
       .selectFrom('accounts')
-      .select('email')
+      .select(['email', 'locale'])
       .where('role', '=', 'admin')
       .where('active', '=', 1)
       .execute();
-    const percent = usage.percent === null ? '' : ` (${usage.percent}%)`;
-    const label = usage.level === 'over' ? 'over capacity' : usage.level;
-    for (const { email } of admins) {
+    for (const admin of admins) {
       try {
-        await deps.mailer.send({
-          to: email,
-          subject: `Seatkeeper licence: ${bucket} users ${label}${percent}`,
-          text: `${totals[bucket]} ${bucket} users are counted for a capacity of ${capacity[bucket]}${percent}.\n\n${
-            usage.level === 'over'
-              ? 'This is a compliance breach: buy packs or deactivate users. Nobody is locked out.'
-              : 'Plan for more packs or review inactive accounts before capacity runs out.'
-          }\n\nLicence figures: ${deps.config.publicUrl}/portal/licence\n`,
-        });
+        await deps.mailer.send(usageWarningMail(mailReader(admin), admin.email, deps.config.publicUrl, bucket, usage));
       } catch (error) {
-        deps.logger.error('mail delivery failed', { to: email, subject: 'licence warning', reason: String(error) });
+        deps.logger.error('mail delivery failed', {
+          to: admin.email,
+          subject: 'licence warning',
+          reason: String(error),
+        });
       }
     }
   }
+}
+
+/** Rule 21's warning to an admin, in their language. */
+function usageWarningMail(
+  { t, format }: I18n,
+  to: string,
+  publicUrl: string,
+  bucket: 'internal' | 'external',
+  usage: Usage,
+): OutgoingMail {
+  const values = {
+    bucket,
+    level: usage.level,
+    used: usage.used,
+    capacity: usage.capacity,
+    percent: usage.percent === null ? 'none' : format.percent(usage.percent / 100),
+    link: `${publicUrl}/portal/licence`,
+  };
+  return { to, subject: t('licensing.mail.warning.subject', values), text: t('licensing.mail.warning.body', values) };
 }
 
 export async function afterLicenceChange(deps: LicensingDeps): Promise<void> {
@@ -173,7 +190,7 @@ export async function afterLicenceChange(deps: LicensingDeps): Promise<void> {
  */
 export async function runDailyJob(deps: LicensingDeps): Promise<boolean> {
   await deps.licensing.current();
-  const day = today(deps);
+  const day = await today(deps);
   const claimed = await deps.db
     .insertInto('licence_job_runs')
     .values({ job: 'daily', day, started_at: deps.clock().toISOString() })

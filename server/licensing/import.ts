@@ -12,7 +12,8 @@ import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { ApiError, notFound, validationFailed } from '../http/errors.ts';
+import { message } from '../i18n/messages.ts';
 import type { LicensingDeps } from './context.ts';
 import { auditActor } from './licence.ts';
 import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
@@ -33,14 +34,19 @@ const MAX_PROBLEMS = 50;
 /** What licence_accounts holds (and what the JSON import accepts); PostgreSQL refuses longer values, SQLite would not. */
 const MAX_LENGTH = { username: 320, email: 320, tenant: 100, provider: 100 };
 
+/** The reader's problems name lines in English (shared/licensing); the sentence around them is translated. */
 export class ImportProblems extends ApiError {
   constructor(readonly problems: string[]) {
     super(
       400,
       'import_rejected',
-      `Nothing was imported: ${problems.length} problem${problems.length === 1 ? '' : 's'} found. ${problems.slice(0, 5).join('; ')}`,
+      message('errors.import_rejected', { count: problems.length, first: problems.slice(0, 5).join('; ') }),
       {
-        rows: problems.join('\n'),
+        rows: {
+          key: 'licensing.error.importRows',
+          values: { rows: problems.join('\n') },
+          english: problems.join('\n'),
+        },
       },
     );
   }
@@ -171,11 +177,9 @@ export async function replaceProviderUsers(
   // ready(), not current(): the page runs this as tracked work, which current() would wait for.
   await licensing.ready();
   const env = licensing.environmentById(environmentId);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
   if (env.own && byProvider.has(OWN_PROVIDER)) {
-    throw new ApiError(400, 'validation_failed', 'Fix these fields: provider.', {
-      provider: `"${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only.`,
-    });
+    throw validationFailed({ provider: message('licensing.error.ownProvider', { provider: OWN_PROVIDER }) });
   }
   const total = [...byProvider.values()].reduce((n, list) => n + list.length, 0);
   const now = deps.clock();

@@ -41,7 +41,7 @@ export async function saveErasureDays(deps: LicensingDeps, actor: Actor, days: n
 /** Closed accounts whose erasure day has come (closed `days` or more days before today), oldest first. */
 export async function closedAccountsDue(deps: LicensingDeps, days: number): Promise<string[]> {
   // Closed before the start of the day after (today - days): a day's closures are erased together, on their day.
-  const cutoff = addDays(today(deps), 1 - days);
+  const cutoff = addDays(await today(deps), 1 - days);
   const rows = await deps.db
     .withTables<AccountDeactivationColumn & AccountErasureColumn>()
     .selectFrom('accounts')
@@ -112,7 +112,7 @@ function lastTwelveMonths(month: string): string[] {
  */
 export async function leavingFigures(deps: LicensingDeps): Promise<LeavingFigures> {
   await deps.licensing.current();
-  const months = lastTwelveMonths(monthOf(today(deps)));
+  const months = lastTwelveMonths(monthOf(await today(deps)));
   const from = `${months[months.length - 1]}-01`;
   const db = deps.db.withTables<AccountDeactivationColumn & AccountErasureColumn>();
   const closed = await db

@@ -11,14 +11,18 @@ import {
   type Term,
   type UsageLevel,
 } from '../../shared/licensing/capacity.ts';
-import { parseDomainList } from '../../shared/licensing/domains.ts';
+import { type DomainListProblem, parseDomainList } from '../../shared/licensing/domains.ts';
 import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import { writeTransaction } from '../db/transaction.ts';
-import { ApiError } from '../http/errors.ts';
+import { type ErrorText, validationFailed } from '../http/errors.ts';
+import { calendarDay } from '../i18n/calendar.ts';
+import { type Message, message } from '../i18n/messages.ts';
 import type { LicensingDeps } from './context.ts';
 
-export const today = (deps: LicensingDeps) => deps.clock().toISOString().slice(0, 10);
+/** The organisation's calendar day now (its time zone's, not UTC's): the licence's days are counted in it. */
+export const today = async (deps: Pick<LicensingDeps, 'clock' | 'organisationTimeZone'>) =>
+  calendarDay(deps.clock(), await deps.organisationTimeZone());
 
 export const auditActor = (actor: Actor) => ({
   accountId: actor.account?.id ?? null,
@@ -50,17 +54,32 @@ export async function readOrganisationDomains(deps: LicensingDeps): Promise<stri
 
 export async function currentTerm(deps: LicensingDeps): Promise<Term | null> {
   const licence = await readLicence(deps);
-  return licence ? licenceTerm(licence, today(deps)) : null;
+  return licence ? licenceTerm(licence, await today(deps)) : null;
 }
 
-const invalid = (field: string, message: string) =>
-  new ApiError(400, 'validation_failed', `Fix these fields: ${field}.`, { [field]: message });
+const invalid = (field: string, text: ErrorText) => validationFailed({ [field]: text });
+
+/**
+ * A refused domain list (rule 11): the rulebook's English names each entry and why; other languages name the entries
+ * and what a domain looks like.
+ */
+export const domainListRefusal = (problems: DomainListProblem[], english: string): Message => ({
+  key: 'licensing.error.domains',
+  values: { entries: problems.map((p) => `"${p.entry}"`).join(', ') },
+  english,
+});
+
+/** A refused Trial extension (rule 22), likewise: the rulebook's English, or the rule in other languages. */
+const extensionRefusal = (english: string): Message => ({
+  key: 'licensing.error.extension',
+  english: `${english.charAt(0).toUpperCase()}${english.slice(1)}.`,
+});
 
 function checkDate(field: string, value: string): void {
   try {
     parseIsoDate(value);
-  } catch (error) {
-    throw invalid(field, (error as Error).message);
+  } catch {
+    throw invalid(field, message('licensing.error.notADate', { value }));
   }
 }
 
@@ -77,9 +96,9 @@ export async function saveLicence(deps: LicensingDeps, actor: Actor, input: Lice
   checkDate('startsOn', input.startsOn);
   const endsOn = input.endsOn ?? defaultEndsOn(input.type, input.startsOn);
   checkDate('endsOn', endsOn);
-  if (endsOn < input.startsOn) throw invalid('endsOn', 'The end date must be on or after the start date.');
+  if (endsOn < input.startsOn) throw invalid('endsOn', 'licensing.error.endBeforeStart');
   if (input.type === 'trial' && endsOn > defaultEndsOn('trial', input.startsOn)) {
-    throw invalid('endsOn', 'A Trial starts with 30 days; extend it afterwards (6 months in total at most).');
+    throw invalid('endsOn', 'licensing.error.trialStart');
   }
   const packs = input.type === 'subscription';
   const licence: Licence = {
@@ -97,9 +116,9 @@ export async function saveLicence(deps: LicensingDeps, actor: Actor, input: Lice
 export async function extendLicence(deps: LicensingDeps, actor: Actor, newEndsOn: string): Promise<Licence> {
   checkDate('endsOn', newEndsOn);
   const licence = await readLicence(deps);
-  if (!licence) throw invalid('endsOn', 'There is no licence to extend; set one first.');
+  if (!licence) throw invalid('endsOn', 'licensing.error.nothingToExtend');
   const result = extendTrial(licence, newEndsOn);
-  if (!result.ok) throw invalid('endsOn', `${result.message.charAt(0).toUpperCase()}${result.message.slice(1)}.`);
+  if (!result.ok) throw invalid('endsOn', extensionRefusal(result.message));
   await writeLicence(deps, actor, result.licence, 'licence.extended');
   return result.licence;
 }
@@ -107,7 +126,7 @@ export async function extendLicence(deps: LicensingDeps, actor: Actor, newEndsOn
 export async function cancelLicence(deps: LicensingDeps, actor: Actor, cancelledOn: string): Promise<Licence> {
   checkDate('cancelledOn', cancelledOn);
   const licence = await readLicence(deps);
-  if (!licence) throw invalid('cancelledOn', 'There is no licence to cancel.');
+  if (!licence) throw invalid('cancelledOn', 'licensing.error.nothingToCancel');
   const cancelled = { ...licence, cancelledOn };
   await writeLicence(deps, actor, cancelled, 'licence.cancelled');
   return cancelled;
@@ -147,7 +166,7 @@ async function writeLicence(deps: LicensingDeps, actor: Actor, licence: Licence,
 /** Rule 28: the organisation's own, parent and affiliate domains, validated like an internal list. */
 export async function saveOrganisationDomains(deps: LicensingDeps, actor: Actor, input: string): Promise<string[]> {
   const parsed = parseDomainList(input);
-  if (!parsed.ok) throw invalid('organisationDomains', parsed.message);
+  if (!parsed.ok) throw invalid('organisationDomains', domainListRefusal(parsed.problems, parsed.message));
   const now = deps.clock();
   await writeTransaction(deps.db, async (trx) => {
     await trx
@@ -198,7 +217,7 @@ export async function licenceSummary(deps: LicensingDeps): Promise<LicenceSummar
     ? licenceStatus(
         licence,
         { internal: totals.internal, external: totals.external },
-        today(deps),
+        await today(deps),
         productionEnvironments,
       )
     : null;

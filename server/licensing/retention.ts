@@ -1,9 +1,11 @@
 // Retention (rules 25 and 26): candidates without a sign-in for N days, and candidates who never verified their email,
 // are deactivated (never deleted), one audit entry each. Staff and candidates with an exam in progress are exempt.
+import { addDays } from '../../shared/licensing/capacity.ts';
 import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
+import { calendarDay, startOfDay } from '../i18n/calendar.ts';
 import type { LicensingDeps } from './context.ts';
 import { auditActor } from './licence.ts';
 import { ownRef } from './records.ts';
@@ -17,12 +19,18 @@ export interface RetentionCandidate {
   reason: 'retention' | 'unverified';
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * The moment before which activity counts as "more than `days` days ago": the start of the organisation's calendar
+ * day `days` days before today, so a whole day of the organisation's is kept or let go together.
+ */
+async function cutoff(deps: LicensingDeps, days: number): Promise<string> {
+  const zone = await deps.organisationTimeZone();
+  return startOfDay(addDays(calendarDay(deps.clock(), zone), -days), zone).toISOString();
+}
 
 export async function retentionCandidates(deps: LicensingDeps): Promise<RetentionCandidate[]> {
   await deps.licensing.current();
   const env = deps.licensing.ownEnvironment();
-  const now = deps.clock().getTime();
   const exempt = await deps.accountsWithExamInProgress();
   const found = new Map<string, RetentionCandidate>();
   const base = deps.db
@@ -31,8 +39,8 @@ export async function retentionCandidates(deps: LicensingDeps): Promise<Retentio
     .where('role', '=', 'candidate')
     .where('active', '=', 1);
   if (env.unverifiedDays !== null) {
-    const cutoff = new Date(now - env.unverifiedDays * DAY_MS).toISOString();
-    const rows = await base.where('email_verified_at', 'is', null).where('created_at', '<', cutoff).execute();
+    const before = await cutoff(deps, env.unverifiedDays);
+    const rows = await base.where('email_verified_at', 'is', null).where('created_at', '<', before).execute();
     for (const r of rows) {
       found.set(r.id, {
         id: r.id,
@@ -45,8 +53,8 @@ export async function retentionCandidates(deps: LicensingDeps): Promise<Retentio
     }
   }
   if (env.retentionDays !== null) {
-    const cutoff = new Date(now - env.retentionDays * DAY_MS).toISOString();
-    const rows = await base.where((eb) => eb(eb.fn.coalesce('last_sign_in_at', 'created_at'), '<', cutoff)).execute();
+    const before = await cutoff(deps, env.retentionDays);
+    const rows = await base.where((eb) => eb(eb.fn.coalesce('last_sign_in_at', 'created_at'), '<', before)).execute();
     for (const r of rows) {
       if (!found.has(r.id)) {
         found.set(r.id, {

@@ -6,107 +6,85 @@ import { singleLine } from '../http/schemas.ts';
 import { SORTS } from './directory.ts';
 
 const LICENCE_TYPES = Object.keys(LICENCE_CATALOGUE) as [LicenceType, ...LicenceType[]];
-const isoDay = (field: string) =>
-  z
-    .string({ error: `Give ${field} as a date, e.g. 2027-01-31.` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Give ${field} as a date, e.g. 2027-01-31.`);
-const days = (field: string) =>
-  z
-    .number({ error: `${field}: a whole number of days from 1 to 3650, or null to switch it off.` })
-    .int(`${field}: a whole number of days from 1 to 3650.`)
-    .min(1, `${field}: a whole number of days from 1 to 3650.`)
-    .max(3650, `${field}: a whole number of days from 1 to 3650.`)
-    .nullable();
+// Messages are catalog keys ({field} is the field's name), read in the person's language (server/http/errors.ts).
+const isoDay = () => z.string({ error: 'fields.isoDay' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'fields.isoDay');
+const days = () =>
+  z.number({ error: 'fields.daysOrNull' }).int('fields.days').min(1, 'fields.days').max(3650, 'fields.days').nullable();
 const environmentName = singleLine(
-  z
-    .string({ error: 'Name the environment, e.g. "Production EU".' })
-    .trim()
-    .min(1, 'Name the environment, e.g. "Production EU".')
-    .max(100, 'Use at most 100 characters.'),
+  z.string({ error: 'fields.environmentName' }).trim().min(1, 'fields.environmentName').max(100, 'fields.tooLong'),
 );
 const providerName = singleLine(
-  z
-    .string({ error: 'Name the user provider, e.g. "Azure AD".' })
-    .trim()
-    .min(1, 'Name the user provider, e.g. "Azure AD".')
-    .max(100, 'Use at most 100 characters.'),
+  z.string({ error: 'fields.providerName' }).trim().min(1, 'fields.providerName').max(100, 'fields.tooLong'),
 );
-const domainField = z
-  .string({ error: 'Type the internal domains as one comma-separated list, e.g. "example.com, sales.example.com".' })
-  .max(5000, 'Use at most 5000 characters.');
+const domainField = z.string({ error: 'fields.domains' }).max(5000, 'fields.tooLong');
 
 export const providerForm = z.strictObject({ provider: providerName });
 
 export const createEnvironmentBody = z.strictObject({
   name: environmentName,
-  production: z.boolean({ error: 'production: true or false.' }),
+  production: z.boolean({ error: 'fields.fieldTrueFalse' }),
   internalDomains: domainField.optional(),
 });
 
 export const updateEnvironmentBody = z
   .strictObject({
     name: environmentName.optional(),
-    production: z.boolean({ error: 'production: true or false.' }).optional(),
+    production: z.boolean({ error: 'fields.fieldTrueFalse' }).optional(),
     internalDomains: domainField.optional(),
-    retentionDays: days('retentionDays').optional(),
-    unverifiedDays: days('unverifiedDays').optional(),
+    retentionDays: days().optional(),
+    unverifiedDays: days().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, {
-    message: 'Send at least one of: name, production, internalDomains, retentionDays, unverifiedDays.',
-  });
+  .refine((b) => Object.keys(b).length > 0, { message: 'fields.environmentPatch' });
 
-const field = (name: string) =>
-  z
-    .string({ error: `${name}: text.` })
-    .max(320, `${name}: at most 320 characters.`)
-    .optional();
+const field = () => z.string({ error: 'fields.fieldText' }).max(320, 'fields.fieldTooLong').optional();
 
 export const importUser = z.strictObject({
-  username: field('username'),
-  email: field('email'),
-  tenant: z.string({ error: 'tenant: text.' }).max(100, 'tenant: at most 100 characters.').optional(),
-  active: z.boolean({ error: 'active: true or false.' }).optional(),
-  itUser: z.boolean({ error: 'itUser: true or false.' }).optional(),
+  username: field(),
+  email: field(),
+  tenant: z.string({ error: 'fields.fieldText' }).max(100, 'fields.fieldTooLong').optional(),
+  active: z.boolean({ error: 'fields.fieldTrueFalse' }).optional(),
+  itUser: z.boolean({ error: 'fields.fieldTrueFalse' }).optional(),
 });
 
 export const replaceUsersBody = z.strictObject({
   provider: providerName,
-  users: z
-    .array(importUser, { error: 'users: a list of {username?, email?, tenant?, active?, itUser?}.' })
-    .max(2_000_000),
+  users: z.array(importUser, { error: 'fields.importUsers' }).max(2_000_000, 'fields.fieldAtMost'),
 });
 
 export const lookupBody = z.strictObject({
-  environment: z.string({ error: 'environment: the name or id of an environment.' }).max(100).optional(),
+  environment: z.string({ error: 'fields.lookupEnvironment' }).max(100, 'fields.fieldTooLong').optional(),
   accounts: z
-    .array(z.strictObject({ username: field('username'), email: field('email') }), {
-      error: 'accounts: a list of {username?, email?}.',
-    })
-    .min(1, 'accounts: send at least one account.')
-    .max(1000, 'accounts: at most 1,000 per call.'),
+    .array(z.strictObject({ username: field(), email: field() }), { error: 'fields.lookupAccounts' })
+    .min(1, 'fields.lookupAtLeastOne')
+    .max(1000, 'fields.lookupAtMost'),
 });
+
+const packs = z
+  .number({ error: 'fields.fieldWholeNumber' })
+  .int('fields.fieldWholeNumber')
+  .min(0, 'fields.fieldWholeNumber')
+  .max(100_000, 'fields.fieldAtMost')
+  .optional();
 
 export const licenceBody = z.strictObject({
-  type: z.enum(LICENCE_TYPES, { error: `type: one of ${LICENCE_TYPES.join(', ')}.` }),
-  startsOn: isoDay('startsOn'),
-  endsOn: isoDay('endsOn').optional(),
-  internalPacks: z.number({ error: 'internalPacks: a whole number.' }).int().min(0).max(100_000).optional(),
-  externalPacks: z.number({ error: 'externalPacks: a whole number.' }).int().min(0).max(100_000).optional(),
+  type: z.enum(LICENCE_TYPES, { error: 'fields.fieldOneOf' }),
+  startsOn: isoDay(),
+  endsOn: isoDay().optional(),
+  internalPacks: packs,
+  externalPacks: packs,
 });
 
-export const extensionBody = z.strictObject({ endsOn: isoDay('endsOn') });
-export const cancellationBody = z.strictObject({ cancelledOn: isoDay('cancelledOn').optional() });
+export const extensionBody = z.strictObject({ endsOn: isoDay() });
+export const cancellationBody = z.strictObject({ cancelledOn: isoDay().optional() });
 export const organisationDomainsBody = z.strictObject({
   domains: domainField.describe('Own, parent and affiliate domains, comma-separated (rule 28).'),
 });
 
 export const directoryQuery = z.object({
-  q: z.string().trim().max(320, 'q: at most 320 characters.').optional(),
-  sort: z.enum(SORTS, { error: `sort: one of ${SORTS.join(', ')}.` }).default('email'),
-  class: z.enum(['internal', 'external'], { error: 'class: internal or external.' }).optional(),
-  status: z
-    .enum(['active', 'inactive', 'closed', 'erased'], { error: 'status: active, inactive, closed or erased.' })
-    .optional(),
+  q: z.string().trim().max(320, 'fields.fieldTooLong').optional(),
+  sort: z.enum(SORTS, { error: 'fields.fieldOneOf' }).default('email'),
+  class: z.enum(['internal', 'external'], { error: 'fields.fieldOneOf' }).optional(),
+  status: z.enum(['active', 'inactive', 'closed', 'erased'], { error: 'fields.fieldOneOf' }).optional(),
   environment: z.string().max(64).optional(),
   provider: z.string().max(100).optional(),
   after: z.string().max(2000).optional(),

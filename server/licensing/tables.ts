@@ -81,6 +81,8 @@ export interface LicenceSettingsTable {
   cancelled_on: string | null;
   /** Rule 26a: a closed account's personal data is erased this many days after closing (the daily job). */
   erase_closed_after_days: number;
+  /** The organisation's IANA time zone: its calendar decides the licence's days (history, retention, the term). */
+  time_zone: string;
 }
 
 export interface LicenceHistoryTable {

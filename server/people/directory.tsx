@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { notFound } from '../http/errors.ts';
+import { type I18n, isMessageKey } from '../i18n/messages.ts';
+import { i18nOf, useI18n } from '../i18n/request.ts';
 import type { LicensingDeps } from '../licensing/context.ts';
 import {
   COUNT_CAP,
@@ -21,10 +23,11 @@ import { type LeavingFigures, leavingFigures } from '../licensing/leaving.ts';
 import { today } from '../licensing/licence.ts';
 import { Counting } from '../licensing/pages/licence-panel.tsx';
 import { refHref } from '../licensing/pages/links.ts';
+import { classificationReason } from '../licensing/pages/reasons.ts';
 import type { EnvironmentView } from '../licensing/records.ts';
 import { directoryQuery } from '../licensing/schemas.ts';
+import { csvDownload, UTF8_BOM } from '../web/csv.ts';
 import { DataTable } from '../web/data-table.tsx';
-import { nf } from '../web/format.ts';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import type { PeopleDeps } from './context.ts';
@@ -41,6 +44,8 @@ function UsersList(props: {
   environments: EnvironmentView[];
   providers: string[];
 }) {
+  const i18n = useI18n();
+  const { t, format } = i18n;
   const { query, page } = props;
   const kept = Object.fromEntries(
     Object.entries({
@@ -53,54 +58,53 @@ function UsersList(props: {
     }).filter(([, v]) => v !== undefined && v !== ''),
   ) as Record<string, string>;
   return (
-    <Layout title="Users" principal={props.principal}>
-      <form method="get" action="/portal/users" class="card filters" aria-label="Search accounts">
+    <Layout title={t('people.users.title')} principal={props.principal}>
+      <form method="get" action="/portal/users" class="card filters" aria-label={t('people.users.search')}>
         <div>
-          <label for="q">Search</label>
+          <label for="q">{t('people.users.searchLabel')}</label>
           <input id="q" name="q" type="search" value={query.q ?? ''} aria-describedby="q-hint" />
           <p class="hint" id="q-hint">
-            Matches the start of the field chosen in “Search in”, ignoring case.
+            {t('people.users.searchHint')}
           </p>
         </div>
         <div>
-          <label for="sort">Search in (and sort by)</label>
+          <label for="sort">{t('people.users.sort')}</label>
           <select id="sort" name="sort">
             {(['email', 'username', 'name'] as const).map((s) => (
               <option value={s} selected={query.sort === s}>
-                {s}
+                {t(`people.users.field.${s}`)}
               </option>
             ))}
           </select>
         </div>
         <div>
-          <label for="class">Class</label>
+          <label for="class">{t('people.users.class')}</label>
           <select id="class" name="class">
-            <option value="">any</option>
-            <option value="internal" selected={query.class === 'internal'}>
-              internal
-            </option>
-            <option value="external" selected={query.class === 'external'}>
-              external
-            </option>
+            <option value="">{t('people.users.any')}</option>
+            {(['internal', 'external'] as const).map((c) => (
+              <option value={c} selected={query.class === c}>
+                {t(`licensing.class.${c}`)}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label for="status">Status</label>
+          <label for="status">{t('people.users.status')}</label>
           <select id="status" name="status">
-            <option value="">any</option>
+            <option value="">{t('people.users.any')}</option>
             <option value="active" selected={query.status === 'active'}>
-              active
+              {t('people.status.active')}
             </option>
             <option value="inactive" selected={query.status === 'inactive'}>
-              deactivated
+              {t('people.status.inactive')}
             </option>
             <StatusOptions selected={query.status} />
           </select>
         </div>
         <div>
-          <label for="environment">Environment</label>
+          <label for="environment">{t('licensing.environment')}</label>
           <select id="environment" name="environment">
-            <option value="">any</option>
+            <option value="">{t('people.users.any')}</option>
             {props.environments.map((e) => (
               <option value={e.id} selected={query.environment === e.id}>
                 {e.name}
@@ -109,9 +113,9 @@ function UsersList(props: {
           </select>
         </div>
         <div>
-          <label for="provider">Provider</label>
+          <label for="provider">{t('licensing.provider')}</label>
           <select id="provider" name="provider">
-            <option value="">any</option>
+            <option value="">{t('people.users.any')}</option>
             {props.providers.map((p) => (
               <option value={p} selected={query.provider === p}>
                 {p}
@@ -119,57 +123,80 @@ function UsersList(props: {
             ))}
           </select>
         </div>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('people.users.filter')}</button>
       </form>
       <LeavingSummary figures={props.leaving} />
       <p>
-        {page.matchingCapped ? `More than ${nf(COUNT_CAP)}` : nf(page.matching)} matching accounts.{' '}
-        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>Export this list as CSV</a>
+        {page.matchingCapped
+          ? t('people.users.matchingMore', { count: COUNT_CAP })
+          : t('people.users.matching', { count: page.matching })}{' '}
+        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>{t('people.users.export')}</a>
       </p>
       <DataTable
-        caption="Accounts"
+        caption={t('people.users.caption')}
         captionHidden
         rows={page.items}
         rowProps={(a) => ({ 'data-username': a.username, 'data-email': a.email, 'data-environment': a.environment })}
         columns={[
           {
-            header: 'Name',
+            header: t('people.name'),
             rowHeader: true,
-            cell: (a) => <a href={refHref(a.ref)}>{a.name || a.username || a.email || '(no name)'}</a>,
+            cell: (a) => <a href={refHref(a.ref)}>{a.name || a.username || a.email || t('people.users.noName')}</a>,
           },
-          { header: 'Email', cell: (a) => a.email },
+          { header: t('people.email'), cell: (a) => a.email },
           {
-            header: 'Role / provider',
-            cell: (a) => (a.source === 'own' ? a.role : `${a.provider}${a.tenant ? ` (tenant ${a.tenant})` : ''}`),
-          },
-          {
-            header: 'Status',
+            header: t('people.users.roleOrProvider'),
             cell: (a) =>
-              a.active ? 'active' : a.closed ? <ClosedBadge short /> : <span class="badge inactive">deactivated</span>,
+              a.source === 'own'
+                ? roleName(t, a.role)
+                : a.tenant
+                  ? t('people.users.providerTenant', { provider: a.provider, tenant: a.tenant })
+                  : a.provider,
           },
           {
-            header: 'Class',
+            header: t('people.users.status'),
+            cell: (a) =>
+              a.active ? (
+                t('people.status.active')
+              ) : a.closed ? (
+                <ClosedBadge short />
+              ) : (
+                <span class="badge inactive">{t('people.status.inactive')}</span>
+              ),
+          },
+          {
+            header: t('people.users.class'),
             cell: (a) => (
               <>
-                {a.classification}
-                <p class="hint">{a.reason}</p>
+                {t(`licensing.class.${a.classification}`)}
+                <p class="hint">{classificationReason(i18n, a)}</p>
               </>
             ),
           },
-          { header: 'Last sign-in', cell: (a) => (a.source === 'own' ? (a.lastSignInAt ?? 'never') : '') },
+          {
+            header: t('people.lastSignIn'),
+            cell: (a) =>
+              a.source === 'own' ? (a.lastSignInAt ? format.dateTime(a.lastSignInAt) : t('web.never')) : '',
+          },
         ]}
       />
-      <nav class="pager" aria-label="Pages">
-        {query.after && <a href={`/portal/users?${new URLSearchParams(kept)}`}>First page</a>}
+      <nav class="pager" aria-label={t('web.pager.label')}>
+        {query.after && <a href={`/portal/users?${new URLSearchParams(kept)}`}>{t('people.users.firstPage')}</a>}
         {page.next && (
           <a href={`/portal/users?${new URLSearchParams({ ...kept, after: page.next })}`} rel="next">
-            Next
+            {t('web.pager.next')}
           </a>
         )}
       </nav>
     </Layout>
   );
 }
+
+/** An own account's role as staff read it. */
+export const roleName = (t: I18n['t'], role: string | null) => {
+  const key = `accounts.role.${role}`;
+  return isMessageKey(key) ? t(key) : (role ?? '');
+};
 
 function parseListQuery(c: Context<AppEnv>) {
   const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
@@ -219,43 +246,43 @@ export const directoryPages = (deps: PeopleDeps) =>
         />,
       );
     })
-    .get('/users.csv', requirePage('staffRead'), (c) => {
+    .get('/users.csv', requirePage('staffRead'), async (c) => {
       const query = parseListQuery(c);
       // Erased accounts hold nothing to export (rule 26a): the header alone.
-      const body = query.status === 'erased' ? `${EXPORT_HEADER}\n` : exportDirectory(deps, listFilters(query));
-      return c.body(body, 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="seatkeeper-users-${today(deps)}.csv"`,
-      });
+      const body =
+        query.status === 'erased' ? `${UTF8_BOM}${EXPORT_HEADER}\n` : exportDirectory(deps, listFilters(query));
+      return c.body(body, 200, csvDownload(`seatkeeper-users-${await today(deps)}.csv`));
     })
     .get('/directory/:id', requirePage('staffRead'), async (c) => {
       const entry = await directoryRowById(deps, Number(c.req.param('id')));
-      if (!entry) throw notFound('The account');
+      if (!entry) throw notFound('errors.not_found.account');
       if (entry.accountId) return c.redirect(`/portal/users/${entry.accountId}`, 303);
+      const { t } = await i18nOf(c);
       return html(
         c,
-        <Layout title={entry.username || entry.email || 'Imported account'} principal={principalOf(c)}>
+        <Layout title={entry.username || entry.email || t('people.imported.title')} principal={principalOf(c)}>
           <section class="card">
             <dl>
-              <dt>Environment</dt>
+              <dt>{t('licensing.environment')}</dt>
               <dd>{entry.environment}</dd>
-              <dt>Provider</dt>
+              <dt>{t('licensing.provider')}</dt>
               <dd>
-                {entry.provider}
-                {entry.tenant ? ` (tenant ${entry.tenant})` : ' (default tenant)'}
+                {entry.tenant
+                  ? t('people.users.providerTenant', { provider: entry.provider, tenant: entry.tenant })
+                  : t('people.imported.defaultTenant', { provider: entry.provider })}
               </dd>
-              <dt>Username</dt>
+              <dt>{t('people.users.field.username')}</dt>
               <dd>{entry.username}</dd>
-              <dt>Email</dt>
+              <dt>{t('people.email')}</dt>
               <dd>{entry.email}</dd>
-              <dt>Status</dt>
+              <dt>{t('people.users.status')}</dt>
               <dd>
-                {entry.active ? 'active' : 'deactivated'}
-                {entry.itUser ? ', IT user' : ''}
+                {t(entry.active ? 'people.status.active' : 'people.status.inactive')}
+                {entry.itUser ? t('people.imported.itUser') : ''}
               </dd>
               <Counting entry={entry} counting={countingOf(deps, entry.ref)} />
             </dl>
-            <p class="hint">Imported accounts change with the next import of their provider.</p>
+            <p class="hint">{t('people.imported.hint')}</p>
           </section>
         </Layout>,
       );

@@ -10,7 +10,7 @@ import { ROLES } from '../auth/tables.ts';
 import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { type FieldErrors, notFound } from '../http/errors.ts';
-import { i18nOf } from '../i18n/request.ts';
+import { i18nOf, useI18n } from '../i18n/request.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
 import { formFailure, readForm } from '../web/forms.ts';
 import { Alert, Field, Layout } from '../web/layout.tsx';
@@ -20,15 +20,18 @@ import { eraseAccount } from './erasure.ts';
 import { ErasedPersonPage, LeavingCard, type LeavingView, leavingView } from './leaving-card.tsx';
 import { SignInProtectionPanel } from './sign-in-protection.tsx';
 
-const RoleSelect = ({ value, id = 'role' }: { value?: string | undefined; id?: string }) => (
-  <select id={id} name="role">
-    {ROLES.map((role) => (
-      <option value={role} selected={role === value}>
-        {role}
-      </option>
-    ))}
-  </select>
-);
+function RoleSelect({ value, id = 'role' }: { value?: string | undefined; id?: string }) {
+  const { t } = useI18n();
+  return (
+    <select id={id} name="role">
+      {ROLES.map((role) => (
+        <option value={role} selected={role === value}>
+          {t(`accounts.role.${role}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 function NewAccountPage({
   principal,
@@ -41,25 +44,26 @@ function NewAccountPage({
   errors?: FieldErrors;
   message?: string;
 }) {
+  const { t } = useI18n();
   return (
-    <Layout title="New account" principal={principal} narrow>
+    <Layout title={t('people.new.title')} principal={principal} narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/portal/new-account" class="card">
-        <Field name="name" label="Full name" value={values.name} error={errors.name} />
-        <Field name="email" label="Email address" type="email" value={values.email} error={errors.email} />
-        <label for="role">Role</label>
+        <Field name="name" label={t('accounts.field.fullName')} value={values.name} error={errors.name} />
+        <Field name="email" label={t('accounts.field.email')} type="email" value={values.email} error={errors.email} />
+        <label for="role">{t('people.role')}</label>
         <RoleSelect value={values.role ?? 'support'} />
         {errors.role && <p class="field-error">{errors.role}</p>}
         <Field
           name="password"
-          label="Initial password (optional)"
+          label={t('people.new.password')}
           type="password"
           autocomplete="new-password"
           required={false}
-          hint={`Leave empty to email an invitation link instead. At least ${PASSWORD_MIN_LENGTH} characters.`}
+          hint={t('people.new.passwordHint', { minimum: PASSWORD_MIN_LENGTH })}
           error={errors.password}
         />
-        <button type="submit">Create account</button>
+        <button type="submit">{t('people.new.submit')}</button>
       </form>
     </Layout>
   );
@@ -82,6 +86,7 @@ function UserDetailPage({
   lock: SignInLock;
   leaving: LeavingView;
 }) {
+  const { t, format } = useI18n();
   if (leaving.erasedAt) {
     return (
       <ErasedPersonPage principal={principal} account={account} leaving={leaving} message={message} success={success} />
@@ -94,41 +99,47 @@ function UserDetailPage({
       {message && <Alert kind="error">{message}</Alert>}
       {success && <Alert kind="success">{success}</Alert>}
       <section class="card" aria-labelledby="details">
-        <h2 id="details">Details</h2>
+        <h2 id="details">{t('people.person.details')}</h2>
         <dl>
-          <dt>Email</dt>
+          <dt>{t('people.email')}</dt>
           <dd>{account.email}</dd>
-          <dt>Role</dt>
-          <dd>{account.role}</dd>
-          <dt>Status</dt>
-          <dd>{account.active ? 'active' : `deactivated ${account.deactivatedAt ?? ''}`}</dd>
-          <dt>Email confirmed</dt>
-          <dd>{account.emailVerifiedAt ?? 'not yet'}</dd>
-          <dt>Created</dt>
-          <dd>{account.createdAt}</dd>
-          <dt>Last sign-in</dt>
-          <dd>{account.lastSignInAt ?? 'never'}</dd>
+          <dt>{t('people.role')}</dt>
+          <dd>{t(`accounts.role.${account.role}`)}</dd>
+          <dt>{t('people.users.status')}</dt>
+          <dd>
+            {account.active
+              ? t('people.status.active')
+              : account.deactivatedAt
+                ? t('people.person.deactivatedAt', { at: format.dateTime(account.deactivatedAt) })
+                : t('people.status.inactive')}
+          </dd>
+          <dt>{t('people.person.emailConfirmed')}</dt>
+          <dd>{account.emailVerifiedAt ? format.dateTime(account.emailVerifiedAt) : t('people.person.notYet')}</dd>
+          <dt>{t('people.created')}</dt>
+          <dd>{format.dateTime(account.createdAt)}</dd>
+          <dt>{t('people.lastSignIn')}</dt>
+          <dd>{account.lastSignInAt ? format.dateTime(account.lastSignInAt) : t('web.never')}</dd>
         </dl>
       </section>
       {licence && <AccountLicencePanel view={licence} />}
       <LeavingCard principal={principal} accountId={account.id} view={leaving} />
       {admin && (
         <section class="card" aria-labelledby="change">
-          <h2 id="change">Change</h2>
+          <h2 id="change">{t('people.person.change')}</h2>
           <form method="post" action={`/portal/users/${account.id}`}>
-            <label for="name">Name</label>
+            <label for="name">{t('people.name')}</label>
             <input id="name" name="name" value={account.name} required />
-            <label for="role">Role</label>
+            <label for="role">{t('people.role')}</label>
             <RoleSelect value={account.role} />
             <button type="submit" disabled={self}>
-              Save changes
+              {t('people.person.save')}
             </button>
-            {self && <p class="hint">You cannot change your own role.</p>}
+            {self && <p class="hint">{t('people.person.ownRole')}</p>}
           </form>
           {!self && !(leaving.closed && !account.active) && (
             <form method="post" action={`/portal/users/${account.id}/${account.active ? 'deactivate' : 'activate'}`}>
               <button type="submit" class={account.active ? 'danger' : undefined}>
-                {account.active ? 'Deactivate account (ends its sessions now)' : 'Reactivate account'}
+                {account.active ? t('people.person.deactivate') : t('people.person.reactivate')}
               </button>
             </form>
           )}
@@ -136,7 +147,7 @@ function UserDetailPage({
       )}
       {admin && <SignInProtectionPanel account={account} lock={lock} />}
       <p>
-        <a href="/portal/users">Back to users</a>
+        <a href="/portal/users">{t('people.person.back')}</a>
       </p>
     </Layout>
   );
@@ -151,7 +162,7 @@ async function renderUser(
   notes: { message?: string; success?: string } = {},
 ) {
   const account = await findAccount(deps.db, id);
-  if (!account) throw notFound('The account');
+  if (!account) throw notFound('errors.not_found.account');
   const lock = await signInLock(deps, account.email);
   const leaving = await leavingView(deps, id);
   // Rule 26a: an erased account is in no count and no link; its licence facts would only say so.
@@ -174,7 +185,7 @@ async function changeActive(deps: PeopleDeps, c: Context<AppEnv>, active: boolea
     await setAccountActive(deps, actorOf(c), id, active);
     return c.redirect(`/portal/users/${id}`, 303);
   } catch (error) {
-    const failure = formFailure(c, error);
+    const failure = await formFailure(c, error);
     return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
   }
 }
@@ -191,7 +202,7 @@ export const personPages = (deps: PeopleDeps) =>
         const account = await createAccountByAdmin(deps, actorOf(c), form.data);
         return c.redirect(`/portal/users/${account.id}`, 303);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         const { password: _omit, ...values } = form.data;
         return html(
           c,
@@ -215,33 +226,33 @@ export const personPages = (deps: PeopleDeps) =>
         await updateAccount(deps, actorOf(c), id, form.data);
         // A rename emits no account change; the licence directory's searchable name follows here.
         await deps.licensing.refreshOwnAccount(id);
-        return html(c, await renderUser(deps, c, id, { success: 'Saved.' }));
+        return html(c, await renderUser(deps, c, id, { success: (await i18nOf(c)).t('people.person.saved') }));
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
       }
     })
     .post('/users/:id/sign-out-everywhere', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       const ended = await signOutEverywhere(deps, actorOf(c), id);
-      const success = i18nOf(c).t('signInProtection.signedOut', { ...ended });
+      const success = (await i18nOf(c)).t('signInProtection.signedOut', { ...ended });
       return html(c, await renderUser(deps, c, id, { success }));
     })
     .post('/users/:id/sign-in-lock/lift', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       await liftSignInLock(deps, actorOf(c), id);
-      return html(c, await renderUser(deps, c, id, { success: i18nOf(c).t('signInProtection.lifted') }));
+      return html(c, await renderUser(deps, c, id, { success: (await i18nOf(c)).t('signInProtection.lifted') }));
     })
     .post('/users/:id/erasure', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
-      const { t } = i18nOf(c);
+      const { t } = await i18nOf(c);
       if ((await c.req.parseBody()).confirm !== 'erase') {
         return html(c, await renderUser(deps, c, id, { message: t('people.leave.eraseUnconfirmed') }), 400);
       }
       try {
         await eraseAccount(deps, actorOf(c), id);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
       }
       return html(c, await renderUser(deps, c, id, { success: t('people.leave.erasedNow') }));

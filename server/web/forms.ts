@@ -1,9 +1,10 @@
 // Reading forms at the edge: zod schemas give the same field messages as the API's; an expected failure is shown on
-// the page the form came from.
+// the page the form came from, in the reader's language.
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from '../http/env.ts';
-import { ApiError, type FieldErrors, fieldErrorsFrom, validationFailed } from '../http/errors.ts';
+import { ApiError, type FieldErrors, fieldErrorsFrom, localiseFields, validationFailed } from '../http/errors.ts';
+import { i18nOf } from '../i18n/request.ts';
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; values: Record<string, string>; errors: FieldErrors };
 
@@ -15,18 +16,19 @@ export async function readForm<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   const input = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, values, errors: fieldErrorsFrom(parsed.error) };
+  return { ok: false, values, errors: localiseFields(fieldErrorsFrom(parsed.error), await i18nOf(c)) };
 }
 
 /** Expected service failures shown on the form (with Retry-After kept for 429); anything else propagates. */
-export function formFailure(
+export async function formFailure(
   c: Context<AppEnv>,
   error: unknown,
-): { code: string; message: string; fields: FieldErrors; status: 400 | 401 | 403 | 409 | 429 } {
+): Promise<{ code: string; message: string; fields: FieldErrors; status: 400 | 401 | 403 | 409 | 429 }> {
   if (!(error instanceof ApiError)) throw error;
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
   const status = ([400, 401, 403, 409, 429] as const).find((s) => s === error.status) ?? 400;
-  return { code: error.code, message: error.message, fields: error.fields ?? {}, status };
+  const reader = await i18nOf(c);
+  return { code: error.code, message: error.messageFor(reader), fields: error.fieldsFor(reader) ?? {}, status };
 }
 
 /** The form's text fields, trimmed. */
@@ -44,14 +46,18 @@ export function checked<S extends z.ZodType>(schema: S, input: unknown): z.outpu
   return parsed.data;
 }
 
-/** Runs an admin form action; an expected failure comes back as the message to show on the page it came from. */
-export async function attempt(action: () => Promise<unknown>): Promise<{ error?: string }> {
+/**
+ * Runs an admin form action; an expected failure comes back as the message to show on the page it came from (the
+ * fields' messages when it names fields, else its own), in the reader's language.
+ */
+export async function attempt(c: Context<AppEnv>, action: () => Promise<unknown>): Promise<{ error?: string }> {
   try {
     await action();
     return {};
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    const fields = error.fields ? Object.values(error.fields).join(' ') : '';
-    return { error: fields || error.message };
+    const reader = await i18nOf(c);
+    const fields = Object.values(error.fieldsFor(reader) ?? {}).join(' ');
+    return { error: fields || error.messageFor(reader) };
   }
 }

@@ -1,7 +1,13 @@
-import type { ComponentChildren, VNode } from 'preact';
+import { type ComponentChildren, createContext, type VNode } from 'preact';
+import { useContext } from 'preact/hooks';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '../auth/principal.ts';
+import { LOCALE_NAMES, LOCALES } from '../i18n/locales.ts';
+import { type MessageKey, type MessageValues, richParts } from '../i18n/messages.ts';
 import { useI18n } from '../i18n/request.ts';
+
+/** The address of the page being shown (`html()` provides it), for the language switch to come back to. */
+export const PagePathContext = createContext('/');
 
 export interface LayoutProps {
   title: string;
@@ -100,8 +106,31 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
   );
 }
 
-export function Layout({ title, principal, narrow, refreshSeconds, children }: LayoutProps) {
+/** Script-free: one button per language; the choice is kept in a cookie, and on the account when signed in. */
+function LanguageSwitch() {
   const { locale, t } = useI18n();
+  const back = useContext(PagePathContext);
+  return (
+    <form method="post" action="/language" class="language-switch" aria-label={t('layout.language')}>
+      <input type="hidden" name="back" value={back} />
+      {LOCALES.map((option) => (
+        <button
+          type="submit"
+          name="lang"
+          value={option}
+          lang={option}
+          class="link"
+          aria-pressed={option === locale ? 'true' : 'false'}
+        >
+          {LOCALE_NAMES[option]}
+        </button>
+      ))}
+    </form>
+  );
+}
+
+export function Layout({ title, principal, narrow, refreshSeconds, children }: LayoutProps) {
+  const { locale, t, format } = useI18n();
   return (
     <html lang={locale}>
       <head>
@@ -112,15 +141,19 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
+        <a class="skip-link" href="#content">
+          {t('layout.skip')}
+        </a>
         <header class="site-header">
           <div class="bar">
             <a class="brand" href="/">
               Seatkeeper
             </a>
             <Navigation principal={principal} />
+            <LanguageSwitch />
             {principal && (
               <form method="post" action="/sign-out">
-                <span class="visually-hidden">Signed in as </span>
+                <span class="visually-hidden">{t('layout.signedInAs')} </span>
                 <span>{principal.account.email} </span>
                 <button type="submit" class="secondary">
                   {t('layout.signOut')}
@@ -129,16 +162,49 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
             )}
           </div>
         </header>
-        <main class={narrow ? 'narrow' : undefined}>
+        <main id="content" class={narrow ? 'narrow' : undefined}>
           <h1>{title}</h1>
           {children}
         </main>
+        <footer class="site-footer">
+          <p>
+            {t('layout.timeZone', { zone: format.timeZone })}
+            {principal && (
+              <>
+                {' · '}
+                <a href="/settings">{t('layout.settings')}</a>
+              </>
+            )}
+          </p>
+        </footer>
       </body>
     </html>
   );
 }
 
 export const renderPage = (page: VNode) => `<!doctype html>${renderToString(page)}`;
+
+/** A catalog message with markup (`<code>…</code>`): each tag becomes the element `tags` makes of its contents. */
+export function Rich({
+  k,
+  values = {},
+  tags,
+}: {
+  k: MessageKey;
+  values?: Record<string, string | number>;
+  tags: Record<string, (chunks: ComponentChildren) => VNode>;
+}) {
+  const { locale } = useI18n();
+  const wrapped = Object.fromEntries(
+    Object.entries(tags).map(([name, make]) => [name, (chunks: ComponentChildren[]) => make(chunks)]),
+  );
+  return <>{richParts<ComponentChildren>(locale, k, { ...values, ...wrapped })}</>;
+}
+
+/** A catalog message in the reader's language, where a component has no `t` of its own at hand. */
+export function T({ k, values }: { k: MessageKey; values?: MessageValues }) {
+  return <>{useI18n().t(k, values)}</>;
+}
 
 export function Alert({ kind, children }: { kind: 'error' | 'success'; children: ComponentChildren }) {
   return (

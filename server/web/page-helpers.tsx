@@ -1,15 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { VNode } from 'preact';
 import { type Access, decideAccess } from '../auth/principal.ts';
 import type { AppEnv } from '../http/env.ts';
 import { forbidden } from '../http/errors.ts';
 import { I18nContext, i18nOf } from '../i18n/request.ts';
-import { renderPage } from './layout.tsx';
+import { PagePathContext, renderPage } from './layout.tsx';
 
-/** A page in the request's language (components read it with `useI18n()`). */
-export const html = (c: Context<AppEnv>, page: VNode, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 = 200) =>
-  c.html(renderPage(<I18nContext.Provider value={i18nOf(c)}>{page}</I18nContext.Provider>), status);
+/** The path and query of a GET request (a form's answer goes back to the page the form is on). */
+function pagePath(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url);
+  return c.req.method === 'GET' ? `${url.pathname}${url.search}` : url.pathname;
+}
+
+/** A page in the request's language and time zone (components read them with `useI18n()`). */
+export const html = async (c: Context<AppEnv>, page: VNode, status: ContentfulStatusCode = 200) =>
+  c.html(
+    renderPage(
+      <I18nContext.Provider value={await i18nOf(c)}>
+        <PagePathContext.Provider value={pagePath(c)}>{page}</PagePathContext.Provider>
+      </I18nContext.Provider>,
+    ),
+    status,
+  );
 
 /** Page guard: anonymous visitors go to the sign-in page; signed-in callers without the right role get a 403 page. */
 export const requirePage = (access: Access): MiddlewareHandler<AppEnv> =>

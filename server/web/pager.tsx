@@ -1,3 +1,5 @@
+import { useI18n } from '../i18n/request.ts';
+
 // Previous / next links under a paged list, keeping the list's query.
 export function Pager({
   page,
@@ -10,21 +12,20 @@ export function Pager({
   total: number;
   query: Record<string, string>;
 }) {
+  const { t } = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const href = (p: number) => `?${new URLSearchParams({ ...query, page: String(p), pageSize: String(pageSize) })}`;
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={t('web.pager.label')}>
       {page > 1 && (
         <a href={href(page - 1)} rel="prev">
-          Previous
+          {t('web.pager.previous')}
         </a>
       )}
-      <span>
-        Page {page} of {pages} ({total} in total)
-      </span>
+      <span>{t('web.pager.position', { page, pages, total })}</span>
       {page < pages && (
         <a href={href(page + 1)} rel="next">
-          Next
+          {t('web.pager.next')}
         </a>
       )}
     </nav>

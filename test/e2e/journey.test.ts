@@ -110,7 +110,7 @@ describe('candidate journey in a browser', () => {
     await submitForm(page, 'form[action$="/submit"] button');
     const result = await page.content();
     expect(result).toContain('Passed');
-    expect(result).toContain('100 %');
+    expect(result).toContain('100%');
 
     const pdfHref = await page.$eval('a[href$="/pdf"]', (a) => a.getAttribute('href'));
     const header = await page.evaluate(async (href) => {

@@ -67,6 +67,8 @@ export async function seedCandidates(
         deactivated_at: null,
         email_verified_at: now,
         last_sign_in_at: null,
+        locale: null,
+        time_zone: null,
       };
       await database.db.insertInto('accounts').values(account).execute();
       const token = await createSession(database.db, id, new Date());

@@ -57,7 +57,7 @@ describe('body limit over HTTP', () => {
     const response = await post(registration('x'.repeat(5000)), chunked);
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body).error).toMatchObject({ code: 'payload_too_large' });
-    expect(JSON.parse(response.body).error.message).toContain('2048');
+    expect(JSON.parse(response.body).error.message).toContain('2,048');
   });
 
   it.each([false, true])('lets a body under the limit through to validation (chunked: %s)', async (chunked) => {

@@ -136,7 +136,10 @@ describe('licence portal pages', () => {
 
     const exported = await call(ctx, 'GET', `/portal/users.csv?environment=${envId}`, { cookie });
     expect(exported.headers.get('content-type')).toContain('text/csv');
-    const lines = (await exported.text()).trim().split('\n');
+    // A UTF-8 byte-order mark first, so Excel (Shift_JIS by default in Japan) reads the names as UTF-8.
+    const bytes = new Uint8Array(await exported.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes).trim().split('\n');
     expect(lines[0]).toMatch(/^environment,production,provider,tenant,username,email,active,it_user,role/);
     expect(lines).toHaveLength(4);
 

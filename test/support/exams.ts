@@ -114,3 +114,28 @@ export async function submit(ctx: TestContext, cookie: string, attemptId: string
   if (response.status !== 200) throw new Error(`submit failed ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { attempt: AttemptJson }).attempt;
 }
+
+/** The sample exam as a Japanese organisation writes it (issue 16): the title the issue quotes, questions in Japanese. */
+export const JAPANESE_DOCUMENT = {
+  ...SAMPLE_DOCUMENT,
+  exam: {
+    ...SAMPLE_DOCUMENT.exam,
+    title: 'OutSystems 基礎認定試験',
+    description: 'OutSystems の基礎知識を確認する試験です。',
+  },
+  questions: [
+    {
+      kind: 'single',
+      text: '停止を意味する信号の色はどれですか？',
+      options: [{ text: '赤', correct: true }, { text: '緑' }],
+    },
+    {
+      kind: 'multiple',
+      text: '素数をすべて選んでください。',
+      scoring: 'partial',
+      options: [{ text: '2', correct: true }, { text: '3', correct: true }, { text: '4' }],
+    },
+    { kind: 'true_false', text: '水は液体です。', answer: true },
+    { kind: 'short_answer', text: '日本の首都はどこですか？', accepted: ['東京'], match: 'exact' },
+  ],
+};

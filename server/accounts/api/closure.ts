@@ -37,7 +37,12 @@ export const closeAccountRoute = apiRoute({
 export const closureApi = (deps: AccountsDeps) =>
   createApi().openapi(closeAccountRoute, async (c) => {
     const { account } = principalOf(c);
-    const closed = await closeOwnAccount(deps, { ...actorOf(c), account }, c.req.valid('json').password, i18nOf(c));
+    const closed = await closeOwnAccount(
+      deps,
+      { ...actorOf(c), account },
+      c.req.valid('json').password,
+      await i18nOf(c),
+    );
     clearSessionCookie(c);
     return c.json({ status: 'closed' as const, ...closed }, 200);
   });

@@ -3,23 +3,19 @@ import { newPasswordSchema } from '../../auth/passwords.ts';
 import { ROLES } from '../../auth/tables.ts';
 import { pageOf, pageQuery, singleLine } from '../../http/schemas.ts';
 
-// Request schemas are strict: unknown keys (e.g. "role" on a registration) are refused, not silently dropped.
+// Request schemas are strict: unknown keys (e.g. "role" on a registration) are refused, not silently dropped. Their
+// messages are catalog keys, read in the person's language (server/http/errors.ts, fieldErrorsFrom).
 
-export const emailField = z
-  .email({ error: 'Enter a valid email address, e.g. name@example.com.' })
-  .max(320, 'Use at most 320 characters.');
+export const emailField = z.email({ error: 'fields.email' }).max(320, 'fields.tooLong');
 export const nameField = singleLine(
-  z.string({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(200, 'Use at most 200 characters.'),
+  z.string({ error: 'fields.name' }).trim().min(1, 'fields.name').max(200, 'fields.tooLong'),
 );
-export const roleField = z.enum(ROLES, { error: `Choose one of: ${ROLES.join(', ')}.` });
-const tokenField = z
-  .string({ error: 'Paste the token from the link.' })
-  .min(1, 'Paste the token from the link.')
-  .max(200);
+export const roleField = z.enum(ROLES, { error: 'fields.role' });
+const tokenField = z.string({ error: 'fields.token' }).min(1, 'fields.token').max(200, 'fields.token');
 
 export const signInBody = z.strictObject({
-  email: z.string({ error: 'Enter your email address.' }).trim().min(1, 'Enter your email address.').max(320),
-  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(1024),
+  email: z.string({ error: 'fields.signInEmail' }).trim().min(1, 'fields.signInEmail').max(320, 'fields.tooLong'),
+  password: z.string({ error: 'fields.signInPassword' }).min(1, 'fields.signInPassword').max(1024, 'fields.tooLong'),
 });
 
 export const registrationBody = z.strictObject({
@@ -48,25 +44,21 @@ export const createUserBody = z.strictObject({
 export const updateUserBody = z
   .strictObject({ name: nameField.optional(), role: roleField.optional() })
   .refine((body) => body.name !== undefined || body.role !== undefined, {
-    message: 'Send at least one of: name, role.',
+    message: 'fields.updateUser',
   });
 
 export const userListQuery = pageQuery.extend({
-  q: z.string().trim().max(200, 'Use at most 200 characters.').optional().describe('Matches email (username) or name.'),
+  q: z.string().trim().max(200, 'fields.tooLong').optional().describe('Matches email (username) or name.'),
   role: roleField.optional(),
-  active: z.enum(['true', 'false'], { error: 'Use true or false.' }).optional(),
+  active: z.enum(['true', 'false'], { error: 'fields.trueFalse' }).optional(),
 });
 
 export const createTokenBody = z.strictObject({
   name: singleLine(
-    z
-      .string({ error: 'Name the token, e.g. "Browser extension".' })
-      .trim()
-      .min(1, 'Name the token, e.g. "Browser extension".')
-      .max(100, 'Use at most 100 characters.'),
+    z.string({ error: 'fields.tokenName' }).trim().min(1, 'fields.tokenName').max(100, 'fields.tooLong'),
   ),
-  scope: z.enum(['read', 'admin'], { error: 'Choose "read" (lookups and figures) or "admin" (changes).' }),
-  expiresAt: z.iso.datetime({ error: 'Use an ISO 8601 UTC time such as 2027-01-31T00:00:00Z.' }).optional(),
+  scope: z.enum(['read', 'admin'], { error: 'fields.tokenScope' }),
+  expiresAt: z.iso.datetime({ error: 'fields.isoDateTime' }).optional(),
 });
 
 // ---- responses (documented in OpenAPI) ----

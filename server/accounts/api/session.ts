@@ -9,6 +9,7 @@ import {
 } from '../../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody, noContent } from '../../http/routes.ts';
 import { statusResponse } from '../../http/schemas.ts';
+import { localeOf } from '../../i18n/request.ts';
 import { toAccountView } from '../accounts.ts';
 import { sendVerificationMail } from '../registration.ts';
 import { signIn } from '../sign-in.ts';
@@ -73,6 +74,6 @@ export const sessionApi = (deps: Deps) =>
     })
     .openapi(meRoute, (c) => c.json({ account: toAccountView(principalOf(c).account) }, 200))
     .openapi(resendVerificationRoute, async (c) => {
-      await sendVerificationMail(deps, principalOf(c).account);
+      await sendVerificationMail(deps, principalOf(c).account, localeOf(c));
       return c.json({ status: 'sent_if_unverified' }, 202);
     });

@@ -139,7 +139,7 @@ export const usersApi = (deps: Deps) =>
     })
     .openapi(getUserRoute, async (c) => {
       const account = await findAccount(deps.db, c.req.valid('param').id);
-      if (!account) throw notFound('The account');
+      if (!account) throw notFound('errors.not_found.account');
       return c.json({ account: toAccountView(account) }, 200);
     })
     .openapi(updateUserRoute, async (c) => {

@@ -149,7 +149,7 @@ export const closurePages = (deps: AccountsDeps) => {
   return new Hono<AppEnv>()
     .get('/close', requirePage('signedIn'), async (c) => html(c, await render(c)))
     .post('/close', requirePage('signedIn'), async (c) => {
-      const i18n = i18nOf(c);
+      const i18n = await i18nOf(c);
       const form = await readForm(c, closureBody);
       if (!form.ok) return html(c, await render(c, i18n.t('accounts.leave.close.passwordMissing')), 400);
       try {
@@ -159,7 +159,7 @@ export const closurePages = (deps: AccountsDeps) => {
         return html(c, <ClosedPage closed={closed} />);
       } catch (error) {
         const message = failureMessage(i18n.t, error);
-        return html(c, await render(c, message), formFailure(c, error).status);
+        return html(c, await render(c, message), (await formFailure(c, error)).status);
       }
     });
 };

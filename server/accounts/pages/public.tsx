@@ -14,9 +14,10 @@ import {
 } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
-import { i18nOf } from '../../i18n/request.ts';
+import type { MessageKey } from '../../i18n/messages.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout } from '../../web/layout.tsx';
+import { Alert, Field, Layout, Rich, T } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
 import {
   emailVerificationBody,
@@ -30,8 +31,6 @@ import { confirmPasswordReset, PASSWORD_RESET_MINUTES, requestPasswordReset } fr
 import { registerCandidate, verifyEmail } from '../registration.ts';
 import { completeSetup, setupLinkRefusal } from '../setup.ts';
 import { signIn } from '../sign-in.ts';
-
-const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters. A long phrase is easy to remember and hard to guess.`;
 
 export const homeFor = (principal: Principal | null) =>
   !principal ? '/sign-in' : principal.account.role === 'candidate' ? '/my' : '/portal/users';
@@ -47,11 +46,12 @@ interface FormState {
  * (`username`, `current-password`) or choosing them for a new one (`email`, `new-password`, with the password hint).
  */
 function CredentialFields({ values = {}, errors = {}, newAccount }: FormState & { newAccount: boolean }) {
+  const { t } = useI18n();
   return (
     <>
       <Field
         name="email"
-        label="Email address"
+        label={t('accounts.field.email')}
         type="email"
         autocomplete={newAccount ? 'email' : 'username'}
         value={values.email}
@@ -59,10 +59,10 @@ function CredentialFields({ values = {}, errors = {}, newAccount }: FormState & 
       />
       <Field
         name="password"
-        label="Password"
+        label={t('accounts.field.password')}
         type="password"
         autocomplete={newAccount ? 'new-password' : 'current-password'}
-        hint={newAccount ? PASSWORD_HINT : undefined}
+        hint={newAccount ? t('accounts.field.passwordHint', { minimum: PASSWORD_MIN_LENGTH }) : undefined}
         error={errors.password}
       />
     </>
@@ -70,15 +70,17 @@ function CredentialFields({ values = {}, errors = {}, newAccount }: FormState & 
 }
 
 function SignInPage({ values = {}, errors = {}, message }: FormState) {
+  const { t } = useI18n();
   return (
-    <Layout title="Sign in" narrow>
+    <Layout title={t('accounts.signIn.title')} narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/sign-in" class="card">
         <CredentialFields values={values} errors={errors} newAccount={false} />
-        <button type="submit">Sign in</button>
+        <button type="submit">{t('accounts.signIn.submit')}</button>
       </form>
       <p>
-        <a href="/forgot-password">Forgot your password?</a> · <a href="/register">Register as a candidate</a>
+        <a href="/forgot-password">{t('accounts.signIn.forgot')}</a> ·{' '}
+        <a href="/register">{t('accounts.signIn.register')}</a>
       </p>
     </Layout>
   );
@@ -95,27 +97,22 @@ function NewAccountFields({ nameLabel, values = {}, errors = {} }: FormState & {
 }
 
 function RegisterPage({ values = {}, errors = {}, message }: FormState) {
+  const { t } = useI18n();
   return (
-    <Layout title="Register as a candidate" narrow>
+    <Layout title={t('accounts.register.title')} narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/register" class="card">
-        <NewAccountFields nameLabel="Full name" values={values} errors={errors} />
-        <button type="submit">Register</button>
+        <NewAccountFields nameLabel={t('accounts.field.fullName')} values={values} errors={errors} />
+        <button type="submit">{t('accounts.register.submit')}</button>
       </form>
       <p>
-        Already registered? <a href="/sign-in">Sign in</a>
+        <Rich k="accounts.register.already" tags={{ a: (chunks) => <a href="/sign-in">{chunks}</a> }} />
       </p>
     </Layout>
   );
 }
 
-function TokenForm(props: {
-  action: string;
-  title: string;
-  token: string;
-  button: string;
-  children?: ComponentChildren;
-}) {
+function TokenForm(props: { action: string; token: string; button: string; children?: ComponentChildren }) {
   return (
     <form method="post" action={props.action} class="card">
       <input type="hidden" name="token" value={props.token} />
@@ -126,16 +123,17 @@ function TokenForm(props: {
 }
 
 function SetPasswordPage({ token, errors = {}, message }: FormState & { token: string }) {
+  const { t } = useI18n();
   return (
-    <Layout title="Choose a new password" narrow>
+    <Layout title={t('accounts.reset.title')} narrow>
       {message && <Alert kind="error">{message}</Alert>}
-      <TokenForm action="/reset-password" title="Choose a new password" token={token} button="Save password">
+      <TokenForm action="/reset-password" token={token} button={t('accounts.reset.submit')}>
         <Field
           name="password"
-          label="New password"
+          label={t('accounts.field.newPassword')}
           type="password"
           autocomplete="new-password"
-          hint={PASSWORD_HINT}
+          hint={t('accounts.field.passwordHint', { minimum: PASSWORD_MIN_LENGTH })}
           error={errors.password}
         />
       </TokenForm>
@@ -144,42 +142,98 @@ function SetPasswordPage({ token, errors = {}, message }: FormState & { token: s
 }
 
 function SetupPage({ token, values = {}, errors = {}, message }: FormState & { token: string }) {
+  const { t } = useI18n();
   return (
-    <Layout title="Set up Seatkeeper" narrow>
-      <p>Create the first administrator account. This link works once.</p>
+    <Layout title={t('accounts.setup.title')} narrow>
+      <p>{t('accounts.setup.intro')}</p>
       {message && <Alert kind="error">{message}</Alert>}
-      <TokenForm action="/setup" title="Set up" token={token} button="Create administrator">
-        <NewAccountFields nameLabel="Your name" values={values} errors={errors} />
+      <TokenForm action="/setup" token={token} button={t('accounts.setup.submit')}>
+        <NewAccountFields nameLabel={t('accounts.field.yourName')} values={values} errors={errors} />
       </TokenForm>
     </Layout>
   );
 }
 
 /** A setup link that cannot create the admin: why, and what to do instead. */
-const SetupRefused = ({ code, message }: { code: string; message: string }) => (
-  <Layout title="Set up Seatkeeper" narrow>
-    <Alert kind="error">{message}</Alert>
-    {code === 'setup_complete' && (
-      <p>
-        <a href="/sign-in">Sign in</a>
-      </p>
-    )}
-  </Layout>
-);
+function SetupRefused({ code, message }: { code: string; message: string }) {
+  const { t } = useI18n();
+  return (
+    <Layout title={t('accounts.setup.title')} narrow>
+      <Alert kind="error">{message}</Alert>
+      {code === 'setup_complete' && (
+        <p>
+          <a href="/sign-in">{t('accounts.signIn.submit')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
 
-const LinkProblem = ({ title }: { title: string }) => (
-  <Layout title={title} narrow>
-    <Alert kind="error">This link is invalid, expired or already used.</Alert>
-    <p>
-      <a href="/forgot-password">Ask for a new password link</a> or <a href="/sign-in">sign in</a>.
-    </p>
-  </Layout>
-);
+function LinkProblem({ title }: { title: MessageKey }) {
+  const { t } = useI18n();
+  return (
+    <Layout title={t(title)} narrow>
+      <Alert kind="error">{t('accounts.link.problem')}</Alert>
+      <p>
+        <a href="/forgot-password">{t('accounts.link.askNew')}</a> ·{' '}
+        <a href="/sign-in">{t('accounts.signIn.submit')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** A short page after a form: its title, the message, and where to go next. */
+function Done({
+  title,
+  children,
+  principal,
+}: {
+  title: MessageKey;
+  children: ComponentChildren;
+  principal?: Principal | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <Layout title={t(title)} principal={principal} narrow>
+      {children}
+    </Layout>
+  );
+}
+
+function ForgotPasswordPage({ values = {}, errors = {}, message }: FormState) {
+  const { t } = useI18n();
+  return (
+    <Layout title={t('accounts.forgot.title')} narrow>
+      {message && <Alert kind="error">{message}</Alert>}
+      <form method="post" action="/forgot-password" class="card">
+        <Field
+          name="email"
+          label={t('accounts.field.email')}
+          type="email"
+          autocomplete="email"
+          value={values.email}
+          error={errors.email}
+        />
+        <button type="submit">{t('accounts.forgot.submit')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** The form's answer: the page a link leads to once the form has done its work. */
+function CheckEmail({ children }: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <Layout title={t('accounts.checkEmail.title')} narrow>
+      {children}
+    </Layout>
+  );
+}
 
 export const publicPages = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', (c) => c.redirect(homeFor(c.get('principal')), 303))
-    .get('/sign-in', (c) =>
+    .get('/sign-in', async (c) =>
       c.get('principal') ? c.redirect(homeFor(c.get('principal')), 303) : html(c, <SignInPage />),
     )
     .post('/sign-in', async (c) => {
@@ -191,10 +245,10 @@ export const publicPages = (deps: Deps) =>
         setSignInCookies(c, signedIn);
         return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/users', 303);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         // Rule 26a: a closed account says so in the person's language.
         const message =
-          failure.code === 'account_closed' ? i18nOf(c).t('accounts.leave.signIn.closed') : failure.message;
+          failure.code === 'account_closed' ? (await i18nOf(c)).t('accounts.leave.signIn.closed') : failure.message;
         return html(c, <SignInPage values={{ email: form.data.email }} message={message} />, failure.status);
       }
     })
@@ -210,7 +264,7 @@ export const publicPages = (deps: Deps) =>
       try {
         await registerCandidate(deps, actorOf(c), form.data);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         const { password: _omit, ...values } = form.data;
         return html(
           c,
@@ -220,101 +274,82 @@ export const publicPages = (deps: Deps) =>
       }
       return html(
         c,
-        <Layout title="Check your email" narrow>
-          <Alert kind="success">We sent a confirmation link to {form.data.email}.</Alert>
-          <p>Open it to confirm your address; you need a confirmed address before you can sit an exam.</p>
+        <CheckEmail>
+          <Alert kind="success">
+            <T k="accounts.register.sent" values={{ email: form.data.email }} />
+          </Alert>
           <p>
-            <a href="/sign-in">Sign in</a>
+            <T k="accounts.register.next" />
           </p>
-        </Layout>,
+          <p>
+            <a href="/sign-in">
+              <T k="accounts.signIn.submit" />
+            </a>
+          </p>
+        </CheckEmail>,
       );
     })
     // The emailed link only shows a button: GET never changes state, and mail scanners that prefetch links do no harm.
-    .get('/verify-email', (c) => {
+    .get('/verify-email', async (c) => {
       const token = c.req.query('token') ?? '';
+      const { t } = await i18nOf(c);
       return html(
         c,
-        <Layout title="Confirm your email address" narrow>
-          <TokenForm action="/verify-email" title="Confirm" token={token} button="Confirm my email address" />
-        </Layout>,
+        <Done title="accounts.verify.title">
+          <TokenForm action="/verify-email" token={token} button={t('accounts.verify.submit')} />
+        </Done>,
       );
     })
     .post('/verify-email', async (c) => {
       const form = await readForm(c, emailVerificationBody);
-      if (!form.ok) return html(c, <LinkProblem title="Email not confirmed" />, 400);
+      if (!form.ok) return html(c, <LinkProblem title="accounts.verify.failedTitle" />, 400);
       try {
         await verifyEmail(deps, actorOf(c), form.data.token);
       } catch (error) {
-        const failure = formFailure(c, error);
-        return html(c, <LinkProblem title="Email not confirmed" />, failure.status === 429 ? 429 : 400);
+        const failure = await formFailure(c, error);
+        return html(c, <LinkProblem title="accounts.verify.failedTitle" />, failure.status === 429 ? 429 : 400);
       }
       return html(
         c,
-        <Layout title="Email address confirmed" principal={c.get('principal')} narrow>
-          <Alert kind="success">Thank you, your email address is confirmed.</Alert>
+        <Done title="accounts.verify.doneTitle" principal={c.get('principal')}>
+          <Alert kind="success">
+            <T k="accounts.verify.done" />
+          </Alert>
           <p>
-            <a href={homeFor(c.get('principal'))}>Continue</a>
+            <a href={homeFor(c.get('principal'))}>
+              <T k="accounts.continue" />
+            </a>
           </p>
-        </Layout>,
+        </Done>,
       );
     })
-    .get('/forgot-password', (c) =>
-      html(
-        c,
-        <Layout title="Forgot your password?" narrow>
-          <form method="post" action="/forgot-password" class="card">
-            <Field name="email" label="Email address" type="email" autocomplete="email" />
-            <button type="submit">Email me a reset link</button>
-          </form>
-        </Layout>,
-      ),
-    )
+    .get('/forgot-password', (c) => html(c, <ForgotPasswordPage />))
     .post('/forgot-password', async (c) => {
       const form = await readForm(c, passwordResetBody);
-      if (!form.ok) {
-        return html(
-          c,
-          <Layout title="Forgot your password?" narrow>
-            <form method="post" action="/forgot-password" class="card">
-              <Field
-                name="email"
-                label="Email address"
-                type="email"
-                value={form.values.email}
-                error={form.errors.email}
-              />
-              <button type="submit">Email me a reset link</button>
-            </form>
-          </Layout>,
-          400,
-        );
-      }
+      if (!form.ok) return html(c, <ForgotPasswordPage values={form.values} errors={form.errors} />, 400);
       try {
         await requestPasswordReset(deps, actorOf(c), form.data.email);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         return html(
           c,
-          <Layout title="Forgot your password?" narrow>
-            <Alert kind="error">{failure.message}</Alert>
-          </Layout>,
+          <ForgotPasswordPage values={{ email: form.data.email }} message={failure.message} />,
           failure.status,
         );
       }
       return html(
         c,
-        <Layout title="Check your email" narrow>
+        <CheckEmail>
           <Alert kind="success">
-            If {form.data.email} belongs to an account, we sent it a link to choose a new password. The link works once
-            and expires in {PASSWORD_RESET_MINUTES} minutes.
+            <T k="accounts.forgot.sent" values={{ email: form.data.email, minutes: PASSWORD_RESET_MINUTES }} />
           </Alert>
-        </Layout>,
+        </CheckEmail>,
       );
     })
     .get('/reset-password', async (c) => {
       const token = c.req.query('token') ?? '';
       const valid = await peekOneTimeToken(deps.db, token, ['password_reset', 'invitation'], deps.clock());
-      if (!valid) return html(c, <LinkProblem title="Choose a new password" />, 400);
+      if (!valid) return html(c, <LinkProblem title="accounts.reset.title" />, 400);
       return html(c, <SetPasswordPage token={token} />);
     })
     .post('/reset-password', async (c) => {
@@ -326,19 +361,25 @@ export const publicPages = (deps: Deps) =>
       try {
         ({ tokensRevoked } = await confirmPasswordReset(deps, actorOf(c), form.data.token, form.data.password));
       } catch (error) {
-        const failure = formFailure(c, error);
-        return html(c, <LinkProblem title="Password not changed" />, failure.status);
+        const failure = await formFailure(c, error);
+        return html(c, <LinkProblem title="accounts.reset.failedTitle" />, failure.status);
       }
       clearSessionCookie(c);
       return html(
         c,
-        <Layout title="Password saved" narrow>
-          <Alert kind="success">Your new password is saved. Every earlier sign-in has ended.</Alert>
-          {tokensRevoked > 0 && <p>{i18nOf(c).t('signInProtection.reset.tokensRevoked', { count: tokensRevoked })}</p>}
+        <Done title="accounts.reset.doneTitle">
+          <Alert kind="success">
+            <T k="accounts.reset.done" />
+          </Alert>
+          {tokensRevoked > 0 && (
+            <p>{(await i18nOf(c)).t('signInProtection.reset.tokensRevoked', { count: tokensRevoked })}</p>
+          )}
           <p>
-            <a href="/sign-in">Sign in</a>
+            <a href="/sign-in">
+              <T k="accounts.signIn.submit" />
+            </a>
           </p>
-        </Layout>,
+        </Done>,
       );
     })
     .get('/setup', async (c) => {
@@ -346,7 +387,7 @@ export const publicPages = (deps: Deps) =>
       const { db, clock } = deps;
       const refusal = await setupLinkRefusal(db, token, clock());
       if (refusal) {
-        const failure = formFailure(c, refusal);
+        const failure = await formFailure(c, refusal);
         return html(c, <SetupRefused code={failure.code} message={failure.message} />, failure.status);
       }
       return html(c, <SetupPage token={token} />);
@@ -359,7 +400,7 @@ export const publicPages = (deps: Deps) =>
         const { account, sessionToken } = await completeSetup(deps, actorOf(c), form.data);
         setSessionCookie(c, sessionToken, account.role);
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         // A refused link gets no form back: no other name, email or password would make it work.
         if (failure.code === 'setup_complete' || failure.code === 'invalid_token') {
           return html(c, <SetupRefused code={failure.code} message={failure.message} />, failure.status);

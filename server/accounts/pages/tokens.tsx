@@ -7,9 +7,10 @@ import type { Deps } from '../../deps.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
+import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout } from '../../web/layout.tsx';
+import { Alert, Field, Layout, Rich } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { createTokenBody } from '../api/schemas.ts';
 import { createAccessToken, revokeAccessToken, visibleTokens } from '../tokens.ts';
@@ -22,15 +23,16 @@ function TokensPage(props: {
   message?: string;
 }) {
   const { principal, tokens, created, errors = {} } = props;
+  const { t, format } = useI18n();
+  const when = (iso: string | null) => (iso ? format.dateTime(iso) : t('web.never'));
   return (
-    <Layout title="Access tokens" principal={principal}>
+    <Layout title={t('accounts.tokens.title')} principal={principal}>
       <p>
-        Personal access tokens let the browser extension and scripts call the API as you, limited to the token's scope.
-        Send them as <code>Authorization: Bearer …</code>.
+        <Rich k="accounts.tokens.intro" tags={{ code: (chunks) => <code>{chunks}</code> }} />
       </p>
       {created && (
         <Alert kind="success">
-          <p>Token “{created.name}” created. Copy it now: it is shown only this once.</p>
+          <p>{t('accounts.tokens.created', { name: created.name })}</p>
           <p class="secret" id="new-token">
             {created.token}
           </p>
@@ -38,43 +40,38 @@ function TokensPage(props: {
       )}
       {props.message && <Alert kind="error">{props.message}</Alert>}
       <form method="post" action="/portal/tokens" class="card">
-        <h2>New token</h2>
-        <Field name="name" label="Name" hint="What it is for, e.g. “Browser extension”." error={errors.name} />
-        <label for="scope">Scope</label>
+        <h2>{t('accounts.tokens.new')}</h2>
+        <Field name="name" label={t('accounts.tokens.name')} hint={t('accounts.tokens.nameHint')} error={errors.name} />
+        <label for="scope">{t('accounts.tokens.scope')}</label>
         <select id="scope" name="scope">
-          <option value="read">read: lookups and licence figures</option>
-          {principal.account.role === 'admin' && <option value="admin">admin: lookups and changes</option>}
+          <option value="read">{t('accounts.tokens.scopeRead')}</option>
+          {principal.account.role === 'admin' && <option value="admin">{t('accounts.tokens.scopeAdmin')}</option>}
         </select>
         {errors.scope && <p class="field-error">{errors.scope}</p>}
-        <Field
-          name="expiresAt"
-          label="Expires at (optional, UTC, e.g. 2027-01-31T00:00:00Z)"
-          required={false}
-          error={errors.expiresAt}
-        />
-        <button type="submit">Create token</button>
+        <Field name="expiresAt" label={t('accounts.tokens.expiresAt')} required={false} error={errors.expiresAt} />
+        <button type="submit">{t('accounts.tokens.create')}</button>
       </form>
       <DataTable
-        caption="Tokens"
+        caption={t('accounts.tokens.caption')}
         captionHidden
         rows={tokens}
         columns={[
-          { header: 'Name', cell: (t) => t.name },
-          { header: 'Owner', cell: (t) => t.owner.email },
-          { header: 'Scope', cell: (t) => t.scope },
-          { header: 'Created', cell: (t) => t.createdAt },
-          { header: 'Last used', cell: (t) => t.lastUsedAt ?? 'never' },
-          { header: 'Expires', cell: (t) => t.expiresAt ?? 'never' },
+          { header: t('accounts.tokens.name'), cell: (token) => token.name },
+          { header: t('accounts.tokens.owner'), cell: (token) => token.owner.email },
+          { header: t('accounts.tokens.scope'), cell: (token) => token.scope },
+          { header: t('accounts.tokens.createdAt'), cell: (token) => when(token.createdAt) },
+          { header: t('accounts.tokens.lastUsed'), cell: (token) => when(token.lastUsedAt) },
+          { header: t('accounts.tokens.expires'), cell: (token) => when(token.expiresAt) },
           {
-            header: 'Status',
-            cell: (t) => (
+            header: t('accounts.tokens.status'),
+            cell: (token) => (
               <>
-                {t.revokedAt ? (
-                  `revoked ${t.revokedAt}`
+                {token.revokedAt ? (
+                  t('accounts.tokens.revoked', { at: format.dateTime(token.revokedAt) })
                 ) : (
-                  <form method="post" action={`/portal/tokens/${t.id}/revoke`} class="inline-form">
+                  <form method="post" action={`/portal/tokens/${token.id}/revoke`} class="inline-form">
                     <button type="submit" class="danger">
-                      Revoke
+                      {t('accounts.tokens.revoke')}
                     </button>
                   </form>
                 )}
@@ -109,7 +106,7 @@ export const tokenPages = (deps: Deps) =>
           201,
         );
       } catch (error) {
-        const failure = formFailure(c, error);
+        const failure = await formFailure(c, error);
         return html(
           c,
           <TokensPage

@@ -2,6 +2,7 @@
 import { principalOf } from '../../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody, noContent } from '../../http/routes.ts';
 import { idParam } from '../../http/schemas.ts';
+import { csvDownload } from '../../web/csv.ts';
 import { attemptView } from '../attempts.ts';
 import {
   addQuestion,
@@ -271,10 +272,7 @@ export const authoringApi = (deps: ExamsDeps) =>
     .openapi(examReportRoute, async (c) => {
       const report = await buildReport(deps, c.req.valid('param').id);
       if (c.req.valid('query').format === 'csv')
-        return c.body(reportCsv(report), 200, {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="exam-${report.examId}-report.csv"`,
-        });
+        return c.body(reportCsv(report), 200, csvDownload(`exam-${report.examId}-report.csv`));
       return c.json(report, 200);
     })
     .openapi(startAttemptRoute, async (c) => {

@@ -8,6 +8,15 @@
   const timeLeft = document.getElementById('time-left');
   const announcer = document.getElementById('timer-announcer');
   const status = document.getElementById('save-status');
+  // The page's words come from the server's catalogs, in the page's language ({placeholders} filled in here).
+  const say = (name, values = {}) =>
+    (form.dataset[name] ?? '').replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  const lang = document.documentElement.lang || 'en';
+  const unit = (name, display) => new Intl.NumberFormat(lang, { style: 'unit', unit: name, unitDisplay: display });
+  const minutesShort = unit('minute', 'short');
+  const secondsShort = unit('second', 'short');
+  const minutesLong = unit('minute', 'long');
+  const secondsLong = unit('second', 'long');
 
   // Timer: the server sent the seconds left; count down from page load (immune to a wrong client clock).
   const endsAt = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
@@ -23,14 +32,12 @@
     const seconds = secondsLeft();
     timeLeft.textContent =
       seconds >= 60
-        ? `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`
-        : `${seconds} seconds`;
+        ? `${minutesShort.format(Math.floor(seconds / 60))} ${secondsShort.format(seconds % 60)}`
+        : secondsLong.format(seconds);
     const milestone = milestoneFor(seconds);
     if (milestone !== null && milestone !== lastMilestone) {
       announcer.textContent =
-        milestone === 0
-          ? 'Time is up. Your answers are being submitted.'
-          : `${milestone} ${milestone === 1 ? 'minute' : 'minutes'} left.`;
+        milestone === 0 ? say('msgTimeUp') : say('msgLeft', { duration: minutesLong.format(milestone) });
     }
     if (milestone !== null) lastMilestone = milestone;
     if (seconds === 0) {
@@ -85,20 +92,17 @@
           return;
         }
         if (!response.ok) throw new Error(String(response.status));
-        if (failing) setStatus('All answers are saved again.');
+        if (failing) setStatus(say('msgSavedAgain'));
         failing = false;
         return response.json().then((body) => {
           // Not applied on a first try means a newer save exists (another window or device): say so once.
           const stale = body.saved.filter((s, i) => !s.applied && !answers[i]?.retried);
-          if (stale.length)
-            setStatus(
-              `Question ${stale[0].position + 1} was answered more recently in another window. Reload to see the saved answers.`,
-            );
+          if (stale.length) setStatus(say('msgStale', { number: stale[0].position + 1 }));
         });
       })
       .catch(() => {
         for (const a of answers) if (!pending.has(a.position)) pending.set(a.position, { ...a, retried: true });
-        if (!failing) setStatus('Not saved yet: the connection seems lost. Retrying; keep answering.');
+        if (!failing) setStatus(say('msgOffline'));
         failing = true;
         setTimeout(flush, 3000);
       })

@@ -5,8 +5,9 @@ import { principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
+import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { grantExtraTime } from '../attempts.ts';
@@ -30,71 +31,95 @@ const SAMPLE_IMPORT = `{
   "questions": [ { "kind": "true_false", "text": "…", "answer": true } ]
 }`;
 
+/** The list of exams, with the import form (and, after a refused import, the document and why). */
+async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: { document: string; message: string }) {
+  const principal = principalOf(c);
+  const exams = await listExams(deps);
+  const admin = principal.account.role === 'admin';
+  const notice = noticeKey(c.req.query('error'));
+  const { t } = await i18nOf(c);
+  return html(
+    c,
+    <Layout title={t('exams.admin.title')} principal={principal}>
+      {notice && <Alert kind="error">{t(notice)}</Alert>}
+      {refused && <Alert kind="error">{refused.message}</Alert>}
+      <DataTable
+        caption={t('exams.admin.title')}
+        captionHidden
+        rows={exams}
+        columns={[
+          {
+            header: t('exams.history.exam'),
+            cell: (e) => (
+              <>
+                <a href={`/portal/exams/${e.id}`}>{e.title}</a>
+              </>
+            ),
+          },
+          { header: t('exams.admin.questionsDrawn'), numeric: true, cell: (e) => e.question_count },
+          {
+            header: t('exams.admin.timeLimit'),
+            cell: (e) => t('exams.admin.minutes', { minutes: e.time_limit_minutes }),
+          },
+          {
+            header: t('exams.history.status'),
+            cell: (e) => (e.published ? t('exams.admin.published') : t('exams.admin.draft')),
+          },
+          {
+            header: t('exams.admin.change'),
+            cell: (e) => (
+              <>
+                <form method="post" action={`/portal/exams/${e.id}/${e.published ? 'unpublish' : 'publish'}`}>
+                  <button type="submit" class="secondary">
+                    {e.published ? t('exams.admin.unpublish') : t('exams.admin.publish')}
+                  </button>
+                </form>
+              </>
+            ),
+          },
+        ]}
+      />
+      {admin && (
+        <form method="post" action="/portal/exam-imports" class="card">
+          <h2>{t('exams.admin.import')}</h2>
+          <label for="document">{t('exams.admin.document')}</label>
+          <textarea id="document" name="document" rows={12} required placeholder={SAMPLE_IMPORT}>
+            {refused?.document ?? ''}
+          </textarea>
+          <button type="submit">{t('exams.admin.importSubmit')}</button>
+        </form>
+      )}
+    </Layout>,
+    refused ? 400 : 200,
+  );
+}
+
+/** What a redirect's `?error=` code means; codes no page sends show nothing (the address never carries text). */
+function noticeKey(code: string | undefined): MessageKey | null {
+  if (!code) return null;
+  const key = `exams.notice.${code}`;
+  return isMessageKey(key) ? key : null;
+}
+
+/** Back to a page with the code of what went wrong. */
+const refusedTo = (c: Context<AppEnv>, back: string, code: string) =>
+  c.redirect(`${back}?error=${encodeURIComponent(code)}`, 303);
+
 /** /portal/exams: admin authoring basics (import, publish) and reports. */
 export const examAdminPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>()
-    .get('/', requirePage('staffRead'), async (c) => {
-      const principal = principalOf(c);
-      const exams = await listExams(deps);
-      const admin = principal.account.role === 'admin';
-      const message = c.req.query('error');
-      return html(
-        c,
-        <Layout title="Exams" principal={principal}>
-          {message && <Alert kind="error">{message}</Alert>}
-          <DataTable
-            caption="Exams"
-            captionHidden
-            rows={exams}
-            columns={[
-              {
-                header: 'Exam',
-                cell: (e) => (
-                  <>
-                    <a href={`/portal/exams/${e.id}`}>{e.title}</a>
-                  </>
-                ),
-              },
-              { header: 'Questions drawn', cell: (e) => e.question_count },
-              { header: 'Time limit', cell: (e) => <>{e.time_limit_minutes} min</> },
-              { header: 'Status', cell: (e) => (e.published ? 'Published' : 'Draft') },
-              {
-                header: 'Change',
-                cell: (e) => (
-                  <>
-                    <form method="post" action={`/portal/exams/${e.id}/${e.published ? 'unpublish' : 'publish'}`}>
-                      <button type="submit" class="secondary">
-                        {e.published ? 'Unpublish' : 'Publish'}
-                      </button>
-                    </form>
-                  </>
-                ),
-              },
-            ]}
-          />
-          {admin && (
-            <form method="post" action="/portal/exam-imports" class="card">
-              <h2>Import an exam</h2>
-              <label for="document">Exam document (JSON, format seatkeeper-exam/1; see docs/exams.md)</label>
-              <textarea id="document" name="document" rows={12} required placeholder={SAMPLE_IMPORT} />
-              <button type="submit">Import</button>
-            </form>
-          )}
-        </Layout>,
-      );
-    })
+    .get('/', requirePage('staffRead'), (c) => renderExamList(deps, c))
     .post('/:id/publish', requirePage('admin'), (c) => changePublished(deps, c, true))
     .post('/:id/unpublish', requirePage('admin'), (c) => changePublished(deps, c, false))
     .post('/:id/attempts/:attemptId/extra-time', requirePage('admin'), async (c) => {
       const minutes = Number((await c.req.parseBody()).minutes);
       const back = `/portal/exams/${c.req.param('id')}`;
-      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
-        return c.redirect(`${back}?error=${encodeURIComponent('Give 1 to 1440 minutes.')}`, 303);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) return refusedTo(c, back, 'extra_minutes');
       try {
         await grantExtraTime(deps, c.req.param('attemptId'), minutes);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
-        return c.redirect(`${back}?error=${encodeURIComponent(error.message)}`, 303);
+        return refusedTo(c, back, error.code);
       }
       return c.redirect(back, 303);
     })
@@ -114,10 +139,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
         )
         .executeTakeFirst();
       if (!account || !Number.isInteger(minutes) || minutes < 0 || minutes > 1440)
-        return c.redirect(
-          `${back}?error=${encodeURIComponent('Give the email of an existing account and 0 to 1440 minutes.')}`,
-          303,
-        );
+        return refusedTo(c, back, 'accommodation');
       await setAccommodation(deps, c.req.param('id'), account.id, minutes);
       return c.redirect(back, 303);
     })
@@ -127,64 +149,84 @@ export const examAdminPages = (deps: ExamsDeps) =>
       const report = await examReport(deps, exam.id);
       const questions = (await listQuestions(deps, exam.id)).map(toQuestionView);
       const admin = principal.account.role === 'admin';
-      const message = c.req.query('error');
+      const notice = noticeKey(c.req.query('error'));
+      const { t, format } = await i18nOf(c);
+      const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
+      const distributionLabel = t('exams.report.distributionLabel', {
+        bands: report.distribution.map((count, i) => `${format.percent(i / 10)}: ${format.number(count)}`).join(', '),
+      });
       return html(
         c,
         <Layout title={exam.title} principal={principal}>
           <section class="card" aria-labelledby="summary">
-            <h2 id="summary">Report</h2>
+            <h2 id="summary">{t('exams.report.title')}</h2>
             <p>
-              {report.attempts} attempts, {report.finished} finished, {report.passed} passed (pass rate{' '}
-              {report.passRate === null ? '—' : `${Math.round(report.passRate * 1000) / 10} %`}), mean score{' '}
-              {percent(report.meanScore === null ? null : Math.round(report.meanScore * 10) / 10)}.{' '}
-              <a href={`/api/v1/exams/${exam.id}/report?format=csv`}>Download CSV</a> ·{' '}
-              <a href={`/api/v1/exams/${exam.id}/export`}>Export JSON</a>
+              {t('exams.report.summary', {
+                attempts: report.attempts,
+                finished: report.finished,
+                passed: report.passed,
+                passRate: report.passRate === null ? '—' : format.percent(report.passRate),
+                mean: percentOf(report.meanScore),
+              })}{' '}
+              <a href={`/api/v1/exams/${exam.id}/report?format=csv`}>{t('exams.report.csv')}</a> ·{' '}
+              <a href={`/api/v1/exams/${exam.id}/export`}>{t('exams.report.json')}</a>
             </p>
             <figure>
-              {/* Generated from numbers only (reports.ts), no user text. */}
-              <div dangerouslySetInnerHTML={{ __html: distributionSvg(report.distribution) }} />
-              <figcaption>Score distribution (finished attempts per 10 % band)</figcaption>
+              {/* Generated from numbers only (reports.ts); the label is escaped there. */}
+              <div dangerouslySetInnerHTML={{ __html: distributionSvg(report.distribution, distributionLabel) }} />
+              <figcaption>{t('exams.report.distribution')}</figcaption>
             </figure>
             <DataTable
-              caption="Item analysis"
+              caption={t('exams.report.items')}
               rows={report.items}
               columns={[
-                { header: 'Question', cell: (i) => i.text },
-                { header: 'Responses', cell: (i) => i.responses },
-                { header: 'Facility', cell: (i) => i.facility ?? '—' },
-                { header: 'Discrimination', cell: (i) => i.discrimination ?? '—' },
+                { header: t('exams.result.question'), cell: (i) => i.text },
+                { header: t('exams.report.responses'), numeric: true, cell: (i) => format.number(i.responses) },
+                {
+                  header: t('exams.report.facility'),
+                  numeric: true,
+                  cell: (i) => (i.facility === null ? '—' : format.number(i.facility)),
+                },
+                {
+                  header: t('exams.report.discrimination'),
+                  numeric: true,
+                  cell: (i) => (i.discrimination === null ? '—' : format.number(i.discrimination)),
+                },
               ]}
             />
           </section>
           <section class="card" aria-labelledby="attempts">
-            <h2 id="attempts">Attempts</h2>
-            {message && <Alert kind="error">{message}</Alert>}
+            <h2 id="attempts">{t('exams.history.attempts')}</h2>
+            {notice && <Alert kind="error">{t(notice)}</Alert>}
             <DataTable
-              caption="Attempts"
+              caption={t('exams.history.attempts')}
               captionHidden
               rows={report.rows}
               columns={[
                 {
-                  header: 'Candidate',
+                  header: t('exams.report.candidate'),
                   cell: (r) => (
                     <>
                       {r.name} ({r.email})
                     </>
                   ),
                 },
-                { header: 'Started', cell: (r) => utc(r.startedAt) },
-                { header: 'Status', cell: (r) => r.status },
-                { header: 'Score', cell: (r) => percent(r.scorePercent) },
                 {
-                  header: 'Extra time',
+                  header: t('exams.history.started'),
+                  cell: (r) => <time datetime={r.startedAt}>{format.dateTime(r.startedAt)}</time>,
+                },
+                { header: t('exams.history.status'), cell: (r) => statusText(t, r.status) },
+                { header: t('exams.history.score'), numeric: true, cell: (r) => percentOf(r.scorePercent) },
+                {
+                  header: t('exams.report.extraTime'),
                   cell: (r) => (
                     <>
                       {r.status === 'in_progress' && (
                         <form method="post" action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}>
-                          <label for={`extra-${r.attemptId}`}>Minutes</label>
+                          <label for={`extra-${r.attemptId}`}>{t('exams.report.minutes')}</label>
                           <input id={`extra-${r.attemptId}`} name="minutes" type="number" min={1} max={1440} required />
                           <button type="submit" class="secondary">
-                            Add time
+                            {t('exams.report.addTime')}
                           </button>
                         </form>
                       )}
@@ -195,25 +237,25 @@ export const examAdminPages = (deps: ExamsDeps) =>
             />
             {admin && (
               <form method="post" action={`/portal/exams/${exam.id}/accommodations`}>
-                <h3>Accommodation for future attempts</h3>
-                <label for="accommodation-email">Candidate email</label>
+                <h3>{t('exams.report.accommodation')}</h3>
+                <label for="accommodation-email">{t('exams.report.candidateEmail')}</label>
                 <input id="accommodation-email" name="email" type="email" required />
-                <label for="accommodation-minutes">Extra minutes per attempt</label>
+                <label for="accommodation-minutes">{t('exams.report.extraMinutes')}</label>
                 <input id="accommodation-minutes" name="minutes" type="number" min={0} max={1440} required />
                 <button type="submit" class="secondary">
-                  Save accommodation
+                  {t('exams.report.saveAccommodation')}
                 </button>
               </form>
             )}
           </section>
           <section class="card" aria-labelledby="bank">
-            <h2 id="bank">Question bank ({questions.length})</h2>
+            <h2 id="bank">{t('exams.report.bank', { count: questions.length })}</h2>
             <ol>
               {questions.map((q) => (
                 <li key={q.id}>
                   {q.question.text}{' '}
                   <span class="hint">
-                    ({q.question.kind}, version {q.version})
+                    {t('exams.report.questionKind', { kind: kindText(t, q.question.kind), version: q.version })}
                   </span>
                 </li>
               ))}
@@ -223,13 +265,23 @@ export const examAdminPages = (deps: ExamsDeps) =>
       );
     });
 
+const statusText = (t: I18n['t'], status: string) => {
+  const key = `exams.status.${status}`;
+  return isMessageKey(key) ? t(key) : status;
+};
+
+const kindText = (t: I18n['t'], kind: string) => {
+  const key = `exams.kind.${kind}`;
+  return isMessageKey(key) ? t(key) : kind;
+};
+
 async function changePublished(deps: ExamsDeps, c: Context<AppEnv>, published: boolean) {
   try {
     await setPublished(deps, c.req.param('id') ?? '', published);
     return c.redirect('/portal/exams', 303);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status === 404) throw error;
-    return c.redirect(`/portal/exams?error=${encodeURIComponent(error.message)}`, 303);
+    return refusedTo(c, '/portal/exams', error.code);
   }
 }
 
@@ -237,17 +289,20 @@ async function changePublished(deps: ExamsDeps, c: Context<AppEnv>, published: b
 export const examImportPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>().post('/', requirePage('admin'), largeBody(EXAM_DOCUMENT_LIMIT_BYTES), async (c) => {
     const body = await c.req.parseBody();
+    const document = String(body.document ?? '');
     let raw: unknown;
     try {
-      raw = JSON.parse(String(body.document ?? ''));
+      raw = JSON.parse(document);
     } catch {
-      return c.redirect(`/portal/exams?error=${encodeURIComponent('The document is not valid JSON.')}`, 303);
+      const { t } = await i18nOf(c);
+      return renderExamList(deps, c, { document, message: t('exams.admin.notJson') });
     }
     try {
       const exam = await importExam(deps, parseExamDocument(raw));
       return c.redirect(`/portal/exams/${exam.id}`, 303);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      return c.redirect(`/portal/exams?error=${encodeURIComponent(error.message)}`, 303);
+      // Shown on the page with the document kept, so the author can fix it where the message points.
+      return renderExamList(deps, c, { document, message: error.messageFor(await i18nOf(c)) });
     }
   });

@@ -4,8 +4,9 @@ import type { Principal } from '../../auth/principal.ts';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
+import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { percent, utc } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { type AttemptView, attemptView, catalogue, history, loadAttempt, unansweredPositions } from '../attempts.ts';
@@ -19,27 +20,29 @@ import { startAttempt } from '../start.ts';
 
 const EXAM_SCRIPT = readFileSync(new URL('../assets/exam.js', import.meta.url), 'utf8');
 
-const minutesLeft = (seconds: number) => (seconds >= 60 ? `${Math.floor(seconds / 60)} minutes` : `${seconds} seconds`);
-
 async function offlineNotice(deps: ExamsDeps) {
   const term = await deps.licenceTerm();
   return term && term.candidatesOnline === false ? term : null;
 }
 
 function OfflineNotice() {
-  return (
-    <Alert kind="error">
-      Exams are offline at the moment. Your results and certificates stay available; please try again later.
-    </Alert>
-  );
+  const { t } = useI18n();
+  return <Alert kind="error">{t('exams.offline')}</Alert>;
 }
 
+/** An option as the candidate reads it: true or false in their language, other options as the author wrote them. */
+const optionLabel = (t: I18n['t'], kind: string, option: { id: string; text: string }) =>
+  kind === 'true_false' && (option.id === 'true' || option.id === 'false')
+    ? t(`exams.answer.${option.id}`)
+    : option.text;
+
 function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
+  const { t } = useI18n();
   const name = `q-${q.position}`;
   if (q.kind === 'short_answer') {
     return (
       <div>
-        <label for={name}>Your answer</label>
+        <label for={name}>{t('exams.attempt.yourAnswer')}</label>
         <input id={name} name={name} type="text" value={typeof q.answer === 'string' ? q.answer : ''} maxlength={500} />
       </div>
     );
@@ -51,29 +54,47 @@ function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
       {(q.options ?? []).map((o) => (
         <li key={o.id}>
           <input type={type} id={`${name}-${o.id}`} name={name} value={o.id} checked={chosen.has(o.id)} />{' '}
-          <label for={`${name}-${o.id}`}>{o.text}</label>
+          <label for={`${name}-${o.id}`}>{optionLabel(t, q.kind, o)}</label>
         </li>
       ))}
     </ul>
   );
 }
 
+/** What exam.js says as the time runs and answers are saved: templates whose {placeholders} it fills in. */
+function scriptMessages(t: I18n['t']) {
+  return {
+    'data-msg-left': t('exams.timer.left', { duration: '{duration}' }),
+    'data-msg-time-up': t('exams.timer.timeUp'),
+    'data-msg-saved-again': t('exams.save.again'),
+    'data-msg-stale': t('exams.save.stale', { number: '{number}' }),
+    'data-msg-offline': t('exams.save.offline'),
+  };
+}
+
 function AttemptPage({ principal, view, saved }: { principal: Principal; view: AttemptView; saved: boolean }) {
+  const { t, format } = useI18n();
   const total = view.questions.length;
   return (
     <Layout title={view.examTitle} principal={principal}>
       <section class="card" aria-labelledby="time-heading">
-        <h2 id="time-heading">Time</h2>
+        <h2 id="time-heading">{t('exams.attempt.time')}</h2>
         <p id="timer" data-deadline={view.deadlineAt} data-seconds-left={String(view.secondsLeft)}>
-          Time left: <strong id="time-left">{minutesLeft(view.secondsLeft)}</strong> (the exam ends at{' '}
-          {utc(view.deadlineAt)}; answers are saved as you go).
+          {t('exams.attempt.timeLeft')} <strong id="time-left">{format.duration(view.secondsLeft)}</strong>{' '}
+          {t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}
         </p>
         <div id="timer-announcer" class="visually-hidden" aria-live="polite" aria-atomic="true" />
         <p id="save-status" role="status" class="hint">
-          {saved ? 'Your answers are saved.' : ''}
+          {saved ? t('exams.attempt.saved') : ''}
         </p>
       </section>
-      <form method="post" action={`/attempts/${view.id}/answers`} id="attempt-form" data-attempt={view.id}>
+      <form
+        method="post"
+        action={`/attempts/${view.id}/answers`}
+        id="attempt-form"
+        data-attempt={view.id}
+        {...scriptMessages(t)}
+      >
         {view.questions.map((q) => (
           <fieldset
             class="card question"
@@ -84,8 +105,10 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
           >
             <legend>
               <span class="question-number">
-                Question {q.position + 1} of {total}
-                {q.kind === 'multiple' ? ' (choose all that apply)' : ''}:
+                {t(q.kind === 'multiple' ? 'exams.attempt.questionMultiple' : 'exams.attempt.question', {
+                  number: q.position + 1,
+                  total,
+                })}
               </span>{' '}
               <span class="question-text">{q.text}</span>
             </legend>
@@ -95,10 +118,10 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
         ))}
         <div class="actions">
           <button type="submit" name="action" value="save" class="secondary">
-            Save answers
+            {t('exams.attempt.save')}
           </button>{' '}
           <button type="submit" name="action" value="review">
-            Review and submit
+            {t('exams.attempt.review')}
           </button>
         </div>
       </form>
@@ -108,56 +131,80 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
 }
 
 /** An answer as the candidate saw it: the option texts, or the text typed. */
-function optionText(view: AttemptView, position: number, answer: unknown): string {
+function optionText(t: I18n['t'], view: AttemptView, position: number, answer: unknown): string {
   const q = view.questions[position];
   const ids = Array.isArray(answer) ? answer : answer ? [answer] : [];
-  return ids.map((id) => q?.options?.find((o) => o.id === id)?.text ?? String(id)).join(', ');
+  return ids
+    .map((id) => {
+      const option = q?.options?.find((o) => o.id === id);
+      return option && q ? optionLabel(t, q.kind, option) : String(id);
+    })
+    .join(', ');
+}
+
+/** The certificate's three forms: the PDF, the Open Badge, the public verification page. */
+function CertificateLinks({ id }: { id: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <a href={`/api/v1/certificates/${id}/pdf`}>{t('exams.certificate.pdf')}</a> ·{' '}
+      <a href={`/api/v1/certificates/${id}/credential`}>{t('exams.certificate.badge')}</a> ·{' '}
+      <a href={`/verify/${id}`}>{t('exams.certificate.verify')}</a>
+    </>
+  );
 }
 
 function ResultPage({ principal, view }: { principal: Principal; view: AttemptView }) {
+  const { t, format } = useI18n();
   const result = view.result;
   return (
-    <Layout title={`Result: ${view.examTitle}`} principal={principal}>
-      {view.status === 'expired' && <Alert kind="success">The time was up; your saved answers were submitted.</Alert>}
+    <Layout title={t('exams.result.title', { exam: view.examTitle })} principal={principal}>
+      {view.status === 'expired' && <Alert kind="success">{t('exams.result.expired')}</Alert>}
       {!result?.released ? (
         <section class="card">
           <p>
-            Your answers are in. Results are released
-            {result && !result.released && result.releasedAt ? ` on ${utc(result.releasedAt)}` : ' later'}.
+            {result && !result.released && result.releasedAt
+              ? t('exams.result.releasedOn', { at: format.dateTime(result.releasedAt) })
+              : t('exams.result.releasedLater')}
           </p>
         </section>
       ) : (
         <section class="card" aria-labelledby="score">
           <h2 id="score">
-            {result.passed ? 'Passed' : 'Not passed'}: {result.scorePercent} %
+            {t(result.passed ? 'exams.result.passed' : 'exams.result.notPassed', {
+              score: format.percent(result.scorePercent / 100),
+            })}
           </h2>
-          <p>The pass mark is {result.passMark} %.</p>
+          <p>{t('exams.result.passMark', { mark: format.percent(result.passMark / 100) })}</p>
           {view.certificateId && (
             <p>
-              Your certificate: <a href={`/api/v1/certificates/${view.certificateId}/pdf`}>download the PDF</a> ·{' '}
-              <a href={`/api/v1/certificates/${view.certificateId}/credential`}>download the Open Badge</a> ·{' '}
-              <a href={`/verify/${view.certificateId}`}>public verification page</a>
+              {t('exams.result.certificate')} <CertificateLinks id={view.certificateId} />
             </p>
           )}
           {result.review && (
             <DataTable
-              caption="Your answers"
+              caption={t('exams.result.review')}
               rows={result.review}
               columns={[
-                { header: 'Question', cell: (r) => view.questions[r.position]?.text },
+                { header: t('exams.result.question'), cell: (r) => view.questions[r.position]?.text },
                 {
-                  header: 'Your answer',
-                  cell: (r) => optionText(view, r.position, view.questions[r.position]?.answer) || '(no answer)',
+                  header: t('exams.attempt.yourAnswer'),
+                  cell: (r) =>
+                    optionText(t, view, r.position, view.questions[r.position]?.answer) || t('exams.result.noAnswer'),
                 },
-                { header: 'Correct answer', cell: (r) => optionText(view, r.position, r.correctAnswer) },
-                { header: 'Points', numeric: true, cell: (r) => Math.round(r.points * 100) / 100 },
+                { header: t('exams.result.correct'), cell: (r) => optionText(t, view, r.position, r.correctAnswer) },
+                {
+                  header: t('exams.result.points'),
+                  numeric: true,
+                  cell: (r) => format.number(Math.round(r.points * 100) / 100),
+                },
               ]}
             />
           )}
         </section>
       )}
       <p>
-        <a href="/history">All my attempts and certificates</a>
+        <a href="/history">{t('exams.result.allAttempts')}</a>
       </p>
     </Layout>
   );
@@ -208,40 +255,49 @@ export const examPages = (deps: ExamsDeps) =>
       const principal = principalOf(c);
       const entries = await catalogue(deps, principal.account);
       const offline = await offlineNotice(deps);
-      const message = c.req.query('error');
+      const refusal = refusalKey(c.req.query('error'));
+      const { t, format } = await i18nOf(c);
       return html(
         c,
-        <Layout title="Exams" principal={principal}>
+        <Layout title={t('exams.catalogue.title')} principal={principal}>
           {offline && <OfflineNotice />}
-          {message && <Alert kind="error">{message}</Alert>}
-          {!principal.account.email_verified_at && (
-            <Alert kind="error">Confirm your email address before you sit an exam (see My certifications).</Alert>
-          )}
-          {entries.length === 0 && <p>No exams are open at the moment.</p>}
+          {refusal && <Alert kind="error">{t(refusal)}</Alert>}
+          {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
+          {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
           {entries.map((e) => (
             <section class="card" key={e.exam.id} aria-labelledby={`exam-${e.exam.id}`}>
               <h2 id={`exam-${e.exam.id}`}>{e.exam.title}</h2>
               {e.exam.description && <p>{e.exam.description}</p>}
               <ul>
                 <li>
-                  {e.exam.question_count} questions, {e.exam.time_limit_minutes} minutes, pass mark {e.exam.pass_mark} %
+                  {t('exams.catalogue.facts', {
+                    questions: e.exam.question_count,
+                    minutes: e.exam.time_limit_minutes,
+                    passMark: format.percent(e.exam.pass_mark / 100),
+                  })}
                 </li>
                 <li>
-                  Attempts left:{' '}
-                  {e.attemptsLeft === null ? 'unlimited' : `${e.attemptsLeft} of ${e.exam.attempts_allowed}`}
+                  {e.attemptsLeft === null
+                    ? t('exams.catalogue.attemptsUnlimited')
+                    : t('exams.catalogue.attemptsLeft', {
+                        left: e.attemptsLeft,
+                        allowed: e.exam.attempts_allowed ?? 0,
+                      })}
                 </li>
-                {e.availableFrom && <li>You can try again from {utc(e.availableFrom)}.</li>}
+                {e.availableFrom && (
+                  <li>{t('exams.catalogue.availableFrom', { at: format.dateTime(e.availableFrom) })}</li>
+                )}
               </ul>
               {!offline &&
                 (e.inProgressAttemptId ? (
                   <a class="button" href={`/attempts/${e.inProgressAttemptId}`}>
-                    Continue your attempt
+                    {t('exams.catalogue.continue')}
                   </a>
                 ) : (
                   e.attemptsLeft !== 0 &&
                   !e.availableFrom && (
                     <form method="post" action={`/exams/${e.exam.id}/start`}>
-                      <button type="submit">Start the exam</button>
+                      <button type="submit">{t('exams.catalogue.start')}</button>
                     </form>
                   )
                 ))}
@@ -256,7 +312,8 @@ export const examPages = (deps: ExamsDeps) =>
         return c.redirect(`/attempts/${attempt.id}`, 303);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
-        return c.redirect(`/exams?error=${encodeURIComponent(error.message)}`, 303);
+        // The page says why from the code alone: nothing a link could carry is shown as text.
+        return c.redirect(`/exams?error=${encodeURIComponent(error.code)}`, 303);
       }
     })
     .get('/attempts/:id', requirePage('signedIn'), (c) => renderAttempt(deps, c, c.req.query('saved') === '1'))
@@ -283,32 +340,31 @@ export const examPages = (deps: ExamsDeps) =>
       const view = await attemptView(deps, attempt);
       if (view.status !== 'in_progress') return c.redirect(`/attempts/${attempt.id}`, 303);
       const unanswered = unansweredPositions(view);
+      const { t, format } = await i18nOf(c);
       return html(
         c,
-        <Layout title="Submit your answers?" principal={principal} narrow>
+        <Layout title={t('exams.submit.title')} principal={principal} narrow>
           <section class="card">
             {unanswered.length === 0 ? (
-              <p>You have answered all {view.questions.length} questions.</p>
+              <p>{t('exams.submit.allAnswered', { total: view.questions.length })}</p>
             ) : (
               <>
-                <p>
-                  You have not answered {unanswered.length} of {view.questions.length} questions:
-                </p>
+                <p>{t('exams.submit.unanswered', { count: unanswered.length, total: view.questions.length })}</p>
                 <ul>
                   {unanswered.map((p) => (
                     <li key={p}>
-                      <a href={`/attempts/${view.id}#question-${p}`}>Question {p + 1}</a>
+                      <a href={`/attempts/${view.id}#question-${p}`}>{t('exams.submit.question', { number: p + 1 })}</a>
                     </li>
                   ))}
                 </ul>
               </>
             )}
-            <p>Time left: {minutesLeft(view.secondsLeft)}. After submitting you cannot change your answers.</p>
+            <p>{t('exams.submit.timeLeft', { duration: format.duration(view.secondsLeft) })}</p>
             <form method="post" action={`/attempts/${view.id}/submit`}>
-              <button type="submit">Submit my answers</button>
+              <button type="submit">{t('exams.submit.submit')}</button>
             </form>
             <p>
-              <a href={`/attempts/${view.id}`}>Back to the questions</a>
+              <a href={`/attempts/${view.id}`}>{t('exams.submit.back')}</a>
             </p>
           </section>
         </Layout>,
@@ -323,76 +379,75 @@ export const examPages = (deps: ExamsDeps) =>
       const principal = principalOf(c);
       const { attempts, certificates } = await history(deps, principal.account);
       const now = deps.clock().toISOString();
+      const { t, format } = await i18nOf(c);
       return html(
         c,
-        <Layout title="My attempts and certificates" principal={principal}>
+        <Layout title={t('exams.history.title')} principal={principal}>
           <section class="card" aria-labelledby="certs">
-            <h2 id="certs">Certificates</h2>
+            <h2 id="certs">{t('exams.history.certificates')}</h2>
             {certificates.length === 0 ? (
-              <p>No certificates yet.</p>
+              <p>{t('exams.history.noCertificates')}</p>
             ) : (
               <DataTable
-                caption="Certificates"
+                caption={t('exams.history.certificates')}
                 captionHidden
                 rows={certificates}
                 columns={[
-                  { header: 'Exam', cell: (cert) => cert.examTitle },
-                  { header: 'Issued', cell: (cert) => cert.issuedAt.slice(0, 10) },
+                  { header: t('exams.history.exam'), cell: (cert) => cert.examTitle },
+                  { header: t('exams.history.issued'), cell: (cert) => format.date(cert.issuedAt) },
                   {
-                    header: 'Valid until',
-                    cell: (cert) => (cert.expiresAt ? cert.expiresAt.slice(0, 10) : 'No expiry'),
+                    header: t('exams.history.validUntil'),
+                    cell: (cert) => (cert.expiresAt ? format.date(cert.expiresAt) : t('exams.history.noExpiry')),
                   },
                   {
-                    header: 'Status',
+                    header: t('exams.history.status'),
                     cell: (cert) =>
                       cert.revokedAt
-                        ? `Revoked: ${cert.revokedReason ?? ''}`
+                        ? t('exams.history.revoked', { reason: cert.revokedReason ?? '' })
                         : cert.expiresAt && cert.expiresAt <= now
-                          ? 'Expired'
-                          : 'Valid',
+                          ? t('exams.history.expired')
+                          : t('exams.history.valid'),
                   },
-                  {
-                    header: 'Downloads',
-                    cell: (cert) => (
-                      <>
-                        <a href={`/api/v1/certificates/${cert.id}/pdf`}>PDF</a> ·{' '}
-                        <a href={`/api/v1/certificates/${cert.id}/credential`}>Open Badge</a> ·{' '}
-                        <a href={`/verify/${cert.id}`}>Verification page</a>
-                      </>
-                    ),
-                  },
+                  { header: t('exams.history.downloads'), cell: (cert) => <CertificateLinks id={cert.id} /> },
                 ]}
               />
             )}
           </section>
           <section class="card" aria-labelledby="attempts">
-            <h2 id="attempts">Attempts</h2>
+            <h2 id="attempts">{t('exams.history.attempts')}</h2>
             {attempts.length === 0 ? (
               <p>
-                No attempts yet. <a href="/exams">See the exams</a>.
+                {t('exams.history.noAttempts')} <a href="/exams">{t('accounts.my.examsLink')}</a>
               </p>
             ) : (
               <DataTable
-                caption="Attempts"
+                caption={t('exams.history.attempts')}
                 captionHidden
                 rows={attempts}
                 columns={[
                   {
-                    header: 'Exam',
+                    header: t('exams.history.exam'),
                     cell: (a) => (
                       <>
                         <a href={`/attempts/${a.id}`}>{a.examTitle}</a>
                       </>
                     ),
                   },
-                  { header: 'Started', cell: (a) => utc(a.startedAt) },
                   {
-                    header: 'Status',
-                    cell: (a) =>
-                      a.status === 'in_progress' ? 'In progress' : a.status === 'expired' ? 'Time up' : 'Submitted',
+                    header: t('exams.history.started'),
+                    cell: (a) => <time datetime={a.startedAt}>{format.dateTime(a.startedAt)}</time>,
                   },
-                  { header: 'Score', cell: (a) => percent(a.scorePercent) },
-                  { header: 'Result', cell: (a) => (a.passed === null ? '—' : a.passed ? 'Passed' : 'Not passed') },
+                  { header: t('exams.history.status'), cell: (a) => t(`exams.status.${a.status}`) },
+                  {
+                    header: t('exams.history.score'),
+                    numeric: true,
+                    cell: (a) => (a.scorePercent === null ? '—' : format.percent(a.scorePercent / 100)),
+                  },
+                  {
+                    header: t('exams.history.result'),
+                    cell: (a) =>
+                      a.passed === null ? '—' : a.passed ? t('exams.history.passed') : t('exams.history.notPassed'),
+                  },
                 ]}
               />
             )}
@@ -400,3 +455,10 @@ export const examPages = (deps: ExamsDeps) =>
         </Layout>,
       );
     });
+
+/** Why an exam could not be started, from the code in the address (only codes the catalog names are shown). */
+function refusalKey(code: string | undefined): MessageKey | null {
+  if (!code) return null;
+  const key = `exams.refusal.${code}`;
+  return isMessageKey(key) ? key : 'exams.refusal.other';
+}

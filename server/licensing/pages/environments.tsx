@@ -8,8 +8,10 @@ import { actorOf, principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { notFound } from '../../http/errors.ts';
+import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { isAdmin, nf } from '../../web/format.ts';
+import { isAdmin } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
@@ -28,49 +30,63 @@ import { createEnvironmentBody, providerForm, updateEnvironmentBody } from '../s
 
 // ---- environments ----
 
+function ProductionSelect({ value, disabled }: { value: boolean; disabled?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <select id="production" name="production" disabled={disabled}>
+      <option value="true" selected={value}>
+        {t('licensing.environments.productionYes')}
+      </option>
+      <option value="false" selected={!value}>
+        {t('licensing.environments.productionNo')}
+      </option>
+    </select>
+  );
+}
+
+const domainsText = (t: I18n['t'], domains: string[]) =>
+  domains.length === 0 ? t('licensing.environments.noDomains') : formatDomainList(domains);
+
 function EnvironmentsPage(props: {
   principal: Principal;
   environments: EnvironmentView[];
   error?: string | undefined;
 }) {
+  const { t } = useI18n();
   return (
-    <Layout title="Environments" principal={props.principal}>
+    <Layout title={t('licensing.environments.title')} principal={props.principal}>
       {props.error && <Alert kind="error">{props.error}</Alert>}
       <DataTable
-        caption="Environments"
+        caption={t('licensing.environments.title')}
         captionHidden
         rows={props.environments}
         columns={[
           {
-            header: 'Name',
+            header: t('licensing.environments.name'),
             cell: (env) => (
               <>
                 <a href={`/portal/environments/${env.id}`}>{env.name}</a>
-                {env.own ? " (Seatkeeper's own accounts)" : ''}
+                {env.own ? ` ${t('licensing.environments.own')}` : ''}
               </>
             ),
           },
-          { header: 'Production', cell: (env) => (env.production ? 'yes' : 'no') },
           {
-            header: 'Internal domains',
-            cell: (env) =>
-              env.internalDomains.length === 0 ? 'none: everyone is internal' : formatDomainList(env.internalDomains),
+            header: t('licensing.environments.production'),
+            cell: (env) => (env.production ? t('web.yes') : t('web.no')),
           },
+          { header: t('licensing.environments.domains'), cell: (env) => domainsText(t, env.internalDomains) },
         ]}
       />
       {isAdmin(props.principal) && (
         <form method="post" action="/portal/environments" class="card">
-          <h2>Add an environment</h2>
-          <label for="name">Name</label>
+          <h2>{t('licensing.environments.add')}</h2>
+          <label for="name">{t('licensing.environments.name')}</label>
           <input id="name" name="name" required />
-          <label for="production">Production</label>
-          <select id="production" name="production">
-            <option value="true">yes: counts toward capacity</option>
-            <option value="false">no: shown for information</option>
-          </select>
-          <label for="internalDomains">Internal domains, comma-separated</label>
+          <label for="production">{t('licensing.environments.production')}</label>
+          <ProductionSelect value />
+          <label for="internalDomains">{t('licensing.environments.domainsField')}</label>
           <input id="internalDomains" name="internalDomains" />
-          <button type="submit">Add environment</button>
+          <button type="submit">{t('licensing.environments.addSubmit')}</button>
         </form>
       )}
     </Layout>
@@ -97,6 +113,7 @@ function EnvironmentPage(props: {
   error?: string | undefined;
   success?: string | undefined;
 }) {
+  const { t } = useI18n();
   const { env } = props;
   const admin = isAdmin(props.principal);
   return (
@@ -104,35 +121,21 @@ function EnvironmentPage(props: {
       {props.error && <Alert kind="error">{props.error}</Alert>}
       {props.success && <Alert kind="success">{props.success}</Alert>}
       <section class="card" aria-labelledby="rules">
-        <h2 id="rules">Rules</h2>
+        <h2 id="rules">{t('licensing.environments.rules')}</h2>
         {admin ? (
           <form method="post" action={`/portal/environments/${env.id}`}>
-            <label for="name">Name</label>
+            <label for="name">{t('licensing.environments.name')}</label>
             <input id="name" name="name" value={env.name} required />
-            <label for="production">Production</label>
-            <select id="production" name="production" disabled={env.own}>
-              <option value="true" selected={env.production}>
-                yes: counts toward capacity
-              </option>
-              <option value="false" selected={!env.production}>
-                no: shown for information
-              </option>
-            </select>
-            <label for="internalDomains">Internal domains, comma-separated</label>
+            <label for="production">{t('licensing.environments.production')}</label>
+            <ProductionSelect value={env.production} disabled={env.own} />
+            <label for="internalDomains">{t('licensing.environments.domainsField')}</label>
             <input id="internalDomains" name="internalDomains" value={formatDomainList(env.internalDomains)} />
-            <p class="hint">
-              Empty: everyone is internal. Subdomains are listed one by one (mycompany.com does not cover
-              sales.mycompany.com). A bad entry is refused and nothing is saved.
-            </p>
+            <p class="hint">{t('licensing.environments.domainsHint')}</p>
             {env.own && (
               <>
-                <label for="retentionDays">
-                  Retention: deactivate candidates without a sign-in for (days; empty: off)
-                </label>
+                <label for="retentionDays">{t('licensing.environments.retentionDays')}</label>
                 <input id="retentionDays" name="retentionDays" type="number" min="1" value={env.retentionDays ?? ''} />
-                <label for="unverifiedDays">
-                  Deactivate candidates who never verified their email after (days; empty: off)
-                </label>
+                <label for="unverifiedDays">{t('licensing.environments.unverifiedDays')}</label>
                 <input
                   id="unverifiedDays"
                   name="unverifiedDays"
@@ -142,21 +145,19 @@ function EnvironmentPage(props: {
                 />
               </>
             )}
-            <button type="submit">Save</button>
+            <button type="submit">{t('licensing.environments.save')}</button>
           </form>
         ) : (
           <dl>
-            <dt>Production</dt>
-            <dd>{env.production ? 'yes' : 'no'}</dd>
-            <dt>Internal domains</dt>
-            <dd>
-              {env.internalDomains.length === 0 ? 'none: everyone is internal' : formatDomainList(env.internalDomains)}
-            </dd>
+            <dt>{t('licensing.environments.production')}</dt>
+            <dd>{env.production ? t('web.yes') : t('web.no')}</dd>
+            <dt>{t('licensing.environments.domains')}</dt>
+            <dd>{domainsText(t, env.internalDomains)}</dd>
           </dl>
         )}
       </section>
       <section class="card" aria-labelledby="providers">
-        <h2 id="providers">User providers</h2>
+        <h2 id="providers">{t('licensing.environments.providers')}</h2>
         <ul>
           {props.providers.map((p) => (
             <li>
@@ -166,31 +167,27 @@ function EnvironmentPage(props: {
         </ul>
         {admin && (
           <form method="post" action={`/portal/environments/${env.id}/providers`}>
-            <label for="provider">Add a provider</label>
+            <label for="provider">{t('licensing.environments.addProvider')}</label>
             <input id="provider" name="provider" required />
             <button type="submit" class="secondary">
-              Add provider
+              {t('licensing.environments.addProviderSubmit')}
             </button>
           </form>
         )}
       </section>
       {admin && (
         <section class="card" aria-labelledby="import">
-          <h2 id="import">Import users (CSV)</h2>
-          <p class="hint">
-            Columns as in the audit CLI: provider, tenant, username, email, active, it_user, role (environment and
-            production may be present; they must match this environment). Each provider in the file has all its users
-            replaced, in one transaction: a bad row stops the whole import and is reported by line number.
-          </p>
+          <h2 id="import">{t('licensing.import.title')}</h2>
+          <p class="hint">{t('licensing.import.hint')}</p>
           <form method="post" action={`/portal/environments/${env.id}/import`} enctype="multipart/form-data">
-            <label for="file">CSV file</label>
+            <label for="file">{t('licensing.import.file')}</label>
             <input id="file" name="file" type="file" accept=".csv,text/csv" required />
-            <button type="submit">Import</button>
+            <button type="submit">{t('licensing.import.submit')}</button>
           </form>
         </section>
       )}
       <section class="card" aria-labelledby="imports">
-        <h2 id="imports">Recent imports</h2>
+        <h2 id="imports">{t('licensing.import.recent')}</h2>
         <ImportTable imports={props.imports} />
       </section>
     </Layout>
@@ -198,29 +195,35 @@ function EnvironmentPage(props: {
 }
 
 function ImportTable({ imports }: { imports: ImportRow[] }) {
-  if (imports.length === 0) return <p>None yet.</p>;
+  const { t, format } = useI18n();
+  if (imports.length === 0) return <p>{t('licensing.import.noneYet')}</p>;
   return (
     <DataTable
-      caption="Recent imports"
+      caption={t('licensing.import.recent')}
       captionHidden
       rows={imports}
       columns={[
         {
-          header: 'Started',
+          header: t('licensing.import.started'),
           cell: (i) => (
             <>
-              <a href={`/portal/imports/${i.id}`}>{i.started_at}</a>
+              <a href={`/portal/imports/${i.id}`}>{format.dateTime(i.started_at)}</a>
             </>
           ),
         },
-        { header: 'Providers', cell: (i) => i.provider },
-        { header: 'Status', cell: (i) => i.status },
-        { header: 'Rows', cell: (i) => nf(i.rows) },
-        { header: 'By', cell: (i) => i.actor_email ?? '' },
+        { header: t('licensing.import.providers'), cell: (i) => i.provider },
+        { header: t('licensing.import.status'), cell: (i) => importStatus(t, i.status) },
+        { header: t('licensing.import.rows'), numeric: true, cell: (i) => format.number(i.rows) },
+        { header: t('licensing.import.by'), cell: (i) => i.actor_email ?? '' },
       ]}
     />
   );
 }
+
+const importStatus = (t: I18n['t'], status: string) => {
+  const key = `licensing.import.state.${status}`;
+  return isMessageKey(key) ? t(key) : status;
+};
 
 const optionalDays = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
 
@@ -228,12 +231,13 @@ async function renderEnvironment(
   deps: LicensingDeps,
   c: Context<AppEnv>,
   id: string,
-  notes: { error?: string; success?: string } = {},
+  notes: { error?: string; success?: MessageKey } = {},
   status: 200 | 400 = 200,
 ) {
   await deps.licensing.current();
   const env = deps.licensing.environmentById(id);
-  if (!env) throw notFound('The environment');
+  if (!env) throw notFound('errors.not_found.environment');
+  const { t } = await i18nOf(c);
   const imports = await deps.db
     .selectFrom('licence_imports')
     .selectAll()
@@ -248,7 +252,8 @@ async function renderEnvironment(
       env={env}
       providers={await listProviders(deps.db, id)}
       imports={imports}
-      {...notes}
+      error={notes.error}
+      success={notes.success && t(notes.success)}
     />,
     status,
   );
@@ -264,7 +269,7 @@ export const environmentPages = (deps: LicensingDeps) =>
     .post('/environments', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       let created: EnvironmentView | undefined;
-      const outcome = await attempt(async () => {
+      const outcome = await attempt(c, async () => {
         created = await createEnvironment(
           deps,
           actorOf(c),
@@ -293,7 +298,7 @@ export const environmentPages = (deps: LicensingDeps) =>
       const id = c.req.param('id');
       const values = await formValues(c);
       const env = deps.licensing.environmentById(id);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         updateEnvironment(
           deps,
           actorOf(c),
@@ -315,21 +320,21 @@ export const environmentPages = (deps: LicensingDeps) =>
         deps,
         c,
         id,
-        outcome.error ? outcome : { success: 'Saved; the figures are live at once.' },
+        outcome.error ? outcome : { success: 'licensing.environments.saved' },
         outcome.error ? 400 : 200,
       );
     })
     .post('/environments/:id/providers', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       const values = await formValues(c);
-      const outcome = await attempt(() =>
+      const outcome = await attempt(c, () =>
         addProvider(deps, actorOf(c), id, checked(providerForm, { provider: values.provider ?? '' }).provider),
       );
       return renderEnvironment(
         deps,
         c,
         id,
-        outcome.error ? outcome : { success: 'Provider added.' },
+        outcome.error ? outcome : { success: 'licensing.environments.providerAdded' },
         outcome.error ? 400 : 200,
       );
     })
@@ -337,7 +342,7 @@ export const environmentPages = (deps: LicensingDeps) =>
       const id = c.req.param('id');
       await deps.licensing.current();
       const env = deps.licensing.environmentById(id);
-      if (!env) throw notFound('The environment');
+      if (!env) throw notFound('errors.not_found.environment');
       const body = await c.req.parseBody();
       const file = body.file;
       const text = typeof file === 'string' ? file : file ? await file.text() : '';
@@ -381,39 +386,42 @@ export const environmentPages = (deps: LicensingDeps) =>
         ? undefined
         : await deps.db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
       const running = local ?? (row?.status === 'running' ? { rows: row.rows, processed: row.processed } : undefined);
+      const { t, format } = await i18nOf(c);
       if (running) {
-        const percent = running.rows === 0 ? 100 : Math.floor((running.processed / running.rows) * 100);
+        const percent = running.rows === 0 ? 1 : running.processed / running.rows;
         return html(
           c,
-          <Layout title="Import in progress" principal={principalOf(c)} refreshSeconds={1}>
+          <Layout title={t('licensing.import.running')} principal={principalOf(c)} refreshSeconds={1}>
             <p>
               <progress max={running.rows} value={running.processed}>
-                {percent}%
+                {format.percent(percent)}
               </progress>{' '}
-              {nf(running.processed)} of {nf(running.rows)} rows ({percent}%). This page refreshes every second; nothing
-              is visible to the figures until the whole import is done.
+              {t('licensing.import.progress', {
+                processed: running.processed,
+                rows: running.rows,
+                percent: format.percent(Math.floor(percent * 100) / 100),
+              })}
             </p>
           </Layout>,
         );
       }
-      if (!row) throw notFound('The import');
+      if (!row) throw notFound('errors.not_found.import');
       const errors = JSON.parse(row.errors) as string[];
       return html(
         c,
         <Layout
-          title={`Import ${row.status}`}
+          title={t('licensing.import.outcome', { status: importStatus(t, row.status) })}
           principal={principalOf(c)}
           refreshSeconds={row.status === 'running' ? 1 : undefined}
         >
           {row.status === 'done' && (
-            <Alert kind="success">
-              Imported {nf(row.rows)} users for {row.provider}; their previous users were replaced.
-            </Alert>
+            <Alert kind="success">{t('licensing.import.done', { rows: row.rows, providers: row.provider })}</Alert>
           )}
           {row.status === 'failed' && (
             <Alert kind="error">
-              Nothing was imported. Fix these rows and import the file again:
-              <ul>
+              {t('licensing.import.failed')}
+              {/* The reader names each problem in English (shared/licensing); marked so, for browsers and readers. */}
+              <ul lang="en">
                 {errors.map((e) => (
                   <li>{e}</li>
                 ))}
@@ -421,7 +429,7 @@ export const environmentPages = (deps: LicensingDeps) =>
             </Alert>
           )}
           <p>
-            <a href={`/portal/environments/${row.environment_id}`}>Back to the environment</a>
+            <a href={`/portal/environments/${row.environment_id}`}>{t('licensing.import.back')}</a>
           </p>
         </Layout>,
       );

@@ -4,13 +4,14 @@ import { Hono } from 'hono';
 import { licenceCapacity } from '../../../shared/licensing/capacity.ts';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { nf } from '../../web/format.ts';
+import { i18nOf } from '../../i18n/request.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { ACCOUNTS_PER_FINDING } from '../full-count.ts';
 import { readLicence, readOrganisationDomains } from '../licence.ts';
 import { refHref } from './links.ts';
+import { findingText } from './reasons.ts';
 
 export const hygienePages = (deps: LicensingDeps) =>
   new Hono<AppEnv>().get('/hygiene', requirePage('staffRead'), async (c) => {
@@ -23,23 +24,29 @@ export const hygienePages = (deps: LicensingDeps) =>
     const { findings, hidden } = answer.report;
     const labels = new Map(answer.report.labels);
     const licence = await readLicence(deps);
+    const i18n = await i18nOf(c);
+    const { t, format } = i18n;
     return html(
       c,
-      <Layout title="Hygiene" principal={principalOf(c)}>
+      <Layout title={t('licensing.hygienePage.title')} principal={principalOf(c)}>
         <p>
-          Checks of rules 28 to 32 over {nf(answer.report.accounts)} accounts
-          {licence ? ` (licence capacity ${nf(licenceCapacity(licence).internal)} internal)` : ''}. Each finding links
-          to the accounts involved.
+          {t('licensing.hygienePage.intro', {
+            accounts: answer.report.accounts,
+            capacity: licence ? licenceCapacity(licence).internal : -1,
+          })}
         </p>
-        {findings.length === 0 && <Alert kind="success">Nothing to fix.</Alert>}
-        {hidden > 0 && <p>{nf(hidden)} more findings of the same kinds are not shown; fix these first.</p>}
+        {findings.length === 0 && <Alert kind="success">{t('licensing.hygienePage.nothing')}</Alert>}
+        {hidden > 0 && <p>{t('licensing.hygienePage.hidden', { count: hidden })}</p>}
         {findings.map((f) => (
           <section class="card">
             <h2>
-              Rule {f.rule}: {f.code.replace(/-/g, ' ')}
-              {f.environment ? ` (${f.environment})` : ''}
+              {t(f.environment ? 'licensing.hygienePage.findingIn' : 'licensing.hygienePage.finding', {
+                rule: f.rule,
+                title: t(`licensing.hygieneTitle.${f.code}`),
+                environment: f.environment,
+              })}
             </h2>
-            <p>{f.message}</p>
+            <p>{findingText(i18n, f)}</p>
             {f.accounts.length > 0 && (
               <ul>
                 {f.accounts.slice(0, ACCOUNTS_PER_FINDING).map((ref) => (
@@ -48,7 +55,11 @@ export const hygienePages = (deps: LicensingDeps) =>
                   </li>
                 ))}
                 {f.accounts.length > ACCOUNTS_PER_FINDING && (
-                  <li>and {nf(f.accounts.length - ACCOUNTS_PER_FINDING)} more</li>
+                  <li>
+                    {t('licensing.hygienePage.more', {
+                      count: format.number(f.accounts.length - ACCOUNTS_PER_FINDING),
+                    })}
+                  </li>
                 )}
               </ul>
             )}

@@ -93,7 +93,7 @@ const policyForm = z.object({ days: z.coerce.number().int().min(0).max(MAX_ERASU
 export const leavingPages = (deps: LicensingDeps) =>
   new Hono<AppEnv>().post('/licence/erasure-policy', requirePage('admin'), async (c) => {
     const parsed = policyForm.safeParse(await c.req.parseBody());
-    const outcome = parsed.success ? await attempt(() => saveErasureDays(deps, actorOf(c), parsed.data.days)) : null;
+    const outcome = parsed.success ? await attempt(c, () => saveErasureDays(deps, actorOf(c), parsed.data.days)) : null;
     const notice: LeavingNotice = outcome && !outcome.error ? 'saved' : 'invalid';
     return c.redirect(`/portal/licence?leaving=${notice}#leaving-panel`, 303);
   });

@@ -1,9 +1,11 @@
 import { deactivationReason } from '../../accounts/deactivation.ts';
+import { isMessageKey } from '../../i18n/messages.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { countingOf, type DirectoryEntry, directoryRowOfAccount } from '../directory.ts';
 import { refHref } from './links.ts';
+import { classificationReason } from './reasons.ts';
 
 // ---- account licence panel (own accounts' detail page) ----
 
@@ -41,28 +43,31 @@ export async function accountLicenceView(deps: LicensingDeps, accountId: string)
   };
 }
 
-const NOT_COUNTED: Record<string, string> = {
-  inactive: 'not counted: deactivated',
-  'non-production': 'not counted: non-production environment',
-  'it-user': 'not counted: IT user',
-};
-
 export function Counting({ entry, counting }: { entry: DirectoryEntry; counting: AccountLicenceView['counting'] }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const notCounted = counting?.notCountedReason ?? '';
+  const notCountedKey = `licensing.panel.notCounted.${notCounted}`;
   return (
     <>
-      <dt>Classification</dt>
+      <dt>{t('licensing.panel.classification')}</dt>
       <dd>
-        {entry.classification}: {entry.reason}
+        {t(`licensing.class.${entry.classification}`)}: {classificationReason(i18n, entry)}
       </dd>
-      <dt>Counted</dt>
+      <dt>{t('licensing.panel.counted')}</dt>
       <dd>
         {counting?.counted
-          ? `yes, in ${entry.environment}${counting.mergedWith.length > 0 ? ' (merged with the accounts below into one person)' : ''}`
-          : (NOT_COUNTED[counting?.notCountedReason ?? ''] ?? 'no')}
+          ? t('licensing.panel.countedIn', {
+              environment: entry.environment,
+              merged: counting.mergedWith.length > 0 ? 'yes' : 'no',
+            })
+          : isMessageKey(notCountedKey)
+            ? t(notCountedKey)
+            : t('web.no')}
       </dd>
       {counting && counting.mergedWith.length > 0 && (
         <>
-          <dt>Same person as</dt>
+          <dt>{t('licensing.panel.samePerson')}</dt>
           <dd>
             <ul>
               {counting.mergedWith.map((ref) => (
@@ -84,48 +89,47 @@ function ClosedByThePerson() {
 }
 
 export function AccountLicencePanel({ view }: { view: AccountLicenceView }) {
+  const { t, format } = useI18n();
   return (
     <section class="card" aria-labelledby="licence-panel">
-      <h2 id="licence-panel">Licence</h2>
+      <h2 id="licence-panel">{t('licensing.licence.title')}</h2>
       {view.entry ? (
         <dl>
           <Counting entry={view.entry} counting={view.counting} />
           {view.deactivationReason && (
             <>
-              <dt>Deactivated by</dt>
+              <dt>{t('licensing.panel.deactivatedBy')}</dt>
               <dd>
                 {view.deactivationReason === 'closed' ? (
                   <ClosedByThePerson />
-                ) : view.deactivationReason === 'admin' ? (
-                  'an administrator (signing in is refused)'
                 ) : (
-                  `the ${view.deactivationReason === 'retention' ? 'retention policy' : 'unverified-email policy'} (signing in again reactivates the account)`
+                  t('licensing.panel.deactivationReason', { reason: view.deactivationReason })
                 )}
               </dd>
             </>
           )}
           {view.reactivatedAt && (
             <>
-              <dt>Reactivated</dt>
-              <dd>on sign-in at {view.reactivatedAt}, after the retention policy had deactivated it</dd>
+              <dt>{t('licensing.panel.reactivated')}</dt>
+              <dd>{t('licensing.panel.reactivatedAt', { at: format.dateTime(view.reactivatedAt) })}</dd>
             </>
           )}
         </dl>
       ) : (
-        <p>Not in the licence figures yet.</p>
+        <p>{t('licensing.panel.notInFigures')}</p>
       )}
-      <h3>Sign-in history</h3>
+      <h3>{t('licensing.panel.signIns')}</h3>
       {view.signIns.length === 0 ? (
-        <p>Never signed in.</p>
+        <p>{t('licensing.panel.neverSignedIn')}</p>
       ) : (
         <DataTable
-          caption="Sign-in history"
+          caption={t('licensing.panel.signIns')}
           captionHidden
           rows={view.signIns}
           columns={[
-            { header: 'When (UTC)', cell: (s) => s.at },
-            { header: 'From', cell: (s) => s.ip },
-            { header: 'Browser', cell: (s) => s.user_agent ?? '' },
+            { header: t('audit.when'), cell: (s) => <time datetime={s.at}>{format.dateTime(s.at)}</time> },
+            { header: t('audit.from'), cell: (s) => s.ip },
+            { header: t('licensing.panel.browser'), cell: (s) => s.user_agent ?? '' },
           ]}
         />
       )}

@@ -2,15 +2,25 @@
 
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { LICENCE_CATALOGUE, type LicenceType } from '../../../shared/licensing/capacity.ts';
+import {
+  EXTERNAL_PACK,
+  INTERNAL_PACK,
+  LICENCE_CATALOGUE,
+  type LicenceType,
+  packsNeeded,
+} from '../../../shared/licensing/capacity.ts';
 import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { TIME_ZONES } from '../../i18n/format.ts';
+import { type I18n, isMessageKey, localise, type MessageKey } from '../../i18n/messages.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { isAdmin, nf } from '../../web/format.ts';
+import { isAdmin } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
+import { termText } from '../../web/licence-term.ts';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { forecast, type HistoryPoint, readHistory, recordHistory } from '../history.ts';
@@ -27,20 +37,17 @@ import {
 } from '../licence.ts';
 import { extensionBody, organisationDomainsBody } from '../schemas.ts';
 import type { RecountOutcome } from '../state.ts';
+import { saveOrganisationTimeZone } from '../time-zone.ts';
 import { type LeavingNotice, LeavingPanel, leavingNotice } from './leaving-panel.tsx';
 
 // ---- licence overview ----
 
-const LEVEL_TEXT: Record<string, string> = {
-  ok: 'ok',
-  notice: 'notice: 80% or more',
-  warning: 'warning: 90% or more',
-  over: 'over capacity: a compliance breach (nobody is locked out)',
-};
+const BUCKETS = ['internal', 'external'] as const;
 
 /** Totals against capacity, one polyline each, server-rendered (no scripts). */
 function HistoryChart({ points }: { points: HistoryPoint[] }) {
-  if (points.length === 0) return <p>No history yet: a row is written every day and whenever the figures change.</p>;
+  const { t, format } = useI18n();
+  if (points.length === 0) return <p>{t('licensing.history.none')}</p>;
   const width = 640;
   const height = 200;
   const max = Math.max(
@@ -56,22 +63,24 @@ function HistoryChart({ points }: { points: HistoryPoint[] }) {
       .map((p) => `${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`)
       .join(' ');
   const series = [
-    { label: 'internal', pick: (p: HistoryPoint) => p.internal, colour: '#1f5fbf', dash: undefined },
-    { label: 'internal capacity', pick: (p: HistoryPoint) => p.internalCapacity, colour: '#1f5fbf', dash: '6 4' },
-    { label: 'external', pick: (p: HistoryPoint) => p.external, colour: '#b3261e', dash: undefined },
-    { label: 'external capacity', pick: (p: HistoryPoint) => p.externalCapacity, colour: '#b3261e', dash: '6 4' },
+    { pick: (p: HistoryPoint) => p.internal, colour: '#1f5fbf', dash: undefined },
+    { pick: (p: HistoryPoint) => p.internalCapacity, colour: '#1f5fbf', dash: '6 4' },
+    { pick: (p: HistoryPoint) => p.external, colour: '#b3261e', dash: undefined },
+    { pick: (p: HistoryPoint) => p.externalCapacity, colour: '#b3261e', dash: '6 4' },
   ];
+  const first = points[0]?.day ?? '';
+  const last = points[points.length - 1]?.day ?? '';
   return (
     <figure>
       <svg
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
         role="img"
-        aria-label={`Daily totals from ${points[0]?.day} to ${points[points.length - 1]?.day}, against capacity`}
+        aria-label={t('licensing.history.chartLabel', { from: format.day(first), to: format.day(last) })}
       >
         <line x1="30" y1={height - 20} x2={width - 10} y2={height - 20} stroke="#d8dce3" />
         <text x="0" y="14" font-size="11" fill="#5b6475">
-          {nf(max)}
+          {format.number(max)}
         </text>
         <text x="0" y={height - 22} font-size="11" fill="#5b6475">
           0
@@ -80,15 +89,37 @@ function HistoryChart({ points }: { points: HistoryPoint[] }) {
           <polyline points={line(s.pick)} fill="none" stroke={s.colour} stroke-width="2" stroke-dasharray={s.dash} />
         ))}
         <text x="30" y={height - 4} font-size="11" fill="#5b6475">
-          {points[0]?.day}
+          {format.day(first)}
         </text>
-        <text x={width - 80} y={height - 4} font-size="11" fill="#5b6475">
-          {points[points.length - 1]?.day}
+        <text x={width - 10} y={height - 4} font-size="11" fill="#5b6475" text-anchor="end">
+          {format.day(last)}
         </text>
       </svg>
-      <figcaption>Solid: internal (blue) and external (red) users counted; dashed: their capacity.</figcaption>
+      <figcaption>{t('licensing.history.caption')}</figcaption>
     </figure>
   );
+}
+
+/** A breach (rules 21 and 22) in the reader's language; English readers see the rulebook's own sentence. */
+function breachText(i18n: I18n, breach: { code: string; message: string }, summary: LicenceSummary): string {
+  const status = summary.status;
+  const key = `licensing.breach.${breach.code}`;
+  if (!status || !isMessageKey(key)) return breach.message;
+  const product = LICENCE_CATALOGUE[status.licence.type];
+  const packs = (bucket: (typeof BUCKETS)[number]) =>
+    packsNeeded(summary[bucket].used, status[bucket].capacity, bucket === 'internal' ? INTERNAL_PACK : EXTERNAL_PACK);
+  const values = {
+    type: i18n.t(`licensing.type.${status.licence.type}`),
+    internal: summary.internal.used,
+    external: summary.external.used,
+    internalCapacity: status.internal.capacity,
+    externalCapacity: status.external.capacity,
+    internalPacks: product.packs ? packs('internal') : 0,
+    externalPacks: product.packs ? packs('external') : 0,
+    environments: summary.environments.length,
+    allowed: product.environments ?? 0,
+  };
+  return localise({ key, values, english: breach.message }, i18n);
 }
 
 interface LicencePageProps {
@@ -96,6 +127,7 @@ interface LicencePageProps {
   summary: LicenceSummary;
   history: HistoryPoint[];
   organisationDomains: string[];
+  timeZone: string;
   recount?: RecountOutcome | undefined;
   leaving: LeavingFigures;
   leavingNotice?: LeavingNotice | undefined;
@@ -105,83 +137,94 @@ interface LicencePageProps {
 }
 
 function LicencePage(props: LicencePageProps) {
+  const i18n = useI18n();
+  const { t, format } = i18n;
   const { summary, principal } = props;
   const admin = isAdmin(principal);
   const status = summary.status;
   const capacity = status ? { internal: status.internal.capacity, external: status.external.capacity } : null;
   const outlook = forecast(props.history, capacity, props.todayIso);
+  const bucketName = (bucket: (typeof BUCKETS)[number]) => t(`licensing.bucket.${bucket}`);
   return (
-    <Layout title="Licence" principal={principal}>
+    <Layout title={t('licensing.licence.title')} principal={principal}>
       {props.error && <Alert kind="error">{props.error}</Alert>}
       {props.success && <Alert kind="success">{props.success}</Alert>}
       {summary.breaches.map((b) => (
-        <Alert kind="error">Licence breach: {b.message}</Alert>
+        <Alert kind="error">{t('licensing.licence.breach', { breach: breachText(i18n, b, summary) })}</Alert>
       ))}
-      {status && status.term.state !== 'active' && <Alert kind="error">Licence {status.term.message}</Alert>}
-      {(['internal', 'external'] as const).map((bucket) => {
-        const level = summary[bucket].level;
+      {status && status.term.state !== 'active' && (
+        <Alert kind="error">{t('licensing.licence.termAlert', { term: termText(i18n, status.term) })}</Alert>
+      )}
+      {BUCKETS.map((bucket) => {
+        const { level, percent } = summary[bucket];
         return level === 'notice' || level === 'warning' ? (
           <Alert kind="error">
-            {bucket === 'internal' ? 'Internal' : 'External'} users at {summary[bucket].percent}% of capacity:{' '}
-            {LEVEL_TEXT[level]}. Plan for more packs or review inactive accounts.
+            {t('licensing.licence.levelAlert', {
+              bucket,
+              percent: format.percent((percent ?? 0) / 100),
+              level: t(`licensing.level.${level}`),
+            })}
           </Alert>
         ) : null;
       })}
       <section class="card" aria-labelledby="figures">
-        <h2 id="figures">Live figures</h2>
+        <h2 id="figures">{t('licensing.licence.figures')}</h2>
         <p class="hint">
-          Computed at <time datetime={summary.asOf}>{summary.asOf}</time>. Every change to an account, an import or a
-          rule is reflected at once; people with several accounts are counted once (totals are deduplicated).
+          {t('licensing.licence.asOf', { at: format.dateTime(summary.asOf) })} {t('licensing.licence.figuresHint')}
         </p>
         <DataTable
-          caption="Users counted against capacity"
+          caption={t('licensing.licence.figuresCaption')}
           captionHidden
-          rows={[
-            { label: 'Internal', bucket: summary.internal },
-            { label: 'External', bucket: summary.external },
-          ]}
+          rows={BUCKETS.map((bucket) => ({ bucket, counted: summary[bucket] }))}
           columns={[
-            { header: 'Users', rowHeader: true, cell: (r) => r.label },
-            { header: 'Counted', numeric: true, cell: (r) => nf(r.bucket.used) },
+            { header: t('licensing.licence.users'), rowHeader: true, cell: (r) => bucketName(r.bucket) },
+            { header: t('licensing.licence.counted'), numeric: true, cell: (r) => format.number(r.counted.used) },
             {
-              header: 'Capacity',
+              header: t('licensing.licence.capacity'),
               numeric: true,
-              cell: (r) => (r.bucket.capacity === null ? 'no licence' : nf(r.bucket.capacity)),
-            },
-            { header: 'Usage', numeric: true, cell: (r) => (r.bucket.percent === null ? '' : `${r.bucket.percent}%`) },
-            {
-              header: 'Level',
               cell: (r) =>
-                r.bucket.level && (
-                  <span class={`badge ${r.bucket.level === 'ok' ? '' : 'inactive'}`}>{LEVEL_TEXT[r.bucket.level]}</span>
+                r.counted.capacity === null ? t('licensing.licence.noLicence') : format.number(r.counted.capacity),
+            },
+            {
+              header: t('licensing.licence.usage'),
+              numeric: true,
+              cell: (r) => (r.counted.percent === null ? '' : format.percent(r.counted.percent / 100)),
+            },
+            {
+              header: t('licensing.licence.level'),
+              cell: (r) =>
+                r.counted.level && (
+                  <span class={`badge ${r.counted.level === 'ok' ? '' : 'inactive'}`}>
+                    {t(`licensing.level.${r.counted.level}`)}
+                  </span>
                 ),
             },
           ]}
         />
         <form method="post" action="/portal/licence/recount">
           <button type="submit" class="secondary">
-            Recount now from the database
+            {t('licensing.licence.recount')}
           </button>
         </form>
         {props.recount && (
           <Alert kind={props.recount.agrees ? 'success' : 'error'}>
-            Full recount from the database in {Math.round(props.recount.milliseconds)} ms
-            {props.recount.via === 'worker' ? ' (in a background thread)' : ''}: internal{' '}
-            {nf(props.recount.full.internal)}, external {nf(props.recount.full.external)}.{' '}
+            {t('licensing.licence.recounted', {
+              milliseconds: Math.round(props.recount.milliseconds),
+              worker: props.recount.via === 'worker' ? 'yes' : 'no',
+              internal: props.recount.full.internal,
+              external: props.recount.full.external,
+            })}{' '}
             {props.recount.agrees
-              ? 'It agrees with the live figures.'
-              : `It differs from the live figures: ${props.recount.differences.join('; ')}`}
+              ? t('licensing.licence.recountAgrees')
+              : t('licensing.licence.recountDiffers', { differences: props.recount.differences.join('; ') })}
           </Alert>
         )}
       </section>
       <section class="card" aria-labelledby="per-environment">
-        <h2 id="per-environment">Per environment and provider</h2>
-        <p class="hint">
-          Each environment is deduplicated within itself; providers are raw counts (not deduplicated). Only production
-          environments count toward capacity.
-        </p>
+        <h2 id="per-environment">{t('licensing.licence.perEnvironment')}</h2>
+        <p class="hint">{t('licensing.licence.perEnvironmentHint')}</p>
         <DataTable
-          caption="Counts per environment and provider"
+          caption={t('licensing.licence.perEnvironmentCaption')}
           captionHidden
           rows={summary.environments.flatMap((env) => [
             { env, provider: null, internal: env.internal, external: env.external },
@@ -189,75 +232,83 @@ function LicencePage(props: LicencePageProps) {
           ])}
           columns={[
             {
-              header: 'Environment',
+              header: t('licensing.environment'),
               cell: (r) =>
                 r.provider === null && (
                   <>
                     <a href={`/portal/environments/${r.env.id}`}>{r.env.name}</a>
-                    {r.env.production ? '' : ' (non-production, not counted)'}
+                    {r.env.production ? '' : ` ${t('licensing.licence.notCounted')}`}
                   </>
                 ),
             },
-            { header: 'Provider', cell: (r) => r.provider ?? 'all (deduplicated)' },
-            { header: 'Internal', numeric: true, cell: (r) => nf(r.internal) },
-            { header: 'External', numeric: true, cell: (r) => nf(r.external) },
+            { header: t('licensing.provider'), cell: (r) => r.provider ?? t('licensing.licence.allProviders') },
+            { header: bucketName('internal'), numeric: true, cell: (r) => format.number(r.internal) },
+            { header: bucketName('external'), numeric: true, cell: (r) => format.number(r.external) },
           ]}
         />
       </section>
       <section class="card" aria-labelledby="history">
-        <h2 id="history">History and forecast</h2>
+        <h2 id="history">{t('licensing.history.title')}</h2>
         <HistoryChart points={props.history} />
         {capacity ? (
           <ul>
-            {(['internal', 'external'] as const).map((bucket) => {
+            {BUCKETS.map((bucket) => {
               const f = outlook[bucket];
               return (
                 <li>
-                  {bucket}: {f.perDay.toFixed(1)} new per day over the last 30 days;{' '}
-                  {f.runsOutOn ? `capacity runs out on ${f.runsOutOn}` : 'capacity does not run out at this rate'};{' '}
-                  {f.packsNeeded12Months === 0
-                    ? 'no extra packs needed for the next 12 months'
-                    : `${f.packsNeeded12Months} ${bucket} pack${f.packsNeeded12Months === 1 ? '' : 's'} needed for the next 12 months`}
+                  {t('licensing.history.forecast', {
+                    bucket,
+                    perDay: format.number(Math.round(f.perDay * 10) / 10),
+                    runsOut: f.runsOutOn ? format.day(f.runsOutOn) : 'never',
+                    packs: f.packsNeeded12Months,
+                  })}
                 </li>
               );
             })}
           </ul>
         ) : (
-          <p>Set a licence to see when capacity runs out.</p>
+          <p>{t('licensing.history.noLicence')}</p>
         )}
       </section>
       <LeavingPanel principal={principal} figures={props.leaving} notice={props.leavingNotice} />
       <section class="card" aria-labelledby="licence">
-        <h2 id="licence">Licence</h2>
+        <h2 id="licence">{t('licensing.licence.title')}</h2>
         {status ? (
           <dl>
-            <dt>Type</dt>
-            <dd>{status.licence.label}</dd>
-            <dt>Term</dt>
+            <dt>{t('licensing.licence.type')}</dt>
+            <dd>{t(`licensing.type.${status.licence.type}`)}</dd>
+            <dt>{t('licensing.licence.term')}</dt>
             <dd>
-              {status.licence.startsOn} to {status.licence.endsOn}: {status.term.message}
+              {t('licensing.licence.termRange', {
+                from: format.day(status.licence.startsOn),
+                to: format.day(status.licence.endsOn),
+                term: termText(i18n, status.term),
+              })}
             </dd>
-            <dt>Capacity</dt>
+            <dt>{t('licensing.licence.capacity')}</dt>
             <dd>
-              {nf(status.internal.capacity)} internal, {nf(status.external.capacity)} external
+              {t('licensing.licence.capacityValue', {
+                internal: status.internal.capacity,
+                external: status.external.capacity,
+              })}
             </dd>
           </dl>
         ) : (
-          <p>No licence is configured yet.</p>
+          <p>{t('licensing.licence.none')}</p>
         )}
         {admin && (
           <>
             <form method="post" action="/portal/licence">
-              <h3>Set the licence</h3>
-              <label for="type">Type</label>
+              <h3>{t('licensing.licence.set')}</h3>
+              <label for="type">{t('licensing.licence.type')}</label>
               <select id="type" name="type">
                 {Object.values(LICENCE_CATALOGUE).map((p) => (
                   <option value={p.type} selected={status?.licence.type === p.type}>
-                    {p.label}: {p.use}
+                    {t(`licensing.type.${p.type}`)}: {t(`licensing.typeUse.${p.type}`)}
                   </option>
                 ))}
               </select>
-              <label for="startsOn">Starts on</label>
+              <label for="startsOn">{t('licensing.licence.startsOn')}</label>
               <input
                 id="startsOn"
                 name="startsOn"
@@ -265,28 +316,28 @@ function LicencePage(props: LicencePageProps) {
                 required
                 value={status?.licence.startsOn ?? props.todayIso}
               />
-              <label for="endsOn">Ends on (last valid day; empty: the type's usual term)</label>
+              <label for="endsOn">{t('licensing.licence.endsOn')}</label>
               <input id="endsOn" name="endsOn" type="date" value="" />
-              <label for="internalPacks">Internal packs of 100 (subscriptions)</label>
+              <label for="internalPacks">{t('licensing.licence.internalPacks', { size: INTERNAL_PACK })}</label>
               <input id="internalPacks" name="internalPacks" type="number" min="0" value="0" />
-              <label for="externalPacks">External packs of 10,000 (subscriptions)</label>
+              <label for="externalPacks">{t('licensing.licence.externalPacks', { size: EXTERNAL_PACK })}</label>
               <input id="externalPacks" name="externalPacks" type="number" min="0" value="0" />
-              <button type="submit">Save licence</button>
+              <button type="submit">{t('licensing.licence.save')}</button>
             </form>
             {status?.licence.type === 'trial' && (
               <form method="post" action="/portal/licence/extension">
-                <h3>Extend the Trial</h3>
-                <label for="newEndsOn">New end date (6 months in total at most)</label>
+                <h3>{t('licensing.licence.extend')}</h3>
+                <label for="newEndsOn">{t('licensing.licence.newEndsOn')}</label>
                 <input id="newEndsOn" name="endsOn" type="date" required />
-                <button type="submit">Extend</button>
+                <button type="submit">{t('licensing.licence.extendSubmit')}</button>
               </form>
             )}
             {status && status.term.state !== 'cancelled' && (
               <form method="post" action="/portal/licence/cancellation">
-                <h3>Cancel</h3>
-                <p class="hint">From the cancellation day the platform is offline for candidates.</p>
+                <h3>{t('licensing.licence.cancel')}</h3>
+                <p class="hint">{t('licensing.licence.cancelHint')}</p>
                 <button type="submit" class="danger">
-                  Cancel the licence today
+                  {t('licensing.licence.cancelSubmit')}
                 </button>
               </form>
             )}
@@ -294,17 +345,35 @@ function LicencePage(props: LicencePageProps) {
         )}
       </section>
       <section class="card" aria-labelledby="organisation">
-        <h2 id="organisation">Organisation domains</h2>
+        <h2 id="organisation">{t('licensing.domains.title')}</h2>
         <p>
-          Declared domains (own, parent, affiliates):{' '}
-          {props.organisationDomains.length === 0 ? 'none' : formatDomainList(props.organisationDomains)}. The hygiene
-          checks flag any that an environment leaves out of its internal list.
+          {t('licensing.domains.declared', {
+            domains:
+              props.organisationDomains.length === 0 ? t('web.none') : formatDomainList(props.organisationDomains),
+          })}
         </p>
         {admin && (
           <form method="post" action="/portal/licence/organisation-domains">
-            <label for="domains">Domains, comma-separated</label>
+            <label for="domains">{t('licensing.domains.field')}</label>
             <input id="domains" name="domains" value={formatDomainList(props.organisationDomains)} />
-            <button type="submit">Save domains</button>
+            <button type="submit">{t('licensing.domains.save')}</button>
+          </form>
+        )}
+      </section>
+      <section class="card" aria-labelledby="time-zone">
+        <h2 id="time-zone">{t('licensing.timeZone.title')}</h2>
+        <p>{t('licensing.timeZone.current', { zone: props.timeZone })}</p>
+        {admin && (
+          <form method="post" action="/portal/licence/time-zone">
+            <label for="timeZone">{t('licensing.timeZone.field')}</label>
+            <select id="timeZone" name="timeZone">
+              {TIME_ZONES.map((zone) => (
+                <option value={zone} selected={zone === props.timeZone}>
+                  {zone}
+                </option>
+              ))}
+            </select>
+            <button type="submit">{t('licensing.timeZone.save')}</button>
           </form>
         )}
       </section>
@@ -313,8 +382,8 @@ function LicencePage(props: LicencePageProps) {
 }
 
 const licenceForm = z.object({
-  type: z.enum(Object.keys(LICENCE_CATALOGUE) as [LicenceType, ...LicenceType[]], { error: 'Choose a licence type.' }),
-  startsOn: z.string().min(1, 'Give the start date.'),
+  type: z.enum(Object.keys(LICENCE_CATALOGUE) as [LicenceType, ...LicenceType[]], { error: 'fields.licenceType' }),
+  startsOn: z.string({ error: 'fields.startsOn' }).min(1, 'fields.startsOn'),
   endsOn: z.string().optional(),
   internalPacks: z.coerce.number().int().min(0).max(100_000).default(0),
   externalPacks: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -323,11 +392,12 @@ const licenceForm = z.object({
 async function renderLicence(
   deps: LicensingDeps,
   c: Context<AppEnv>,
-  notes: { recount?: RecountOutcome; error?: string; success?: string } = {},
+  notes: { recount?: RecountOutcome; error?: string; success?: MessageKey } = {},
   status: 200 | 400 = 200,
 ) {
   const summary = await licenceSummary(deps);
   await recordHistory(deps);
+  const { t } = await i18nOf(c);
   return html(
     c,
     <LicencePage
@@ -337,11 +407,20 @@ async function renderLicence(
       organisationDomains={await readOrganisationDomains(deps)}
       leaving={await leavingFigures(deps)}
       leavingNotice={leavingNotice(c.req.query('leaving'))}
-      todayIso={today(deps)}
-      {...notes}
+      timeZone={await deps.organisationTimeZone()}
+      todayIso={await today(deps)}
+      recount={notes.recount}
+      error={notes.error}
+      success={notes.success && t(notes.success)}
     />,
     status,
   );
+}
+
+/** Runs an admin's change and shows the licence page again, with what happened. */
+async function change(deps: LicensingDeps, c: Context<AppEnv>, action: () => Promise<unknown>, success: MessageKey) {
+  const outcome = await attempt(c, action);
+  return renderLicence(deps, c, outcome.error ? outcome : { success }, outcome.error ? 400 : 200);
 }
 
 export const licencePages = (deps: LicensingDeps) =>
@@ -352,41 +431,37 @@ export const licencePages = (deps: LicensingDeps) =>
     )
     .post('/licence', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const parsed = licenceForm.safeParse(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
-      if (!parsed.success)
-        return renderLicence(deps, c, { error: parsed.error.issues.map((i) => i.message).join(' ') }, 400);
-      const outcome = await attempt(() => saveLicence(deps, actorOf(c), parsed.data));
-      return renderLicence(deps, c, outcome.error ? outcome : { success: 'Licence saved.' }, outcome.error ? 400 : 200);
+      const input = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+      return change(
+        deps,
+        c,
+        () => saveLicence(deps, actorOf(c), checked(licenceForm, input)),
+        'licensing.licence.saved',
+      );
     })
     .post('/licence/extension', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const outcome = await attempt(() =>
-        extendLicence(deps, actorOf(c), checked(extensionBody, { endsOn: values.endsOn ?? '' }).endsOn),
-      );
-      return renderLicence(
+      return change(
         deps,
         c,
-        outcome.error ? outcome : { success: 'Trial extended.' },
-        outcome.error ? 400 : 200,
+        () => extendLicence(deps, actorOf(c), checked(extensionBody, { endsOn: values.endsOn ?? '' }).endsOn),
+        'licensing.licence.extended',
       );
     })
-    .post('/licence/cancellation', requirePage('admin'), async (c) => {
-      const outcome = await attempt(() => cancelLicence(deps, actorOf(c), today(deps)));
-      return renderLicence(
-        deps,
-        c,
-        outcome.error ? outcome : { success: 'Licence cancelled.' },
-        outcome.error ? 400 : 200,
-      );
-    })
+    .post('/licence/cancellation', requirePage('admin'), async (c) =>
+      change(deps, c, async () => cancelLicence(deps, actorOf(c), await today(deps)), 'licensing.licence.cancelled'),
+    )
     .post('/licence/organisation-domains', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const outcome = await attempt(() =>
-        saveOrganisationDomains(
-          deps,
-          actorOf(c),
-          checked(organisationDomainsBody, { domains: values.domains ?? '' }).domains,
-        ),
+      const domains = () => checked(organisationDomainsBody, { domains: values.domains ?? '' }).domains;
+      return change(deps, c, () => saveOrganisationDomains(deps, actorOf(c), domains()), 'licensing.domains.saved');
+    })
+    .post('/licence/time-zone', requirePage('admin'), async (c) => {
+      const values = await formValues(c);
+      return change(
+        deps,
+        c,
+        () => saveOrganisationTimeZone(deps, actorOf(c), values.timeZone ?? ''),
+        'licensing.timeZone.saved',
       );
-      return renderLicence(deps, c, outcome.error ? outcome : { success: 'Domains saved.' }, outcome.error ? 400 : 200);
     });

@@ -3,8 +3,9 @@
 import { Hono } from 'hono';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { isAdmin, nf } from '../../web/format.ts';
+import { isAdmin } from '../../web/format.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
@@ -15,59 +16,59 @@ export const retentionPages = (deps: LicensingDeps) =>
     .get('/retention', requirePage('staffRead'), async (c) => {
       const dry = await retentionDryRun(deps);
       const env = deps.licensing.ownEnvironment();
-      const notice = c.req.query('applied');
+      const applied = Number(c.req.query('applied'));
+      const { t, format } = await i18nOf(c);
+      const when = (iso: string | null) => (iso ? format.dateTime(iso) : t('web.never'));
       return html(
         c,
-        <Layout title="Retention" principal={principalOf(c)}>
-          {notice !== undefined && (
-            <Alert kind="success">Deactivated {notice} accounts; each has an audit entry.</Alert>
+        <Layout title={t('licensing.retention.title')} principal={principalOf(c)}>
+          {Number.isInteger(applied) && applied >= 0 && (
+            <Alert kind="success">{t('licensing.retention.applied', { count: applied })}</Alert>
           )}
           <p>
-            Policy for {env.name}:{' '}
-            {env.retentionDays === null
-              ? 'no sign-in limit'
-              : `candidates without a sign-in (or, if they never signed in, created) more than ${env.retentionDays} days ago`}
-            ;{' '}
-            {env.unverifiedDays === null
-              ? 'unverified emails are kept'
-              : `candidates who never verified their email after ${env.unverifiedDays} days`}
-            . Staff and candidates with an exam in progress are exempt; nothing is deleted, and a candidate who signs in
-            again is reactivated. It runs daily on its own.{' '}
-            <a href={`/portal/environments/${env.id}`}>Change the policy</a>
+            {t('licensing.retention.policy', {
+              environment: env.name,
+              retentionDays: env.retentionDays ?? -1,
+              unverifiedDays: env.unverifiedDays ?? -1,
+            })}{' '}
+            <a href={`/portal/environments/${env.id}`}>{t('licensing.retention.change')}</a>
           </p>
           <section class="card" aria-labelledby="dry-run">
-            <h2 id="dry-run">Dry run: {nf(dry.candidates.length)} accounts would be deactivated now</h2>
+            <h2 id="dry-run">{t('licensing.retention.dryRun', { count: dry.candidates.length })}</h2>
             <p>
-              Totals would go from {nf(dry.before.internal)} internal and {nf(dry.before.external)} external to{' '}
-              {nf(dry.after.internal)} internal and {nf(dry.after.external)} external.
+              {t('licensing.retention.totals', {
+                internalBefore: dry.before.internal,
+                externalBefore: dry.before.external,
+                internalAfter: dry.after.internal,
+                externalAfter: dry.after.external,
+              })}
             </p>
             <DataTable
-              caption="Accounts the policy would deactivate"
+              caption={t('licensing.retention.caption')}
               captionHidden
               rows={dry.candidates.slice(0, 500)}
               columns={[
                 {
-                  header: 'Email',
+                  header: t('people.email'),
                   cell: (a) => (
                     <>
                       <a href={`/portal/users/${a.id}`}>{a.email}</a>
                     </>
                   ),
                 },
-                { header: 'Name', cell: (a) => a.name },
-                { header: 'Last sign-in', cell: (a) => a.lastSignInAt ?? 'never' },
-                { header: 'Created', cell: (a) => a.createdAt },
-                {
-                  header: 'Why',
-                  cell: (a) => (a.reason === 'retention' ? 'no recent sign-in' : 'email never verified'),
-                },
+                { header: t('people.name'), cell: (a) => a.name },
+                { header: t('people.lastSignIn'), cell: (a) => when(a.lastSignInAt) },
+                { header: t('people.created'), cell: (a) => when(a.createdAt) },
+                { header: t('licensing.retention.why'), cell: (a) => t(`licensing.retention.reason.${a.reason}`) },
               ]}
             />
-            {dry.candidates.length > 500 && <p>and {nf(dry.candidates.length - 500)} more.</p>}
+            {dry.candidates.length > 500 && (
+              <p>{t('licensing.retention.more', { count: dry.candidates.length - 500 })}</p>
+            )}
             {isAdmin(principalOf(c)) && dry.candidates.length > 0 && (
               <form method="post" action="/portal/retention/apply">
                 <button type="submit" class="danger">
-                  Deactivate these {nf(dry.candidates.length)} accounts now
+                  {t('licensing.retention.apply', { count: dry.candidates.length })}
                 </button>
               </form>
             )}

@@ -1,0 +1,113 @@
+// Choosing the language (the switch on every page) and, signed in, one's own language and time zone.
+import { type Context, Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
+import type { Principal } from '../../auth/principal.ts';
+import type { Deps } from '../../deps.ts';
+import { principalOf } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/env.ts';
+import type { FieldErrors } from '../../http/errors.ts';
+import { TIME_ZONES } from '../../i18n/format.ts';
+import { isLocale, LOCALE_NAMES, LOCALES, type Locale } from '../../i18n/locales.ts';
+import { LANGUAGE_COOKIE, useI18n } from '../../i18n/request.ts';
+import { readForm } from '../../web/forms.ts';
+import { Alert, Layout } from '../../web/layout.tsx';
+import { html, requirePage } from '../../web/page-helpers.tsx';
+import { preferencesBody, savePreferences, setLanguage } from '../preferences.ts';
+
+const YEAR_SECONDS = 365 * 24 * 3600;
+
+/** The visitor's choice, remembered in this browser (signed out, it is the only place it can be kept). */
+function rememberLanguage(c: Context<AppEnv>, locale: Locale): void {
+  setCookie(c, LANGUAGE_COOKIE, locale, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.get('deps').config.secure,
+    maxAge: YEAR_SECONDS,
+  });
+}
+
+/** Only a path on this site: `//evil.example` and `/\evil.example` would leave it. */
+const sameSitePath = (back: string | undefined) =>
+  back && /^\/(?![/\\])/.test(back) && !/[\r\n]/.test(back) ? back : '/';
+
+function SettingsPage({
+  principal,
+  organisationZone,
+  saved,
+  errors = {},
+}: {
+  principal: Principal;
+  organisationZone: string;
+  saved?: boolean;
+  errors?: FieldErrors;
+}) {
+  const { t, locale } = useI18n();
+  const own = principal.account.time_zone;
+  return (
+    <Layout title={t('accounts.settings.title')} principal={principal} narrow>
+      {saved && <Alert kind="success">{t('accounts.settings.saved')}</Alert>}
+      <form method="post" action="/settings" class="card">
+        <label for="locale">{t('accounts.settings.language')}</label>
+        <select id="locale" name="locale">
+          {LOCALES.map((option) => (
+            <option value={option} lang={option} selected={option === locale}>
+              {LOCALE_NAMES[option]}
+            </option>
+          ))}
+        </select>
+        {errors.locale && <p class="field-error">{errors.locale}</p>}
+        <label for="timeZone">{t('accounts.settings.timeZone')}</label>
+        <select id="timeZone" name="timeZone" aria-describedby="timeZone-hint">
+          <option value="" selected={!own}>
+            {t('accounts.settings.organisationZone', { zone: organisationZone })}
+          </option>
+          {TIME_ZONES.map((zone) => (
+            <option value={zone} selected={zone === own}>
+              {zone}
+            </option>
+          ))}
+        </select>
+        <p class="hint" id="timeZone-hint">
+          {t('accounts.settings.timeZoneHint')}
+        </p>
+        {errors.timeZone && <p class="field-error">{errors.timeZone}</p>}
+        <button type="submit">{t('accounts.settings.submit')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export const settingsPages = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .post('/language', async (c) => {
+      const body = await c.req.parseBody();
+      const back = sameSitePath(typeof body.back === 'string' ? body.back : undefined);
+      const chosen = body.lang;
+      if (!isLocale(chosen)) return c.redirect(back, 303);
+      rememberLanguage(c, chosen);
+      const principal = c.get('principal');
+      if (principal?.kind === 'session') await setLanguage(deps, principal.account, chosen);
+      return c.redirect(back, 303);
+    })
+    .get('/settings', requirePage('signedIn'), async (c) =>
+      html(
+        c,
+        <SettingsPage
+          principal={principalOf(c)}
+          organisationZone={await deps.organisationTimeZone()}
+          saved={c.req.query('saved') === '1'}
+        />,
+      ),
+    )
+    .post('/settings', requirePage('signedIn'), async (c) => {
+      const principal = principalOf(c);
+      const form = await readForm(c, preferencesBody);
+      if (!form.ok) {
+        const zone = await deps.organisationTimeZone();
+        return html(c, <SettingsPage principal={principal} organisationZone={zone} errors={form.errors} />, 400);
+      }
+      await savePreferences(deps, principal.account, form.data);
+      rememberLanguage(c, form.data.locale);
+      return c.redirect('/settings?saved=1', 303);
+    });
