@@ -46,6 +46,7 @@ import { licensingContext } from './licensing/index.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
+import { importPages } from './licensing/pages/imports.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { createLogger, type Logger } from './logger.ts';
@@ -150,6 +151,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/extension', extensionPages(deps));
   app.route('/portal', licencePages(licensing));
   app.route('/portal', environmentPages(licensing));
+  app.route('/portal', importPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));
   app.route('/portal', directoryPages(licensing));

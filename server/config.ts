@@ -65,6 +65,15 @@ const environmentSchema = z.object({
     .min(1024, 'must be at least 1024 bytes')
     .max(10_485_760, 'must be at most 10485760 bytes (10 MiB)')
     .default(65_536),
+  // Imports stream to disk and into the database in batches: memory does not grow with these, disk and time do.
+  IMPORT_MAX_BYTES: integer('a size in bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(17_179_869_184, 'must be at most 17179869184 bytes (16 GiB)')
+    .default(209_715_200),
+  IMPORT_MAX_ROWS: integer('a number of rows')
+    .min(1, 'must be at least 1 row')
+    .max(100_000_000, 'must be at most 100000000 rows')
+    .default(10_000_000),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -107,6 +116,9 @@ export interface Config {
    */
   sessionCacheMs: number;
   bodyLimitBytes: number;
+  /** The largest user list an import accepts, in bytes and in rows (413 past either, the limit named). */
+  importMaxBytes: number;
+  importMaxRows: number;
   passwordHashing: PasswordHashingCost;
   /** Where `npm run build:ext` leaves the extension's zips, offered to staff at /portal/extension. */
   extensionDir: string;
@@ -166,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sessionCacheMs: e.SESSION_CACHE_MS ?? (e.DATABASE_URL === undefined ? 1000 : 0),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRows: e.IMPORT_MAX_ROWS,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),
   };

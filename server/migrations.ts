@@ -4,6 +4,7 @@
 import type { Migration } from 'kysely';
 import { accountsAndAuthMigration } from './auth/migration.ts';
 import { examsMigration } from './exams/migration.ts';
+import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
 
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-licensing': licensingMigration,
   '2026-11-25-exams': examsMigration,
   '2026-12-01-shared-state': sharedStateMigration,
+  '2026-12-05-import-generations': importGenerationsMigration,
 };

@@ -8,8 +8,11 @@ import { I18nContext, i18nOf } from '../i18n/request.ts';
 import { renderPage } from './layout.tsx';
 
 /** A page in the request's language (components read it with `useI18n()`). */
-export const html = (c: Context<AppEnv>, page: VNode, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 = 200) =>
-  c.html(renderPage(<I18nContext.Provider value={i18nOf(c)}>{page}</I18nContext.Provider>), status);
+export const html = (
+  c: Context<AppEnv>,
+  page: VNode,
+  status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 413 | 429 = 200,
+) => c.html(renderPage(<I18nContext.Provider value={i18nOf(c)}>{page}</I18nContext.Provider>), status);
 
 /** Page guard: anonymous visitors go to the sign-in page; signed-in callers without the right role get a 403 page. */
 export const requirePage = (access: Access): MiddlewareHandler<AppEnv> =>

@@ -3,9 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { newId } from '../../auth/secrets.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
-import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { notFound } from '../../http/errors.ts';
 import { DataTable } from '../../web/data-table.tsx';
@@ -15,16 +13,9 @@ import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { addProvider, createEnvironment, listProviders, updateEnvironment } from '../environments.ts';
-import {
-  IMPORT_BODY_LIMIT_BYTES,
-  ImportProblems,
-  parseAccountsCsv,
-  recordRejectedImport,
-  replaceProviderUsers,
-  runningImports,
-} from '../import.ts';
 import type { EnvironmentView } from '../records.ts';
 import { createEnvironmentBody, providerForm, updateEnvironmentBody } from '../schemas.ts';
+import { ImportForm } from './imports.tsx';
 
 // ---- environments ----
 
@@ -176,17 +167,7 @@ function EnvironmentPage(props: {
       </section>
       {admin && (
         <section class="card" aria-labelledby="import">
-          <h2 id="import">Import users (CSV)</h2>
-          <p class="hint">
-            Columns as in the audit CLI: provider, tenant, username, email, active, it_user, role (environment and
-            production may be present; they must match this environment). Each provider in the file has all its users
-            replaced, in one transaction: a bad row stops the whole import and is reported by line number.
-          </p>
-          <form method="post" action={`/portal/environments/${env.id}/import`} enctype="multipart/form-data">
-            <label for="file">CSV file</label>
-            <input id="file" name="file" type="file" accept=".csv,text/csv" required />
-            <button type="submit">Import</button>
-          </form>
+          <ImportForm env={env} providers={props.providers} />
         </section>
       )}
       <section class="card" aria-labelledby="imports">
@@ -213,7 +194,7 @@ function ImportTable({ imports }: { imports: ImportRow[] }) {
             </>
           ),
         },
-        { header: 'Providers', cell: (i) => i.provider },
+        { header: 'Providers', cell: (i) => i.provider.split('\n').join(', ') },
         { header: 'Status', cell: (i) => i.status },
         { header: 'Rows', cell: (i) => nf(i.rows) },
         { header: 'By', cell: (i) => i.actor_email ?? '' },
@@ -331,98 +312,5 @@ export const environmentPages = (deps: LicensingDeps) =>
         id,
         outcome.error ? outcome : { success: 'Provider added.' },
         outcome.error ? 400 : 200,
-      );
-    })
-    .post('/environments/:id/import', requirePage('admin'), largeBody(IMPORT_BODY_LIMIT_BYTES), async (c) => {
-      const id = c.req.param('id');
-      await deps.licensing.current();
-      const env = deps.licensing.environmentById(id);
-      if (!env) throw notFound('The environment');
-      const body = await c.req.parseBody();
-      const file = body.file;
-      const text = typeof file === 'string' ? file : file ? await file.text() : '';
-      const actor = actorOf(c);
-      try {
-        const byProvider = parseAccountsCsv(text, env);
-        const importId = newId();
-        // Runs after this response; the progress page refreshes itself until it is done.
-        const started = deps.db
-          .insertInto('licence_imports')
-          .values({
-            id: importId,
-            environment_id: id,
-            provider: [...byProvider.keys()].join(', '),
-            status: 'running',
-            rows: [...byProvider.values()].reduce((n, l) => n + l.length, 0),
-            processed: 0,
-            errors: '[]',
-            actor_email: actor.account?.email ?? null,
-            started_at: deps.clock().toISOString(),
-            finished_at: null,
-          })
-          .execute();
-        await started;
-        deps.licensing.track(replaceProviderUsers(deps, actor, id, byProvider, importId));
-        return c.redirect(`/portal/imports/${importId}`, 303);
-      } catch (error) {
-        if (error instanceof ImportProblems) {
-          const importId = await recordRejectedImport(deps, actor, id, error.problems);
-          return c.redirect(`/portal/imports/${importId}`, 303);
-        }
-        throw error;
-      }
-    })
-    .get('/imports/:id', requirePage('staffRead'), async (c) => {
-      const id = c.req.param('id');
-      // Running here: from memory (on SQLite its transaction holds the only connection). Running on another instance
-      // (PostgreSQL): from its row, which that instance keeps current.
-      const local = runningImports.get(id);
-      const row = local
-        ? undefined
-        : await deps.db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
-      const running = local ?? (row?.status === 'running' ? { rows: row.rows, processed: row.processed } : undefined);
-      if (running) {
-        const percent = running.rows === 0 ? 100 : Math.floor((running.processed / running.rows) * 100);
-        return html(
-          c,
-          <Layout title="Import in progress" principal={principalOf(c)} refreshSeconds={1}>
-            <p>
-              <progress max={running.rows} value={running.processed}>
-                {percent}%
-              </progress>{' '}
-              {nf(running.processed)} of {nf(running.rows)} rows ({percent}%). This page refreshes every second; nothing
-              is visible to the figures until the whole import is done.
-            </p>
-          </Layout>,
-        );
-      }
-      if (!row) throw notFound('The import');
-      const errors = JSON.parse(row.errors) as string[];
-      return html(
-        c,
-        <Layout
-          title={`Import ${row.status}`}
-          principal={principalOf(c)}
-          refreshSeconds={row.status === 'running' ? 1 : undefined}
-        >
-          {row.status === 'done' && (
-            <Alert kind="success">
-              Imported {nf(row.rows)} users for {row.provider}; their previous users were replaced.
-            </Alert>
-          )}
-          {row.status === 'failed' && (
-            <Alert kind="error">
-              Nothing was imported. Fix these rows and import the file again:
-              <ul>
-                {errors.map((e) => (
-                  <li>{e}</li>
-                ))}
-              </ul>
-            </Alert>
-          )}
-          <p>
-            <a href={`/portal/environments/${row.environment_id}`}>Back to the environment</a>
-          </p>
-        </Layout>,
       );
     });
