@@ -141,3 +141,20 @@ export async function api(url: string, cookie: string, method: string, path: str
   if (!response.ok) throw new Error(`${method} ${path} failed ${response.status}: ${await response.text()}`);
   return response.status === 204 ? null : response.json();
 }
+
+/** After a PUT of users (answered 202): asks for the import until its work has ended; fails when it did not import. */
+export async function importFinished(url: string, cookie: string, answer: unknown): Promise<void> {
+  const { id } = answer as { id: string };
+  for (;;) {
+    const view = (await api(url, cookie, 'GET', `/api/v1/imports/${id}`)) as {
+      status: string;
+      phase: string;
+      problems: string[];
+    };
+    if (view.status === 'failed' || view.status === 'cancelled') {
+      throw new Error(`import ${id} ${view.status}: ${view.problems.join('; ')}`);
+    }
+    if (view.status === 'done' && view.phase === '') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
