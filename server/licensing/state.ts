@@ -12,6 +12,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { countWorker } from './count-worker.ts';
 import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountTask } from './full-count.ts';
+import { removeSpool } from './import-spool.ts';
 import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
 import {
   eachProviderRow,
@@ -278,8 +279,8 @@ export class LicensingState {
       .where('status', '=', 'running')
       .execute();
     for (const { id, generation, phase } of running) {
-      await writeTransaction(db, async (trx) => {
-        if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return;
+      const interrupted = await writeTransaction(db, async (trx) => {
+        if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return false;
         const failed = await trx
           .updateTable('licence_imports')
           .set({
@@ -296,7 +297,9 @@ export class LicensingState {
           .where('status', '=', 'running')
           .executeTakeFirst();
         if (Number(failed.numUpdatedRows) > 0 && generation !== null) await retireGeneration(trx, generation, now);
+        return Number(failed.numUpdatedRows) > 0;
       });
+      if (interrupted) await removeSpool(this.#deps.config.dataDir, id);
     }
   }
 
