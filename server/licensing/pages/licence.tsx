@@ -2,11 +2,12 @@
 
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { LICENCE_CATALOGUE, type LicenceType } from '../../../shared/licensing/capacity.ts';
+import { LICENCE_CATALOGUE, type Licence, type LicenceType } from '../../../shared/licensing/capacity.ts';
 import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin, nf } from '../../web/format.ts';
 import { attempt, checked, formValues } from '../../web/forms.ts';
@@ -18,7 +19,9 @@ import {
   cancelLicence,
   extendLicence,
   type LicenceSummary,
+  licenceChangeEffects,
   licenceSummary,
+  readLicence,
   readOrganisationDomains,
   saveLicence,
   saveOrganisationDomains,
@@ -26,6 +29,7 @@ import {
 } from '../licence.ts';
 import { extensionBody, organisationDomainsBody } from '../schemas.ts';
 import type { RecountOutcome } from '../state.ts';
+import { LicenceChangeConfirmation } from './licence-confirm.tsx';
 
 // ---- licence overview ----
 
@@ -92,6 +96,8 @@ function HistoryChart({ points }: { points: HistoryPoint[] }) {
 interface LicencePageProps {
   principal: Principal;
   summary: LicenceSummary;
+  /** As saved, so the form shows it (saving it again must not lose packs or the end date). */
+  licence: Licence | null;
   history: HistoryPoint[];
   organisationDomains: string[];
   recount?: RecountOutcome | undefined;
@@ -106,6 +112,7 @@ function LicencePage(props: LicencePageProps) {
   const status = summary.status;
   const capacity = status ? { internal: status.internal.capacity, external: status.external.capacity } : null;
   const outlook = forecast(props.history, capacity, props.todayIso);
+  const { t } = useI18n();
   return (
     <Layout title="Licence" principal={principal}>
       {props.error && <Alert kind="error">{props.error}</Alert>}
@@ -261,11 +268,24 @@ function LicencePage(props: LicencePageProps) {
                 value={status?.licence.startsOn ?? props.todayIso}
               />
               <label for="endsOn">Ends on (last valid day; empty: the type's usual term)</label>
-              <input id="endsOn" name="endsOn" type="date" value="" />
+              <input id="endsOn" name="endsOn" type="date" value={props.licence?.endsOn ?? ''} />
               <label for="internalPacks">Internal packs of 100 (subscriptions)</label>
-              <input id="internalPacks" name="internalPacks" type="number" min="0" value="0" />
+              <input
+                id="internalPacks"
+                name="internalPacks"
+                type="number"
+                min="0"
+                value={String(props.licence?.internalPacks ?? 0)}
+              />
               <label for="externalPacks">External packs of 10,000 (subscriptions)</label>
-              <input id="externalPacks" name="externalPacks" type="number" min="0" value="0" />
+              <input
+                id="externalPacks"
+                name="externalPacks"
+                type="number"
+                min="0"
+                value={String(props.licence?.externalPacks ?? 0)}
+              />
+              {props.licence && <p class="hint">{t('licensing.licence.savedValues')}</p>}
               <button type="submit">Save licence</button>
             </form>
             {status?.licence.type === 'trial' && (
@@ -330,6 +350,7 @@ async function renderLicence(
       summary={summary}
       history={await readHistory(deps)}
       organisationDomains={await readOrganisationDomains(deps)}
+      licence={await readLicence(deps)}
       todayIso={today(deps)}
       {...notes}
     />,
@@ -345,9 +366,21 @@ export const licencePages = (deps: LicensingDeps) =>
     )
     .post('/licence', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const parsed = licenceForm.safeParse(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')));
+      const parsed = licenceForm.safeParse(
+        Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== '' && k !== 'confirmed')),
+      );
       if (!parsed.success)
         return renderLicence(deps, c, { error: parsed.error.issues.map((i) => i.message).join(' ') }, 400);
+      // A change that lowers capacity or ends the licence is saved only once confirmed, knowing what it does.
+      if (values.confirmed !== '1') {
+        const effects = await licenceChangeEffects(deps, parsed.data);
+        if (effects.length > 0) {
+          return html(
+            c,
+            <LicenceChangeConfirmation principal={principalOf(c)} input={parsed.data} effects={effects} />,
+          );
+        }
+      }
       const outcome = await attempt(() => saveLicence(deps, actorOf(c), parsed.data));
       return renderLicence(deps, c, outcome.error ? outcome : { success: 'Licence saved.' }, outcome.error ? 400 : 200);
     })
