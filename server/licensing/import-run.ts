@@ -16,13 +16,12 @@ import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
 import { removeSpool, spoolPath, tooManyRows } from './import-spool.ts';
-import { type StagedRow, stagingFor } from './import-staging.ts';
+import { type StagedRow, stagedRow, stagingFor } from './import-staging.ts';
 import { retireGeneration } from './provider-rows.ts';
-import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
+import { type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
 import type { ImportPhase } from './tables.ts';
 
-/** Rows per transaction while writing: a few thousand, so other writers wait milliseconds, not minutes. */
-export const ROWS_PER_TRANSACTION = 2_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Problems gathered (each naming its line) before reading stops. */
 const MAX_PROBLEMS = 20;
 
@@ -64,9 +63,11 @@ export function startImportJob(deps: LicensingDeps, importId: string, actor: Aud
 }
 
 async function runJob(deps: LicensingDeps, importId: string, actor: AuditActor, job: Job): Promise<void> {
+  deps.licensing.importsUnderWay++;
   try {
     await withImportLock(deps, importId, () => runPhases(deps, importId, actor, job));
   } finally {
+    deps.licensing.importsUnderWay--;
     deps.licensing.sweepRetired();
   }
 }
@@ -242,24 +243,26 @@ async function readAndStage(
       }
       if (problems.length > 0) continue;
       perProvider.set(account.provider, (perProvider.get(account.provider) ?? 0) + 1);
-      batch.push({
-        ...directoryRow(env.id, rules, {
-          provider: account.provider,
-          tenant: account.tenant ?? '',
-          username: account.username ?? '',
-          email: account.email ?? '',
-          name: '',
-          active: account.active,
-          itUser: account.itUser ?? false,
-          staff: account.staff ?? false,
-          role: null,
-          lastSignInAt: null,
-          createdAt,
-        }),
-        source: 'import',
-        account_id: null,
-        generation,
-      });
+      batch.push(
+        stagedRow(
+          env.id,
+          rules,
+          {
+            provider: account.provider,
+            tenant: account.tenant ?? '',
+            username: account.username ?? '',
+            email: account.email ?? '',
+            name: '',
+            active: account.active,
+            itUser: account.itUser ?? false,
+            staff: account.staff ?? false,
+            role: null,
+            lastSignInAt: null,
+            createdAt,
+          },
+          generation,
+        ),
+      );
     }
   };
   const flush = async (bytesRead: number) => {
@@ -271,9 +274,12 @@ async function readAndStage(
   };
 
   try {
-    for await (const chunk of createReadStream(spoolPath(deps.config.dataDir, importId), { highWaterMark: 1 << 18 })) {
+    // Pieces of the file small enough that reading one (and writing its batch) keeps other requests waiting for
+    // milliseconds, not for a fraction of a second.
+    for await (const chunk of createReadStream(spoolPath(deps.config.dataDir, importId), { highWaterMark: 1 << 14 })) {
       stage(reader.write(chunk as Buffer));
-      if (batch.length >= ROWS_PER_TRANSACTION) await flush(reader.bytes);
+      if (batch.length >= staging.rowsPerBatch) await flush(reader.bytes);
+      else await nextTurn();
     }
     const { accounts, summary } = reader.end();
     stage(accounts);

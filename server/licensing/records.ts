@@ -60,32 +60,68 @@ export interface DirectoryFields {
   createdAt: string;
 }
 
-/** A directory row with its stored classification (rules 5 to 13) and the domains a rule edit reclassifies by. */
+/** The directory's columns that an account's fields decide, in the order directoryValues gives them. */
+export const DIRECTORY_FIELDS = [
+  'environment_id',
+  'provider',
+  'tenant',
+  'username',
+  'email',
+  'name',
+  'username_lc',
+  'email_lc',
+  'name_lc',
+  'email_domain',
+  'username_domain',
+  'active',
+  'it_user',
+  'staff',
+  'role',
+  'classification',
+  'last_sign_in_at',
+  'created_at',
+] as const;
+
+export type DirectoryCell = string | number | null;
+
+/**
+ * A directory row's values in DIRECTORY_FIELDS order, with its stored classification (rules 5 to 13) and the domains a
+ * rule edit reclassifies by. As an array: an import writes millions, each with no object of its own.
+ */
+export function directoryValues(environmentId: string, rules: CompiledRules, f: DirectoryFields): DirectoryCell[] {
+  return [
+    environmentId,
+    f.provider,
+    f.tenant,
+    f.username,
+    f.email,
+    f.name,
+    f.username.trim().toLowerCase(),
+    f.email.trim().toLowerCase(),
+    f.name.trim().toLowerCase(),
+    emailDomain(f.email),
+    emailDomain(f.username),
+    f.active ? 1 : 0,
+    f.itUser ? 1 : 0,
+    f.staff ? 1 : 0,
+    f.role,
+    classifyBits(rules, f.username, f.email) & INTERNAL ? 'internal' : 'external',
+    f.lastSignInAt,
+    f.createdAt,
+  ];
+}
+
+/** The same as a row object. */
 export function directoryRow(
   environmentId: string,
   rules: CompiledRules,
   f: DirectoryFields,
 ): Omit<Insertable<LicenceAccountsTable>, 'source' | 'account_id'> {
-  return {
-    environment_id: environmentId,
-    provider: f.provider,
-    tenant: f.tenant,
-    username: f.username,
-    email: f.email,
-    name: f.name,
-    username_lc: f.username.trim().toLowerCase(),
-    email_lc: f.email.trim().toLowerCase(),
-    name_lc: f.name.trim().toLowerCase(),
-    email_domain: emailDomain(f.email),
-    username_domain: emailDomain(f.username),
-    active: f.active ? 1 : 0,
-    it_user: f.itUser ? 1 : 0,
-    staff: f.staff ? 1 : 0,
-    role: f.role,
-    classification: classifyBits(rules, f.username, f.email) & INTERNAL ? 'internal' : 'external',
-    last_sign_in_at: f.lastSignInAt,
-    created_at: f.createdAt,
-  };
+  const values = directoryValues(environmentId, rules, f);
+  return Object.fromEntries(DIRECTORY_FIELDS.map((field, k) => [field, values[k]])) as Omit<
+    Insertable<LicenceAccountsTable>,
+    'source' | 'account_id'
+  >;
 }
 
 export const toRules = (envs: readonly EnvironmentView[]): EnvironmentRules[] =>

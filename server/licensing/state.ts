@@ -38,7 +38,7 @@ import {
 import type { CountJob } from './recount-worker.ts';
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
-const APPLY_BUDGET = 5_000;
+const APPLY_BUDGET = 1_000;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface RecountOutcome {
@@ -467,14 +467,22 @@ export class LicensingState {
         replacements.set(provider, this.live.beginReplacement(env.name, provider));
       }
       let read = 0;
-      await eachProviderRow(this.#deps.db, env.id, generations, async (rows) => {
-        for (const row of rows) {
-          (replacements.get(row.provider) as ProviderReplacement).add([storedImportRecord(row, env.name, row.id)]);
-        }
-        read += rows.length;
-        progress?.(read);
-        await nextTurn();
-      });
+      await eachProviderRow(
+        this.#deps.db,
+        env.id,
+        generations,
+        async (rows) => {
+          for (let from = 0; from < rows.length; from += APPLY_BUDGET) {
+            for (const row of rows.slice(from, from + APPLY_BUDGET)) {
+              (replacements.get(row.provider) as ProviderReplacement).add([storedImportRecord(row, env.name, row.id)]);
+            }
+            await nextTurn();
+          }
+          read += rows.length;
+          progress?.(read);
+        },
+        this.#deps.sqlite,
+      );
       for (const replacement of replacements.values()) while (!replacement.retire(APPLY_BUDGET)) await nextTurn();
     } catch (error) {
       await this.#finish(replacements, 'undo');
@@ -587,11 +595,14 @@ export class LicensingState {
     return false;
   }
 
+  /** Imports under way in this process: the self-check waits for them (the figures are changing meanwhile). */
+  importsUnderWay = 0;
+
   /** selfCheck every `everyMs` (in the count worker, so requests are not held up). Returns a stop function. */
   startSelfCheck(everyMs = 15 * 60_000): () => void {
     let running = false;
     const timer = setInterval(() => {
-      if (running) return;
+      if (running || this.importsUnderWay > 0) return;
       running = true;
       this.selfCheck()
         .catch((error: unknown) => this.#deps.logger.error('licence self-check failed', { error: String(error) }))

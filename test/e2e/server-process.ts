@@ -73,7 +73,11 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-export async function startServer(data: ServerData, port?: number): Promise<RunningServer> {
+export async function startServer(
+  data: ServerData,
+  port?: number,
+  options: { startWithinMs?: number } = {},
+): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosen}`;
   // Node itself with the tsx loader (not the tsx CLI, which runs the server in a grandchild a SIGKILL would miss).
@@ -94,7 +98,7 @@ export async function startServer(data: ServerData, port?: number): Promise<Runn
     stderr += String(chunk);
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.startWithinMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
     try {
