@@ -66,6 +66,7 @@ import { leavingFiguresApi } from './licensing/leaving-api.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
+import { importPages } from './licensing/pages/imports.tsx';
 import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
@@ -275,6 +276,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal', licencePages(licensing));
   app.route('/portal', leavingPages(licensing));
   app.route('/portal', environmentPages(licensing));
+  app.route('/portal', importPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));
   app.route('/portal', directoryPages(people));

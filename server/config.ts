@@ -74,6 +74,15 @@ const environmentSchema = z.object({
     .min(1024, 'must be at least 1024 bytes')
     .max(10_485_760, 'must be at most 10485760 bytes (10 MiB)')
     .default(65_536),
+  // Imports stream to disk and into the database in batches: memory does not grow with these, disk and time do.
+  IMPORT_MAX_BYTES: integer('a size in bytes')
+    .min(1024, 'must be at least 1024 bytes')
+    .max(17_179_869_184, 'must be at most 17179869184 bytes (16 GiB)')
+    .default(209_715_200),
+  IMPORT_MAX_ROWS: integer('a number of rows')
+    .min(1, 'must be at least 1 row')
+    .max(100_000_000, 'must be at most 100000000 rows')
+    .default(10_000_000),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -124,6 +133,9 @@ export interface Config {
    * their own (no token; bind it where only Prometheus reaches). Neither set: no metrics are served.
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /** The largest user list an import accepts, in bytes and in rows (413 past either, the limit named). */
+  importMaxBytes: number;
+  importMaxRows: number;
   passwordHashing: PasswordHashingCost;
   /** Where `npm run build:ext` leaves the extension's zips, offered to staff at /portal/extension. */
   extensionDir: string;
@@ -184,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionCacheMs: e.SESSION_CACHE_MS ?? (e.DATABASE_URL === undefined ? 1000 : 0),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRows: e.IMPORT_MAX_ROWS,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),
   };

@@ -1,13 +1,11 @@
 // JSON API of the licence portal (the extension's contract: summary, environments, lookup) and admin edits.
-import { z } from 'zod';
 import { actorOf } from '../http/auth.ts';
-import { fieldErrorsFrom, notFound, validationFailed } from '../http/errors.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody } from '../http/routes.ts';
 import { idParam } from '../http/schemas.ts';
 import type { LicensingDeps } from './context.ts';
 import { lookupAccounts } from './directory.ts';
 import { createEnvironment, updateEnvironment } from './environments.ts';
-import { IMPORT_BODY_LIMIT_BYTES, type ImportUser, parseAccountsCsv, replaceProviderUsers } from './import.ts';
+import { importApi } from './import-api.ts';
 import {
   cancelLicence,
   extendLicence,
@@ -127,29 +125,6 @@ export const updateEnvironmentRoute = apiRoute({
   errors: [404, 409],
 });
 
-export const replaceEnvironmentUsersRoute = apiRoute({
-  operationId: 'replaceEnvironmentUsers',
-  method: 'put',
-  path: '/environments/{id}/users',
-  tag: 'Environments',
-  access: 'admin',
-  summary: "Replace one provider's users (JSON {provider, users} or text/csv with ?provider=): all or nothing",
-  request: {
-    params: idParam,
-    query: z.object({ provider: z.string().max(100).optional().describe('With text/csv: the provider to replace.') }),
-    body: {
-      required: false,
-      content: {
-        'application/json': { schema: s.replaceUsersBody },
-        'text/csv': { schema: z.string().describe('A header line, then one account a line.') },
-      },
-    },
-  },
-  responses: { 200: jsonAnswer(s.importResponse, 'Imported.') },
-  errors: [404, 409],
-  bodyLimit: IMPORT_BODY_LIMIT_BYTES,
-});
-
 export const lookupRoute = apiRoute({
   operationId: 'lookup',
   method: 'post',
@@ -181,36 +156,6 @@ export const applyRetentionRoute = apiRoute({
   summary: 'Apply the retention policy now (one audit entry per account; nothing is deleted)',
   responses: { 200: jsonAnswer(s.retentionResponse, 'Deactivated.') },
 });
-
-/** The users of one provider from a JSON body or a CSV upload. */
-async function usersToImport(
-  c: { req: { header(name: string): string | undefined; text(): Promise<string>; json(): Promise<unknown> } },
-  env: EnvironmentView,
-  provider: string | undefined,
-): Promise<Map<string, ImportUser[]>> {
-  const type = c.req.header('content-type') ?? '';
-  if (type.startsWith('text/csv')) {
-    if (!provider?.trim()) throw validationFailed({ provider: 'licensing.error.providerParam' });
-    return parseAccountsCsv(await c.req.text(), env, provider.trim());
-  }
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw validationFailed({ '(body)': 'licensing.error.importBody' });
-  }
-  const parsed = s.replaceUsersBody.safeParse(body);
-  if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
-  const users = parsed.data.users.map((u) => ({
-    username: u.username?.trim() ?? '',
-    email: u.email?.trim() ?? '',
-    tenant: u.tenant?.trim() ?? '',
-    active: u.active ?? true,
-    itUser: u.itUser ?? false,
-    staff: false,
-  }));
-  return new Map([[parsed.data.provider, users]]);
-}
 
 export const licensingApi = (deps: LicensingDeps) =>
   createApi()
@@ -257,15 +202,9 @@ export const licensingApi = (deps: LicensingDeps) =>
       const environment = await updateEnvironment(deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json({ environment: environmentJson(environment) }, 200);
     })
-    .openapi(replaceEnvironmentUsersRoute, async (c) => {
-      await deps.licensing.current();
-      const env = deps.licensing.environmentById(c.req.valid('param').id);
-      if (!env) throw notFound('errors.not_found.environment');
-      const byProvider = await usersToImport(c, env, c.req.valid('query').provider);
-      return c.json(await replaceProviderUsers(deps, actorOf(c), env.id, byProvider), 200);
-    })
     .openapi(lookupRoute, async (c) => c.json(await lookupAccounts(deps, c.req.valid('json')), 200))
     .openapi(retentionDryRunRoute, async (c) => c.json(await retentionDryRun(deps), 200))
     .openapi(applyRetentionRoute, async (c) => {
       return c.json({ candidates: await applyRetention(deps, actorOf(c)) }, 200);
-    });
+    })
+    .route('/', importApi(deps));

@@ -2,13 +2,16 @@
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
+import { sameEnvironment } from '../../shared/licensing/environment-names.ts';
+import { csvField } from '../../shared/licensing/spreadsheet-cells.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import type { Database } from '../db/schema.ts';
 import { validationFailed } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
 import { UTF8_BOM } from '../web/csv.ts';
 import type { LicensingDeps } from './context.ts';
-import { type EnvironmentView, importRef, ownRef } from './records.ts';
+import { inForce } from './provider-rows.ts';
+import { type EnvironmentView, importRef, liveRef, ownRef, publicRef } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const SORTS = ['email', 'username', 'name'] as const;
@@ -58,7 +61,7 @@ const column = (sort: SortKey) => `${sort}_lc` as const;
 type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 
 function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
-  let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
+  let base = deps.db.selectFrom('licence_accounts').where(inForce) as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
   if (q) {
@@ -232,15 +235,14 @@ export async function listDirectory(
   };
 }
 
-const csvCell = (value: string) =>
-  /[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value)
-    ? `"${(/^[=+\-@\t]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`
-    : value;
-
 export const EXPORT_HEADER =
   'environment,production,provider,tenant,username,email,active,it_user,role,name,classification,reason,last_sign_in_at';
 
-/** Streams every account of the filtered list as CSV (the import's columns first), page by page. */
+/**
+ * Streams every account of the filtered list as CSV (the import's columns first), page by page, after a UTF-8
+ * byte-order mark (Excel in Japan reads UTF-8 only with it). Cells are guarded against spreadsheet formulas
+ * (csvField); importing the export back removes exactly the guard (Decision R7).
+ */
 export function exportDirectory(
   deps: LicensingDeps,
   query: Omit<DirectoryQuery, 'after' | 'limit'>,
@@ -271,7 +273,7 @@ export function exportDirectory(
           e.reason,
           e.lastSignInAt ?? '',
         ]
-          .map(csvCell)
+          .map(csvField)
           .join(','),
       );
       if (lines.length > 0) controller.enqueue(encoder.encode(`${lines.join('\n')}\n`));
@@ -283,9 +285,12 @@ export function exportDirectory(
 
 export async function directoryRowById(deps: LicensingDeps, id: number): Promise<DirectoryEntry | undefined> {
   await deps.licensing.current();
-  const row = (await deps.db.selectFrom('licence_accounts').select(COLUMNS).where('id', '=', id).executeTakeFirst()) as
-    | Row
-    | undefined;
+  const row = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .where(inForce)
+    .executeTakeFirst()) as Row | undefined;
   return row ? toEntry(deps, row) : undefined;
 }
 
@@ -310,12 +315,12 @@ export interface CountingView {
 
 /** Whether and how the live count counts this account (rules 1, 3, 4, 14 to 17). */
 export function countingOf(deps: LicensingDeps, ref: string): CountingView | null {
-  const live = deps.licensing.live.account(ref);
+  const live = deps.licensing.live.account(liveRef(ref));
   if (!live) return null;
   return {
     counted: live.counted,
     notCountedReason: live.notCountedReason ?? null,
-    mergedWith: live.mergedWith.map(String),
+    mergedWith: live.mergedWith.map(publicRef),
   };
 }
 
@@ -329,7 +334,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
   await licensing.current();
   const env = input.environment
     ? licensing.environments.find(
-        (e) => e.id === input.environment || e.name.toLowerCase() === input.environment?.toLowerCase(),
+        (e) => e.id === input.environment || sameEnvironment(e.name, input.environment as string),
       )
     : licensing.ownEnvironment();
   if (!env) {
@@ -351,6 +356,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
         .selectFrom('licence_accounts')
         .select(COLUMNS)
         .where('email_lc', 'in', part)
+        .where(inForce)
         .execute()) as Row[]),
     );
   }
@@ -360,6 +366,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
         .selectFrom('licence_accounts')
         .select(COLUMNS)
         .where('username_lc', 'in', part)
+        .where(inForce)
         .execute()) as Row[]),
     );
   }

@@ -1,6 +1,7 @@
 // Environments, their internal-domain lists (rules 4, 5, 9, 11) and user providers; every change is audited.
 import { sql } from 'kysely';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
+import { sameEnvironment } from '../../shared/licensing/environment-names.ts';
 import type { Actor } from '../audit/log.ts';
 import { recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
@@ -29,10 +30,10 @@ function domainsOrFail(input: string): string[] {
   return parsed.domains;
 }
 
+/** Environment names compare as everywhere else (environmentKey): SQL's lower() folds ASCII only. */
 async function nameTaken(db: Db, name: string, except?: string): Promise<boolean> {
-  let query = db.selectFrom('licence_environments').select('id').where(sql`lower(name)`, '=', name.toLowerCase());
-  if (except) query = query.where('id', '!=', except);
-  return (await query.executeTakeFirst()) !== undefined;
+  const environments = await db.selectFrom('licence_environments').select(['id', 'name']).execute();
+  return environments.some((env) => env.id !== except && sameEnvironment(env.name, name));
 }
 
 /** Reclassifies every stored row of an environment in one statement, from the domains kept on each row. */

@@ -1,349 +1,338 @@
-// Accounts of other environments and providers, brought in by CSV (the audit CLI's columns) or by the API. An import
-// replaces the named providers' users in one transaction (all or nothing) and reports bad rows by line number.
-import Papa from 'papaparse';
-import {
-  AccountRowError,
-  accountColumns,
-  accountFromRow,
-  type ColumnIndex,
-} from '../../shared/licensing/account-rows.ts';
-import type { Actor } from '../audit/log.ts';
-import { recordAudit } from '../audit/log.ts';
+// Imports of user lists into an environment (issue 21). An upload goes to a file as it arrives and is answered at once
+// with the import's address; the work runs in the background (import-run.ts) and any instance shows its progress. Here:
+// starting an import (a CSV upload or a JSON list), cancelling, confirming after the preview, and what an import is.
+import type { Actor, AuditActor } from '../audit/log.ts';
+import { auditActor } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
-import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound, validationFailed } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
 import type { LicensingDeps } from './context.ts';
-import { auditActor } from './licence.ts';
-import { directoryRow, type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
+import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
+import { cancelLocalJob, startImportJob } from './import-run.ts';
+import { type ImportLimits, moveSpool, removeSpool, spoolUpload, tooManyBytes } from './import-spool.ts';
+import { retireGeneration } from './provider-rows.ts';
+import { OWN_PROVIDER } from './records.ts';
+import type { ImportPhase, ImportStatus } from './tables.ts';
 
-/** Bodies of imports may be far larger than the default request limit. */
-export const IMPORT_BODY_LIMIT_BYTES = 200 * 1024 * 1024;
+/**
+ * The routes that take a list declare this body limit so the general one does not apply; the configured
+ * IMPORT_MAX_BYTES is enforced while the list is received (import-spool.ts).
+ */
+export const IMPORT_ROUTE_BODY_LIMIT = 17_179_869_184;
+
+/** A JSON list is parsed whole: larger lists go as text/csv, which streams. */
+export const JSON_IMPORT_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface ImportUser {
-  username: string;
-  email: string;
-  tenant: string;
-  active: boolean;
-  itUser: boolean;
-  staff: boolean;
+  username?: string | undefined;
+  email?: string | undefined;
+  tenant?: string | undefined;
+  active?: boolean | undefined;
+  itUser?: boolean | undefined;
 }
 
-const MAX_PROBLEMS = 50;
-/** What licence_accounts holds (and what the JSON import accepts); PostgreSQL refuses longer values, SQLite would not. */
-const MAX_LENGTH = { username: 320, email: 320, tenant: 100, provider: 100 };
-
-/** The reader's problems name lines in English (shared/licensing); the sentence around them is translated. */
-export class ImportProblems extends ApiError {
-  constructor(readonly problems: string[]) {
-    super(
-      400,
-      'import_rejected',
-      message('errors.import_rejected', { count: problems.length, first: problems.slice(0, 5).join('; ') }),
-      {
-        rows: {
-          key: 'licensing.error.importRows',
-          values: { rows: problems.join('\n') },
-          english: problems.join('\n'),
-        },
-      },
-    );
-  }
-}
-
-function newlines(row: readonly string[]): number {
-  let count = 0;
-  for (const field of row) for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) count++;
-  return count;
-}
+export const importLimits = (deps: LicensingDeps): ImportLimits => ({
+  maxBytes: deps.config.importMaxBytes,
+  maxRows: deps.config.importMaxRows,
+});
 
 /**
- * Reads CSV text into users per provider. `environment` and `production` columns are ignored when empty and must match
- * the target environment otherwise; `provider`, when given, must equal `onlyProvider` (the API's full replacement).
+ * Receives a list into a new import of the environment and starts it; answers once the list is on disk. Past a
+ * limit nothing is recorded and ImportTooLarge (413) says which.
  */
-export function parseAccountsCsv(text: string, env: EnvironmentView, onlyProvider?: string): Map<string, ImportUser[]> {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ',', skipEmptyLines: false });
-  const problems: string[] = [];
-  const byProvider = new Map<string, ImportUser[]>();
-  let columns: ColumnIndex | null = null;
-  let width = 0;
-  let line = 1;
-  for (const row of parsed.data) {
-    const rowLine = line;
-    line += 1 + newlines(row);
-    if (problems.length >= MAX_PROBLEMS) break;
-    if (row.length === 1 && row[0] === '') continue;
-    try {
-      if (columns === null) {
-        columns = accountColumns(row, rowLine);
-        width = row.length;
-        continue;
-      }
-      if (row.every((cell) => cell.trim() === '')) continue;
-      if (row.length !== width) {
-        problems.push(
-          `line ${rowLine}: ${row.length} fields where the header has ${width}; check for a missing or extra comma`,
-        );
-        continue;
-      }
-      const account = accountFromRow(row, columns, rowLine);
-      const tooLong = (
-        [
-          ['username', account.username, MAX_LENGTH.username],
-          ['email', account.email, MAX_LENGTH.email],
-          ['tenant', account.tenant, MAX_LENGTH.tenant],
-          ['provider', account.provider, MAX_LENGTH.provider],
-        ] as const
-      ).find(([, value, max]) => (value ?? '').length > max);
-      if (tooLong) {
-        problems.push(`line ${rowLine}: ${tooLong[0]} is longer than ${tooLong[2]} characters`);
-        continue;
-      }
-      const envCell = columns.environment === undefined ? '' : (row[columns.environment] ?? '').trim();
-      if (envCell !== '' && envCell.toLowerCase() !== env.name.toLowerCase()) {
-        problems.push(
-          `line ${rowLine}: environment is "${envCell}" but this import is for "${env.name}"; fix the cell or leave it empty`,
-        );
-        continue;
-      }
-      if (account.production !== null && account.production !== env.production) {
-        problems.push(
-          `line ${rowLine}: production is ${account.production} but ${env.name} is ${env.production ? '' : 'not '}a production environment`,
-        );
-        continue;
-      }
-      const providerCell = columns.provider === undefined ? '' : (row[columns.provider] ?? '').trim();
-      const provider = onlyProvider ?? account.provider;
-      if (onlyProvider !== undefined && providerCell !== '' && providerCell !== onlyProvider) {
-        problems.push(`line ${rowLine}: provider is "${providerCell}" but this call replaces "${onlyProvider}"`);
-        continue;
-      }
-      const list = byProvider.get(provider) ?? [];
-      list.push({
-        username: account.username ?? '',
-        email: account.email ?? '',
-        tenant: account.tenant ?? '',
-        active: account.active,
-        itUser: account.itUser ?? false,
-        staff: account.staff ?? false,
-      });
-      byProvider.set(provider, list);
-    } catch (error) {
-      if (!(error instanceof AccountRowError)) throw error;
-      problems.push(error.message);
-      if (columns === null) break;
-    }
-  }
-  for (const error of parsed.errors.slice(0, 5)) {
-    problems.push(`line ${(error.row ?? 0) + 1}: malformed CSV (${error.message})`);
-  }
-  if (columns === null && problems.length === 0)
-    problems.push('line 1: the file is empty; the first line must name the columns');
-  if (problems.length > 0) throw new ImportProblems(problems);
-  if (onlyProvider !== undefined && !byProvider.has(onlyProvider)) byProvider.set(onlyProvider, []);
-  return byProvider;
-}
-
-export interface ImportProgress {
-  rows: number;
-  processed: number;
-}
-
-/**
- * Progress of the imports running in this process, readable while the import's transaction holds the database. With
- * several instances (PostgreSQL) it is also written to the import's row, so any instance's progress page shows it.
- */
-export const runningImports = new Map<string, ImportProgress>();
-
-export interface ImportOutcome {
-  id: string;
-  imported: number;
-  removed: number;
-  providers: string[];
-}
-
-const BATCH = 400;
-
-/** Replaces the given providers' users of one environment: one transaction, then the live figures. */
-export async function replaceProviderUsers(
+export async function startImport(
   deps: LicensingDeps,
   actor: Actor,
   environmentId: string,
-  byProvider: Map<string, ImportUser[]>,
-  importId: string = newId(),
-): Promise<ImportOutcome> {
-  const { licensing } = deps;
-  // ready(), not current(): the page runs this as tracked work, which current() would wait for.
-  await licensing.ready();
-  const env = licensing.environmentById(environmentId);
-  if (!env) throw notFound('errors.not_found.environment');
-  if (env.own && byProvider.has(OWN_PROVIDER)) {
-    throw validationFailed({ provider: message('licensing.error.ownProvider', { provider: OWN_PROVIDER }) });
-  }
-  const total = [...byProvider.values()].reduce((n, list) => n + list.length, 0);
-  const now = deps.clock();
-  const progress: ImportProgress = { rows: total, processed: 0 };
-  runningImports.set(importId, progress);
-  const shared = dialectOf(deps.db).sharedByInstances;
-  const existing = await deps.db
-    .selectFrom('licence_imports')
-    .select('id')
-    .where('id', '=', importId)
-    .executeTakeFirst();
-  if (!existing) {
-    await deps.db
-      .insertInto('licence_imports')
-      .values({
-        id: importId,
-        environment_id: environmentId,
-        provider: [...byProvider.keys()].join(', '),
-        status: 'running',
-        rows: total,
-        processed: 0,
-        errors: '[]',
-        actor_email: actor.account?.email ?? null,
-        started_at: now.toISOString(),
-        finished_at: null,
-      })
-      .execute();
-  }
-  const rules = licensing.compiled(env);
-  const createdAt = now.toISOString();
-  try {
-    const removed = await writeTransaction(deps.db, async (trx) => {
-      progress.processed = 0;
-      // Held until commit: an instance starting meanwhile sees this import is alive (state.ts).
-      if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(importId)))) {
-        throw new Error(`import ${importId} is already running`);
-      }
-      let removed = 0;
-      for (const [provider, users] of byProvider) {
-        await trx
-          .insertInto('licence_providers')
-          .values({ id: newId(), environment_id: environmentId, name: provider, created_at: createdAt })
-          .onConflict((oc) => oc.columns(['environment_id', 'name']).doNothing())
-          .execute();
-        // Two imports of one provider at once (on two instances) would otherwise both keep their rows.
-        await trx
-          .selectFrom('licence_providers')
-          .select('id')
-          .where('environment_id', '=', environmentId)
-          .where('name', '=', provider)
-          .forUpdate()
-          .execute();
-        const deleted = await trx
-          .deleteFrom('licence_accounts')
-          .where('environment_id', '=', environmentId)
-          .where('provider', '=', provider)
-          .where('source', '=', 'import')
-          .executeTakeFirst();
-        removed += Number(deleted.numDeletedRows);
-        for (let start = 0; start < users.length; start += BATCH) {
-          const values = users.slice(start, start + BATCH).map((u) => ({
-            ...directoryRow(environmentId, rules, {
-              provider,
-              tenant: u.tenant,
-              username: u.username,
-              email: u.email,
-              name: '',
-              active: u.active,
-              itUser: u.itUser,
-              staff: u.staff,
-              role: null,
-              lastSignInAt: null,
-              createdAt,
-            }),
-            source: 'import' as const,
-            account_id: null,
-          }));
-          await trx.insertInto('licence_accounts').values(values).execute();
-          progress.processed += values.length;
-          if (shared) {
-            // Outside the transaction (its own connection), so other instances see it now.
-            await deps.db
-              .updateTable('licence_imports')
-              .set({ processed: progress.processed })
-              .where('id', '=', importId)
-              .execute();
-          } else {
-            // Lets the progress page be served between batches.
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        }
-      }
-      await trx
-        .updateTable('licence_imports')
-        .set({ status: 'done', processed: total, finished_at: deps.clock().toISOString() })
-        .where('id', '=', importId)
-        .execute();
-      await recordAudit(trx, now, auditActor(actor), {
-        action: 'configuration.changed',
-        details: {
-          what: 'import',
-          environment: env.name,
-          providers: [...byProvider.keys()].join(', '),
-          imported: total,
-          removed,
-        },
-      });
-      return removed;
+  body: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+  contentLength?: number,
+): Promise<ImportView> {
+  await deps.licensing.current();
+  const env = deps.licensing.environmentById(environmentId);
+  if (!env) throw notFound('The environment');
+  if (env.own && options.provider === OWN_PROVIDER) {
+    throw new ApiError(400, 'validation_failed', 'Fix these fields: provider.', {
+      provider: `"${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only.`,
     });
-    // The transaction committed: the live count takes the providers' rows as stored now.
-    await licensing.syncDirectory(environmentId, [...byProvider.keys()]);
-    licensing.changed();
-    return { id: importId, imported: total, removed, providers: [...byProvider.keys()] };
-  } catch (error) {
-    await deps.db
-      .updateTable('licence_imports')
-      .set({
-        status: 'failed',
-        errors: JSON.stringify([error instanceof ApiError ? error.message : 'the import failed; nothing was changed']),
-        finished_at: deps.clock().toISOString(),
-      })
-      .where('id', '=', importId)
-      .execute();
-    throw error;
-  } finally {
-    runningImports.delete(importId);
   }
-}
-
-/** Records an import refused before it started (bad rows), so the page can show the problems by line. */
-export async function recordRejectedImport(
-  deps: LicensingDeps,
-  actor: Actor,
-  environmentId: string,
-  problems: string[],
-): Promise<string> {
+  const limits = importLimits(deps);
+  if (contentLength !== undefined && contentLength > limits.maxBytes) throw tooManyBytes(limits);
   const id = newId();
-  const now = deps.clock().toISOString();
   await deps.db
     .insertInto('licence_imports')
     .values({
       id,
-      environment_id: environmentId,
-      provider: '',
-      status: 'failed',
+      environment_id: env.id,
+      provider: options.provider ?? '',
+      status: 'running',
+      phase: 'receiving',
       rows: 0,
       processed: 0,
-      errors: JSON.stringify(problems),
+      errors: '[]',
       actor_email: actor.account?.email ?? null,
-      started_at: now,
-      finished_at: now,
+      started_at: deps.clock().toISOString(),
+      finished_at: null,
+      generation: null,
+      options: JSON.stringify(options),
     })
     .execute();
-  return id;
+  try {
+    const spooled = await spoolUpload(deps.config.dataDir, id, body, limits);
+    await deps.db.updateTable('licence_imports').set({ bytes_total: spooled.bytes }).where('id', '=', id).execute();
+  } catch (error) {
+    // Refused or cut off before anything was read: there is no import to show.
+    await deps.db.deleteFrom('licence_imports').where('id', '=', id).execute();
+    throw error;
+  }
+  startImportJob(deps, id, auditActor(actor));
+  return (await importView(deps, id)) as ImportView;
 }
 
 /** How many imports are in each state (for the metrics): running ones are in progress now, on any instance. */
-export async function importCounts(db: LicensingDeps['db']): Promise<Record<'running' | 'done' | 'failed', number>> {
+export async function importCounts(db: LicensingDeps['db']): Promise<Record<ImportStatus, number>> {
   const rows = await db
     .selectFrom('licence_imports')
     .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
     .groupBy('status')
     .execute();
-  const counts = { running: 0, done: 0, failed: 0 };
+  const counts: Record<ImportStatus, number> = { running: 0, preview: 0, done: 0, failed: 0, cancelled: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }
+
+/** A JSON list of one provider's users, read through the same reader as a CSV upload. */
+export function startJsonImport(
+  deps: LicensingDeps,
+  actor: Actor,
+  environmentId: string,
+  provider: string,
+  users: readonly ImportUser[],
+): Promise<ImportView> {
+  return startImport(deps, actor, environmentId, usersAsCsv(users), {
+    encoding: 'utf-8',
+    provider,
+    confirm: false,
+    strict: true,
+  });
+}
+
+/** RFC 4180, every field quoted: the values exactly as sent, never read as formulas or guards. */
+async function* usersAsCsv(users: readonly ImportUser[]): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const field = (value: string) => `"${value.replace(/"/g, '""')}"`;
+  yield encoder.encode('username,email,tenant,active,it_user\n');
+  for (let from = 0; from < users.length; from += 1000) {
+    const lines = users
+      .slice(from, from + 1000)
+      .map((u) =>
+        [
+          field(u.username ?? ''),
+          field(u.email ?? ''),
+          field(u.tenant ?? ''),
+          String(u.active ?? true),
+          String(u.itUser ?? false),
+        ].join(','),
+      );
+    yield encoder.encode(`${lines.join('\n')}\n`);
+  }
+}
+
+const finished = (status: ImportStatus) => status === 'done' || status === 'failed' || status === 'cancelled';
+
+/** Cancel: the previous users stay in force. Too late once the switch has begun (409). */
+export async function cancelImport(deps: LicensingDeps, _actor: Actor, id: string): Promise<ImportView> {
+  const now = deps.clock().toISOString();
+  const outcome = await writeTransaction(deps.db, async (trx) => {
+    const row = await trx
+      .selectFrom('licence_imports')
+      .select(['status', 'phase', 'generation'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('The import');
+    if (finished(row.status) || row.phase === 'switching' || row.phase === 'counting') {
+      throw new ApiError(
+        409,
+        'import_finished',
+        row.status === 'done' || row.phase === 'switching' || row.phase === 'counting'
+          ? 'This import has already replaced the users; to go back, import the previous list again.'
+          : 'This import has already ended; nothing was imported.',
+      );
+    }
+    if (row.status === 'preview') {
+      await trx
+        .updateTable('licence_imports')
+        .set({
+          status: 'cancelled',
+          cancel_requested: 1,
+          finished_at: now,
+          errors: JSON.stringify(['cancelled; nothing was imported and the previous users are still in force']),
+        })
+        .where('id', '=', id)
+        .execute();
+      if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+      return 'stopped';
+    }
+    await trx.updateTable('licence_imports').set({ cancel_requested: 1 }).where('id', '=', id).execute();
+    return 'asked';
+  });
+  if (outcome === 'stopped') {
+    await removeSpool(deps.config.dataDir, id);
+    deps.licensing.sweepRetired();
+  } else {
+    cancelLocalJob(id);
+  }
+  return (await importView(deps, id)) as ImportView;
+}
+
+/** Confirm after the preview: the switch and the count run in the background. */
+export async function confirmImport(deps: LicensingDeps, actor: Actor, id: string): Promise<ImportView> {
+  const moved = await deps.db
+    .updateTable('licence_imports')
+    .set({ status: 'running', phase: 'switching', phase_started_at: deps.clock().toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'preview')
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) {
+    if (!(await importView(deps, id))) throw notFound('The import');
+    throw new ApiError(409, 'import_not_waiting', 'This import is not waiting for a confirmation.');
+  }
+  startImportJob(deps, id, auditActor(actor));
+  return (await importView(deps, id)) as ImportView;
+}
+
+/** The same file read again with other column choices: a new import; this one is cancelled. */
+export async function rereadImport(
+  deps: LicensingDeps,
+  actor: Actor,
+  id: string,
+  columns: ImportOptions['columns'],
+): Promise<ImportView> {
+  const row = await deps.db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('The import');
+  if (row.status !== 'preview') {
+    throw new ApiError(409, 'import_not_waiting', 'Only an import waiting for a confirmation can be read again.');
+  }
+  const next = newId();
+  const options: ImportOptions = { ...readOptions(row.options), ...(columns ? { columns } : {}) };
+  await deps.db
+    .insertInto('licence_imports')
+    .values({
+      id: next,
+      environment_id: row.environment_id,
+      provider: options.provider ?? '',
+      status: 'running',
+      phase: 'receiving',
+      rows: 0,
+      processed: 0,
+      errors: '[]',
+      actor_email: actor.account?.email ?? null,
+      started_at: deps.clock().toISOString(),
+      finished_at: null,
+      generation: null,
+      bytes_total: row.bytes_total,
+      options: JSON.stringify(options),
+    })
+    .execute();
+  await moveSpool(deps.config.dataDir, id, next);
+  // The old import's file is now the new one's: cancelling it must not remove the file.
+  await writeTransaction(deps.db, async (trx) => {
+    const now = deps.clock().toISOString();
+    await trx
+      .updateTable('licence_imports')
+      .set({
+        status: 'cancelled',
+        cancel_requested: 1,
+        finished_at: now,
+        errors: JSON.stringify(['read again with other columns; see the newer import']),
+      })
+      .where('id', '=', id)
+      .execute();
+    if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+  });
+  deps.licensing.sweepRetired();
+  startImportJob(deps, next, auditActor(actor));
+  return (await importView(deps, next)) as ImportView;
+}
+
+export interface ImportView {
+  id: string;
+  environment: { id: string; name: string };
+  providers: string[];
+  status: ImportStatus;
+  phase: ImportPhase;
+  rowsRead: number;
+  rowsWritten: number;
+  bytesRead: number;
+  bytesTotal: number;
+  /** Progress of the current phase (checking, counting): accounts done of total. */
+  phaseDone: number;
+  phaseTotal: number;
+  /** An estimate from the pace so far; null when there is none yet. */
+  secondsLeft: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  startedBy: string | null;
+  encoding: ImportOptions['encoding'];
+  cancelRequested: boolean;
+  /** Each problem names its line (failed), or why nothing changed (cancelled). */
+  problems: string[];
+  preview: ImportPreview | null;
+  /** Column choices the import reads with (the portal's), by header. */
+  columns: NonNullable<ImportOptions['columns']>;
+}
+
+/** Seconds left in the current phase from the pace so far (phases after reading are short by comparison). */
+function secondsLeft(done: number, total: number, startedAt: string | null, now: Date): number | null {
+  if (!startedAt || total <= 0 || done <= 0) return null;
+  const elapsed = (now.getTime() - Date.parse(startedAt)) / 1000;
+  const fraction = Math.min(1, done / total);
+  return Math.max(0, Math.round((elapsed * (1 - fraction)) / fraction));
+}
+
+export async function importView(deps: LicensingDeps, id: string): Promise<ImportView | undefined> {
+  const row = await deps.db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const env = deps.licensing.environmentById(row.environment_id);
+  const options = readOptions(row.options);
+  const reading = row.phase === 'reading';
+  const done = reading ? Number(row.bytes_read) : Number(row.phase_done);
+  const total = reading ? Number(row.bytes_total) : Number(row.phase_total);
+  return {
+    id: row.id,
+    environment: { id: row.environment_id, name: env?.name ?? '' },
+    providers: row.provider === '' ? [] : row.provider.split('\n'),
+    status: row.status,
+    phase: row.phase,
+    rowsRead: Number(row.rows),
+    rowsWritten: Number(row.processed),
+    bytesRead: Number(row.bytes_read),
+    bytesTotal: Number(row.bytes_total),
+    phaseDone: Number(row.phase_done),
+    phaseTotal: Number(row.phase_total),
+    secondsLeft: row.status === 'running' ? secondsLeft(done, total, row.phase_started_at, deps.clock()) : null,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    startedBy: row.actor_email,
+    encoding: options.encoding,
+    cancelRequested: row.cancel_requested === 1,
+    problems: JSON.parse(row.errors) as string[],
+    preview: row.preview ? (JSON.parse(row.preview) as ImportPreview) : null,
+    columns: options.columns ?? {},
+  };
+}
+
+/** Recent imports of an environment, newest first. */
+export async function recentImports(deps: LicensingDeps, environmentId: string, limit = 10) {
+  return deps.db
+    .selectFrom('licence_imports')
+    .select(['id', 'provider', 'status', 'phase', 'rows', 'started_at', 'actor_email'])
+    .where('environment_id', '=', environmentId)
+    .orderBy('started_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export type { AuditActor };

@@ -5,6 +5,7 @@ import {
   type Licence,
   type LicenceStatus,
   type LicenceType,
+  licenceCapacity,
   licenceStatus,
   licenceTerm,
   parseIsoDate,
@@ -89,6 +90,45 @@ export interface LicenceInput {
   endsOn?: string | undefined;
   internalPacks?: number | undefined;
   externalPacks?: number | undefined;
+}
+
+/** What saving a licence would take away: capacity below the saved one, or an earlier end. */
+export type LicenceChangeEffect =
+  | { kind: 'lowers-internal' | 'lowers-external'; before: number; after: number; used: number }
+  | { kind: 'ends-earlier'; endsOn: string; days: number }
+  | { kind: 'ends-now'; endsOn: string };
+
+const DAY_MS = 86_400_000;
+
+/** The effects an admin confirms before a licence that lowers capacity or ends the licence is saved (issue 15). */
+export async function licenceChangeEffects(deps: LicensingDeps, input: LicenceInput): Promise<LicenceChangeEffect[]> {
+  const saved = await readLicence(deps);
+  if (!saved) return [];
+  const packs = input.type === 'subscription';
+  const next: Licence = {
+    type: input.type,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn ?? defaultEndsOn(input.type, input.startsOn),
+    internalPacks: packs ? (input.internalPacks ?? 0) : 0,
+    externalPacks: packs ? (input.externalPacks ?? 0) : 0,
+  };
+  const before = licenceCapacity(saved);
+  const after = licenceCapacity(next);
+  await deps.licensing.current();
+  const used = deps.licensing.live.totals();
+  const effects: LicenceChangeEffect[] = [];
+  if (after.internal < before.internal) {
+    effects.push({ kind: 'lowers-internal', before: before.internal, after: after.internal, used: used.internal });
+  }
+  if (after.external < before.external) {
+    effects.push({ kind: 'lowers-external', before: before.external, after: after.external, used: used.external });
+  }
+  if (next.endsOn < (await today(deps))) effects.push({ kind: 'ends-now', endsOn: next.endsOn });
+  else if (next.endsOn < saved.endsOn) {
+    const days = Math.round((Date.parse(saved.endsOn) - Date.parse(next.endsOn)) / DAY_MS);
+    effects.push({ kind: 'ends-earlier', endsOn: next.endsOn, days });
+  }
+  return effects;
 }
 
 /** Sets the licence (a new term, or packs bought). A Trial's end date only moves through extendLicence. */

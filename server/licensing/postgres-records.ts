@@ -15,14 +15,18 @@ import {
 
 const FETCH_ROWS = 50_000;
 
-async function eachRow<Row>(client: pg.ClientBase, query: string, visit: (row: Row) => void): Promise<void> {
+async function eachRows<Row>(
+  client: pg.ClientBase,
+  query: string,
+  visit: (rows: Row[]) => Promise<void>,
+): Promise<void> {
   await client.query(`declare records no scroll cursor for ${query}`);
   for (;;) {
     const { rows } = await client.query<Row extends unknown[] ? Row : never>({
       text: `fetch forward ${FETCH_ROWS} from records`,
       rowMode: 'array',
     });
-    for (const row of rows) visit(row);
+    await visit(rows);
     if (rows.length < FETCH_ROWS) break;
   }
   await client.query('close records');
@@ -35,18 +39,37 @@ export async function postgresRecords(
   refFor: (rowId: number) => string | number = importRef,
 ): Promise<AccountRecord[]> {
   const records: AccountRecord[] = [];
+  await eachPostgresRecord(client, ownName, names, refFor, async (batch) => {
+    for (const record of batch) records.push(record);
+  });
+  return records;
+}
+
+/** The same, a cursor's batch at a time: loading five million accounts never holds them all as objects. */
+export async function eachPostgresRecord(
+  client: pg.ClientBase,
+  ownName: string,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number,
+  take: (batch: AccountRecord[]) => Promise<void>,
+): Promise<void> {
   await client.query('begin isolation level repeatable read read only');
   try {
-    await eachRow<OwnRow>(client, OWN_ROWS_SQL, ([id, email, role, active]) => {
-      records.push(ownRecord(ownName, { id, email, role: role as Account['role'], active }));
-    });
-    await eachRow<ImportedRow>(client, IMPORTED_ROWS_SQL, (row) => records.push(importedRecord(row, names, refFor)));
+    await eachRows<OwnRow>(client, OWN_ROWS_SQL, (rows) =>
+      take(
+        rows.map(([id, email, role, active]) =>
+          ownRecord(ownName, { id, email, role: role as Account['role'], active }),
+        ),
+      ),
+    );
+    await eachRows<ImportedRow>(client, IMPORTED_ROWS_SQL, (rows) =>
+      take(rows.map((row) => importedRecord(row, names, refFor))),
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;
   }
-  return records;
 }
 
 /** The same read on a pooled connection. */
@@ -54,10 +77,11 @@ export async function pooledPostgresRecords(
   pool: pg.Pool,
   ownName: string,
   names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
 ): Promise<AccountRecord[]> {
   const client = await pool.connect();
   try {
-    return await postgresRecords(client, ownName, names);
+    return await postgresRecords(client, ownName, names, refFor);
   } finally {
     client.release();
   }

@@ -23,6 +23,12 @@ export interface EnvironmentView {
 
 export const ownRef = (accountId: string) => `seatkeeper:${accountId}`;
 export const importRef = (rowId: number) => `import:${rowId}`;
+
+/** The live count keys an imported account by its row id (a number: no string per account), own ones by ownRef. */
+export const liveRef = (ref: string): string | number =>
+  ref.startsWith('import:') ? Number(ref.slice('import:'.length)) : ref;
+/** The ref a person reads (and the API gives) for a live count key. */
+export const publicRef = (ref: string | number): string => (typeof ref === 'number' ? importRef(ref) : ref);
 /** Held by an import's transaction, so another instance starting up can tell it from an interrupted one. */
 export const importLock = (importId: string) => `licence-import:${importId}`;
 
@@ -54,32 +60,68 @@ export interface DirectoryFields {
   createdAt: string;
 }
 
-/** A directory row with its stored classification (rules 5 to 13) and the domains a rule edit reclassifies by. */
+/** The directory's columns that an account's fields decide, in the order directoryValues gives them. */
+export const DIRECTORY_FIELDS = [
+  'environment_id',
+  'provider',
+  'tenant',
+  'username',
+  'email',
+  'name',
+  'username_lc',
+  'email_lc',
+  'name_lc',
+  'email_domain',
+  'username_domain',
+  'active',
+  'it_user',
+  'staff',
+  'role',
+  'classification',
+  'last_sign_in_at',
+  'created_at',
+] as const;
+
+export type DirectoryCell = string | number | null;
+
+/**
+ * A directory row's values in DIRECTORY_FIELDS order, with its stored classification (rules 5 to 13) and the domains a
+ * rule edit reclassifies by. As an array: an import writes millions, each with no object of its own.
+ */
+export function directoryValues(environmentId: string, rules: CompiledRules, f: DirectoryFields): DirectoryCell[] {
+  return [
+    environmentId,
+    f.provider,
+    f.tenant,
+    f.username,
+    f.email,
+    f.name,
+    f.username.trim().toLowerCase(),
+    f.email.trim().toLowerCase(),
+    f.name.trim().toLowerCase(),
+    emailDomain(f.email),
+    emailDomain(f.username),
+    f.active ? 1 : 0,
+    f.itUser ? 1 : 0,
+    f.staff ? 1 : 0,
+    f.role,
+    classifyBits(rules, f.username, f.email) & INTERNAL ? 'internal' : 'external',
+    f.lastSignInAt,
+    f.createdAt,
+  ];
+}
+
+/** The same as a row object. */
 export function directoryRow(
   environmentId: string,
   rules: CompiledRules,
   f: DirectoryFields,
 ): Omit<Insertable<LicenceAccountsTable>, 'source' | 'account_id'> {
-  return {
-    environment_id: environmentId,
-    provider: f.provider,
-    tenant: f.tenant,
-    username: f.username,
-    email: f.email,
-    name: f.name,
-    username_lc: f.username.trim().toLowerCase(),
-    email_lc: f.email.trim().toLowerCase(),
-    name_lc: f.name.trim().toLowerCase(),
-    email_domain: emailDomain(f.email),
-    username_domain: emailDomain(f.username),
-    active: f.active ? 1 : 0,
-    it_user: f.itUser ? 1 : 0,
-    staff: f.staff ? 1 : 0,
-    role: f.role,
-    classification: classifyBits(rules, f.username, f.email) & INTERNAL ? 'internal' : 'external',
-    last_sign_in_at: f.lastSignInAt,
-    created_at: f.createdAt,
-  };
+  const values = directoryValues(environmentId, rules, f);
+  return Object.fromEntries(DIRECTORY_FIELDS.map((field, k) => [field, values[k]])) as Omit<
+    Insertable<LicenceAccountsTable>,
+    'source' | 'account_id'
+  >;
 }
 
 export const toRules = (envs: readonly EnvironmentView[]): EnvironmentRules[] =>
@@ -99,8 +141,15 @@ export type ImportedRow = [
 /** The columns of OwnRow and ImportedRow, for the raw-array reads of every dialect. */
 /** An erased account is in no count and links nobody (rule 26a): it is not read at all. */
 export const OWN_ROWS_SQL = 'select id, email, role, active from accounts where erased_at is null';
-export const IMPORTED_ROWS_SQL = `select id, environment_id, provider, tenant, username, email, active | (it_user << 1) | (staff << 2)
-   from licence_accounts where source = 'import'`;
+/**
+ * Imported rows in force: those of their provider's generation (an import's rows are written out of sight first).
+ * The directory is read in order with each row's provider looked up (SQLite takes CROSS JOIN's order as written).
+ */
+export const IMPORTED_ROWS_SQL = `select a.id, a.environment_id, a.provider, a.tenant, a.username, a.email,
+     a.active | (a.it_user << 1) | (a.staff << 2)
+   from licence_accounts a cross join licence_providers p
+   where a.source = 'import' and p.environment_id = a.environment_id and p.name = a.provider
+     and a.generation = p.generation`;
 
 /** `refFor` names imported rows; a count that only needs totals passes the row id itself (no string per row). */
 export function importedRecord(
@@ -133,10 +182,10 @@ interface StoredImportRow {
   staff: number;
 }
 
-/** An imported row as the engine sees it. */
-export function storedImportRecord(r: StoredImportRow, environment: string): AccountRecord {
+/** An imported row as the engine sees it (ref: importRef of its id unless given). */
+export function storedImportRecord(r: StoredImportRow, environment: string, ref?: string | number): AccountRecord {
   return {
-    ref: importRef(r.id),
+    ref: ref ?? importRef(r.id),
     environment,
     provider: r.provider,
     tenant: r.tenant,
@@ -158,12 +207,20 @@ export function rawRecords(
   names: Map<string, string>,
   refFor: (rowId: number) => string | number = importRef,
 ): AccountRecord[] {
-  const records: AccountRecord[] = [];
+  return [...eachRawRecord(sqlite, ownName, names, refFor)];
+}
+
+/** The same, one record at a time: loading five million accounts never holds them all as objects. */
+export function* eachRawRecord(
+  sqlite: SQLiteDatabase,
+  ownName: string,
+  names: Map<string, string>,
+  refFor: (rowId: number) => string | number = importRef,
+): Generator<AccountRecord> {
   const own = sqlite.prepare<[], OwnRow>(OWN_ROWS_SQL).raw(true);
   for (const [id, email, role, active] of own.iterate()) {
-    records.push(ownRecord(ownName, { id, email, role: role as Account['role'], active }));
+    yield ownRecord(ownName, { id, email, role: role as Account['role'], active });
   }
   const imported = sqlite.prepare<[], ImportedRow>(IMPORTED_ROWS_SQL).raw(true);
-  for (const row of imported.iterate()) records.push(importedRecord(row, names, refFor));
-  return records;
+  for (const row of imported.iterate()) yield importedRecord(row, names, refFor);
 }

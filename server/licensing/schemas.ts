@@ -130,13 +130,6 @@ export const lookupResponse = lookupResponseSchema;
 
 export const organisationDomainsResponse = z.object({ domains: z.array(z.string()) });
 
-export const importResponse = z.object({
-  id: z.string(),
-  imported: z.number(),
-  removed: z.number(),
-  providers: z.array(z.string()),
-});
-
 export const licenceResponse = z.object({
   licence: z
     .object({

@@ -4,7 +4,7 @@
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { AccountRecord, CountResult } from '../../shared/licensing/count.ts';
-import { LiveLicenceCount, type LiveTotals } from '../../shared/licensing/live.ts';
+import { LiveLicenceCount, type LiveTotals, type ProviderReplacement } from '../../shared/licensing/live.ts';
 import type { Account, AccountErasureColumn } from '../auth/tables.ts';
 import type { Change } from '../db/change-feed.ts';
 import { dialectOf } from '../db/dialect.ts';
@@ -12,10 +12,20 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
 import { countWorker } from './count-worker.ts';
 import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountTask } from './full-count.ts';
-import { pooledPostgresRecords } from './postgres-records.ts';
+import { removeSpool } from './import-spool.ts';
+import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
+import {
+  eachProviderRow,
+  inForce,
+  type ProviderPreview,
+  providerGenerations,
+  retireGeneration,
+  sweepRetiredGenerations,
+} from './provider-rows.ts';
 import type { EnvironmentView } from './records.ts';
 import {
   directoryRow,
+  eachRawRecord,
   importLock,
   importRef,
   OWN_PROVIDER,
@@ -26,6 +36,10 @@ import {
   toRules,
 } from './records.ts';
 import type { CountJob } from './recount-worker.ts';
+
+/** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
+const APPLY_BUDGET = 1_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface RecountOutcome {
   agrees: boolean;
@@ -87,7 +101,7 @@ export class LicensingState {
   #heard(change: Change): void {
     if (!this.#loading) return;
     if (change.topic === 'account') this.track(this.#refreshAccounts([change.id]));
-    else if (change.topic === 'directory') this.track(this.syncDirectory(change.environment, [change.provider]));
+    else if (change.topic === 'directory') this.track(this.applyProviders(change.environment, [change.provider]));
     else this.track(this.#serially(() => this.#syncEnvironments()));
   }
 
@@ -178,13 +192,19 @@ export class LicensingState {
     }));
   }
 
-  /** Every account as the engine sees it, straight from the database (own accounts from `accounts`). */
-  async recordsFromDb(envs: readonly EnvironmentView[]): Promise<AccountRecord[]> {
+  /**
+   * Every account as the engine sees it, straight from the database (own accounts from `accounts`, imported rows in
+   * force). `refFor` names imported rows (the live count keys them by row id).
+   */
+  async recordsFromDb(
+    envs: readonly EnvironmentView[],
+    refFor: (rowId: number) => string | number = importRef,
+  ): Promise<AccountRecord[]> {
     const own = envs.find((e) => e.own) as EnvironmentView;
     const names = new Map(envs.map((e) => [e.id, e.name]));
     const { sqlite, postgres, db } = this.#deps;
-    if (sqlite) return rawRecords(sqlite, own.name, names);
-    if (postgres) return pooledPostgresRecords(postgres.pool, own.name, names);
+    if (sqlite) return rawRecords(sqlite, own.name, names, refFor);
+    if (postgres) return pooledPostgresRecords(postgres.pool, own.name, names, refFor);
     const accounts = await db
       .withTables<AccountErasureColumn>()
       .selectFrom('accounts')
@@ -196,8 +216,11 @@ export class LicensingState {
       .selectFrom('licence_accounts')
       .select(['id', 'environment_id', 'provider', 'tenant', 'username', 'email', 'active', 'it_user', 'staff'])
       .where('source', '=', 'import')
+      .where(inForce)
       .execute();
-    for (const r of imported) records.push(storedImportRecord(r, names.get(r.environment_id) as string));
+    for (const r of imported) {
+      records.push({ ...storedImportRecord(r, names.get(r.environment_id) as string), ref: refFor(r.id) });
+    }
     return records;
   }
 
@@ -206,35 +229,117 @@ export class LicensingState {
     await this.#rebuild();
     this.#loaded = true;
     await this.#reconcileMirror();
+    this.sweepRetired();
   }
 
-  /** Everything read again from the database. */
+  /**
+   * Everything read again from the database, a record at a time (five million accounts are never all objects at
+   * once), into a new live count that replaces the old one when complete.
+   */
   async #rebuild(): Promise<void> {
     const environments = await this.readEnvironments();
-    const records = await this.recordsFromDb(environments);
+    const own = environments.find((e) => e.own) as EnvironmentView;
+    const names = new Map(environments.map((e) => [e.id, e.name]));
+    const live = new LiveLicenceCount(toRules(environments));
+    const { sqlite, postgres, db } = this.#deps;
+    const held = await db
+      .selectFrom('licence_accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    live.reserve(Number(held.n));
+    const byRowId = (rowId: number) => rowId;
+    if (sqlite) {
+      live.load(eachRawRecord(sqlite, own.name, names, byRowId));
+    } else if (postgres) {
+      const client = await postgres.pool.connect();
+      try {
+        await eachPostgresRecord(client, own.name, names, byRowId, async (batch) => live.load(batch));
+      } finally {
+        client.release();
+      }
+    } else {
+      live.load(await this.recordsFromDb(environments, byRowId));
+    }
+    live.countPeople();
     this.environments = environments;
-    this.live = new LiveLicenceCount(toRules(environments), records);
+    this.live = live;
     this.#version++;
   }
 
   /**
-   * An import still "running" whose transaction nobody holds was interrupted (a restart): it never committed. One
-   * still held belongs to another instance sharing the database, and goes on.
+   * An import still "running" that nobody holds was interrupted (a restart): it never switched, so the previous rows
+   * are in force and its own rows are retired. One still held belongs to another instance sharing the database, and
+   * goes on. An import that switched before the restart only had the live figures left to update: the load did that.
    */
   async #failInterruptedImports(): Promise<void> {
     const { db } = this.#deps;
-    const running = await db.selectFrom('licence_imports').select('id').where('status', '=', 'running').execute();
-    for (const { id } of running) {
-      await writeTransaction(db, async (trx) => {
-        if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return;
-        await trx
+    const now = this.#deps.clock().toISOString();
+    await db
+      .updateTable('licence_imports')
+      .set({ phase: '', finished_at: now })
+      .where('status', '=', 'done')
+      .where('phase', '=', 'counting')
+      .execute();
+    const running = await db
+      .selectFrom('licence_imports')
+      .select(['id', 'generation', 'phase'])
+      .where('status', '=', 'running')
+      .execute();
+    for (const { id, generation, phase } of running) {
+      const interrupted = await writeTransaction(db, async (trx) => {
+        if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return false;
+        const failed = await trx
           .updateTable('licence_imports')
-          .set({ status: 'failed', errors: JSON.stringify(['interrupted by a restart; nothing was imported']) })
+          .set({
+            status: 'failed',
+            phase: '',
+            finished_at: now,
+            errors: JSON.stringify([
+              phase === 'switching'
+                ? 'interrupted by a restart while switching; the previous users are still in force'
+                : 'interrupted by a restart; nothing was imported and the previous users are still in force',
+            ]),
+          })
           .where('id', '=', id)
           .where('status', '=', 'running')
-          .execute();
+          .executeTakeFirst();
+        if (Number(failed.numUpdatedRows) > 0 && generation !== null) await retireGeneration(trx, generation, now);
+        return Number(failed.numUpdatedRows) > 0;
       });
+      if (interrupted) await removeSpool(this.#deps.config.dataDir, id);
     }
+  }
+
+  /** Reads every account again (after the live count missed a change it cannot take by difference). */
+  reloadAll(): void {
+    this.track(this.#serially(() => this.#rebuild()).then(() => this.changed()));
+  }
+
+  /** Deletes, in short batches, the rows of generations replaced or abandoned (in the background). */
+  sweepRetired(): void {
+    if (this.#sweeping) {
+      this.#sweepAgain = true;
+      return;
+    }
+    this.#sweeping = sweepRetiredGenerations(this.#deps.db, nextTurn)
+      .catch((error: unknown) =>
+        this.#deps.logger.error('deleting replaced import rows failed', { error: String(error) }),
+      )
+      .finally(() => {
+        this.#sweeping = null;
+        if (this.#sweepAgain) {
+          this.#sweepAgain = false;
+          this.sweepRetired();
+        }
+      });
+  }
+
+  #sweeping: Promise<void> | null = null;
+  #sweepAgain = false;
+
+  /** Resolves when no deletion of replaced rows is under way (tests, a clean stop). */
+  async swept(): Promise<void> {
+    while (this.#sweeping) await this.#sweeping;
   }
 
   #applyOwnAccountNow(sqlite: SQLiteDatabase, accountId: string): void {
@@ -321,35 +426,100 @@ export class LicensingState {
   }
 
   /**
-   * Imported accounts of these providers, as stored now, replace those the live count holds: after an import here,
-   * and when another instance's import is heard of. Imported rows never change in place (an import replaces them).
+   * The rows in force of these providers replace what the live count holds for them, by difference: accounts the new
+   * rows hold again keep their place (a nightly sync changes few), the others are added or taken out, a few thousand
+   * between two turns of the event loop. After a switch here, and when another instance's switch is heard of.
    */
-  syncDirectory(environmentId: string, providers: readonly string[]): Promise<void> {
+  applyProviders(
+    environmentId: string,
+    providers: readonly string[],
+    progress?: (accounts: number) => void,
+  ): Promise<void> {
     return this.#serially(async () => {
       if (!this.environmentById(environmentId)) await this.#syncEnvironments();
       const env = this.environmentById(environmentId);
       if (!env) return;
-      const stored = await this.#deps.db
-        .selectFrom('licence_accounts')
-        .select(['id', 'provider', 'tenant', 'username', 'email', 'active', 'it_user', 'staff'])
-        .where('environment_id', '=', environmentId)
-        .where('provider', 'in', [...providers])
-        .where('source', '=', 'import')
-        .execute();
-      const kept = new Set(stored.map((r) => importRef(r.id)));
-      const named = new Set(providers);
-      const gone: string[] = [];
-      for (const { ref, environment, provider } of this.live.records()) {
-        if (typeof ref !== 'string' || !ref.startsWith('import:')) continue;
-        if (environment === env.name && named.has(provider) && !kept.has(ref)) gone.push(ref);
-      }
-      for (const ref of gone) this.live.remove(ref);
-      for (const r of stored) {
-        if (this.live.has(importRef(r.id))) continue;
-        this.live.upsert(storedImportRecord(r, env.name));
-      }
+      const generations = await providerGenerations(this.#deps.db, environmentId, providers);
+      await this.#replaceProviders(env, generations, (replacements) => this.#finish(replacements, 'commit'), progress);
       this.#version++;
     });
+  }
+
+  /**
+   * What the figures would become with an import's rows in place of its providers' rows in force: applied to the live
+   * count and undone in the same turn of the queue (readers of the figures wait meanwhile, as for any change).
+   */
+  previewProviders(
+    environmentId: string,
+    generation: number,
+    providers: readonly string[],
+    progress?: (accounts: number) => void,
+  ): Promise<ProviderPreview> {
+    return this.#serially(async () => {
+      const env = this.environmentById(environmentId);
+      if (!env) throw new Error('the environment no longer exists');
+      const before = this.live.totals();
+      let preview: ProviderPreview | undefined;
+      const staged = new Map(providers.map((provider) => [provider, generation]));
+      await this.#replaceProviders(
+        env,
+        staged,
+        async (replacements) => {
+          preview = {
+            before,
+            after: this.live.totals(),
+            providers: [...replacements].map(([provider, replacement]) => ({
+              provider,
+              ...replacement.counts,
+              shared: this.live.sharedValues(env.name, provider),
+            })),
+          };
+          await this.#finish(replacements, 'undo');
+        },
+        progress,
+      );
+      return preview as ProviderPreview;
+    });
+  }
+
+  async #replaceProviders(
+    env: EnvironmentView,
+    generations: ReadonlyMap<string, number>,
+    then: (replacements: Map<string, ProviderReplacement>) => Promise<void>,
+    progress?: (accounts: number) => void,
+  ): Promise<void> {
+    const replacements = new Map<string, ProviderReplacement>();
+    try {
+      for (const provider of generations.keys()) {
+        replacements.set(provider, this.live.beginReplacement(env.name, provider));
+      }
+      let read = 0;
+      await eachProviderRow(
+        this.#deps.db,
+        env.id,
+        generations,
+        async (rows) => {
+          for (let from = 0; from < rows.length; from += APPLY_BUDGET) {
+            for (const row of rows.slice(from, from + APPLY_BUDGET)) {
+              (replacements.get(row.provider) as ProviderReplacement).add([storedImportRecord(row, env.name, row.id)]);
+            }
+            await nextTurn();
+          }
+          read += rows.length;
+          progress?.(read);
+        },
+        this.#deps.sqlite,
+      );
+      for (const replacement of replacements.values()) while (!replacement.retire(APPLY_BUDGET)) await nextTurn();
+    } catch (error) {
+      await this.#finish(replacements, 'undo');
+      throw error;
+    }
+    await then(replacements);
+  }
+
+  async #finish(replacements: Map<string, ProviderReplacement>, how: 'commit' | 'undo'): Promise<void> {
+    for (const replacement of replacements.values()) while (!replacement[how](APPLY_BUDGET)) await nextTurn();
   }
 
   /** Schedules the follow-up of a change (warnings, history) once per burst of changes. */
@@ -381,20 +551,17 @@ export class LicensingState {
       const old = before.get(environment.id);
       if (old !== undefined && old !== environment.name) renamed.set(old, environment.name);
     }
-    if (renamed.size > 0) {
-      // A rename changes the environment name of its records: the live count is rebuilt from the records it holds,
-      // renamed, rather than read again from the database (seconds on a million accounts, with changes waiting).
-      const records: AccountRecord[] = [];
-      for (const record of this.live.records()) {
-        const name = renamed.get(record.environment);
-        records.push(name === undefined ? record : { ...record, environment: name });
-      }
-      this.environments = environments;
-      this.live = new LiveLicenceCount(toRules(environments), records);
-    } else {
-      this.environments = environments;
-      this.live.setEnvironments(toRules(environments));
+    // A rename only changes the environment's name: its accounts stay where they are in the live count. Two names
+    // swapped in one edit go through a name no environment has.
+    const parked = new Map<string, string>();
+    for (const [from, to] of renamed) {
+      const park = `\u0000${from}`;
+      this.live.renameEnvironment(from, park);
+      parked.set(park, to);
     }
+    for (const [park, to] of parked) this.live.renameEnvironment(park, to);
+    this.environments = environments;
+    this.live.setEnvironments(toRules(environments));
     this.#version++;
   }
 
@@ -455,11 +622,14 @@ export class LicensingState {
     return false;
   }
 
+  /** Imports under way in this process: the self-check waits for them (the figures are changing meanwhile). */
+  importsUnderWay = 0;
+
   /** selfCheck every `everyMs` (in the count worker, so requests are not held up). Returns a stop function. */
   startSelfCheck(everyMs = 15 * 60_000): () => void {
     let running = false;
     const timer = setInterval(() => {
-      if (running) return;
+      if (running || this.importsUnderWay > 0) return;
       running = true;
       this.selfCheck()
         .catch((error: unknown) => this.#deps.logger.error('licence self-check failed', { error: String(error) }))

@@ -23,6 +23,10 @@ export interface LicenceProvidersTable {
   environment_id: string;
   name: string;
   created_at: string;
+  /** The generation of imported rows in force (licence_accounts.generation). */
+  generation: Generated<number>;
+  /** JSON: the column mapping an admin chose in the portal for this provider's files (ColumnChoices). */
+  column_mapping: string | null;
 }
 
 /**
@@ -54,20 +58,56 @@ export interface LicenceAccountsTable {
   classification: string;
   last_sign_in_at: string | null;
   created_at: string;
+  /**
+   * Imported rows: the generation of the import that wrote them. Only rows of their provider's generation are in
+   * force; others are an import's rows not yet switched to, or rows replaced and waiting to be deleted.
+   */
+  generation: Generated<number>;
 }
+
+export type ImportStatus = 'running' | 'preview' | 'done' | 'failed' | 'cancelled';
+export type ImportPhase = '' | 'receiving' | 'reading' | 'checking' | 'switching' | 'counting';
 
 export interface LicenceImportsTable {
   id: string;
   environment_id: string;
+  /** The providers the import replaces, comma-separated (known once read). */
   provider: string;
-  status: 'running' | 'done' | 'failed';
+  /** 'preview': read and checked, waiting for an admin to confirm. */
+  status: ImportStatus;
+  /** Rows read so far. */
   rows: number;
+  /** Rows written so far (out of sight until the switch). */
   processed: number;
   /** JSON array of messages naming line numbers. */
   errors: string;
   actor_email: string | null;
   started_at: string;
   finished_at: string | null;
+  /** The generation its rows are written under (licence_accounts.generation). */
+  generation: number | null;
+  phase: Generated<ImportPhase>;
+  bytes_total: Generated<number>;
+  bytes_read: Generated<number>;
+  /** Progress of the current phase (rows checked, accounts counted), for the estimate of the time left. */
+  phase_done: Generated<number>;
+  phase_total: Generated<number>;
+  phase_started_at: string | null;
+  /** Set by Cancel; the importing instance stops at its next batch and leaves the previous rows in force. */
+  cancel_requested: Generated<number>;
+  /** JSON: how the file is read (ImportOptions in import-options.ts). */
+  options: Generated<string>;
+  /** JSON: what the import would change (ImportPreview), once checked. */
+  preview: string | null;
+}
+
+/** Generations whose rows are to be deleted: replaced by a switch, or written by an import that did not finish. */
+export interface LicenceRetiredGenerationsTable {
+  generation: number;
+  environment_id: string;
+  /** '' with environment_id '': every row of the generation. */
+  provider: string;
+  retired_at: string;
 }
 
 export interface LicenceSettingsTable {
@@ -83,6 +123,8 @@ export interface LicenceSettingsTable {
   erase_closed_after_days: number;
   /** The organisation's IANA time zone: its calendar decides the licence's days (history, retention, the term). */
   time_zone: string;
+  /** The last import generation handed out. */
+  last_generation: Generated<number>;
 }
 
 export interface LicenceHistoryTable {
@@ -116,5 +158,6 @@ declare module '../db/schema.ts' {
     licence_history: LicenceHistoryTable;
     licence_notifications: LicenceNotificationsTable;
     licence_job_runs: LicenceJobRunsTable;
+    licence_retired_generations: LicenceRetiredGenerationsTable;
   }
 }

@@ -87,6 +87,16 @@ class DomainClasses {
   }
 }
 
+/** VALID_EMAIL, LISTED and UNDER_LISTED of a valid email's domain (from emailDomain) under the rules; 0 for null. */
+export function domainClassOf(rules: CompiledRules, domain: string | null): number {
+  if (domain === null) return 0;
+  return (
+    VALID_EMAIL |
+    (rules.domains.has(domain) ? LISTED : 0) |
+    (listedParent(rules.domains, domain) !== null ? UNDER_LISTED : 0)
+  );
+}
+
 /** VALID_EMAIL, LISTED and UNDER_LISTED of one field's value under the rules; 0 when it holds no valid email. */
 function domainClass(rules: CompiledRules, value: string | null | undefined): number {
   const start = domainStart(value);
@@ -97,10 +107,7 @@ function domainClass(rules: CompiledRules, value: string | null | undefined): nu
     if (known !== -1) return known;
   }
   const domain = emailDomain(value) as string;
-  const found =
-    VALID_EMAIL |
-    (rules.domains.has(domain) ? LISTED : 0) |
-    (listedParent(rules.domains, domain) !== null ? UNDER_LISTED : 0);
+  const found = domainClassOf(rules, domain);
   if (lowerCase) rules.seen.add(domain, hash, found);
   return found;
 }
@@ -132,8 +139,11 @@ export function classifyBits(
   username: string | null | undefined,
   email: string | null | undefined,
 ) {
-  const fromEmail = domainClass(rules, email);
-  const fromUsername = domainClass(rules, username);
+  return bitsOfClasses(rules, domainClass(rules, email), domainClass(rules, username));
+}
+
+/** The same bits from the domain classes (domainClassOf) of the Email and Username fields. */
+export function bitsOfClasses(rules: CompiledRules, fromEmail: number, fromUsername: number): number {
   let bits = fromEmail === 0 ? 0 : EMAIL_FIELD_VALID;
   if (fromEmail === 0 && fromUsername === 0) bits |= NO_EMAIL;
   // Rule 5: with no list, everyone is internal.
@@ -162,13 +172,12 @@ export function flagsOf(bits: number): ClassificationFlag[] {
   return flags;
 }
 
-function describe(rules: CompiledRules, account: AccountIdentity, bits: number): string {
+/** Why, from the fields' valid email domains (emailDomain of each, null when not an email). */
+function describe(rules: CompiledRules, fromEmail: string | null, fromUsername: string | null, bits: number): string {
   if (bits & RULES_NOT_CONFIGURED) {
     return `no internal domains configured for ${rules.environment}: everyone is internal`;
   }
   if (bits & NO_EMAIL) return 'no valid email: counted as internal';
-  const fromEmail = emailDomain(account.email);
-  const fromUsername = emailDomain(account.username);
   if (bits & INTERNAL) {
     const emailListed = fromEmail !== null && rules.domains.has(fromEmail);
     const listed = emailListed ? `email domain ${fromEmail} is listed` : `username domain ${fromUsername} is listed`;
@@ -192,10 +201,19 @@ function describe(rules: CompiledRules, account: AccountIdentity, bits: number):
 
 /** Classifies one account under an environment's rules (rules 5 to 13). */
 export function classifyUser(rules: CompiledRules, account: AccountIdentity): ClassificationResult {
-  const bits = classifyBits(rules, account.username, account.email);
+  return classifyDomains(rules, emailDomain(account.email), emailDomain(account.username));
+}
+
+/** The same from the fields' valid email domains (emailDomain of each, null when not an email). */
+export function classifyDomains(
+  rules: CompiledRules,
+  emailDomainName: string | null,
+  usernameDomainName: string | null,
+): ClassificationResult {
+  const bits = bitsOfClasses(rules, domainClassOf(rules, emailDomainName), domainClassOf(rules, usernameDomainName));
   return {
     classification: bits & INTERNAL ? 'internal' : 'external',
-    reason: describe(rules, account, bits),
+    reason: describe(rules, emailDomainName, usernameDomainName, bits),
     flags: flagsOf(bits),
   };
 }

@@ -24,7 +24,15 @@ export interface ColumnReading {
   status: 'read' | 'not-needed' | 'unrecognised';
   /** Why it is read that way or not needed, in words an admin can check. */
   why?: string;
+  /** Read this way because an admin chose so (ColumnChoices), not by its name. */
+  chosen?: boolean;
 }
+
+/**
+ * An admin's choices for some columns, by header (compared as headerKey compares): read as this field, or null: not
+ * read. The portal remembers them per user provider.
+ */
+export type ColumnChoices = Readonly<Record<string, AccountField | null>>;
 
 export interface FieldSource {
   /** 0-based position in a record. */
@@ -90,26 +98,48 @@ const DESCRIBED: Record<AccountField, string> = {
   anonymous: 'anonymous',
 };
 
+/** Seatkeeper's own column of a field: how a column chosen for that field reads its values. */
+const OWN_BY_FIELD = new Map(
+  SEATKEEPER.columns.filter((column) => column.field !== null).map((column) => [column.field, column]),
+);
+
 /** Reads a header row into a mapping, or refuses it naming the problem and what to do. */
-export function mapUserListColumns(header: readonly string[], line = 1): ColumnMapping {
+export function mapUserListColumns(header: readonly string[], line = 1, choices: ColumnChoices = {}): ColumnMapping {
   const keys = header.map(headerKey);
   const platform = choosePlatform(keys);
   const index = INDEXES.get(platform.id) as Map<string, PlatformColumn>;
   const columns: ColumnReading[] = [];
   const fields: Partial<Record<AccountField, FieldSource>> = {};
   const unrecognised: string[] = [];
+  const choice = new Map(Object.entries(choices).map(([name, field]) => [headerKey(name), field]));
+  const chosenFields = new Set([...choice.values()].filter((field) => field !== null));
   let exportOnly = 0;
   header.forEach((raw, position) => {
     const name = raw.replace(/^\uFEFF/, '').trim();
     const key = keys[position] as string;
     let known = index.get(key);
     if (known === undefined && platform !== SEATKEEPER && addable(key)) known = OWN.get(key);
+    let chosen = false;
+    if (key !== '' && choice.has(key)) {
+      const field = choice.get(key) as AccountField | null;
+      chosen = true;
+      if (field === null) {
+        columns.push({ column: position + 1, header: name, readAs: null, status: 'not-needed', chosen: true });
+        return;
+      }
+      // The platform's own reading of that column when it names the same field; Seatkeeper's for that field else.
+      known = known?.field === field ? known : { ...(OWN_BY_FIELD.get(field) ?? { field }), name };
+    } else if (known?.field != null && chosenFields.has(known.field)) {
+      // Another column was chosen for this field.
+      columns.push({ column: position + 1, header: name, readAs: null, status: 'not-needed', chosen: true });
+      return;
+    }
     if (known === undefined || key === '') {
       columns.push({ column: position + 1, header: name, readAs: null, status: 'unrecognised' });
       unrecognised.push(name);
       return;
     }
-    if (known.exportOnly) exportOnly++;
+    if (known.exportOnly && !chosen) exportOnly++;
     if (known.field === null) {
       columns.push({ column: position + 1, header: name, readAs: null, status: 'not-needed', why: known.why });
       return;
@@ -133,6 +163,7 @@ export function mapUserListColumns(header: readonly string[], line = 1): ColumnM
       readAs: known.field,
       status: 'read',
       ...(known.why ? { why: known.why } : {}),
+      ...(chosen ? { chosen: true } : {}),
     });
   });
   if (fields.username === undefined && fields.email === undefined) {
@@ -162,7 +193,9 @@ export function describeMapping(mapping: ColumnMapping): string[] {
       column.status === 'read'
         ? `read as ${DESCRIBED[column.readAs as AccountField]}`
         : column.status === 'not-needed'
-          ? 'ignored: not needed for counting'
+          ? column.chosen
+            ? 'ignored: as chosen'
+            : 'ignored: not needed for counting'
           : 'ignored: not recognised';
     lines.push(
       `  ${String(column.column).padStart(3)}. ${quoteValue(column.header, 60)} ${what}${column.why ? ` (${column.why})` : ''}`,

@@ -5,7 +5,7 @@
 import { type AccountRow, AccountRowError } from './account-rows.ts';
 import { type CsvRecord, CsvRecordReader, type CsvSeparator } from './csv-records.ts';
 import { quoteValue } from './quote-value.ts';
-import { type ColumnMapping, mapUserListColumns } from './user-list-columns.ts';
+import { type ColumnChoices, type ColumnMapping, mapUserListColumns } from './user-list-columns.ts';
 import { UserListDecoder, type UserListEncoding } from './user-list-decoder.ts';
 import { UserListRows } from './user-list-rows.ts';
 
@@ -25,6 +25,11 @@ export interface UserListOptions {
   defaultTenant?: string;
   /** Problems gathered before giving up (each names its line); errors in the file's text itself stop at once. */
   maxProblems?: number;
+  /** How to read some columns, chosen by an admin (the portal remembers them per user provider). */
+  columns?: ColumnChoices;
+  /** The environment and user provider of rows that name none (defaults: Production, Users). */
+  defaultEnvironment?: string;
+  defaultProvider?: string;
 }
 
 /** The list was refused: every problem found, each starting with "line N:". */
@@ -145,7 +150,7 @@ export class UserListReader {
   }
 
   #header(fields: string[], line: number): void {
-    const mapping = mapUserListColumns(fields, line);
+    const mapping = mapUserListColumns(fields, line, this.#options.columns);
     if (this.#options.strict && mapping.unrecognised.length > 0) {
       const names = mapping.columns
         .filter((c) => c.status === 'unrecognised')
@@ -156,7 +161,8 @@ export class UserListReader {
       );
     }
     this.#mapping = mapping;
-    this.#rows = new UserListRows(mapping, { defaultTenant: this.#options.defaultTenant });
+    const { defaultTenant, defaultEnvironment, defaultProvider } = this.#options;
+    this.#rows = new UserListRows(mapping, { defaultTenant, defaultEnvironment, defaultProvider });
   }
 }
 

@@ -21,6 +21,10 @@ const STAFF_ROLES = new Set(['admin', 'support']);
 export interface UserListRowOptions {
   /** For a tenant column of ids (OutSystems' Tenant_Id): the id of the user provider's default tenant (rule 16). */
   defaultTenant?: string;
+  /** The environment of rows that name none (the server's import: the environment imported into). */
+  defaultEnvironment?: string;
+  /** The user provider of rows that name none (the server's import of one provider). */
+  defaultProvider?: string;
 }
 
 /** Positions of the fields, -1 when absent: read once per record, so looked up once per file. */
@@ -66,6 +70,8 @@ export class UserListRows {
   /** Seatkeeper's own export guards cells against spreadsheets; reading it back takes the guard away. */
   readonly #unguard: boolean;
   #defaultTenant: { id: string; line: number } | null;
+  readonly #defaultEnvironment: string;
+  readonly #defaultProvider: string;
   /** How each yes/no column reads, prepared once. */
   readonly #flags: Partial<Record<AccountField, Flag>> = {};
   /** Rows skipped because they are anonymous users (rule 2). */
@@ -84,6 +90,8 @@ export class UserListRows {
     this.#at = Object.fromEntries(FIELDS.map((field) => [field, mapping.fields[field]?.position ?? -1])) as Positions;
     this.#unguard = mapping.seatkeeperExport;
     this.#defaultTenant = options.defaultTenant === undefined ? null : { id: options.defaultTenant.trim(), line: 0 };
+    this.#defaultEnvironment = options.defaultEnvironment ?? DEFAULT_ENVIRONMENT;
+    this.#defaultProvider = options.defaultProvider ?? DEFAULT_PROVIDER;
   }
 
   /** The account of one record, or null when the record is blank or no account (anonymous). */
@@ -107,10 +115,10 @@ export class UserListRows {
     }
     return {
       ref: line,
-      environment: this.#name(record, at.environment, 'environment') || DEFAULT_ENVIRONMENT,
+      environment: this.#name(record, at.environment, 'environment') || this.#defaultEnvironment,
       production:
         at.production === -1 || record.length(at.production) === 0 ? null : this.#flag(record, 'production', true),
-      provider: this.#name(record, at.provider, 'provider') || DEFAULT_PROVIDER,
+      provider: this.#name(record, at.provider, 'provider') || this.#defaultProvider,
       tenant: this.#tenant(record),
       username,
       email,

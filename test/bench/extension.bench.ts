@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { WxtBrowser } from 'wxt/browser';
 import { launchWithExtension, serveConsole } from '../e2e/extension-harness.ts';
-import { ADMIN, api, createAdmin, makeDataDir, signIn, startServer } from '../e2e/server-process.ts';
+import { ADMIN, api, createAdmin, importFinished, makeDataDir, signIn, startServer } from '../e2e/server-process.ts';
 import { median, report } from './report.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -414,10 +414,14 @@ try {
     email: n % 23 === 0 ? undefined : `user${n}@${DOMAINS[n % DOMAINS.length]}`,
     active: n % 3 !== 0,
   }));
-  await api(server.url, cookie, 'PUT', `/api/v1/environments/${environment.id}/users`, {
-    provider: 'Users',
-    users: known,
-  });
+  await importFinished(
+    server.url,
+    cookie,
+    await api(server.url, cookie, 'PUT', `/api/v1/environments/${environment.id}/users`, {
+      provider: 'Users',
+      users: known,
+    }),
+  );
   const { token } = (await api(server.url, cookie, 'POST', '/api/v1/tokens', { name: 'bench', scope: 'read' })) as {
     token: string;
   };

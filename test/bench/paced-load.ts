@@ -20,6 +20,8 @@ export interface PacedResult {
   p50: number;
   p99: number;
   max: number;
+  /** Every latency (ms), sorted: runs can be merged. */
+  latencies: Float64Array;
 }
 
 interface Connection {
@@ -43,7 +45,7 @@ function parseAnswer(buffer: Buffer): { status: number; length: number } | undef
   return buffer.length >= length ? { status, length } : undefined;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
@@ -57,6 +59,8 @@ export async function pacedLoad(
   clients: readonly PacedClient[],
   rate: number,
   seconds: number,
+  /** Ends the run early once it answers true (checked as requests fall due). */
+  stop?: () => boolean,
 ): Promise<PacedResult> {
   const latencies = new Float64Array(Math.ceil(rate * seconds) + clients.length);
   let answered = 0;
@@ -107,11 +111,12 @@ export async function pacedLoad(
 
   const interval = 1000 / rate;
   const start = performance.now();
-  const total = Math.round(rate * seconds);
+  let total = Math.round(rate * seconds);
   let offered = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
+      if (stop?.()) total = offered;
       while (offered < total && start + offered * interval <= now) {
         const connection = connections[offered % connections.length] as Connection;
         connection.due.push(start + offered * interval);
@@ -138,5 +143,6 @@ export async function pacedLoad(
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
+    latencies: sorted,
   };
 }

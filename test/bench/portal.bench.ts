@@ -10,6 +10,7 @@ import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { countWorker } from '../../server/licensing/count-worker.ts';
+import { importSettled } from '../../server/licensing/import-run.ts';
 import { createLogger } from '../../server/logger.ts';
 import { migrations } from '../../server/migrations.ts';
 import {
@@ -18,6 +19,8 @@ import {
   DIRECTORY_COLUMNS,
   directoryRows,
   OWN_DOMAINS,
+  PROVIDER_COLUMNS,
+  providerRows,
   SEEDED_ADMIN_ID,
   SEEDED_ENVIRONMENTS,
 } from '../support/installation-rows.ts';
@@ -41,11 +44,13 @@ try {
     sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
   const insertAccount = insertInto('accounts', ACCOUNT_COLUMNS);
   const insertDirectory = insertInto('licence_accounts', DIRECTORY_COLUMNS);
+  const insertProvider = insertInto('licence_providers', PROVIDER_COLUMNS);
   const insertEnvironment = insertInto('licence_environments', Object.keys(SEEDED_ENVIRONMENTS[0] ?? {}));
   sqlite.transaction(() => {
     sqlite.prepare('update licence_environments set internal_domains = ? where id = ?').run(OWN_DOMAINS, 'own');
     for (const env of SEEDED_ENVIRONMENTS) insertEnvironment.run(...Object.values(env));
     for (const row of accountRows(TOTAL)) insertAccount.run(...row);
+    for (const row of providerRows()) insertProvider.run(...row);
     for (const row of directoryRows(TOTAL)) insertDirectory.run(...row);
   })();
   sqlite.exec('analyze');
@@ -172,7 +177,8 @@ try {
       headers: { cookie, origin: URL_BASE, 'content-type': 'application/json' },
       body: JSON.stringify({ provider: 'Nightly sync', users }),
     });
-    if (response.status !== 200) throw new Error(`import answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202) throw new Error(`import answered ${response.status}: ${await response.text()}`);
+    await importSettled(((await response.json()) as { id: string }).id);
     await (await get('/api/v1/licence/summary')).text();
     imports.push(performance.now() - t);
   }

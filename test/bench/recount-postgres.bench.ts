@@ -18,6 +18,8 @@ import {
   DIRECTORY_COLUMNS,
   directoryRows,
   OWN_DOMAINS,
+  PROVIDER_COLUMNS,
+  providerRows,
   SEEDED_ADMIN_ID,
   SEEDED_ENVIRONMENTS,
 } from '../support/installation-rows.ts';
@@ -67,6 +69,7 @@ try {
       SEEDED_ENVIRONMENTS.map((e) => Object.values(e)),
     );
     await insertAll(client, 'accounts', ACCOUNT_COLUMNS, accountRows(TOTAL));
+    await insertAll(client, 'licence_providers', PROVIDER_COLUMNS, providerRows());
     await insertAll(client, 'licence_accounts', DIRECTORY_COLUMNS, directoryRows(TOTAL));
     await client.query('commit');
     await client.query('analyze');

@@ -9,6 +9,7 @@ import {
   ADMIN,
   api,
   createAdmin,
+  importFinished,
   makeDataDir,
   ROOT,
   type RunningServer,
@@ -132,7 +133,11 @@ export async function seedServer(url: string): Promise<SeededServer> {
     internalDomains: 'mycompany.com, sales.mycompany.com',
   })) as { environment: { id: string } };
   const outsystemsId = created.environment.id;
-  await call('PUT', `/api/v1/environments/${outsystemsId}/users`, { provider: 'Users', users: OUTSYSTEMS_USERS });
+  await importFinished(
+    url,
+    adminCookie,
+    await call('PUT', `/api/v1/environments/${outsystemsId}/users`, { provider: 'Users', users: OUTSYSTEMS_USERS }),
+  );
   await call('POST', '/api/v1/users', { ...SUPPORT, role: 'support' });
   // The same person as OutSystems' sgreen (same email, both production): one person, merged (rule 14).
   await call('POST', '/api/v1/users', {
@@ -149,10 +154,14 @@ export async function seedServer(url: string): Promise<SeededServer> {
   });
   // Fill the internal bucket to 90 of 100 (rule 21: warning level).
   const { internal } = (await call('GET', '/api/v1/licence/summary')) as { internal: { used: number } };
-  await call('PUT', `/api/v1/environments/${outsystemsId}/users`, {
-    provider: 'Filler',
-    users: Array.from({ length: 90 - internal.used }, (_, n) => ({ email: `filler-${n}@mycompany.com` })),
-  });
+  await importFinished(
+    url,
+    adminCookie,
+    await call('PUT', `/api/v1/environments/${outsystemsId}/users`, {
+      provider: 'Filler',
+      users: Array.from({ length: 90 - internal.used }, (_, n) => ({ email: `filler-${n}@mycompany.com` })),
+    }),
+  );
   const summary = (await call('GET', '/api/v1/licence/summary')) as { internal: { used: number; level: string } };
   expect(summary.internal).toMatchObject({ used: 90, level: 'warning' });
 

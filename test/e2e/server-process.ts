@@ -73,7 +73,11 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
-export async function startServer(data: ServerData, port?: number): Promise<RunningServer> {
+export async function startServer(
+  data: ServerData,
+  port?: number,
+  options: { startWithinMs?: number } = {},
+): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   const url = `http://127.0.0.1:${chosen}`;
   // Node itself with the tsx loader (not the tsx CLI, which runs the server in a grandchild a SIGKILL would miss).
@@ -94,7 +98,7 @@ export async function startServer(data: ServerData, port?: number): Promise<Runn
     stderr += String(chunk);
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.startWithinMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
     try {
@@ -140,4 +144,21 @@ export async function api(url: string, cookie: string, method: string, path: str
   });
   if (!response.ok) throw new Error(`${method} ${path} failed ${response.status}: ${await response.text()}`);
   return response.status === 204 ? null : response.json();
+}
+
+/** After a PUT of users (answered 202): asks for the import until its work has ended; fails when it did not import. */
+export async function importFinished(url: string, cookie: string, answer: unknown): Promise<void> {
+  const { id } = answer as { id: string };
+  for (;;) {
+    const view = (await api(url, cookie, 'GET', `/api/v1/imports/${id}`)) as {
+      status: string;
+      phase: string;
+      problems: string[];
+    };
+    if (view.status === 'failed' || view.status === 'cancelled') {
+      throw new Error(`import ${id} ${view.status}: ${view.problems.join('; ')}`);
+    }
+    if (view.status === 'done' && view.phase === '') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

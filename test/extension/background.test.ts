@@ -15,6 +15,7 @@ import {
   sessionToken,
   taughtConsoles,
 } from '../../extension/storage.ts';
+import { importSettled } from '../../server/licensing/import-run.ts';
 import { call, createAccount, makeApp, PUBLIC_URL, type TestContext, tokenFor } from '../support/server.ts';
 import { type FakeExtras, fromContentScript, fromExtensionPage, resetFakeBrowser } from './fake-browser.ts';
 
@@ -43,10 +44,11 @@ async function setUpServer() {
     internalDomains: 'mycompany.com, sales.mycompany.com',
   });
   outsystemsId = ((await created.json()) as { environment: { id: string } }).environment.id;
-  await as('PUT', `/api/v1/environments/${outsystemsId}/users`, {
+  const imported = await as('PUT', `/api/v1/environments/${outsystemsId}/users`, {
     provider: 'Users',
     users: [{ username: 'sgreen', email: 'scott.green@mycompany.com' }],
   });
+  await importSettled(((await imported.json()) as { id: string }).id);
 }
 
 function start() {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ownRef } from '../../server/licensing/records.ts';
+import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, useBulkReads } from '../support/server.ts';
 
 // Hygiene and the retention preview read every account; with a database file or server they run in the count worker
@@ -16,19 +17,13 @@ describe('work over every account in the count worker', () => {
       json: { name: 'Legacy PRD', production: true, internalDomains: 'mycompany.com' },
     });
     const env = ((await created.json()) as { environment: { id: string } }).environment;
-    const put = await call(ctx, 'PUT', `/api/v1/environments/${env.id}/users`, {
-      cookie,
-      json: {
-        provider: 'Directory',
-        users: [
-          // The same person as an own account (a duplicate across environments), one without an email.
-          { username: 'staying', email: 'staying@gmail.com' },
-          { username: 'no-mail', email: '' },
-          { username: 'ops', email: 'ops@ops.mycompany.com' },
-        ],
-      },
-    });
-    expect(put.status).toBe(200);
+    const imported = await importJson(ctx, { cookie }, env.id, 'Directory', [
+      // The same person as an own account (a duplicate across environments), one without an email.
+      { username: 'staying', email: 'staying@gmail.com' },
+      { username: 'no-mail', email: '' },
+      { username: 'ops', email: 'ops@ops.mycompany.com' },
+    ]);
+    expect(imported).toMatchObject({ status: 'done', rowsWritten: 3 });
     const { licensing } = ctx.licensing;
     await licensing.current();
     const before = licensing.live.totals();

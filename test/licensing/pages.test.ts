@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { importSettled } from '../../server/licensing/import-run.ts';
+import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, PUBLIC_URL, sessionCookieFor, type TestContext } from '../support/server.ts';
 
 function expectCleanHtml(html: string) {
@@ -23,6 +25,7 @@ async function page(ctx: TestContext, path: string, cookie: string) {
 
 async function uploadCsv(ctx: TestContext, envId: string, cookie: string, csv: string) {
   const form = new FormData();
+  form.set('encoding', 'utf-8');
   form.set('file', new File([csv], 'users.csv', { type: 'text/csv' }));
   return ctx.app.request(`${PUBLIC_URL}/portal/environments/${envId}/import`, {
     method: 'POST',
@@ -106,20 +109,37 @@ describe('licence portal pages', () => {
       'provider,username,email,active\nLDAP,ana,ana@gmail.com,nope\n',
     );
     expect(rejected.status).toBe(303);
-    const rejectedPage = await page(ctx, rejected.headers.get('location') ?? '', cookie);
+    const rejectedPath = rejected.headers.get('location') ?? '';
+    await importSettled(rejectedPath.split('/').pop() ?? '');
+    const rejectedPage = await page(ctx, rejectedPath, cookie);
     expect(rejectedPage).toContain('line 2');
     expect(rejectedPage).toContain('Nothing was imported');
 
     const csv = [
-      'environment,provider,username,email,active,it_user',
-      'Partner portal,LDAP,ana,ana@gmail.com,true,false',
-      ',LDAP,bo,bo@mycompany.com,true,false',
-      ',LDAP,cy,cy@finance.mycompany.com,false,false',
+      'environment,provider,username,email,active,it_user,Department',
+      'partner PORTAL ,LDAP,ana,ana@gmail.com,true,false,Sales',
+      ',LDAP,bo,bo@mycompany.com,true,false,',
+      ',LDAP,cy,cy@finance.mycompany.com,false,false,',
     ].join('\n');
     const accepted = await uploadCsv(ctx, envId, cookie, csv);
     expect(accepted.status).toBe(303);
-    await ctx.licensing.licensing.current();
-    const done = await page(ctx, accepted.headers.get('location') ?? '', cookie);
+    const importPath = accepted.headers.get('location') ?? '';
+    const importId = importPath.split('/').pop() ?? '';
+    await importSettled(importId);
+    // Before counting: which columns are read as what, the rows per provider, how the figures would change.
+    const preview = await page(ctx, importPath, cookie);
+    expect(preview).toContain('Nothing has changed yet');
+    expect(preview).toMatch(/<th scope="row">Department<\/th>.*not recognised, ignored/s);
+    expect(preview).toMatch(/<th scope="row">LDAP<\/th><td class="num">3<\/td>/);
+    // One external (ana, gmail.com) and one internal (bo) would be added; cy is inactive.
+    expect(preview).toMatch(
+      /External users<\/th><td class="num">0<\/td><td class="num">1<\/td><td class="num">\+1<\/td>/,
+    );
+    expect(await page(ctx, `/portal/users?environment=${envId}`, cookie)).not.toContain('data-username="ana"');
+    const confirmed = await call(ctx, 'POST', `/portal/imports/${importId}/confirm`, { cookie, form: {} });
+    expect(confirmed.status).toBe(303);
+    await importSettled(importId);
+    const done = await page(ctx, importPath, cookie);
     expect(done).toContain('Imported 3 users for LDAP');
 
     const all = await page(ctx, `/portal/users?environment=${envId}`, cookie);
@@ -153,10 +173,7 @@ describe('licence portal pages', () => {
     const ctx = await makeApp();
     const { cookie } = await staff(ctx, 'admin', 'boss@mycompany.com');
     const candidate = await createAccount(ctx, 'candidate', 'dup@gmail.com');
-    await call(ctx, 'PUT', '/api/v1/environments/own/users', {
-      cookie,
-      json: { provider: 'Legacy', users: [{ username: 'dup', email: 'DUP@gmail.com' }] },
-    });
+    await importJson(ctx, { cookie }, 'own', 'Legacy', [{ username: 'dup', email: 'DUP@gmail.com' }]);
     const detail = await page(ctx, `/portal/users/${candidate.id}`, cookie);
     expect(detail).toContain('no internal domains configured for Production: everyone is internal');
     await call(ctx, 'POST', `/portal/users/${candidate.id}`, {

@@ -14,6 +14,7 @@ import { type OpenedDatabase, openDatabase } from '../../server/db/database.ts';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import type { LicensingDeps } from '../../server/licensing/context.ts';
 import { runDailyJob } from '../../server/licensing/history.ts';
+import { importSettled } from '../../server/licensing/import-run.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
@@ -261,7 +262,8 @@ describe('two instances on one PostgreSQL database', () => {
       cookie: admin.cookie,
       json: { provider: 'LDAP', users },
     });
-    expect(imported.status).toBe(200);
+    expect(imported.status).toBe(202);
+    await importSettled(((await imported.json()) as { id: string }).id);
     await liveEverywhere(instances, admin.cookie, await fullCount(a));
 
     // Replaced on b, reclassified on a: each instance learns of the other's change.
@@ -269,7 +271,8 @@ describe('two instances on one PostgreSQL database', () => {
       cookie: admin.cookie,
       json: { provider: 'LDAP', users: users.slice(0, 300) },
     });
-    expect(replaced.status).toBe(200);
+    expect(replaced.status).toBe(202);
+    await importSettled(((await replaced.json()) as { id: string }).id);
     await request(a, 'PATCH', `/api/v1/environments/${environment.id}`, {
       cookie: admin.cookie,
       json: { internalDomains: 'elsewhere.net' },
@@ -311,17 +314,24 @@ describe('two instances on one PostgreSQL database', () => {
     expect(upload.status).toBe(303);
     const page = upload.headers.get('location') as string;
     const seen: number[] = [];
-    for (let polls = 0; polls < 600; polls++) {
+    for (let polls = 0; polls < 6000; polls++) {
       const text = await (await request(b, 'GET', page, { cookie: admin.cookie })).text();
-      const progress = /([\d,]+) of 40,000 rows/.exec(text)?.[1];
+      const progress = /Rows written<\/dt><dd>([\d,]+)<\/dd>/.exec(text)?.[1];
       if (progress) seen.push(Number(progress.replace(/,/g, '')));
-      else if (!text.includes('Import in progress')) break;
+      else break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    // b never ran it, yet saw it advance; then it finished.
+    // b never ran it, yet saw it advance; then it stopped at its preview, waiting for a confirmation.
     expect(seen.some((n) => n > 0 && n < 40_000)).toBe(true);
+    const id = page.split('/').pop() as string;
+    await importSettled(id);
     const status = await a.deps.db.selectFrom('licence_imports').select('status').executeTakeFirstOrThrow();
-    expect(status.status).toBe('done');
+    expect(status.status).toBe('preview');
+    // Confirmed on b, switched on b: both count the 40,000 accounts.
+    const confirmed = await request(b, 'POST', `/api/v1/imports/${id}/confirmation`, { cookie: admin.cookie });
+    expect(confirmed.status).toBe(202);
+    await importSettled(id);
+    await liveEverywhere([a, b], admin.cookie, await fullCount(b));
   }, 60_000);
 
   it('mail a usage warning once and run the daily job once, although both instances try', async () => {

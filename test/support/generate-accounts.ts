@@ -8,7 +8,7 @@ export const GENERATED_ENVIRONMENTS: EnvironmentRules[] = [
   { name: 'Production-US', production: true, internalDomains: ['acme.com'] },
   { name: 'QA', production: false, internalDomains: ['acme.com'] },
 ];
-const PROVIDERS = ['Users', 'LegacyDirectory'];
+export const GENERATED_PROVIDERS = ['Users', 'LegacyDirectory'];
 const EXTERNAL_DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'example.org', 'university.edu', 'partner.co.uk'];
 
 /** A small, fast, seeded generator (mulberry32), so every run sees the same data. */
@@ -39,7 +39,7 @@ export function generateAccounts(count: number, seed = 42): AccountRecord[] {
     const base: AccountRecord = {
       ref: records.length + 2,
       environment,
-      provider: pick(PROVIDERS),
+      provider: pick(GENERATED_PROVIDERS),
       tenant: random() < 0.02 ? `tenant${1 + Math.floor(random() * 5)}` : '',
       username,
       email,
@@ -56,7 +56,7 @@ export function generateAccounts(count: number, seed = 42): AccountRecord[] {
         ...base,
         ref: records.length + 2,
         environment: elsewhere ? pick(GENERATED_ENVIRONMENTS.slice(0, 3)).name : base.environment,
-        provider: elsewhere ? base.provider : (PROVIDERS.find((p) => p !== base.provider) as string),
+        provider: elsewhere ? base.provider : (GENERATED_PROVIDERS.find((p) => p !== base.provider) as string),
         tenant: '',
         username: shareEmail ? `${username}.alt` : username.toUpperCase(),
         email: shareEmail ? email.toUpperCase() : '',

@@ -3,7 +3,7 @@
 // each), each with its directory row. Rows are produced one at a time so a million never sit in memory twice.
 import { directoryRow } from '../../server/licensing/records.ts';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
-import { GENERATED_ENVIRONMENTS, generateAccounts } from './generate-accounts.ts';
+import { GENERATED_ENVIRONMENTS, GENERATED_PROVIDERS, generateAccounts } from './generate-accounts.ts';
 
 export const SEEDED_AT = new Date('2026-11-24T12:00:00.000Z').toISOString();
 export const SEEDED_ADMIN_ID = 'benchadmin000000';
@@ -54,6 +54,18 @@ export const DIRECTORY_COLUMNS = [
 ] as const;
 
 type Row = (string | number | null)[];
+
+export const PROVIDER_COLUMNS = ['id', 'environment_id', 'name', 'created_at'] as const;
+
+/** The imported accounts' user providers: their rows are in force by their provider's generation (0 here). */
+export function providerRows(): Row[] {
+  return GENERATED_ENVIRONMENTS.flatMap((env, i) =>
+    GENERATED_PROVIDERS.map((provider) => {
+      const id = i === 0 ? 'own' : env.name.toLowerCase();
+      return [`p-${id}-${provider}`.toLowerCase(), id, provider, SEEDED_AT];
+    }),
+  );
+}
 
 /** Own accounts (`total` / 10, 50 of them support staff), then the admin: rows in ACCOUNT_COLUMNS order. */
 export function* accountRows(total: number): Generator<Row> {

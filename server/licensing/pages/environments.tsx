@@ -3,9 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { newId } from '../../auth/secrets.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
-import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { notFound } from '../../http/errors.ts';
 import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
@@ -17,16 +15,9 @@ import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { addProvider, createEnvironment, listProviders, updateEnvironment } from '../environments.ts';
-import {
-  IMPORT_BODY_LIMIT_BYTES,
-  ImportProblems,
-  parseAccountsCsv,
-  recordRejectedImport,
-  replaceProviderUsers,
-  runningImports,
-} from '../import.ts';
 import type { EnvironmentView } from '../records.ts';
 import { createEnvironmentBody, providerForm, updateEnvironmentBody } from '../schemas.ts';
+import { ImportForm } from './imports.tsx';
 
 // ---- environments ----
 
@@ -177,13 +168,7 @@ function EnvironmentPage(props: {
       </section>
       {admin && (
         <section class="card" aria-labelledby="import">
-          <h2 id="import">{t('licensing.import.title')}</h2>
-          <p class="hint">{t('licensing.import.hint')}</p>
-          <form method="post" action={`/portal/environments/${env.id}/import`} enctype="multipart/form-data">
-            <label for="file">{t('licensing.import.file')}</label>
-            <input id="file" name="file" type="file" accept=".csv,text/csv" required />
-            <button type="submit">{t('licensing.import.submit')}</button>
-          </form>
+          <ImportForm env={env} providers={props.providers} />
         </section>
       )}
       <section class="card" aria-labelledby="imports">
@@ -211,9 +196,9 @@ function ImportTable({ imports }: { imports: ImportRow[] }) {
             </>
           ),
         },
-        { header: t('licensing.import.providers'), cell: (i) => i.provider },
+        { header: t('licensing.import.providers'), cell: (i) => i.provider.split('\n').join(', ') },
         { header: t('licensing.import.status'), cell: (i) => importStatus(t, i.status) },
-        { header: t('licensing.import.rows'), numeric: true, cell: (i) => format.number(i.rows) },
+        { header: t('licensing.import.rowCount'), numeric: true, cell: (i) => format.number(i.rows) },
         { header: t('licensing.import.by'), cell: (i) => i.actor_email ?? '' },
       ]}
     />
@@ -336,101 +321,5 @@ export const environmentPages = (deps: LicensingDeps) =>
         id,
         outcome.error ? outcome : { success: 'licensing.environments.providerAdded' },
         outcome.error ? 400 : 200,
-      );
-    })
-    .post('/environments/:id/import', requirePage('admin'), largeBody(IMPORT_BODY_LIMIT_BYTES), async (c) => {
-      const id = c.req.param('id');
-      await deps.licensing.current();
-      const env = deps.licensing.environmentById(id);
-      if (!env) throw notFound('errors.not_found.environment');
-      const body = await c.req.parseBody();
-      const file = body.file;
-      const text = typeof file === 'string' ? file : file ? await file.text() : '';
-      const actor = actorOf(c);
-      try {
-        const byProvider = parseAccountsCsv(text, env);
-        const importId = newId();
-        // Runs after this response; the progress page refreshes itself until it is done.
-        const started = deps.db
-          .insertInto('licence_imports')
-          .values({
-            id: importId,
-            environment_id: id,
-            provider: [...byProvider.keys()].join(', '),
-            status: 'running',
-            rows: [...byProvider.values()].reduce((n, l) => n + l.length, 0),
-            processed: 0,
-            errors: '[]',
-            actor_email: actor.account?.email ?? null,
-            started_at: deps.clock().toISOString(),
-            finished_at: null,
-          })
-          .execute();
-        await started;
-        deps.licensing.track(replaceProviderUsers(deps, actor, id, byProvider, importId));
-        return c.redirect(`/portal/imports/${importId}`, 303);
-      } catch (error) {
-        if (error instanceof ImportProblems) {
-          const importId = await recordRejectedImport(deps, actor, id, error.problems);
-          return c.redirect(`/portal/imports/${importId}`, 303);
-        }
-        throw error;
-      }
-    })
-    .get('/imports/:id', requirePage('staffRead'), async (c) => {
-      const id = c.req.param('id');
-      // Running here: from memory (on SQLite its transaction holds the only connection). Running on another instance
-      // (PostgreSQL): from its row, which that instance keeps current.
-      const local = runningImports.get(id);
-      const row = local
-        ? undefined
-        : await deps.db.selectFrom('licence_imports').selectAll().where('id', '=', id).executeTakeFirst();
-      const running = local ?? (row?.status === 'running' ? { rows: row.rows, processed: row.processed } : undefined);
-      const { t, format } = await i18nOf(c);
-      if (running) {
-        const percent = running.rows === 0 ? 1 : running.processed / running.rows;
-        return html(
-          c,
-          <Layout title={t('licensing.import.running')} principal={principalOf(c)} refreshSeconds={1}>
-            <p>
-              <progress max={running.rows} value={running.processed}>
-                {format.percent(percent)}
-              </progress>{' '}
-              {t('licensing.import.progress', {
-                processed: running.processed,
-                rows: running.rows,
-                percent: format.percent(Math.floor(percent * 100) / 100),
-              })}
-            </p>
-          </Layout>,
-        );
-      }
-      if (!row) throw notFound('errors.not_found.import');
-      const errors = JSON.parse(row.errors) as string[];
-      return html(
-        c,
-        <Layout
-          title={t('licensing.import.outcome', { status: importStatus(t, row.status) })}
-          principal={principalOf(c)}
-          refreshSeconds={row.status === 'running' ? 1 : undefined}
-        >
-          {row.status === 'done' && (
-            <Alert kind="success">{t('licensing.import.done', { rows: row.rows, providers: row.provider })}</Alert>
-          )}
-          {row.status === 'failed' && (
-            <Alert kind="error">
-              {t('licensing.import.failed')}
-              {/* The reader names each problem in English (shared/licensing); marked so, for browsers and readers. */}
-              <ul lang="en">
-                {errors.map((e) => (
-                  <li>{e}</li>
-                ))}
-              </ul>
-            </Alert>
-          )}
-          <p>
-            <a href={`/portal/environments/${row.environment_id}`}>{t('licensing.import.back')}</a>
-          </p>
-        </Layout>,
       );
     });

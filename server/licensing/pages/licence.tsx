@@ -6,6 +6,7 @@ import {
   EXTERNAL_PACK,
   INTERNAL_PACK,
   LICENCE_CATALOGUE,
+  type Licence,
   type LicenceType,
   packsNeeded,
 } from '../../../shared/licensing/capacity.ts';
@@ -29,7 +30,9 @@ import {
   cancelLicence,
   extendLicence,
   type LicenceSummary,
+  licenceChangeEffects,
   licenceSummary,
+  readLicence,
   readOrganisationDomains,
   saveLicence,
   saveOrganisationDomains,
@@ -39,6 +42,7 @@ import { extensionBody, organisationDomainsBody } from '../schemas.ts';
 import type { RecountOutcome } from '../state.ts';
 import { saveOrganisationTimeZone } from '../time-zone.ts';
 import { type LeavingNotice, LeavingPanel, leavingNotice } from './leaving-panel.tsx';
+import { LicenceChangeConfirmation } from './licence-confirm.tsx';
 
 // ---- licence overview ----
 
@@ -125,6 +129,8 @@ function breachText(i18n: I18n, breach: { code: string; message: string }, summa
 interface LicencePageProps {
   principal: Principal;
   summary: LicenceSummary;
+  /** As saved, so the form shows it (saving it again must not lose packs or the end date). */
+  licence: Licence | null;
   history: HistoryPoint[];
   organisationDomains: string[];
   timeZone: string;
@@ -317,11 +323,24 @@ function LicencePage(props: LicencePageProps) {
                 value={status?.licence.startsOn ?? props.todayIso}
               />
               <label for="endsOn">{t('licensing.licence.endsOn')}</label>
-              <input id="endsOn" name="endsOn" type="date" value="" />
+              <input id="endsOn" name="endsOn" type="date" value={props.licence?.endsOn ?? ''} />
               <label for="internalPacks">{t('licensing.licence.internalPacks', { size: INTERNAL_PACK })}</label>
-              <input id="internalPacks" name="internalPacks" type="number" min="0" value="0" />
+              <input
+                id="internalPacks"
+                name="internalPacks"
+                type="number"
+                min="0"
+                value={String(props.licence?.internalPacks ?? 0)}
+              />
               <label for="externalPacks">{t('licensing.licence.externalPacks', { size: EXTERNAL_PACK })}</label>
-              <input id="externalPacks" name="externalPacks" type="number" min="0" value="0" />
+              <input
+                id="externalPacks"
+                name="externalPacks"
+                type="number"
+                min="0"
+                value={String(props.licence?.externalPacks ?? 0)}
+              />
+              {props.licence && <p class="hint">{t('licensing.licence.savedValues')}</p>}
               <button type="submit">{t('licensing.licence.save')}</button>
             </form>
             {status?.licence.type === 'trial' && (
@@ -408,6 +427,7 @@ async function renderLicence(
       leaving={await leavingFigures(deps)}
       leavingNotice={leavingNotice(c.req.query('leaving'))}
       timeZone={await deps.organisationTimeZone()}
+      licence={await readLicence(deps)}
       todayIso={await today(deps)}
       recount={notes.recount}
       error={notes.error}
@@ -431,13 +451,21 @@ export const licencePages = (deps: LicensingDeps) =>
     )
     .post('/licence', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      const input = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
-      return change(
-        deps,
-        c,
-        () => saveLicence(deps, actorOf(c), checked(licenceForm, input)),
-        'licensing.licence.saved',
-      );
+      const input = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== '' && k !== 'confirmed'));
+      let data: z.output<typeof licenceForm> | undefined;
+      const read = await attempt(c, async () => {
+        data = checked(licenceForm, input);
+      });
+      if (read.error || !data) return renderLicence(deps, c, read, 400);
+      const licence = data;
+      // A change that lowers capacity or ends the licence is saved only once confirmed, knowing what it does.
+      if (values.confirmed !== '1') {
+        const effects = await licenceChangeEffects(deps, licence);
+        if (effects.length > 0) {
+          return html(c, <LicenceChangeConfirmation principal={principalOf(c)} input={licence} effects={effects} />);
+        }
+      }
+      return change(deps, c, () => saveLicence(deps, actorOf(c), licence), 'licensing.licence.saved');
     })
     .post('/licence/extension', requirePage('admin'), async (c) => {
       const values = await formValues(c);

@@ -78,6 +78,10 @@ function normalised(totals: ReturnType<LiveLicenceCount['totals']>) {
   };
 }
 
+function withoutGroups({ duplicateGroups: _groups, ...totals }: ReturnType<typeof countLicences>) {
+  return totals;
+}
+
 describe('LiveLicenceCount (rule 24)', () => {
   it.each([
     ['accounts spread over three providers and environments', recordArb],
@@ -158,6 +162,124 @@ describe('LiveLicenceCount (rule 24)', () => {
       live.upsert(records[1] as AccountRecord);
       expect(live.totals()).toMatchObject(expected);
     }
+  });
+
+  it('loads a list at once with the same figures as adding its accounts one by one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.nat(40).chain((ref) => recordArb(ref)),
+          { maxLength: 40 },
+        ),
+        (records) => {
+          const byRef = new Map(records.map((record) => [record.ref, record]));
+          const loaded = new LiveLicenceCount(ENVIRONMENTS, records);
+          const stepped = new LiveLicenceCount(ENVIRONMENTS);
+          for (const record of records) stepped.upsert(record);
+          const { duplicateGroups: _groups, ...recount } = countLicences([...byRef.values()], ENVIRONMENTS);
+          expect(normalised(loaded.totals())).toEqual(normalised(recount));
+          expect(normalised(stepped.totals())).toEqual(normalised(recount));
+          expect(loaded.size).toBe(byRef.size);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  // Issue 21: an import replaces one provider's accounts by difference; a preview applies it and undoes it.
+  it('replaces a provider by difference: the new list’s figures, new refs on commit, the old ones back on undo', () => {
+    const providerOf = (record: AccountRecord) => record.environment === 'Production' && record.provider === 'Users';
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.nat(30).chain((ref) => recordArb(ref)),
+          { maxLength: 30 },
+        ),
+        fc.array(
+          fc.nat(30).chain((ref) => recordArb(ref)),
+          { maxLength: 30 },
+        ),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        (before, incoming, interleaved, commit) => {
+          const start = new Map(before.map((record) => [record.ref, record]));
+          const live = new LiveLicenceCount(ENVIRONMENTS, start.values());
+          // The new list: fresh refs, some accounts exactly as an old one (kept), the rest new.
+          const old = [...start.values()].filter(providerOf);
+          const replacementList: AccountRecord[] = [
+            ...old.filter((_, k) => k % 2 === 0).map((record, k) => ({ ...record, ref: `new-${k}` })),
+            ...incoming.map((record, k) => ({
+              ...record,
+              environment: 'Production',
+              provider: 'Users',
+              ref: 1000 + k,
+            })),
+          ];
+          const others = [...start.values()].filter((record) => !providerOf(record));
+          const replacement = live.beginReplacement('Production', 'Users');
+          for (let k = 0; k < replacementList.length; k += 3) {
+            replacement.add(replacementList.slice(k, k + 3));
+            // Own accounts keep changing meanwhile.
+            const n = interleaved[k % Math.max(1, interleaved.length)];
+            if (n !== undefined && others.length > 0) {
+              const changed = { ...(others[n % others.length] as AccountRecord), active: n % 3 !== 0 };
+              others[n % others.length] = changed;
+              live.upsert(changed);
+            }
+          }
+          while (!replacement.retire(2));
+          const expectNew = countLicences([...others, ...replacementList], ENVIRONMENTS);
+          expect(normalised(live.totals())).toEqual(normalised(withoutGroups(expectNew)));
+          const kept = replacement.counts.kept;
+          expect(kept + replacement.counts.added).toBe(replacementList.length);
+          expect(kept + replacement.counts.removed).toBe(old.length);
+          if (commit) {
+            while (!replacement.commit(3));
+            expect(normalised(live.totals())).toEqual(normalised(withoutGroups(expectNew)));
+            expect(live.size).toBe(others.length + replacementList.length);
+            for (const record of replacementList) expect(live.has(record.ref)).toBe(true);
+            for (const record of old) expect(live.has(record.ref)).toBe(false);
+            // A second replacement with the same list keeps everything in place.
+            const again = live.beginReplacement('Production', 'Users');
+            again.add(replacementList);
+            while (!again.retire(100));
+            while (!again.commit(100));
+            expect(again.counts).toEqual({ kept: replacementList.length, added: 0, removed: 0 });
+          } else {
+            while (!replacement.undo(3));
+            const expectOld = countLicences([...others, ...old], ENVIRONMENTS);
+            expect(normalised(live.totals())).toEqual(normalised(withoutGroups(expectOld)));
+            expect(live.size).toBe(others.length + old.length);
+            for (const record of old) expect(live.has(record.ref)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('renames an environment in place; totals follow the order of the rules last given', () => {
+    const live = new LiveLicenceCount(ENVIRONMENTS, [
+      { ref: 1, environment: 'QA', provider: 'Users', username: 'ann', email: 'ann@acme.com', active: true },
+      { ref: 2, environment: 'Production', provider: 'Users', username: 'bob', email: 'bob@gmail.com', active: true },
+    ]);
+    live.renameEnvironment('QA', 'Acceptance');
+    const renamed = [
+      { ...(ENVIRONMENTS[2] as EnvironmentRules), name: 'Acceptance' },
+      ENVIRONMENTS[0],
+      ENVIRONMENTS[1],
+    ];
+    live.setEnvironments(renamed as EnvironmentRules[]);
+    const totals = live.totals();
+    expect(totals.environments.map((env) => env.name)).toEqual(['Acceptance', 'Production', 'Production-EU']);
+    expect(live.held().next().value).toMatchObject({ ref: 1, environment: 'Acceptance', provider: 'Users' });
+    const records: AccountRecord[] = [
+      { ref: 1, environment: 'Acceptance', provider: 'Users', username: 'ann', email: 'ann@acme.com', active: true },
+      { ref: 2, environment: 'Production', provider: 'Users', username: 'bob', email: 'bob@gmail.com', active: true },
+    ];
+    const { duplicateGroups: _groups, ...recount } = countLicences(records, renamed as EnvironmentRules[]);
+    expect(normalised(totals)).toEqual(normalised(recount));
+    expect(() => live.setEnvironments(ENVIRONMENTS.slice(0, 2))).toThrow('still holds accounts');
   });
 
   it('describes one account: class, reason, whether counted, and whom it is merged with', () => {

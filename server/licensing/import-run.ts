@@ -1,0 +1,474 @@
+// An import's work after its upload (issue 21), in phases: reading (the spooled file through the one user-list reader,
+// rows written in short batches under the import's generation, out of sight), checking (the rows are all there; for
+// the portal, what the figures would become), switching (one short transaction points the providers at the new
+// generation) and counting (the live figures take the difference). Until the switch commits, a bad row, a Cancel or
+// a crash leaves the previous rows in force; the abandoned generation is deleted in the background.
+import { createReadStream } from 'node:fs';
+import { sql } from 'kysely';
+import type { AccountRow } from '../../shared/licensing/account-rows.ts';
+import { environmentKey } from '../../shared/licensing/environment-names.ts';
+import { UserListError, UserListReader, type UserListSummary } from '../../shared/licensing/user-list-reader.ts';
+import { type AuditActor, recordAudit } from '../audit/log.ts';
+import { newId } from '../auth/secrets.ts';
+import { dialectOf } from '../db/dialect.ts';
+import { writeTransaction } from '../db/transaction.ts';
+import { ApiError } from '../http/errors.ts';
+import type { LicensingDeps } from './context.ts';
+import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
+import { removeSpool, spoolPath, tooManyRows } from './import-spool.ts';
+import { type StagedRow, stagedRow, stagingFor } from './import-staging.ts';
+import { retireGeneration } from './provider-rows.ts';
+import { type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
+import type { ImportPhase } from './tables.ts';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Problems gathered (each naming its line) before reading stops. */
+const MAX_PROBLEMS = 20;
+
+class ImportCancelled extends Error {}
+
+/** The import was refused: every problem found, each naming its line. */
+export class ImportRefused extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+interface Job {
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
+/** Imports this process is working on. */
+const jobs = new Map<string, Job>();
+
+/** Resolves when this process's work on the import ends (at once when there is none). */
+export async function importSettled(importId: string): Promise<void> {
+  await jobs.get(importId)?.done;
+}
+
+/** Asks this process's job to stop at its next batch; false when this process is not running it. */
+export function cancelLocalJob(importId: string): boolean {
+  const job = jobs.get(importId);
+  if (!job) return false;
+  job.cancelled = true;
+  return true;
+}
+
+/** Runs the import's next phases in the background: reading to preview or done, or (confirmed) switching. */
+export function startImportJob(deps: LicensingDeps, importId: string, actor: AuditActor): void {
+  const job: Job = { cancelled: false, done: Promise.resolve() };
+  job.done = runJob(deps, importId, actor, job).finally(() => jobs.delete(importId));
+  jobs.set(importId, job);
+}
+
+async function runJob(deps: LicensingDeps, importId: string, actor: AuditActor, job: Job): Promise<void> {
+  deps.licensing.importsUnderWay++;
+  try {
+    await withImportLock(deps, importId, () => runPhases(deps, importId, actor, job));
+  } finally {
+    deps.licensing.importsUnderWay--;
+    deps.licensing.sweepRetired();
+  }
+}
+
+async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActor, job: Job): Promise<void> {
+  let switched = false;
+  try {
+    const row = await deps.db
+      .selectFrom('licence_imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    await deps.licensing.current();
+    const env = deps.licensing.environmentById(row.environment_id);
+    if (!env) throw new ImportRefused(['the environment no longer exists']);
+    const options = readOptions(row.options);
+    let providers = row.provider === '' ? [] : row.provider.split('\n');
+    let generation = row.generation;
+    let rows = Number(row.rows);
+    if (row.phase !== 'switching') {
+      generation = await allocateGeneration(deps, importId);
+      const read = await readAndStage(deps, importId, env, options, generation, job);
+      providers = read.providers.map((p) => p.provider);
+      rows = read.rows;
+      await setPhase(deps, importId, 'checking', read.rows);
+      await checkStaged(deps, importId, generation, read.rows);
+      if (options.confirm) {
+        const preview = await previewImport(deps, importId, env, generation, read);
+        await deps.db
+          .updateTable('licence_imports')
+          .set({ status: 'preview', phase: '', preview: JSON.stringify(preview), provider: providers.join('\n') })
+          .where('id', '=', importId)
+          .where('status', '=', 'running')
+          .execute();
+        return;
+      }
+      await removeSpool(deps.config.dataDir, importId);
+    }
+    if (generation === null) throw new Error('an import to switch has no generation');
+    await setPhase(deps, importId, 'switching', providers.length);
+    await switchProviders(deps, importId, env, providers, generation, options, actor, job);
+    switched = true;
+    await removeSpool(deps.config.dataDir, importId);
+    await setPhase(deps, importId, 'counting', rows);
+    const counting = deps.licensing.applyProviders(env.id, providers, (accounts) => {
+      void reportPhase(deps, importId, accounts);
+    });
+    deps.licensing.track(counting);
+    await counting;
+    deps.licensing.changed();
+    await deps.db
+      .updateTable('licence_imports')
+      .set({ phase: '', finished_at: deps.clock().toISOString() })
+      .where('id', '=', importId)
+      .execute();
+  } catch (error) {
+    if (switched) {
+      // The rows are switched and stay so; only this process's figures missed them: read everything again.
+      deps.logger.error('licence figures did not take an import; reading everything again', { error: String(error) });
+      deps.licensing.reloadAll();
+      await deps.db
+        .updateTable('licence_imports')
+        .set({ phase: '', finished_at: deps.clock().toISOString() })
+        .where('id', '=', importId)
+        .execute();
+    } else {
+      await failImport(deps, importId, error);
+    }
+  }
+}
+
+/**
+ * Another instance starting meanwhile must see the import is alive (state.ts): on PostgreSQL a lock held by a
+ * connection of its own for the whole run. SQLite has one process, which knows its own imports.
+ */
+async function withImportLock(deps: LicensingDeps, importId: string, work: () => Promise<void>): Promise<void> {
+  if (dialectOf(deps.db).name !== 'postgres') return work();
+  await deps.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext(${importLock(importId)}))`.execute(connection);
+    try {
+      await work();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${importLock(importId)}))`.execute(connection);
+    }
+  });
+}
+
+async function allocateGeneration(deps: LicensingDeps, importId: string): Promise<number> {
+  return writeTransaction(deps.db, async (trx) => {
+    const { last_generation } = await trx
+      .updateTable('licence_settings')
+      .set((eb) => ({ last_generation: eb('last_generation', '+', 1) }))
+      .where('id', '=', 1)
+      .returning('last_generation')
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('licence_imports')
+      .set({ generation: last_generation, phase: 'reading', phase_started_at: deps.clock().toISOString() })
+      .where('id', '=', importId)
+      .execute();
+    return last_generation;
+  });
+}
+
+async function setPhase(deps: LicensingDeps, importId: string, phase: ImportPhase, total: number): Promise<void> {
+  await deps.db
+    .updateTable('licence_imports')
+    .set({ phase, phase_done: 0, phase_total: total, phase_started_at: deps.clock().toISOString() })
+    .where('id', '=', importId)
+    .execute();
+}
+
+async function reportPhase(deps: LicensingDeps, importId: string, done: number): Promise<void> {
+  await deps.db.updateTable('licence_imports').set({ phase_done: done }).where('id', '=', importId).execute();
+}
+
+async function stopIfCancelled(deps: LicensingDeps, importId: string, job: Job): Promise<void> {
+  if (job.cancelled) throw new ImportCancelled();
+  if (!dialectOf(deps.db).sharedByInstances) return;
+  // Cancel may have been asked of another instance.
+  const row = await deps.db
+    .selectFrom('licence_imports')
+    .select('cancel_requested')
+    .where('id', '=', importId)
+    .executeTakeFirst();
+  if (row?.cancel_requested) throw new ImportCancelled();
+}
+
+interface ReadOutcome {
+  rows: number;
+  providers: { provider: string; rows: number }[];
+  summary: UserListSummary;
+}
+
+/** The spooled file through the user-list reader into rows of the import's generation, in short transactions. */
+async function readAndStage(
+  deps: LicensingDeps,
+  importId: string,
+  env: EnvironmentView,
+  options: ImportOptions,
+  generation: number,
+  job: Job,
+): Promise<ReadOutcome> {
+  const reader = new UserListReader({
+    encoding: options.encoding,
+    strict: options.strict,
+    maxProblems: MAX_PROBLEMS,
+    defaultEnvironment: env.name,
+    ...(options.provider ? { defaultProvider: options.provider } : {}),
+    ...(options.defaultTenant ? { defaultTenant: options.defaultTenant } : {}),
+    ...(options.columns ? { columns: options.columns } : {}),
+  });
+  const staging = stagingFor(deps);
+  const perProvider = new Map<string, number>();
+  if (options.provider) perProvider.set(options.provider, 0);
+  const problems: string[] = [];
+  const createdAt = deps.clock().toISOString();
+  const envKey = environmentKey(env.name);
+  let batch: StagedRow[] = [];
+  let rowsRead = 0;
+  let rowsWritten = 0;
+
+  const stage = (accounts: AccountRow[]) => {
+    const rules = deps.licensing.compiled(deps.licensing.environmentById(env.id) ?? env);
+    for (const account of accounts) {
+      rowsRead++;
+      if (rowsRead > deps.config.importMaxRows) throw tooManyRows(limitsOf(deps));
+      const problem = rowProblem(account, env, envKey, options);
+      if (problem !== null) {
+        problems.push(`line ${account.ref}: ${problem}`);
+        if (problems.length >= MAX_PROBLEMS) throw new ImportRefused(problems);
+        continue;
+      }
+      if (problems.length > 0) continue;
+      perProvider.set(account.provider, (perProvider.get(account.provider) ?? 0) + 1);
+      batch.push(
+        stagedRow(
+          env.id,
+          rules,
+          {
+            provider: account.provider,
+            tenant: account.tenant ?? '',
+            username: account.username ?? '',
+            email: account.email ?? '',
+            name: '',
+            active: account.active,
+            itUser: account.itUser ?? false,
+            staff: account.staff ?? false,
+            role: null,
+            lastSignInAt: null,
+            createdAt,
+          },
+          generation,
+        ),
+      );
+    }
+  };
+  const flush = async (bytesRead: number) => {
+    await stopIfCancelled(deps, importId, job);
+    rowsWritten += batch.length;
+    const rows = batch;
+    batch = [];
+    await staging.write(rows, { importId, rowsRead, rowsWritten, bytesRead });
+  };
+
+  try {
+    // Pieces of the file small enough that reading one (and writing its batch) keeps other requests waiting for
+    // milliseconds, not for a fraction of a second.
+    for await (const chunk of createReadStream(spoolPath(deps.config.dataDir, importId), { highWaterMark: 1 << 14 })) {
+      stage(reader.write(chunk as Buffer));
+      if (batch.length >= staging.rowsPerBatch) await flush(reader.bytes);
+      else await nextTurn();
+    }
+    const { accounts, summary } = reader.end();
+    stage(accounts);
+    if (problems.length > 0) throw new ImportRefused(problems);
+    await flush(reader.bytes);
+    return {
+      rows: rowsWritten,
+      providers: [...perProvider].map(([provider, rows]) => ({ provider, rows })),
+      summary,
+    };
+  } catch (error) {
+    if (error instanceof UserListError)
+      throw new ImportRefused([...problems, ...error.problems].slice(0, MAX_PROBLEMS));
+    throw error;
+  }
+}
+
+const limitsOf = (deps: LicensingDeps) => ({
+  maxBytes: deps.config.importMaxBytes,
+  maxRows: deps.config.importMaxRows,
+});
+
+/** Why a row does not belong in this import, or null. */
+function rowProblem(account: AccountRow, env: EnvironmentView, envKey: string, options: ImportOptions): string | null {
+  if (account.environment !== env.name && environmentKey(account.environment) !== envKey) {
+    return `environment is "${account.environment}" but this import is for "${env.name}"; fix the cell or leave it empty`;
+  }
+  if (account.production !== null && account.production !== env.production) {
+    return `production is ${account.production} but ${env.name} is ${env.production ? '' : 'not '}a production environment`;
+  }
+  if (options.provider !== undefined && account.provider !== options.provider) {
+    return `provider is "${account.provider}" but this import replaces "${options.provider}"; fix the cell or leave it empty`;
+  }
+  if (env.own && account.provider === OWN_PROVIDER) {
+    return `provider "${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only`;
+  }
+  return null;
+}
+
+/** Every row read is stored under the generation: nothing was lost between reading and writing. */
+async function checkStaged(deps: LicensingDeps, importId: string, generation: number, rows: number): Promise<void> {
+  const { n } = await deps.db
+    .selectFrom('licence_accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('generation', '=', generation)
+    .executeTakeFirstOrThrow();
+  if (Number(n) !== rows) {
+    throw new Error(`import ${importId}: ${rows} rows read but ${Number(n)} stored under generation ${generation}`);
+  }
+}
+
+async function previewImport(
+  deps: LicensingDeps,
+  importId: string,
+  env: EnvironmentView,
+  generation: number,
+  read: ReadOutcome,
+): Promise<ImportPreview> {
+  const providers = read.providers.map((p) => p.provider);
+  const figures = await deps.licensing.previewProviders(env.id, generation, providers, (accounts) => {
+    void reportPhase(deps, importId, accounts);
+  });
+  const rowsOf = new Map(read.providers.map((p) => [p.provider, p.rows]));
+  const envFigures = (totals: typeof figures.before) => totals.environments.find((e) => e.name === env.name);
+  const change = (before: { internal: number; external: number } | undefined, after: typeof before) => ({
+    internal: { before: before?.internal ?? 0, after: after?.internal ?? 0 },
+    external: { before: before?.external ?? 0, after: after?.external ?? 0 },
+  });
+  return {
+    platform: read.summary.mapping.platformName,
+    columns: read.summary.mapping.columns,
+    providers: figures.providers.map((p) => ({
+      provider: p.provider,
+      rows: rowsOf.get(p.provider) ?? 0,
+      kept: p.kept,
+      added: p.added,
+      removed: p.removed,
+      sharedEmails: p.shared.emails,
+      sharedUsernames: p.shared.usernames,
+      examples: p.shared.examples,
+    })),
+    installation: change(figures.before, figures.after),
+    environment: change(envFigures(figures.before), envFigures(figures.after)),
+    anonymous: read.summary.anonymous,
+  };
+}
+
+/**
+ * The switch: each provider's generation in force becomes the import's, its previous generation is retired, all in
+ * one short transaction (a few rows, whatever the size of the list). A Cancel that got there first wins.
+ */
+async function switchProviders(
+  deps: LicensingDeps,
+  importId: string,
+  env: EnvironmentView,
+  providers: readonly string[],
+  generation: number,
+  options: ImportOptions,
+  actor: AuditActor,
+  job: Job,
+): Promise<void> {
+  const now = deps.clock();
+  const removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)]));
+  await writeTransaction(deps.db, async (trx) => {
+    const row = await trx
+      .selectFrom('licence_imports')
+      .select(['cancel_requested', 'rows'])
+      .where('id', '=', importId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (row.cancel_requested || job.cancelled) throw new ImportCancelled();
+    for (const provider of providers) {
+      await trx
+        .insertInto('licence_providers')
+        .values({
+          id: newId(),
+          environment_id: env.id,
+          name: provider,
+          created_at: now.toISOString(),
+        })
+        .onConflict((oc) => oc.columns(['environment_id', 'name']).doNothing())
+        .execute();
+      // Two imports of one provider switching at once: one after the other, the later one in force.
+      const current = await trx
+        .selectFrom('licence_providers')
+        .select('generation')
+        .where('environment_id', '=', env.id)
+        .where('name', '=', provider)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('licence_providers')
+        .set({
+          generation,
+          ...(options.columns && options.confirm ? { column_mapping: JSON.stringify(options.columns) } : {}),
+        })
+        .where('environment_id', '=', env.id)
+        .where('name', '=', provider)
+        .execute();
+      await retireGeneration(trx, current.generation, now.toISOString(), env.id, provider);
+    }
+    await trx
+      .updateTable('licence_imports')
+      .set({ status: 'done', phase: 'counting', provider: providers.join('\n') })
+      .where('id', '=', importId)
+      .execute();
+    await recordAudit(trx, now, actor, {
+      action: 'configuration.changed',
+      details: {
+        what: 'import',
+        environment: env.name,
+        providers: providers.join(', '),
+        imported: Number(row.rows),
+        removed: [...removed.values()].reduce((sum, n) => sum + n, 0),
+      },
+    });
+  });
+}
+
+/** The import ends without a switch: the previous rows stay in force and its own are retired. */
+async function failImport(deps: LicensingDeps, importId: string, error: unknown): Promise<void> {
+  const cancelled = error instanceof ImportCancelled;
+  let problems: string[];
+  if (cancelled) problems = ['cancelled; nothing was imported and the previous users are still in force'];
+  else if (error instanceof ImportRefused) problems = error.problems;
+  else if (error instanceof ApiError) problems = [error.message];
+  else {
+    deps.logger.error('import failed', { importId, error: String(error) });
+    problems = ['the import failed; nothing was imported and the previous users are still in force'];
+  }
+  const now = deps.clock().toISOString();
+  await writeTransaction(deps.db, async (trx) => {
+    const row = await trx
+      .selectFrom('licence_imports')
+      .select(['generation', 'status'])
+      .where('id', '=', importId)
+      .executeTakeFirst();
+    if (!row || row.status === 'done') return;
+    await trx
+      .updateTable('licence_imports')
+      .set({
+        status: cancelled ? 'cancelled' : 'failed',
+        phase: '',
+        errors: JSON.stringify(problems),
+        finished_at: now,
+      })
+      .where('id', '=', importId)
+      .execute();
+    if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+  });
+  await removeSpool(deps.config.dataDir, importId);
+}

@@ -1,0 +1,131 @@
+// Writes an import's rows under its generation, out of sight, one short transaction per batch so other writers get
+// the database between batches: SQLite through one prepared statement, PostgreSQL through COPY ... FROM STDIN, and
+// Kysely inserts where neither raw handle is given (tests).
+import { once } from 'node:events';
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { CompiledRules } from '../../shared/licensing/classify.ts';
+import { writeTransaction } from '../db/transaction.ts';
+import type { LicensingDeps } from './context.ts';
+import { DIRECTORY_FIELDS, type DirectoryCell, type DirectoryFields, directoryValues } from './records.ts';
+import type { LicenceAccountsTable } from './tables.ts';
+
+/** One row to stage: directoryValues (DIRECTORY_FIELDS order), then source and generation (STAGED_COLUMNS). */
+export type StagedRow = DirectoryCell[];
+
+const STAGED_COLUMNS = [...DIRECTORY_FIELDS, 'source', 'generation'] as const;
+
+/** An imported account as the row its import writes under `generation`. */
+export function stagedRow(
+  environmentId: string,
+  rules: CompiledRules,
+  fields: DirectoryFields,
+  generation: number,
+): StagedRow {
+  const values = directoryValues(environmentId, rules, fields);
+  values.push('import', generation);
+  return values;
+}
+
+/** How far the import has come, written with each batch. */
+export interface StagingProgress {
+  importId: string;
+  rowsRead: number;
+  rowsWritten: number;
+  bytesRead: number;
+}
+
+export interface Staging {
+  /** Rows per transaction: on SQLite the event loop waits for its batch, so a thousand (milliseconds each). */
+  rowsPerBatch: number;
+  write(rows: StagedRow[], progress: StagingProgress): Promise<void>;
+}
+
+export function stagingFor(deps: LicensingDeps): Staging {
+  if (deps.sqlite) return sqliteStaging(deps, deps.sqlite);
+  if (deps.postgres) return copyStaging(deps, deps.postgres.pool);
+  return kyselyStaging(deps);
+}
+
+function sqliteStaging(deps: LicensingDeps, sqlite: SQLiteDatabase): Staging {
+  const insert = sqlite.prepare(
+    `insert into licence_accounts (${STAGED_COLUMNS.join(', ')}) values (${STAGED_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  const progress = sqlite.prepare('update licence_imports set rows = ?, processed = ?, bytes_read = ? where id = ?');
+  const batch = sqlite.transaction((rows: StagedRow[], p: StagingProgress) => {
+    for (const row of rows) insert.run(row);
+    progress.run(p.rowsRead, p.rowsWritten, p.bytesRead, p.importId);
+  });
+  return {
+    rowsPerBatch: 1_000,
+    // Kysely's one connection is held meanwhile, so no query of the app's runs inside this transaction. Rows out of
+    // sight need no sync of their own: one lost to a power cut fails the import, and the switch's commit (FULL)
+    // makes every earlier one durable with it.
+    write: (rows, p) =>
+      deps.db.connection().execute(async () => {
+        sqlite.pragma('synchronous = NORMAL');
+        try {
+          batch.immediate(rows, p);
+        } finally {
+          sqlite.pragma('synchronous = FULL');
+        }
+      }),
+  };
+}
+
+function kyselyStaging(deps: LicensingDeps): Staging {
+  const asObject = (row: StagedRow) =>
+    Object.fromEntries(STAGED_COLUMNS.map((column, k) => [column, row[k]])) as Insertable<LicenceAccountsTable>;
+  return {
+    rowsPerBatch: 1_000,
+    write: (rows, p) =>
+      writeTransaction(deps.db, async (trx) => {
+        // Well under SQLite's 32,766 parameters per statement.
+        for (let from = 0; from < rows.length; from += 500) {
+          await trx
+            .insertInto('licence_accounts')
+            .values(rows.slice(from, from + 500).map(asObject))
+            .execute();
+        }
+        await trx
+          .updateTable('licence_imports')
+          .set({ rows: p.rowsRead, processed: p.rowsWritten, bytes_read: p.bytesRead })
+          .where('id', '=', p.importId)
+          .execute();
+      }),
+  };
+}
+
+/** PostgreSQL's text format: tab between fields, \N for null, backslash escapes. */
+function copyField(value: DirectoryCell): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : value;
+}
+
+function copyStaging(deps: LicensingDeps, pool: import('pg').Pool): Staging {
+  const statement = `copy licence_accounts (${STAGED_COLUMNS.join(', ')}) from stdin`;
+  return {
+    // COPY runs on a connection of its own while this process serves requests: larger batches, fewer round trips.
+    rowsPerBatch: 10_000,
+    async write(rows, p) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom(statement));
+        const done = once(stream, 'finish');
+        stream.end(rows.map((row) => `${row.map(copyField).join('\t')}\n`).join(''));
+        await done;
+      } finally {
+        client.release();
+      }
+      await deps.db
+        .updateTable('licence_imports')
+        .set({ rows: p.rowsRead, processed: p.rowsWritten, bytes_read: p.bytesRead })
+        .where('id', '=', p.importId)
+        .execute();
+    },
+  };
+}

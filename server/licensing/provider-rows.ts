@@ -1,0 +1,164 @@
+// Imported rows by generation (issue 21): which rows are in force, reading one provider's rows in id order a batch at
+// a time, and deleting the rows of generations replaced or abandoned in short batches.
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { LiveTotals, ReplacementCounts, SharedValues } from '../../shared/licensing/live.ts';
+import type { Database } from '../db/schema.ts';
+
+/** Rows read or deleted per statement: each statement is short, so other writers get the database between them. */
+export const ROWS_PER_BATCH = 5_000;
+
+/** Rows in force: those of their provider's generation (own mirror rows are generation 0 of the own provider). */
+export const inForce = (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
+  eb(
+    'licence_accounts.generation',
+    '=',
+    eb
+      .selectFrom('licence_providers as in_force')
+      .select('in_force.generation')
+      .whereRef('in_force.environment_id', '=', 'licence_accounts.environment_id')
+      .whereRef('in_force.name', '=', 'licence_accounts.provider'),
+  );
+
+/** The generation in force of each provider (0 for a provider without a row yet). */
+export async function providerGenerations(
+  db: Kysely<Database>,
+  environmentId: string,
+  providers: readonly string[],
+): Promise<Map<string, number>> {
+  const rows =
+    providers.length === 0
+      ? []
+      : await db
+          .selectFrom('licence_providers')
+          .select(['name', 'generation'])
+          .where('environment_id', '=', environmentId)
+          .where('name', 'in', [...providers])
+          .execute();
+  const found = new Map(rows.map((row) => [row.name, row.generation]));
+  return new Map(providers.map((provider) => [provider, found.get(provider) ?? 0]));
+}
+
+type RawProviderRow = [number, string, string, string, string, number, number, number];
+
+const providerRowOf = ([id, provider, tenant, username, email, active, it_user, staff]: RawProviderRow) => ({
+  id,
+  provider,
+  tenant,
+  username,
+  email,
+  active,
+  it_user,
+  staff,
+});
+
+export interface ProviderRow {
+  id: number;
+  provider: string;
+  tenant: string;
+  username: string;
+  email: string;
+  active: number;
+  it_user: number;
+  staff: number;
+}
+
+const PROVIDER_ROWS_SQL = `select id, provider, tenant, username, email, active, it_user, staff
+  from licence_accounts
+  where generation = ? and id > ? and environment_id = ? and provider = ? and source = 'import'
+  order by generation, id limit ${ROWS_PER_BATCH}`;
+
+/**
+ * Each provider's rows of the given generation, in id order, a batch at a time. With the raw SQLite handle, as raw
+ * arrays (row objects through Kysely took most of the time of taking an import into the live figures).
+ */
+export async function eachProviderRow(
+  db: Kysely<Database>,
+  environmentId: string,
+  generations: ReadonlyMap<string, number>,
+  visit: (rows: ProviderRow[]) => Promise<void>,
+  sqlite?: SQLiteDatabase,
+): Promise<void> {
+  const raw = sqlite?.prepare<[number, number, string, string], RawProviderRow>(PROVIDER_ROWS_SQL).raw(true);
+  for (const [provider, generation] of generations) {
+    let after = 0;
+    for (;;) {
+      if (raw) {
+        const rows = raw.all(generation, after, environmentId, provider).map(providerRowOf);
+        if (rows.length === 0) break;
+        await visit(rows);
+        after = (rows[rows.length - 1] as ProviderRow).id;
+        continue;
+      }
+      const rows = await db
+        .selectFrom('licence_accounts')
+        .select(['id', 'provider', 'tenant', 'username', 'email', 'active', 'it_user', 'staff'])
+        .where('generation', '=', generation)
+        .where('id', '>', after)
+        .where('environment_id', '=', environmentId)
+        .where('provider', '=', provider)
+        .where('source', '=', 'import')
+        .orderBy('generation')
+        .orderBy('id')
+        .limit(ROWS_PER_BATCH)
+        .execute();
+      if (rows.length === 0) break;
+      await visit(rows);
+      after = (rows[rows.length - 1] as ProviderRow).id;
+    }
+  }
+}
+
+/** Marks a generation's rows for deletion: all of them, or (generation 0, shared) one provider's. */
+export async function retireGeneration(
+  db: Kysely<Database>,
+  generation: number,
+  now: string,
+  environmentId = '',
+  provider = '',
+): Promise<void> {
+  await db
+    .insertInto('licence_retired_generations')
+    .values({ generation, environment_id: environmentId, provider, retired_at: now })
+    .onConflict((oc) => oc.columns(['generation', 'environment_id', 'provider']).doNothing())
+    .execute();
+}
+
+/** Deletes retired generations' rows, a batch per statement, letting other work run between batches. */
+export async function sweepRetiredGenerations(db: Kysely<Database>, between: () => Promise<void>): Promise<void> {
+  for (;;) {
+    const retired = await db.selectFrom('licence_retired_generations').selectAll().limit(20).execute();
+    if (retired.length === 0) return;
+    for (const { generation, environment_id, provider } of retired) {
+      let after = 0;
+      for (;;) {
+        let batch = db
+          .selectFrom('licence_accounts')
+          .select('id')
+          .where('generation', '=', generation)
+          .where('id', '>', after)
+          .where('source', '=', 'import');
+        if (environment_id !== '') batch = batch.where('environment_id', '=', environment_id);
+        if (provider !== '') batch = batch.where('provider', '=', provider);
+        const ids = (await batch.orderBy('generation').orderBy('id').limit(ROWS_PER_BATCH).execute()).map((r) => r.id);
+        if (ids.length === 0) break;
+        await db.deleteFrom('licence_accounts').where('id', 'in', ids).execute();
+        after = ids[ids.length - 1] as number;
+        await between();
+      }
+      await db
+        .deleteFrom('licence_retired_generations')
+        .where('generation', '=', generation)
+        .where('environment_id', '=', environment_id)
+        .where('provider', '=', provider)
+        .execute();
+    }
+  }
+}
+
+/** What an import would change in the figures, provider by provider. */
+export interface ProviderPreview {
+  before: LiveTotals;
+  after: LiveTotals;
+  providers: (ReplacementCounts & { provider: string; shared: SharedValues })[];
+}
