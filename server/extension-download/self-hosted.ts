@@ -55,7 +55,7 @@ export function readCrx(bytes: Uint8Array): { id: string; zip: Uint8Array } {
   const header = bytes.subarray(12, 12 + headerLength);
   const signed = protobufField(header, 10_000);
   const crxId = signed && protobufField(signed, 1);
-  if (!crxId || crxId.length !== 16) throw new Error('the CRX header names no extension id');
+  if (crxId?.length !== 16) throw new Error('the CRX header names no extension id');
   const id = [...crxId].map((b) => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join('');
   return { id, zip: bytes.subarray(12 + headerLength) };
 }

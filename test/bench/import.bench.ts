@@ -25,7 +25,7 @@ import {
   startServer,
 } from '../e2e/server-process.ts';
 import { pacedSaves } from './autosave-load.ts';
-import { pacedLoad, percentile } from './paced-load.ts';
+import { pacedLoad } from './paced-load.ts';
 import { benchPostgres } from './postgres-server.ts';
 import { type Figure, median, report } from './report.ts';
 
