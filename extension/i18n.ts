@@ -13,9 +13,15 @@ export function t(key: MessageKey, ...substitutions: (string | number)[]): strin
   return text || key;
 }
 
-/** The browser's UI language (e.g. `ja`, `en-US`): what the catalog was chosen by, and what Intl formats in. */
+/**
+ * The language Intl formats in: the browser's UI language (e.g. `en-GB`) when the catalog shown is in that language,
+ * else the catalog's own (Chromium may pick the `ja` catalog from the system's languages and still report `en-US`),
+ * so numbers and dates always read in the language of the words around them.
+ */
 export function uiLanguage(): string {
-  return browser.i18n.getUILanguage() || 'en';
+  const words = browser.i18n.getMessage('catalogLanguage') || 'en';
+  const browserLanguage = browser.i18n.getUILanguage() || words;
+  return browserLanguage.toLowerCase().split('-')[0] === words.toLowerCase() ? browserLanguage : words;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -74,7 +80,8 @@ export function formatDay(day: string): string {
  * words before it and after it, in the language's order.
  */
 export function around(key: MessageKey, ...substitutions: (string | number)[]): [string, string] {
-  const slot = '\u0000';
+  // A private-use character: Chrome's getMessage drops a NUL from substitutions.
+  const slot = '\uE000';
   const [before = '', after = ''] = t(key, slot, ...substitutions).split(slot);
   return [before, after];
 }
