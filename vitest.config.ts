@@ -97,6 +97,7 @@ export default defineConfig({
             'test/e2e/extension-consoles.test.ts',
             ...PURE,
             'test/e2e/extension-teach.test.ts',
+            'test/e2e/extension-japanese.test.ts',
             'test/e2e/extension-packages.test.ts',
             'node_modules/**',
           ],
