@@ -44,6 +44,8 @@ const POSTGRES_ONLY = ['test/postgres/**/*.test.ts'];
 /** Extension tests that talk to a real server app (and so to a database). */
 const EXTENSION_WITH_SERVER = ['test/extension/background.test.ts', 'test/extension/server-client.test.ts'];
 const EXTENSION = ['test/extension/**/*.test.ts', 'test/extension/**/*.test.tsx'];
+/** The browser's i18n API, in English unless a test says otherwise. */
+const EXTENSION_SETUP = 'test/extension/setup-language.ts';
 
 const onSqlite = { env: { SEATKEEPER_TEST_DATABASE: 'sqlite' } };
 // Finds (TEST_DATABASE_URL) or starts a PostgreSQL server and migrates the template every test copies.
@@ -69,7 +71,7 @@ export default defineConfig({
       {
         // The extension's modules import `wxt/browser`: WxtVitest swaps in WXT's fake browser (one copy, WXT's own).
         plugins: [WxtVitest()],
-        test: { ...shared, ...onSqlite, name: 'extension', include: EXTENSION },
+        test: { ...shared, ...onSqlite, name: 'extension', include: EXTENSION, setupFiles: [EXTENSION_SETUP] },
       },
       {
         test: {
@@ -96,6 +98,7 @@ export default defineConfig({
             'test/e2e/extension-consoles.test.ts',
             ...PURE,
             'test/e2e/extension-teach.test.ts',
+            'test/e2e/extension-japanese.test.ts',
             'test/e2e/extension-packages.test.ts',
             'node_modules/**',
           ],
@@ -103,7 +106,13 @@ export default defineConfig({
       },
       {
         plugins: [WxtVitest()],
-        test: { ...shared, ...onPostgres, name: 'extension-postgres', include: EXTENSION_WITH_SERVER },
+        test: {
+          ...shared,
+          ...onPostgres,
+          name: 'extension-postgres',
+          include: EXTENSION_WITH_SERVER,
+          setupFiles: [EXTENSION_SETUP],
+        },
       },
     ],
   },

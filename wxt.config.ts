@@ -19,8 +19,10 @@ export default defineConfig({
   // The sources zip (for Firefox add-on review) needs what builds the extension, not the server or its tests.
   zip: { excludeSources: ['server/**', 'test/**', 'docs/**', 'bin/**', 'data/**'] },
   manifest: ({ mode, manifestVersion, browser }) => ({
-    name: 'Seatkeeper',
-    description: 'Shows whether each user on an admin console counts as an Internal or External licence seat.',
+    // Worded by the catalogs in public/_locales (English and Japanese), in the browser's language.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // No host access at install: the server's origin and each console are asked for when the admin adds them.
     permissions: ['storage', 'alarms', 'scripting'],
     // Firefox's MV2 build lists origins among the optional permissions.

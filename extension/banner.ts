@@ -3,6 +3,7 @@
 // first corner where nothing under it can be clicked (a link, a button, a field); when no corner is free it folds into
 // a small tab that opens on demand; when even the tab finds no free corner it goes at the top of the page, pushing the
 // page down. It looks again when the page scrolls or the window is resized.
+import { formatNumber, type MessageKey, t } from './i18n.ts';
 import type { Notice, NoticeTone } from './notices.ts';
 
 export const BANNER_TAG = 'seatkeeper-banner';
@@ -30,7 +31,7 @@ p { margin: 0.1em 0 0; }
 button { font: inherit; cursor: pointer; background: transparent; border: 1px solid currentColor; border-radius: 4px; color: inherit; padding: 0.1em 0.6em; white-space: nowrap; }
 `;
 
-const TONE_LABELS: Record<NoticeTone, string> = { notice: 'Notice', warning: 'Warning', over: 'Action needed' };
+const TONE_WORDS: Record<NoticeTone, MessageKey> = { notice: 'toneNotice', warning: 'toneWarning', over: 'toneOver' };
 const SEVERITY: NoticeTone[] = ['over', 'warning', 'notice'];
 /** What can be clicked or typed in: the toast must not lie over any of it. */
 const CONTROLS =
@@ -118,7 +119,7 @@ export function showNotices(doc: Document, notices: readonly Notice[], dismiss: 
   tab.type = 'button';
   tab.className = 'tab';
   tab.dataset.tone = worst;
-  tab.textContent = `Seatkeeper · ${TONE_LABELS[worst]} (${notices.length})`;
+  tab.textContent = t('bannerTab', t(TONE_WORDS[worst]), formatNumber(notices.length));
   tab.title = notices.map((notice) => notice.title).join('\n');
   tab.addEventListener('click', () => {
     // Opened on demand: it stays open where it is until dismissed or the page is reloaded.
@@ -137,7 +138,7 @@ export function showNotices(doc: Document, notices: readonly Notice[], dismiss: 
       const text = doc.createElement('div');
       text.className = 'text';
       const title = doc.createElement('strong');
-      title.textContent = `Seatkeeper · ${TONE_LABELS[notice.tone]}: ${notice.title}`;
+      title.textContent = t('bannerTitle', t(TONE_WORDS[notice.tone]), notice.title);
       text.append(title);
       for (const line of notice.lines) {
         const paragraph = doc.createElement('p');
@@ -146,7 +147,7 @@ export function showNotices(doc: Document, notices: readonly Notice[], dismiss: 
       }
       const button = doc.createElement('button');
       button.type = 'button';
-      button.textContent = 'Dismiss for today';
+      button.textContent = t('bannerDismiss');
       button.addEventListener('click', () => dismiss(notice.key));
       const actions = doc.createElement('div');
       actions.className = 'actions';

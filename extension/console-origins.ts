@@ -1,5 +1,7 @@
 // Origins the admin types in the options page, and the one host permission each needs.
 
+import { t } from './i18n.ts';
+
 export type OriginInput = { ok: true; origin: string } | { ok: false; message: string };
 
 /**
@@ -8,23 +10,22 @@ export type OriginInput = { ok: true; origin: string } | { ok: false; message: s
  */
 export function parseConsoleOrigin(input: string): OriginInput {
   const typed = input.trim();
-  if (typed === '')
-    return { ok: false, message: 'Type the console’s address, e.g. https://acme.outsystemsenterprise.com' };
+  if (typed === '') return { ok: false, message: t('inputConsoleAddress') };
   if (/[*\s]/.test(typed)) {
-    return { ok: false, message: `“${typed}” is not one web address: wildcards and spaces are not allowed.` };
+    return { ok: false, message: t('inputNotOneAddress', typed) };
   }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(typed) ? typed : `https://${typed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    return { ok: false, message: `“${typed}” is not a web address; copy it from the console’s address bar.` };
+    return { ok: false, message: t('inputNotAnAddress', typed) };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, message: `Only http:// and https:// consoles can be added (not ${url.protocol}//).` };
+    return { ok: false, message: t('inputOnlyHttp', `${url.protocol}//`) };
   }
   if (url.username || url.password) {
-    return { ok: false, message: 'Leave the user name and password out of the address.' };
+    return { ok: false, message: t('inputNoCredentials') };
   }
   return { ok: true, origin: url.origin };
 }

@@ -1,5 +1,6 @@
 // The sending side of the protocol in messages.ts, without its zod schemas: content scripts bundle this file only.
 import { browser } from 'wxt/browser';
+import { t } from './i18n.ts';
 import type { Failure, MessageFailureKind, RequestOf, RequestType, Response } from './messages.ts';
 
 export const failure = (kind: MessageFailureKind, message: string): Failure => ({
@@ -11,8 +12,8 @@ export const failure = (kind: MessageFailureKind, message: string): Failure => (
 export async function ask<T extends RequestType>(request: RequestOf<T>): Promise<Response<T>> {
   try {
     const answer = (await browser.runtime.sendMessage(request)) as Response<T> | undefined;
-    return answer ?? failure('failed', 'The extension did not answer; reload it.');
+    return answer ?? failure('failed', t('messagingNoAnswer'));
   } catch (error) {
-    return failure('failed', `The extension did not answer: ${(error as Error).message}`);
+    return failure('failed', t('messagingNoAnswerBecause', (error as Error).message));
   }
 }

@@ -2,6 +2,7 @@
 // breaches and the licence term (rules 22, 23). Each notice can be dismissed for the rest of the day; a capacity
 // notice of a higher level is a new notice and shows again.
 import type { LicenceSummary, Usage } from '../shared/api/extension-contract.ts';
+import { formatDay, formatPercent, t } from './i18n.ts';
 import { describeUsage, type Level, worstLevel } from './toolbar.ts';
 
 export type NoticeTone = Exclude<Level, 'ok'>;
@@ -20,11 +21,10 @@ export function localDay(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-const CAPACITY_TITLES: Record<NoticeTone, string> = {
-  notice: 'Licence capacity: 80% reached',
-  warning: 'Licence capacity: 90% reached',
-  over: 'Licence capacity exceeded',
-};
+const capacityTitle = (tone: NoticeTone) =>
+  tone === 'over'
+    ? t('noticeCapacityExceeded')
+    : t('noticeCapacityReached', formatPercent(tone === 'notice' ? 80 : 90));
 
 // Shown by the capacity notice already.
 const CAPACITY_BREACHES = new Set(['over-capacity-internal', 'over-capacity-external']);
@@ -32,28 +32,28 @@ const CAPACITY_BREACHES = new Set(['over-capacity-internal', 'over-capacity-exte
 const isRaised = (usage: Usage) => usage.level !== null && usage.level !== 'ok';
 
 function termNotice(licence: NonNullable<LicenceSummary['licence']>): Notice | null {
-  const ends = licence.endsOn ? ` on ${licence.endsOn}` : '';
+  const day = licence.endsOn ? formatDay(licence.endsOn) : null;
   switch (licence.state) {
     case 'ending-soon':
       return {
         key: 'licence:ending-soon',
         tone: 'notice',
-        title: `The Seatkeeper licence ends${ends}`,
-        lines: ['Renew it in time: an expired licence blocks publishing exams.'],
+        title: day ? t('noticeEndsOn', day) : t('noticeEnds'),
+        lines: [t('noticeEndsLine')],
       };
     case 'expired':
       return {
         key: 'licence:expired',
         tone: 'over',
-        title: `The Seatkeeper licence expired${ends}`,
-        lines: ['Exams can no longer be published until the licence is renewed.'],
+        title: day ? t('noticeExpiredOn', day) : t('noticeExpired'),
+        lines: [t('noticeExpiredLine')],
       };
     case 'cancelled':
       return {
         key: 'licence:cancelled',
         tone: 'over',
-        title: 'The Seatkeeper licence was cancelled',
-        lines: ['Candidates see the platform as offline.'],
+        title: t('noticeCancelled'),
+        lines: [t('noticeCancelledLine')],
       };
     default:
       return null;
@@ -71,16 +71,16 @@ export function pageNotices(
   const level = worstLevel(summary);
   if (level && level !== 'ok') {
     const buckets: [string, Usage][] = [
-      ['Internal users', summary.internal],
-      ['External users', summary.external],
+      [t('usersInternal'), summary.internal],
+      [t('usersExternal'), summary.external],
     ];
     const lines = buckets.filter(([, usage]) => isRaised(usage)).map(([name, usage]) => describeUsage(name, usage));
     for (const breach of summary.breaches) if (CAPACITY_BREACHES.has(breach.code)) lines.push(breach.message);
-    notices.push({ key: `capacity:${level}`, tone: level, title: CAPACITY_TITLES[level], lines });
+    notices.push({ key: `capacity:${level}`, tone: level, title: capacityTitle(level), lines });
   }
   for (const breach of summary.breaches) {
     if (CAPACITY_BREACHES.has(breach.code)) continue;
-    notices.push({ key: `breach:${breach.code}`, tone: 'over', title: 'Licence breach', lines: [breach.message] });
+    notices.push({ key: `breach:${breach.code}`, tone: 'over', title: t('noticeBreach'), lines: [breach.message] });
   }
   const term = summary.licence ? termNotice(summary.licence) : null;
   if (term) notices.push(term);

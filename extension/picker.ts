@@ -5,6 +5,7 @@
 import type { RowSpec } from './consoles/declared.ts';
 import { cellsOf, ROWS } from './consoles/rows.ts';
 import { addressValueIn, readPieces } from './consoles/values.ts';
+import { formatNumber, t } from './i18n.ts';
 import type { Response } from './messages.ts';
 
 export const PICKER_TAG = 'seatkeeper-picker';
@@ -110,7 +111,7 @@ export function startPicker(doc: Document, teach: Teach): void {
   const panel = doc.createElement('div');
   panel.className = 'panel';
   panel.setAttribute('role', 'dialog');
-  panel.setAttribute('aria-label', 'Seatkeeper: point at a user row');
+  panel.setAttribute('aria-label', t('pickerLabel'));
   shadow.append(style, frame, panel);
   (doc.body ?? doc.documentElement).append(host);
 
@@ -138,9 +139,9 @@ export function startPicker(doc: Document, teach: Teach): void {
   };
   const intro = () => {
     const title = doc.createElement('strong');
-    title.textContent = 'Seatkeeper: click one user row of this list.';
-    panel.replaceChildren(title, paragraph('Every row like it gets a badge. Press Escape to cancel.'));
-    panel.append(button('Cancel', stop, true));
+    title.textContent = t('pickerIntro');
+    panel.replaceChildren(title, paragraph(t('pickerIntroHint')));
+    panel.append(button(t('pickerCancel'), stop, true));
   };
   // A click or a move inside the panel is not on the page (the panel's nodes are in its shadow root).
   const targetOf = (event: Event) => {
@@ -183,30 +184,30 @@ export function startPicker(doc: Document, teach: Teach): void {
       select.id = id;
       const none = doc.createElement('option');
       none.value = '';
-      none.textContent = 'Not shown on this console';
+      none.textContent = t('pickerNotShown');
       select.append(none);
       cells.forEach((cell, index) => {
         const option = doc.createElement('option');
         option.value = cell.selector;
-        option.textContent = `Cell ${index + 1}: ${cell.text || '(empty)'}`;
+        option.textContent = t('pickerCell', formatNumber(index + 1), cell.text || t('pickerEmpty'));
         if (index === chosen) option.selected = true;
         select.append(option);
       });
       wrapper.append(select);
       return { wrapper, select };
     };
-    const username = chooser('picker-username', 'The username is in', usernameAt);
-    const email = chooser('picker-email', 'The email is in', emailAt);
+    const username = chooser('picker-username', t('pickerUsernameIn'), usernameAt);
+    const email = chooser('picker-email', t('pickerEmailIn'), emailAt);
     const found = doc.querySelectorAll(rows).length;
     const message = doc.createElement('div');
     message.setAttribute('role', 'status');
     const title = doc.createElement('strong');
-    title.textContent = `Seatkeeper: ${found} row${found === 1 ? '' : 's'} like this one.`;
+    title.textContent = found === 1 ? t('pickerFoundOne') : t('pickerFound', formatNumber(found));
     const code = doc.createElement('code');
     code.textContent = rows;
     const save = async () => {
       if (!username.select.value && !email.select.value) {
-        message.replaceChildren(paragraph('Choose the cell holding the username or the email.', 'error'));
+        message.replaceChildren(paragraph(t('pickerChooseCell'), 'error'));
         return;
       }
       const answer = await teach({
@@ -224,17 +225,17 @@ export function startPicker(doc: Document, teach: Teach): void {
     actions.className = 'actions';
     actions.append(
       button(
-        'Pick again',
+        t('pickerAgain'),
         () => {
           picking = true;
           intro();
         },
         true,
       ),
-      button('Cancel', stop, true),
-      button('Save', () => void save()),
+      button(t('pickerCancel'), stop, true),
+      button(t('pickerSave'), () => void save()),
     );
-    const rowsLine = paragraph('Rows: ');
+    const rowsLine = paragraph(`${t('pickerRows')} `);
     rowsLine.append(code);
     panel.replaceChildren(title, rowsLine, username.wrapper, email.wrapper, message, actions);
   }

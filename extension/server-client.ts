@@ -12,6 +12,7 @@ import {
   meSchema,
   type ServerEnvironment,
 } from '../shared/api/extension-contract.ts';
+import { t, uiLanguage } from './i18n.ts';
 
 export type ServerFailure =
   | { kind: 'signed-out'; message: string }
@@ -57,33 +58,39 @@ export function createServerClient(options: ServerClientOptions) {
         ...init,
         // The token is the only credential: no cookies, so the server's cross-site guard never sees a session.
         credentials: 'omit',
-        headers: { accept: 'application/json', authorization: `Bearer ${options.token}`, ...init?.headers },
+        headers: {
+          accept: 'application/json',
+          // The server words its own messages (a rejected request's reason) in the browser's language.
+          'accept-language': uiLanguage(),
+          authorization: `Bearer ${options.token}`,
+          ...init?.headers,
+        },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const message =
-        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message;
+        (error as Error).name === 'TimeoutError' ? t('serverTimeout', timeoutMs / 1000) : (error as Error).message;
       return { ok: false, failure: { kind: 'unreachable', message } };
     }
     if (response.status === 401) {
-      return { ok: false, failure: { kind: 'signed-out', message: 'the access token is wrong, expired or revoked' } };
+      return { ok: false, failure: { kind: 'signed-out', message: t('serverTokenRefused') } };
     }
     if (response.status === 403) {
-      return { ok: false, failure: { kind: 'forbidden', message: 'the access token may not read this' } };
+      return { ok: false, failure: { kind: 'forbidden', message: t('serverTokenForbidden') } };
     }
     if (response.status === 400) {
       // The server's one error shape names what was wrong with the request (e.g. an unknown environment).
       const message = await serverMessage(response);
-      return { ok: false, failure: { kind: 'rejected', message: message ?? 'the server refused the request' } };
+      return { ok: false, failure: { kind: 'rejected', message: message ?? t('serverRefused') } };
     }
     if (!response.ok) {
-      return { ok: false, failure: { kind: 'unreachable', message: `the server answered ${response.status}` } };
+      return { ok: false, failure: { kind: 'unreachable', message: t('serverStatus', response.status) } };
     }
     let body: unknown;
     try {
       body = await response.json();
     } catch {
-      return { ok: false, failure: { kind: 'bad-answer', message: `${path} did not answer with JSON` } };
+      return { ok: false, failure: { kind: 'bad-answer', message: t('serverNotJson', path) } };
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {

@@ -3,6 +3,8 @@
 
 import type { LookupMatch, LookupResult } from '../shared/api/extension-contract.ts';
 import type { Classification, ClassificationFlag } from '../shared/licensing/index.ts';
+import { formatMoment, t } from './i18n.ts';
+import { countedAs } from './reasons.ts';
 
 export type ServerMark = 'unknown' | 'inactive' | 'merged';
 
@@ -23,8 +25,9 @@ export interface ServerFacts {
 // Flags a newer server may add are not ours to draw.
 const KNOWN_FLAGS = new Set<string>(['no-email', 'conflict', 'subdomain-of-listed', 'rules-not-configured']);
 
-const describeMatch = (match: LookupMatch) =>
-  `${match.email || match.username} (${match.environment} / ${match.provider})`;
+/** Another account of the same person, as the tooltip and the popup name it. */
+export const describeMatch = (match: LookupMatch) =>
+  t('accountWhere', match.email || match.username, match.environment, match.provider);
 
 const knownFlags = (flags: readonly string[] | undefined): ClassificationFlag[] =>
   (flags ?? []).filter((flag): flag is ClassificationFlag => KNOWN_FLAGS.has(flag));
@@ -46,9 +49,15 @@ export function factsFromLookup(result: LookupResult, environment: string | null
   if (here.length === 0) {
     facts.marks.push('unknown');
     const elsewhere = [...new Set(result.matches.map((match) => match.environment))];
+    const known = elsewhere.join(', ');
     facts.notes.push(
-      `Seatkeeper: no such account${environment ? ` in ${environment}` : ''}` +
-        (elsewhere.length > 0 ? ` (known in ${elsewhere.join(', ')})` : ''),
+      environment
+        ? known
+          ? t('factsNoAccountInKnownIn', environment, known)
+          : t('factsNoAccountIn', environment)
+        : known
+          ? t('factsNoAccountKnownIn', known)
+          : t('factsNoAccount'),
     );
     return facts;
   }
@@ -58,7 +67,7 @@ export function factsFromLookup(result: LookupResult, environment: string | null
     const [classification] = stored as Set<Classification>;
     if (classification !== facts.classification) {
       facts.classification = classification as Classification;
-      facts.reason = `as Seatkeeper holds the account (${here[0]?.username || '—'} / ${here[0]?.email || '—'})`;
+      facts.reason = t('reasonAsHeld', here[0]?.username || '—', here[0]?.email || '—');
       facts.flags = [];
     }
   }
@@ -66,12 +75,14 @@ export function factsFromLookup(result: LookupResult, environment: string | null
     if (!facts.flags.includes(flag)) facts.flags.push(flag);
   }
   for (const match of here) {
-    const status = match.active ? 'active' : 'inactive';
+    const status = t(match.active ? 'statusActive' : 'statusInactive');
     const counting = match.counted
-      ? `counted as ${match.classification}`
-      : `not counted${match.notCountedReason ? `: ${match.notCountedReason}` : ''}`;
-    facts.notes.push(`Seatkeeper: ${status} in ${match.environment} / ${match.provider}, ${counting}`);
-    if (match.lastSignInAt) facts.notes.push(`Last sign-in: ${match.lastSignInAt}`);
+      ? countedAs(match.classification)
+      : match.notCountedReason
+        ? t('notCountedBecause', match.notCountedReason)
+        : t('notCounted');
+    facts.notes.push(t('factsMatch', status, match.environment, match.provider, counting));
+    if (match.lastSignInAt) facts.notes.push(t('lastSignIn', formatMoment(match.lastSignInAt)));
   }
   if (!here.some((match) => match.active)) facts.marks.push('inactive');
   const own = new Set(here.map((match) => match.ref));
@@ -83,7 +94,7 @@ export function factsFromLookup(result: LookupResult, environment: string | null
       const match = byRef.get(ref);
       return match ? describeMatch(match) : ref;
     });
-    facts.notes.push(`Merged with: ${names.join('; ')}`);
+    facts.notes.push(t('mergedWith', names.join('; ')));
   }
   return facts;
 }

@@ -1,6 +1,7 @@
 // What the admin types to sign in, checked the same way in the options page (before the browser asks for access to
 // the server) and in the background (which trusts nobody).
 import { parseConsoleOrigin } from './console-origins.ts';
+import { t } from './i18n.ts';
 
 /** The server's origin from any address of it, typed or pasted ("certify.example.com" means https); null if none. */
 export function normaliseServerUrl(input: string): string | null {
@@ -14,15 +15,15 @@ export type SignInInput = { ok: true; origin: string; token: string } | { ok: fa
 
 export function parseSignIn(serverUrlInput: string, tokenInput: string): SignInInput {
   const origin = normaliseServerUrl(serverUrlInput);
-  if (!origin) return { ok: false, message: 'Type the server’s address, e.g. https://certify.example.com' };
+  if (!origin) return { ok: false, message: t('inputServerAddress') };
   const token = tokenInput.trim();
   if (token === '') {
-    return { ok: false, message: `Paste a personal access token; create one at ${origin}/portal/tokens.` };
+    return { ok: false, message: t('inputPasteToken', `${origin}/portal/tokens`) };
   }
   if (!TOKEN_FORMAT.test(token)) {
     return {
       ok: false,
-      message: `That is not a Seatkeeper access token (they look like skp_… and are shown once, when created). Create one at ${origin}/portal/tokens.`,
+      message: t('inputNotAToken', `${origin}/portal/tokens`),
     };
   }
   return { ok: true, origin, token };

@@ -7,6 +7,7 @@
 import { storage } from 'wxt/utils/storage';
 import type { LicenceSummary, Me } from '../shared/api/extension-contract.ts';
 import type { StoredEnvironment } from './environment-rules.ts';
+import { t } from './i18n.ts';
 
 /** Filled by the background from the server's /api/v1/environments; content scripts only read it. */
 export const environmentRules = storage.defineItem<StoredEnvironment[]>('local:environmentRules', { fallback: [] });
@@ -36,7 +37,7 @@ export interface Connection {
 }
 
 export const connection = storage.defineItem<Connection>('local:connection', {
-  fallback: { state: 'not-configured', message: 'Not signed in.', account: null, checkedAt: null },
+  fallback: { state: 'not-configured', message: t('connectionNotSignedIn'), account: null, checkedAt: null },
 });
 
 /** A web console the admin added: its origin and the environment (id) whose rules apply there. */

@@ -1,5 +1,6 @@
 // What the toolbar icon says: the highest usage percentage with a colour per level (rule 21), or why it cannot say.
 import type { LicenceSummary, Usage } from '../shared/api/extension-contract.ts';
+import { formatMoment, formatNumber, formatPercent, type MessageKey, t } from './i18n.ts';
 import type { Connection } from './storage.ts';
 
 export interface ToolbarBadge {
@@ -21,12 +22,19 @@ export function usagePercent(usage: Usage): number | null {
   return Math.floor((usage.used / usage.capacity) * 100);
 }
 
+/** One bucket's usage, `Internal: 1,195 of 1,500 (79%)`; `name` is already in the browser's language. */
 export function describeUsage(name: string, usage: Usage): string {
-  const used = usage.used.toLocaleString('en-GB');
-  if (usage.capacity === null) return `${name}: ${used} (no licence configured)`;
-  if (usage.capacity === 0) return `${name}: ${used} (the licence allows none)`;
-  return `${name}: ${used} of ${usage.capacity.toLocaleString('en-GB')} (${usagePercent(usage)}%)`;
+  const used = formatNumber(usage.used);
+  if (usage.capacity === null) return t('usageNoLicence', name, used);
+  if (usage.capacity === 0) return t('usageNoneAllowed', name, used);
+  return t('usageOf', name, used, formatNumber(usage.capacity), formatPercent(usagePercent(usage) ?? 0));
 }
+
+const STATE_WORDS: Record<'signed-out' | 'forbidden' | 'unreachable', MessageKey> = {
+  'signed-out': 'toolbarSignedOut',
+  forbidden: 'toolbarForbidden',
+  unreachable: 'toolbarUnreachable',
+};
 
 /** The worse of the two buckets' levels (rule 21), null when the server has no licence to compare with. */
 export function worstLevel(summary: LicenceSummary): Level | null {
@@ -37,18 +45,17 @@ export function worstLevel(summary: LicenceSummary): Level | null {
 
 export function toolbarBadge(connection: Connection, summary: LicenceSummary | null): ToolbarBadge {
   if (connection.state === 'not-configured') {
-    return { text: '', color: GREY, title: 'Seatkeeper: not signed in. Open the options to connect to your server.' };
+    return { text: '', color: GREY, title: t('toolbarNotConfigured') };
   }
   if (connection.state !== 'signed-in' || summary === null) {
-    const text = connection.state === 'unreachable' ? '?' : 'OFF';
-    const what = { 'signed-out': 'signed out', forbidden: 'not allowed', unreachable: 'server unreachable' } as const;
+    const text = connection.state === 'unreachable' ? '?' : t('toolbarOff');
     const state = connection.state === 'signed-in' ? 'unreachable' : connection.state;
-    return { text, color: GREY, title: `Seatkeeper: ${what[state]}. ${connection.message}` };
+    return { text, color: GREY, title: t('toolbarState', t(STATE_WORDS[state]), connection.message) };
   }
   const lines = [
-    describeUsage('Internal', summary.internal),
-    describeUsage('External', summary.external),
-    `As of ${summary.asOf}`,
+    describeUsage(t('classInternal'), summary.internal),
+    describeUsage(t('classExternal'), summary.external),
+    t('asOf', formatMoment(summary.asOf)),
   ];
   const level = worstLevel(summary);
   if (level === null) return { text: '', color: GREY, title: `Seatkeeper\n${lines.join('\n')}` };
@@ -57,7 +64,7 @@ export function toolbarBadge(connection: Connection, summary: LicenceSummary | n
   );
   const highest = Math.max(...percents);
   return {
-    text: Number.isFinite(highest) ? `${Math.min(highest, 999)}%` : '!',
+    text: Number.isFinite(highest) ? formatPercent(Math.min(highest, 999)) : '!',
     color: LEVEL_COLOURS[level],
     title: `Seatkeeper\n${lines.join('\n')}`,
   };

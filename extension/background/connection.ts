@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import type { WxtStorageItem } from 'wxt/utils/storage';
 import type { LicenceSummary, LookupRequest, LookupResponse } from '../../shared/api/extension-contract.ts';
+import { t } from '../i18n.ts';
 import type { RequestOf, Response } from '../messages.ts';
 import { failure as fail } from '../messaging.ts';
 import { createServerClient, type ServerClient, type ServerFailure } from '../server-client.ts';
@@ -18,6 +19,8 @@ export interface ConnectionOptions {
   now?: () => Date;
 }
 
+const ROLE_WORDS = { admin: 'roleAdmin', support: 'roleSupport', candidate: 'roleCandidate' } as const;
+
 /** One sentence per failure: what happened and what the admin can do about it. */
 export function explainFailure(
   origin: string,
@@ -27,24 +30,24 @@ export function explainFailure(
     case 'signed-out':
       return {
         state: 'signed-out',
-        message: `${origin} refused the token: it is wrong, expired or revoked. Create a new one at ${origin}/portal/tokens and sign in again.`,
+        message: t('connectionRefusedToken', origin, `${origin}/portal/tokens`),
       };
     case 'forbidden':
       return {
         state: 'forbidden',
-        message: `The token's account may not read licence figures on ${origin}: use a token of an admin or support account.`,
+        message: t('connectionForbidden', origin),
       };
     case 'bad-answer':
       return {
         state: 'unreachable',
-        message: `${origin} answered, but not as a Seatkeeper server would (${failure.message}). Check the address.`,
+        message: t('connectionBadAnswer', origin, failure.message),
       };
     case 'rejected':
-      return { state: 'unreachable', message: `${origin} refused the request: ${failure.message}` };
+      return { state: 'unreachable', message: t('connectionRejected', origin, failure.message) };
     case 'unreachable':
       return {
         state: 'unreachable',
-        message: `Cannot reach ${origin} (${failure.message}). Check the address and that the server is running; badges keep using the last rules received.`,
+        message: t('connectionUnreachable', origin, failure.message),
       };
   }
 }
@@ -81,11 +84,12 @@ export function createConnection(options: ConnectionOptions = {}) {
     const token = await currentToken();
     const previous = await connection.getValue();
     const checkedAt = now().toISOString();
-    if (!origin) return record({ state: 'not-configured', message: 'Not signed in.', account: null, checkedAt });
+    if (!origin)
+      return record({ state: 'not-configured', message: t('connectionNotSignedIn'), account: null, checkedAt });
     if (!token) {
       return record({
         state: 'signed-out',
-        message: `Signed out of ${origin}. Sign in again with an access token (tick “remember on this device” to stay signed in after the browser closes).`,
+        message: t('connectionSignedOutOf', origin),
         account: previous.account,
         checkedAt,
       });
@@ -103,7 +107,7 @@ export function createConnection(options: ConnectionOptions = {}) {
     const { account } = me.value;
     return record({
       state: 'signed-in',
-      message: `Signed in to ${origin} as ${account.name} (${account.email}, ${account.role}).`,
+      message: t('connectionSignedIn', origin, account.name, account.email, t(ROLE_WORDS[account.role])),
       account,
       checkedAt,
     });
@@ -114,7 +118,7 @@ export function createConnection(options: ConnectionOptions = {}) {
     if (!input.ok) return fail('invalid', input.message);
     const { origin, token } = input;
     if (!(await hasOriginPermission(origin))) {
-      return fail('forbidden', `The browser has not let Seatkeeper reach ${origin}. Sign in again and choose Allow.`);
+      return fail('forbidden', t('connectionNoPermission', origin));
     }
     const me = await clientFor(origin, token).me();
     if (!me.ok) {
@@ -123,10 +127,7 @@ export function createConnection(options: ConnectionOptions = {}) {
     }
     const { account } = me.value;
     if (account.role === 'candidate') {
-      return fail(
-        'forbidden',
-        `This token belongs to ${account.email}, a candidate account. Use a token of an admin or support account.`,
-      );
+      return fail('forbidden', t('connectionCandidate', account.email));
     }
     const previousOrigin = await serverUrl.getValue();
     if (previousOrigin !== origin) {
@@ -146,7 +147,7 @@ export function createConnection(options: ConnectionOptions = {}) {
     const origin = await serverUrl.getValue();
     return record({
       state: origin ? 'signed-out' : 'not-configured',
-      message: 'Signed out. Badges keep using the last rules received; lookups need you to sign in again.',
+      message: t('connectionSignedOut'),
       account: null,
       checkedAt: now().toISOString(),
     });
@@ -156,7 +157,7 @@ export function createConnection(options: ConnectionOptions = {}) {
     const origin = await serverUrl.getValue();
     const token = await currentToken();
     if (!origin || !token) {
-      return fail('signed-out', 'Sign in to Seatkeeper in the extension’s options to see what the server knows.');
+      return fail('signed-out', t('connectionSignInToLookUp'));
     }
     const answer = await clientFor(origin, token).lookup(request);
     if (answer.ok) return { ok: true, value: answer.value satisfies LookupResponse };

@@ -3,6 +3,7 @@
 // may ask for it (SENDERS). Anything else is answered with a refusal and never reaches the server.
 import { type Browser, browser } from 'wxt/browser';
 import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
+import { t } from '../i18n.ts';
 import { type RequestOf, type RequestType, type Response, requestSchema, SENDERS } from '../messages.ts';
 import { failure as refuse } from '../messaging.ts';
 import { localDay } from '../notices.ts';
@@ -50,17 +51,14 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
     const parsed = parseConsoleOrigin(origin);
     if (!parsed.ok) return refuse('invalid', parsed.message);
     if (parsed.origin === (await serverUrl.getValue())) {
-      return refuse('invalid', `${parsed.origin} is the Seatkeeper server itself: its portal is covered already.`);
+      return refuse('invalid', t('routerServerItself', parsed.origin));
     }
     const environments = await environmentRules.getValue();
     if (!environments.some((environment) => environment.id === environmentId)) {
-      return refuse('invalid', 'Choose one of the server’s environments (sign in first to load them).');
+      return refuse('invalid', t('routerChooseEnvironment'));
     }
     if (!(await hasOriginPermission(parsed.origin))) {
-      return refuse(
-        'forbidden',
-        `The browser has not let Seatkeeper into ${parsed.origin}. Add it again and choose Allow.`,
-      );
+      return refuse('forbidden', t('routerNoPermission', parsed.origin));
     }
     const others = (await consoles.getValue()).filter((mapping) => mapping.origin !== parsed.origin);
     await consoles.setValue([...others, { origin: parsed.origin, environmentId }]);
@@ -90,10 +88,10 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
       return refuse('forbidden', 'A console can only teach how to read itself.');
     }
     if (!origin || !(await consoles.getValue()).some((mapping) => mapping.origin === origin)) {
-      return refuse('invalid', `${origin ?? 'That console'} is not one of the consoles set up here: add it first.`);
+      return refuse('invalid', t('routerNotAConsole', origin ?? t('routerThatConsole')));
     }
     if (!request.username && !request.email) {
-      return refuse('invalid', 'Say where the username or the email is in a row (or both).');
+      return refuse('invalid', t('routerSayWhere'));
     }
     const taught: TaughtConsole = {
       origin,
@@ -178,12 +176,12 @@ export function createRouter(server: ServerConnection, { now = () => new Date() 
       return refuse('forbidden', `A ${sender.kind} may not send “${request.type}”.`);
     }
     if (sender.kind === 'content-script' && !(await contentOriginAllowed(sender.origin))) {
-      return refuse('forbidden', `${sender.origin} is not a console set up in Seatkeeper’s options.`);
+      return refuse('forbidden', t('routerNotSetUp', sender.origin));
     }
     try {
       return await dispatch(request, sender);
     } catch (error) {
-      return refuse('failed', `Seatkeeper failed: ${(error as Error).message}`);
+      return refuse('failed', t('routerFailed', (error as Error).message));
     }
   }
 

@@ -1,6 +1,8 @@
 // The Internal/External badge: a <seatkeeper-badge> host whose shadow root holds its own style, so page CSS and
 // ours never meet. Built from elements and text nodes only: page text is untrusted (never innerHTML).
-import type { ClassificationFlag, ClassificationResult } from '../../shared/licensing/index.ts';
+import type { Classification, ClassificationFlag, ClassificationResult } from '../../shared/licensing/index.ts';
+import { t } from '../i18n.ts';
+import { classificationName, flagNote } from '../reasons.ts';
 import type { ServerFacts } from '../server-facts.ts';
 
 export const BADGE_TAG = 'seatkeeper-badge';
@@ -12,23 +14,16 @@ export interface BadgeSubject {
   environment?: string;
 }
 
-const LABELS = { internal: 'Internal', external: 'External' } as const;
+// The pill's word: short, since it sits beside a name in a table cell.
+const PILL_WORDS = { internal: 'badgeInternal', external: 'badgeExternal' } as const;
+const pillWord = (classification: Classification) => t(PILL_WORDS[classification]);
 
-// Flags the admin can act on get a mark with its own tooltip (rules 7, 12, 29; rule 5 for unconfigured rules).
-export const FLAG_MARKS: Record<ClassificationFlag, { mark: string; note: string }> = {
-  'no-email': { mark: '!', note: 'No valid email in Username or Email: counted as internal (rule 7)' },
-  conflict: {
-    mark: '!',
-    note: 'Username and Email domains disagree: counted as internal; correct the record so both agree (rule 12)',
-  },
-  'subdomain-of-listed': {
-    mark: '!',
-    note: 'On a subdomain of a listed domain: list the subdomain too if these users are internal (rule 8)',
-  },
-  'rules-not-configured': {
-    mark: '?',
-    note: 'No internal domains known for this environment: everyone is counted as internal (rule 5)',
-  },
+// Flags the admin can act on get a mark with its own tooltip (flagNote: rules 7, 12, 29; rule 5 for unconfigured rules).
+export const FLAG_MARKS: Record<ClassificationFlag, string> = {
+  'no-email': '!',
+  conflict: '!',
+  'subdomain-of-listed': '!',
+  'rules-not-configured': '?',
 };
 
 // The host is an inline-block of no width, and the pill an inline box in it, drawn past the host's edge (overflow is
@@ -119,7 +114,7 @@ function buildHost(doc: Document, built: BuiltBadge, clonable: boolean): HTMLEle
   styleShadow(host, shadow);
   const pill = doc.createElement('span');
   pill.className = 'pill';
-  pill.append(doc.createTextNode(LABELS.internal));
+  pill.append(doc.createTextNode(pillWord('internal')));
   shadow.append(pill);
   drawLook(host, shadow, undefined, built);
   return host;
@@ -158,11 +153,11 @@ export function createBadgeHost(doc: Document, built: BuiltBadge): HTMLElement {
 }
 
 function tooltip(result: ClassificationResult, subject: BadgeSubject, facts: ServerFacts | undefined): string {
-  let text = `${LABELS[result.classification]}: ${result.reason}`;
-  if (subject.environment) text += `\nEnvironment: ${subject.environment}`;
+  let text = t('badgeTitle', classificationName(result.classification), result.reason);
+  if (subject.environment) text += `\n${t('badgeEnvironment', subject.environment)}`;
   const who =
     subject.username && subject.email ? `${subject.username} / ${subject.email}` : subject.username || subject.email;
-  if (who) text += `\nAccount: ${who}`;
+  if (who) text += `\n${t('badgeAccount', who)}`;
   if (facts) for (const note of facts.notes) text += `\n${note}`;
   return text;
 }
@@ -205,12 +200,12 @@ export function buildBadge(local: ClassificationResult, subject: BadgeSubject, f
       ? NO_MARKS
       : result.flags.map((flag) => ({
           className: `mark ${flag}`,
-          text: FLAG_MARKS[flag].mark,
-          title: FLAG_MARKS[flag].note,
+          text: FLAG_MARKS[flag],
+          title: flagNote(flag),
         }));
   const flags = result.flags.length === 0 ? '' : result.flags.join(' ');
   return {
-    label: LABELS[result.classification],
+    label: pillWord(result.classification),
     marks,
     title: tooltip(result, subject, facts),
     look: `${result.classification}|${flags}`,
@@ -248,7 +243,7 @@ function drawLook(host: HTMLElement, shadow: ShadowRoot, shown: BuiltBadge | und
   if ((shown?.flags ?? '') !== built.flags) host.setAttribute('data-flags', built.flags);
   const pill = shadow.lastElementChild as HTMLElement;
   const label = pill.firstChild as Text;
-  if ((shown?.label ?? LABELS.internal) !== built.label) label.data = built.label;
+  if ((shown?.label ?? pillWord('internal')) !== built.label) label.data = built.label;
   if ((shown?.marks.length ?? 0) === 0 && built.marks.length === 0) return;
   while (label.nextSibling) label.nextSibling.remove();
   const doc = host.ownerDocument;

@@ -4,13 +4,9 @@
 // Work is split in two: preparing (reading, classifying, building badges off the page) changes nothing the browser
 // has to lay out, so it can be cut into slices; committing (placing, swapping and removing badges) is cheap and done
 // in as few batches as possible, since each batch on a large table makes the browser lay the whole table out again.
-import {
-  type ClassificationResult,
-  type CompiledRules,
-  classifyUser,
-  emailDomain,
-} from '../../shared/licensing/index.ts';
+import { type ClassificationResult, type CompiledRules, emailDomain } from '../../shared/licensing/index.ts';
 import type { ConsoleAdapter, FoundAccount, ReadContext } from '../consoles/types.ts';
+import { classifyHere } from '../reasons.ts';
 import type { ServerFacts } from '../server-facts.ts';
 import {
   BADGE_TAG,
@@ -65,7 +61,7 @@ function classify(rules: CompiledRules, account: FoundAccount): ClassificationRe
   const key = `${emailDomain(account.username) ?? ''} ${emailDomain(account.email) ?? ''}`;
   let result = results.get(key);
   if (!result) {
-    result = classifyUser(rules, account);
+    result = classifyHere(rules, account);
     results.set(key, result);
   }
   return result;

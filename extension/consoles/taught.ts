@@ -1,6 +1,8 @@
 // Consoles an admin taught: read with the selectors they gave (or the picker made from the row they pointed at) on
 // that console's origin, before any built-in adapter. A selector the browser cannot parse reads nothing, and the
 // options page says so before it is kept.
+
+import { t } from '../i18n.ts';
 import type { TaughtConsole } from '../storage.ts';
 import { accountsBySpec, type RowSpec } from './declared.ts';
 import type { ConsoleAdapter } from './types.ts';
@@ -11,7 +13,7 @@ export function selectorProblem(doc: Document, selector: string): string | null 
     doc.createDocumentFragment().querySelector(selector);
     return null;
   } catch {
-    return `“${selector}” is not a CSS selector the browser understands.`;
+    return t('inputBadSelector', selector);
   }
 }
 

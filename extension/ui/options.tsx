@@ -4,12 +4,25 @@
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { originPattern, parseConsoleOrigin } from '../console-origins.ts';
+import { around, t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { parseSignIn } from '../sign-in-input.ts';
 import { type ConsoleMapping, connection, consoles, environmentRules, serverUrl } from '../storage.ts';
 import { Message, type Note } from './message.tsx';
 import { TeachSection } from './teach.tsx';
 import { useStored } from './use-stored.ts';
+
+/** Where to create a token, with the scope's name as code. */
+function TokenHint() {
+  const [before, after] = around('optionsTokenHint');
+  return (
+    <>
+      {before}
+      <code>read</code>
+      {after}
+    </>
+  );
+}
 
 function ServerSection() {
   const state = useStored(connection);
@@ -29,18 +42,15 @@ function ServerSection() {
       // First thing in the click handler: the browser grants host access only while the click is fresh.
       const granted = await browser.permissions.request({ origins: [originPattern(input.origin)] });
       if (!granted) {
-        return setNote({
-          tone: 'error',
-          text: `Seatkeeper needs your permission to reach ${input.origin}. Sign in again and choose Allow.`,
-        });
+        return setNote({ tone: 'error', text: t('optionsNeedPermission', input.origin) });
       }
-      setNote({ tone: 'info', text: `Checking the token with ${input.origin}…` });
+      setNote({ tone: 'info', text: t('optionsChecking', input.origin) });
       const answer = await ask({ type: 'signIn', serverUrl: input.origin, token: input.token, remember });
       if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
       setToken('');
       setNote({
         tone: 'ok',
-        text: `${answer.value.message} ${remember ? 'The token is remembered on this device.' : 'You stay signed in until the browser closes.'}`,
+        text: `${answer.value.message} ${t(remember ? 'optionsRemembered' : 'optionsUntilClosed')}`,
       });
     } finally {
       setBusy(false);
@@ -58,12 +68,12 @@ function ServerSection() {
   const signedIn = state?.state === 'signed-in';
   return (
     <section aria-labelledby="server-heading">
-      <h2 id="server-heading">Seatkeeper server</h2>
+      <h2 id="server-heading">{t('optionsServerHeading')}</h2>
       <p class={`message ${signedIn ? 'ok' : state?.state === 'not-configured' ? 'info' : 'error'}`} id="connection">
         {state?.message ?? '…'}
       </p>
       <form onSubmit={signIn}>
-        <label for="server-url">Server address</label>
+        <label for="server-url">{t('optionsServerAddress')}</label>
         <input
           id="server-url"
           type="text"
@@ -73,7 +83,7 @@ function ServerSection() {
           onInput={(event) => setUrl(event.currentTarget.value)}
           required
         />
-        <label for="token">Personal access token</label>
+        <label for="token">{t('optionsToken')}</label>
         <input
           id="token"
           type="password"
@@ -84,7 +94,7 @@ function ServerSection() {
           required
         />
         <p class="hint">
-          Create one in the portal under Access tokens; the <code>read</code> scope is all the extension needs.
+          <TokenHint />
         </p>
         <label class="inline">
           <input
@@ -93,18 +103,18 @@ function ServerSection() {
             checked={remember}
             onChange={(event) => setRemember(event.currentTarget.checked)}
           />
-          Remember on this device (otherwise you are signed out when the browser closes)
+          {t('optionsRemember')}
         </label>
         <button type="submit" id="sign-in" disabled={busy}>
-          Sign in
+          {t('optionsSignIn')}
         </button>
         {signedIn && (
           <>
             <button type="button" class="secondary" id="refresh" disabled={busy} onClick={() => act('refresh')}>
-              Refresh now
+              {t('optionsRefresh')}
             </button>
             <button type="button" class="secondary" id="sign-out" disabled={busy} onClick={() => act('signOut')}>
-              Sign out
+              {t('optionsSignOut')}
             </button>
           </>
         )}
@@ -127,43 +137,39 @@ function ConsolesSection() {
     event.preventDefault();
     const parsed = parseConsoleOrigin(address);
     if (!parsed.ok) return setNote({ tone: 'error', text: parsed.message });
-    if (!chosen) return setNote({ tone: 'error', text: 'Sign in first: the environments come from the server.' });
+    if (!chosen) return setNote({ tone: 'error', text: t('optionsSignInFirst') });
     const granted = await browser.permissions.request({ origins: [originPattern(parsed.origin)] });
     if (!granted) {
-      return setNote({
-        tone: 'error',
-        text: `Without your permission Seatkeeper cannot read ${parsed.origin}; nothing was added.`,
-      });
+      return setNote({ tone: 'error', text: t('optionsNoConsolePermission', parsed.origin) });
     }
     const answer = await ask({ type: 'addConsole', origin: parsed.origin, environmentId: chosen });
     if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
     setAddress('');
-    setNote({ tone: 'ok', text: `Added ${answer.value.origin}. Reload its open pages to see the badges.` });
+    setNote({ tone: 'ok', text: t('optionsAdded', answer.value.origin) });
   }
 
   async function remove(mapping: ConsoleMapping) {
     const answer = await ask({ type: 'removeConsole', origin: mapping.origin });
     if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
-    setNote({ tone: 'ok', text: `Removed ${mapping.origin}; Seatkeeper no longer has access to it.` });
+    setNote({ tone: 'ok', text: t('optionsRemoved', mapping.origin) });
   }
 
   const environmentName = (id: string) => environments.find((environment) => environment.id === id)?.name ?? id;
   return (
     <section aria-labelledby="consoles-heading">
-      <h2 id="consoles-heading">Consoles</h2>
+      <h2 id="consoles-heading">{t('optionsConsolesHeading')}</h2>
       <p class="hint">
-        Web consoles that list users (an OutSystems Users app, Service Center, any admin page with emails). Each is read
-        with the rules of one environment. Adding one asks the browser for access to that site only.
-        {server && ` Seatkeeper’s own portal at ${server} needs no entry.`}
+        {t('optionsConsolesHint')}
+        {server && ` ${t('optionsPortalCovered', server)}`}
       </p>
       {list.length > 0 && (
         <table id="console-list">
           <thead>
             <tr>
-              <th scope="col">Console</th>
-              <th scope="col">Environment</th>
+              <th scope="col">{t('optionsConsole')}</th>
+              <th scope="col">{t('optionsEnvironment')}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('optionsActions')}</span>
               </th>
             </tr>
           </thead>
@@ -174,7 +180,7 @@ function ConsolesSection() {
                 <td>{environmentName(mapping.environmentId)}</td>
                 <td>
                   <button type="button" class="secondary" onClick={() => remove(mapping)}>
-                    Remove
+                    {t('optionsRemove')}
                   </button>
                 </td>
               </tr>
@@ -183,7 +189,7 @@ function ConsolesSection() {
         </table>
       )}
       <form onSubmit={add}>
-        <label for="console-address">Console address</label>
+        <label for="console-address">{t('optionsConsoleAddress')}</label>
         <input
           id="console-address"
           type="text"
@@ -193,7 +199,7 @@ function ConsolesSection() {
           onInput={(event) => setAddress(event.currentTarget.value)}
           required
         />
-        <label for="console-environment">Environment whose rules apply there</label>
+        <label for="console-environment">{t('optionsConsoleEnvironment')}</label>
         <select
           id="console-environment"
           value={chosen}
@@ -202,14 +208,13 @@ function ConsolesSection() {
         >
           {environments.map((environment) => (
             <option key={environment.id} value={environment.id}>
-              {environment.name}
-              {environment.production ? '' : ' (not production)'}
+              {environment.production ? environment.name : t('optionsNotProduction', environment.name)}
             </option>
           ))}
         </select>
-        {environments.length === 0 && <p class="hint">Sign in first: the environments come from the server.</p>}
+        {environments.length === 0 && <p class="hint">{t('optionsSignInFirst')}</p>}
         <button type="submit" id="add-console">
-          Add console
+          {t('optionsAddConsole')}
         </button>
       </form>
       <Message note={note} id="console-message" />

@@ -3,16 +3,17 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { LicenceSummary, LookupResponse } from '../../shared/api/extension-contract.ts';
-import { type ClassificationResult, classifyUser } from '../../shared/licensing/index.ts';
-import { FLAG_MARKS } from '../badges/badge.ts';
+import type { ClassificationResult } from '../../shared/licensing/index.ts';
 import { emailIn } from '../consoles/values.ts';
 import { rulesResolver } from '../environment-rules.ts';
+import { around, formatDay, formatMoment, type MessageKey, t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
+import { classificationName, classifyHere, countedAs, flagNote } from '../reasons.ts';
+import { describeMatch } from '../server-facts.ts';
 import { connection, environmentRules, licenceSummary } from '../storage.ts';
 import { describeUsage } from '../toolbar.ts';
 import { useStored } from './use-stored.ts';
 
-const LABELS = { internal: 'Internal', external: 'External' } as const;
 /** Waits for a pause in typing before asking the server. */
 const ASK_AFTER_MS = 250;
 
@@ -47,51 +48,72 @@ export function verdictsFor(
 ): Verdict[] {
   const matches = answer?.results[0]?.matches ?? [];
   if (matches.length === 0)
-    return [{ environment: chosen, result: classifyUser(resolve(chosen), identity), found: false }];
+    return [{ environment: chosen, result: classifyHere(resolve(chosen), identity), found: false }];
   const byEnvironment = new Map<string, LookupResponse['results'][number]['matches'][number]>();
   for (const match of matches) if (!byEnvironment.has(match.environment)) byEnvironment.set(match.environment, match);
   // The chosen environment first, where the account is there too.
   const order = [...byEnvironment].sort(([a], [b]) => Number(b === chosen) - Number(a === chosen));
   return order.map(([environment, match]) => {
-    const local = classifyUser(resolve(environment), { username: match.username, email: match.email });
+    const local = classifyHere(resolve(environment), { username: match.username, email: match.email });
     const result: ClassificationResult =
       local.classification === match.classification
         ? local
         : {
             classification: match.classification,
-            reason: 'as Seatkeeper counts it now (the cached rules are older)',
+            reason: t('reasonServerNewer'),
             flags: [],
           };
     return { environment, result, found: true };
   });
 }
 
+const LICENCE_TYPES: Record<string, MessageKey> = {
+  subscription: 'licenceTypeSubscription',
+  demo: 'licenceTypeDemo',
+  internal: 'licenceTypeInternal',
+  trial: 'licenceTypeTrial',
+};
+const LICENCE_STATES: Record<string, MessageKey> = {
+  active: 'licenceStateActive',
+  'ending-soon': 'licenceStateEndingSoon',
+  expired: 'licenceStateExpired',
+  cancelled: 'licenceStateCancelled',
+};
+// A newer server's type or state this catalog has no word for is shown as the server names it.
+const wordFor = (words: Record<string, MessageKey>, value: string) => {
+  const key = Object.hasOwn(words, value) ? words[value] : undefined;
+  return key ? t(key) : value;
+};
+
+function licenceLine(licence: NonNullable<LicenceSummary['licence']>): string {
+  const type = wordFor(LICENCE_TYPES, licence.type);
+  const state = wordFor(LICENCE_STATES, licence.state);
+  return licence.endsOn
+    ? t('capacityLicenceEnds', type, state, formatDay(licence.endsOn))
+    : t('capacityLicence', type, state);
+}
+
 function Capacity({ summary }: { summary: LicenceSummary | null | undefined }) {
-  if (!summary) return <p class="hint">No licence figures yet: sign in in the options.</p>;
-  const row = (name: string, usage: LicenceSummary['internal']) => (
-    <li class={usage.level ? `level-${usage.level}` : undefined} data-bucket={name.toLowerCase()}>
-      {describeUsage(name, usage)}
+  if (!summary) return <p class="hint">{t('capacityNoFigures')}</p>;
+  const row = (bucket: 'internal' | 'external', usage: LicenceSummary['internal']) => (
+    <li class={usage.level ? `level-${usage.level}` : undefined} data-bucket={bucket}>
+      {describeUsage(classificationName(bucket), usage)}
     </li>
   );
   return (
     <section aria-labelledby="capacity-heading" id="capacity">
-      <h2 id="capacity-heading">Capacity</h2>
+      <h2 id="capacity-heading">{t('capacityHeading')}</h2>
       <ul class="plain">
-        {row('Internal', summary.internal)}
-        {row('External', summary.external)}
+        {row('internal', summary.internal)}
+        {row('external', summary.external)}
       </ul>
-      {summary.licence && (
-        <p class="hint">
-          Licence: {summary.licence.type}, {summary.licence.state}
-          {summary.licence.endsOn ? `, ends ${summary.licence.endsOn}` : ''}
-        </p>
-      )}
+      {summary.licence && <p class="hint">{licenceLine(summary.licence)}</p>}
       {summary.breaches.map((breach) => (
         <p class="message error" key={breach.code}>
           {breach.message}
         </p>
       ))}
-      <p class="hint">As of {summary.asOf}</p>
+      <p class="hint">{t('asOf', formatMoment(summary.asOf))}</p>
     </section>
   );
 }
@@ -100,7 +122,7 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
   const result = answer.results[0];
   if (!result) return null;
   if (result.matches.length === 0) {
-    return <p id="server-answer">Seatkeeper has no account with this email or username.</p>;
+    return <p id="server-answer">{t('popupNoAccount')}</p>;
   }
   const byRef = new Map(result.matches.map((match) => [match.ref, match]));
   return (
@@ -108,29 +130,50 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
       {result.matches.map((match) => {
         const merged = match.mergedWith.map((ref) => {
           const other = byRef.get(ref);
-          return other ? `${other.email || other.username} (${other.environment} / ${other.provider})` : ref;
+          return other ? describeMatch(other) : ref;
         });
         return (
           <li key={match.ref} data-ref={match.ref}>
             <strong>
               {match.environment} / {match.provider}
             </strong>
-            : {match.username || match.email} — {match.active ? 'active' : 'inactive'},{' '}
-            {match.counted
-              ? `counted as ${match.classification}`
-              : `not counted${match.notCountedReason ? ` (${match.notCountedReason})` : ''}`}
+            :{' '}
+            {t(
+              'popupMatch',
+              match.username || match.email,
+              t(match.active ? 'statusActive' : 'statusInactive'),
+              match.counted
+                ? countedAs(match.classification)
+                : match.notCountedReason
+                  ? t('popupNotCountedBecause', match.notCountedReason)
+                  : t('notCounted'),
+            )}
             <br />
-            <span class="hint">Last sign-in: {match.lastSignInAt ?? 'never or unknown'}</span>
+            <span class="hint">
+              {t('lastSignIn', match.lastSignInAt ? formatMoment(match.lastSignInAt) : t('neverSignedIn'))}
+            </span>
             {merged.length > 0 && (
               <>
                 <br />
-                <span class="hint">Merged with: {merged.join('; ')}</span>
+                <span class="hint">{t('mergedWith', merged.join('; '))}</span>
               </>
             )}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** "in <strong>Production</strong>:", its words around the name in the language's order. */
+function InEnvironment({ environment, message, id }: { environment: string; message: MessageKey; id?: string }) {
+  const [before, after] = around(message);
+  return (
+    <>
+      {before}
+      <strong id={id}>{environment}</strong>
+      {after}
+    </>
   );
 }
 
@@ -178,12 +221,12 @@ export function PopupPage() {
         <p class="message info" id="popup-connection">
           {state?.message ?? '…'}{' '}
           <button type="button" class="secondary" onClick={() => browser.runtime.openOptionsPage()}>
-            Options
+            {t('popupOptions')}
           </button>
         </p>
       )}
       <form onSubmit={(event) => event.preventDefault()}>
-        <label for="who">Email or username</label>
+        <label for="who">{t('popupWho')}</label>
         <input
           id="who"
           type="search"
@@ -193,7 +236,7 @@ export function PopupPage() {
         />
         {environments.length > 1 && (
           <>
-            <label for="environment">Environment</label>
+            <label for="environment">{t('popupEnvironment')}</label>
             <select id="environment" value={chosen} onChange={(event) => setEnvironmentId(event.currentTarget.value)}>
               {environments.map((environment) => (
                 <option key={environment.id} value={environment.id}>
@@ -208,30 +251,36 @@ export function PopupPage() {
         <section aria-live="polite" id="classification">
           <p>
             <span class={`label ${first.result.classification}`} id="verdict">
-              {LABELS[first.result.classification]}
+              {classificationName(first.result.classification)}
             </span>{' '}
-            in <strong id="verdict-environment">{first.environment}</strong>
-            {first.found ? ', where Seatkeeper holds this account: ' : ' (cached rules): '}
+            <InEnvironment
+              environment={first.environment}
+              message={first.found ? 'popupVerdictFound' : 'popupVerdictCached'}
+              id="verdict-environment"
+            />{' '}
             <span id="reason">{first.result.reason}</span>
           </p>
           {first.result.flags.map((flag) => (
             <p class="hint" key={flag}>
-              {FLAG_MARKS[flag].note}
+              {flagNote(flag)}
             </p>
           ))}
           {others.length > 0 && (
             <ul class="plain" id="other-environments">
               {others.map((verdict) => (
                 <li key={verdict.environment}>
-                  <span class={`label ${verdict.result.classification}`}>{LABELS[verdict.result.classification]}</span>{' '}
-                  in <strong>{verdict.environment}</strong>: {verdict.result.reason}
+                  <span class={`label ${verdict.result.classification}`}>
+                    {classificationName(verdict.result.classification)}
+                  </span>{' '}
+                  <InEnvironment environment={verdict.environment} message="popupVerdictOther" />{' '}
+                  {verdict.result.reason}
                 </li>
               ))}
             </ul>
           )}
           {answer && <ServerAnswer answer={answer} />}
           {problem && <p class="message error">{problem}</p>}
-          {!answer && !problem && signedIn && <p class="hint">Asking the server…</p>}
+          {!answer && !problem && signedIn && <p class="hint">{t('popupAsking')}</p>}
         </section>
       )}
       <Capacity summary={summary} />

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { originPattern } from '../console-origins.ts';
 import { cellSelector, selectorProblem } from '../consoles/taught.ts';
+import { t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { consoles, type TaughtConsole, taughtConsoles } from '../storage.ts';
 import { Message, type Note } from './message.tsx';
@@ -14,16 +15,16 @@ async function pointAtRow(origin: string): Promise<Note> {
   const tabs = await browser.tabs.query({ url: originPattern(origin) });
   const tab = tabs.find((candidate) => candidate.url && new URL(candidate.url).origin === origin);
   if (tab?.id === undefined) {
-    return { tone: 'error', text: `Open a page of ${origin} that lists users, then click again.` };
+    return { tone: 'error', text: t('teachOpenPage', origin) };
   }
   try {
     await browser.tabs.sendMessage(tab.id, { type: 'pickRow' });
   } catch {
-    return { tone: 'error', text: `Seatkeeper is not running on that page yet: reload it, then click again.` };
+    return { tone: 'error', text: t('teachNotRunning') };
   }
   await browser.tabs.update(tab.id, { active: true });
   if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
-  return { tone: 'info', text: `Click one user row on ${origin}; Seatkeeper shows what it found before keeping it.` };
+  return { tone: 'info', text: t('teachClickRow', origin) };
 }
 
 export function TeachSection() {
@@ -38,18 +39,17 @@ export function TeachSection() {
 
   async function save(event: Event) {
     event.preventDefault();
-    if (!chosen) return setNote({ tone: 'error', text: 'Add the console above first.' });
+    if (!chosen) return setNote({ tone: 'error', text: t('teachAddConsoleFirst') });
     const spec = {
       rows: rows.trim(),
       ...(username.trim() && { username: cellSelector(username) }),
       ...(email.trim() && { email: cellSelector(email) }),
     };
-    if (!spec.rows)
-      return setNote({ tone: 'error', text: 'Give the selector of the user rows, e.g. table.users tbody tr' });
+    if (!spec.rows) return setNote({ tone: 'error', text: t('teachGiveRows') });
     if (!spec.username && !spec.email) {
       return setNote({
         tone: 'error',
-        text: 'Say which cell holds the username or the email: a column number or a selector.',
+        text: t('teachSayWhichCell'),
       });
     }
     for (const part of [spec.rows, spec.username, spec.email]) {
@@ -58,36 +58,33 @@ export function TeachSection() {
     }
     const answer = await ask({ type: 'teachConsole', origin: chosen, ...spec });
     if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
-    setNote({ tone: 'ok', text: `Kept: ${chosen} is read as taught. Open pages of it show the badges at once.` });
+    setNote({ tone: 'ok', text: t('teachKept', chosen) });
   }
 
   async function forget(entry: TaughtConsole) {
     const answer = await ask({ type: 'forgetTaught', origin: entry.origin });
     if (!answer.ok) return setNote({ tone: 'error', text: answer.error.message });
-    setNote({ tone: 'ok', text: `${entry.origin} is read as Seatkeeper reads any console again.` });
+    setNote({ tone: 'ok', text: t('teachForgotten', entry.origin) });
   }
 
   return (
     <section aria-labelledby="teach-heading">
-      <h2 id="teach-heading">Teach a console</h2>
-      <p class="hint">
-        When a console’s users get no badges, show Seatkeeper one user row: it finds the rows like it. Or give the rows’
-        CSS selector and which cell holds the username and the email.
-      </p>
+      <h2 id="teach-heading">{t('teachHeading')}</h2>
+      <p class="hint">{t('teachHint')}</p>
       {list.length > 0 && (
         <ul class="plain" id="point-list">
           {list.map((mapping) => (
             <li key={mapping.origin} data-origin={mapping.origin}>
               {mapping.origin}{' '}
               <button type="button" class="secondary" onClick={async () => setNote(await pointAtRow(mapping.origin))}>
-                Point at a row
+                {t('teachPoint')}
               </button>
             </li>
           ))}
         </ul>
       )}
       <form onSubmit={save}>
-        <label for="teach-console">Console</label>
+        <label for="teach-console">{t('optionsConsole')}</label>
         <select
           id="teach-console"
           value={chosen}
@@ -100,7 +97,7 @@ export function TeachSection() {
             </option>
           ))}
         </select>
-        <label for="teach-rows">User rows (CSS selector)</label>
+        <label for="teach-rows">{t('teachRows')}</label>
         <input
           id="teach-rows"
           type="text"
@@ -108,7 +105,7 @@ export function TeachSection() {
           value={rows}
           onInput={(event) => setRows(event.currentTarget.value)}
         />
-        <label for="teach-username">Username cell (column number, or a selector inside the row)</label>
+        <label for="teach-username">{t('teachUsername')}</label>
         <input
           id="teach-username"
           type="text"
@@ -116,7 +113,7 @@ export function TeachSection() {
           value={username}
           onInput={(event) => setUsername(event.currentTarget.value)}
         />
-        <label for="teach-email">Email cell (column number, or a selector inside the row)</label>
+        <label for="teach-email">{t('teachEmail')}</label>
         <input
           id="teach-email"
           type="text"
@@ -125,17 +122,17 @@ export function TeachSection() {
           onInput={(event) => setEmail(event.currentTarget.value)}
         />
         <button type="submit" id="teach-save">
-          Keep
+          {t('teachKeep')}
         </button>
       </form>
       {taught.length > 0 && (
         <table id="taught-list">
           <thead>
             <tr>
-              <th scope="col">Console</th>
-              <th scope="col">Rows, username, email</th>
+              <th scope="col">{t('optionsConsole')}</th>
+              <th scope="col">{t('teachTaughtColumns')}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('optionsActions')}</span>
               </th>
             </tr>
           </thead>
@@ -148,7 +145,7 @@ export function TeachSection() {
                 </td>
                 <td>
                   <button type="button" class="secondary" onClick={() => forget(entry)}>
-                    Forget
+                    {t('teachForget')}
                   </button>
                 </td>
               </tr>

@@ -172,36 +172,79 @@ export function flagsOf(bits: number): ClassificationFlag[] {
   return flags;
 }
 
-/** Why, from the fields' valid email domains (emailDomain of each, null when not an email). */
-function describe(rules: CompiledRules, fromEmail: string | null, fromUsername: string | null, bits: number): string {
-  if (bits & RULES_NOT_CONFIGURED) {
-    return `no internal domains configured for ${rules.environment}: everyone is internal`;
-  }
-  if (bits & NO_EMAIL) return 'no valid email: counted as internal';
+/** Why an account is classified as it is, as facts a caller words in its own language (rule 13). */
+export type ClassificationReason =
+  | { code: 'rules-not-configured'; environment: string }
+  | { code: 'no-email' }
+  | { code: 'listed'; field: 'email' | 'username'; domain: string }
+  | {
+      code: 'listed-conflict';
+      field: 'email' | 'username';
+      domain: string;
+      otherField: 'email' | 'username';
+      otherDomain: string;
+    }
+  | { code: 'subdomain-not-listed'; domain: string; parent: string }
+  | { code: 'not-listed'; field: 'email' | 'username'; domain: string };
+
+/** The reason behind `bits` (from classifyBits with the same account and rules). */
+export function explainBits(rules: CompiledRules, account: AccountIdentity, bits: number): ClassificationReason {
+  return explainDomains(rules, emailDomain(account.email), emailDomain(account.username), bits);
+}
+
+/** The same from the fields' valid email domains (emailDomain of each, null when not an email). */
+function explainDomains(
+  rules: CompiledRules,
+  fromEmail: string | null,
+  fromUsername: string | null,
+  bits: number,
+): ClassificationReason {
+  if (bits & RULES_NOT_CONFIGURED) return { code: 'rules-not-configured', environment: rules.environment };
+  if (bits & NO_EMAIL) return { code: 'no-email' };
   if (bits & INTERNAL) {
     const emailListed = fromEmail !== null && rules.domains.has(fromEmail);
-    const listed = emailListed ? `email domain ${fromEmail} is listed` : `username domain ${fromUsername} is listed`;
-    if (bits & CONFLICT) {
-      const other = emailListed ? `username domain ${fromUsername}` : `email domain ${fromEmail}`;
-      return `${listed} but ${other} is not: counted as internal; correct the record so both fields agree`;
-    }
-    return listed;
+    const field = emailListed ? 'email' : 'username';
+    const domain = (emailListed ? fromEmail : fromUsername) as string;
+    if (!(bits & CONFLICT)) return { code: 'listed', field, domain };
+    const otherField = emailListed ? 'username' : 'email';
+    const otherDomain = (emailListed ? fromUsername : fromEmail) as string;
+    return { code: 'listed-conflict', field, domain, otherField, otherDomain };
   }
-  const domain = (fromEmail ?? fromUsername) as string;
-  const field = fromEmail !== null ? 'email domain' : 'username domain';
   for (const candidate of [fromEmail, fromUsername]) {
     if (candidate === null) continue;
     const parent = listedParent(rules.domains, candidate);
-    if (parent !== null) {
-      return `${candidate} is not listed (only ${parent} is; subdomains must be listed one by one)`;
-    }
+    if (parent !== null) return { code: 'subdomain-not-listed', domain: candidate, parent };
   }
-  return `${field} ${domain} is not listed`;
+  return fromEmail !== null
+    ? { code: 'not-listed', field: 'email', domain: fromEmail }
+    : { code: 'not-listed', field: 'username', domain: fromUsername as string };
 }
 
-/** Classifies one account under an environment's rules (rules 5 to 13). */
-export function classifyUser(rules: CompiledRules, account: AccountIdentity): ClassificationResult {
-  return classifyDomains(rules, emailDomain(account.email), emailDomain(account.username));
+/** The reason in English, as the server, the CLI and exports give it. */
+export function describeReason(reason: ClassificationReason): string {
+  switch (reason.code) {
+    case 'rules-not-configured':
+      return `no internal domains configured for ${reason.environment}: everyone is internal`;
+    case 'no-email':
+      return 'no valid email: counted as internal';
+    case 'listed':
+      return `${reason.field} domain ${reason.domain} is listed`;
+    case 'listed-conflict':
+      return `${reason.field} domain ${reason.domain} is listed but ${reason.otherField} domain ${reason.otherDomain} is not: counted as internal; correct the record so both fields agree`;
+    case 'subdomain-not-listed':
+      return `${reason.domain} is not listed (only ${reason.parent} is; subdomains must be listed one by one)`;
+    case 'not-listed':
+      return `${reason.field} domain ${reason.domain} is not listed`;
+  }
+}
+
+/** Classifies one account under an environment's rules (rules 5 to 13); `word` says the reason (English by default). */
+export function classifyUser(
+  rules: CompiledRules,
+  account: AccountIdentity,
+  word: (reason: ClassificationReason) => string = describeReason,
+): ClassificationResult {
+  return classifyDomains(rules, emailDomain(account.email), emailDomain(account.username), word);
 }
 
 /** The same from the fields' valid email domains (emailDomain of each, null when not an email). */
@@ -209,11 +252,12 @@ export function classifyDomains(
   rules: CompiledRules,
   emailDomainName: string | null,
   usernameDomainName: string | null,
+  word: (reason: ClassificationReason) => string = describeReason,
 ): ClassificationResult {
   const bits = bitsOfClasses(rules, domainClassOf(rules, emailDomainName), domainClassOf(rules, usernameDomainName));
   return {
     classification: bits & INTERNAL ? 'internal' : 'external',
-    reason: describe(rules, emailDomainName, usernameDomainName, bits),
+    reason: word(explainDomains(rules, emailDomainName, usernameDomainName, bits)),
     flags: flagsOf(bits),
   };
 }

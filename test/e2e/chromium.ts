@@ -11,7 +11,14 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium({ extensions = false }: { extensions?: boolean } = {}): Promise<Chromium> {
+/** `language` (e.g. `ja`) is the browser's own: its UI language and the one extensions' catalogs are chosen by. */
+export async function launchChromium({
+  extensions = false,
+  language,
+}: {
+  extensions?: boolean;
+  language?: string;
+} = {}): Promise<Chromium> {
   const profile = await mkdtemp(join(tmpdir(), 'seatkeeper-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
@@ -19,7 +26,10 @@ export async function launchChromium({ extensions = false }: { extensions?: bool
     pipe: true,
     enableExtensions: extensions,
     userDataDir: profile,
+    // Chromium on Linux takes its language from --lang and from LANGUAGE, as a person's desktop sets it.
+    ...(language && { env: { ...process.env, LANGUAGE: language } }),
     args: [
+      ...(language ? [`--lang=${language}`] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',

@@ -53,9 +53,9 @@ export interface BrowserWithExtension {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<BrowserWithExtension> {
+export async function launchWithExtension({ language }: { language?: string } = {}): Promise<BrowserWithExtension> {
   const path = ensureExtensionBuilt('chrome');
-  const chromium = await launchChromium({ extensions: true });
+  const chromium = await launchChromium({ extensions: true, ...(language && { language }) });
   // installExtension waits for the install; passing paths to enableExtensions would not.
   const extensionId = await chromium.browser.installExtension(path);
   return {

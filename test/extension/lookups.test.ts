@@ -43,7 +43,7 @@ describe('what the server adds to a badge', () => {
       marks: [],
       notes: [
         'Seatkeeper: active in OutSystems Prod / Users, counted as internal',
-        'Last sign-in: 2026-11-20T08:00:00Z',
+        'Last sign-in: Nov 20, 2026, 8:00 AM UTC',
       ],
     });
   });

@@ -77,14 +77,14 @@ describe('page notices (rule 21 levels, rules 22 and 23)', () => {
       'licence:ending-soon',
     ]);
     expect(notices[0]?.lines).toContain('External users: 3 (the licence allows none)');
-    expect(notices[2]?.title).toBe('The Seatkeeper licence ends on 2026-12-01');
+    expect(notices[2]?.title).toBe('The Seatkeeper licence ends on Dec 1, 2026');
     const expired = pageNotices(
       summary([1, 100], [0, 0], { licence: { type: 'trial', endsOn: '2026-11-01', state: 'expired' } }),
       {},
       TODAY,
     );
     expect(expired).toMatchObject([
-      { key: 'licence:expired', tone: 'over', title: 'The Seatkeeper licence expired on 2026-11-01' },
+      { key: 'licence:expired', tone: 'over', title: 'The Seatkeeper licence expired on Nov 1, 2026' },
     ]);
   });
 

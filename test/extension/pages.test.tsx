@@ -207,7 +207,7 @@ describe('the popup', () => {
     await expect
       .poll(() => text('#server-answer'), { timeout: 5000 })
       .toContain('Production / Seatkeeper: sam@mycompany.com — active, counted as internal');
-    expect(text('#server-answer')).toContain('Last sign-in: 2026-11-23T09:00:00.000Z');
+    expect(text('#server-answer')).toContain('Last sign-in: Nov 23, 2026, 9:00 AM UTC');
     await type('#who', 'nobody@mycompany.com');
     await expect
       .poll(() => text('#server-answer'), { timeout: 5000 })
