@@ -42,6 +42,9 @@ import type { ExamsDeps } from './exams/context.ts';
 import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise.ts';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
+import { examEditorPages } from './exams/pages/editor.tsx';
+import { examPreviewPages } from './exams/pages/preview.tsx';
+import { examSettingsPages } from './exams/pages/settings.tsx';
 import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
 import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
@@ -268,6 +271,10 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/assets/certificates/verify.js', verifyScript());
   app.route('/certificates', holderPages(deps));
   app.route('/', publicCredentialResources(deps));
+  // Before the exam page's /:id, so that /portal/exams/new is the new exam's form.
+  app.route('/portal/exams', examSettingsPages(exams));
+  app.route('/portal/exams', examEditorPages(exams));
+  app.route('/portal/exams', examPreviewPages(exams));
   app.route('/portal/exams', examAdminPages(exams));
   app.route('/portal/exam-imports', examImportPages(exams));
   app.route('/portal/certificates', certificateAdminPages(deps));

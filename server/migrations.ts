@@ -8,6 +8,7 @@ import { signInProtectionMigration } from './auth/sign-in-protection-migration.t
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
 import { examsMigration } from './exams/migration.ts';
+import { examVersionsMigration } from './exams/versions-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-mail-queue': mailQueueMigration,
   '2026-12-03-instance-heartbeats': heartbeatMigration,
   '2026-12-03-leaving': leavingMigration,
+  '2026-12-04-exam-versions': examVersionsMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
 };

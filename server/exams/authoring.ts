@@ -15,18 +15,43 @@ export const examSettings = z.strictObject({
   title: singleLine(z.string().trim().min(1, 'fields.title').max(200, 'fields.tooLong')),
   description: z.string().trim().max(5000).default(''),
   timeLimitMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60),
-  passMark: z.number().int().min(0).max(100),
-  attemptsAllowed: z.number().int().min(1).max(100).nullable().default(null),
-  cooldownMinutes: z.number().int().min(0).max(525_600).default(0),
-  validityMonths: z.number().int().min(1).max(600).nullable().default(null),
+    .number('exams.fields.timeLimit')
+    .int('exams.fields.timeLimit')
+    .min(1, 'exams.fields.timeLimit')
+    .max(24 * 60, 'exams.fields.timeLimit'),
+  passMark: z
+    .number('exams.fields.passMark')
+    .int('exams.fields.passMark')
+    .min(0, 'exams.fields.passMark')
+    .max(100, 'exams.fields.passMark'),
+  attemptsAllowed: z
+    .number('exams.fields.attempts')
+    .int('exams.fields.attempts')
+    .min(1, 'exams.fields.attempts')
+    .max(100, 'exams.fields.attempts')
+    .nullable()
+    .default(null),
+  cooldownMinutes: z
+    .number('exams.fields.cooldown')
+    .int('exams.fields.cooldown')
+    .min(0, 'exams.fields.cooldown')
+    .max(525_600, 'exams.fields.cooldown')
+    .default(0),
+  validityMonths: z
+    .number('exams.fields.validity')
+    .int('exams.fields.validity')
+    .min(1, 'exams.fields.validity')
+    .max(600, 'exams.fields.validity')
+    .nullable()
+    .default(null),
   reviewPolicy: z.enum(['score_only', 'score_and_answers', 'after_date']).default('score_only'),
   reviewAfter: z.iso.datetime({ offset: true }).nullable().default(null),
-  questionCount: z.number().int().min(1).max(500),
-  drawTag: z.string().trim().min(1).max(64).nullable().default(null),
+  questionCount: z
+    .number('exams.fields.questionCount')
+    .int('exams.fields.questionCount')
+    .min(1, 'exams.fields.questionCount')
+    .max(500, 'exams.fields.questionCount'),
+  drawTag: z.string().trim().min(1).max(64, 'fields.tooLong').nullable().default(null),
   shuffleQuestions: z.boolean().default(false),
   shuffleOptions: z.boolean().default(false),
 });
@@ -79,6 +104,11 @@ export interface ExamView {
   shuffleQuestions: boolean;
   shuffleOptions: boolean;
   published: boolean;
+  /** The exam and its other versions share this id. */
+  seriesId: string;
+  version: number;
+  /** Published once: never edited again; changes go into the next version. */
+  frozen: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -99,6 +129,9 @@ export const toExamView = (e: Exam): ExamView => ({
   shuffleQuestions: e.shuffle_questions === 1,
   shuffleOptions: e.shuffle_options === 1,
   published: e.published === 1,
+  seriesId: e.series_id,
+  version: e.version,
+  frozen: e.frozen_at !== null,
   createdAt: e.created_at,
   updatedAt: e.updated_at,
 });
@@ -135,7 +168,18 @@ export async function listExams(deps: ExamsDeps, options: { publishedOnly?: bool
   return query.execute();
 }
 
-export async function createExam(deps: ExamsDeps, settings: ExamSettings, questions: QuestionContentWithTags[] = []) {
+/** Where a new exam sits: a series of its own, or the next version of one. */
+export interface Lineage {
+  seriesId: string;
+  version: number;
+}
+
+export async function createExam(
+  deps: ExamsDeps,
+  settings: ExamSettings,
+  questions: QuestionContentWithTags[] = [],
+  lineage?: Lineage,
+) {
   const now = deps.clock().toISOString();
   const id = newId();
   await writeTransaction(deps.db, async (trx) => {
@@ -157,6 +201,9 @@ export async function createExam(deps: ExamsDeps, settings: ExamSettings, questi
         shuffle_questions: settings.shuffleQuestions ? 1 : 0,
         shuffle_options: settings.shuffleOptions ? 1 : 0,
         published: 0,
+        series_id: lineage?.seriesId ?? id,
+        version: lineage?.version ?? 1,
+        frozen_at: null,
         created_at: now,
         updated_at: now,
       })
@@ -182,8 +229,14 @@ export async function createExam(deps: ExamsDeps, settings: ExamSettings, questi
   return getExam(deps, id);
 }
 
+/** A published version never changes: attempts and certificates point at it. Its next version is where edits go. */
+export function assertDraft(exam: Exam): void {
+  if (exam.frozen_at !== null) throw new ApiError(409, 'exam_frozen', 'errors.exam_frozen');
+}
+
 export async function updateExam(deps: ExamsDeps, id: string, patch: Partial<ExamSettings>): Promise<Exam> {
   const exam = await getExam(deps, id);
+  assertDraft(exam);
   const merged = { ...toExamView(exam), ...patch };
   if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
     throw validationFailed({ reviewAfter: 'fields.reviewAfter' });
@@ -217,11 +270,23 @@ export async function setPublished(deps: ExamsDeps, id: string, published: boole
         }),
       );
   }
-  await deps.db
-    .updateTable('exams')
-    .set({ published: published ? 1 : 0, updated_at: deps.clock().toISOString() })
-    .where('id', '=', id)
-    .execute();
+  const now = deps.clock().toISOString();
+  await writeTransaction(deps.db, async (trx) => {
+    // One version of a series is open to candidates at a time: publishing this one closes the others.
+    if (published)
+      await trx
+        .updateTable('exams')
+        .set({ published: 0, updated_at: now })
+        .where('series_id', '=', exam.series_id)
+        .where('id', '!=', id)
+        .where('published', '=', 1)
+        .execute();
+    await trx
+      .updateTable('exams')
+      .set({ published: published ? 1 : 0, updated_at: now, ...(published && { frozen_at: exam.frozen_at ?? now }) })
+      .where('id', '=', id)
+      .execute();
+  });
   return getExam(deps, id);
 }
 
@@ -272,7 +337,7 @@ export async function addQuestion(
   examId: string,
   q: QuestionContentWithTags,
 ): Promise<ExamQuestionRow> {
-  await getExam(deps, examId);
+  assertDraft(await getExam(deps, examId));
   const now = deps.clock().toISOString();
   const id = newId();
   const last = await deps.db
@@ -297,7 +362,7 @@ export async function addQuestion(
   return deps.db.selectFrom('exam_questions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-async function findQuestion(deps: ExamsDeps, examId: string, questionId: string): Promise<ExamQuestionRow> {
+export async function findQuestion(deps: ExamsDeps, examId: string, questionId: string): Promise<ExamQuestionRow> {
   const row = await deps.db
     .selectFrom('exam_questions')
     .selectAll()
@@ -316,6 +381,7 @@ export async function updateQuestion(
   questionId: string,
   q: QuestionContentWithTags,
 ): Promise<ExamQuestionRow> {
+  assertDraft(await getExam(deps, examId));
   const row = await findQuestion(deps, examId, questionId);
   await deps.db
     .updateTable('exam_questions')
@@ -331,6 +397,7 @@ export async function updateQuestion(
 }
 
 export async function archiveQuestion(deps: ExamsDeps, examId: string, questionId: string): Promise<void> {
+  assertDraft(await getExam(deps, examId));
   await findQuestion(deps, examId, questionId);
   await deps.db
     .updateTable('exam_questions')
@@ -364,8 +431,29 @@ export function parseExamDocument(raw: unknown): ExamDocument {
 /** Room for a bank of 2,000 questions (the largest an exam document may hold) with long texts and options. */
 export const EXAM_DOCUMENT_LIMIT_BYTES = 16 * 1024 * 1024;
 
-export async function importExam(deps: ExamsDeps, doc: ExamDocument): Promise<Exam> {
-  return createExam(deps, doc.exam, doc.questions.map(fromInput));
+/** What to do when an imported document's title is already an exam's: refuse (ask), a separate exam, or its next version. */
+export const importModes = ['new_exam', 'new_version'] as const;
+export type ImportMode = (typeof importModes)[number];
+
+export async function importExam(deps: ExamsDeps, doc: ExamDocument, mode?: ImportMode): Promise<Exam> {
+  const questions = doc.questions.map(fromInput);
+  if (mode === 'new_exam') return createExam(deps, doc.exam, questions);
+  const namesake = await deps.db
+    .selectFrom('exams')
+    .select(['series_id'])
+    .where('title', '=', doc.exam.title)
+    .orderBy('updated_at', 'desc')
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
+  if (!namesake) return createExam(deps, doc.exam, questions);
+  if (mode !== 'new_version')
+    throw new ApiError(409, 'exam_title_exists', message('errors.exam_title_exists', { title: doc.exam.title }));
+  const latest = await deps.db
+    .selectFrom('exams')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('series_id', '=', namesake.series_id)
+    .executeTakeFirstOrThrow();
+  return createExam(deps, doc.exam, questions, { seriesId: namesake.series_id, version: Number(latest.version) + 1 });
 }
 
 export async function exportExam(deps: ExamsDeps, id: string): Promise<ExamDocument> {

@@ -29,6 +29,12 @@ export interface ExamsTable {
   shuffle_questions: number;
   shuffle_options: number;
   published: number;
+  /** The exam and its later versions share a series (the first version's id). */
+  series_id: string;
+  /** 1 for the first version of a series. */
+  version: number;
+  /** Set when first published: a frozen version is never edited again; a change makes the next version. */
+  frozen_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -217,7 +217,7 @@ export function Alert({ kind, children }: { kind: 'error' | 'success'; children:
 export interface FieldProps {
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local';
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'number';
   value?: string | undefined;
   error?: string | undefined;
   hint?: string;

@@ -86,6 +86,9 @@ async function runServers(): Promise<void> {
       shuffle_questions: 0,
       shuffle_options: 0,
       published: 1,
+      series_id: 'benchexam',
+      version: 1,
+      frozen_at: now,
       created_at: now,
       updated_at: now,
     })

@@ -23,8 +23,31 @@ describe('exam authoring', () => {
     expect(doc.format).toBe('seatkeeper-exam/1');
     expect(doc.questions).toHaveLength(4);
     expect(doc.exam.title).toBe('Safety basics');
+    // The same title again: the API asks which of the two the author means instead of making a namesake.
     const again = await call(ctx, 'POST', '/api/v1/exam-imports', { cookie: world.adminCookie, json: doc });
-    expect(again.status).toBe(201);
+    expect(again.status).toBe(409);
+    const asked = (await again.json()) as ErrorBody;
+    expect(asked.error.code).toBe('exam_title_exists');
+    expect(asked.error.message).toContain('Safety basics');
+    type ExamJson = { exam: { id: string; seriesId: string; version: number; published: boolean } };
+    const version = await call(ctx, 'POST', '/api/v1/exam-imports?mode=new_version', {
+      cookie: world.adminCookie,
+      json: doc,
+    });
+    expect(version.status).toBe(201);
+    const next = ((await version.json()) as ExamJson).exam;
+    expect(next).toMatchObject({ seriesId: world.examId, version: 2, published: false });
+    const separate = await call(ctx, 'POST', '/api/v1/exam-imports?mode=new_exam', {
+      cookie: world.adminCookie,
+      json: doc,
+    });
+    expect(separate.status).toBe(201);
+    const separateExam = ((await separate.json()) as ExamJson).exam;
+    expect(separateExam).toMatchObject({ version: 1, published: false });
+    expect(separateExam.seriesId).toBe(separateExam.id);
+    const bad = await call(ctx, 'POST', '/api/v1/exam-imports?mode=replace', { cookie: world.adminCookie, json: doc });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.fields).toHaveProperty('mode');
   });
 
   it('names the exact path of every error in an imported document', async () => {
@@ -130,15 +153,36 @@ describe('taking an exam', () => {
       await call(ctx, 'GET', `/api/v1/exams/${world.examId}/questions`, { cookie: world.adminCookie })
     ).json()) as { items: { id: string }[] };
     const firstId = questions.items[0]?.id;
-    const edited = await call(ctx, 'PATCH', `/api/v1/exams/${world.examId}/questions/${firstId}`, {
+    const change = {
+      kind: 'single',
+      text: 'Which colour means go?',
+      options: [{ text: 'Red' }, { text: 'Green', correct: true }],
+    };
+    // A published version is frozen: the change goes into its next version, a draft until published.
+    const refused = await call(ctx, 'PATCH', `/api/v1/exams/${world.examId}/questions/${firstId}`, {
       cookie: world.adminCookie,
-      json: {
-        kind: 'single',
-        text: 'Which colour means go?',
-        options: [{ text: 'Red' }, { text: 'Green', correct: true }],
-      },
+      json: change,
+    });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('exam_frozen');
+    const draft = (await (
+      await call(ctx, 'POST', `/api/v1/exams/${world.examId}/versions`, { cookie: world.adminCookie })
+    ).json()) as { exam: { id: string; version: number } };
+    expect(draft.exam.version).toBe(2);
+    const draftQuestions = (await (
+      await call(ctx, 'GET', `/api/v1/exams/${draft.exam.id}/questions`, { cookie: world.adminCookie })
+    ).json()) as { items: { id: string }[] };
+    const edited = await call(ctx, 'PATCH', `/api/v1/exams/${draft.exam.id}/questions/${draftQuestions.items[0]?.id}`, {
+      cookie: world.adminCookie,
+      json: change,
     });
     expect(edited.status).toBe(200);
+    const published = await call(ctx, 'POST', `/api/v1/exams/${draft.exam.id}/publish`, { cookie: world.adminCookie });
+    expect(published.status).toBe(200);
+    const old = (await (
+      await call(ctx, 'GET', `/api/v1/exams/${world.examId}`, { cookie: world.adminCookie })
+    ).json()) as { exam: { published: boolean } };
+    expect(old.exam.published).toBe(false);
     const reread = (await (
       await call(ctx, 'GET', `/api/v1/attempts/${attempt.id}`, { cookie: world.cookie })
     ).json()) as {

@@ -101,6 +101,14 @@ async function world(ctx: TestContext): Promise<World> {
   expect(certificate).not.toBe('');
   const second = await startAttempt(ctx, { cookie: cookies.candidate, examId: exam.exam.id });
   expect([done.status, refused.status]).toEqual([303, 303]);
+  // The editor's pages on a draft (the published version's forms give way to the "new version" notice).
+  const draft = (await (await asAdmin('POST', `/api/v1/exams/${exam.exam.id}/versions`)).json()) as {
+    exam: { id: string };
+  };
+  const draftQuestions = (await (await asAdmin('GET', `/api/v1/exams/${draft.exam.id}/questions`)).json()) as {
+    items: { id: string }[];
+  };
+  const questionIds = draftQuestions.items.map((q) => q.id);
 
   const examples: Record<string, string[]> = {
     '/': ['/'],
@@ -118,7 +126,25 @@ async function world(ctx: TestContext): Promise<World> {
     '/history': ['/history'],
     '/portal': ['/portal'],
     '/portal/exams': ['/portal/exams', '/portal/exams?error=licence_expired'],
-    '/portal/exams/:id': [`/portal/exams/${exam.exam.id}`, `/portal/exams/${exam.exam.id}?error=extra_minutes`],
+    '/portal/exams/:id': [
+      `/portal/exams/${exam.exam.id}`,
+      `/portal/exams/${exam.exam.id}?error=extra_minutes`,
+      `/portal/exams/${draft.exam.id}?saved=settings`,
+    ],
+    '/portal/exams/new': ['/portal/exams/new'],
+    '/portal/exams/:id/settings': [`/portal/exams/${draft.exam.id}/settings`, `/portal/exams/${exam.exam.id}/settings`],
+    '/portal/exams/:id/questions': [
+      `/portal/exams/${draft.exam.id}/questions`,
+      `/portal/exams/${exam.exam.id}/questions`,
+    ],
+    '/portal/exams/:id/questions/new': ['single', 'multiple', 'true_false', 'short_answer'].map(
+      (kind) => `/portal/exams/${draft.exam.id}/questions/new?kind=${kind}`,
+    ),
+    '/portal/exams/:id/questions/:questionId': questionIds.map((q) => `/portal/exams/${draft.exam.id}/questions/${q}`),
+    '/portal/exams/:id/preview': [`/portal/exams/${draft.exam.id}/preview`],
+    '/portal/exams/:id/questions/:questionId/preview': questionIds.map(
+      (q) => `/portal/exams/${draft.exam.id}/questions/${q}/preview`,
+    ),
     '/portal/extension': ['/portal/extension'],
     '/portal/licence': ['/portal/licence'],
     '/portal/environments': ['/portal/environments'],

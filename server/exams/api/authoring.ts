@@ -27,6 +27,7 @@ import {
   updateQuestion,
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
+import { draftVersion, duplicateExam, moveQuestion } from '../drafts.ts';
 import { questionSchema } from '../questions.ts';
 import { examReport as buildReport, reportCsv } from '../reports.ts';
 import { startAttempt } from '../start.ts';
@@ -63,8 +64,9 @@ export const importExamRoute = apiRoute({
   access: 'admin',
   summary: 'Create an exam with its questions from a `seatkeeper-exam/1` JSON document',
   description: 'Errors name the path of each problem, e.g. `questions[3].options[1].text`.',
-  request: { body: jsonBody(examDocument) },
+  request: { query: s.importQuery, body: jsonBody(examDocument) },
   responses: { 201: jsonAnswer(s.examResponse, 'Created.') },
+  errors: [409],
   bodyLimit: EXAM_DOCUMENT_LIMIT_BYTES,
 });
 
@@ -86,10 +88,10 @@ export const updateExamRoute = apiRoute({
   path: '/exams/{id}',
   tag,
   access: 'admin',
-  summary: 'Change exam settings',
+  summary: 'Change exam settings (a draft only: a published version is frozen)',
   request: { params: idParam, body: jsonBody(examSettingsPatch) },
   responses: { 200: jsonAnswer(s.examResponse, 'Saved.') },
-  errors: [404],
+  errors: [404, 409],
 });
 
 export const exportExamRoute = apiRoute({
@@ -149,7 +151,7 @@ export const addQuestionRoute = apiRoute({
   summary: 'Add a question to the bank',
   request: { params: idParam, body: jsonBody(questionSchema) },
   responses: { 201: jsonAnswer(s.questionResponse, 'Added.') },
-  errors: [404],
+  errors: [404, 409],
 });
 
 export const updateQuestionRoute = apiRoute({
@@ -161,7 +163,7 @@ export const updateQuestionRoute = apiRoute({
   summary: 'Replace a question (new version; attempts already started keep their snapshot)',
   request: { params: s.questionParams, body: jsonBody(questionSchema) },
   responses: { 200: jsonAnswer(s.questionResponse, 'Replaced.') },
-  errors: [404],
+  errors: [404, 409],
 });
 
 export const deleteQuestionRoute = apiRoute({
@@ -173,7 +175,43 @@ export const deleteQuestionRoute = apiRoute({
   summary: 'Archive a question (no longer drawn)',
   request: { params: s.questionParams },
   responses: { 204: { description: 'Archived.' } },
+  errors: [404, 409],
+});
+
+export const createVersionRoute = apiRoute({
+  operationId: 'createExamVersion',
+  method: 'post',
+  path: '/exams/{id}/versions',
+  tag,
+  access: 'admin',
+  summary: 'The draft where changes to a published exam go: its next version (or the open draft, when there is one)',
+  request: { params: idParam },
+  responses: { 201: jsonAnswer(s.examResponse, 'The draft version.') },
   errors: [404],
+});
+
+export const duplicateExamRoute = apiRoute({
+  operationId: 'duplicateExam',
+  method: 'post',
+  path: '/exams/{id}/duplicates',
+  tag,
+  access: 'admin',
+  summary: 'A separate exam with the same settings and questions, under a new title (a draft)',
+  request: { params: idParam, body: jsonBody(s.duplicateBody) },
+  responses: { 201: jsonAnswer(s.examResponse, 'The copy.') },
+  errors: [404],
+});
+
+export const moveQuestionRoute = apiRoute({
+  operationId: 'moveQuestion',
+  method: 'post',
+  path: '/exams/{id}/questions/{questionId}/move',
+  tag,
+  access: 'admin',
+  summary: 'Move a question one place up or down in the bank (a draft only)',
+  request: { params: s.questionParams, body: jsonBody(s.moveBody) },
+  responses: { 204: { description: 'Moved (or already at that end).' } },
+  errors: [404, 409],
 });
 
 export const setAccommodationRoute = apiRoute({
@@ -228,7 +266,10 @@ export const authoringApi = (deps: ExamsDeps) =>
     })
     .openapi(
       importExamRoute,
-      async (c) => c.json({ exam: toExamView(await importExam(deps, c.req.valid('json'))) }, 201),
+      async (c) => {
+        const exam = await importExam(deps, c.req.valid('json'), c.req.valid('query').mode);
+        return c.json({ exam: toExamView(exam) }, 201);
+      },
       (result) => {
         if (!result.success) throw documentProblems(result.error);
       },
@@ -262,6 +303,18 @@ export const authoringApi = (deps: ExamsDeps) =>
     .openapi(deleteQuestionRoute, async (c) => {
       const { id, questionId } = c.req.valid('param');
       await archiveQuestion(deps, id, questionId);
+      return noContent(c);
+    })
+    .openapi(createVersionRoute, async (c) => {
+      return c.json({ exam: toExamView(await draftVersion(deps, c.req.valid('param').id)) }, 201);
+    })
+    .openapi(duplicateExamRoute, async (c) => {
+      const exam = await duplicateExam(deps, c.req.valid('param').id, c.req.valid('json').title);
+      return c.json({ exam: toExamView(exam) }, 201);
+    })
+    .openapi(moveQuestionRoute, async (c) => {
+      const { id, questionId } = c.req.valid('param');
+      await moveQuestion(deps, id, questionId, c.req.valid('json').direction);
       return noContent(c);
     })
     .openapi(setAccommodationRoute, async (c) => {

@@ -34,6 +34,18 @@ export const accommodationBody = z.strictObject({
     .min(0)
     .max(24 * 60),
 });
+export const importQuery = z.object({
+  mode: z
+    .enum(['new_exam', 'new_version'])
+    .optional()
+    .describe(
+      "When an exam already has the document's title: `new_exam` makes a separate exam, `new_version` the next draft version of it. Without it such an import answers 409 `exam_title_exists`.",
+    ),
+});
+export const duplicateBody = z.strictObject({
+  title: z.string().trim().min(1, 'fields.title').max(200, 'fields.tooLong'),
+});
+export const moveBody = z.strictObject({ direction: z.enum(['up', 'down']) });
 export const questionParams = z.object({ id: z.string().max(64), questionId: z.string().max(64) });
 export const reportQuery = z.object({
   format: z.enum(['json', 'csv']).optional().describe('`csv` for a spreadsheet of the attempts.'),
@@ -56,6 +68,9 @@ export const examView = z
     shuffleQuestions: z.boolean(),
     shuffleOptions: z.boolean(),
     published: z.boolean(),
+    seriesId: z.string().describe('Shared by every version of this exam.'),
+    version: z.number().int(),
+    frozen: z.boolean().describe('Published once: never edited again; `POST /exams/{id}/versions` gives a draft.'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

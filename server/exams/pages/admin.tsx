@@ -15,15 +15,18 @@ import {
   EXAM_DOCUMENT_LIMIT_BYTES,
   getExam,
   importExam,
+  importModes,
   listExams,
   listQuestions,
   parseExamDocument,
   setAccommodation,
   setPublished,
+  toExamView,
   toQuestionView,
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
 import { distributionSvg, examReport } from '../reports.ts';
+import { ExamSummary } from './exam-summary.tsx';
 
 const SAMPLE_IMPORT = `{
   "format": "seatkeeper-exam/1",
@@ -31,8 +34,18 @@ const SAMPLE_IMPORT = `{
   "questions": [ { "kind": "true_false", "text": "…", "answer": true } ]
 }`;
 
+/** Why an import was refused, shown above the import form that keeps the document. */
+interface RefusedImport {
+  document: string;
+  message: string;
+  /** Each problem by its path in the document, e.g. `questions[12].options`. */
+  problems?: [path: string, problem: string][];
+  /** The title is an exam's already: the form asks whether to make a new exam or a new version. */
+  titleTaken?: boolean;
+}
+
 /** The list of exams, with the import form (and, after a refused import, the document and why). */
-async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: { document: string; message: string }) {
+async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: RefusedImport) {
   const principal = principalOf(c);
   const exams = await listExams(deps);
   const admin = principal.account.role === 'admin';
@@ -42,7 +55,13 @@ async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: { d
     c,
     <Layout title={t('exams.admin.title')} principal={principal}>
       {notice && <Alert kind="error">{t(notice)}</Alert>}
-      {refused && <Alert kind="error">{refused.message}</Alert>}
+      {admin && (
+        <p>
+          <a class="button" href="/portal/exams/new">
+            {t('exams.editor.newExam')}
+          </a>
+        </p>
+      )}
       <DataTable
         caption={t('exams.admin.title')}
         captionHidden
@@ -52,7 +71,8 @@ async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: { d
             header: t('exams.history.exam'),
             cell: (e) => (
               <>
-                <a href={`/portal/exams/${e.id}`}>{e.title}</a>
+                <a href={`/portal/exams/${e.id}`}>{e.title}</a>{' '}
+                <span class="hint">{t('exams.editor.versionNumber', { version: e.version })}</span>
               </>
             ),
           },
@@ -80,13 +100,47 @@ async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: { d
         ]}
       />
       {admin && (
-        <form method="post" action="/portal/exam-imports" class="card">
+        // multipart: the document travels as typed (urlencoding would triple a large one past the route's limit).
+        <form method="post" action="/portal/exam-imports" class="card" enctype="multipart/form-data" id="import">
           <h2>{t('exams.admin.import')}</h2>
+          {refused && (
+            <div class="alert error" role="alert" id="document-error">
+              <p>{refused.message}</p>
+              {refused.problems && refused.problems.length > 0 && (
+                <ul>
+                  {refused.problems.slice(0, 20).map(([path, problem]) => (
+                    <li key={path}>
+                      <code>{path}</code>: {problem}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
           <label for="document">{t('exams.admin.document')}</label>
-          <textarea id="document" name="document" rows={12} required placeholder={SAMPLE_IMPORT}>
+          <textarea
+            id="document"
+            name="document"
+            rows={12}
+            required
+            placeholder={SAMPLE_IMPORT}
+            aria-invalid={refused ? 'true' : undefined}
+            aria-describedby={refused ? 'document-error' : undefined}
+          >
             {refused?.document ?? ''}
           </textarea>
-          <button type="submit">{t('exams.admin.importSubmit')}</button>
+          {refused?.titleTaken ? (
+            <div class="inline-actions">
+              <button type="submit" name="mode" value="new_version">
+                {t('exams.import.asVersion')}
+              </button>{' '}
+              <button type="submit" name="mode" value="new_exam" class="secondary">
+                {t('exams.import.asExam')}
+              </button>
+            </div>
+          ) : (
+            <button type="submit">{t('exams.admin.importSubmit')}</button>
+          )}
         </form>
       )}
     </Layout>,
@@ -158,6 +212,8 @@ export const examAdminPages = (deps: ExamsDeps) =>
       return html(
         c,
         <Layout title={exam.title} principal={principal}>
+          {c.req.query('saved') === 'settings' && <Alert kind="success">{t('exams.summary.saved')}</Alert>}
+          <ExamSummary exam={toExamView(exam)} admin={admin} />
           <section class="card" aria-labelledby="summary">
             <h2 id="summary">{t('exams.report.title')}</h2>
             <p>
@@ -285,6 +341,14 @@ async function changePublished(deps: ExamsDeps, c: Context<AppEnv>, published: b
   }
 }
 
+/** Line and column of a JSON syntax error, when the parser says where (V8 gives "at position N" for most errors). */
+function syntaxErrorPlace(document: string, error: unknown): { line: number; column: number } | null {
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (position === undefined) return null;
+  const before = document.slice(0, Number(position)).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
 /** /portal/exam-imports: a `seatkeeper-exam/1` document pasted into the exam list's form. */
 export const examImportPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>().post('/', requirePage('admin'), largeBody(EXAM_DOCUMENT_LIMIT_BYTES), async (c) => {
@@ -293,16 +357,25 @@ export const examImportPages = (deps: ExamsDeps) =>
     let raw: unknown;
     try {
       raw = JSON.parse(document);
-    } catch {
+    } catch (error) {
       const { t } = await i18nOf(c);
-      return renderExamList(deps, c, { document, message: t('exams.admin.notJson') });
+      const at = syntaxErrorPlace(document, error);
+      const text = at ? t('exams.import.notJsonAt', at) : t('exams.admin.notJson');
+      return renderExamList(deps, c, { document, message: text });
     }
+    const mode = importModes.find((m) => m === body.mode);
     try {
-      const exam = await importExam(deps, parseExamDocument(raw));
+      const exam = await importExam(deps, parseExamDocument(raw), mode);
       return c.redirect(`/portal/exams/${exam.id}`, 303);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Shown on the page with the document kept, so the author can fix it where the message points.
-      return renderExamList(deps, c, { document, message: error.messageFor(await i18nOf(c)) });
+      const reader = await i18nOf(c);
+      return renderExamList(deps, c, {
+        document,
+        message: error.messageFor(reader),
+        problems: Object.entries(error.fieldsFor(reader) ?? {}),
+        titleTaken: error.code === 'exam_title_exists',
+      });
     }
   });

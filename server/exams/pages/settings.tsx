@@ -1,0 +1,205 @@
+// An exam's settings page (and a new exam's): time limit, pass mark, attempts, cool-down, review, shuffling, the draw
+// rule, certificate validity. A refused form comes back with what was typed and the message beside each wrong field.
+
+import { type Context, Hono } from 'hono';
+import { principalOf } from '../../http/auth.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { ApiError, type FieldErrors, localiseFields } from '../../http/errors.ts';
+import { i18nOf } from '../../i18n/request.ts';
+import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields.tsx';
+import { formValues } from '../../web/forms.ts';
+import { Alert, Field, Layout } from '../../web/layout.tsx';
+import { html, requirePage } from '../../web/page-helpers.tsx';
+import { createExam, getExam, toExamView, updateExam } from '../authoring.ts';
+import type { ExamsDeps } from '../context.ts';
+import { NEW_EXAM_VALUES, readSettingsForm, type SettingsFormValues, settingsFormValues } from '../settings-form.ts';
+
+interface SettingsFormProps {
+  action: string;
+  values: SettingsFormValues;
+  errors: FieldErrors;
+  submit: string;
+}
+
+export function SettingsForm({ action, values, errors, submit, t }: SettingsFormProps & { t: I18nT }) {
+  const number = (name: string, label: string, hint?: string, required = true) => (
+    <Field
+      name={name}
+      label={label}
+      type="number"
+      value={values[name]}
+      error={errors[name]}
+      required={required}
+      {...(hint && { hint })}
+    />
+  );
+  return (
+    <form method="post" action={action} class="card exam-settings" noValidate>
+      {Object.keys(errors).length > 0 && <Alert kind="error">{t('exams.editor.fixFields')}</Alert>}
+      <Field name="title" label={t('exams.settings.title')} value={values.title} error={errors.title} />
+      <TextAreaField
+        name="description"
+        label={t('exams.settings.description')}
+        value={values.description}
+        error={errors.description}
+      />
+      <fieldset>
+        <legend>{t('exams.settings.timing')}</legend>
+        {number('timeLimitMinutes', t('exams.settings.timeLimit'), t('exams.settings.timeLimitHint'))}
+        {number('attemptsAllowed', t('exams.settings.attempts'), t('exams.settings.attemptsHint'), false)}
+        {number('cooldownMinutes', t('exams.settings.cooldown'), t('exams.settings.cooldownHint'))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('exams.settings.scoring')}</legend>
+        {number('passMark', t('exams.settings.passMark'), t('exams.settings.passMarkHint'))}
+        <SelectField
+          name="reviewPolicy"
+          label={t('exams.settings.reviewPolicy')}
+          value={values.reviewPolicy}
+          error={errors.reviewPolicy}
+          options={(['score_only', 'score_and_answers', 'after_date'] as const).map((value) => ({
+            value,
+            label: t(`exams.settings.review.${value}`),
+          }))}
+        />
+        <Field
+          name="reviewAfter"
+          label={t('exams.settings.reviewAfter')}
+          type="datetime-local"
+          value={values.reviewAfter}
+          error={errors.reviewAfter}
+          hint={t('exams.settings.reviewAfterHint')}
+          required={false}
+        />
+        {number('validityMonths', t('exams.settings.validity'), t('exams.settings.validityHint'), false)}
+      </fieldset>
+      <fieldset>
+        <legend>{t('exams.settings.drawing')}</legend>
+        {number('questionCount', t('exams.settings.questionCount'), t('exams.settings.questionCountHint'))}
+        <Field
+          name="drawTag"
+          label={t('exams.settings.drawTag')}
+          value={values.drawTag}
+          error={errors.drawTag}
+          hint={t('exams.settings.drawTagHint')}
+          required={false}
+        />
+        <CheckboxField
+          name="shuffleQuestions"
+          label={t('exams.settings.shuffleQuestions')}
+          value={values.shuffleQuestions}
+          error={errors.shuffleQuestions}
+        />
+        <CheckboxField
+          name="shuffleOptions"
+          label={t('exams.settings.shuffleOptions')}
+          value={values.shuffleOptions}
+          error={errors.shuffleOptions}
+        />
+      </fieldset>
+      <button type="submit">{submit}</button>
+    </form>
+  );
+}
+
+type I18nT = Awaited<ReturnType<typeof i18nOf>>['t'];
+
+async function renderSettings(
+  c: Context<AppEnv>,
+  page: { title: string; action: string; submit: string; back?: string; frozen?: boolean },
+  values: SettingsFormValues,
+  errors: FieldErrors = {},
+) {
+  const { t } = await i18nOf(c);
+  const refused = Object.keys(errors).length > 0;
+  const status = page.frozen && c.req.method === 'POST' ? 409 : refused ? 400 : 200;
+  return html(
+    c,
+    <Layout title={page.title} principal={principalOf(c)}>
+      {page.back && (
+        <p>
+          <a href={page.back}>{t('exams.editor.backToExam')}</a>
+        </p>
+      )}
+      {page.frozen ? (
+        <FrozenNotice t={t} action={`${page.back}/versions`} />
+      ) : (
+        <SettingsForm action={page.action} values={values} errors={errors} submit={page.submit} t={t} />
+      )}
+    </Layout>,
+    status,
+  );
+}
+
+/** A published version is read-only: the way to change it is its next version. */
+export function FrozenNotice({ t, action }: { t: I18nT; action: string }) {
+  return (
+    <div class="card">
+      <p>{t('exams.editor.frozen')}</p>
+      <form method="post" action={action}>
+        <button type="submit">{t('exams.editor.newVersion')}</button>
+      </form>
+    </div>
+  );
+}
+
+/** /portal/exams/new and /portal/exams/:id/settings */
+export const examSettingsPages = (deps: ExamsDeps) =>
+  new Hono<AppEnv>()
+    .get('/new', requirePage('admin'), async (c) => {
+      const { t } = await i18nOf(c);
+      return renderSettings(
+        c,
+        { title: t('exams.settings.newTitle'), action: '/portal/exams/new', submit: t('exams.settings.create') },
+        NEW_EXAM_VALUES,
+      );
+    })
+    .post('/new', requirePage('admin'), async (c) => {
+      const { t } = await i18nOf(c);
+      const read = readSettingsForm(await formValues(c));
+      const page = {
+        title: t('exams.settings.newTitle'),
+        action: '/portal/exams/new',
+        submit: t('exams.settings.create'),
+      };
+      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, await i18nOf(c)));
+      const exam = await createExam(deps, read.settings);
+      return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+    })
+    .get('/:id/settings', requirePage('admin'), async (c) => {
+      const exam = toExamView(await getExam(deps, c.req.param('id')));
+      const { t } = await i18nOf(c);
+      return renderSettings(
+        c,
+        {
+          title: t('exams.settings.pageTitle', { exam: exam.title, version: exam.version }),
+          action: `/portal/exams/${exam.id}/settings`,
+          submit: t('exams.settings.save'),
+          back: `/portal/exams/${exam.id}`,
+          frozen: exam.frozen,
+        },
+        settingsFormValues(exam),
+      );
+    })
+    .post('/:id/settings', requirePage('admin'), async (c) => {
+      const exam = toExamView(await getExam(deps, c.req.param('id')));
+      const reader = await i18nOf(c);
+      const page = {
+        title: reader.t('exams.settings.pageTitle', { exam: exam.title, version: exam.version }),
+        action: `/portal/exams/${exam.id}/settings`,
+        submit: reader.t('exams.settings.save'),
+        back: `/portal/exams/${exam.id}`,
+        frozen: exam.frozen,
+      };
+      if (exam.frozen) return renderSettings(c, page, {});
+      const read = readSettingsForm(await formValues(c));
+      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, reader));
+      try {
+        await updateExam(deps, exam.id, read.settings);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status === 404) throw error;
+        const fields = error.fieldsFor(reader) ?? { title: error.messageFor(reader) };
+        return renderSettings(c, page, await formValues(c), fields);
+      }
+      return c.redirect(`/portal/exams/${exam.id}?saved=settings`, 303);
+    });
