@@ -21,6 +21,22 @@ function shuffle<T>(items: T[]): T[] {
   return copy;
 }
 
+/**
+ * Each attempt's options get fresh random ids (96 bits, base32): an id says nothing about the authoring order, and
+ * ids from one attempt mean nothing in another. Scoring reads the snapshot, so it needs no mapping; `authoredId` keeps
+ * the way back for reports.
+ */
+const opaqueOptionId = () => randomString(12);
+
+export function drawOptions(content: QuestionContent, shuffled: boolean): QuestionContent {
+  if (content.kind !== 'single' && content.kind !== 'multiple') return content;
+  const options = shuffled ? shuffle(content.options) : content.options;
+  return {
+    ...content,
+    options: options.map((o) => ({ ...o, id: opaqueOptionId(), authoredId: o.authoredId ?? o.id })),
+  };
+}
+
 const offline = () => new ApiError(503, 'candidates_offline', 'errors.candidates_offline');
 
 async function ensureOnline(deps: ExamsDeps): Promise<void> {
@@ -75,9 +91,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
     const picked = shuffle(bank).slice(0, exam.question_count);
     const ordered = exam.shuffle_questions ? picked : picked.sort((a, b) => a.position - b.position);
     const drawn: DrawnQuestion[] = ordered.map((row) => {
-      const content = JSON.parse(row.content) as QuestionContent;
-      if (exam.shuffle_options && (content.kind === 'single' || content.kind === 'multiple'))
-        content.options = shuffle(content.options);
+      const content = drawOptions(JSON.parse(row.content) as QuestionContent, exam.shuffle_options === 1);
       return { questionId: row.id, version: row.version, content };
     });
     const extraSeconds = (accommodation?.extra_minutes ?? 0) * 60;
