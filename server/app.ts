@@ -36,10 +36,12 @@ import type { Config } from './config.ts';
 import { DatabaseHealth, unavailabilityOf } from './db/availability.ts';
 import type { OpenedDatabase } from './db/database.ts';
 import type { Deps } from './deps.ts';
+import { accessApi } from './exams/api/access.ts';
 import { attemptsApi } from './exams/api/attempts.ts';
 import { authoringApi } from './exams/api/authoring.ts';
 import type { ExamsDeps } from './exams/context.ts';
 import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise.ts';
+import { examAccessPages } from './exams/pages/access.tsx';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
 import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
@@ -251,6 +253,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     .route('/', auditApi(deps))
     .route('/', authoringApi(exams))
     .route('/', attemptsApi(exams))
+    .route('/', accessApi(exams))
     .route('/', certificatesApi(deps))
     .route('/', licensingApi(licensing))
     .route('/', leavingFiguresApi(licensing))
@@ -267,6 +270,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/assets/certificates/verify.js', verifyScript());
   app.route('/certificates', holderPages(deps));
   app.route('/', publicCredentialResources(deps));
+  app.route('/portal/exams', examAccessPages(exams));
   app.route('/portal/exams', examAdminPages(exams));
   app.route('/portal/exam-imports', examImportPages(exams));
   app.route('/portal/certificates', certificateAdminPages(deps));

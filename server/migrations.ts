@@ -7,6 +7,7 @@ import { accountsAndAuthMigration } from './auth/migration.ts';
 import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
+import { examAccessMigration } from './exams/access-migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-mail-queue': mailQueueMigration,
   '2026-12-03-instance-heartbeats': heartbeatMigration,
   '2026-12-03-leaving': leavingMigration,
+  '2026-12-04-exam-access': examAccessMigration,
 };

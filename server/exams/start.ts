@@ -6,6 +6,7 @@ import type { Account } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
+import { assertMayStart } from './access.ts';
 import { activeQuestions } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { finaliseOverdueFor } from './finalise.ts';
@@ -71,6 +72,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
       .execute();
     const open = previous.find((a) => a.status === 'in_progress');
     if (open) return open;
+    await assertMayStart(trx, exam, account, now);
     if (exam.attempts_allowed !== null && previous.length >= exam.attempts_allowed)
       throw new ApiError(409, 'no_attempts_left', message('errors.no_attempts_left', { count: exam.attempts_allowed }));
     const last = previous[0];

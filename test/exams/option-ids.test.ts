@@ -1,6 +1,7 @@
 // Issue 17: shuffled options must not give the answer away. Each attempt's options carry random opaque ids, so
 // neither the displayed position, nor the id's shape, nor an id seen in another attempt says which option is right.
 import { describe, expect, it } from 'vitest';
+import { authoredAnswer } from '../../server/exams/questions.ts';
 import { drawOptions } from '../../server/exams/start.ts';
 import { type AttemptJson, examWorld, startAttempt, submit } from '../support/exams.ts';
 import { call, makeApp } from '../support/server.ts';
@@ -113,6 +114,10 @@ describe('options with opaque ids per attempt', () => {
     ]);
     expect(drawn.options.map((o) => o.id)).not.toContain('o1');
     expect(content.options[0]?.id).toBe('o1');
+    // Reports compare attempts by authoring ids.
+    const [a, b] = drawn.options.map((o) => o.id) as [string, string];
+    expect(authoredAnswer(drawn, [b, a])).toEqual(['o2', 'o1']);
+    expect(authoredAnswer(drawn, 'unknown')).toBe('unknown');
     const tf = { kind: 'true_false' as const, text: 'Yes?', answer: true };
     expect(drawOptions(tf, true)).toBe(tf);
   });

@@ -101,6 +101,13 @@ async function world(ctx: TestContext): Promise<World> {
   expect(certificate).not.toBe('');
   const second = await startAttempt(ctx, { cookie: cookies.candidate, examId: exam.exam.id });
   expect([done.status, refused.status]).toEqual([303, 303]);
+  // Who may sit it (issue 17): invited people within a window, one invited.
+  await asAdmin('PUT', `/api/v1/exams/${exam.exam.id}/access`, {
+    rule: 'invited',
+    opensAt: '2026-01-01T00:00:00Z',
+    closesAt: '2099-01-01T00:00:00Z',
+  });
+  await asAdmin('POST', `/api/v1/exams/${exam.exam.id}/invitations`, { emails: [candidate.email] });
 
   const examples: Record<string, string[]> = {
     '/': ['/'],
@@ -112,13 +119,25 @@ async function world(ctx: TestContext): Promise<World> {
     '/setup': ['/setup?token=expired'],
     '/settings': ['/settings', '/settings?saved=1'],
     '/my': ['/my'],
-    '/exams': ['/exams', '/exams?error=no_attempts_left', '/exams?error=<b>Click here</b>'],
+    '/exams': [
+      '/exams',
+      '/exams?error=no_attempts_left',
+      '/exams?error=<b>Click here</b>',
+      '/exams?error=exam_not_for_you',
+      '/exams?error=code_unknown',
+      `/exams?added=${exam.exam.id}`,
+    ],
     '/attempts/:id': [`/attempts/${first.id}`, `/attempts/${second.id}`, `/attempts/${second.id}?saved=1`],
     '/attempts/:id/submit': [`/attempts/${second.id}/submit`],
     '/history': ['/history'],
     '/portal': ['/portal'],
     '/portal/exams': ['/portal/exams', '/portal/exams?error=licence_expired'],
     '/portal/exams/:id': [`/portal/exams/${exam.exam.id}`, `/portal/exams/${exam.exam.id}?error=extra_minutes`],
+    '/portal/exams/:id/access': [
+      `/portal/exams/${exam.exam.id}/access`,
+      `/portal/exams/${exam.exam.id}/access?saved=1`,
+      `/portal/exams/${exam.exam.id}/access?invited=3`,
+    ],
     '/portal/extension': ['/portal/extension'],
     '/portal/licence': ['/portal/licence'],
     '/portal/environments': ['/portal/environments'],

@@ -24,6 +24,7 @@ import {
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
 import { distributionSvg, examReport } from '../reports.ts';
+import { accessCard } from './access.tsx';
 
 const SAMPLE_IMPORT = `{
   "format": "seatkeeper-exam/1",
@@ -151,6 +152,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
       const admin = principal.account.role === 'admin';
       const notice = noticeKey(c.req.query('error'));
       const { t, format } = await i18nOf(c);
+      const access = await accessCard(deps, exam);
       const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
       const distributionLabel = t('exams.report.distributionLabel', {
         bands: report.distribution.map((count, i) => `${format.percent(i / 10)}: ${format.number(count)}`).join(', '),
@@ -158,6 +160,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
       return html(
         c,
         <Layout title={exam.title} principal={principal}>
+          {access}
           <section class="card" aria-labelledby="summary">
             <h2 id="summary">{t('exams.report.title')}</h2>
             <p>

@@ -9,6 +9,7 @@ import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
+import { redeemAccessCode } from '../access.ts';
 import { type AttemptView, attemptView, catalogue, history, loadAttempt, unansweredPositions } from '../attempts.ts';
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
@@ -243,6 +244,88 @@ async function saveFromForm(deps: ExamsDeps, c: Context<AppEnv>, view: AttemptVi
   return body.action;
 }
 
+/** The exams this candidate may sit; `refusal` says why a start was refused (403 when the exam is not theirs). */
+async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: { key: MessageKey; status: 403 }) {
+  const principal = principalOf(c);
+  const entries = await catalogue(deps, principal.account);
+  const offline = await offlineNotice(deps);
+  const refusal = refused?.key ?? refusalKey(c.req.query('error'));
+  const added = entries.find((e) => e.exam.id === c.req.query('added'));
+  const { t, format } = await i18nOf(c);
+  return html(
+    c,
+    <Layout title={t('exams.catalogue.title')} principal={principal}>
+      {offline && <OfflineNotice />}
+      {refusal && <Alert kind="error">{t(refusal)}</Alert>}
+      {added && <Alert kind="success">{t('exams.access.codeAccepted', { exam: added.exam.title })}</Alert>}
+      {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
+      {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
+      {entries.map((e) => (
+        <section class="card" key={e.exam.id} aria-labelledby={`exam-${e.exam.id}`}>
+          <h2 id={`exam-${e.exam.id}`}>{e.exam.title}</h2>
+          {e.exam.description && <p>{e.exam.description}</p>}
+          <ul>
+            <li>
+              {t('exams.catalogue.facts', {
+                questions: e.exam.question_count,
+                minutes: e.exam.time_limit_minutes,
+                passMark: format.percent(e.exam.pass_mark / 100),
+              })}
+            </li>
+            <li>
+              {e.attemptsLeft === null
+                ? t('exams.catalogue.attemptsUnlimited')
+                : t('exams.catalogue.attemptsLeft', {
+                    left: e.attemptsLeft,
+                    allowed: e.exam.attempts_allowed ?? 0,
+                  })}
+            </li>
+            {e.window === 'not_yet_open' && e.opensAt && (
+              <li>{t('exams.catalogue.opensAt', { at: format.dateTime(e.opensAt) })}</li>
+            )}
+            {e.window === 'open' && e.closesAt && (
+              <li>{t('exams.catalogue.closesAt', { at: format.dateTime(e.closesAt) })}</li>
+            )}
+            {e.window === 'closed' && <li>{t('exams.catalogue.closed')}</li>}
+            {e.availableFrom && <li>{t('exams.catalogue.availableFrom', { at: format.dateTime(e.availableFrom) })}</li>}
+          </ul>
+          {!offline &&
+            (e.inProgressAttemptId ? (
+              <a class="button" href={`/attempts/${e.inProgressAttemptId}`}>
+                {t('exams.catalogue.continue')}
+              </a>
+            ) : (
+              e.attemptsLeft !== 0 &&
+              !e.availableFrom &&
+              e.window === 'open' && (
+                <form method="post" action={`/exams/${e.exam.id}/start`}>
+                  <button type="submit">{t('exams.catalogue.start')}</button>
+                </form>
+              )
+            ))}
+        </section>
+      ))}
+      <AccessCodeForm />
+    </Layout>,
+    refused?.status ?? 200,
+  );
+}
+
+/** Candidates holding an access code enter it here; the exam then joins their list. */
+function AccessCodeForm() {
+  const { t } = useI18n();
+  return (
+    <form method="post" action="/exam-access-codes" class="card" aria-labelledby="code-heading">
+      <h2 id="code-heading">{t('exams.access.codeHeading')}</h2>
+      <label for="code">{t('exams.access.codeEnter')}</label>
+      <input id="code" name="code" autocomplete="off" required maxlength={64} />
+      <button type="submit" class="secondary">
+        {t('exams.access.codeSubmit')}
+      </button>
+    </form>
+  );
+}
+
 export const examPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>()
     .get('/assets/exam.js', (c) =>
@@ -251,60 +334,16 @@ export const examPages = (deps: ExamsDeps) =>
         'cache-control': 'public, max-age=3600',
       }),
     )
-    .get('/exams', requirePage('signedIn'), async (c) => {
-      const principal = principalOf(c);
-      const entries = await catalogue(deps, principal.account);
-      const offline = await offlineNotice(deps);
-      const refusal = refusalKey(c.req.query('error'));
-      const { t, format } = await i18nOf(c);
-      return html(
-        c,
-        <Layout title={t('exams.catalogue.title')} principal={principal}>
-          {offline && <OfflineNotice />}
-          {refusal && <Alert kind="error">{t(refusal)}</Alert>}
-          {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
-          {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
-          {entries.map((e) => (
-            <section class="card" key={e.exam.id} aria-labelledby={`exam-${e.exam.id}`}>
-              <h2 id={`exam-${e.exam.id}`}>{e.exam.title}</h2>
-              {e.exam.description && <p>{e.exam.description}</p>}
-              <ul>
-                <li>
-                  {t('exams.catalogue.facts', {
-                    questions: e.exam.question_count,
-                    minutes: e.exam.time_limit_minutes,
-                    passMark: format.percent(e.exam.pass_mark / 100),
-                  })}
-                </li>
-                <li>
-                  {e.attemptsLeft === null
-                    ? t('exams.catalogue.attemptsUnlimited')
-                    : t('exams.catalogue.attemptsLeft', {
-                        left: e.attemptsLeft,
-                        allowed: e.exam.attempts_allowed ?? 0,
-                      })}
-                </li>
-                {e.availableFrom && (
-                  <li>{t('exams.catalogue.availableFrom', { at: format.dateTime(e.availableFrom) })}</li>
-                )}
-              </ul>
-              {!offline &&
-                (e.inProgressAttemptId ? (
-                  <a class="button" href={`/attempts/${e.inProgressAttemptId}`}>
-                    {t('exams.catalogue.continue')}
-                  </a>
-                ) : (
-                  e.attemptsLeft !== 0 &&
-                  !e.availableFrom && (
-                    <form method="post" action={`/exams/${e.exam.id}/start`}>
-                      <button type="submit">{t('exams.catalogue.start')}</button>
-                    </form>
-                  )
-                ))}
-            </section>
-          ))}
-        </Layout>,
-      );
+    .get('/exams', requirePage('signedIn'), (c) => renderCatalogue(deps, c))
+    .post('/exam-access-codes', requirePage('signedIn'), async (c) => {
+      const code = String((await c.req.parseBody()).code ?? '');
+      try {
+        const exam = await redeemAccessCode(deps, principalOf(c).account, code);
+        return c.redirect(`/exams?added=${exam.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        return c.redirect('/exams?error=code_unknown', 303);
+      }
     })
     .post('/exams/:id/start', requirePage('signedIn'), async (c) => {
       try {
@@ -312,6 +351,8 @@ export const examPages = (deps: ExamsDeps) =>
         return c.redirect(`/attempts/${attempt.id}`, 303);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
+        const key = `exams.refusal.${error.code}`;
+        if (error.status === 403 && isMessageKey(key)) return renderCatalogue(deps, c, { key, status: 403 });
         // The page says why from the code alone: nothing a link could carry is shown as text.
         return c.redirect(`/exams?error=${encodeURIComponent(error.code)}`, 303);
       }
