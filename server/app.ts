@@ -44,6 +44,7 @@ import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise
 import { examAccessPages } from './exams/pages/access.tsx';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
+import { examsHome } from './exams/pages/home.tsx';
 import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
 import { extensionApi } from './extension-download/api.ts';
 import { extensionPages } from './extension-download/page.tsx';
@@ -213,6 +214,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   );
   const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate, autosaved: (answers) => autosaved.inc(answers) };
   const accounts: AccountsDeps = {
+    examsHome: (account) => examsHome(exams, account),
     ...deps,
     licenceTerm,
     finaliseAttemptsOf: (accountId) => finaliseAttemptsOf(exams, accountId),

@@ -220,7 +220,9 @@ export async function history(deps: ExamsDeps, account: Account) {
   return {
     attempts: attempts.map((a) => ({
       id: a.id,
+      examId: a.exam_id,
       examTitle: a.title,
+      deadlineAt: a.deadline_at,
       status: a.status,
       startedAt: a.started_at,
       finishedAt: a.finished_at,

@@ -14,7 +14,9 @@ import { type AttemptView, attemptView, catalogue, history, loadAttempt, unanswe
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
+import { isAnswered } from '../questions.ts';
 import { startAttempt } from '../start.ts';
+import { CertificateLinks } from './certificate-links.tsx';
 
 // Candidate pages: the catalogue, an attempt, its confirmation and result, the history. Everything works without
 // JavaScript; /assets/exam.js adds autosave, a live timer and milestone announcements.
@@ -50,15 +52,19 @@ function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
   }
   const chosen = new Set(Array.isArray(q.answer) ? q.answer : q.answer ? [q.answer] : []);
   const type = q.kind === 'multiple' ? 'checkbox' : 'radio';
+  // The whole row is the label, so a click anywhere on it chooses; element ids follow the display order only.
   return (
-    <ul class="choices">
-      {(q.options ?? []).map((o) => (
-        <li key={o.id}>
-          <input type={type} id={`${name}-${o.id}`} name={name} value={o.id} checked={chosen.has(o.id)} />{' '}
-          <label for={`${name}-${o.id}`}>{optionLabel(t, q.kind, o)}</label>
-        </li>
-      ))}
-    </ul>
+    <div class="choices">
+      {(q.options ?? []).map((o, i) => {
+        const id = `${name}-${q.kind === 'true_false' ? o.id : i + 1}`;
+        return (
+          <label class="choice" for={id} key={o.id}>
+            <input type={type} id={id} name={name} value={o.id} checked={chosen.has(o.id)} />
+            <span>{optionLabel(t, q.kind, o)}</span>
+          </label>
+        );
+      })}
+    </div>
   );
 }
 
@@ -70,7 +76,43 @@ function scriptMessages(t: I18n['t']) {
     'data-msg-saved-again': t('exams.save.again'),
     'data-msg-stale': t('exams.save.stale', { number: '{number}' }),
     'data-msg-offline': t('exams.save.offline'),
+    'data-msg-saved-at': t('exams.take.savedAt', { time: '{time}' }),
+    'data-msg-save-failed': t('exams.take.saveFailed', { status: '{status}' }),
+    'data-msg-state-answered': t('exams.take.state.answered'),
+    'data-msg-state-unanswered': t('exams.take.state.unanswered'),
+    'data-msg-state-flagged': t('exams.take.state.flagged'),
+    'data-msg-progress': t('exams.take.progress', { answered: '{answered}', total: '{total}' }),
   };
+}
+
+/** Links to every question, marked answered or not (exam.js keeps the marks and the review flags current). */
+function QuestionNavigator({ view }: { view: AttemptView }) {
+  const { t } = useI18n();
+  const answered = view.questions.filter((q) => isAnswered(q.answer ?? undefined)).length;
+  return (
+    <nav class="question-nav" aria-labelledby="nav-heading">
+      <p>
+        <strong id="nav-heading">{t('exams.take.navigator')}</strong>{' '}
+        <span id="progress">{t('exams.take.progress', { answered, total: view.questions.length })}</span>
+      </p>
+      <ol>
+        {view.questions.map((q) => {
+          const done = isAnswered(q.answer ?? undefined);
+          return (
+            <li key={q.position}>
+              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={done ? 'answered' : undefined}>
+                {q.position + 1}
+                <span class="visually-hidden">
+                  {' '}
+                  {t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')}
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
 }
 
 function AttemptPage({ principal, view, saved }: { principal: Principal; view: AttemptView; saved: boolean }) {
@@ -78,16 +120,22 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
   const total = view.questions.length;
   return (
     <Layout title={view.examTitle} principal={principal}>
-      <section class="card" aria-labelledby="time-heading">
-        <h2 id="time-heading">{t('exams.attempt.time')}</h2>
+      <a class="skip-link" href="#question-0">
+        {t('exams.take.skip')}
+      </a>
+      <section class="card exam-status" aria-labelledby="time-heading">
+        <h2 id="time-heading" class="visually-hidden">
+          {t('exams.attempt.time')}
+        </h2>
         <p id="timer" data-deadline={view.deadlineAt} data-seconds-left={String(view.secondsLeft)}>
           {t('exams.attempt.timeLeft')} <strong id="time-left">{format.duration(view.secondsLeft)}</strong>{' '}
-          {t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}
+          <span class="hint">{t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}</span>
         </p>
         <div id="timer-announcer" class="visually-hidden" aria-live="polite" aria-atomic="true" />
         <p id="save-status" role="status" class="hint">
           {saved ? t('exams.attempt.saved') : ''}
         </p>
+        <QuestionNavigator view={view} />
       </section>
       <form
         method="post"
@@ -101,6 +149,7 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
             class="card question"
             key={q.position}
             id={`question-${q.position}`}
+            tabindex={-1}
             data-position={String(q.position)}
             data-kind={q.kind}
           >
@@ -115,6 +164,11 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
             </legend>
             <input type="hidden" name={`seq-${q.position}`} value={String(q.seq + 1)} />
             <AnswerInputs q={q} />
+            {/* Flags live in this browser only; exam.js shows the box where it runs. */}
+            <label class="flag" hidden>
+              <input type="checkbox" data-flag={String(q.position)} />
+              <span>{t('exams.take.flag')}</span>
+            </label>
           </fieldset>
         ))}
         <div class="actions">
@@ -141,18 +195,6 @@ function optionText(t: I18n['t'], view: AttemptView, position: number, answer: u
       return option && q ? optionLabel(t, q.kind, option) : String(id);
     })
     .join(', ');
-}
-
-/** The certificate's three forms: the PDF, the Open Badge, the public verification page. */
-function CertificateLinks({ id }: { id: string }) {
-  const { t } = useI18n();
-  return (
-    <>
-      <a href={`/api/v1/certificates/${id}/pdf`}>{t('exams.certificate.pdf')}</a> ·{' '}
-      <a href={`/api/v1/certificates/${id}/credential`}>{t('exams.certificate.badge')}</a> ·{' '}
-      <a href={`/verify/${id}`}>{t('exams.certificate.verify')}</a>
-    </>
-  );
 }
 
 function ResultPage({ principal, view }: { principal: Principal; view: AttemptView }) {
