@@ -36,13 +36,16 @@ import type { Config } from './config.ts';
 import { DatabaseHealth, unavailabilityOf } from './db/availability.ts';
 import type { OpenedDatabase } from './db/database.ts';
 import type { Deps } from './deps.ts';
+import { accessApi } from './exams/api/access.ts';
 import { attemptsApi } from './exams/api/attempts.ts';
 import { authoringApi } from './exams/api/authoring.ts';
 import type { ExamsDeps } from './exams/context.ts';
 import { accountsWithExamInProgress, finaliseAttemptsOf } from './exams/finalise.ts';
+import { examAccessPages } from './exams/pages/access.tsx';
 import { examAdminPages, examImportPages } from './exams/pages/admin.tsx';
 import { examPages } from './exams/pages/candidate.tsx';
 import { examEditorPages } from './exams/pages/editor.tsx';
+import { examsHome } from './exams/pages/home.tsx';
 import { examPreviewPages } from './exams/pages/preview.tsx';
 import { examSettingsPages } from './exams/pages/settings.tsx';
 import { eraseExamPersonalData, examRecordsOf } from './exams/personal-data.ts';
@@ -215,6 +218,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   );
   const exams: ExamsDeps = { ...deps, licenceTerm, issueCertificate, autosaved: (answers) => autosaved.inc(answers) };
   const accounts: AccountsDeps = {
+    examsHome: (account) => examsHome(exams, account),
     ...deps,
     licenceTerm,
     finaliseAttemptsOf: (accountId) => finaliseAttemptsOf(exams, accountId),
@@ -255,6 +259,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
     .route('/', auditApi(deps))
     .route('/', authoringApi(exams))
     .route('/', attemptsApi(exams))
+    .route('/', accessApi(exams))
     .route('/', certificatesApi(deps))
     .route('/', licensingApi(licensing))
     .route('/', leavingFiguresApi(licensing))
@@ -275,6 +280,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/exams', examSettingsPages(exams));
   app.route('/portal/exams', examEditorPages(exams));
   app.route('/portal/exams', examPreviewPages(exams));
+  app.route('/portal/exams', examAccessPages(exams));
   app.route('/portal/exams', examAdminPages(exams));
   app.route('/portal/exam-imports', examImportPages(exams));
   app.route('/portal/certificates', certificateAdminPages(deps));

@@ -7,6 +7,7 @@ import { accountsAndAuthMigration } from './auth/migration.ts';
 import { signInProtectionMigration } from './auth/sign-in-protection-migration.ts';
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
+import { examAccessMigration } from './exams/access-migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { examVersionsMigration } from './exams/versions-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-instance-heartbeats': heartbeatMigration,
   '2026-12-03-leaving': leavingMigration,
   '2026-12-04-exam-versions': examVersionsMigration,
+  '2026-12-04-exam-access': examAccessMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
 };

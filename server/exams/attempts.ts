@@ -1,6 +1,7 @@
 import type { Account } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { notFound } from '../http/errors.ts';
+import { admittedExams, type WindowState, windowState } from './access.ts';
 import { getExam } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { answersOf, attemptClosed, finaliseAttempt, finaliseOverdueFor } from './finalise.ts';
@@ -116,11 +117,21 @@ export interface CatalogueEntry {
   attemptsLeft: number | null;
   inProgressAttemptId: string | null;
   availableFrom: string | null;
+  /** The availability window (null: no bound) and where the exam stands in it now. */
+  opensAt: string | null;
+  closesAt: string | null;
+  window: WindowState;
 }
 
+/** The published exams this account may sit (issue 17), and any it has an attempt in progress in. */
 export async function catalogue(deps: ExamsDeps, account: Account): Promise<CatalogueEntry[]> {
   await finaliseOverdueFor(deps, account.id);
-  const exams = await deps.db.selectFrom('exams').selectAll().where('published', '=', 1).orderBy('title').execute();
+  const published = await deps.db.selectFrom('exams').selectAll().where('published', '=', 1).orderBy('title').execute();
+  const admitted = await admittedExams(
+    deps.db,
+    account,
+    published.map((e) => e.id),
+  );
   const attempts = await deps.db
     .selectFrom('exam_attempts')
     .select(['id', 'exam_id', 'status', 'finished_at', 'started_at'])
@@ -128,7 +139,10 @@ export async function catalogue(deps: ExamsDeps, account: Account): Promise<Cata
     .orderBy('started_at', 'desc')
     .execute();
   const now = deps.clock().getTime();
+  const inProgress = new Set(attempts.filter((a) => a.status === 'in_progress').map((a) => a.exam_id));
+  const exams = published.filter((e) => admitted.has(e.id) || inProgress.has(e.id));
   return exams.map((exam) => {
+    const access = admitted.get(exam.id) ?? { opensAt: null, closesAt: null };
     const mine = attempts.filter((a) => a.exam_id === exam.id);
     const open = mine.find((a) => a.status === 'in_progress');
     const lastFinished = mine.find((a) => a.finished_at)?.finished_at;
@@ -139,6 +153,9 @@ export async function catalogue(deps: ExamsDeps, account: Account): Promise<Cata
       attemptsLeft: exam.attempts_allowed === null ? null : Math.max(0, exam.attempts_allowed - mine.length),
       inProgressAttemptId: open?.id ?? null,
       availableFrom: until > now ? new Date(until).toISOString() : null,
+      opensAt: access.opensAt,
+      closesAt: access.closesAt,
+      window: windowState(access, new Date(now)),
     };
   });
 }
@@ -203,7 +220,9 @@ export async function history(deps: ExamsDeps, account: Account) {
   return {
     attempts: attempts.map((a) => ({
       id: a.id,
+      examId: a.exam_id,
       examTitle: a.title,
+      deadlineAt: a.deadline_at,
       status: a.status,
       startedAt: a.started_at,
       finishedAt: a.finished_at,

@@ -1,6 +1,7 @@
 // What the exams area holds about one person, for their data download (issue 22): every attempt as they may see it
 // (questions, their answers, the result once released), their certificates once released (as /history lists them),
-// and the extra time they were granted. Erasure removes the granted extra time (it may reveal a health condition);
+// and the extra time they were granted. Erasure removes the granted extra time (it may reveal a health condition),
+// invitations to their address and the access codes they entered;
 // attempts stay, pseudonymous, for the exam statistics.
 import type { Certificate } from '../certificates/tables.ts';
 import type { Db } from '../db/database.ts';
@@ -48,7 +49,9 @@ export async function examRecordsOf(deps: ExamsDeps, accountId: string): Promise
   };
 }
 
-/** Inside the erasure's transaction. */
-export async function eraseExamPersonalData(trx: Db, accountId: string): Promise<void> {
+/** Inside the erasure's transaction; `email` is the address the account had (invitations are kept by address). */
+export async function eraseExamPersonalData(trx: Db, accountId: string, email: string): Promise<void> {
   await trx.deleteFrom('exam_accommodations').where('account_id', '=', accountId).execute();
+  await trx.deleteFrom('exam_invitations').where('email', '=', email.toLowerCase()).execute();
+  await trx.deleteFrom('exam_access_grants').where('account_id', '=', accountId).execute();
 }

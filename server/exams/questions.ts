@@ -85,13 +85,16 @@ export const questionSchema = questionInput.superRefine((q, ctx) => {
 
 export type QuestionInput = z.output<typeof questionInput>;
 
-/** Stored form: options get stable ids so answers survive reordering. */
+/**
+ * Stored form: options get stable ids so answers survive reordering. In an attempt's snapshot each option carries a
+ * random opaque id instead (the id the candidate sees and answers with) and its authoring id in `authoredId`.
+ */
 export type QuestionContent =
   | {
       kind: 'single' | 'multiple';
       text: string;
       scoring?: 'all_or_nothing' | 'partial';
-      options: { id: string; text: string; correct: boolean }[];
+      options: { id: string; text: string; correct: boolean; authoredId?: string }[];
     }
   | { kind: 'true_false'; text: string; answer: boolean }
   | { kind: 'short_answer'; text: string; match: 'exact' | 'pattern'; caseSensitive: boolean; accepted: string[] };
@@ -150,6 +153,13 @@ export function toInput(content: QuestionContent, tags: string[]): QuestionInput
         accepted: content.accepted,
       };
   }
+}
+
+/** An answer in authoring option ids (`o1`, `o2`): how reports compare attempts whose options had other ids. */
+export function authoredAnswer(content: QuestionContent, answer: Answer): Answer {
+  if (content.kind !== 'single' && content.kind !== 'multiple') return answer;
+  const authored = (id: string) => content.options.find((o) => o.id === id)?.authoredId ?? id;
+  return Array.isArray(answer) ? answer.map(authored) : authored(answer);
 }
 
 /** What a candidate sees: no correct flags, no accepted answers. */

@@ -6,6 +6,7 @@ import type { Account } from '../auth/tables.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
+import { assertMayStart } from './access.ts';
 import { activeQuestions } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { finaliseOverdueFor } from './finalise.ts';
@@ -19,6 +20,22 @@ function shuffle<T>(items: T[]): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
+}
+
+/**
+ * Each attempt's options get fresh random ids (96 bits, base32): an id says nothing about the authoring order, and
+ * ids from one attempt mean nothing in another. Scoring reads the snapshot, so it needs no mapping; `authoredId` keeps
+ * the way back for reports.
+ */
+const opaqueOptionId = () => randomString(12);
+
+export function drawOptions(content: QuestionContent, shuffled: boolean): QuestionContent {
+  if (content.kind !== 'single' && content.kind !== 'multiple') return content;
+  const options = shuffled ? shuffle(content.options) : content.options;
+  return {
+    ...content,
+    options: options.map((o) => ({ ...o, id: opaqueOptionId(), authoredId: o.authoredId ?? o.id })),
+  };
 }
 
 const offline = () => new ApiError(503, 'candidates_offline', 'errors.candidates_offline');
@@ -55,6 +72,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
       .execute();
     const open = previous.find((a) => a.status === 'in_progress');
     if (open) return open;
+    await assertMayStart(trx, exam, account, now);
     if (exam.attempts_allowed !== null && previous.length >= exam.attempts_allowed)
       throw new ApiError(409, 'no_attempts_left', message('errors.no_attempts_left', { count: exam.attempts_allowed }));
     const last = previous[0];
@@ -75,9 +93,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
     const picked = shuffle(bank).slice(0, exam.question_count);
     const ordered = exam.shuffle_questions ? picked : picked.sort((a, b) => a.position - b.position);
     const drawn: DrawnQuestion[] = ordered.map((row) => {
-      const content = JSON.parse(row.content) as QuestionContent;
-      if (exam.shuffle_options && (content.kind === 'single' || content.kind === 'multiple'))
-        content.options = shuffle(content.options);
+      const content = drawOptions(JSON.parse(row.content) as QuestionContent, exam.shuffle_options === 1);
       return { questionId: row.id, version: row.version, content };
     });
     const extraSeconds = (accommodation?.extra_minutes ?? 0) * 60;

@@ -90,6 +90,35 @@ export interface ExamAccommodationsTable {
   created_at: string;
 }
 
+/** Who may sit an exam; an exam without a row is open to every registered candidate at any time. */
+export type AccessRule = 'everyone' | 'invited' | 'code' | 'domains';
+
+export interface ExamAccessTable {
+  exam_id: string;
+  rule: AccessRule;
+  /** With rule 'code': the code candidates enter (unique across exams, so a code finds its exam). */
+  access_code: string | null;
+  /** JSON array of lower-case domains, for rule 'domains'. */
+  domains: string;
+  /** Null: no bound. UTC instants; the portal reads and shows them in the organisation's time zone. */
+  opens_at: string | null;
+  closes_at: string | null;
+  updated_at: string;
+}
+
+export interface ExamInvitationsTable {
+  exam_id: string;
+  /** Lower case; matched against the account's email. */
+  email: string;
+  invited_at: string;
+}
+
+export interface ExamAccessGrantsTable {
+  exam_id: string;
+  account_id: string;
+  granted_at: string;
+}
+
 declare module '../db/schema.ts' {
   interface Database {
     exams: ExamsTable;
@@ -97,12 +126,16 @@ declare module '../db/schema.ts' {
     exam_attempts: ExamAttemptsTable;
     attempt_answers: AttemptAnswersTable;
     exam_accommodations: ExamAccommodationsTable;
+    exam_access: ExamAccessTable;
+    exam_invitations: ExamInvitationsTable;
+    exam_access_grants: ExamAccessGrantsTable;
   }
 }
 
 export type Exam = Selectable<ExamsTable>;
 export type ExamQuestionRow = Selectable<ExamQuestionsTable>;
 export type Attempt = Selectable<ExamAttemptsTable>;
+export type ExamAccess = Selectable<ExamAccessTable>;
 
 /** One question as drawn into an attempt (exam_attempts.questions holds them as JSON, in the candidate's order). */
 export interface DrawnQuestion {

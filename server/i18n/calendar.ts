@@ -56,3 +56,22 @@ export function startOfDay(day: string, timeZone: string): Date {
   if (calendarDay(new Date(at), timeZone) !== day) at += 3_600_000;
   return new Date(at);
 }
+
+/** The wall-clock time (YYYY-MM-DDTHH:mm, as a datetime-local field shows it) of `at` in `timeZone`. */
+export function wallClockText(at: Date, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  return `${calendarDay(at, timeZone)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/** The moment a wall-clock time (YYYY-MM-DDTHH:mm) happens in `timeZone`; null when the text is no such time. */
+export function instantOf(text: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const [y, m, d, h, min] = match.slice(1).map(Number) as [number, number, number, number, number];
+  const asUtc = Date.UTC(y, m - 1, d, h, min);
+  if (Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== d || h > 23 || min > 59) return null;
+  // As startOfDay: the offset at the guess, then at the corrected guess.
+  let at = asUtc - offsetAt(new Date(asUtc), timeZone);
+  at = asUtc - offsetAt(new Date(at), timeZone);
+  return new Date(at);
+}

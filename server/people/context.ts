@@ -10,7 +10,7 @@ export interface PeopleDeps extends LicensingDeps {
   /** Attempts (as the person may see them) and granted extra time; from server/exams/. */
   examRecordsOf: (accountId: string) => Promise<ExamRecords>;
   /** The exams area's share of an erasure, inside its transaction; from server/exams/. */
-  eraseExamPersonalData: (trx: Db, accountId: string) => Promise<void>;
+  eraseExamPersonalData: (trx: Db, accountId: string, email: string) => Promise<void>;
   /** A certificate's PDF and its signed Open Badges credential; from server/certificates/. */
   certificatePdf: (certificate: Certificate) => Promise<Uint8Array>;
   certificateCredential: (certificate: Certificate) => Promise<string>;

@@ -48,7 +48,7 @@ export async function eraseAccount(deps: PeopleDeps, actor: Actor | null, accoun
     await eraseFromAuditLog(trx, accountId, current.email);
     const mails = await forgetRecipient(trx, current.email);
     await forgetOwnAccount(trx, accountId, current.email);
-    await deps.eraseExamPersonalData(trx, accountId);
+    await deps.eraseExamPersonalData(trx, accountId, current.email);
     await recordAudit(trx, now, actor ? auditActor(actor) : ERASURE_JOB, {
       action: 'account.erased',
       targetAccountId: accountId,

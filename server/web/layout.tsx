@@ -98,9 +98,11 @@ function Navigation({ principal }: { principal: Principal | null | undefined }) 
             </li>
           </>
         )}
-        <li>
-          <a href="/api/docs">{t('layout.nav.api')}</a>
-        </li>
+        {isStaff(principal) && (
+          <li>
+            <a href="/api/docs">{t('layout.nav.api')}</a>
+          </li>
+        )}
       </ul>
     </nav>
   );

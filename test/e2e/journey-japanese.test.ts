@@ -115,9 +115,9 @@ describe('a Japanese candidate’s journey in a browser', () => {
     expect(await page.$eval('label[for="q-2-true"]', (e) => e.textContent)).toBe('正しい');
 
     const saved = () => page.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 200);
-    await Promise.all([saved(), page.click('label[for="q-0-o1"]')]);
-    await Promise.all([saved(), page.click('label[for="q-1-o1"]')]);
-    await Promise.all([saved(), page.click('label[for="q-1-o2"]')]);
+    await Promise.all([saved(), page.click('label[for="q-0-1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-1-1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-1-2"]')]);
     // A lost connection is said in Japanese; the answer is sent when the connection is back.
     await page.setOfflineMode(true);
     await page.click('label[for="q-2-true"]');

@@ -80,11 +80,11 @@ describe('candidate journey in a browser', () => {
 
     // Answer two questions with the keyboard-free mouse path and wait for each autosave to be acknowledged.
     const saved = () => page.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 200);
-    await Promise.all([saved(), page.click('label[for="q-0-o1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-0-1"]')]);
     await Promise.all([saved(), page.click('label[for="q-2-true"]')]);
 
     await page.reload();
-    expect(await page.$eval('#q-0-o1', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await page.$eval('#q-0-1', (e) => (e as HTMLInputElement).checked)).toBe(true);
     expect(await page.$eval('#q-2-true', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
     // A lost connection: the change is kept and sent when the connection is back.
@@ -97,10 +97,10 @@ describe('candidate journey in a browser', () => {
     expect(await page.$eval('#q-2-true', (e) => (e as HTMLInputElement).checked)).toBe(true);
 
     // Keyboard only for the rest: Space toggles the checkboxes, Tab reaches the text field, Enter submits.
-    await page.focus('#q-1-o1');
+    await page.focus('#q-1-1');
     await Promise.all([saved(), page.keyboard.press('Space')]);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q-1-o2');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q-1-2');
     await Promise.all([saved(), page.keyboard.press('Space')]);
     await page.focus('#q-3');
     await page.keyboard.type('Paris');

@@ -133,9 +133,9 @@ describe('leaving, in a browser', () => {
     await page.goto(`${server.url}/exams`);
     await submitForm(page, 'form[action$="/start"] button');
     const saved = () => page.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 200);
-    await Promise.all([saved(), page.click('label[for="q-0-o1"]')]);
-    await Promise.all([saved(), page.click('label[for="q-1-o1"]')]);
-    await Promise.all([saved(), page.click('label[for="q-1-o2"]')]);
+    await Promise.all([saved(), page.click('label[for="q-0-1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-1-1"]')]);
+    await Promise.all([saved(), page.click('label[for="q-1-2"]')]);
     await Promise.all([saved(), page.click('label[for="q-2-true"]')]);
     await page.type('#q-3', 'Paris');
     await submitForm(page, 'button[value="review"]');

@@ -4,6 +4,7 @@ import {
   type AttemptJson,
   answerAll,
   examWorld,
+  optionIds,
   SAMPLE_DOCUMENT,
   startAttempt,
   submit,
@@ -112,7 +113,7 @@ describe('taking an exam', () => {
     // A stale (lower seq) save is ignored; a retried identical save is harmless.
     const stale = await call(ctx, 'POST', `/api/v1/attempts/${attempt.id}/answers`, {
       cookie: world.cookie,
-      json: { answers: [{ position: 0, seq: 4, answer: 'o2' }] },
+      json: { answers: [{ position: 0, seq: 4, answer: optionIds(attempt, 0, ['Green'])[0] }] },
     });
     expect(((await stale.json()) as { saved: { applied: boolean }[] }).saved[0]?.applied).toBe(false);
     expect((await answerAll(ctx, world.cookie, attempt, 5)).status).toBe(200);
@@ -120,7 +121,8 @@ describe('taking an exam', () => {
     // Starting again resumes the same attempt with the saved answers.
     const resumed = await startAttempt(ctx, world);
     expect(resumed.id).toBe(attempt.id);
-    expect(resumed.questions[0]?.answer).toBe('o1');
+    expect(resumed.questions[0]?.answer).toBe(optionIds(attempt, 0, ['Red'])[0]);
+    expect(resumed.questions[0]?.options).toEqual(attempt.questions[0]?.options);
     expect(resumed.questions[0]?.seq).toBe(5);
 
     const result = await submit(ctx, world.cookie, attempt.id);
@@ -141,8 +143,8 @@ describe('taking an exam', () => {
       cookie: world.cookie,
       json: {
         answers: [
-          { position: 0, seq: 1, answer: 'o2' },
-          { position: 1, seq: 1, answer: ['o1'] },
+          { position: 0, seq: 1, answer: optionIds(attempt, 0, ['Green'])[0] },
+          { position: 1, seq: 1, answer: optionIds(attempt, 1, ['2']) },
           { position: 2, seq: 1, answer: 'true' },
         ],
       },

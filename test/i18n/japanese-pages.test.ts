@@ -109,6 +109,13 @@ async function world(ctx: TestContext): Promise<World> {
     items: { id: string }[];
   };
   const questionIds = draftQuestions.items.map((q) => q.id);
+  // Who may sit it (issue 17): invited people within a window, one invited.
+  await asAdmin('PUT', `/api/v1/exams/${exam.exam.id}/access`, {
+    rule: 'invited',
+    opensAt: '2026-01-01T00:00:00Z',
+    closesAt: '2099-01-01T00:00:00Z',
+  });
+  await asAdmin('POST', `/api/v1/exams/${exam.exam.id}/invitations`, { emails: [candidate.email] });
 
   const examples: Record<string, string[]> = {
     '/': ['/'],
@@ -120,7 +127,14 @@ async function world(ctx: TestContext): Promise<World> {
     '/setup': ['/setup?token=expired'],
     '/settings': ['/settings', '/settings?saved=1'],
     '/my': ['/my'],
-    '/exams': ['/exams', '/exams?error=no_attempts_left', '/exams?error=<b>Click here</b>'],
+    '/exams': [
+      '/exams',
+      '/exams?error=no_attempts_left',
+      '/exams?error=<b>Click here</b>',
+      '/exams?error=exam_not_for_you',
+      '/exams?error=code_unknown',
+      `/exams?added=${exam.exam.id}`,
+    ],
     '/attempts/:id': [`/attempts/${first.id}`, `/attempts/${second.id}`, `/attempts/${second.id}?saved=1`],
     '/attempts/:id/submit': [`/attempts/${second.id}/submit`],
     '/history': ['/history'],
@@ -145,6 +159,11 @@ async function world(ctx: TestContext): Promise<World> {
     '/portal/exams/:id/questions/:questionId/preview': questionIds.map(
       (q) => `/portal/exams/${draft.exam.id}/questions/${q}/preview`,
     ),
+    '/portal/exams/:id/access': [
+      `/portal/exams/${exam.exam.id}/access`,
+      `/portal/exams/${exam.exam.id}/access?saved=1`,
+      `/portal/exams/${exam.exam.id}/access?invited=3`,
+    ],
     '/portal/extension': ['/portal/extension'],
     '/portal/licence': ['/portal/licence'],
     '/portal/environments': ['/portal/environments'],

@@ -69,7 +69,12 @@ describe('download my data', () => {
 
     const [attempt] = data.attempts;
     expect(attempt).toMatchObject({ id: who.attemptId, status: 'submitted', examTitle: 'Safety basics' });
-    expect(attempt?.questions.map((q) => q.answer)).toEqual(['o1', ['o1', 'o2'], 'true', 'Paris']);
+    // Options are answered by the attempt's own ids; the download names them with the options' texts beside.
+    const chosen = attempt?.questions.map((q) => {
+      const text = (id: string) => q.options?.find((o) => o.id === id)?.text ?? id;
+      return Array.isArray(q.answer) ? q.answer.map(text) : text(q.answer ?? '');
+    });
+    expect(chosen).toEqual(['Red', ['2', '3'], 'True', 'Paris']);
     expect(attempt?.result).toMatchObject({ released: true, scorePercent: 100, passed: true });
     expect(data.accommodations).toEqual([{ examId: who.examId, extraMinutes: 15, createdAt: expect.any(String) }]);
 

@@ -33,12 +33,29 @@ export const SAMPLE_DOCUMENT = {
   ],
 };
 
-export const CORRECT = [
-  { position: 0, answer: 'o1' },
-  { position: 1, answer: ['o1', 'o2'] },
+/** The right answers of the sample exams: options by the text the candidate reads (ids differ per attempt). */
+const CORRECT: { position: number; options?: string[]; multiple?: boolean; answer?: string }[] = [
+  { position: 0, options: ['Red', '赤'] },
+  { position: 1, options: ['2', '3'], multiple: true },
   { position: 2, answer: 'true' },
   { position: 3, answer: 'Paris' },
 ];
+
+/** The ids, in this attempt, of the options of question `position` whose text is one of `texts`. */
+export function optionIds(attempt: AttemptJson, position: number, texts: string[]): string[] {
+  const options = attempt.questions[position]?.options ?? [];
+  const ids = options.filter((o) => texts.includes(o.text)).map((o) => o.id);
+  if (!ids.length) throw new Error(`no option ${texts.join('/')} in question ${position}`);
+  return ids;
+}
+
+/** The right answers of the sample exam in this attempt's option ids. */
+export const correctAnswers = (attempt: AttemptJson) =>
+  CORRECT.map(({ position, options, multiple, answer }) => {
+    if (!options) return { position, answer: answer as string };
+    const ids = optionIds(attempt, position, options);
+    return { position, answer: multiple ? ids : (ids[0] as string) };
+  });
 
 export interface ExamWorld {
   admin: Account;
@@ -105,7 +122,7 @@ export async function startAttempt(ctx: TestContext, world: { cookie: string; ex
 export async function answerAll(ctx: TestContext, cookie: string, attempt: AttemptJson, seq = 1) {
   return call(ctx, 'POST', `/api/v1/attempts/${attempt.id}/answers`, {
     cookie,
-    json: { answers: CORRECT.map((a) => ({ ...a, seq })) },
+    json: { answers: correctAnswers(attempt).map((a) => ({ ...a, seq })) },
   });
 }
 

@@ -26,6 +26,7 @@ export const myPages = (deps: AccountsDeps) =>
           </Layout>,
         );
       }
+      const exams = await deps.examsHome(account);
       return html(
         c,
         <Layout title={t('accounts.my.title')} principal={principal}>
@@ -40,13 +41,15 @@ export const myPages = (deps: AccountsDeps) =>
               </form>
             </section>
           )}
-          <section class="card" aria-labelledby="exams">
-            <h2 id="exams">{t('accounts.my.examsHeading')}</h2>
-            <p>
-              {t('accounts.my.examsText')} <a href="/exams">{t('accounts.my.examsLink')}</a> ·{' '}
-              <a href="/history">{t('accounts.my.historyLink')}</a>
-            </p>
-          </section>
+          {exams ?? (
+            <section class="card" aria-labelledby="exams">
+              <h2 id="exams">{t('accounts.my.examsHeading')}</h2>
+              <p>
+                {t('accounts.my.examsText')} <a href="/exams">{t('accounts.my.examsLink')}</a> ·{' '}
+                <a href="/history">{t('accounts.my.historyLink')}</a>
+              </p>
+            </section>
+          )}
           <section class="card" aria-labelledby="settings">
             <h2 id="settings">{t('layout.settings')}</h2>
             <p>

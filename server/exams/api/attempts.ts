@@ -18,7 +18,7 @@ export const catalogueRoute = apiRoute({
   path: '/catalogue',
   tag,
   access: 'signedIn',
-  summary: 'Published exams with attempts left and cool-down state for the caller',
+  summary: 'The published exams the caller may sit, with attempts left, cool-down and availability window',
   responses: { 200: jsonAnswer(s.catalogue, 'The exams the caller may sit.') },
 });
 
@@ -97,6 +97,9 @@ export const attemptsApi = (deps: ExamsDeps) =>
         attemptsLeft: e.attemptsLeft,
         inProgressAttemptId: e.inProgressAttemptId,
         availableFrom: e.availableFrom,
+        opensAt: e.opensAt,
+        closesAt: e.closesAt,
+        window: e.window,
       }));
       return c.json({ items }, 200);
     })

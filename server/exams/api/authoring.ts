@@ -252,7 +252,8 @@ export const startAttemptRoute = apiRoute({
   path: '/exams/{id}/attempts',
   tag: 'Taking exams',
   access: 'signedIn',
-  summary: 'Start (or resume) an attempt: questions and deadline are fixed on the server',
+  summary:
+    'Start (or resume) an attempt: questions and deadline are fixed on the server; 403 when the exam is not open to you',
   request: { params: idParam },
   responses: { 201: jsonAnswer(s.attemptResponse, 'The attempt, new or resumed.') },
   errors: [404, 409, 503],

@@ -188,6 +188,9 @@ export const catalogue = z.object({
       attemptsLeft: z.number().int().nullable(),
       inProgressAttemptId: z.string().nullable(),
       availableFrom: z.string().nullable().describe('Set while a cool-down runs: when the next attempt may start.'),
+      opensAt: z.string().nullable().describe('The exam cannot be started before this instant (null: no bound).'),
+      closesAt: z.string().nullable().describe('The exam cannot be started from this instant on (null: no bound).'),
+      window: z.enum(['open', 'not_yet_open', 'closed']),
     }),
   ),
 });

@@ -71,9 +71,14 @@
     flush();
   };
 
-  const setStatus = (text) => {
+  const setStatus = (text, failed = false) => {
+    status.classList.toggle('failed', failed);
+    // A failure is said at once (an alert); a success politely (the status role).
+    status.setAttribute('role', failed ? 'alert' : 'status');
     if (status.textContent !== text) status.textContent = text;
   };
+  const clock = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' });
+  const savedNow = () => setStatus(say('msgSavedAt', { time: clock.format(new Date()) }));
 
   async function flush() {
     if (inFlight) return inFlight;
@@ -91,18 +96,19 @@
           window.location.reload();
           return;
         }
-        if (!response.ok) throw new Error(String(response.status));
-        if (failing) setStatus(say('msgSavedAgain'));
+        if (!response.ok) throw Object.assign(new Error('not saved'), { status: response.status });
         failing = false;
         return response.json().then((body) => {
+          savedNow();
           // Not applied on a first try means a newer save exists (another window or device): say so once.
           const stale = body.saved.filter((s, i) => !s.applied && !answers[i]?.retried);
           if (stale.length) setStatus(say('msgStale', { number: stale[0].position + 1 }));
         });
       })
-      .catch(() => {
+      .catch((error) => {
         for (const a of answers) if (!pending.has(a.position)) pending.set(a.position, { ...a, retried: true });
-        if (!failing) setStatus(say('msgOffline'));
+        if (!failing)
+          setStatus(error?.status ? say('msgSaveFailed', { status: error.status }) : say('msgOffline'), true);
         failing = true;
         setTimeout(flush, 3000);
       })
@@ -113,14 +119,82 @@
     return inFlight;
   }
 
+  // The navigator: answered / not answered / flagged, kept current; flags are remembered in this browser only.
+  const navLinks = [...document.querySelectorAll('a[data-nav]')];
+  const progress = document.getElementById('progress');
+  const flagKey = `seatkeeper.flags.${attemptId}`;
+  const readFlags = () => {
+    try {
+      return new Set(JSON.parse(localStorage.getItem(flagKey) ?? '[]'));
+    } catch {
+      return new Set();
+    }
+  };
+  const flags = readFlags();
+  const isAnswered = (fieldset) => {
+    const answer = answerOf(fieldset);
+    return Array.isArray(answer) ? answer.length > 0 : !!answer && answer.trim() !== '';
+  };
+  const mark = (fieldset) => {
+    const position = Number(fieldset.dataset.position);
+    const link = navLinks[position];
+    if (!link) return;
+    const answered = isAnswered(fieldset);
+    const flagged = flags.has(position);
+    link.classList.toggle('answered', answered);
+    link.classList.toggle('flagged', flagged);
+    const states = [say(answered ? 'msgStateAnswered' : 'msgStateUnanswered')];
+    if (flagged) states.push(say('msgStateFlagged'));
+    link.querySelector('.visually-hidden').textContent = ` ${states.join(', ')}`;
+  };
+  const fieldsets = [...form.querySelectorAll('fieldset[data-position]')];
+  const count = () => {
+    const answered = fieldsets.filter(isAnswered).length;
+    progress.textContent = say('msgProgress', { answered, total: fieldsets.length });
+  };
+  for (const box of form.querySelectorAll('input[data-flag]')) {
+    box.closest('label').hidden = false;
+    box.checked = flags.has(Number(box.dataset.flag));
+    box.addEventListener('change', () => {
+      const position = Number(box.dataset.flag);
+      if (box.checked) flags.add(position);
+      else flags.delete(position);
+      try {
+        localStorage.setItem(flagKey, JSON.stringify([...flags]));
+      } catch {}
+      mark(box.closest('fieldset'));
+    });
+  }
+  for (const fieldset of fieldsets) mark(fieldset);
+  // Arrow keys move between the navigator's links; Enter follows one and the question takes the focus.
+  for (const [index, link] of navLinks.entries()) {
+    link.addEventListener('keydown', (event) => {
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      navLinks[(index + step + navLinks.length) % navLinks.length].focus();
+    });
+    link.addEventListener('click', () => {
+      const target = document.getElementById(`question-${link.dataset.nav}`);
+      setTimeout(() => target?.focus({ preventScroll: true }), 0);
+    });
+  }
+
   const timers = new Map();
   form.addEventListener('change', (event) => {
+    if (event.target.dataset.flag !== undefined) return;
     const fieldset = event.target.closest('fieldset[data-position]');
-    if (fieldset) queue(fieldset);
+    if (fieldset) {
+      mark(fieldset);
+      count();
+      queue(fieldset);
+    }
   });
   form.addEventListener('input', (event) => {
     const fieldset = event.target.closest('fieldset[data-position]');
     if (fieldset?.dataset.kind !== 'short_answer') return;
+    mark(fieldset);
+    count();
     clearTimeout(timers.get(fieldset));
     timers.set(
       fieldset,

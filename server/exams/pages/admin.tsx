@@ -26,6 +26,7 @@ import {
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
 import { distributionSvg, examReport } from '../reports.ts';
+import { accessCard } from './access.tsx';
 import { ExamSummary } from './exam-summary.tsx';
 
 const SAMPLE_IMPORT = `{
@@ -205,6 +206,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
       const admin = principal.account.role === 'admin';
       const notice = noticeKey(c.req.query('error'));
       const { t, format } = await i18nOf(c);
+      const access = await accessCard(deps, exam);
       const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
       const distributionLabel = t('exams.report.distributionLabel', {
         bands: report.distribution.map((count, i) => `${format.percent(i / 10)}: ${format.number(count)}`).join(', '),
@@ -214,6 +216,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
         <Layout title={exam.title} principal={principal}>
           {c.req.query('saved') === 'settings' && <Alert kind="success">{t('exams.summary.saved')}</Alert>}
           <ExamSummary exam={toExamView(exam)} admin={admin} />
+          {access}
           <section class="card" aria-labelledby="summary">
             <h2 id="summary">{t('exams.report.title')}</h2>
             <p>

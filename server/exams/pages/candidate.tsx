@@ -9,11 +9,14 @@ import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
+import { redeemAccessCode } from '../access.ts';
 import { type AttemptView, attemptView, catalogue, history, loadAttempt, unansweredPositions } from '../attempts.ts';
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
+import { isAnswered } from '../questions.ts';
 import { startAttempt } from '../start.ts';
+import { CertificateLinks } from './certificate-links.tsx';
 
 // Candidate pages: the catalogue, an attempt, its confirmation and result, the history. Everything works without
 // JavaScript; /assets/exam.js adds autosave, a live timer and milestone announcements.
@@ -49,15 +52,19 @@ function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
   }
   const chosen = new Set(Array.isArray(q.answer) ? q.answer : q.answer ? [q.answer] : []);
   const type = q.kind === 'multiple' ? 'checkbox' : 'radio';
+  // The whole row is the label, so a click anywhere on it chooses; element ids follow the display order only.
   return (
-    <ul class="choices">
-      {(q.options ?? []).map((o) => (
-        <li key={o.id}>
-          <input type={type} id={`${name}-${o.id}`} name={name} value={o.id} checked={chosen.has(o.id)} />{' '}
-          <label for={`${name}-${o.id}`}>{optionLabel(t, q.kind, o)}</label>
-        </li>
-      ))}
-    </ul>
+    <div class="choices">
+      {(q.options ?? []).map((o, i) => {
+        const id = `${name}-${q.kind === 'true_false' ? o.id : i + 1}`;
+        return (
+          <label class="choice" for={id} key={o.id}>
+            <input type={type} id={id} name={name} value={o.id} checked={chosen.has(o.id)} />
+            <span>{optionLabel(t, q.kind, o)}</span>
+          </label>
+        );
+      })}
+    </div>
   );
 }
 
@@ -69,7 +76,43 @@ function scriptMessages(t: I18n['t']) {
     'data-msg-saved-again': t('exams.save.again'),
     'data-msg-stale': t('exams.save.stale', { number: '{number}' }),
     'data-msg-offline': t('exams.save.offline'),
+    'data-msg-saved-at': t('exams.take.savedAt', { time: '{time}' }),
+    'data-msg-save-failed': t('exams.take.saveFailed', { status: '{status}' }),
+    'data-msg-state-answered': t('exams.take.state.answered'),
+    'data-msg-state-unanswered': t('exams.take.state.unanswered'),
+    'data-msg-state-flagged': t('exams.take.state.flagged'),
+    'data-msg-progress': t('exams.take.progress', { answered: '{answered}', total: '{total}' }),
   };
+}
+
+/** Links to every question, marked answered or not (exam.js keeps the marks and the review flags current). */
+function QuestionNavigator({ view }: { view: AttemptView }) {
+  const { t } = useI18n();
+  const answered = view.questions.filter((q) => isAnswered(q.answer ?? undefined)).length;
+  return (
+    <nav class="question-nav" aria-labelledby="nav-heading">
+      <p>
+        <strong id="nav-heading">{t('exams.take.navigator')}</strong>{' '}
+        <span id="progress">{t('exams.take.progress', { answered, total: view.questions.length })}</span>
+      </p>
+      <ol>
+        {view.questions.map((q) => {
+          const done = isAnswered(q.answer ?? undefined);
+          return (
+            <li key={q.position}>
+              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={done ? 'answered' : undefined}>
+                {q.position + 1}
+                <span class="visually-hidden">
+                  {' '}
+                  {t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')}
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
 }
 
 function AttemptPage({ principal, view, saved }: { principal: Principal; view: AttemptView; saved: boolean }) {
@@ -77,16 +120,22 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
   const total = view.questions.length;
   return (
     <Layout title={view.examTitle} principal={principal}>
-      <section class="card" aria-labelledby="time-heading">
-        <h2 id="time-heading">{t('exams.attempt.time')}</h2>
+      <a class="skip-link" href="#question-0">
+        {t('exams.take.skip')}
+      </a>
+      <section class="card exam-status" aria-labelledby="time-heading">
+        <h2 id="time-heading" class="visually-hidden">
+          {t('exams.attempt.time')}
+        </h2>
         <p id="timer" data-deadline={view.deadlineAt} data-seconds-left={String(view.secondsLeft)}>
           {t('exams.attempt.timeLeft')} <strong id="time-left">{format.duration(view.secondsLeft)}</strong>{' '}
-          {t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}
+          <span class="hint">{t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}</span>
         </p>
         <div id="timer-announcer" class="visually-hidden" aria-live="polite" aria-atomic="true" />
         <p id="save-status" role="status" class="hint">
           {saved ? t('exams.attempt.saved') : ''}
         </p>
+        <QuestionNavigator view={view} />
       </section>
       <form
         method="post"
@@ -100,6 +149,7 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
             class="card question"
             key={q.position}
             id={`question-${q.position}`}
+            tabindex={-1}
             data-position={String(q.position)}
             data-kind={q.kind}
           >
@@ -114,6 +164,11 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
             </legend>
             <input type="hidden" name={`seq-${q.position}`} value={String(q.seq + 1)} />
             <AnswerInputs q={q} />
+            {/* Flags live in this browser only; exam.js shows the box where it runs. */}
+            <label class="flag" hidden>
+              <input type="checkbox" data-flag={String(q.position)} />
+              <span>{t('exams.take.flag')}</span>
+            </label>
           </fieldset>
         ))}
         <div class="actions">
@@ -140,18 +195,6 @@ function optionText(t: I18n['t'], view: AttemptView, position: number, answer: u
       return option && q ? optionLabel(t, q.kind, option) : String(id);
     })
     .join(', ');
-}
-
-/** The certificate's three forms: the PDF, the Open Badge, the public verification page. */
-function CertificateLinks({ id }: { id: string }) {
-  const { t } = useI18n();
-  return (
-    <>
-      <a href={`/api/v1/certificates/${id}/pdf`}>{t('exams.certificate.pdf')}</a> ·{' '}
-      <a href={`/api/v1/certificates/${id}/credential`}>{t('exams.certificate.badge')}</a> ·{' '}
-      <a href={`/verify/${id}`}>{t('exams.certificate.verify')}</a>
-    </>
-  );
 }
 
 function ResultPage({ principal, view }: { principal: Principal; view: AttemptView }) {
@@ -243,6 +286,88 @@ async function saveFromForm(deps: ExamsDeps, c: Context<AppEnv>, view: AttemptVi
   return body.action;
 }
 
+/** The exams this candidate may sit; `refusal` says why a start was refused (403 when the exam is not theirs). */
+async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: { key: MessageKey; status: 403 }) {
+  const principal = principalOf(c);
+  const entries = await catalogue(deps, principal.account);
+  const offline = await offlineNotice(deps);
+  const refusal = refused?.key ?? refusalKey(c.req.query('error'));
+  const added = entries.find((e) => e.exam.id === c.req.query('added'));
+  const { t, format } = await i18nOf(c);
+  return html(
+    c,
+    <Layout title={t('exams.catalogue.title')} principal={principal}>
+      {offline && <OfflineNotice />}
+      {refusal && <Alert kind="error">{t(refusal)}</Alert>}
+      {added && <Alert kind="success">{t('exams.access.codeAccepted', { exam: added.exam.title })}</Alert>}
+      {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
+      {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
+      {entries.map((e) => (
+        <section class="card" key={e.exam.id} aria-labelledby={`exam-${e.exam.id}`}>
+          <h2 id={`exam-${e.exam.id}`}>{e.exam.title}</h2>
+          {e.exam.description && <p>{e.exam.description}</p>}
+          <ul>
+            <li>
+              {t('exams.catalogue.facts', {
+                questions: e.exam.question_count,
+                minutes: e.exam.time_limit_minutes,
+                passMark: format.percent(e.exam.pass_mark / 100),
+              })}
+            </li>
+            <li>
+              {e.attemptsLeft === null
+                ? t('exams.catalogue.attemptsUnlimited')
+                : t('exams.catalogue.attemptsLeft', {
+                    left: e.attemptsLeft,
+                    allowed: e.exam.attempts_allowed ?? 0,
+                  })}
+            </li>
+            {e.window === 'not_yet_open' && e.opensAt && (
+              <li>{t('exams.catalogue.opensAt', { at: format.dateTime(e.opensAt) })}</li>
+            )}
+            {e.window === 'open' && e.closesAt && (
+              <li>{t('exams.catalogue.closesAt', { at: format.dateTime(e.closesAt) })}</li>
+            )}
+            {e.window === 'closed' && <li>{t('exams.catalogue.closed')}</li>}
+            {e.availableFrom && <li>{t('exams.catalogue.availableFrom', { at: format.dateTime(e.availableFrom) })}</li>}
+          </ul>
+          {!offline &&
+            (e.inProgressAttemptId ? (
+              <a class="button" href={`/attempts/${e.inProgressAttemptId}`}>
+                {t('exams.catalogue.continue')}
+              </a>
+            ) : (
+              e.attemptsLeft !== 0 &&
+              !e.availableFrom &&
+              e.window === 'open' && (
+                <form method="post" action={`/exams/${e.exam.id}/start`}>
+                  <button type="submit">{t('exams.catalogue.start')}</button>
+                </form>
+              )
+            ))}
+        </section>
+      ))}
+      <AccessCodeForm />
+    </Layout>,
+    refused?.status ?? 200,
+  );
+}
+
+/** Candidates holding an access code enter it here; the exam then joins their list. */
+function AccessCodeForm() {
+  const { t } = useI18n();
+  return (
+    <form method="post" action="/exam-access-codes" class="card" aria-labelledby="code-heading">
+      <h2 id="code-heading">{t('exams.access.codeHeading')}</h2>
+      <label for="code">{t('exams.access.codeEnter')}</label>
+      <input id="code" name="code" autocomplete="off" required maxlength={64} />
+      <button type="submit" class="secondary">
+        {t('exams.access.codeSubmit')}
+      </button>
+    </form>
+  );
+}
+
 export const examPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>()
     .get('/assets/exam.js', (c) =>
@@ -251,60 +376,16 @@ export const examPages = (deps: ExamsDeps) =>
         'cache-control': 'public, max-age=3600',
       }),
     )
-    .get('/exams', requirePage('signedIn'), async (c) => {
-      const principal = principalOf(c);
-      const entries = await catalogue(deps, principal.account);
-      const offline = await offlineNotice(deps);
-      const refusal = refusalKey(c.req.query('error'));
-      const { t, format } = await i18nOf(c);
-      return html(
-        c,
-        <Layout title={t('exams.catalogue.title')} principal={principal}>
-          {offline && <OfflineNotice />}
-          {refusal && <Alert kind="error">{t(refusal)}</Alert>}
-          {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
-          {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
-          {entries.map((e) => (
-            <section class="card" key={e.exam.id} aria-labelledby={`exam-${e.exam.id}`}>
-              <h2 id={`exam-${e.exam.id}`}>{e.exam.title}</h2>
-              {e.exam.description && <p>{e.exam.description}</p>}
-              <ul>
-                <li>
-                  {t('exams.catalogue.facts', {
-                    questions: e.exam.question_count,
-                    minutes: e.exam.time_limit_minutes,
-                    passMark: format.percent(e.exam.pass_mark / 100),
-                  })}
-                </li>
-                <li>
-                  {e.attemptsLeft === null
-                    ? t('exams.catalogue.attemptsUnlimited')
-                    : t('exams.catalogue.attemptsLeft', {
-                        left: e.attemptsLeft,
-                        allowed: e.exam.attempts_allowed ?? 0,
-                      })}
-                </li>
-                {e.availableFrom && (
-                  <li>{t('exams.catalogue.availableFrom', { at: format.dateTime(e.availableFrom) })}</li>
-                )}
-              </ul>
-              {!offline &&
-                (e.inProgressAttemptId ? (
-                  <a class="button" href={`/attempts/${e.inProgressAttemptId}`}>
-                    {t('exams.catalogue.continue')}
-                  </a>
-                ) : (
-                  e.attemptsLeft !== 0 &&
-                  !e.availableFrom && (
-                    <form method="post" action={`/exams/${e.exam.id}/start`}>
-                      <button type="submit">{t('exams.catalogue.start')}</button>
-                    </form>
-                  )
-                ))}
-            </section>
-          ))}
-        </Layout>,
-      );
+    .get('/exams', requirePage('signedIn'), (c) => renderCatalogue(deps, c))
+    .post('/exam-access-codes', requirePage('signedIn'), async (c) => {
+      const code = String((await c.req.parseBody()).code ?? '');
+      try {
+        const exam = await redeemAccessCode(deps, principalOf(c).account, code);
+        return c.redirect(`/exams?added=${exam.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        return c.redirect('/exams?error=code_unknown', 303);
+      }
     })
     .post('/exams/:id/start', requirePage('signedIn'), async (c) => {
       try {
@@ -312,6 +393,8 @@ export const examPages = (deps: ExamsDeps) =>
         return c.redirect(`/attempts/${attempt.id}`, 303);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
+        const key = `exams.refusal.${error.code}`;
+        if (error.status === 403 && isMessageKey(key)) return renderCatalogue(deps, c, { key, status: 403 });
         // The page says why from the code alone: nothing a link could carry is shown as text.
         return c.redirect(`/exams?error=${encodeURIComponent(error.code)}`, 303);
       }
