@@ -66,7 +66,6 @@ import { leavingFiguresApi } from './licensing/leaving-api.ts';
 import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
-import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { readOrganisationTimeZone } from './licensing/time-zone.ts';
@@ -273,7 +272,6 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/organisation', organisationPages(deps));
   app.route('/portal/extension', extensionPages(deps));
   app.route('/portal', licencePages(licensing));
-  app.route('/portal', leavingPages(licensing));
   app.route('/portal', environmentPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));

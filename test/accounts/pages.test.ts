@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -144,11 +145,13 @@ describe('server-rendered pages', () => {
     const { cookie } = await staff(ctx);
     const created = await call(ctx, 'POST', '/portal/tokens', {
       cookie,
-      form: { name: 'Extension', scope: 'read', expiresAt: '' },
+      form: { name: 'Extension', scope: 'read', expiresOn: '' },
     });
-    expect(created.status).toBe(201);
-    expect(created.headers.get('cache-control')).toBe('no-store');
-    const html = await created.text();
+    // POST/redirect/GET: the secret crosses the redirect sealed in the flash cookie, never in the address.
+    const shown = await followRedirect(ctx, created, cookie);
+    expect(shown.location).toBe('/portal/tokens');
+    expect(shown.page.headers.get('cache-control')).toBe('no-store');
+    const html = shown.text;
     const token = /<p class="secret" id="new-token">([^<]+)<\/p>/.exec(html)?.[1] ?? '';
     expect(token).toMatch(/^skp_/);
     expect((await call(ctx, 'GET', '/api/v1/me', { token })).status).toBe(200);

@@ -1049,4 +1049,31 @@ export const en = {
   'errors.rotation_conflict': 'The keys changed meanwhile; try again.',
   'errors.logo_not_an_image': 'Upload the logo as a PNG or JPEG image.',
   'errors.logo_too_large': 'The logo is too large; upload a smaller image.',
+  // Portal usability (issue 18): grouped navigation, forms shown again, flash messages, confirmations
+  'portalUx.nav.people': 'People',
+  'portalUx.nav.licence': 'Licence',
+  'portalUx.nav.exams': 'Exams',
+  'portalUx.nav.certificates': 'Certificates',
+  'portalUx.nav.settings': 'Settings',
+  'portalUx.nav.organisation': 'Issuing organisation',
+  'portalUx.nav.section': 'Pages under {group}',
+  'portalUx.form.fixFields':
+    '{count, plural, one {Nothing was saved: fix the marked field below.} other {Nothing was saved: fix the # marked fields below.}}',
+  'portalUx.confirm.intro': 'Nothing has happened yet. Confirming will do this:',
+  'portalUx.confirm.back': 'Go back without changing anything',
+  'portalUx.cancel.title': 'Cancel the licence today?',
+  'portalUx.cancel.candidates':
+    '{count, plural, =0 {No active candidate loses access} one {# active candidate loses access} other {# active candidates lose access}} from today ({day}): the platform goes offline for candidates.',
+  'portalUx.cancel.inProgress':
+    '{count, plural, =0 {No exam is in progress.} one {# candidate has an exam in progress now.} other {# candidates have an exam in progress now.}}',
+  'portalUx.cancel.counted':
+    'The licence counts {internal, number} internal and {external, number} external users now; none of them is covered afterwards.',
+  'portalUx.flash.recounted':
+    'Full recount from the database in {milliseconds, number} ms{worker, select, yes { (in a background thread)} other {}}: internal {internal, number}, external {external, number}. {agrees, select, yes {It agrees with the live figures.} other {It differs from the live figures: {differences}}}',
+  'portalUx.flash.environmentAdded': 'Environment “{name}” added; its figures are live at once.',
+  'portalUx.tokens.expiresOn': 'Expires after (optional)',
+  'portalUx.tokens.expiresOnHint':
+    'The token works until the end of this day ({zone} time). Leave empty for no expiry.',
+  'portalUx.tokens.badDay': 'Choose the day from the calendar, e.g. 2027-01-31.',
+  'portalUx.tokens.pastDay': 'Choose today or a later day.',
 } as const;
