@@ -119,11 +119,19 @@ describe('server-rendered pages', () => {
     const detailPath = created.headers.get('location') ?? '';
     expect(detailPath).toMatch(/^\/portal\/users\/[a-z2-7]{16}$/);
     const renamed = await call(ctx, 'POST', detailPath, { cookie, form: { name: 'Sam Admin', role: 'admin' } });
-    expect(renamed.status).toBe(200);
-    const html = await renamed.text();
+    const { text: html, location } = await followRedirect(ctx, renamed, cookie);
+    expect(location).toBe(detailPath);
     expect(html).toContain('Saved.');
     expect(html).toContain('<dd>admin</dd>');
-    const deactivated = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: {} });
+    // Deactivating asks first, counting what ends; the account stays active until confirmed.
+    await sessionCookieFor(ctx, { id: detailPath.split('/').pop() ?? '' } as Parameters<typeof sessionCookieFor>[1]);
+    const asked = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: {} });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Deactivate Sam Admin?');
+    expect(question).toContain('1 open session ends at once.');
+    expect(await (await call(ctx, 'GET', detailPath, { cookie })).text()).not.toContain('Reactivate account');
+    const deactivated = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: { confirmed: '1' } });
     expect(deactivated.status).toBe(303);
     expect(await (await call(ctx, 'GET', detailPath, { cookie })).text()).toContain('Reactivate account');
   });

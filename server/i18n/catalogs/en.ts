@@ -1076,4 +1076,19 @@ export const en = {
     'The token works until the end of this day ({zone} time). Leave empty for no expiry.',
   'portalUx.tokens.badDay': 'Choose the day from the calendar, e.g. 2027-01-31.',
   'portalUx.tokens.pastDay': 'Choose today or a later day.',
+  'portalUx.deactivate.title': 'Deactivate {who}?',
+  'portalUx.deactivate.signIn':
+    '{who} ({email}) can no longer sign in or take exams until an administrator reactivates the account.',
+  'portalUx.deactivate.sessions':
+    '{count, plural, =0 {No session is open.} one {# open session ends at once.} other {# open sessions end at once.}}',
+  'portalUx.deactivate.tokens':
+    '{count, plural, =0 {No access token is affected.} one {# access token stops working.} other {# access tokens stop working.}}',
+  'portalUx.deactivate.seat': 'A deactivated account is no longer counted against the licence.',
+  'portalUx.revoke.title': 'Revoke this certificate?',
+  'portalUx.revoke.holder':
+    'The certificate of {holder} for “{exam}” (issued {issued}, score {score}) shows as revoked to everyone who verifies it, from now on.',
+  'portalUx.revoke.credential':
+    'Its Open Badges credential is marked revoked in the status list: wallets and verifiers reject it.',
+  'portalUx.revoke.reason': 'The reason shown with it: “{reason}”.',
+  'portalUx.revoke.final': 'A revoked certificate cannot be re-issued.',
 } as const;

@@ -1088,4 +1088,19 @@ export const ja: Catalog = {
     'この日の終わり（{zone} 時間）まで使えます。期限を設けない場合は空欄のままにしてください。',
   'portalUx.tokens.badDay': 'カレンダーから日付を選んでください（例: 2027-01-31）。',
   'portalUx.tokens.pastDay': '今日以降の日付を選んでください。',
+  'portalUx.deactivate.title': '{who} さんのアカウントを無効にしますか？',
+  'portalUx.deactivate.signIn':
+    '{who} さん（{email}）は、管理者が再び有効にするまでサインインも受験もできなくなります。',
+  'portalUx.deactivate.sessions':
+    '{count, plural, =0 {開いているセッションはありません。} other {開いているセッション # 件がただちに終了します。}}',
+  'portalUx.deactivate.tokens':
+    '{count, plural, =0 {影響を受けるアクセストークンはありません。} other {アクセストークン # 件が使えなくなります。}}',
+  'portalUx.deactivate.seat': '無効にしたアカウントはライセンスの集計対象から外れます。',
+  'portalUx.revoke.title': 'この修了証を失効させますか？',
+  'portalUx.revoke.holder':
+    '{holder} さんの「{exam}」の修了証（発行日 {issued}、得点 {score}）は、今後だれが確認しても失効と表示されます。',
+  'portalUx.revoke.credential':
+    'Open Badges の資格情報もステータスリストで失効扱いになり、ウォレットや検証サービスで無効と判定されます。',
+  'portalUx.revoke.reason': '表示される失効理由:「{reason}」',
+  'portalUx.revoke.final': '失効させた修了証は再発行できません。',
 };
