@@ -73,7 +73,6 @@ import { currentTerm } from './licensing/licence.ts';
 import { environmentPages } from './licensing/pages/environments.tsx';
 import { hygienePages } from './licensing/pages/hygiene.tsx';
 import { importPages } from './licensing/pages/imports.tsx';
-import { leavingPages } from './licensing/pages/leaving-panel.tsx';
 import { licencePages } from './licensing/pages/licence.tsx';
 import { retentionPages } from './licensing/pages/retention.tsx';
 import { readOrganisationTimeZone } from './licensing/time-zone.ts';
@@ -287,7 +286,6 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal/organisation', organisationPages(deps));
   app.route('/portal/extension', extensionPages(deps));
   app.route('/portal', licencePages(licensing));
-  app.route('/portal', leavingPages(licensing));
   app.route('/portal', environmentPages(licensing));
   app.route('/portal', importPages(licensing));
   app.route('/portal', retentionPages(licensing));

@@ -1,17 +1,25 @@
 // /portal/certificates: staff search certificates; administrators revoke them with a reason or re-issue them after a
 // name correction. The page shows outcomes by message code (?message=...), never text taken from the address.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, notFound } from '../http/errors.ts';
 import type { MessageKey } from '../i18n/messages.ts';
-import { useI18n } from '../i18n/request.ts';
+import { i18nOf, useI18n } from '../i18n/request.ts';
+import { Confirmation, isConfirmed } from '../web/confirmation.tsx';
 import { DataTable } from '../web/data-table.tsx';
+import { redirectWithFlash } from '../web/flash.ts';
 import { Alert, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
-import { certificateStatus, listCertificates, reissueCertificate, revokeCertificate } from './certificates.ts';
+import {
+  certificateStatus,
+  findCertificate,
+  listCertificates,
+  reissueCertificate,
+  revokeCertificate,
+} from './certificates.ts';
 import { organisation } from './organisation.ts';
 import type { Certificate } from './tables.ts';
 
@@ -103,6 +111,36 @@ function CertificateList(props: {
   );
 }
 
+/** The second step of revoking: whose certificate, and what verifying it says from now on. */
+async function revocationConfirmation(deps: Deps, c: Context<AppEnv>, reason: string) {
+  const id = c.req.param('id') ?? '';
+  const cert = await findCertificate(deps, id);
+  if (!cert) throw notFound('errors.not_found');
+  const { t, format } = await i18nOf(c);
+  return html(
+    c,
+    <Confirmation
+      principal={principalOf(c)}
+      title={t('portalUx.revoke.title')}
+      consequences={[
+        t('portalUx.revoke.holder', {
+          holder: cert.holder_name,
+          exam: cert.exam_title,
+          issued: format.date(cert.issued_at),
+          score: format.percent(cert.score_percent / 100),
+        }),
+        t('portalUx.revoke.credential'),
+        t('portalUx.revoke.reason', { reason }),
+        t('portalUx.revoke.final'),
+      ]}
+      action={`/portal/certificates/${id}/revoke`}
+      fields={{ reason }}
+      confirmLabel={t('certificates.admin.revoke')}
+      back="/portal/certificates"
+    />,
+  );
+}
+
 /** /portal/certificates */
 export const certificateAdminPages = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -126,8 +164,9 @@ export const certificateAdminPages = (deps: Deps) =>
       const body = await c.req.parseBody();
       const reason = String(body.reason ?? '').trim();
       if (reason.length < 3 || reason.length > 500) return c.redirect(back('reason-invalid'), 303);
+      if (!isConfirmed(body as Record<string, string>)) return revocationConfirmation(deps, c, reason);
       await revokeCertificate(deps, c.req.param('id'), reason);
-      return c.redirect(back('revoked'), 303);
+      return redirectWithFlash(c, '/portal/certificates', { key: 'certificates.admin.message.revoked' });
     })
     .post('/:id/reissue', requirePage('admin'), async (c) => {
       try {

@@ -206,7 +206,11 @@ async function writeLicence(deps: LicensingDeps, actor: Actor, licence: Licence,
 /** Rule 28: the organisation's own, parent and affiliate domains, validated like an internal list. */
 export async function saveOrganisationDomains(deps: LicensingDeps, actor: Actor, input: string): Promise<string[]> {
   const parsed = parseDomainList(input);
-  if (!parsed.ok) throw invalid('organisationDomains', domainListRefusal(parsed.problems, parsed.message));
+  // The field is `domains` in the form and the API; these are the organisation's domains, not an environment's.
+  if (!parsed.ok) {
+    const english = parsed.message.replace('Internal domain list', 'Organisation domain list');
+    throw invalid('domains', domainListRefusal(parsed.problems, english));
+  }
   const now = deps.clock();
   await writeTransaction(deps.db, async (trx) => {
     await trx

@@ -12,7 +12,9 @@ import type { AppEnv } from '../http/env.ts';
 import { type FieldErrors, notFound } from '../http/errors.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
-import { formFailure, readForm } from '../web/forms.ts';
+import { Confirmation, isConfirmed } from '../web/confirmation.tsx';
+import { redirectWithFlash } from '../web/flash.ts';
+import { formFailure, formValues, readForm } from '../web/forms.ts';
 import { Alert, Field, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import type { PeopleDeps } from './context.ts';
@@ -179,8 +181,41 @@ async function renderUser(
   );
 }
 
+/** The second step of deactivating: what ends at once, counted now. */
+async function DeactivationConfirmation(deps: PeopleDeps, c: Context<AppEnv>, id: string) {
+  const account = await findAccount(deps.db, id);
+  if (!account) throw notFound('errors.not_found.account');
+  const count = async (table: 'sessions' | 'access_tokens') => {
+    let query = deps.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', id);
+    if (table === 'access_tokens') query = query.where('revoked_at', 'is', null);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  };
+  const { t } = await i18nOf(c);
+  const who = account.name || account.email;
+  return html(
+    c,
+    <Confirmation
+      principal={principalOf(c)}
+      title={t('portalUx.deactivate.title', { who })}
+      consequences={[
+        t('portalUx.deactivate.signIn', { who, email: account.email }),
+        t('portalUx.deactivate.sessions', { count: await count('sessions') }),
+        t('portalUx.deactivate.tokens', { count: await count('access_tokens') }),
+        t('portalUx.deactivate.seat'),
+      ]}
+      action={`/portal/users/${id}/deactivate`}
+      confirmLabel={t('people.person.deactivate')}
+      back={`/portal/users/${id}`}
+    />,
+  );
+}
+
 async function changeActive(deps: PeopleDeps, c: Context<AppEnv>, active: boolean) {
   const id = c.req.param('id') ?? '';
+  if (!active && !isConfirmed(await formValues(c))) return DeactivationConfirmation(deps, c, id);
   try {
     await setAccountActive(deps, actorOf(c), id, active);
     return c.redirect(`/portal/users/${id}`, 303);
@@ -226,7 +261,7 @@ export const personPages = (deps: PeopleDeps) =>
         await updateAccount(deps, actorOf(c), id, form.data);
         // A rename emits no account change; the licence directory's searchable name follows here.
         await deps.licensing.refreshOwnAccount(id);
-        return html(c, await renderUser(deps, c, id, { success: (await i18nOf(c)).t('people.person.saved') }));
+        return redirectWithFlash(c, `/portal/users/${id}`, { key: 'people.person.saved' });
       } catch (error) {
         const failure = await formFailure(c, error);
         return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);

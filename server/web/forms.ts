@@ -6,7 +6,27 @@ import type { AppEnv } from '../http/env.ts';
 import { ApiError, type FieldErrors, fieldErrorsFrom, localiseFields, validationFailed } from '../http/errors.ts';
 import { i18nOf } from '../i18n/request.ts';
 
-export type FormResult<T> = { ok: true; data: T } | { ok: false; values: Record<string, string>; errors: FieldErrors };
+export type FormResult<T> =
+  | { ok: true; data: T; values: Record<string, string> }
+  | { ok: false; values: Record<string, string>; errors: FieldErrors };
+
+/** A form shown again after it failed: what was typed, each failing field's message, and the form's own message. */
+export interface FormState {
+  /** Which form of the page failed (a page may hold several whose fields share names). */
+  form: string;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  message?: string | undefined;
+}
+
+const kept = new WeakMap<Request, FormState>();
+
+/** Keeps a failed form for the page this request answers with (`html()` hands it to the page's `Form`). */
+export function keepForm(c: Context<AppEnv>, state: FormState): void {
+  kept.set(c.req.raw, state);
+}
+
+export const keptForm = (c: Context<AppEnv>): FormState | undefined => kept.get(c.req.raw);
 
 /** Parses an urlencoded/multipart form with a zod schema; empty strings count as "not given". */
 export async function readForm<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<FormResult<z.output<S>>> {
@@ -15,7 +35,7 @@ export async function readForm<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') values[key] = value;
   const input = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
   const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, data: parsed.data };
+  if (parsed.success) return { ok: true, data: parsed.data, values };
   return { ok: false, values, errors: localiseFields(fieldErrorsFrom(parsed.error), await i18nOf(c)) };
 }
 
@@ -46,18 +66,39 @@ export function checked<S extends z.ZodType>(schema: S, input: unknown): z.outpu
   return parsed.data;
 }
 
+/** The status a page shown again after its form failed answers with. */
+export type FailedStatus = 400 | 401 | 403 | 409 | 429;
+
+/** Secrets are never typed back into a page. */
+const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword']);
+
 /**
- * Runs an admin form action; an expected failure comes back as the message to show on the page it came from (the
- * fields' messages when it names fields, else its own), in the reader's language.
+ * Runs a form's action. On an expected failure the form is kept for the page shown again (what was typed, each
+ * field's message next to it, the form's message above it) and the status to show it with is returned.
  */
-export async function attempt(c: Context<AppEnv>, action: () => Promise<unknown>): Promise<{ error?: string }> {
+export async function submitForm<T>(
+  c: Context<AppEnv>,
+  form: string,
+  values: Record<string, string>,
+  action: () => Promise<T>,
+): Promise<{ ok: true; result: T } | { ok: false; status: FailedStatus }> {
   try {
-    await action();
-    return {};
+    return { ok: true, result: await action() };
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    const reader = await i18nOf(c);
-    const fields = Object.values(error.fieldsFor(reader) ?? {}).join(' ');
-    return { error: fields || error.messageFor(reader) };
+    const failure = await formFailure(c, error);
+    keepFailedForm(c, form, values, failure.fields, failure.code === 'validation_failed' ? undefined : failure.message);
+    return { ok: false, status: failure.status };
   }
+}
+
+/** Keeps a form that failed, without its secrets; field messages get a message above the form that points to them. */
+export function keepFailedForm(
+  c: Context<AppEnv>,
+  form: string,
+  values: Record<string, string>,
+  errors: FieldErrors,
+  message?: string,
+): void {
+  const typed = Object.fromEntries(Object.entries(values).filter(([name]) => !SECRET_FIELDS.has(name)));
+  keepForm(c, { form, values: typed, errors, message });
 }

@@ -2,12 +2,14 @@ import { type ComponentChildren, createContext, type VNode } from 'preact';
 import { useContext } from 'preact/hooks';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '../auth/principal.ts';
+import type { FieldErrors } from '../http/errors.ts';
 import { LOCALE_NAMES, LOCALES } from '../i18n/locales.ts';
 import { type MessageKey, type MessageValues, richParts } from '../i18n/messages.ts';
 import { useI18n } from '../i18n/request.ts';
-
-/** The address of the page being shown (`html()` provides it), for the language switch to come back to. */
-export const PagePathContext = createContext('/');
+import type { Flash } from './flash.ts';
+import type { FormState } from './forms.ts';
+import { Navigation, SectionNavigation } from './navigation.tsx';
+import { PagePathContext } from './page-path.ts';
 
 export interface LayoutProps {
   title: string;
@@ -16,96 +18,6 @@ export interface LayoutProps {
   /** Reloads the page after this many seconds (progress pages; CSP forbids inline scripts). */
   refreshSeconds?: number;
   children: ComponentChildren;
-}
-
-const isStaff = (p: Principal | null | undefined) => p?.account.role === 'admin' || p?.account.role === 'support';
-
-function Navigation({ principal }: { principal: Principal | null | undefined }) {
-  const { t } = useI18n();
-  if (!principal) {
-    return (
-      <nav aria-label={t('layout.nav.main')}>
-        <ul>
-          <li>
-            <a href="/sign-in">{t('layout.nav.signIn')}</a>
-          </li>
-          <li>
-            <a href="/register">{t('layout.nav.register')}</a>
-          </li>
-        </ul>
-      </nav>
-    );
-  }
-  const admin = principal.account.role === 'admin';
-  return (
-    <nav aria-label={t('layout.nav.main')}>
-      <ul>
-        {isStaff(principal) ? (
-          <>
-            <li>
-              <a href="/portal/users">{t('layout.nav.users')}</a>
-            </li>
-            {admin && (
-              <li>
-                <a href="/portal/new-account">{t('layout.nav.newAccount')}</a>
-              </li>
-            )}
-            <li>
-              <a href="/portal/licence">{t('layout.nav.licence')}</a>
-            </li>
-            <li>
-              <a href="/portal/environments">{t('layout.nav.environments')}</a>
-            </li>
-            <li>
-              <a href="/portal/hygiene">{t('layout.nav.hygiene')}</a>
-            </li>
-            <li>
-              <a href="/portal/retention">{t('layout.nav.retention')}</a>
-            </li>
-            <li>
-              <a href="/portal/tokens">{t('layout.nav.tokens')}</a>
-            </li>
-            <li>
-              <a href="/portal/extension">{t('layout.nav.extension')}</a>
-            </li>
-            <li>
-              <a href="/portal/audit">{t('layout.nav.audit')}</a>
-            </li>
-            <li>
-              <a href="/portal/exams">{t('layout.nav.exams')}</a>
-            </li>
-            <li>
-              <a href="/portal/certificates">{t('layout.nav.certificates')}</a>
-            </li>
-            {admin && (
-              <li>
-                <a href="/portal/outbox">{t('layout.nav.outbox')}</a>
-              </li>
-            )}
-          </>
-        ) : (
-          <li>
-            <a href="/my">{t('layout.nav.myCertifications')}</a>
-          </li>
-        )}
-        {!isStaff(principal) && (
-          <>
-            <li>
-              <a href="/exams">{t('layout.nav.exams')}</a>
-            </li>
-            <li>
-              <a href="/history">{t('layout.nav.history')}</a>
-            </li>
-          </>
-        )}
-        {isStaff(principal) && (
-          <li>
-            <a href="/api/docs">{t('layout.nav.api')}</a>
-          </li>
-        )}
-      </ul>
-    </nav>
-  );
 }
 
 /** Script-free: one button per language; the choice is kept in a cookie, and on the account when signed in. */
@@ -128,6 +40,25 @@ function LanguageSwitch() {
         </button>
       ))}
     </form>
+  );
+}
+
+/** What the last successful form did (`html()` takes it from the flash cookie), shown once. */
+export const FlashContext = createContext<Flash | undefined>(undefined);
+
+function FlashMessage() {
+  const flash = useContext(FlashContext);
+  const { t } = useI18n();
+  if (!flash) return null;
+  return (
+    <Alert kind="success">
+      <p>{t(flash.key, flash.values)}</p>
+      {flash.secret && (
+        <p class="secret" id="new-token">
+          {flash.secret}
+        </p>
+      )}
+    </Alert>
   );
 }
 
@@ -164,8 +95,10 @@ export function Layout({ title, principal, narrow, refreshSeconds, children }: L
             )}
           </div>
         </header>
+        <SectionNavigation principal={principal} />
         <main id="content" class={narrow ? 'narrow' : undefined}>
           <h1>{title}</h1>
+          <FlashMessage />
           {children}
         </main>
         <footer class="site-footer">
@@ -216,41 +149,119 @@ export function Alert({ kind, children }: { kind: 'error' | 'success'; children:
   );
 }
 
+/** The failed form kept for this page (`html()` provides it); a `Form` with the same id shows it again. */
+export const KeptFormContext = createContext<FormState | undefined>(undefined);
+
+interface FormScope {
+  values: Record<string, string> | undefined;
+  errors: FieldErrors;
+  /** The first failing field takes the focus; the ones after it do not. */
+  focus: { given: boolean };
+}
+
+const FormScopeContext = createContext<FormScope>({ values: undefined, errors: {}, focus: { given: true } });
+
+export interface FormProps {
+  /** Names the form on its page: what failed is shown again only in the form it came from. */
+  id: string;
+  action: string;
+  enctype?: 'multipart/form-data';
+  class?: string;
+  children: ComponentChildren;
+}
+
+/**
+ * A form that, after it failed, shows what was typed, its message above it and each failing field's message beside
+ * the field (`aria-invalid`), with the focus on the first failing field.
+ */
+export function Form({ id, action, enctype, class: className, children }: FormProps) {
+  const kept = useContext(KeptFormContext);
+  const state = kept?.form === id ? kept : undefined;
+  const scope: FormScope = {
+    values: state?.values,
+    errors: state?.errors ?? {},
+    focus: { given: !state || Object.keys(state.errors).length === 0 },
+  };
+  return (
+    <form method="post" action={action} enctype={enctype} class={className} data-form={id}>
+      {state?.message && <Alert kind="error">{state.message}</Alert>}
+      {state && !state.message && Object.keys(state.errors).length > 0 && (
+        <Alert kind="error">
+          <T k="portalUx.form.fixFields" values={{ count: Object.keys(state.errors).length }} />
+        </Alert>
+      )}
+      <FormScopeContext.Provider value={scope}>{children}</FormScopeContext.Provider>
+    </form>
+  );
+}
+
 export interface FieldProps {
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'number';
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date' | 'number' | 'url';
+  /** The saved value; what the person typed wins over it after the form failed. */
   value?: string | undefined;
   error?: string | undefined;
   hint?: string;
   autocomplete?: string;
   required?: boolean;
+  /** When the same name appears twice on a page. */
+  id?: string;
+  min?: string | number;
+  max?: string | number;
+  disabled?: boolean;
+  /** A choice among these instead of a text box. */
+  options?: readonly { value: string; label: string }[];
 }
 
 /** A labelled input whose error message is tied to it for screen readers. */
-export function Field({ name, label, type = 'text', value, error, hint, autocomplete, required = true }: FieldProps) {
-  const described = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
+export function Field(props: FieldProps) {
+  const { name, label, type = 'text', hint, autocomplete, required = true, options, disabled } = props;
+  const scope = useContext(FormScopeContext);
+  const id = props.id ?? name;
+  const value = scope.values ? (scope.values[name] ?? '') : props.value;
+  const error = props.error ?? scope.errors[name];
+  const autofocus = Boolean(error) && !scope.focus.given;
+  if (autofocus) scope.focus.given = true;
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = {
+    id,
+    name,
+    required,
+    disabled,
+    autofocus,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': described || undefined,
+  };
   return (
-    <div>
-      <label for={name}>{label}</label>
-      <input
-        id={name}
-        name={name}
-        // Preact 11 types inputs per `type`; the union here is a set of plain text-like types.
-        type={type as 'text'}
-        value={type === 'password' ? undefined : value}
-        autocomplete={autocomplete}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      />
+    <div class="field">
+      <label for={id}>{label}</label>
+      {options ? (
+        <select {...common}>
+          {options.map((option) => (
+            <option value={option.value} selected={option.value === value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...common}
+          // Preact 11 types inputs per `type`; the union here is a set of plain text-like types.
+          type={type as 'text'}
+          value={type === 'password' ? undefined : value}
+          autocomplete={autocomplete}
+          min={props.min}
+          max={props.max}
+        />
+      )}
       {hint && (
-        <p class="hint" id={`${name}-hint`}>
+        <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
       {error && (
-        <p class="field-error" id={`${name}-error`}>
+        <p class="field-error" id={`${id}-error`}>
           {error}
         </p>
       )}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -118,11 +119,19 @@ describe('server-rendered pages', () => {
     const detailPath = created.headers.get('location') ?? '';
     expect(detailPath).toMatch(/^\/portal\/users\/[a-z2-7]{16}$/);
     const renamed = await call(ctx, 'POST', detailPath, { cookie, form: { name: 'Sam Admin', role: 'admin' } });
-    expect(renamed.status).toBe(200);
-    const html = await renamed.text();
+    const { text: html, location } = await followRedirect(ctx, renamed, cookie);
+    expect(location).toBe(detailPath);
     expect(html).toContain('Saved.');
     expect(html).toContain('<dd>admin</dd>');
-    const deactivated = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: {} });
+    // Deactivating asks first, counting what ends; the account stays active until confirmed.
+    await sessionCookieFor(ctx, { id: detailPath.split('/').pop() ?? '' } as Parameters<typeof sessionCookieFor>[1]);
+    const asked = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: {} });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Deactivate Sam Admin?');
+    expect(question).toContain('1 open session ends at once.');
+    expect(await (await call(ctx, 'GET', detailPath, { cookie })).text()).not.toContain('Reactivate account');
+    const deactivated = await call(ctx, 'POST', `${detailPath}/deactivate`, { cookie, form: { confirmed: '1' } });
     expect(deactivated.status).toBe(303);
     expect(await (await call(ctx, 'GET', detailPath, { cookie })).text()).toContain('Reactivate account');
   });
@@ -144,11 +153,13 @@ describe('server-rendered pages', () => {
     const { cookie } = await staff(ctx);
     const created = await call(ctx, 'POST', '/portal/tokens', {
       cookie,
-      form: { name: 'Extension', scope: 'read', expiresAt: '' },
+      form: { name: 'Extension', scope: 'read', expiresOn: '' },
     });
-    expect(created.status).toBe(201);
-    expect(created.headers.get('cache-control')).toBe('no-store');
-    const html = await created.text();
+    // POST/redirect/GET: the secret crosses the redirect sealed in the flash cookie, never in the address.
+    const shown = await followRedirect(ctx, created, cookie);
+    expect(shown.location).toBe('/portal/tokens');
+    expect(shown.page.headers.get('cache-control')).toBe('no-store');
+    const html = shown.text;
     const token = /<p class="secret" id="new-token">([^<]+)<\/p>/.exec(html)?.[1] ?? '';
     expect(token).toMatch(/^skp_/);
     expect((await call(ctx, 'GET', '/api/v1/me', { token })).status).toBe(200);

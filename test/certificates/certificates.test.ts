@@ -4,6 +4,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '../../server/certificates/signing-key.ts';
 import { passedCertificate } from '../support/certificates.ts';
+import { followRedirect } from '../support/flash.ts';
 import { anotherInstance, call, makeApp, tempDir } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
 
@@ -225,12 +226,20 @@ describe('certificate admin pages', () => {
       cookie: world.adminCookie,
       form: { reason: 'Identity could not be confirmed' },
     });
-    expect(revoked.status).toBe(303);
-    expect(revoked.headers.get('location')).toBe('/portal/certificates?message=revoked');
-    const listed = await (
-      await call(ctx, 'GET', '/portal/certificates?message=revoked', { cookie: world.adminCookie })
-    ).text();
-    expect(listed).toContain('The certificate was revoked.');
+    // A second step says whose certificate it is and what verifying it says from now on; nothing is revoked yet.
+    expect(revoked.status).toBe(200);
+    const question = await revoked.text();
+    expect(question).toContain('Revoke this certificate?');
+    expect(question).toContain('The certificate of Candidate Person');
+    expect(question).toContain('name="reason" value="Identity could not be confirmed"');
+    expect(await (await call(ctx, 'GET', '/history', { cookie: world.cookie })).text()).not.toContain('Revoked:');
+    const confirmed = await call(ctx, 'POST', `/portal/certificates/${certificateId}/revoke`, {
+      cookie: world.adminCookie,
+      form: { reason: 'Identity could not be confirmed', confirmed: '1' },
+    });
+    const listed = await followRedirect(ctx, confirmed, world.adminCookie);
+    expect(listed.location).toBe('/portal/certificates');
+    expect(listed.text).toContain('The certificate was revoked.');
     const history = await (await call(ctx, 'GET', '/history', { cookie: world.cookie })).text();
     expect(history).toContain('Revoked: Identity could not be confirmed');
     const support = await (await import('../support/server.ts')).createAccount(ctx, 'support');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importSettled } from '../../server/licensing/import-run.ts';
+import { expectKeptField, fieldTag, followRedirect } from '../support/flash.ts';
 import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, PUBLIC_URL, sessionCookieFor, type TestContext } from '../support/server.ts';
 
@@ -45,7 +46,11 @@ describe('licence portal pages', () => {
       form: { name: 'Production', internalDomains: 'mycompany.com, http://x.com' },
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('http://x.com');
+    const badPage = await bad.text();
+    expect(badPage).toContain('http://x.com');
+    // What was typed stays in the form, the failing field is marked, the name is kept too.
+    expectKeptField(badPage, 'internalDomains', 'mycompany.com, http://x.com');
+    expect(fieldTag(badPage, 'name')).toContain('value="Production"');
     const unnamed = await call(ctx, 'POST', '/portal/environments', { cookie, form: { name: '', production: 'true' } });
     expect(unnamed.status).toBe(400);
     expect(await unnamed.text()).toContain('Name the environment');
@@ -53,22 +58,21 @@ describe('licence portal pages', () => {
       cookie,
       form: { name: 'Production', internalDomains: 'mycompany.com', retentionDays: '365', unverifiedDays: '7' },
     });
-    expect(saved.status).toBe(200);
-    expect(await saved.text()).toContain('value="mycompany.com"');
+    const savedPage = await followRedirect(ctx, saved, cookie);
+    expect(savedPage.location).toBe('/portal/environments/own');
+    expect(savedPage.text).toContain('Saved; the figures are live at once.');
+    expect(savedPage.text).toContain('value="mycompany.com"');
 
-    expect(
-      (
-        await call(ctx, 'POST', '/portal/licence', {
-          cookie,
-          form: { type: 'subscription', startsOn: '2026-01-01', externalPacks: '1' },
-        })
-      ).status,
-    ).toBe(200);
+    const licenceSaved = await call(ctx, 'POST', '/portal/licence', {
+      cookie,
+      form: { type: 'subscription', startsOn: '2026-01-01', externalPacks: '1' },
+    });
+    expect((await followRedirect(ctx, licenceSaved, cookie)).text).toContain('Licence saved.');
     const domains = await call(ctx, 'POST', '/portal/licence/organisation-domains', {
       cookie,
       form: { domains: 'mycompany.com, mycompany-group.com' },
     });
-    expect(domains.status).toBe(200);
+    expect((await followRedirect(ctx, domains, cookie)).text).toContain('Domains saved.');
     const licence = await page(ctx, '/portal/licence', support.cookie);
     expect(licence).toContain('Customer subscription');
     expect(licence).toContain('10,000');
@@ -76,7 +80,7 @@ describe('licence portal pages', () => {
     expect(licence).toContain('Recount now');
     expect(licence).not.toContain('Save licence');
     const recount = await call(ctx, 'POST', '/portal/licence/recount', { cookie: support.cookie, form: {} });
-    expect(await recount.text()).toContain('It agrees with the live figures.');
+    expect((await followRedirect(ctx, recount, support.cookie)).text).toContain('It agrees with the live figures.');
 
     for (const [method, path] of [
       ['POST', '/portal/licence'],
@@ -203,13 +207,24 @@ describe('licence portal pages', () => {
     expect(dry).toContain('late@gmail.com');
     expect(dry).toContain('email never verified');
     const applied = await call(ctx, 'POST', '/portal/retention/apply', { cookie, form: {} });
-    expect(applied.headers.get('location')).toBe('/portal/retention?applied=1');
+    const appliedPage = await followRedirect(ctx, applied, cookie);
+    expect(appliedPage.location).toBe('/portal/retention');
+    expect(appliedPage.text).toContain('1 account');
     const detail = await page(ctx, `/portal/users/${candidate.id}`, cookie);
     expect(detail).toContain('unverified-email policy');
 
     await call(ctx, 'POST', '/portal/licence', { cookie, form: { type: 'trial', startsOn: '2026-11-01' } });
-    await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: {} });
     const other = await createAccount(ctx, 'candidate', 'still@gmail.com');
+    // Cancelling asks first, in numbers from the live figures; only the confirmed form cancels.
+    const asked = await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: {} });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Cancel the licence today?');
+    expect(question).toContain('1 active candidate loses access from today');
+    expect(question).toContain('name="confirmed" value="1"');
+    expect(await page(ctx, '/portal/licence', cookie)).not.toContain('Licence cancelled.');
+    const cancelled = await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: { confirmed: '1' } });
+    expect((await followRedirect(ctx, cancelled, cookie)).text).toContain('Licence cancelled.');
     expect(candidateCookie).toBeTruthy();
     const my = await page(ctx, '/my', await sessionCookieFor(ctx, other));
     expect(my).toContain('offline');

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { ComponentChildren } from 'preact';
+import { z } from 'zod';
 import { peekOneTimeToken } from '../../auth/one-time-tokens.ts';
 import { PASSWORD_MIN_LENGTH } from '../../auth/passwords.ts';
 import type { Principal } from '../../auth/principal.ts';
@@ -19,6 +20,7 @@ import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout, Rich, T } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
+import { safeReturnPath } from '../../web/return-path.ts';
 import {
   emailVerificationBody,
   passwordResetBody,
@@ -69,12 +71,13 @@ function CredentialFields({ values = {}, errors = {}, newAccount }: FormState & 
   );
 }
 
-function SignInPage({ values = {}, errors = {}, message }: FormState) {
+function SignInPage({ values = {}, errors = {}, message, next }: FormState & { next?: string | undefined }) {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.signIn.title')} narrow>
       {message && <Alert kind="error">{message}</Alert>}
       <form method="post" action="/sign-in" class="card">
+        {next && <input type="hidden" name="next" value={next} />}
         <CredentialFields values={values} errors={errors} newAccount={false} />
         <button type="submit">{t('accounts.signIn.submit')}</button>
       </form>
@@ -230,26 +233,38 @@ function CheckEmail({ children }: { children: ComponentChildren }) {
   );
 }
 
+/** The sign-in form also says which page to go back to. */
+const signInForm = signInBody.extend({ next: z.string().max(2000).optional() });
+
 export const publicPages = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', (c) => c.redirect(homeFor(c.get('principal')), 303))
-    .get('/sign-in', async (c) =>
-      c.get('principal') ? c.redirect(homeFor(c.get('principal')), 303) : html(c, <SignInPage />),
-    )
+    .get('/sign-in', async (c) => {
+      const next = safeReturnPath(c.req.query('next'));
+      const principal = c.get('principal');
+      return principal ? c.redirect(next ?? homeFor(principal), 303) : html(c, <SignInPage next={next} />);
+    })
     .post('/sign-in', async (c) => {
-      const form = await readForm(c, signInBody);
-      if (!form.ok) return html(c, <SignInPage values={form.values} errors={form.errors} />, 400);
+      const form = await readForm(c, signInForm);
+      // The page that asked for sign-in, when it is on this site (never another origin: no open redirect).
+      const next = safeReturnPath(form.values.next);
+      if (!form.ok) return html(c, <SignInPage values={form.values} errors={form.errors} next={next} />, 400);
       try {
-        const signedIn = await signIn(deps, actorOf(c), form.data, deviceCookieOf(c));
+        const { next: _next, ...credentials } = form.data;
+        const signedIn = await signIn(deps, actorOf(c), credentials, deviceCookieOf(c));
         await endCurrentSession(c);
         setSignInCookies(c, signedIn);
-        return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/users', 303);
+        return c.redirect(next ?? (signedIn.account.role === 'candidate' ? '/my' : '/portal/users'), 303);
       } catch (error) {
         const failure = await formFailure(c, error);
         // Rule 26a: a closed account says so in the person's language.
         const message =
           failure.code === 'account_closed' ? (await i18nOf(c)).t('accounts.leave.signIn.closed') : failure.message;
-        return html(c, <SignInPage values={{ email: form.data.email }} message={message} />, failure.status);
+        return html(
+          c,
+          <SignInPage values={{ email: form.data.email }} message={message} next={next} />,
+          failure.status,
+        );
       }
     })
     .post('/sign-out', async (c) => {

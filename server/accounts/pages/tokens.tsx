@@ -6,23 +6,19 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
-import type { FieldErrors } from '../../http/errors.ts';
-import { useI18n } from '../../i18n/request.ts';
+import { validationFailed } from '../../http/errors.ts';
+import { calendarDay, startOfDay } from '../../i18n/calendar.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout, Rich } from '../../web/layout.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
+import { checked, formValues, submitForm } from '../../web/forms.ts';
+import { Field, Form, Layout, Rich } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { createTokenBody } from '../api/schemas.ts';
 import { createAccessToken, revokeAccessToken, visibleTokens } from '../tokens.ts';
 
-function TokensPage(props: {
-  principal: Principal;
-  tokens: AccessTokenView[];
-  created?: { token: string; name: string };
-  errors?: FieldErrors;
-  message?: string;
-}) {
-  const { principal, tokens, created, errors = {} } = props;
+function TokensPage(props: { principal: Principal; tokens: AccessTokenView[] }) {
+  const { principal, tokens } = props;
   const { t, format } = useI18n();
   const when = (iso: string | null) => (iso ? format.dateTime(iso) : t('web.never'));
   return (
@@ -30,27 +26,26 @@ function TokensPage(props: {
       <p>
         <Rich k="accounts.tokens.intro" tags={{ code: (chunks) => <code>{chunks}</code> }} />
       </p>
-      {created && (
-        <Alert kind="success">
-          <p>{t('accounts.tokens.created', { name: created.name })}</p>
-          <p class="secret" id="new-token">
-            {created.token}
-          </p>
-        </Alert>
-      )}
-      {props.message && <Alert kind="error">{props.message}</Alert>}
-      <form method="post" action="/portal/tokens" class="card">
+      <Form id="token-new" action="/portal/tokens" class="card">
         <h2>{t('accounts.tokens.new')}</h2>
-        <Field name="name" label={t('accounts.tokens.name')} hint={t('accounts.tokens.nameHint')} error={errors.name} />
-        <label for="scope">{t('accounts.tokens.scope')}</label>
-        <select id="scope" name="scope">
-          <option value="read">{t('accounts.tokens.scopeRead')}</option>
-          {principal.account.role === 'admin' && <option value="admin">{t('accounts.tokens.scopeAdmin')}</option>}
-        </select>
-        {errors.scope && <p class="field-error">{errors.scope}</p>}
-        <Field name="expiresAt" label={t('accounts.tokens.expiresAt')} required={false} error={errors.expiresAt} />
+        <Field name="name" label={t('accounts.tokens.name')} hint={t('accounts.tokens.nameHint')} />
+        <Field
+          name="scope"
+          label={t('accounts.tokens.scope')}
+          options={[
+            { value: 'read', label: t('accounts.tokens.scopeRead') },
+            ...(principal.account.role === 'admin' ? [{ value: 'admin', label: t('accounts.tokens.scopeAdmin') }] : []),
+          ]}
+        />
+        <Field
+          name="expiresOn"
+          type="date"
+          label={t('portalUx.tokens.expiresOn')}
+          hint={t('portalUx.tokens.expiresOnHint', { zone: format.timeZone })}
+          required={false}
+        />
         <button type="submit">{t('accounts.tokens.create')}</button>
-      </form>
+      </Form>
       <DataTable
         caption={t('accounts.tokens.caption')}
         captionHidden
@@ -84,6 +79,20 @@ function TokensPage(props: {
   );
 }
 
+/**
+ * A token chosen to expire after a day works until the end of that day in the reader's time zone; a day already past
+ * is refused beside the field.
+ */
+function expiryOf(day: string | undefined, timeZone: string, now: Date): { expiresAt?: string } {
+  if (!day) return {};
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+    throw validationFailed({ expiresOn: 'portalUx.tokens.badDay' });
+  }
+  if (day < calendarDay(now, timeZone)) throw validationFailed({ expiresOn: 'portalUx.tokens.pastDay' });
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { expiresAt: startOfDay(next, timeZone).toISOString() };
+}
+
 export const tokenPages = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/tokens', requirePage('staffSession'), async (c) => {
@@ -92,32 +101,24 @@ export const tokenPages = (deps: Deps) =>
     })
     .post('/tokens', requirePage('staffSession'), async (c) => {
       const principal = principalOf(c);
-      const form = await readForm(c, createTokenBody);
-      const tokens = () => visibleTokens(deps, principal.account);
-      if (!form.ok)
-        return html(c, <TokensPage principal={principal} tokens={await tokens()} errors={form.errors} />, 400);
-      try {
-        const { token, view } = await createAccessToken(deps, { ...actorOf(c), account: principal.account }, form.data);
-        // The secret is rendered once into this response and never stored or shown again.
-        c.header('Cache-Control', 'no-store');
-        return html(
-          c,
-          <TokensPage principal={principal} tokens={await tokens()} created={{ token, name: view.name }} />,
-          201,
-        );
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        return html(
-          c,
-          <TokensPage
-            principal={principal}
-            tokens={await tokens()}
-            errors={failure.fields}
-            message={failure.message}
-          />,
-          failure.status,
-        );
+      const values = await formValues(c);
+      const { format } = await i18nOf(c);
+      const outcome = await submitForm(c, 'token-new', values, () => {
+        const { expiresOn, ...fields } = values;
+        const input = checked(createTokenBody, { ...fields, ...expiryOf(expiresOn, format.timeZone, deps.clock()) });
+        return createAccessToken(deps, { ...actorOf(c), account: principal.account }, input);
+      });
+      if (!outcome.ok) {
+        const tokens = await visibleTokens(deps, principal.account);
+        return html(c, <TokensPage principal={principal} tokens={tokens} />, outcome.status);
       }
+      const { token, view } = outcome.result;
+      // The secret crosses the redirect sealed in the flash and is shown once, on a page no cache keeps.
+      return redirectWithFlash(c, '/portal/tokens', {
+        key: 'accounts.tokens.created',
+        values: { name: view.name },
+        secret: token,
+      });
     })
     .post('/tokens/:id/revoke', requirePage('staffSession'), async (c) => {
       const principal = principalOf(c);

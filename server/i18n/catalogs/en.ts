@@ -1373,4 +1373,46 @@ export const en = {
   'exams.home.noAttempts': 'You have not sat an exam yet.',
   'exams.home.action': 'Next step',
   'exams.refusal.code_unknown': 'No exam opens with this code. Check the code and try again.',
+  // Portal usability (issue 18): grouped navigation, forms shown again, flash messages, confirmations
+  'portalUx.nav.people': 'People',
+  'portalUx.nav.licence': 'Licence',
+  'portalUx.nav.exams': 'Exams',
+  'portalUx.nav.certificates': 'Certificates',
+  'portalUx.nav.settings': 'Settings',
+  'portalUx.nav.organisation': 'Issuing organisation',
+  'portalUx.nav.section': 'Pages under {group}',
+  'portalUx.form.fixFields':
+    '{count, plural, one {Nothing was saved: fix the marked field below.} other {Nothing was saved: fix the # marked fields below.}}',
+  'portalUx.confirm.intro': 'Nothing has happened yet. Confirming will do this:',
+  'portalUx.confirm.back': 'Go back without changing anything',
+  'portalUx.cancel.title': 'Cancel the licence today?',
+  'portalUx.cancel.candidates':
+    '{count, plural, =0 {No active candidate loses access} one {# active candidate loses access} other {# active candidates lose access}} from today ({day}): the platform goes offline for candidates.',
+  'portalUx.cancel.inProgress':
+    '{count, plural, =0 {No exam is in progress.} one {# candidate has an exam in progress now.} other {# candidates have an exam in progress now.}}',
+  'portalUx.cancel.counted':
+    'The licence counts {internal, number} internal and {external, number} external users now; none of them is covered afterwards.',
+  'portalUx.flash.recounted':
+    'Full recount from the database in {milliseconds, number} ms{worker, select, yes { (in a background thread)} other {}}: internal {internal, number}, external {external, number}. {agrees, select, yes {It agrees with the live figures.} other {It differs from the live figures: {differences}}}',
+  'portalUx.flash.environmentAdded': 'Environment “{name}” added; its figures are live at once.',
+  'portalUx.tokens.expiresOn': 'Expires after (optional)',
+  'portalUx.tokens.expiresOnHint':
+    'The token works until the end of this day ({zone} time). Leave empty for no expiry.',
+  'portalUx.tokens.badDay': 'Choose the day from the calendar, e.g. 2027-01-31.',
+  'portalUx.tokens.pastDay': 'Choose today or a later day.',
+  'portalUx.deactivate.title': 'Deactivate {who}?',
+  'portalUx.deactivate.signIn':
+    '{who} ({email}) can no longer sign in or take exams until an administrator reactivates the account.',
+  'portalUx.deactivate.sessions':
+    '{count, plural, =0 {No session is open.} one {# open session ends at once.} other {# open sessions end at once.}}',
+  'portalUx.deactivate.tokens':
+    '{count, plural, =0 {No access token is affected.} one {# access token stops working.} other {# access tokens stop working.}}',
+  'portalUx.deactivate.seat': 'A deactivated account is no longer counted against the licence.',
+  'portalUx.revoke.title': 'Revoke this certificate?',
+  'portalUx.revoke.holder':
+    'The certificate of {holder} for “{exam}” (issued {issued}, score {score}) shows as revoked to everyone who verifies it, from now on.',
+  'portalUx.revoke.credential':
+    'Its Open Badges credential is marked revoked in the status list: wallets and verifiers reject it.',
+  'portalUx.revoke.reason': 'The reason shown with it: “{reason}”.',
+  'portalUx.revoke.final': 'A revoked certificate cannot be re-issued.',
 } as const;

@@ -1388,4 +1388,46 @@ export const ja: Catalog = {
   'exams.home.noAttempts': 'まだ受験していません。',
   'exams.home.action': '操作',
   'exams.refusal.code_unknown': 'このコードに該当する試験はありません。コードを確認して、もう一度入力してください。',
+  // Portal usability (issue 18): grouped navigation, forms shown again, flash messages, confirmations
+  'portalUx.nav.people': 'ユーザー',
+  'portalUx.nav.licence': 'ライセンス',
+  'portalUx.nav.exams': '試験',
+  'portalUx.nav.certificates': '修了証',
+  'portalUx.nav.settings': '設定',
+  'portalUx.nav.organisation': '発行組織',
+  'portalUx.nav.section': '{group}のページ',
+  'portalUx.form.fixFields':
+    '{count, plural, other {保存されていません。下の印の付いた項目（#件）を修正してください。}}',
+  'portalUx.confirm.intro': 'まだ何も変更されていません。確定すると次のようになります:',
+  'portalUx.confirm.back': '変更せずに戻る',
+  'portalUx.cancel.title': 'ライセンスを本日付で解約しますか？',
+  'portalUx.cancel.candidates':
+    '本日（{day}）から{count, plural, =0 {利用できなくなる有効な受験者はいません} other {有効な受験者 # 人が利用できなくなります}}。受験者向けのサービスは停止します。',
+  'portalUx.cancel.inProgress':
+    '{count, plural, =0 {受験中の試験はありません。} other {現在 # 人の受験者が試験を受けています。}}',
+  'portalUx.cancel.counted':
+    '現在ライセンスの集計対象は社内ユーザー {internal, number} 人、社外ユーザー {external, number} 人です。解約後はいずれも対象外になります。',
+  'portalUx.flash.recounted':
+    'データベースからの再集計が {milliseconds, number} ミリ秒で完了しました{worker, select, yes {（バックグラウンドのスレッドで実行）} other {}}。社内ユーザー {internal, number} 人、社外ユーザー {external, number} 人です。{agrees, select, yes {現在の集計と一致しています。} other {現在の集計と一致しません: {differences}}}',
+  'portalUx.flash.environmentAdded': '環境「{name}」を追加しました。集計にすぐ反映されます。',
+  'portalUx.tokens.expiresOn': '有効期限日（任意）',
+  'portalUx.tokens.expiresOnHint':
+    'この日の終わり（{zone} 時間）まで使えます。期限を設けない場合は空欄のままにしてください。',
+  'portalUx.tokens.badDay': 'カレンダーから日付を選んでください（例: 2027-01-31）。',
+  'portalUx.tokens.pastDay': '今日以降の日付を選んでください。',
+  'portalUx.deactivate.title': '{who} さんのアカウントを無効にしますか？',
+  'portalUx.deactivate.signIn':
+    '{who} さん（{email}）は、管理者が再び有効にするまでサインインも受験もできなくなります。',
+  'portalUx.deactivate.sessions':
+    '{count, plural, =0 {開いているセッションはありません。} other {開いているセッション # 件がただちに終了します。}}',
+  'portalUx.deactivate.tokens':
+    '{count, plural, =0 {影響を受けるアクセストークンはありません。} other {アクセストークン # 件が使えなくなります。}}',
+  'portalUx.deactivate.seat': '無効にしたアカウントはライセンスの集計対象から外れます。',
+  'portalUx.revoke.title': 'この修了証を失効させますか？',
+  'portalUx.revoke.holder':
+    '{holder} さんの「{exam}」の修了証（発行日 {issued}、得点 {score}）は、今後だれが確認しても失効と表示されます。',
+  'portalUx.revoke.credential':
+    'Open Badges の資格情報もステータスリストで失効扱いになり、ウォレットや検証サービスで無効と判定されます。',
+  'portalUx.revoke.reason': '表示される失効理由:「{reason}」',
+  'portalUx.revoke.final': '失効させた修了証は再発行できません。',
 };

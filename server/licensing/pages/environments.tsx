@@ -6,12 +6,13 @@ import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { notFound } from '../../http/errors.ts';
-import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { type I18n, isMessageKey } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { isAdmin } from '../../web/format.ts';
-import { attempt, checked, formValues } from '../../web/forms.ts';
-import { Alert, Layout } from '../../web/layout.tsx';
+import { checked, type FailedStatus, formValues, submitForm } from '../../web/forms.ts';
+import { Alert, Field, Form, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { addProvider, createEnvironment, listProviders, updateEnvironment } from '../environments.ts';
@@ -24,29 +25,26 @@ import { ImportForm } from './imports.tsx';
 function ProductionSelect({ value, disabled }: { value: boolean; disabled?: boolean }) {
   const { t } = useI18n();
   return (
-    <select id="production" name="production" disabled={disabled}>
-      <option value="true" selected={value}>
-        {t('licensing.environments.productionYes')}
-      </option>
-      <option value="false" selected={!value}>
-        {t('licensing.environments.productionNo')}
-      </option>
-    </select>
+    <Field
+      name="production"
+      label={t('licensing.environments.production')}
+      value={String(value)}
+      disabled={disabled}
+      options={[
+        { value: 'true', label: t('licensing.environments.productionYes') },
+        { value: 'false', label: t('licensing.environments.productionNo') },
+      ]}
+    />
   );
 }
 
 const domainsText = (t: I18n['t'], domains: string[]) =>
   domains.length === 0 ? t('licensing.environments.noDomains') : formatDomainList(domains);
 
-function EnvironmentsPage(props: {
-  principal: Principal;
-  environments: EnvironmentView[];
-  error?: string | undefined;
-}) {
+function EnvironmentsPage(props: { principal: Principal; environments: EnvironmentView[] }) {
   const { t } = useI18n();
   return (
     <Layout title={t('licensing.environments.title')} principal={props.principal}>
-      {props.error && <Alert kind="error">{props.error}</Alert>}
       <DataTable
         caption={t('licensing.environments.title')}
         captionHidden
@@ -69,16 +67,18 @@ function EnvironmentsPage(props: {
         ]}
       />
       {isAdmin(props.principal) && (
-        <form method="post" action="/portal/environments" class="card">
+        <Form id="environment-new" action="/portal/environments" class="card">
           <h2>{t('licensing.environments.add')}</h2>
-          <label for="name">{t('licensing.environments.name')}</label>
-          <input id="name" name="name" required />
-          <label for="production">{t('licensing.environments.production')}</label>
+          <Field name="name" label={t('licensing.environments.name')} />
           <ProductionSelect value />
-          <label for="internalDomains">{t('licensing.environments.domainsField')}</label>
-          <input id="internalDomains" name="internalDomains" />
+          <Field
+            name="internalDomains"
+            label={t('licensing.environments.domainsField')}
+            hint={t('licensing.environments.domainsHint')}
+            required={false}
+          />
           <button type="submit">{t('licensing.environments.addSubmit')}</button>
-        </form>
+        </Form>
       )}
     </Layout>
   );
@@ -101,43 +101,47 @@ function EnvironmentPage(props: {
   env: EnvironmentView;
   providers: string[];
   imports: ImportRow[];
-  error?: string | undefined;
-  success?: string | undefined;
 }) {
   const { t } = useI18n();
   const { env } = props;
   const admin = isAdmin(props.principal);
   return (
     <Layout title={env.name} principal={props.principal}>
-      {props.error && <Alert kind="error">{props.error}</Alert>}
-      {props.success && <Alert kind="success">{props.success}</Alert>}
       <section class="card" aria-labelledby="rules">
         <h2 id="rules">{t('licensing.environments.rules')}</h2>
         {admin ? (
-          <form method="post" action={`/portal/environments/${env.id}`}>
-            <label for="name">{t('licensing.environments.name')}</label>
-            <input id="name" name="name" value={env.name} required />
-            <label for="production">{t('licensing.environments.production')}</label>
+          <Form id="environment-rules" action={`/portal/environments/${env.id}`}>
+            <Field name="name" label={t('licensing.environments.name')} value={env.name} />
             <ProductionSelect value={env.production} disabled={env.own} />
-            <label for="internalDomains">{t('licensing.environments.domainsField')}</label>
-            <input id="internalDomains" name="internalDomains" value={formatDomainList(env.internalDomains)} />
-            <p class="hint">{t('licensing.environments.domainsHint')}</p>
+            <Field
+              name="internalDomains"
+              label={t('licensing.environments.domainsField')}
+              value={formatDomainList(env.internalDomains)}
+              hint={t('licensing.environments.domainsHint')}
+              required={false}
+            />
             {env.own && (
               <>
-                <label for="retentionDays">{t('licensing.environments.retentionDays')}</label>
-                <input id="retentionDays" name="retentionDays" type="number" min="1" value={env.retentionDays ?? ''} />
-                <label for="unverifiedDays">{t('licensing.environments.unverifiedDays')}</label>
-                <input
-                  id="unverifiedDays"
+                <Field
+                  name="retentionDays"
+                  type="number"
+                  min={1}
+                  label={t('licensing.environments.retentionDays')}
+                  value={env.retentionDays === null ? '' : String(env.retentionDays)}
+                  required={false}
+                />
+                <Field
                   name="unverifiedDays"
                   type="number"
-                  min="1"
-                  value={env.unverifiedDays ?? ''}
+                  min={1}
+                  label={t('licensing.environments.unverifiedDays')}
+                  value={env.unverifiedDays === null ? '' : String(env.unverifiedDays)}
+                  required={false}
                 />
               </>
             )}
             <button type="submit">{t('licensing.environments.save')}</button>
-          </form>
+          </Form>
         ) : (
           <dl>
             <dt>{t('licensing.environments.production')}</dt>
@@ -157,13 +161,12 @@ function EnvironmentPage(props: {
           ))}
         </ul>
         {admin && (
-          <form method="post" action={`/portal/environments/${env.id}/providers`}>
-            <label for="provider">{t('licensing.environments.addProvider')}</label>
-            <input id="provider" name="provider" required />
+          <Form id="provider-new" action={`/portal/environments/${env.id}/providers`}>
+            <Field name="provider" label={t('licensing.environments.addProvider')} />
             <button type="submit" class="secondary">
               {t('licensing.environments.addProviderSubmit')}
             </button>
-          </form>
+          </Form>
         )}
       </section>
       {admin && (
@@ -216,13 +219,11 @@ async function renderEnvironment(
   deps: LicensingDeps,
   c: Context<AppEnv>,
   id: string,
-  notes: { error?: string; success?: MessageKey } = {},
-  status: 200 | 400 = 200,
+  status: FailedStatus | 200 = 200,
 ) {
   await deps.licensing.current();
   const env = deps.licensing.environmentById(id);
   if (!env) throw notFound('errors.not_found.environment');
-  const { t } = await i18nOf(c);
   const imports = await deps.db
     .selectFrom('licence_imports')
     .selectAll()
@@ -237,8 +238,6 @@ async function renderEnvironment(
       env={env}
       providers={await listProviders(deps.db, id)}
       imports={imports}
-      error={notes.error}
-      success={notes.success && t(notes.success)}
     />,
     status,
   );
@@ -253,9 +252,8 @@ export const environmentPages = (deps: LicensingDeps) =>
     })
     .post('/environments', requirePage('admin'), async (c) => {
       const values = await formValues(c);
-      let created: EnvironmentView | undefined;
-      const outcome = await attempt(c, async () => {
-        created = await createEnvironment(
+      const outcome = await submitForm(c, 'environment-new', values, () =>
+        createEnvironment(
           deps,
           actorOf(c),
           checked(createEnvironmentBody, {
@@ -263,27 +261,23 @@ export const environmentPages = (deps: LicensingDeps) =>
             production: values.production !== 'false',
             internalDomains: values.internalDomains ?? '',
           }),
-        );
-      });
-      if (outcome.error || !created) {
-        return html(
-          c,
-          <EnvironmentsPage
-            principal={principalOf(c)}
-            environments={deps.licensing.environments}
-            error={outcome.error}
-          />,
-          400,
-        );
+        ),
+      );
+      if (!outcome.ok) {
+        const page = <EnvironmentsPage principal={principalOf(c)} environments={deps.licensing.environments} />;
+        return html(c, page, outcome.status);
       }
-      return c.redirect(`/portal/environments/${created.id}`, 303);
+      return redirectWithFlash(c, `/portal/environments/${outcome.result.id}`, {
+        key: 'portalUx.flash.environmentAdded',
+        values: { name: outcome.result.name },
+      });
     })
     .get('/environments/:id', requirePage('staffRead'), (c) => renderEnvironment(deps, c, c.req.param('id')))
     .post('/environments/:id', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       const values = await formValues(c);
       const env = deps.licensing.environmentById(id);
-      const outcome = await attempt(c, () =>
+      const outcome = await submitForm(c, 'environment-rules', values, () =>
         updateEnvironment(
           deps,
           actorOf(c),
@@ -301,25 +295,17 @@ export const environmentPages = (deps: LicensingDeps) =>
           }),
         ),
       );
-      return renderEnvironment(
-        deps,
-        c,
-        id,
-        outcome.error ? outcome : { success: 'licensing.environments.saved' },
-        outcome.error ? 400 : 200,
-      );
+      return outcome.ok
+        ? redirectWithFlash(c, `/portal/environments/${id}`, { key: 'licensing.environments.saved' })
+        : renderEnvironment(deps, c, id, outcome.status);
     })
     .post('/environments/:id/providers', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
       const values = await formValues(c);
-      const outcome = await attempt(c, () =>
+      const outcome = await submitForm(c, 'provider-new', values, () =>
         addProvider(deps, actorOf(c), id, checked(providerForm, { provider: values.provider ?? '' }).provider),
       );
-      return renderEnvironment(
-        deps,
-        c,
-        id,
-        outcome.error ? outcome : { success: 'licensing.environments.providerAdded' },
-        outcome.error ? 400 : 200,
-      );
+      return outcome.ok
+        ? redirectWithFlash(c, `/portal/environments/${id}`, { key: 'licensing.environments.providerAdded' })
+        : renderEnvironment(deps, c, id, outcome.status);
     });

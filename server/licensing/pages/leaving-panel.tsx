@@ -1,32 +1,15 @@
 // On the licence page: people who left (rule 26a), month by month (closed by the person, seats freed, erased), and
 // the organisation's erasure policy for closed accounts.
-import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Principal } from '../../auth/principal.ts';
-import { actorOf } from '../../http/auth.ts';
-import type { AppEnv } from '../../http/env.ts';
+import { validationFailed } from '../../http/errors.ts';
+import { message } from '../../i18n/messages.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { attempt } from '../../web/forms.ts';
-import { requirePage } from '../../web/page-helpers.tsx';
-import type { LicensingDeps } from '../context.ts';
-import { type LeavingFigures, MAX_ERASURE_DAYS, saveErasureDays } from '../leaving.ts';
+import { Field, Form } from '../../web/layout.tsx';
+import { type LeavingFigures, MAX_ERASURE_DAYS } from '../leaving.ts';
 
-/** What the licence page says after the erasure policy form (a code in the query, never text). */
-export type LeavingNotice = 'saved' | 'invalid';
-
-export const leavingNotice = (value: string | undefined): LeavingNotice | undefined =>
-  value === 'saved' || value === 'invalid' ? value : undefined;
-
-export function LeavingPanel({
-  principal,
-  figures,
-  notice,
-}: {
-  principal: Principal;
-  figures: LeavingFigures;
-  notice?: LeavingNotice | undefined;
-}) {
+export function LeavingPanel({ principal, figures }: { principal: Principal; figures: LeavingFigures }) {
   const { t, format } = useI18n();
   const [month] = figures.months;
   const admin = principal.account.role === 'admin';
@@ -61,27 +44,20 @@ export function LeavingPanel({
         <a href="/portal/users?status=erased">{t('licensing.leaving.showErased')}</a>
       </p>
       <h3>{t('licensing.leaving.policy')}</h3>
-      {notice === 'saved' && <p role="status">{t('licensing.leaving.saved')}</p>}
-      {notice === 'invalid' && (
-        <p class="field-error" role="alert">
-          {t('licensing.leaving.invalid', { max: MAX_ERASURE_DAYS })}
-        </p>
-      )}
       <p>{t('licensing.leaving.policyNow', { days: figures.erasureDays })}</p>
       {admin && (
-        <form method="post" action="/portal/licence/erasure-policy">
-          <label for="erasureDays">{t('licensing.leaving.days')}</label>
-          <input
+        <Form id="erasure-policy" action="/portal/licence/erasure-policy">
+          <Field
             id="erasureDays"
             name="days"
             type="number"
-            min="0"
-            max={String(MAX_ERASURE_DAYS)}
-            required
+            min={0}
+            max={MAX_ERASURE_DAYS}
+            label={t('licensing.leaving.days')}
             value={String(figures.erasureDays)}
           />
           <button type="submit">{t('licensing.leaving.save')}</button>
-        </form>
+        </Form>
       )}
     </section>
   );
@@ -89,11 +65,10 @@ export function LeavingPanel({
 
 const policyForm = z.object({ days: z.coerce.number().int().min(0).max(MAX_ERASURE_DAYS) });
 
-/** The erasure policy form posts here and goes back to the licence page with a notice code. */
-export const leavingPages = (deps: LicensingDeps) =>
-  new Hono<AppEnv>().post('/licence/erasure-policy', requirePage('admin'), async (c) => {
-    const parsed = policyForm.safeParse(await c.req.parseBody());
-    const outcome = parsed.success ? await attempt(c, () => saveErasureDays(deps, actorOf(c), parsed.data.days)) : null;
-    const notice: LeavingNotice = outcome && !outcome.error ? 'saved' : 'invalid';
-    return c.redirect(`/portal/licence?leaving=${notice}#leaving-panel`, 303);
-  });
+/** The erasure policy form's days, or a refusal that says the range (shown beside the field). */
+export function erasureDaysOf(values: Record<string, string>): number {
+  const parsed = policyForm.safeParse(values);
+  if (!parsed.success)
+    throw validationFailed({ days: message('licensing.leaving.invalid', { max: MAX_ERASURE_DAYS }) });
+  return parsed.data.days;
+}

@@ -15,17 +15,19 @@ import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { TIME_ZONES } from '../../i18n/format.ts';
-import { type I18n, isMessageKey, localise, type MessageKey } from '../../i18n/messages.ts';
+import { type I18n, isMessageKey, localise } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
+import { Confirmation, isConfirmed } from '../../web/confirmation.tsx';
 import { DataTable } from '../../web/data-table.tsx';
+import { type Flash, redirectWithFlash } from '../../web/flash.ts';
 import { isAdmin } from '../../web/format.ts';
-import { attempt, checked, formValues } from '../../web/forms.ts';
-import { Alert, Layout } from '../../web/layout.tsx';
+import { checked, type FailedStatus, formValues, submitForm } from '../../web/forms.ts';
+import { Alert, Field, Form, Layout } from '../../web/layout.tsx';
 import { termText } from '../../web/licence-term.ts';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { forecast, type HistoryPoint, readHistory, recordHistory } from '../history.ts';
-import { type LeavingFigures, leavingFigures } from '../leaving.ts';
+import { type LeavingFigures, leavingFigures, saveErasureDays } from '../leaving.ts';
 import {
   cancelLicence,
   extendLicence,
@@ -39,9 +41,8 @@ import {
   today,
 } from '../licence.ts';
 import { extensionBody, organisationDomainsBody } from '../schemas.ts';
-import type { RecountOutcome } from '../state.ts';
 import { saveOrganisationTimeZone } from '../time-zone.ts';
-import { type LeavingNotice, LeavingPanel, leavingNotice } from './leaving-panel.tsx';
+import { erasureDaysOf, LeavingPanel } from './leaving-panel.tsx';
 import { LicenceChangeConfirmation } from './licence-confirm.tsx';
 
 // ---- licence overview ----
@@ -134,11 +135,7 @@ interface LicencePageProps {
   history: HistoryPoint[];
   organisationDomains: string[];
   timeZone: string;
-  recount?: RecountOutcome | undefined;
   leaving: LeavingFigures;
-  leavingNotice?: LeavingNotice | undefined;
-  error?: string | undefined;
-  success?: string | undefined;
   todayIso: string;
 }
 
@@ -153,8 +150,6 @@ function LicencePage(props: LicencePageProps) {
   const bucketName = (bucket: (typeof BUCKETS)[number]) => t(`licensing.bucket.${bucket}`);
   return (
     <Layout title={t('licensing.licence.title')} principal={principal}>
-      {props.error && <Alert kind="error">{props.error}</Alert>}
-      {props.success && <Alert kind="success">{props.success}</Alert>}
       {summary.breaches.map((b) => (
         <Alert kind="error">{t('licensing.licence.breach', { breach: breachText(i18n, b, summary) })}</Alert>
       ))}
@@ -212,19 +207,6 @@ function LicencePage(props: LicencePageProps) {
             {t('licensing.licence.recount')}
           </button>
         </form>
-        {props.recount && (
-          <Alert kind={props.recount.agrees ? 'success' : 'error'}>
-            {t('licensing.licence.recounted', {
-              milliseconds: Math.round(props.recount.milliseconds),
-              worker: props.recount.via === 'worker' ? 'yes' : 'no',
-              internal: props.recount.full.internal,
-              external: props.recount.full.external,
-            })}{' '}
-            {props.recount.agrees
-              ? t('licensing.licence.recountAgrees')
-              : t('licensing.licence.recountDiffers', { differences: props.recount.differences.join('; ') })}
-          </Alert>
-        )}
       </section>
       <section class="card" aria-labelledby="per-environment">
         <h2 id="per-environment">{t('licensing.licence.perEnvironment')}</h2>
@@ -276,7 +258,7 @@ function LicencePage(props: LicencePageProps) {
           <p>{t('licensing.history.noLicence')}</p>
         )}
       </section>
-      <LeavingPanel principal={principal} figures={props.leaving} notice={props.leavingNotice} />
+      <LeavingPanel principal={principal} figures={props.leaving} />
       <section class="card" aria-labelledby="licence">
         <h2 id="licence">{t('licensing.licence.title')}</h2>
         {status ? (
@@ -304,52 +286,55 @@ function LicencePage(props: LicencePageProps) {
         )}
         {admin && (
           <>
-            <form method="post" action="/portal/licence">
+            <Form id="licence-form" action="/portal/licence">
               <h3>{t('licensing.licence.set')}</h3>
-              <label for="type">{t('licensing.licence.type')}</label>
-              <select id="type" name="type">
-                {Object.values(LICENCE_CATALOGUE).map((p) => (
-                  <option value={p.type} selected={status?.licence.type === p.type}>
-                    {t(`licensing.type.${p.type}`)}: {t(`licensing.typeUse.${p.type}`)}
-                  </option>
-                ))}
-              </select>
-              <label for="startsOn">{t('licensing.licence.startsOn')}</label>
-              <input
-                id="startsOn"
+              <Field
+                name="type"
+                label={t('licensing.licence.type')}
+                value={status?.licence.type}
+                options={Object.values(LICENCE_CATALOGUE).map((p) => ({
+                  value: p.type,
+                  label: `${t(`licensing.type.${p.type}`)}: ${t(`licensing.typeUse.${p.type}`)}`,
+                }))}
+              />
+              <Field
                 name="startsOn"
                 type="date"
-                required
+                label={t('licensing.licence.startsOn')}
                 value={status?.licence.startsOn ?? props.todayIso}
               />
-              <label for="endsOn">{t('licensing.licence.endsOn')}</label>
-              <input id="endsOn" name="endsOn" type="date" value={props.licence?.endsOn ?? ''} />
-              <label for="internalPacks">{t('licensing.licence.internalPacks', { size: INTERNAL_PACK })}</label>
-              <input
-                id="internalPacks"
+              <Field
+                name="endsOn"
+                type="date"
+                label={t('licensing.licence.endsOn')}
+                value={props.licence?.endsOn ?? ''}
+                required={false}
+              />
+              <Field
                 name="internalPacks"
                 type="number"
-                min="0"
+                min={0}
+                label={t('licensing.licence.internalPacks', { size: INTERNAL_PACK })}
                 value={String(props.licence?.internalPacks ?? 0)}
+                required={false}
               />
-              <label for="externalPacks">{t('licensing.licence.externalPacks', { size: EXTERNAL_PACK })}</label>
-              <input
-                id="externalPacks"
+              <Field
                 name="externalPacks"
                 type="number"
-                min="0"
+                min={0}
+                label={t('licensing.licence.externalPacks', { size: EXTERNAL_PACK })}
                 value={String(props.licence?.externalPacks ?? 0)}
+                required={false}
               />
               {props.licence && <p class="hint">{t('licensing.licence.savedValues')}</p>}
               <button type="submit">{t('licensing.licence.save')}</button>
-            </form>
+            </Form>
             {status?.licence.type === 'trial' && (
-              <form method="post" action="/portal/licence/extension">
+              <Form id="licence-extension" action="/portal/licence/extension">
                 <h3>{t('licensing.licence.extend')}</h3>
-                <label for="newEndsOn">{t('licensing.licence.newEndsOn')}</label>
-                <input id="newEndsOn" name="endsOn" type="date" required />
+                <Field id="newEndsOn" name="endsOn" type="date" label={t('licensing.licence.newEndsOn')} />
                 <button type="submit">{t('licensing.licence.extendSubmit')}</button>
-              </form>
+              </Form>
             )}
             {status && status.term.state !== 'cancelled' && (
               <form method="post" action="/portal/licence/cancellation">
@@ -372,28 +357,30 @@ function LicencePage(props: LicencePageProps) {
           })}
         </p>
         {admin && (
-          <form method="post" action="/portal/licence/organisation-domains">
-            <label for="domains">{t('licensing.domains.field')}</label>
-            <input id="domains" name="domains" value={formatDomainList(props.organisationDomains)} />
+          <Form id="organisation-domains" action="/portal/licence/organisation-domains">
+            <Field
+              name="domains"
+              label={t('licensing.domains.field')}
+              value={formatDomainList(props.organisationDomains)}
+              required={false}
+            />
             <button type="submit">{t('licensing.domains.save')}</button>
-          </form>
+          </Form>
         )}
       </section>
       <section class="card" aria-labelledby="time-zone">
         <h2 id="time-zone">{t('licensing.timeZone.title')}</h2>
         <p>{t('licensing.timeZone.current', { zone: props.timeZone })}</p>
         {admin && (
-          <form method="post" action="/portal/licence/time-zone">
-            <label for="timeZone">{t('licensing.timeZone.field')}</label>
-            <select id="timeZone" name="timeZone">
-              {TIME_ZONES.map((zone) => (
-                <option value={zone} selected={zone === props.timeZone}>
-                  {zone}
-                </option>
-              ))}
-            </select>
+          <Form id="time-zone-form" action="/portal/licence/time-zone">
+            <Field
+              name="timeZone"
+              label={t('licensing.timeZone.field')}
+              value={props.timeZone}
+              options={TIME_ZONES.map((zone) => ({ value: zone, label: zone }))}
+            />
             <button type="submit">{t('licensing.timeZone.save')}</button>
-          </form>
+          </Form>
         )}
       </section>
     </Layout>
@@ -408,15 +395,9 @@ const licenceForm = z.object({
   externalPacks: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
-async function renderLicence(
-  deps: LicensingDeps,
-  c: Context<AppEnv>,
-  notes: { recount?: RecountOutcome; error?: string; success?: MessageKey } = {},
-  status: 200 | 400 = 200,
-) {
+async function renderLicence(deps: LicensingDeps, c: Context<AppEnv>, status: FailedStatus | 200 = 200) {
   const summary = await licenceSummary(deps);
   await recordHistory(deps);
-  const { t } = await i18nOf(c);
   return html(
     c,
     <LicencePage
@@ -425,71 +406,147 @@ async function renderLicence(
       history={await readHistory(deps)}
       organisationDomains={await readOrganisationDomains(deps)}
       leaving={await leavingFigures(deps)}
-      leavingNotice={leavingNotice(c.req.query('leaving'))}
       timeZone={await deps.organisationTimeZone()}
       licence={await readLicence(deps)}
       todayIso={await today(deps)}
-      recount={notes.recount}
-      error={notes.error}
-      success={notes.success && t(notes.success)}
     />,
     status,
   );
 }
 
-/** Runs an admin's change and shows the licence page again, with what happened. */
-async function change(deps: LicensingDeps, c: Context<AppEnv>, action: () => Promise<unknown>, success: MessageKey) {
-  const outcome = await attempt(c, action);
-  return renderLicence(deps, c, outcome.error ? outcome : { success }, outcome.error ? 400 : 200);
+/**
+ * Runs an admin's form: on success back to the licence page saying what was done (a reload repeats nothing); on a
+ * failure the page again with what was typed.
+ */
+async function change(
+  deps: LicensingDeps,
+  c: Context<AppEnv>,
+  form: string,
+  values: Record<string, string>,
+  action: () => Promise<unknown>,
+  done: Flash,
+) {
+  const outcome = await submitForm(c, form, values, action);
+  return outcome.ok ? redirectWithFlash(c, LICENCE_PAGE, done) : renderLicence(deps, c, outcome.status);
+}
+
+const LICENCE_PAGE = '/portal/licence';
+
+/** The second step of cancelling: who loses access today, from the live figures. */
+async function CancellationConfirmation(deps: LicensingDeps, c: Context<AppEnv>) {
+  const { t, format } = await i18nOf(c);
+  const candidates = await deps.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'candidate')
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  const inProgress = (await deps.accountsWithExamInProgress()).size;
+  await deps.licensing.current();
+  const counted = deps.licensing.live.totals();
+  return html(
+    c,
+    <Confirmation
+      principal={principalOf(c)}
+      title={t('portalUx.cancel.title')}
+      consequences={[
+        t('portalUx.cancel.candidates', { count: Number(candidates.n), day: format.day(await today(deps)) }),
+        t('portalUx.cancel.inProgress', { count: inProgress }),
+        t('portalUx.cancel.counted', { internal: counted.internal, external: counted.external }),
+      ]}
+      action="/portal/licence/cancellation"
+      confirmLabel={t('licensing.licence.cancelSubmit')}
+      back={LICENCE_PAGE}
+    />,
+  );
 }
 
 export const licencePages = (deps: LicensingDeps) =>
   new Hono<AppEnv>()
     .get('/licence', requirePage('staffRead'), (c) => renderLicence(deps, c))
-    .post('/licence/recount', requirePage('staffRead'), async (c) =>
-      renderLicence(deps, c, { recount: await deps.licensing.recount() }),
-    )
+    .post('/licence/recount', requirePage('staffRead'), async (c) => {
+      const recount = await deps.licensing.recount();
+      return redirectWithFlash(c, LICENCE_PAGE, {
+        key: 'portalUx.flash.recounted',
+        values: {
+          milliseconds: Math.round(recount.milliseconds),
+          worker: recount.via === 'worker' ? 'yes' : 'no',
+          internal: recount.full.internal,
+          external: recount.full.external,
+          agrees: recount.agrees ? 'yes' : 'no',
+          differences: recount.differences.join('; '),
+        },
+      });
+    })
     .post('/licence', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       const input = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== '' && k !== 'confirmed'));
-      let data: z.output<typeof licenceForm> | undefined;
-      const read = await attempt(c, async () => {
-        data = checked(licenceForm, input);
-      });
-      if (read.error || !data) return renderLicence(deps, c, read, 400);
-      const licence = data;
       // A change that lowers capacity or ends the licence is saved only once confirmed, knowing what it does.
-      if (values.confirmed !== '1') {
-        const effects = await licenceChangeEffects(deps, licence);
+      const parsed = licenceForm.safeParse(input);
+      if (parsed.success && values.confirmed !== '1') {
+        const effects = await licenceChangeEffects(deps, parsed.data);
         if (effects.length > 0) {
-          return html(c, <LicenceChangeConfirmation principal={principalOf(c)} input={licence} effects={effects} />);
+          return html(
+            c,
+            <LicenceChangeConfirmation principal={principalOf(c)} input={parsed.data} effects={effects} />,
+          );
         }
       }
-      return change(deps, c, () => saveLicence(deps, actorOf(c), licence), 'licensing.licence.saved');
+      return change(deps, c, 'licence-form', values, () => saveLicence(deps, actorOf(c), checked(licenceForm, input)), {
+        key: 'licensing.licence.saved',
+      });
     })
     .post('/licence/extension', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       return change(
         deps,
         c,
+        'licence-extension',
+        values,
         () => extendLicence(deps, actorOf(c), checked(extensionBody, { endsOn: values.endsOn ?? '' }).endsOn),
-        'licensing.licence.extended',
+        { key: 'licensing.licence.extended' },
       );
     })
-    .post('/licence/cancellation', requirePage('admin'), async (c) =>
-      change(deps, c, async () => cancelLicence(deps, actorOf(c), await today(deps)), 'licensing.licence.cancelled'),
-    )
+    .post('/licence/cancellation', requirePage('admin'), async (c) => {
+      const values = await formValues(c);
+      if (!isConfirmed(values)) return CancellationConfirmation(deps, c);
+      return change(
+        deps,
+        c,
+        'licence-cancellation',
+        values,
+        async () => cancelLicence(deps, actorOf(c), await today(deps)),
+        {
+          key: 'licensing.licence.cancelled',
+        },
+      );
+    })
     .post('/licence/organisation-domains', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       const domains = () => checked(organisationDomainsBody, { domains: values.domains ?? '' }).domains;
-      return change(deps, c, () => saveOrganisationDomains(deps, actorOf(c), domains()), 'licensing.domains.saved');
+      return change(
+        deps,
+        c,
+        'organisation-domains',
+        values,
+        () => saveOrganisationDomains(deps, actorOf(c), domains()),
+        { key: 'licensing.domains.saved' },
+      );
+    })
+    .post('/licence/erasure-policy', requirePage('admin'), async (c) => {
+      const values = await formValues(c);
+      return change(deps, c, 'erasure-policy', values, () => saveErasureDays(deps, actorOf(c), erasureDaysOf(values)), {
+        key: 'licensing.leaving.saved',
+      });
     })
     .post('/licence/time-zone', requirePage('admin'), async (c) => {
       const values = await formValues(c);
       return change(
         deps,
         c,
+        'time-zone-form',
+        values,
         () => saveOrganisationTimeZone(deps, actorOf(c), values.timeZone ?? ''),
-        'licensing.timeZone.saved',
+        { key: 'licensing.timeZone.saved' },
       );
     });

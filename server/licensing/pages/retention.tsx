@@ -5,8 +5,9 @@ import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { isAdmin } from '../../web/format.ts';
-import { Alert, Layout } from '../../web/layout.tsx';
+import { Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { applyRetention, retentionDryRun } from '../retention.ts';
@@ -16,15 +17,11 @@ export const retentionPages = (deps: LicensingDeps) =>
     .get('/retention', requirePage('staffRead'), async (c) => {
       const dry = await retentionDryRun(deps);
       const env = deps.licensing.ownEnvironment();
-      const applied = Number(c.req.query('applied'));
       const { t, format } = await i18nOf(c);
       const when = (iso: string | null) => (iso ? format.dateTime(iso) : t('web.never'));
       return html(
         c,
         <Layout title={t('licensing.retention.title')} principal={principalOf(c)}>
-          {Number.isInteger(applied) && applied >= 0 && (
-            <Alert kind="success">{t('licensing.retention.applied', { count: applied })}</Alert>
-          )}
           <p>
             {t('licensing.retention.policy', {
               environment: env.name,
@@ -78,5 +75,8 @@ export const retentionPages = (deps: LicensingDeps) =>
     })
     .post('/retention/apply', requirePage('admin'), async (c) => {
       const applied = await applyRetention(deps, actorOf(c));
-      return c.redirect(`/portal/retention?applied=${applied.length}`, 303);
+      return redirectWithFlash(c, '/portal/retention', {
+        key: 'licensing.retention.applied',
+        values: { count: applied.length },
+      });
     });
