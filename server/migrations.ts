@@ -10,6 +10,7 @@ import { heartbeatMigration } from './db/heartbeat.ts';
 import { examsMigration } from './exams/migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
+import { licenceSearchMigration } from './licensing/search-migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
 import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 import { mailQueueMigration } from './mail/migration.ts';
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-mail-queue': mailQueueMigration,
   '2026-12-03-instance-heartbeats': heartbeatMigration,
   '2026-12-03-leaving': leavingMigration,
+  '2026-12-04-licence-search': licenceSearchMigration,
 };

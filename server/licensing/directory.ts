@@ -1,8 +1,10 @@
-// The users list over own and imported accounts (one indexed table): keyset pages, prefix search, filters, export,
+// The users list over own and imported accounts (one indexed table): keyset pages, search anywhere, filters, export,
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
+import { dialectOf } from '../db/dialect.ts';
+import { contains } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 import { validationFailed } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
@@ -16,7 +18,7 @@ export type SortKey = (typeof SORTS)[number];
 
 export interface DirectoryQuery {
   q?: string | undefined;
-  /** Which field the prefix search looks in; the list is then ordered by it. */
+  /** The order of the list, and the field a search shorter than SEARCH_ANYWHERE_MIN looks at the start of. */
   sort: SortKey;
   classification?: 'internal' | 'external' | undefined;
   /** `closed`: own accounts their owners closed (rule 26a), a part of `inactive`. */
@@ -57,12 +59,28 @@ const column = (sort: SortKey) => `${sort}_lc` as const;
 
 type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 
+/** Shorter searches fall back to a prefix of the sorted field: a trigram index needs three characters. */
+export const SEARCH_ANYWHERE_MIN = 3;
+
+/** Email, username or name contains `q` (lower case) anywhere, through the search index (search-migration.ts). */
+function anywhere(deps: LicensingDeps, q: string) {
+  if (dialectOf(deps.db).name === 'postgres') {
+    return (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
+      eb.or([contains('email_lc', q), contains('username_lc', q), contains('name_lc', q)]);
+  }
+  // One FTS5 phrase: its characters match as typed, quotes doubled (the trigram tokenizer ignores case).
+  const phrase = `"${q.replace(/"/g, '""')}"`;
+  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${phrase})`;
+}
+
 function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
-  if (q) {
-    // Prefix search as an index range: `q` <= value < `q` followed by the highest character.
+  if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
+    base = base.where(anywhere(deps, q));
+  } else if (q) {
+    // Too short for trigrams: a prefix search as an index range, `q` <= value < `q` followed by the highest character.
     base = base.where(key, '>=', q).where(key, '<', `${q}\u{10FFFF}`);
   }
   if (query.classification) base = base.where('classification', '=', query.classification);
@@ -300,6 +318,29 @@ export async function directoryRowOfAccount(
     .where('account_id', '=', accountId)
     .executeTakeFirst()) as Row | undefined;
   return row ? toEntry(deps, row) : undefined;
+}
+
+/** The directory rows of these refs (a merged person's other accounts), so pages name them instead of showing refs. */
+export async function directoryRowsOfRefs(deps: LicensingDeps, refs: readonly string[]): Promise<DirectoryEntry[]> {
+  const ids = refs.filter((r) => r.startsWith('import:')).map((r) => Number(r.slice('import:'.length)));
+  const own = refs.filter((r) => r.startsWith('seatkeeper:')).map((r) => r.slice('seatkeeper:'.length));
+  if (ids.length === 0 && own.length === 0) return [];
+  await deps.licensing.current();
+  const rows = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where((eb) =>
+      eb.or([
+        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+        ...(own.length > 0 ? [eb('account_id', 'in', own)] : []),
+      ]),
+    )
+    .execute()) as Row[];
+  const byRef = new Map(rows.map((r) => [r.source === 'own' ? ownRef(r.account_id as string) : importRef(r.id), r]));
+  return refs.flatMap((ref) => {
+    const row = byRef.get(ref);
+    return row ? [toEntry(deps, row)] : [];
+  });
 }
 
 export interface CountingView {

@@ -15,6 +15,7 @@ import {
   countingOf,
   type DirectoryPage,
   directoryRowById,
+  directoryRowsOfRefs,
   EXPORT_HEADER,
   exportDirectory,
   listDirectory,
@@ -258,6 +259,8 @@ export const directoryPages = (deps: PeopleDeps) =>
       if (!entry) throw notFound('errors.not_found.account');
       if (entry.accountId) return c.redirect(`/portal/users/${entry.accountId}`, 303);
       const { t } = await i18nOf(c);
+      const counting = countingOf(deps, entry.ref);
+      const linked = await directoryRowsOfRefs(deps, counting?.mergedWith ?? []);
       return html(
         c,
         <Layout title={entry.username || entry.email || t('people.imported.title')} principal={principalOf(c)}>
@@ -280,7 +283,7 @@ export const directoryPages = (deps: PeopleDeps) =>
                 {t(entry.active ? 'people.status.active' : 'people.status.inactive')}
                 {entry.itUser ? t('people.imported.itUser') : ''}
               </dd>
-              <Counting entry={entry} counting={countingOf(deps, entry.ref)} />
+              <Counting entry={entry} counting={counting} linked={linked} />
             </dl>
             <p class="hint">{t('people.imported.hint')}</p>
           </section>

@@ -529,7 +529,8 @@ export const en = {
   'people.users.title': 'Users',
   'people.users.search': 'Search accounts',
   'people.users.searchLabel': 'Search',
-  'people.users.searchHint': 'Matches the start of the field chosen in “Search in”, ignoring case.',
+  'people.users.searchHint':
+    'Matches any part of the email, username or name, ignoring case; one or two characters match the start of the field chosen in “Search in”.',
   'people.users.sort': 'Search in (and sort by)',
   'people.users.field.email': 'email',
   'people.users.field.username': 'username',
@@ -1049,4 +1050,6 @@ export const en = {
   'errors.rotation_conflict': 'The keys changed meanwhile; try again.',
   'errors.logo_not_an_image': 'Upload the logo as a PNG or JPEG image.',
   'errors.logo_too_large': 'The logo is too large; upload a smaller image.',
+  // Issue 18 (a person's story, search, the audit log in words, the overview)
+  'licensing.panel.accountWhere': 'in {environment}, {provider}',
 } as const;

@@ -544,7 +544,7 @@ export const ja: Catalog = {
   'people.users.search': 'アカウントの検索',
   'people.users.searchLabel': '検索',
   'people.users.searchHint':
-    '「検索対象」で選んだ項目の先頭部分と一致するものを検索します（大文字と小文字は区別しません）。',
+    'メールアドレス、ユーザー名、氏名のどの部分とも一致するものを検索します（大文字と小文字は区別しません）。1～2 文字の場合は「検索対象」で選んだ項目の先頭部分と一致するものを検索します。',
   'people.users.sort': '検索対象（並べ替え）',
   'people.users.field.email': 'メールアドレス',
   'people.users.field.username': 'ユーザー名',
@@ -1061,4 +1061,6 @@ export const ja: Catalog = {
   'errors.rotation_conflict': 'その間に鍵が変更されました。もう一度お試しください。',
   'errors.logo_not_an_image': 'ロゴには PNG または JPEG 形式の画像をアップロードしてください。',
   'errors.logo_too_large': 'ロゴのファイルサイズが大きすぎます。より小さい画像をアップロードしてください。',
+  // Issue 18 (a person's story, search, the audit log in words, the overview)
+  'licensing.panel.accountWhere': '{environment}・{provider}',
 };

@@ -1,0 +1,91 @@
+// Search anywhere in the users list (issue 18): any part of email, username or name, whatever the case, through the
+// search index of each database (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), kept in step with every write.
+import { describe, expect, it } from 'vitest';
+import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
+
+async function found(ctx: TestContext, cookie: string, query: string): Promise<string[]> {
+  const response = await call(ctx, 'GET', `/portal/users?${new URLSearchParams(query)}`, { cookie });
+  expect(response.status, query).toBe(200);
+  const text = await response.text();
+  return [...text.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1] as string).sort();
+}
+
+async function importUsers(ctx: TestContext, cookie: string, users: { username: string; email: string }[]) {
+  const response = await call(ctx, 'PUT', '/api/v1/environments/own/users', {
+    cookie,
+    json: { provider: 'Okta', users },
+  });
+  expect(response.status).toBe(200);
+  await ctx.licensing.licensing.current();
+}
+
+describe('search anywhere in the users list', () => {
+  it('matches any part of email, username or name, ignoring case; short searches match the start', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    const mina = await createAccount(ctx, 'candidate', 'mina.sato@partner.co.jp');
+    await call(ctx, 'PATCH', `/api/v1/users/${mina.id}`, { cookie, json: { name: 'Mina Sato' } });
+    await importUsers(ctx, cookie, [
+      { username: 'HTanaka', email: 'Hiro.Tanaka@Gmail.com' },
+      { username: 'ken.ito', email: 'ken@gmail.com' },
+      { username: 'odd%_"name', email: 'odd@example.org' },
+    ]);
+
+    expect(await found(ctx, cookie, 'q=tanaka')).toEqual(['Hiro.Tanaka@Gmail.com']);
+    expect(await found(ctx, cookie, 'q=TANAKA')).toEqual(['Hiro.Tanaka@Gmail.com']);
+    expect(await found(ctx, cookie, 'q=gmail.com')).toEqual(['Hiro.Tanaka@Gmail.com', 'ken@gmail.com']);
+    // The username only: ken.ito is in no email.
+    expect(await found(ctx, cookie, 'q=n.it')).toEqual(['ken@gmail.com']);
+    // The name only, whichever field the list is sorted by.
+    expect(await found(ctx, cookie, 'q=a sat&sort=username')).toEqual(['mina.sato@partner.co.jp']);
+    // Search characters are text, not wildcards or query syntax.
+    expect(await found(ctx, cookie, 'q=%_"')).toEqual(['odd@example.org']);
+    expect(await found(ctx, cookie, 'q=d%_')).toEqual(['odd@example.org']);
+    expect(await found(ctx, cookie, 'q=zzzz')).toEqual([]);
+    // One or two characters: the start of the sorted field only.
+    expect(await found(ctx, cookie, 'q=ke')).toEqual(['ken@gmail.com']);
+    expect(await found(ctx, cookie, 'q=en')).toEqual([]);
+    expect(await found(ctx, cookie, 'q=HT&sort=username')).toEqual(['Hiro.Tanaka@Gmail.com']);
+  });
+
+  it('stays in step with imports, renames and erasure', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    await importUsers(ctx, cookie, [{ username: 'first', email: 'first.tanaka@gmail.com' }]);
+    expect(await found(ctx, cookie, 'q=tanaka')).toEqual(['first.tanaka@gmail.com']);
+    // A new import of the provider replaces its accounts, in the index too.
+    await importUsers(ctx, cookie, [{ username: 'second', email: 'second.tanaka@gmail.com' }]);
+    expect(await found(ctx, cookie, 'q=tanaka')).toEqual(['second.tanaka@gmail.com']);
+    expect(await found(ctx, cookie, 'q=first')).toEqual([]);
+
+    const ken = await createAccount(ctx, 'candidate', 'ken@partner.example');
+    await call(ctx, 'POST', `/portal/users/${ken.id}`, { cookie, form: { name: 'Ken Ito', role: 'candidate' } });
+    expect(await found(ctx, cookie, 'q=n ito')).toEqual(['ken@partner.example']);
+    await call(ctx, 'POST', `/portal/users/${ken.id}`, { cookie, form: { name: 'Kenji Abe', role: 'candidate' } });
+    expect(await found(ctx, cookie, 'q=n ito')).toEqual([]);
+    expect(await found(ctx, cookie, 'q=ji abe')).toEqual(['ken@partner.example']);
+
+    const erased = await call(ctx, 'POST', `/portal/users/${ken.id}/erasure`, { cookie, form: { confirm: 'erase' } });
+    expect(erased.status).toBe(200);
+    await ctx.licensing.licensing.current();
+    expect(await found(ctx, cookie, 'q=partner.example')).toEqual([]);
+  });
+});
+
+describe('a merged person’s accounts', () => {
+  it('are named with their environment and provider, not by reference', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    const candidate = await createAccount(ctx, 'candidate', 'dup@gmail.com');
+    await importUsers(ctx, cookie, [{ username: 'dup.legacy', email: 'DUP@gmail.com' }]);
+    const detail = await (await call(ctx, 'GET', `/portal/users/${candidate.id}`, { cookie })).text();
+    expect(detail).toContain('Same person as');
+    expect(detail).toMatch(
+      /<a href="\/portal\/directory\/\d+">dup\.legacy<\/a> <span class="hint">in Production, Okta/,
+    );
+    expect(detail).not.toMatch(/>import:\d+</);
+  });
+});
