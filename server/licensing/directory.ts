@@ -343,6 +343,21 @@ export async function directoryRowsOfRefs(deps: LicensingDeps, refs: readonly st
   });
 }
 
+/** Every account whose email or username is this address, in any environment and provider (at most 50). */
+export async function directoryRowsOfAddress(deps: LicensingDeps, address: string): Promise<DirectoryEntry[]> {
+  const key = address.trim().toLowerCase();
+  if (!key) return [];
+  await deps.licensing.current();
+  const rows = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where((eb) => eb.or([eb('email_lc', '=', key), eb('username_lc', '=', key)]))
+    .orderBy('id')
+    .limit(50)
+    .execute()) as Row[];
+  return rows.map((row) => toEntry(deps, row));
+}
+
 export interface CountingView {
   counted: boolean;
   notCountedReason: string | null;

@@ -131,7 +131,8 @@ function UsersList(props: {
         {page.matchingCapped
           ? t('people.users.matchingMore', { count: COUNT_CAP })
           : t('people.users.matching', { count: page.matching })}{' '}
-        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>{t('people.users.export')}</a>
+        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>{t('people.users.export')}</a>{' '}
+        <a href="/portal/lookup">{t('people.lookup.link')}</a>
       </p>
       <DataTable
         caption={t('people.users.caption')}
