@@ -34,7 +34,7 @@ export async function lookUpAddress(deps: LicensingDeps, address: string) {
 export function LookupForm({ address = '' }: { address?: string }) {
   const { t } = useI18n();
   return (
-    <form method="get" action="/portal/lookup" class="card" role="search" aria-label={t('people.lookup.title')}>
+    <form method="get" action="/portal/lookup" class="card" aria-label={t('people.lookup.title')}>
       <label for="address">{t('people.lookup.label')}</label>
       <input id="address" name="address" type="search" value={address} autocomplete="off" required />
       <p class="hint">{t('people.lookup.hint')}</p>
