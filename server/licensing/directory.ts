@@ -8,7 +8,7 @@ import { contains } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 import { validationFailed } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
-import { UTF8_BOM } from '../web/csv.ts';
+import { csvCell, UTF8_BOM } from '../web/csv.ts';
 import type { LicensingDeps } from './context.ts';
 import { type EnvironmentView, importRef, ownRef } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
@@ -63,22 +63,37 @@ type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 export const SEARCH_ANYWHERE_MIN = 3;
 
 /** Email, username or name contains `q` (lower case) anywhere, through the search index (search-migration.ts). */
-function anywhere(deps: LicensingDeps, q: string) {
+function anywhere(deps: LicensingDeps, q: string, broad: boolean) {
   if (dialectOf(deps.db).name === 'postgres') {
     return (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
       eb.or([contains('email_lc', q), contains('username_lc', q), contains('name_lc', q)]);
   }
-  // One FTS5 phrase: its characters match as typed, quotes doubled (the trigram tokenizer ignores case).
-  const phrase = `"${q.replace(/"/g, '""')}"`;
-  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${phrase})`;
+  if (broad) {
+    // Many rows match: walking the sorted index and testing each row finds a page sooner than listing every match.
+    return sql<boolean>`(instr(email_lc, ${q}) > 0 or instr(username_lc, ${q}) > 0 or instr(name_lc, ${q}) > 0)`;
+  }
+  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${phrase(q)})`;
 }
 
-function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
+// One FTS5 phrase: its characters match as typed, quotes doubled (the trigram tokenizer ignores case).
+const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
+
+/** Past this many matches a search walks the sorted index instead of the search index (see `anywhere`). */
+const BROAD_MATCHES = 2000;
+
+async function isBroad(deps: LicensingDeps, q: string | undefined): Promise<boolean> {
+  if (!q || [...q].length < SEARCH_ANYWHERE_MIN || dialectOf(deps.db).name === 'postgres') return false;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (select rowid from licence_accounts_search
+      where licence_accounts_search match ${phrase(q)} limit ${BROAD_MATCHES})`.execute(deps.db);
+  return Number(rows[0]?.n ?? 0) >= BROAD_MATCHES;
+}
+
+function filtered(deps: LicensingDeps, query: DirectoryQuery, broad = false): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
   if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
-    base = base.where(anywhere(deps, q));
+    base = base.where(anywhere(deps, q, broad));
   } else if (q) {
     // Too short for trigrams: a prefix search as an index range, `q` <= value < `q` followed by the highest character.
     base = base.where(key, '>=', q).where(key, '<', `${q}\u{10FFFF}`);
@@ -195,7 +210,8 @@ export async function listDirectory(
 ): Promise<DirectoryPage> {
   await deps.licensing.current();
   const key = column(query.sort);
-  let page = filtered(deps, query);
+  const broad = await isBroad(deps, query.q?.trim().toLowerCase());
+  let page = filtered(deps, query, broad);
   if (query.after) {
     const [value, id] = decodeCursor(query.after);
     page = page.where((eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
@@ -217,7 +233,7 @@ export async function listDirectory(
       ? { n: 0 }
       : await deps.db
           .selectFrom(
-            filtered(deps, query)
+            filtered(deps, query, broad)
               .select(sql.lit(1).as('one'))
               .limit(COUNT_CAP + 1)
               .as('m'),
@@ -249,11 +265,6 @@ export async function listDirectory(
     matchingCapped: n > COUNT_CAP,
   };
 }
-
-const csvCell = (value: string) =>
-  /[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value)
-    ? `"${(/^[=+\-@\t]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`
-    : value;
 
 export const EXPORT_HEADER =
   'environment,production,provider,tenant,username,email,active,it_user,role,name,classification,reason,last_sign_in_at';
