@@ -14,7 +14,7 @@ import { DataTable } from '../web/data-table.tsx';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import { Pager } from '../web/pager.tsx';
-import { MailDelivery, OutboxIntro } from './outbox-mail.tsx';
+import { MailBody, MailDelivery, OutboxIntro } from './outbox-mail.tsx';
 import { listOutbox } from './queries.ts';
 import { sendMailAgain } from './send-again.ts';
 import { AuditSentence, sentenceText } from './sentence.tsx';
@@ -180,7 +180,7 @@ export const auditPages = (deps: Deps) =>
               <h2>{m.subject}</h2>
               <p>{t('audit.outbox.sent', { to: m.to, at: format.dateTime(m.createdAt) })}</p>
               <MailDelivery mail={m} />
-              <pre>{m.body}</pre>
+              <MailBody body={m.body} />
             </article>
           ))}
           <Pager page={result.page} pageSize={result.pageSize} total={result.total} query={{}} />

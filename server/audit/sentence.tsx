@@ -5,8 +5,8 @@ import { isMessageKey } from '../i18n/messages.ts';
 import { useI18n } from '../i18n/request.ts';
 import type { TrailEvent, TrailPerson } from './trail.ts';
 
-const ACTOR = '\u0001';
-const TARGET = '\u0002';
+const ACTOR = '\uE000';
+const TARGET = '\uE001';
 
 function actorName(t: I18n['t'], event: TrailEvent): string {
   if (event.ip === 'system') return t('audit.words.system');
@@ -45,6 +45,6 @@ export function AuditSentence({ event }: { event: TrailEvent }) {
     );
   }
   const target = <Person name={targetName(t, event.target)} id={event.target?.id} />;
-  const parts = t(key, { actor: ACTOR, target: TARGET }).split(/([\u0001\u0002])/);
+  const parts = t(key, { actor: ACTOR, target: TARGET }).split(/([\uE000\uE001])/);
   return <>{parts.map((part) => (part === ACTOR ? actor : part === TARGET ? target : part))}</>;
 }

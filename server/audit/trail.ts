@@ -132,9 +132,11 @@ export async function auditTrail(db: Db, filters: TrailFilters, page: number, pa
 
 /** Every matching event, newest first, a thousand at a time (an export of years of sign-ins stays in bounds). */
 export async function* everyAuditEvent(db: Db, filters: TrailFilters): AsyncGenerator<TrailEvent[]> {
-  let before = Number.MAX_SAFE_INTEGER;
+  let before: number | undefined;
   for (;;) {
-    const rows = await selectRows(db, filters).where('e.id', '<', before).orderBy('e.id', 'desc').limit(1000).execute();
+    let query = selectRows(db, filters);
+    if (before !== undefined) query = query.where('e.id', '<', before);
+    const rows = await query.orderBy('e.id', 'desc').limit(1000).execute();
     if (rows.length === 0) return;
     yield rows.map(toEvent);
     before = (rows[rows.length - 1] as Row).id;
