@@ -223,8 +223,6 @@ async function allProviders(deps: LicensingDeps): Promise<string[]> {
 
 export const directoryPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
-    // The staff's home: the users list.
-    .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/users', requirePage('staffRead'), async (c) => {
       const query = parseListQuery(c);
       const leaving = await leavingFigures(deps);

@@ -224,7 +224,6 @@ async function helpPerson(
 
 export const personPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
-    .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/new-account', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
     .post('/new-account', requirePage('admin'), async (c) => {
       const form = await readForm(c, createUserBody);

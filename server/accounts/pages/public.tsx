@@ -33,7 +33,7 @@ import { completeSetup, setupLinkRefusal } from '../setup.ts';
 import { signIn } from '../sign-in.ts';
 
 export const homeFor = (principal: Principal | null) =>
-  !principal ? '/sign-in' : principal.account.role === 'candidate' ? '/my' : '/portal/users';
+  !principal ? '/sign-in' : principal.account.role === 'candidate' ? '/my' : '/portal/overview';
 
 interface FormState {
   values?: Record<string, string>;
@@ -243,7 +243,7 @@ export const publicPages = (deps: Deps) =>
         const signedIn = await signIn(deps, actorOf(c), form.data, deviceCookieOf(c));
         await endCurrentSession(c);
         setSignInCookies(c, signedIn);
-        return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/users', 303);
+        return c.redirect(signedIn.account.role === 'candidate' ? '/my' : '/portal/overview', 303);
       } catch (error) {
         const failure = await formFailure(c, error);
         // Rule 26a: a closed account says so in the person's language.
@@ -412,5 +412,5 @@ export const publicPages = (deps: Deps) =>
           failure.status,
         );
       }
-      return c.redirect('/portal/users', 303);
+      return c.redirect('/portal/overview', 303);
     });
