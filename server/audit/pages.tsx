@@ -115,10 +115,19 @@ export const auditPages = (deps: Deps) =>
             rows={result.items}
             columns={[
               {
-                header: t('audit.when'),
-                cell: (e) => <time datetime={e.at}>{format.dateTime(e.at)}</time>,
+                header: t('audit.event'),
+                rowHeader: true,
+                // The time under the sentence: a column of its own wraps to five lines on a phone.
+                cell: (e) => (
+                  <>
+                    <AuditSentence event={e} />
+                    <br />
+                    <time datetime={e.at} class="hint">
+                      {format.dateTime(e.at)}
+                    </time>
+                  </>
+                ),
               },
-              { header: t('audit.event'), rowHeader: true, cell: (e) => <AuditSentence event={e} /> },
               {
                 header: t('audit.details'),
                 cell: (e) => (

@@ -92,6 +92,10 @@ function BucketChart({ points, bucket }: { points: HistoryPoint[]; bucket: (type
       </text>
       <polyline points={line(used)} fill="none" stroke={colour} stroke-width="2" />
       <polyline points={line(capacity)} fill="none" stroke={colour} stroke-width="2" stroke-dasharray="6 4" />
+      {/* Today's figure as a dot: with one day of history a line has nothing to join. */}
+      {points.length > 0 && (
+        <circle cx={x(points.length - 1)} cy={y(used(points[points.length - 1] as HistoryPoint))} r="4" fill={colour} />
+      )}
       <text x="50" y={height - 4} font-size="11" fill="#5b6475">
         {format.day(first)}
       </text>
