@@ -88,12 +88,25 @@ async function isBroad(deps: LicensingDeps, q: string | undefined): Promise<bool
   return Number(rows[0]?.n ?? 0) >= BROAD_MATCHES;
 }
 
-function filtered(deps: LicensingDeps, query: DirectoryQuery, broad = false): DirectorySelect {
+/**
+ * How a search anywhere is run on SQLite: through the index (`in`, few matches), testing rows of the sorted list
+ * (`scan`, many matches), or driven by the index as a join that stops at the count's limit (`count`).
+ */
+type SearchPlan = 'in' | 'scan' | 'count';
+
+function filtered(deps: LicensingDeps, query: DirectoryQuery, plan: SearchPlan = 'in'): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts') as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
-  if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
-    base = base.where(anywhere(deps, q, broad));
+  if (q && [...q].length >= SEARCH_ANYWHERE_MIN && plan === 'count' && dialectOf(deps.db).name === 'sqlite') {
+    // Matches in index order, each looked up by id, until the limit: neither lists every match nor scans the table.
+    base = base
+      .innerJoin(sql<{ rowid: number }>`licence_accounts_search`.as('licence_accounts_search'), (join) =>
+        join.on(sql`licence_accounts_search.rowid`, '=', sql.ref('licence_accounts.id')),
+      )
+      .where(sql<boolean>`licence_accounts_search match ${phrase(q)}`) as unknown as DirectorySelect;
+  } else if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
+    base = base.where(anywhere(deps, q, plan === 'scan'));
   } else if (q) {
     // Too short for trigrams: a prefix search as an index range, `q` <= value < `q` followed by the highest character.
     base = base.where(key, '>=', q).where(key, '<', `${q}\u{10FFFF}`);
@@ -211,7 +224,7 @@ export async function listDirectory(
   await deps.licensing.current();
   const key = column(query.sort);
   const broad = await isBroad(deps, query.q?.trim().toLowerCase());
-  let page = filtered(deps, query, broad);
+  let page = filtered(deps, query, broad ? 'scan' : 'in');
   if (query.after) {
     const [value, id] = decodeCursor(query.after);
     page = page.where((eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
@@ -233,7 +246,7 @@ export async function listDirectory(
       ? { n: 0 }
       : await deps.db
           .selectFrom(
-            filtered(deps, query, broad)
+            filtered(deps, query, 'count')
               .select(sql.lit(1).as('one'))
               .limit(COUNT_CAP + 1)
               .as('m'),
