@@ -3,6 +3,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { dialectOf } from '../db/dialect.ts';
 
+// secure-delete: a deleted row's trigrams leave the index at once (an erased person's address must not linger in it).
 // Triggers rather than calls in the services: every writer (imports, the own-account mirror, erasure, a script) keeps
 // the index in step in the same transaction. Only the three searched columns matter, so a reclassification is free.
 const SQLITE_SEARCH = `
@@ -22,6 +23,7 @@ create trigger licence_accounts_search_updated after update of email_lc, usernam
   insert into licence_accounts_search (rowid, email_lc, username_lc, name_lc)
     values (new.id, new.email_lc, new.username_lc, new.name_lc);
 end;
+insert into licence_accounts_search (licence_accounts_search, rank) values ('secure-delete', 1);
 insert into licence_accounts_search (licence_accounts_search) values ('rebuild');
 `;
 
@@ -49,7 +51,7 @@ drop index licence_accounts_email_trgm;
 async function run(db: Kysely<unknown>, statements: string): Promise<void> {
   // better-sqlite3 prepares one statement at a time: each starts at the beginning of a line.
   for (const statement of statements.split(
-    /;\n(?=create|drop|insert into licence_accounts_search \(licence_accounts_search\))/,
+    /;\n(?=create|drop|insert into licence_accounts_search \(licence_accounts_search[,)])/,
   )) {
     if (statement.trim()) await sql.raw(statement).execute(db);
   }

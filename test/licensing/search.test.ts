@@ -1,8 +1,10 @@
 // Search anywhere in the users list (issue 18): any part of email, username or name, whatever the case, through the
 // search index of each database (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), kept in step with every write.
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { BROAD_MATCHES } from '../../server/licensing/directory.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
+import { TEST_DIALECT } from '../support/test-database.ts';
 
 async function found(ctx: TestContext, cookie: string, query: string): Promise<string[]> {
   const response = await call(ctx, 'GET', `/portal/users?${new URLSearchParams(query)}`, { cookie });
@@ -72,6 +74,25 @@ describe('search anywhere in the users list', () => {
     expect(erased.status).toBe(200);
     await ctx.licensing.licensing.current();
     expect(await found(ctx, cookie, 'q=partner.example')).toEqual([]);
+  });
+
+  it('keeps no trace of an erased address in the SQLite search index (secure-delete)', async () => {
+    const ctx = await makeApp();
+    if (TEST_DIALECT !== 'sqlite') return; // PostgreSQL's GIN index holds tuple ids, not the text
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    const person = await createAccount(ctx, 'candidate', 'zqxwv.person@partner.example');
+    await ctx.licensing.licensing.current();
+    const index = async () => {
+      const { rows } = await sql<{ block: Uint8Array }>`select block from licence_accounts_search_data`.execute(
+        ctx.deps.db,
+      );
+      return rows.map((r) => Buffer.from(r.block).toString('latin1')).join('|');
+    };
+    expect(await index()).toContain('qxw');
+    await call(ctx, 'POST', `/portal/users/${person.id}/erasure`, { cookie, form: { confirm: 'erase' } });
+    await ctx.licensing.licensing.current();
+    expect(await index()).not.toContain('qxw');
   });
 });
 
