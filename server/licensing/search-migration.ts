@@ -3,7 +3,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { dialectOf } from '../db/dialect.ts';
 
-// secure-delete: a deleted row's trigrams leave the index at once (an erased person's address must not linger in it).
 // Triggers rather than calls in the services: every writer (imports, the own-account mirror, erasure, a script) keeps
 // the index in step in the same transaction. Only the three searched columns matter, so a reclassification is free.
 const SQLITE_SEARCH = `
@@ -23,7 +22,6 @@ create trigger licence_accounts_search_updated after update of email_lc, usernam
   insert into licence_accounts_search (rowid, email_lc, username_lc, name_lc)
     values (new.id, new.email_lc, new.username_lc, new.name_lc);
 end;
-insert into licence_accounts_search (licence_accounts_search, rank) values ('secure-delete', 1);
 insert into licence_accounts_search (licence_accounts_search) values ('rebuild');
 `;
 
