@@ -84,6 +84,8 @@ import { peopleApi } from './people/api.ts';
 import type { PeopleDeps } from './people/context.ts';
 import { directoryPages } from './people/directory.tsx';
 import { eraseClosedAccount } from './people/erasure.ts';
+import { lookupPages } from './people/lookup.tsx';
+import { overviewPages } from './people/overview.tsx';
 import { personPages } from './people/person.tsx';
 import { errorPage } from './web/error-page.tsx';
 
@@ -290,7 +292,9 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/portal', importPages(licensing));
   app.route('/portal', retentionPages(licensing));
   app.route('/portal', hygienePages(licensing));
+  app.route('/portal', overviewPages(people));
   app.route('/portal', directoryPages(people));
+  app.route('/portal', lookupPages(people));
   app.route('/portal', personPages(people));
   app.route('/portal', tokenPages(deps));
   app.route('/portal', auditPages(deps));

@@ -13,6 +13,7 @@ import { examVersionsMigration } from './exams/versions-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
+import { licenceSearchMigration } from './licensing/search-migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
 import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 import { mailQueueMigration } from './mail/migration.ts';
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-exam-versions': examVersionsMigration,
   '2026-12-04-exam-access': examAccessMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
+  '2026-12-04-licence-search': licenceSearchMigration,
 };

@@ -20,6 +20,9 @@ export type AuditAction =
   | 'account.password_reset'
   | 'account.signed_out_everywhere'
   | 'account.sign_in_lock_lifted'
+  /** Staff sent the email confirmation again, or a password reset link, from the person's page. */
+  | 'account.confirmation_resent'
+  | 'account.reset_link_sent'
   | 'setup.completed'
   | 'token.created'
   | 'token.revoked'

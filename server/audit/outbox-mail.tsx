@@ -34,3 +34,21 @@ export function MailDelivery({ mail }: { mail: OutboxMailView }) {
     </div>
   );
 }
+
+/** A mail's text with its web addresses as links (only http and https: a mail could name anything else). */
+export function MailBody({ body }: { body: string }) {
+  const parts = body.split(/(https?:\/\/[^\s<>"]+)/);
+  return (
+    <pre>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <a href={part} rel="noreferrer">
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </pre>
+  );
+}

@@ -12,3 +12,7 @@ export const contains = (column: string, text: string): RawBuilder<boolean> =>
 /** `column` ends with `text`. */
 export const endsWith = (column: string, text: string): RawBuilder<boolean> =>
   sql<boolean>`${sql.ref(column)} like ${`%${escaped(text)}`} escape '\\'`;
+
+/** `expression` contains `text` anywhere, ignoring case (both sides lowered: PostgreSQL's LIKE minds case). */
+export const containsIgnoringCase = (expression: RawBuilder<unknown>, text: string): RawBuilder<boolean> =>
+  sql<boolean>`lower(${expression}) like ${`%${escaped(text.toLowerCase())}%`} escape '\\'`;

@@ -1,10 +1,12 @@
-// The users list over own and imported accounts (one indexed table): keyset pages, prefix search, filters, export,
+// The users list over own and imported accounts (one indexed table): keyset pages, search anywhere, filters, export,
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
 import { sameEnvironment } from '../../shared/licensing/environment-names.ts';
 import { csvField } from '../../shared/licensing/spreadsheet-cells.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
+import { dialectOf } from '../db/dialect.ts';
+import { contains } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 import { validationFailed } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
@@ -19,7 +21,7 @@ export type SortKey = (typeof SORTS)[number];
 
 export interface DirectoryQuery {
   q?: string | undefined;
-  /** Which field the prefix search looks in; the list is then ordered by it. */
+  /** The order of the list, and the field a search shorter than SEARCH_ANYWHERE_MIN looks at the start of. */
   sort: SortKey;
   classification?: 'internal' | 'external' | undefined;
   /** `closed`: own accounts their owners closed (rule 26a), a part of `inactive`. */
@@ -60,12 +62,59 @@ const column = (sort: SortKey) => `${sort}_lc` as const;
 
 type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 
-function filtered(deps: LicensingDeps, query: DirectoryQuery): DirectorySelect {
+/** Shorter searches fall back to a prefix of the sorted field: a trigram index needs three characters. */
+export const SEARCH_ANYWHERE_MIN = 3;
+
+/** Email, username or name contains `q` (lower case) anywhere, through the search index (search-migration.ts). */
+function anywhere(deps: LicensingDeps, q: string, broad: boolean) {
+  if (dialectOf(deps.db).name === 'postgres') {
+    return (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
+      eb.or([contains('email_lc', q), contains('username_lc', q), contains('name_lc', q)]);
+  }
+  if (broad) {
+    // Many rows match: walking the sorted index and testing each row finds a page sooner than listing every match.
+    return sql<boolean>`(instr(email_lc, ${q}) > 0 or instr(username_lc, ${q}) > 0 or instr(name_lc, ${q}) > 0)`;
+  }
+  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${phrase(q)})`;
+}
+
+// One FTS5 phrase: its characters match as typed, quotes doubled (the trigram tokenizer ignores case).
+const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
+
+/**
+ * Past this many matches a search walks the sorted index instead of the search index (see `anywhere`). Below it,
+ * listing and sorting every match is cheaper (portal bench: "person.12", 11,000 matches, sorted after 100,000 others).
+ */
+export const BROAD_MATCHES = 20_000;
+
+async function isBroad(deps: LicensingDeps, q: string | undefined): Promise<boolean> {
+  if (!q || [...q].length < SEARCH_ANYWHERE_MIN || dialectOf(deps.db).name === 'postgres') return false;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (select rowid from licence_accounts_search
+      where licence_accounts_search match ${phrase(q)} limit ${BROAD_MATCHES})`.execute(deps.db);
+  return Number(rows[0]?.n ?? 0) >= BROAD_MATCHES;
+}
+
+/**
+ * How a search anywhere is run on SQLite: through the index (`in`, few matches), testing rows of the sorted list
+ * (`scan`, many matches), or driven by the index as a join that stops at the count's limit (`count`).
+ */
+type SearchPlan = 'in' | 'scan' | 'count';
+
+function filtered(deps: LicensingDeps, query: DirectoryQuery, plan: SearchPlan = 'in'): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts').where(inForce) as DirectorySelect;
   const key = column(query.sort);
   const q = query.q?.trim().toLowerCase();
-  if (q) {
-    // Prefix search as an index range: `q` <= value < `q` followed by the highest character.
+  if (q && [...q].length >= SEARCH_ANYWHERE_MIN && plan === 'count' && dialectOf(deps.db).name === 'sqlite') {
+    // Matches in index order, each looked up by id, until the limit: neither lists every match nor scans the table.
+    base = base
+      .innerJoin(sql<{ rowid: number }>`licence_accounts_search`.as('licence_accounts_search'), (join) =>
+        join.on(sql`licence_accounts_search.rowid`, '=', sql.ref('licence_accounts.id')),
+      )
+      .where(sql<boolean>`licence_accounts_search match ${phrase(q)}`) as unknown as DirectorySelect;
+  } else if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
+    base = base.where(anywhere(deps, q, plan === 'scan'));
+  } else if (q) {
+    // Too short for trigrams: a prefix search as an index range, `q` <= value < `q` followed by the highest character.
     base = base.where(key, '>=', q).where(key, '<', `${q}\u{10FFFF}`);
   }
   if (query.classification) base = base.where('classification', '=', query.classification);
@@ -180,7 +229,8 @@ export async function listDirectory(
 ): Promise<DirectoryPage> {
   await deps.licensing.current();
   const key = column(query.sort);
-  let page = filtered(deps, query);
+  const broad = await isBroad(deps, query.q?.trim().toLowerCase());
+  let page = filtered(deps, query, broad ? 'scan' : 'in');
   if (query.after) {
     const [value, id] = decodeCursor(query.after);
     page = page.where((eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
@@ -202,7 +252,7 @@ export async function listDirectory(
       ? { n: 0 }
       : await deps.db
           .selectFrom(
-            filtered(deps, query)
+            filtered(deps, query, 'count')
               .select(sql.lit(1).as('one'))
               .limit(COUNT_CAP + 1)
               .as('m'),
@@ -305,6 +355,44 @@ export async function directoryRowOfAccount(
     .where('account_id', '=', accountId)
     .executeTakeFirst()) as Row | undefined;
   return row ? toEntry(deps, row) : undefined;
+}
+
+/** The directory rows of these refs (a merged person's other accounts), so pages name them instead of showing refs. */
+export async function directoryRowsOfRefs(deps: LicensingDeps, refs: readonly string[]): Promise<DirectoryEntry[]> {
+  const ids = refs.filter((r) => r.startsWith('import:')).map((r) => Number(r.slice('import:'.length)));
+  const own = refs.filter((r) => r.startsWith('seatkeeper:')).map((r) => r.slice('seatkeeper:'.length));
+  if (ids.length === 0 && own.length === 0) return [];
+  await deps.licensing.current();
+  const rows = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where((eb) =>
+      eb.or([
+        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+        ...(own.length > 0 ? [eb('account_id', 'in', own)] : []),
+      ]),
+    )
+    .execute()) as Row[];
+  const byRef = new Map(rows.map((r) => [r.source === 'own' ? ownRef(r.account_id as string) : importRef(r.id), r]));
+  return refs.flatMap((ref) => {
+    const row = byRef.get(ref);
+    return row ? [toEntry(deps, row)] : [];
+  });
+}
+
+/** Every account whose email or username is this address, in any environment and provider (at most 50). */
+export async function directoryRowsOfAddress(deps: LicensingDeps, address: string): Promise<DirectoryEntry[]> {
+  const key = address.trim().toLowerCase();
+  if (!key) return [];
+  await deps.licensing.current();
+  const rows = (await deps.db
+    .selectFrom('licence_accounts')
+    .select(COLUMNS)
+    .where((eb) => eb.or([eb('email_lc', '=', key), eb('username_lc', '=', key)]))
+    .orderBy('id')
+    .limit(50)
+    .execute()) as Row[];
+  return rows.map((row) => toEntry(deps, row));
 }
 
 export interface CountingView {

@@ -10,6 +10,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import type { LicensingDeps } from './context.ts';
 import { auditActor, today } from './licence.ts';
 import { ownRef } from './records.ts';
+import { forgettingSearchIndex } from './search-index.ts';
 
 export const DEFAULT_ERASURE_DAYS = 30;
 export const MAX_ERASURE_DAYS = 3650;
@@ -71,7 +72,9 @@ export async function eraseClosedAccountsDue(deps: LicensingDeps): Promise<numbe
 
 /** The licence directory's share of an erasure: the account's mirror row, and its address on imports it ran. */
 export async function forgetOwnAccount(trx: Db, accountId: string, email: string): Promise<void> {
-  await trx.deleteFrom('licence_accounts').where('account_id', '=', accountId).execute();
+  await forgettingSearchIndex(trx, () =>
+    trx.deleteFrom('licence_accounts').where('account_id', '=', accountId).execute(),
+  );
   await trx.updateTable('licence_imports').set({ actor_email: null }).where('actor_email', '=', email).execute();
 }
 

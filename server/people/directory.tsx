@@ -15,6 +15,7 @@ import {
   countingOf,
   type DirectoryPage,
   directoryRowById,
+  directoryRowsOfRefs,
   EXPORT_HEADER,
   exportDirectory,
   listDirectory,
@@ -130,7 +131,8 @@ function UsersList(props: {
         {page.matchingCapped
           ? t('people.users.matchingMore', { count: COUNT_CAP })
           : t('people.users.matching', { count: page.matching })}{' '}
-        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>{t('people.users.export')}</a>
+        <a href={`/portal/users.csv?${new URLSearchParams(kept)}`}>{t('people.users.export')}</a>{' '}
+        <a href="/portal/lookup">{t('people.lookup.link')}</a>
       </p>
       <DataTable
         caption={t('people.users.caption')}
@@ -221,8 +223,6 @@ async function allProviders(deps: LicensingDeps): Promise<string[]> {
 
 export const directoryPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
-    // The staff's home: the users list.
-    .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/users', requirePage('staffRead'), async (c) => {
       const query = parseListQuery(c);
       const leaving = await leavingFigures(deps);
@@ -258,6 +258,8 @@ export const directoryPages = (deps: PeopleDeps) =>
       if (!entry) throw notFound('errors.not_found.account');
       if (entry.accountId) return c.redirect(`/portal/users/${entry.accountId}`, 303);
       const { t } = await i18nOf(c);
+      const counting = countingOf(deps, entry.ref);
+      const linked = await directoryRowsOfRefs(deps, counting?.mergedWith ?? []);
       return html(
         c,
         <Layout title={entry.username || entry.email || t('people.imported.title')} principal={principalOf(c)}>
@@ -280,7 +282,7 @@ export const directoryPages = (deps: PeopleDeps) =>
                 {t(entry.active ? 'people.status.active' : 'people.status.inactive')}
                 {entry.itUser ? t('people.imported.itUser') : ''}
               </dd>
-              <Counting entry={entry} counting={countingOf(deps, entry.ref)} />
+              <Counting entry={entry} counting={counting} linked={linked} />
             </dl>
             <p class="hint">{t('people.imported.hint')}</p>
           </section>

@@ -4,6 +4,7 @@ import { type AccountView, findAccount, toAccountView } from '../accounts/accoun
 import { createAccountByAdmin, setAccountActive, updateAccount } from '../accounts/administration.ts';
 import { createUserBody, nameField, roleField } from '../accounts/api/schemas.ts';
 import { liftSignInLock, type SignInLock, signInLock, signOutEverywhere } from '../accounts/sign-in-protection.ts';
+import { resendConfirmation, sendResetLink } from '../accounts/staff-help.ts';
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ROLES } from '../auth/tables.ts';
@@ -20,6 +21,8 @@ import { html, requirePage } from '../web/page-helpers.tsx';
 import type { PeopleDeps } from './context.ts';
 import { eraseAccount } from './erasure.ts';
 import { ErasedPersonPage, LeavingCard, type LeavingView, leavingView } from './leaving-card.tsx';
+import { type PersonStory, personStory } from './person-story.ts';
+import { AttemptsCard, CertificatesCard, HelpCard, MailCard } from './person-story.tsx';
 import { SignInProtectionPanel } from './sign-in-protection.tsx';
 
 function RoleSelect({ value, id = 'role' }: { value?: string | undefined; id?: string }) {
@@ -79,6 +82,7 @@ function UserDetailPage({
   licence,
   lock,
   leaving,
+  story,
 }: {
   principal: Principal;
   account: AccountView;
@@ -87,6 +91,7 @@ function UserDetailPage({
   licence?: AccountLicenceView | undefined;
   lock: SignInLock;
   leaving: LeavingView;
+  story: PersonStory;
 }) {
   const { t, format } = useI18n();
   if (leaving.erasedAt) {
@@ -124,6 +129,10 @@ function UserDetailPage({
         </dl>
       </section>
       {licence && <AccountLicencePanel view={licence} />}
+      <HelpCard account={account} principal={principal} />
+      <AttemptsCard story={story} />
+      <CertificatesCard story={story} />
+      <MailCard story={story} principal={principal} />
       <LeavingCard principal={principal} accountId={account.id} view={leaving} />
       {admin && (
         <section class="card" aria-labelledby="change">
@@ -147,7 +156,7 @@ function UserDetailPage({
           )}
         </section>
       )}
-      {admin && <SignInProtectionPanel account={account} lock={lock} />}
+      <SignInProtectionPanel account={account} lock={lock} canAct={admin} />
       <p>
         <a href="/portal/users">{t('people.person.back')}</a>
       </p>
@@ -169,6 +178,12 @@ async function renderUser(
   const leaving = await leavingView(deps, id);
   // Rule 26a: an erased account is in no count and no link; its licence facts would only say so.
   const licence = leaving.erasedAt ? undefined : await accountLicenceView(deps, id);
+  const story = await personStory(deps.db, id, account.email);
+  const done = c.req.query('done');
+  const { t } = await i18nOf(c);
+  if (!notes.success && (done === 'confirmation' || done === 'reset')) {
+    notes.success = t(done === 'confirmation' ? 'people.story.confirmationSent' : 'people.story.resetLinkSent');
+  }
   return (
     <UserDetailPage
       principal={principalOf(c)}
@@ -176,6 +191,7 @@ async function renderUser(
       licence={licence}
       lock={lock}
       leaving={leaving}
+      story={story}
       {...notes}
     />
   );
@@ -225,9 +241,24 @@ async function changeActive(deps: PeopleDeps, c: Context<AppEnv>, active: boolea
   }
 }
 
+async function helpPerson(
+  deps: PeopleDeps,
+  c: Context<AppEnv>,
+  action: typeof sendResetLink,
+  done: 'confirmation' | 'reset',
+) {
+  const id = c.req.param('id') ?? '';
+  try {
+    await action(deps, actorOf(c), id);
+    return c.redirect(`/portal/users/${id}?done=${done}`, 303);
+  } catch (error) {
+    const failure = await formFailure(c, error);
+    return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
+  }
+}
+
 export const personPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
-    .get('/', requirePage('staffRead'), (c) => c.redirect('/portal/users', 303))
     .get('/new-account', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
     .post('/new-account', requirePage('admin'), async (c) => {
       const form = await readForm(c, createUserBody);
@@ -292,5 +323,9 @@ export const personPages = (deps: PeopleDeps) =>
       }
       return html(c, await renderUser(deps, c, id, { success: t('people.leave.erasedNow') }));
     })
+    .post('/users/:id/resend-confirmation', requirePage('staffSession'), (c) =>
+      helpPerson(deps, c, resendConfirmation, 'confirmation'),
+    )
+    .post('/users/:id/send-reset-link', requirePage('staffSession'), (c) => helpPerson(deps, c, sendResetLink, 'reset'))
     .post('/users/:id/activate', requirePage('admin'), (c) => changeActive(deps, c, true))
     .post('/users/:id/deactivate', requirePage('admin'), (c) => changeActive(deps, c, false));

@@ -4,7 +4,16 @@ import type { AccountView } from '../accounts/accounts.ts';
 import type { SignInLock } from '../accounts/sign-in-protection.ts';
 import { useI18n } from '../i18n/request.ts';
 
-export function SignInProtectionPanel({ account, lock }: { account: AccountView; lock: SignInLock }) {
+/** Support reads the state; admins lift the pause and sign the person out (`canAct`). */
+export function SignInProtectionPanel({
+  account,
+  lock,
+  canAct,
+}: {
+  account: AccountView;
+  lock: SignInLock;
+  canAct: boolean;
+}) {
   const { t, format } = useI18n();
   return (
     <section class="card" aria-labelledby="sign-in-protection">
@@ -17,17 +26,21 @@ export function SignInProtectionPanel({ account, lock }: { account: AccountView;
             })
           : t('signInProtection.notPaused', { attempts: lock.failedAttempts })}
       </p>
-      {lock.pausedUntil && (
+      {canAct && lock.pausedUntil && (
         <form method="post" action={`/portal/users/${account.id}/sign-in-lock/lift`}>
           <button type="submit">{t('signInProtection.lift')}</button>
         </form>
       )}
-      <form method="post" action={`/portal/users/${account.id}/sign-out-everywhere`}>
-        <button type="submit" class="danger">
-          {t('signInProtection.signOutEverywhere')}
-        </button>
-      </form>
-      <p class="hint">{t('signInProtection.signOutEverywhereHint')}</p>
+      {canAct && (
+        <>
+          <form method="post" action={`/portal/users/${account.id}/sign-out-everywhere`}>
+            <button type="submit" class="danger">
+              {t('signInProtection.signOutEverywhere')}
+            </button>
+          </form>
+          <p class="hint">{t('signInProtection.signOutEverywhereHint')}</p>
+        </>
+      )}
     </section>
   );
 }

@@ -7,3 +7,9 @@ export const csvDownload = (fileName: string) => ({
   'content-type': 'text/csv; charset=utf-8',
   'content-disposition': `attachment; filename="${fileName}"`,
 });
+
+/** One cell: quoted when it holds a separator, and a leading formula character defused (spreadsheets run them). */
+export const csvCell = (value: string) =>
+  /[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value)
+    ? `"${(/^[=+\-@\t]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`
+    : value;

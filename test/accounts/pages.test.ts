@@ -65,7 +65,7 @@ describe('server-rendered pages', () => {
     expect(html).toContain('Confirm your email address');
 
     const asAdmin = await call(ctx, 'POST', '/sign-in', { form: { email: admin.email, password: STRONG_PASSWORD } });
-    expect(asAdmin.headers.get('location')).toBe('/portal/users');
+    expect(asAdmin.headers.get('location')).toBe('/portal/overview');
     const signOut = await call(ctx, 'POST', '/sign-out', { cookie: sessionCookieFrom(asAdmin), form: {} });
     expect(signOut.status).toBe(303);
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie: sessionCookieFrom(asAdmin) })).status).toBe(401);

@@ -357,7 +357,7 @@ describe('first-admin setup', () => {
       form: { token, name: 'Root Admin', email: 'root@example.com', password: STRONG_PASSWORD },
     });
     expect(created.status).toBe(303);
-    expect(created.headers.get('location')).toBe('/portal/users');
+    expect(created.headers.get('location')).toBe('/portal/overview');
     const cookie = sessionCookieFrom(created);
     expect((await accountOf(await call(ctx, 'GET', '/api/v1/me', { cookie }))).role).toBe('admin');
 

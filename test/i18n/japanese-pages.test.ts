@@ -14,6 +14,7 @@ const NOT_PAGES = [
   '/assets/certificates/verify.js',
   '/.well-known/jwks.json',
   '/portal/users.csv',
+  '/portal/audit.csv',
   '/credentials/keys/:thumbprint',
   '/credentials/status/:list',
   '/issuer/logo',
@@ -139,6 +140,8 @@ async function world(ctx: TestContext): Promise<World> {
     '/attempts/:id/submit': [`/attempts/${second.id}/submit`],
     '/history': ['/history'],
     '/portal': ['/portal'],
+    '/portal/overview': ['/portal/overview'],
+    '/portal/lookup': ['/portal/lookup', '/portal/lookup?address=yamada%40gmail.com', '/portal/lookup?address=sato'],
     '/portal/exams': ['/portal/exams', '/portal/exams?error=licence_expired'],
     '/portal/exams/:id': [
       `/portal/exams/${exam.exam.id}`,
@@ -176,7 +179,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/portal/new-account': ['/portal/new-account'],
     '/portal/users/:id': [`/portal/users/${candidate.id}`, `/portal/users/${admin.id}`],
     '/portal/tokens': ['/portal/tokens'],
-    '/portal/audit': ['/portal/audit'],
+    '/portal/audit': ['/portal/audit', '/portal/audit?who=sato&action=account.created&from=2026-01-01&to=2026-12-31'],
     '/portal/outbox': ['/portal/outbox'],
     '/api/docs': ['/api/docs'],
     // The certificates area's pages (it localises its own text; checked here like every other page).

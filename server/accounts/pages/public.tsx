@@ -35,7 +35,7 @@ import { completeSetup, setupLinkRefusal } from '../setup.ts';
 import { signIn } from '../sign-in.ts';
 
 export const homeFor = (principal: Principal | null) =>
-  !principal ? '/sign-in' : principal.account.role === 'candidate' ? '/my' : '/portal/users';
+  !principal ? '/sign-in' : principal.account.role === 'candidate' ? '/my' : '/portal/overview';
 
 interface FormState {
   values?: Record<string, string>;
@@ -254,7 +254,7 @@ export const publicPages = (deps: Deps) =>
         const signedIn = await signIn(deps, actorOf(c), credentials, deviceCookieOf(c));
         await endCurrentSession(c);
         setSignInCookies(c, signedIn);
-        return c.redirect(next ?? (signedIn.account.role === 'candidate' ? '/my' : '/portal/users'), 303);
+        return c.redirect(next ?? (signedIn.account.role === 'candidate' ? '/my' : '/portal/overview'), 303);
       } catch (error) {
         const failure = await formFailure(c, error);
         // Rule 26a: a closed account says so in the person's language.
@@ -427,5 +427,5 @@ export const publicPages = (deps: Deps) =>
           failure.status,
         );
       }
-      return c.redirect('/portal/users', 303);
+      return c.redirect('/portal/overview', 303);
     });

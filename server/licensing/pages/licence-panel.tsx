@@ -3,7 +3,7 @@ import { isMessageKey } from '../../i18n/messages.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import type { LicensingDeps } from '../context.ts';
-import { countingOf, type DirectoryEntry, directoryRowOfAccount } from '../directory.ts';
+import { countingOf, type DirectoryEntry, directoryRowOfAccount, directoryRowsOfRefs } from '../directory.ts';
 import { refHref } from './links.ts';
 import { classificationReason } from './reasons.ts';
 
@@ -12,6 +12,8 @@ import { classificationReason } from './reasons.ts';
 export interface AccountLicenceView {
   entry: DirectoryEntry | undefined;
   counting: ReturnType<typeof countingOf>;
+  /** The accounts merged with this one into one person (rules 14 to 17), by name. */
+  linked: DirectoryEntry[];
   deactivationReason: string | null;
   signIns: { at: string; ip: string; user_agent: string | null }[];
   reactivatedAt: string | null;
@@ -34,16 +36,40 @@ export async function accountLicenceView(deps: LicensingDeps, accountId: string)
     .where('details', 'like', '%"via":"sign-in"%')
     .orderBy('id', 'desc')
     .executeTakeFirst();
+  const counting = entry ? countingOf(deps, entry.ref) : null;
   return {
     entry,
-    counting: entry ? countingOf(deps, entry.ref) : null,
+    counting,
+    linked: await directoryRowsOfRefs(deps, counting?.mergedWith ?? []),
     deactivationReason: await deactivationReason(deps.db, accountId),
     signIns,
     reactivatedAt: reactivated?.at ?? null,
   };
 }
 
-export function Counting({ entry, counting }: { entry: DirectoryEntry; counting: AccountLicenceView['counting'] }) {
+/** An account of the directory as staff name it: its name, username or email, then where it lives. */
+export function AccountName({ entry }: { entry: DirectoryEntry }) {
+  const { t } = useI18n();
+  const where = entry.tenant
+    ? t('people.users.providerTenant', { provider: entry.provider, tenant: entry.tenant })
+    : entry.provider;
+  return (
+    <>
+      <a href={refHref(entry.ref)}>{entry.name || entry.username || entry.email}</a>{' '}
+      <span class="hint">{t('licensing.panel.accountWhere', { environment: entry.environment, provider: where })}</span>
+    </>
+  );
+}
+
+export function Counting({
+  entry,
+  counting,
+  linked,
+}: {
+  entry: DirectoryEntry;
+  counting: AccountLicenceView['counting'];
+  linked: DirectoryEntry[];
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const notCounted = counting?.notCountedReason ?? '';
@@ -70,9 +96,9 @@ export function Counting({ entry, counting }: { entry: DirectoryEntry; counting:
           <dt>{t('licensing.panel.samePerson')}</dt>
           <dd>
             <ul>
-              {counting.mergedWith.map((ref) => (
+              {linked.map((other) => (
                 <li>
-                  <a href={refHref(ref)}>{ref}</a>
+                  <AccountName entry={other} />
                 </li>
               ))}
             </ul>
@@ -95,7 +121,7 @@ export function AccountLicencePanel({ view }: { view: AccountLicenceView }) {
       <h2 id="licence-panel">{t('licensing.licence.title')}</h2>
       {view.entry ? (
         <dl>
-          <Counting entry={view.entry} counting={view.counting} />
+          <Counting entry={view.entry} counting={view.counting} linked={view.linked} />
           {view.deactivationReason && (
             <>
               <dt>{t('licensing.panel.deactivatedBy')}</dt>

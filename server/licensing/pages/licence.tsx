@@ -49,17 +49,18 @@ import { LicenceChangeConfirmation } from './licence-confirm.tsx';
 
 const BUCKETS = ['internal', 'external'] as const;
 
-/** Totals against capacity, one polyline each, server-rendered (no scripts). */
-function HistoryChart({ points }: { points: HistoryPoint[] }) {
+/**
+ * One bucket's total against its capacity, server-rendered (no scripts), on its own scale: internal users are often a
+ * few dozen beside thousands of external ones, and on one axis they read as a flat line.
+ */
+function BucketChart({ points, bucket }: { points: HistoryPoint[]; bucket: (typeof BUCKETS)[number] }) {
   const { t, format } = useI18n();
-  if (points.length === 0) return <p>{t('licensing.history.none')}</p>;
   const width = 640;
-  const height = 200;
-  const max = Math.max(
-    1,
-    ...points.flatMap((p) => [p.internal, p.external, p.internalCapacity ?? 0, p.externalCapacity ?? 0]),
-  );
-  const x = (i: number) => (points.length === 1 ? width / 2 : (i / (points.length - 1)) * (width - 40) + 30);
+  const height = 160;
+  const used = (p: HistoryPoint) => p[bucket];
+  const capacity = (p: HistoryPoint) => (bucket === 'internal' ? p.internalCapacity : p.externalCapacity);
+  const max = Math.max(1, ...points.flatMap((p) => [used(p), capacity(p) ?? 0]));
+  const x = (i: number) => (points.length === 1 ? width / 2 : (i / (points.length - 1)) * (width - 60) + 50);
   const y = (v: number) => height - 20 - (v / max) * (height - 40);
   const line = (pick: (p: HistoryPoint) => number | null) =>
     points
@@ -67,46 +68,65 @@ function HistoryChart({ points }: { points: HistoryPoint[] }) {
       .filter((p): p is { v: number; i: number } => p.v !== null)
       .map((p) => `${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`)
       .join(' ');
-  const series = [
-    { pick: (p: HistoryPoint) => p.internal, colour: '#1f5fbf', dash: undefined },
-    { pick: (p: HistoryPoint) => p.internalCapacity, colour: '#1f5fbf', dash: '6 4' },
-    { pick: (p: HistoryPoint) => p.external, colour: '#b3261e', dash: undefined },
-    { pick: (p: HistoryPoint) => p.externalCapacity, colour: '#b3261e', dash: '6 4' },
-  ];
+  const colour = bucket === 'internal' ? '#1f5fbf' : '#b3261e';
   const first = points[0]?.day ?? '';
   const last = points[points.length - 1]?.day ?? '';
   return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="img"
+      data-bucket={bucket}
+      data-scale={max}
+      aria-label={t('licensing.history.bucketChartLabel', {
+        bucket,
+        from: format.day(first),
+        to: format.day(last),
+        max: format.number(max),
+      })}
+    >
+      <text x="0" y="12" font-size="12" font-weight="bold" fill={colour}>
+        {t(`licensing.bucket.${bucket}`)}
+      </text>
+      <line x1="50" y1={height - 20} x2={width - 10} y2={height - 20} stroke="#d8dce3" />
+      <text x="44" y="24" font-size="11" fill="#5b6475" text-anchor="end">
+        {format.number(max)}
+      </text>
+      <text x="44" y={height - 22} font-size="11" fill="#5b6475" text-anchor="end">
+        0
+      </text>
+      <polyline points={line(used)} fill="none" stroke={colour} stroke-width="2" />
+      <polyline points={line(capacity)} fill="none" stroke={colour} stroke-width="2" stroke-dasharray="6 4" />
+      {/* Today's figure as a dot: with one day of history a line has nothing to join. */}
+      {points.length > 0 && (
+        <circle cx={x(points.length - 1)} cy={y(used(points[points.length - 1] as HistoryPoint))} r="4" fill={colour} />
+      )}
+      <text x="50" y={height - 4} font-size="11" fill="#5b6475">
+        {format.day(first)}
+      </text>
+      <text x={width - 10} y={height - 4} font-size="11" fill="#5b6475" text-anchor="end">
+        {format.day(last)}
+      </text>
+    </svg>
+  );
+}
+
+/** Both buckets' history, one chart each. */
+export function HistoryChart({ points }: { points: HistoryPoint[] }) {
+  const { t } = useI18n();
+  if (points.length === 0) return <p>{t('licensing.history.none')}</p>;
+  return (
     <figure>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        role="img"
-        aria-label={t('licensing.history.chartLabel', { from: format.day(first), to: format.day(last) })}
-      >
-        <line x1="30" y1={height - 20} x2={width - 10} y2={height - 20} stroke="#d8dce3" />
-        <text x="0" y="14" font-size="11" fill="#5b6475">
-          {format.number(max)}
-        </text>
-        <text x="0" y={height - 22} font-size="11" fill="#5b6475">
-          0
-        </text>
-        {series.map((s) => (
-          <polyline points={line(s.pick)} fill="none" stroke={s.colour} stroke-width="2" stroke-dasharray={s.dash} />
-        ))}
-        <text x="30" y={height - 4} font-size="11" fill="#5b6475">
-          {format.day(first)}
-        </text>
-        <text x={width - 10} y={height - 4} font-size="11" fill="#5b6475" text-anchor="end">
-          {format.day(last)}
-        </text>
-      </svg>
-      <figcaption>{t('licensing.history.caption')}</figcaption>
+      {BUCKETS.map((bucket) => (
+        <BucketChart points={points} bucket={bucket} />
+      ))}
+      <figcaption>{t('licensing.history.ownScale')}</figcaption>
     </figure>
   );
 }
 
 /** A breach (rules 21 and 22) in the reader's language; English readers see the rulebook's own sentence. */
-function breachText(i18n: I18n, breach: { code: string; message: string }, summary: LicenceSummary): string {
+export function breachText(i18n: I18n, breach: { code: string; message: string }, summary: LicenceSummary): string {
   const status = summary.status;
   const key = `licensing.breach.${breach.code}`;
   if (!status || !isMessageKey(key)) return breach.message;

@@ -1,0 +1,65 @@
+// Search anywhere in the users list: email, username and name matched on any part, whatever the case (issue 18).
+// SQLite: an FTS5 index with the trigram tokenizer over licence_accounts; PostgreSQL: pg_trgm GIN indexes.
+import { type Kysely, type Migration, sql } from 'kysely';
+import { dialectOf } from '../db/dialect.ts';
+
+// Triggers rather than calls in the services: every writer (imports, the own-account mirror, erasure, a script) keeps
+// the index in step in the same transaction. Only the three searched columns matter, so a reclassification is free.
+const SQLITE_SEARCH = `
+create virtual table licence_accounts_search using fts5(
+  email_lc, username_lc, name_lc, content='licence_accounts', content_rowid='id', tokenize='trigram');
+create trigger licence_accounts_search_inserted after insert on licence_accounts begin
+  insert into licence_accounts_search (rowid, email_lc, username_lc, name_lc)
+    values (new.id, new.email_lc, new.username_lc, new.name_lc);
+end;
+create trigger licence_accounts_search_deleted after delete on licence_accounts begin
+  insert into licence_accounts_search (licence_accounts_search, rowid, email_lc, username_lc, name_lc)
+    values ('delete', old.id, old.email_lc, old.username_lc, old.name_lc);
+end;
+create trigger licence_accounts_search_updated after update of email_lc, username_lc, name_lc on licence_accounts begin
+  insert into licence_accounts_search (licence_accounts_search, rowid, email_lc, username_lc, name_lc)
+    values ('delete', old.id, old.email_lc, old.username_lc, old.name_lc);
+  insert into licence_accounts_search (rowid, email_lc, username_lc, name_lc)
+    values (new.id, new.email_lc, new.username_lc, new.name_lc);
+end;
+insert into licence_accounts_search (licence_accounts_search) values ('rebuild');
+`;
+
+const SQLITE_DROP = `
+drop trigger licence_accounts_search_updated;
+drop trigger licence_accounts_search_deleted;
+drop trigger licence_accounts_search_inserted;
+drop table licence_accounts_search;
+`;
+
+// PostgreSQL keeps GIN indexes current itself; one index a column, so `or` of three becomes a bitmap union.
+const POSTGRES_SEARCH = `
+create extension if not exists pg_trgm;
+create index licence_accounts_email_trgm on licence_accounts using gin (email_lc gin_trgm_ops);
+create index licence_accounts_username_trgm on licence_accounts using gin (username_lc gin_trgm_ops);
+create index licence_accounts_name_trgm on licence_accounts using gin (name_lc gin_trgm_ops);
+`;
+
+const POSTGRES_DROP = `
+drop index licence_accounts_name_trgm;
+drop index licence_accounts_username_trgm;
+drop index licence_accounts_email_trgm;
+`;
+
+async function run(db: Kysely<unknown>, statements: string): Promise<void> {
+  // better-sqlite3 prepares one statement at a time: each starts at the beginning of a line.
+  for (const statement of statements.split(
+    /;\n(?=create|drop|insert into licence_accounts_search \(licence_accounts_search[,)])/,
+  )) {
+    if (statement.trim()) await sql.raw(statement).execute(db);
+  }
+}
+
+export const licenceSearchMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await run(db, dialectOf(db).name === 'postgres' ? POSTGRES_SEARCH : SQLITE_SEARCH);
+  },
+  async down(db: Kysely<unknown>) {
+    await run(db, dialectOf(db).name === 'postgres' ? POSTGRES_DROP : SQLITE_DROP);
+  },
+};
