@@ -277,8 +277,7 @@ export function createApp(options: AppOptions): SeatkeeperApp {
   app.route('/assets/certificates/verify.js', verifyScript());
   app.route('/certificates', holderPages(deps));
   app.route('/', publicCredentialResources(deps));
-  // Before the exam page's /:id, so that /portal/exams/new is the new exam's form.
-  app.route('/portal/exams', examSettingsPages(exams));
+  app.route('/portal', examSettingsPages(exams));
   app.route('/portal/exams', examEditorPages(exams));
   app.route('/portal/exams', examPreviewPages(exams));
   app.route('/portal/exams', examAccessPages(exams));

@@ -23,10 +23,11 @@ export const STAFF_NAVIGATION: readonly NavGroup[] = [
   {
     label: 'portalUx.nav.people',
     links: [
+      { href: '/portal/overview', label: 'layout.nav.overview' },
       { href: '/portal/users', label: 'layout.nav.users' },
       { href: '/portal/new-account', label: 'layout.nav.newAccount', adminOnly: true },
     ],
-    alsoUnder: ['/portal/erased-accounts', '/portal/closed-accounts'],
+    alsoUnder: ['/portal/erased-accounts', '/portal/closed-accounts', '/portal/lookup'],
   },
   {
     label: 'portalUx.nav.licence',
@@ -38,7 +39,11 @@ export const STAFF_NAVIGATION: readonly NavGroup[] = [
     ],
     alsoUnder: ['/portal/imports'],
   },
-  { label: 'portalUx.nav.exams', links: [{ href: '/portal/exams', label: 'layout.nav.exams' }] },
+  {
+    label: 'portalUx.nav.exams',
+    links: [{ href: '/portal/exams', label: 'layout.nav.exams' }],
+    alsoUnder: ['/portal/new-exam'],
+  },
   {
     label: 'portalUx.nav.certificates',
     links: [

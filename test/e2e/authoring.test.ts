@@ -68,7 +68,7 @@ describe('authoring an exam in a browser', () => {
     await signInAs(page, ADMIN.email, ADMIN.password);
 
     await page.goto(`${server.url}/portal/exams`);
-    await submitForm(page, 'a[href="/portal/exams/new"]');
+    await submitForm(page, 'a[href="/portal/new-exam"]');
     await page.type('#title', 'Ladder safety');
     await page.$eval('#passMark', (e) => {
       (e as HTMLInputElement).value = '';

@@ -44,6 +44,8 @@ async function seed() {
   adminCookie = world.adminCookie;
   ids.certificate = certificateId;
   ids.exam = world.examId;
+  const questions = await call(ctx, 'GET', `/api/v1/exams/${world.examId}/questions`, { cookie: adminCookie });
+  ids.question = ((await questions.json()) as { items: { id: string }[] }).items[0]?.id ?? '';
   // Long addresses and names: what widens a phone's page when nothing wraps.
   const long = await createAccount(
     ctx,
@@ -90,7 +92,13 @@ function staffPages(): string[] {
   };
   const paths = ctx.app.routes
     .filter((r) => r.method === 'GET' && r.path.startsWith('/portal') && !r.path.endsWith('.csv'))
-    .map((r) => fill[r.path] ?? r.path);
+    .map(
+      (r) =>
+        fill[r.path] ??
+        r.path
+          .replace(/^\/portal\/exams\/:id\//, `/portal/exams/${ids.exam}/`)
+          .replace(':questionId', ids.question ?? ''),
+    );
   const unfilled = paths.filter((p) => p.includes(':') || p.includes('*'));
   expect(unfilled, 'a page with a parameter this test does not fill yet').toEqual([]);
   return [...new Set(paths), '/portal/environments/own', '/portal/users?environment=own'];

@@ -59,7 +59,7 @@ describe('the browser extension download', () => {
     expect((await call(ctx, 'GET', '/api/v1/extension/chrome.zip', { cookie: candidate })).status).toBe(403);
     const anonymous = await call(ctx, 'GET', '/portal/extension');
     expect(anonymous.status).toBe(303);
-    expect(anonymous.headers.get('location')).toBe('/sign-in');
+    expect(anonymous.headers.get('location')).toBe('/sign-in?next=%2Fportal%2Fextension');
     expect((await call(ctx, 'GET', '/api/v1/extension/chrome.zip')).status).toBe(401);
   });
 });

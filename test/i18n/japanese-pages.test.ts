@@ -9,6 +9,8 @@ import { call, createAccount, makeApp, PUBLIC_URL, sessionCookieFor, type TestCo
 /** Not pages: files, feeds, images and machine-readable documents. */
 const NOT_PAGES = [
   '/healthz',
+  // Prometheus's text format, for machines.
+  '/metrics',
   '/assets/app.css',
   '/assets/exam.js',
   '/assets/certificates/verify.js',
@@ -128,6 +130,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/setup': ['/setup?token=expired'],
     '/settings': ['/settings', '/settings?saved=1'],
     '/my': ['/my'],
+    '/my/close': ['/my/close'],
     '/exams': [
       '/exams',
       '/exams?error=no_attempts_left',
@@ -148,7 +151,7 @@ async function world(ctx: TestContext): Promise<World> {
       `/portal/exams/${exam.exam.id}?error=extra_minutes`,
       `/portal/exams/${draft.exam.id}?saved=settings`,
     ],
-    '/portal/exams/new': ['/portal/exams/new'],
+    '/portal/new-exam': ['/portal/new-exam'],
     '/portal/exams/:id/settings': [`/portal/exams/${draft.exam.id}/settings`, `/portal/exams/${exam.exam.id}/settings`],
     '/portal/exams/:id/questions': [
       `/portal/exams/${draft.exam.id}/questions`,

@@ -58,7 +58,7 @@ async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: Ref
       {notice && <Alert kind="error">{t(notice)}</Alert>}
       {admin && (
         <p>
-          <a class="button" href="/portal/exams/new">
+          <a class="button" href="/portal/new-exam">
             {t('exams.editor.newExam')}
           </a>
         </p>

@@ -143,30 +143,30 @@ export function FrozenNotice({ t, action }: { t: I18nT; action: string }) {
   );
 }
 
-/** /portal/exams/new and /portal/exams/:id/settings */
+/** /portal/new-exam and /portal/exams/:id/settings (a static /portal/exams/new beside /:id/... defeats RegExpRouter). */
 export const examSettingsPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>()
-    .get('/new', requirePage('admin'), async (c) => {
+    .get('/new-exam', requirePage('admin'), async (c) => {
       const { t } = await i18nOf(c);
       return renderSettings(
         c,
-        { title: t('exams.settings.newTitle'), action: '/portal/exams/new', submit: t('exams.settings.create') },
+        { title: t('exams.settings.newTitle'), action: '/portal/new-exam', submit: t('exams.settings.create') },
         NEW_EXAM_VALUES,
       );
     })
-    .post('/new', requirePage('admin'), async (c) => {
+    .post('/new-exam', requirePage('admin'), async (c) => {
       const { t } = await i18nOf(c);
       const read = readSettingsForm(await formValues(c));
       const page = {
         title: t('exams.settings.newTitle'),
-        action: '/portal/exams/new',
+        action: '/portal/new-exam',
         submit: t('exams.settings.create'),
       };
       if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, await i18nOf(c)));
       const exam = await createExam(deps, read.settings);
       return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
     })
-    .get('/:id/settings', requirePage('admin'), async (c) => {
+    .get('/exams/:id/settings', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
       const { t } = await i18nOf(c);
       return renderSettings(
@@ -181,7 +181,7 @@ export const examSettingsPages = (deps: ExamsDeps) =>
         settingsFormValues(exam),
       );
     })
-    .post('/:id/settings', requirePage('admin'), async (c) => {
+    .post('/exams/:id/settings', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
       const reader = await i18nOf(c);
       const page = {

@@ -5,6 +5,7 @@ export const en = {
   'layout.nav.main': 'Main',
   'layout.nav.signIn': 'Sign in',
   'layout.nav.register': 'Register',
+  'layout.nav.overview': 'Overview',
   'layout.nav.users': 'Users',
   'layout.nav.newAccount': 'New account',
   'layout.nav.licence': 'Licence',
@@ -1075,6 +1076,7 @@ export const en = {
   'licensing.import.previewNotice':
     'Nothing has changed yet. Check what this import would do, then confirm or cancel it.',
   'licensing.import.columns': 'Columns',
+  'licensing.import.platform.seatkeeper': 'Seatkeeper’s own columns',
   'licensing.import.columnsHint':
     'Read as {platform}. To read a column differently, choose below and read the file again; your choice is remembered for the user provider once you confirm.',
   'licensing.import.column': 'Column',

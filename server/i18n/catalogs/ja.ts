@@ -6,6 +6,7 @@ export const ja: Catalog = {
   'layout.nav.main': 'メインメニュー',
   'layout.nav.signIn': 'サインイン',
   'layout.nav.register': '新規登録',
+  'layout.nav.overview': '概要',
   'layout.nav.users': 'ユーザー',
   'layout.nav.newAccount': 'アカウント作成',
   'layout.nav.licence': 'ライセンス',
@@ -1085,6 +1086,7 @@ export const ja: Catalog = {
   'licensing.import.previewNotice':
     'まだ何も変更されていません。この取り込みで何が変わるかを確認し、確定するか中止してください。',
   'licensing.import.columns': '列の読み方',
+  'licensing.import.platform.seatkeeper': 'Seatkeeper の標準の列',
   'licensing.import.columnsHint':
     '{platform} の形式として読み込みました。列の読み方を変えるには、下で選び直してからファイルを読み込み直してください。確定すると、選んだ読み方はこのユーザープロバイダー用に保存されます。',
   'licensing.import.column': '列',

@@ -4,12 +4,14 @@
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { type Context, Hono } from 'hono';
+import { SEATKEEPER } from '../../../shared/licensing/user-list-platforms.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, notFound } from '../../http/errors.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
+import type { I18n } from '../../i18n/request.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { isAdmin } from '../../web/format.ts';
@@ -34,6 +36,10 @@ import {
   type ImportOptions,
 } from '../import-options.ts';
 import type { EnvironmentView } from '../records.ts';
+
+/** Seatkeeper's own columns are named in the reader's language; other platforms by their product names. */
+const platformName = (t: I18n['t'], name: string) =>
+  name === SEATKEEPER.name ? t('licensing.import.platform.seatkeeper') : name;
 
 /** The upload form on an environment's page: the file last, so the other fields arrive before it is streamed. */
 export function ImportForm({ env, providers }: { env: EnvironmentView; providers: string[] }) {
@@ -202,7 +208,7 @@ function Columns({ view, admin }: { view: ImportView; admin: boolean }) {
   return (
     <section class="card" aria-labelledby="columns">
       <h2 id="columns">{t('licensing.import.columns')}</h2>
-      <p class="hint">{t('licensing.import.columnsHint', { platform: preview.platform })}</p>
+      <p class="hint">{t('licensing.import.columnsHint', { platform: platformName(t, preview.platform) })}</p>
       {admin ? (
         <form method="post" action={`/portal/imports/${view.id}/columns`}>
           {table}
