@@ -1,8 +1,10 @@
 // The organisation's time zone (issue 16): a setting validated with Intl, the zone every time is shown in for people
 // who chose none, and the calendar that decides the licence's days. The clock stands at 23:30 UTC: already the next
 // day in Tokyo.
+
 import { describe, expect, it } from 'vitest';
 import { today } from '../../server/licensing/licence.ts';
+import { followRedirect } from '../support/flash.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 
 /** 2026-11-24T23:30Z: 2026-11-25 08:30 in Tokyo. */
@@ -27,8 +29,8 @@ describe('the organisation’s time zone', () => {
     expect(await bad.text()).toContain('Choose a time zone the list offers, e.g. Asia/Tokyo.');
     expect(await ctx.deps.organisationTimeZone()).toBe('UTC');
     const saved = await setZone(ctx, cookie, 'Asia/Tokyo');
-    expect(saved.status).toBe(200);
-    expect(await saved.text()).toContain('Time zone saved.');
+    expect(saved.status).toBe(303);
+    expect((await followRedirect(ctx, saved, cookie)).text).toContain('Time zone saved.');
     expect(await ctx.deps.organisationTimeZone()).toBe('Asia/Tokyo');
     const audit = await ctx.deps.db.selectFrom('audit_events').select('details').execute();
     expect(audit.map((a) => a.details)).toContainEqual(
@@ -80,7 +82,7 @@ describe('the licence’s day is the organisation’s calendar day', () => {
     await setZone(ctx, cookie, 'Asia/Tokyo');
     expect(await summary()).toBe('expired');
     // Cancelling "today" cancels on Tokyo's day.
-    await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: {} });
+    await call(ctx, 'POST', '/portal/licence/cancellation', { cookie, form: { confirmed: '1' } });
     const row = await ctx.deps.db.selectFrom('licence_settings').select('cancelled_on').executeTakeFirst();
     expect(row?.cancelled_on).toBe('2026-11-25');
   });

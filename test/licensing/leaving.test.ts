@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountErasureColumn } from '../../server/auth/tables.ts';
 import { ownRef } from '../../server/licensing/records.ts';
 import { expectKeptField, followRedirect } from '../support/flash.ts';
+import { importJson } from '../support/imports.ts';
 import {
   anotherInstance,
   call,
@@ -39,10 +40,7 @@ async function closeAs(ctx: TestContext, email: string) {
 async function threeWhoLeft(ctx: TestContext) {
   const admin = await createAccount(ctx, 'admin');
   const cookie = await sessionCookieFor(ctx, admin);
-  await call(ctx, 'PUT', '/api/v1/environments/own/users', {
-    cookie,
-    json: { provider: 'Okta', users: [{ username: 'dana', email: 'dana@example.org' }] },
-  });
+  await importJson(ctx, { cookie }, 'own', 'Okta', [{ username: 'dana', email: 'dana@example.org' }]);
   await createAccount(ctx, 'candidate', 'stays@example.org');
   const ann = await closeAs(ctx, 'ann@example.org');
   const bob = await closeAs(ctx, 'bob@example.org');

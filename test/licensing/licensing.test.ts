@@ -256,11 +256,11 @@ describe('licence portal: imports and lookups', () => {
     expect(body.results[0]?.matches).toMatchObject([{ accountId: candidate.id, counted: true, active: true }]);
     expect(body.results[1]).toMatchObject({ classification: 'internal', matches: [] });
     // The stored record's own flags, even when the console shows only the username (issue 20).
-    const imported = await call(ctx, 'PUT', '/api/v1/environments/own/users', {
-      cookie,
-      json: { provider: 'LDAP', users: [{ username: 'no-mail' }, { username: 'ops', email: 'ops@ops.mycompany.com' }] },
-    });
-    expect(imported.status).toBe(200);
+    const imported = await importJson(ctx, { cookie }, 'own', 'LDAP', [
+      { username: 'no-mail' },
+      { username: 'ops', email: 'ops@ops.mycompany.com' },
+    ]);
+    expect(imported.status).toBe('done');
     const byUsername = await json<{ results: { matches: { flags?: string[] }[] }[] }>(
       await call(ctx, 'POST', '/api/v1/lookup', {
         token,

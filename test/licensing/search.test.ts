@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { BROAD_MATCHES } from '../../server/licensing/directory.ts';
+import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
 
@@ -14,12 +15,7 @@ async function found(ctx: TestContext, cookie: string, query: string): Promise<s
 }
 
 async function importUsers(ctx: TestContext, cookie: string, users: { username: string; email: string }[]) {
-  const response = await call(ctx, 'PUT', '/api/v1/environments/own/users', {
-    cookie,
-    json: { provider: 'Okta', users },
-  });
-  expect(response.status).toBe(200);
-  await ctx.licensing.licensing.current();
+  expect((await importJson(ctx, { cookie }, 'own', 'Okta', users)).status).toBe('done');
 }
 
 describe('search anywhere in the users list', () => {

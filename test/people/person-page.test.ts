@@ -1,7 +1,9 @@
 // A person's whole story on their page (issue 18), and the lookup box that answers for any address.
+
 import { describe, expect, it } from 'vitest';
 import { hitThrottle, RULES } from '../../server/auth/throttle.ts';
 import { answerAll, examWorld, startAttempt, submit } from '../support/exams.ts';
+import { importJson } from '../support/imports.ts';
 import {
   call,
   createAccount,
@@ -115,10 +117,7 @@ describe('the lookup box', () => {
     const cookie = await sessionCookieFor(ctx, admin);
     await call(ctx, 'PATCH', '/api/v1/environments/own', { cookie, json: { internalDomains: 'mycompany.com' } });
     await call(ctx, 'POST', '/api/v1/environments', { cookie, json: { name: 'QA', production: false } });
-    await call(ctx, 'PUT', '/api/v1/environments/own/users', {
-      cookie,
-      json: { provider: 'Okta', users: [{ username: 'ana', email: 'Ana@Gmail.com' }] },
-    });
+    await importJson(ctx, { cookie }, 'own', 'Okta', [{ username: 'ana', email: 'Ana@Gmail.com' }]);
     const unknown = await page(ctx, '/portal/lookup?address=nobody%40gmail.com', cookie);
     expect(unknown).toContain('No account has this address.');
     expect(unknown).toContain('would be external in Production: email domain gmail.com is not listed');
