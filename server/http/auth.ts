@@ -116,3 +116,9 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   const { config } = c.get('deps');
   deleteCookie(c, sessionCookieName(config), cookieOptions(config));
 }
+
+/** After an account is closed: this browser is no longer a known device of anyone's. */
+export function clearDeviceCookie(c: Context<AppEnv>): void {
+  const { config } = c.get('deps');
+  deleteCookie(c, deviceCookieName(config), cookieOptions(config));
+}

@@ -125,9 +125,8 @@ describe('a Japanese candidate’s journey in a browser', () => {
       document.getElementById('save-status')?.textContent?.startsWith('まだ保存されていません'),
     );
     await Promise.all([saved(), page.setOfflineMode(false)]);
-    await page.waitForFunction(
-      () => document.getElementById('save-status')?.textContent === 'すべての解答を保存しました。',
-    );
+    // Saved again, said in Japanese ("… に保存しました" with the time, or "すべての解答を保存しました。").
+    await page.waitForFunction(() => /保存しました/.test(document.getElementById('save-status')?.textContent ?? ''));
     await page.focus('#q-3');
     await page.keyboard.type('東京');
     await submitForm(page, 'button[value="review"]');

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeServer } from '../../server/http/node-server.ts';
 import { passedCertificate } from '../support/certificates.ts';
+import { settledImport } from '../support/imports.ts';
 import { call, createAccount, makeApp, PUBLIC_URL, type TestContext } from '../support/server.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
 
@@ -27,8 +28,12 @@ async function importCsv(envId: string, csv: string): Promise<string> {
     headers: { cookie: adminCookie, origin: PUBLIC_URL },
     body: form,
   });
-  await ctx.licensing.licensing.current();
-  return (response.headers.get('location') ?? '').split('/').pop() ?? '';
+  const id = (response.headers.get('location') ?? '').split('/').pop() ?? '';
+  // The portal's import waits at its preview; confirmed, its users are in the list.
+  await settledImport(ctx, id, { cookie: adminCookie });
+  await call(ctx, 'POST', `/api/v1/imports/${id}/confirmation`, { cookie: adminCookie });
+  await settledImport(ctx, id, { cookie: adminCookie });
+  return id;
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // Closing one's own account through the API (rule 26a): the same service as the /my/close page.
 import { z } from 'zod';
-import { actorOf, clearSessionCookie, principalOf } from '../../http/auth.ts';
+import { actorOf, clearDeviceCookie, clearSessionCookie, principalOf } from '../../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody } from '../../http/routes.ts';
 import { i18nOf } from '../../i18n/request.ts';
 import { closeOwnAccount } from '../closing.ts';
@@ -44,5 +44,6 @@ export const closureApi = (deps: AccountsDeps) =>
       await i18nOf(c),
     );
     clearSessionCookie(c);
+    clearDeviceCookie(c);
     return c.json({ status: 'closed' as const, ...closed }, 200);
   });

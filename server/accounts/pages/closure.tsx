@@ -1,7 +1,7 @@
 // /my/close: a candidate closes their own account (rule 26a), after reading in plain words what happens.
 import { type Context, Hono } from 'hono';
 import type { Principal } from '../../auth/principal.ts';
-import { actorOf, clearSessionCookie, principalOf } from '../../http/auth.ts';
+import { actorOf, clearDeviceCookie, clearSessionCookie, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { Translate } from '../../i18n/messages.ts';
@@ -156,6 +156,7 @@ export const closurePages = (deps: AccountsDeps) => {
         const actor = { ...actorOf(c), account: principalOf(c).account };
         const closed = await closeOwnAccount(deps, actor, form.data.password, i18n);
         clearSessionCookie(c);
+        clearDeviceCookie(c);
         return html(c, <ClosedPage closed={closed} />);
       } catch (error) {
         const message = failureMessage(i18n.t, error);
