@@ -45,7 +45,9 @@ interface Table {
 function tablesInDependencyOrder(sqlite: SQLite.Database): Table[] {
   const names = sqlite
     .prepare<[], { name: string }>(
-      `select name from sqlite_master where type = 'table'
+      // pragma_table_list tells ordinary tables from virtual ones and their shadow tables (the FTS5 search index,
+      // which PostgreSQL keeps as pg_trgm indexes of its own).
+      `select name from pragma_table_list where schema = 'main' and type = 'table'
          and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\' order by name`,
     )
     .all()

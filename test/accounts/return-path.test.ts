@@ -49,7 +49,7 @@ describe('return to the page that asked for sign-in', () => {
       const signedIn = await call(ctx, 'POST', '/sign-in', {
         form: { email: admin.email, password: STRONG_PASSWORD, next },
       });
-      expect(signedIn.headers.get('location'), next).toBe('/portal/users');
+      expect(signedIn.headers.get('location'), next).toBe('/portal/overview');
     }
   });
 

@@ -16,7 +16,10 @@ describe('the audit log page', () => {
     const mina = await named(ctx, 'admin', 'Mina Sato', 'mina@mycompany.com');
     const ken = await named(ctx, 'candidate', 'Ken Ito', 'ken@gmail.com');
     const yesterday = await sessionCookieFor(ctx, mina);
-    const deactivated = await call(ctx, 'POST', `/portal/users/${ken.id}/deactivate`, { cookie: yesterday, form: {} });
+    const deactivated = await call(ctx, 'POST', `/portal/users/${ken.id}/deactivate`, {
+      cookie: yesterday,
+      form: { confirmed: '1' },
+    });
     expect(deactivated.status).toBe(303);
     ctx.advance(86_400);
     const cookie = await sessionCookieFor(ctx, mina);

@@ -119,7 +119,7 @@ describe('question editor', () => {
     const examId = base.split('/').at(-1) ?? '';
 
     // A single-choice question with no correct option: refused, the rows kept, the message beside the options.
-    const refused = await call(ctx, 'POST', `${base}/questions/new?kind=single`, {
+    const refused = await call(ctx, 'POST', `${base}/new-question?kind=single`, {
       cookie,
       form: { text: 'Which sign means stop?', 'option-0': 'Red octagon', 'option-2': 'Green arrow', tags: 'signs' },
     });
@@ -134,7 +134,7 @@ describe('question editor', () => {
     expect(await bank(ctx, cookie, examId)).toHaveLength(0);
 
     // An option too long is named by the row the author typed it in (row 3, after an empty row 2).
-    const long = await call(ctx, 'POST', `${base}/questions/new?kind=multiple`, {
+    const long = await call(ctx, 'POST', `${base}/new-question?kind=multiple`, {
       cookie,
       form: { text: 'Pick', 'option-0': 'a', 'correct-0': 'on', 'option-2': 'x'.repeat(501) },
     });
@@ -172,7 +172,7 @@ describe('question editor', () => {
       ],
     ];
     for (const [kind, form] of forms) {
-      const added = await call(ctx, 'POST', `${base}/questions/new?kind=${kind}`, { cookie, form });
+      const added = await call(ctx, 'POST', `${base}/new-question?kind=${kind}`, { cookie, form });
       expect(added.status, kind).toBe(303);
       expect(location(added)).toMatch(new RegExp(`^${base}/questions#question-[a-z2-7]+$`));
     }
@@ -436,8 +436,8 @@ describe('authoring pages by role', () => {
       ['GET', `/portal/exams/${examId}/settings`, 'admin'],
       ['POST', `/portal/exams/${examId}/settings`, 'admin'],
       ['GET', `/portal/exams/${examId}/questions`, 'staffRead'],
-      ['GET', `/portal/exams/${examId}/questions/new?kind=single`, 'admin'],
-      ['POST', `/portal/exams/${examId}/questions/new?kind=true_false`, 'admin'],
+      ['GET', `/portal/exams/${examId}/new-question?kind=single`, 'admin'],
+      ['POST', `/portal/exams/${examId}/new-question?kind=true_false`, 'admin'],
       ['GET', `/portal/exams/${examId}/questions/${questionId}`, 'admin'],
       ['POST', `/portal/exams/${examId}/questions/${questionId}`, 'admin'],
       ['POST', `/portal/exams/${examId}/questions/${questionId}/move`, 'admin'],

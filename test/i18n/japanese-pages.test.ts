@@ -1,10 +1,12 @@
 // Every page a person can open, as each role sees it, in Japanese (issue 16): `<html lang="ja">` and no sentence left in
 // English. The pages come from the app's own route table, so a new page without an example here fails the test.
+
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../server/auth/tables.ts';
 import { englishRuns, readableText } from '../support/english-text.ts';
 import { answerAll, JAPANESE_DOCUMENT, startAttempt, submit } from '../support/exams.ts';
-import { call, createAccount, makeApp, PUBLIC_URL, sessionCookieFor, type TestContext } from '../support/server.ts';
+import { portalImport } from '../support/imports.ts';
+import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 
 /** Not pages: files, feeds, images and machine-readable documents. */
 const NOT_PAGES = [
@@ -45,13 +47,7 @@ async function person(
 }
 
 async function uploadCsv(ctx: TestContext, envId: string, cookie: string, csv: string) {
-  const form = new FormData();
-  form.set('file', new File([csv], 'users.csv', { type: 'text/csv' }));
-  return ctx.app.request(`${PUBLIC_URL}/portal/environments/${envId}/import`, {
-    method: 'POST',
-    headers: { cookie, origin: PUBLIC_URL },
-    body: form,
-  });
+  return (await portalImport(ctx, cookie, envId, csv)).response;
 }
 
 /** An organisation in full swing: licence, environments, imports (one refused), an exam taken and one under way. */
@@ -157,8 +153,8 @@ async function world(ctx: TestContext): Promise<World> {
       `/portal/exams/${draft.exam.id}/questions`,
       `/portal/exams/${exam.exam.id}/questions`,
     ],
-    '/portal/exams/:id/questions/new': ['single', 'multiple', 'true_false', 'short_answer'].map(
-      (kind) => `/portal/exams/${draft.exam.id}/questions/new?kind=${kind}`,
+    '/portal/exams/:id/new-question': ['single', 'multiple', 'true_false', 'short_answer'].map(
+      (kind) => `/portal/exams/${draft.exam.id}/new-question?kind=${kind}`,
     ),
     '/portal/exams/:id/questions/:questionId': questionIds.map((q) => `/portal/exams/${draft.exam.id}/questions/${q}`),
     '/portal/exams/:id/preview': [`/portal/exams/${draft.exam.id}/preview`],

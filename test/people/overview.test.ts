@@ -1,23 +1,11 @@
 // The staff's home (issue 18), and every page issue 18 added, called as every kind of caller.
+
 import { describe, expect, it } from 'vitest';
-import {
-  call,
-  createAccount,
-  makeApp,
-  PUBLIC_URL,
-  sessionCookieFor,
-  type TestContext,
-  tokenFor,
-} from '../support/server.ts';
+import { portalImport } from '../support/imports.ts';
+import { call, createAccount, makeApp, sessionCookieFor, type TestContext, tokenFor } from '../support/server.ts';
 
 async function uploadCsv(ctx: TestContext, cookie: string, csv: string) {
-  const form = new FormData();
-  form.set('file', new File([csv], 'users.csv', { type: 'text/csv' }));
-  return ctx.app.request(`${PUBLIC_URL}/portal/environments/own/import`, {
-    method: 'POST',
-    headers: { cookie, origin: PUBLIC_URL },
-    body: form,
-  });
+  return (await portalImport(ctx, cookie, 'own', csv)).response;
 }
 
 describe('the overview', () => {

@@ -68,3 +68,30 @@ export async function putCsv(
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit);
 }
+
+/**
+ * The portal's upload form, as a browser sends it: answered with a redirect to the import's page. The import is
+ * awaited; one that stops at its preview is confirmed (as the admin would), unless `confirm` is false.
+ */
+export async function portalImport(
+  ctx: TestContext,
+  cookie: string,
+  environmentId: string,
+  csv: string,
+  { confirm = true }: { confirm?: boolean } = {},
+): Promise<{ response: Response; id: string; view: ImportView }> {
+  const form = new FormData();
+  form.set('file', new File([csv], 'users.csv', { type: 'text/csv' }));
+  const response = await ctx.app.request(`${PUBLIC_URL}/portal/environments/${environmentId}/import`, {
+    method: 'POST',
+    headers: { cookie, origin: PUBLIC_URL },
+    body: form,
+  });
+  const id = (response.headers.get('location') ?? '').split('/').pop() ?? '';
+  let view = await settledImport(ctx, id, { cookie });
+  if (confirm && view.status === 'preview') {
+    await call(ctx, 'POST', `/api/v1/imports/${id}/confirmation`, { cookie });
+    view = await settledImport(ctx, id, { cookie });
+  }
+  return { response, id, view };
+}

@@ -274,7 +274,7 @@ async function renderQuestionList(deps: ExamsDeps, c: Context<AppEnv>, examId: s
           <ul class="inline-actions">
             {QUESTION_KINDS.map((kind) => (
               <li key={kind}>
-                <a class="button secondary" href={`${base}/questions/new?kind=${kind}`}>
+                <a class="button secondary" href={`${base}/new-question?kind=${kind}`}>
                   {t(`exams.editor.add.${kind}`)}
                 </a>
               </li>
@@ -369,18 +369,18 @@ async function draftOnly(c: Context<AppEnv>, examId: string, action: () => Promi
 export const examEditorPages = (deps: ExamsDeps) =>
   new Hono<AppEnv>()
     .get('/:id/questions', requirePage('staffRead'), (c) => renderQuestionList(deps, c, c.req.param('id')))
-    .get('/:id/questions/new', requirePage('admin'), async (c) => {
+    .get('/:id/new-question', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
       const kind = c.req.query('kind');
       if (!isQuestionKind(kind)) return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
       const values: QuestionFormValues = kind === 'multiple' ? { scoring: 'partial' } : {};
-      return renderQuestionForm(c, exam, kind, `/portal/exams/${exam.id}/questions/new?kind=${kind}`, values);
+      return renderQuestionForm(c, exam, kind, `/portal/exams/${exam.id}/new-question?kind=${kind}`, values);
     })
-    .post('/:id/questions/new', requirePage('admin'), async (c) => {
+    .post('/:id/new-question', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
       const kind = c.req.query('kind');
       if (!isQuestionKind(kind)) return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
-      return saveQuestionForm(c, exam, kind, `/portal/exams/${exam.id}/questions/new?kind=${kind}`, (q) =>
+      return saveQuestionForm(c, exam, kind, `/portal/exams/${exam.id}/new-question?kind=${kind}`, (q) =>
         addQuestion(deps, exam.id, q),
       );
     })

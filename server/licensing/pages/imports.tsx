@@ -309,7 +309,8 @@ function ImportPage({ principal, view }: { principal: Principal; view: ImportVie
       {view.status === 'failed' && (
         <Alert kind="error">
           {t('licensing.import.failed')}
-          <ul>
+          {/* The reader names each problem in English (shared/licensing); marked so, for browsers and screen readers. */}
+          <ul lang="en">
             {view.problems.map((problem) => (
               <li>{problem}</li>
             ))}
