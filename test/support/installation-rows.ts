@@ -1,7 +1,7 @@
 // A large installation as table rows, for benchmarks that seed a database directly: environments, own accounts (10%)
 // and imported accounts generated like the licence benchmark's (3 production environments and a QA one, 2 providers
 // each), each with its directory row. Rows are produced one at a time so a million never sit in memory twice.
-import { directoryRow } from '../../server/licensing/records.ts';
+import { DIRECTORY_FIELDS, directoryRow } from '../../server/licensing/records.ts';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import { GENERATED_ENVIRONMENTS, GENERATED_PROVIDERS, generateAccounts } from './generate-accounts.ts';
 
@@ -30,28 +30,8 @@ export const ACCOUNT_COLUMNS = [
   'last_sign_in_at',
 ] as const;
 
-export const DIRECTORY_COLUMNS = [
-  'source',
-  'account_id',
-  'environment_id',
-  'provider',
-  'tenant',
-  'username',
-  'email',
-  'name',
-  'username_lc',
-  'email_lc',
-  'name_lc',
-  'email_domain',
-  'username_domain',
-  'active',
-  'it_user',
-  'staff',
-  'role',
-  'classification',
-  'last_sign_in_at',
-  'created_at',
-] as const;
+/** The directory's columns: who the row is for, then what an account's fields decide (records.ts). */
+export const DIRECTORY_COLUMNS = ['source', 'account_id', ...DIRECTORY_FIELDS] as const;
 
 type Row = (string | number | null)[];
 
