@@ -10,8 +10,12 @@ export class Metrics {
   readonly registry = new Registry();
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #latency: Histogram<'method' | 'route'>;
-  /** Labelled children by "method route status": a Map lookup per request rather than hashing label objects. */
-  readonly #counted = new Map<string, { inc(): void }>();
+  /**
+   * Requests counted since the last scrape, by "method route status", added to the counter when Prometheus scrapes
+   * (its collect hook): a number incremented per request rather than labels validated and hashed per request.
+   */
+  readonly #counted = new Map<string, { labels: { method: string; route: string; status: string }; since: number }>();
+  /** Latency's labelled children by "method route": a Map lookup per request rather than hashing label objects. */
   readonly #timed = new Map<string, { observe(seconds: number): void }>();
 
   /** `processMetrics`: CPU, memory, event loop lag, GC (what `npm start` exposes; tests leave them out). */
@@ -22,6 +26,7 @@ export class Metrics {
       help: 'HTTP requests answered, by method, route (the declared path) and status.',
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
+      collect: () => this.#addCounted(),
     });
     this.#latency = new Histogram({
       name: 'seatkeeper_http_request_duration_seconds',
@@ -37,16 +42,24 @@ export class Metrics {
     const counterKey = `${key} ${status}`;
     let counted = this.#counted.get(counterKey);
     if (!counted) {
-      counted = this.#requests.labels(method, route, String(status));
+      counted = { labels: { method, route, status: String(status) }, since: 0 };
       this.#counted.set(counterKey, counted);
     }
-    counted.inc();
+    counted.since++;
     let timed = this.#timed.get(key);
     if (!timed) {
       timed = this.#latency.labels(method, route);
       this.#timed.set(key, timed);
     }
     timed.observe(seconds);
+  }
+
+  #addCounted(): void {
+    for (const counted of this.#counted.values()) {
+      if (counted.since === 0) continue;
+      this.#requests.inc(counted.labels, counted.since);
+      counted.since = 0;
+    }
   }
 
   /** A counter that only goes up; `inc(n)` adds n. */
