@@ -84,14 +84,11 @@ async function runServers(): Promise<void> {
 
 function measure(url: string, cookie?: string, duration = SECONDS): Promise<number> {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url, connections: CONNECTIONS, duration, headers: cookie ? { cookie } : {} },
-      (error, result) => {
-        if (error) return reject(error);
-        if (result.non2xx > 0) return reject(new Error(`${url}: ${result.non2xx} non-2xx responses`));
-        resolve(result.requests.average);
-      },
-    );
+    autocannon({ url, connections: CONNECTIONS, duration, headers: cookie ? { cookie } : {} }, (error, result) => {
+      if (error) return reject(error);
+      if (result.non2xx > 0) return reject(new Error(`${url}: ${result.non2xx} non-2xx responses`));
+      resolve(result.requests.average);
+    });
   });
 }
 
