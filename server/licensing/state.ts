@@ -3,16 +3,16 @@
 
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
-import type { AccountRecord, CountResult } from '../../shared/licensing/count.ts';
+import type { AccountRecord } from '../../shared/licensing/count.ts';
 import { LiveLicenceCount, type LiveTotals, type ProviderReplacement } from '../../shared/licensing/live.ts';
 import type { Account, AccountErasureColumn } from '../auth/tables.ts';
 import type { Change } from '../db/change-feed.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
-import { countWorker } from './count-worker.ts';
-import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountTask } from './full-count.ts';
+import type { FullCount, FullCountAnswer, FullCountTask } from './full-count.ts';
 import { removeSpool } from './import-spool.ts';
+import { staleMirrorIds, writeMirrorRow } from './own-accounts-mirror.ts';
 import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
 import {
   eachProviderRow,
@@ -24,18 +24,16 @@ import {
 } from './provider-rows.ts';
 import type { EnvironmentView } from './records.ts';
 import {
-  directoryRow,
   eachRawRecord,
   importLock,
   importRef,
-  OWN_PROVIDER,
   ownRecord,
   ownRef,
   rawRecords,
   storedImportRecord,
   toRules,
 } from './records.ts';
-import type { CountJob } from './recount-worker.ts';
+import { countEverything, figureDifferences } from './recount.ts';
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
@@ -353,69 +351,14 @@ export class LicensingState {
     this.#version++;
   }
 
-  /**
-   * Own accounts changed while no process was listening (or before this module existed) get their mirror row; an
-   * erased account's row goes.
-   */
+  /** Own accounts changed while no process was listening get their directory row; an erased account's row goes. */
   async #reconcileMirror(): Promise<void> {
-    const stale = await this.#deps.db
-      .withTables<AccountErasureColumn>()
-      .selectFrom('accounts as a')
-      .leftJoin('licence_accounts as m', 'm.account_id', 'a.id')
-      .select(['a.id'])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('a.erased_at', 'is not', null), eb('m.id', 'is not', null)]),
-          eb.and([
-            eb('a.erased_at', 'is', null),
-            eb.or([
-              eb('m.id', 'is', null),
-              eb('m.active', '!=', eb.ref('a.active')),
-              eb('m.name', '!=', eb.ref('a.name')),
-              eb('m.role', '!=', eb.ref('a.role')),
-              eb('m.email', '!=', eb.ref('a.email')),
-            ]),
-          ]),
-        ]),
-      )
-      .execute();
-    for (const { id } of stale) await this.#writeMirror(id);
+    for (const id of await staleMirrorIds(this.#deps.db)) await this.#writeMirror(id);
   }
 
-  async #writeMirror(accountId: string): Promise<Account | undefined> {
-    const { db } = this.#deps;
-    const a = await db
-      .withTables<AccountErasureColumn>()
-      .selectFrom('accounts')
-      .selectAll()
-      .where('id', '=', accountId)
-      .executeTakeFirst();
-    if (!a) return undefined;
-    if (a.erased_at !== null) {
-      // Rule 26a: an erased account leaves the directory (and so every lookup) with its personal data.
-      await db.deleteFrom('licence_accounts').where('account_id', '=', accountId).execute();
-      return undefined;
-    }
+  #writeMirror(accountId: string): Promise<Account | undefined> {
     const env = this.ownEnvironment();
-    const row = directoryRow(env.id, this.compiled(env), {
-      provider: OWN_PROVIDER,
-      tenant: '',
-      username: a.email,
-      email: a.email,
-      name: a.name,
-      active: a.active === 1,
-      itUser: false,
-      staff: a.role !== 'candidate',
-      role: a.role,
-      lastSignInAt: a.last_sign_in_at,
-      createdAt: a.created_at,
-    });
-    await db
-      .insertInto('licence_accounts')
-      .values({ ...row, source: 'own', account_id: a.id })
-      .onConflict((oc) => oc.column('account_id').doUpdateSet(row))
-      .execute();
-    return a;
+    return writeMirrorRow(this.#deps.db, env.id, this.compiled(env), accountId);
   }
 
   /** The AccountChanges hook: the account as stored now goes into the directory and the live count. */
@@ -577,28 +520,8 @@ export class LicensingState {
     milliseconds: number;
     via: 'worker' | 'in-process';
   }> {
-    type Answer = Extract<FullCountAnswer, { kind: T['kind'] }>;
     const envs = await this.readEnvironments();
-    const { sqlite, postgres } = this.#deps;
-    const source: CountJob['source'] | null =
-      sqlite && !sqlite.memory ? { sqlitePath: sqlite.name } : postgres ? { postgresUrl: postgres.url } : null;
-    if (source) {
-      try {
-        const { answer, milliseconds } = await countWorker.run({
-          source,
-          ownName: (envs.find((e) => e.own) as EnvironmentView).name,
-          names: envs.map((e) => [e.id, e.name]),
-          environments: toRules(envs),
-          task,
-        });
-        return { answer: answer as Answer, milliseconds, via: 'worker' };
-      } catch (error) {
-        this.#deps.logger.warn('count worker failed; counting in-process', { error: String(error) });
-      }
-    }
-    const started = performance.now();
-    const answer = runFullCountTask(await this.recordsFromDb(envs), toRules(envs), task) as Answer;
-    return { answer, milliseconds: performance.now() - started, via: 'in-process' };
+    return countEverything(this.#deps, envs, () => this.recordsFromDb(envs), task);
   }
 
   async #fullCount(): Promise<{ full: FullCount; milliseconds: number; via: 'worker' | 'in-process' }> {
@@ -654,25 +577,7 @@ export class LicensingState {
     }
     const { full, milliseconds, via } = counted;
     const live = this.live.totals();
-    const differences: string[] = [];
-    const check = (what: string, a: unknown, b: unknown) => {
-      if (JSON.stringify(a) !== JSON.stringify(b))
-        differences.push(`${what}: live ${JSON.stringify(a)}, full ${JSON.stringify(b)}`);
-    };
-    check('internal', live.internal, full.internal);
-    check('external', live.external, full.external);
-    check('raw', live.raw, full.raw);
-    check('not counted', live.notCounted, full.notCounted);
-    const shape = (envList: CountResult['environments']) =>
-      [...envList]
-        .map((e) => ({
-          ...e,
-          providers: [...e.providers]
-            .filter((p) => p.internal + p.external > 0)
-            .sort((x, y) => (x.name < y.name ? -1 : 1)),
-        }))
-        .sort((x, y) => (x.name < y.name ? -1 : 1));
-    check('environments', shape(live.environments), shape(full.environments));
+    const differences = figureDifferences(live, full);
     return { agrees: differences.length === 0, live, full, milliseconds, differences, via };
   }
 }
