@@ -152,6 +152,40 @@ describe('imports of user lists', () => {
     restore();
   });
 
+  it('writes every row of a large list, in statements of many rows and the rest one by one, each one searchable', async () => {
+    const ctx = await makeApp();
+    const restore = useBulkReads(ctx);
+    const { cookie } = await adminOf(ctx);
+    const envId = await environment(ctx, cookie);
+    // 1,234 rows: a first batch of a thousand (whole statements of many rows), then 234 written one by one on SQLite.
+    const users = Array.from({ length: 1_234 }, (_, i) => ({
+      username: `member${String(i).padStart(4, '0')}`,
+      email: `member.${String(i).padStart(4, '0')}@mycompany.com`,
+    }));
+    const done = await importJson(ctx, { cookie }, envId, 'LDAP', users);
+    expect(done).toMatchObject({ status: 'done', rowsRead: 1_234, rowsWritten: 1_234 });
+    const stored = await ctx.deps.db
+      .selectFrom('licence_accounts')
+      .select('username')
+      .where('environment_id', '=', envId)
+      .where('provider', '=', 'LDAP')
+      .orderBy('username')
+      .execute();
+    expect(stored.map((row) => row.username)).toEqual(users.map((user) => user.username));
+    // The search index took each of them: the first and last row of a statement, and rows written one by one.
+    for (const n of ['0000', '0249', '0250', '0999', '1000', '1233']) {
+      const html = await (await call(ctx, 'GET', `/portal/users?q=member.${n}@`, { cookie })).text();
+      expect(
+        [...html.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1]),
+        n,
+      ).toEqual([`member.${n}@mycompany.com`]);
+    }
+    expect(await (await call(ctx, 'POST', '/api/v1/licence/recount', { cookie })).json()).toMatchObject({
+      agrees: true,
+    });
+    restore();
+  });
+
   it('cancel leaves the previous users in force, whether asked while reading or at the preview', async () => {
     const ctx = await makeApp();
     const { cookie, account } = await adminOf(ctx);
