@@ -195,6 +195,15 @@ export function Form({ id, action, enctype, class: className, children }: FormPr
   );
 }
 
+/** A failed form's message for a field drawn by hand (a checkbox), with whether it takes the focus. */
+export function useFieldError(name: string): { error: string | undefined; autofocus: boolean } {
+  const scope = useContext(FormScopeContext);
+  const error = scope.errors[name];
+  const autofocus = Boolean(error) && !scope.focus.given;
+  if (autofocus) scope.focus.given = true;
+  return { error, autofocus };
+}
+
 export interface FieldProps {
   name: string;
   label: string;

@@ -1529,4 +1529,8 @@ export const en = {
   'overview.stepHint.mail': 'Set SMTP_URL; until then mail waits in the outbox.',
   'overview.stepHint.extension': 'Download it and give it an access token.',
   'overview.importRefused': 'A file for {environment} was refused at {at}',
+  // Forms (issue 18): what a successful form did, shown once after its redirect.
+  'forms.person.created': 'Account created for {who}.',
+  'forms.person.activated': '{who} can sign in again.',
+  'forms.person.deactivated': '{who} was deactivated and can no longer sign in.',
 } as const;

@@ -1544,4 +1544,8 @@ export const ja: Catalog = {
   'overview.stepHint.mail': 'SMTP_URL を設定してください。設定するまでメールは送信トレイに保管されます。',
   'overview.stepHint.extension': 'ダウンロードして、アクセストークンを設定してください。',
   'overview.importRefused': '{environment} 向けのファイルを受け付けませんでした（{at}）',
+  // Forms (issue 18): what a successful form did, shown once after its redirect.
+  'forms.person.created': '{who} さんのアカウントを作成しました。',
+  'forms.person.activated': '{who} さんは再びサインインできるようになりました。',
+  'forms.person.deactivated': '{who} さんのアカウントを無効にしました。今後はサインインできません。',
 };
