@@ -218,6 +218,8 @@ export interface FieldProps {
   id?: string;
   min?: string | number;
   max?: string | number;
+  minlength?: number;
+  maxlength?: number;
   disabled?: boolean;
   /** A choice among these instead of a text box. */
   options?: readonly { value: string; label: string }[];
@@ -262,6 +264,8 @@ export function Field(props: FieldProps) {
           autocomplete={autocomplete}
           min={props.min}
           max={props.max}
+          minlength={props.minlength}
+          maxlength={props.maxlength}
         />
       )}
       {hint && (
