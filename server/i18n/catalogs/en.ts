@@ -1533,4 +1533,10 @@ export const en = {
   'forms.person.created': 'Account created for {who}.',
   'forms.person.activated': '{who} can sign in again.',
   'forms.person.deactivated': '{who} was deactivated and can no longer sign in.',
+  'forms.outbox.sentAgain': 'The mail was queued to be sent again.',
+  'forms.tokens.revoked': 'The token was revoked: it no longer works.',
+  'forms.import.started': 'The file was received; the import is running.',
+  'forms.import.cancelled': 'The import was cancelled.',
+  'forms.import.confirmed': 'The import was confirmed.',
+  'forms.import.reread': 'The file is being read again with the columns you chose.',
 } as const;

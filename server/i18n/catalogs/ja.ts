@@ -1548,4 +1548,10 @@ export const ja: Catalog = {
   'forms.person.created': '{who} さんのアカウントを作成しました。',
   'forms.person.activated': '{who} さんは再びサインインできるようになりました。',
   'forms.person.deactivated': '{who} さんのアカウントを無効にしました。今後はサインインできません。',
+  'forms.outbox.sentAgain': 'メールを再送信の待ち行列に入れました。',
+  'forms.tokens.revoked': 'トークンを無効にしました。今後は使用できません。',
+  'forms.import.started': 'ファイルを受け付けました。インポートを実行しています。',
+  'forms.import.cancelled': 'インポートを取り消しました。',
+  'forms.import.confirmed': 'インポートを確定しました。',
+  'forms.import.reread': '選択した列の設定でファイルを読み直しています。',
 };
