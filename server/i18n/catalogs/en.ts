@@ -1539,4 +1539,8 @@ export const en = {
   'forms.import.cancelled': 'The import was cancelled.',
   'forms.import.confirmed': 'The import was confirmed.',
   'forms.import.reread': 'The file is being read again with the columns you chose.',
+  'forms.overview.hygieneNever': 'Hygiene has not been checked yet.',
+  'forms.overview.hygieneClean': 'No hygiene findings when last checked, {at}.',
+  'forms.overview.hygieneFound': 'Hygiene findings when last checked, {at}:',
+  'forms.overview.hygieneKind': '{kind}: {count, number}',
 } as const;

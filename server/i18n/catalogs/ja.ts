@@ -1554,4 +1554,8 @@ export const ja: Catalog = {
   'forms.import.cancelled': 'インポートを取り消しました。',
   'forms.import.confirmed': 'インポートを確定しました。',
   'forms.import.reread': '選択した列の設定でファイルを読み直しています。',
+  'forms.overview.hygieneNever': 'ライセンス点検はまだ実行されていません。',
+  'forms.overview.hygieneClean': '前回のライセンス点検（{at}）では指摘事項はありませんでした。',
+  'forms.overview.hygieneFound': '前回のライセンス点検（{at}）の指摘事項:',
+  'forms.overview.hygieneKind': '{kind}: {count, number} 件',
 };
