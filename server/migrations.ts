@@ -10,6 +10,7 @@ import { heartbeatMigration } from './db/heartbeat.ts';
 import { examAccessMigration } from './exams/access-migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { examVersionsMigration } from './exams/versions-migration.ts';
+import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-exam-access': examAccessMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
   '2026-12-04-licence-search': licenceSearchMigration,
+  '2026-12-04-hygiene-summary': hygieneSummaryMigration,
 };

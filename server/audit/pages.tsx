@@ -11,6 +11,7 @@ import { type I18n, isMessageKey } from '../i18n/messages.ts';
 import { i18nOf, timeZoneOf, useI18n } from '../i18n/request.ts';
 import { csvCell, csvDownload, UTF8_BOM } from '../web/csv.ts';
 import { DataTable } from '../web/data-table.tsx';
+import { redirectWithFlash } from '../web/flash.ts';
 import { Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import { Pager } from '../web/pager.tsx';
@@ -198,5 +199,5 @@ export const auditPages = (deps: Deps) =>
     })
     .post('/outbox/:id/resend', requirePage('admin'), async (c) => {
       await sendMailAgain(deps, actorOf(c), Number(c.req.param('id')));
-      return c.redirect('/portal/outbox', 303);
+      return redirectWithFlash(c, '/portal/outbox', { key: 'forms.outbox.sentAgain' });
     });

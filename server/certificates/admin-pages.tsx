@@ -1,17 +1,18 @@
 // /portal/certificates: staff search certificates; administrators revoke them with a reason or re-issue them after a
-// name correction. The page shows outcomes by message code (?message=...), never text taken from the address.
+// name correction. Each outcome comes back as a flash after a redirect; a refused reason stays in its field.
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import type { Deps } from '../deps.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ApiError, notFound } from '../http/errors.ts';
-import type { MessageKey } from '../i18n/messages.ts';
+import { notFound } from '../http/errors.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
 import { Confirmation, isConfirmed } from '../web/confirmation.tsx';
 import { DataTable } from '../web/data-table.tsx';
 import { redirectWithFlash } from '../web/flash.ts';
-import { Alert, Layout } from '../web/layout.tsx';
+import { checked, type FailedStatus, formValues, keptForm, submitForm } from '../web/forms.ts';
+import { Alert, Field, Form, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import {
   certificateStatus,
@@ -23,33 +24,30 @@ import {
 import { organisation } from './organisation.ts';
 import type { Certificate } from './tables.ts';
 
-/** The outcomes the page can report, by the code in its address. */
-const MESSAGES = {
-  'reason-invalid': { kind: 'error', key: 'certificates.admin.message.reasonInvalid' },
-  'revoked-cannot-reissue': { kind: 'error', key: 'certificates.admin.message.revokedCannotReissue' },
-  revoked: { kind: 'success', key: 'certificates.admin.message.revoked' },
-  reissued: { kind: 'success', key: 'certificates.admin.message.reissued' },
-} as const satisfies Record<string, { kind: 'error' | 'success'; key: MessageKey }>;
-type MessageCode = keyof typeof MESSAGES;
-
-const isMessageCode = (code: string | undefined): code is MessageCode => code !== undefined && code in MESSAGES;
-const back = (code: MessageCode) => `/portal/certificates?message=${code}`;
+/** A reason is said on the public verification page: long enough to mean something, short enough to read. */
+const revokeForm = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(3, 'certificates.admin.message.reasonInvalid')
+    .max(500, 'certificates.admin.message.reasonInvalid'),
+});
 
 function CertificateList(props: {
   deps: Deps;
   principal: Principal;
   items: Certificate[];
   q: string | undefined;
-  message: MessageCode | undefined;
   issuerName: string;
+  /** Why re-issuing was refused (a button: no field to put it beside). */
+  message?: string | undefined;
 }) {
   const { deps, principal, items, q, message, issuerName } = props;
   const { t, format } = useI18n();
   const admin = principal.account.role === 'admin';
-  const shown = message ? MESSAGES[message] : undefined;
   return (
     <Layout title={t('certificates.admin.title')} principal={principal}>
-      {shown && <Alert kind={shown.kind}>{t(shown.key)}</Alert>}
+      {message && <Alert kind="error">{message}</Alert>}
       <p>
         {t('certificates.admin.organisation', { name: issuerName })}{' '}
         {admin && <a href="/portal/organisation">{t('certificates.admin.organisationLink')}</a>}
@@ -90,13 +88,18 @@ function CertificateList(props: {
             cell: (cert) =>
               !cert.revoked_at && (
                 <>
-                  <form method="post" action={`/portal/certificates/${cert.id}/revoke`}>
-                    <label for={`reason-${cert.id}`}>{t('certificates.admin.reason')}</label>
-                    <input id={`reason-${cert.id}`} name="reason" type="text" required minlength={3} maxlength={500} />
+                  <Form id={`revoke-${cert.id}`} action={`/portal/certificates/${cert.id}/revoke`}>
+                    <Field
+                      name="reason"
+                      id={`reason-${cert.id}`}
+                      label={t('certificates.admin.reason')}
+                      minlength={3}
+                      maxlength={500}
+                    />
                     <button type="submit" class="secondary">
                       {t('certificates.admin.revoke')}
                     </button>
-                  </form>
+                  </Form>
                   <form method="post" action={`/portal/certificates/${cert.id}/reissue`}>
                     <button type="submit" class="secondary">
                       {t('certificates.admin.reissue')}
@@ -141,40 +144,49 @@ async function revocationConfirmation(deps: Deps, c: Context<AppEnv>, reason: st
   );
 }
 
+/** The list as a failed form left it: only the certificate the form was about, so its row (and the form) shows. */
+async function renderAfterFailure(deps: Deps, c: Context<AppEnv>, id: string, status: FailedStatus, message?: string) {
+  const [items, issuer] = await Promise.all([listCertificates(deps, { q: id }), organisation(deps)]);
+  const page = (
+    <CertificateList
+      deps={deps}
+      principal={principalOf(c)}
+      items={items}
+      q={id}
+      issuerName={issuer.name}
+      message={message}
+    />
+  );
+  return html(c, page, status);
+}
+
 /** /portal/certificates */
 export const certificateAdminPages = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/', requirePage('staffRead'), async (c) => {
       const q = c.req.query('q')?.trim().slice(0, 200) || undefined;
-      const code = c.req.query('message');
       const [items, issuer] = await Promise.all([listCertificates(deps, { q }), organisation(deps)]);
       return html(
         c,
-        <CertificateList
-          deps={deps}
-          principal={principalOf(c)}
-          items={items}
-          q={q}
-          message={isMessageCode(code) ? code : undefined}
-          issuerName={issuer.name}
-        />,
+        <CertificateList deps={deps} principal={principalOf(c)} items={items} q={q} issuerName={issuer.name} />,
       );
     })
     .post('/:id/revoke', requirePage('admin'), async (c) => {
-      const body = await c.req.parseBody();
-      const reason = String(body.reason ?? '').trim();
-      if (reason.length < 3 || reason.length > 500) return c.redirect(back('reason-invalid'), 303);
-      if (!isConfirmed(body as Record<string, string>)) return revocationConfirmation(deps, c, reason);
-      await revokeCertificate(deps, c.req.param('id'), reason);
+      const id = c.req.param('id');
+      const values = await formValues(c);
+      const outcome = await submitForm(c, `revoke-${id}`, values, async () => {
+        const { reason } = checked(revokeForm, { reason: values.reason ?? '' });
+        if (!isConfirmed(values)) return { confirm: reason };
+        await revokeCertificate(deps, id, reason);
+        return undefined;
+      });
+      if (!outcome.ok) return renderAfterFailure(deps, c, id, outcome.status);
+      if (outcome.result) return revocationConfirmation(deps, c, outcome.result.confirm);
       return redirectWithFlash(c, '/portal/certificates', { key: 'certificates.admin.message.revoked' });
     })
     .post('/:id/reissue', requirePage('admin'), async (c) => {
-      try {
-        await reissueCertificate(deps, c.req.param('id'));
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'certificate_revoked')
-          return c.redirect(back('revoked-cannot-reissue'), 303);
-        throw error;
-      }
-      return c.redirect(back('reissued'), 303);
+      const id = c.req.param('id');
+      const outcome = await submitForm(c, `reissue-${id}`, {}, () => reissueCertificate(deps, id));
+      if (!outcome.ok) return renderAfterFailure(deps, c, id, outcome.status, keptForm(c)?.message);
+      return redirectWithFlash(c, '/portal/certificates', { key: 'certificates.admin.message.reissued' });
     });

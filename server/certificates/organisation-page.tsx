@@ -10,7 +10,8 @@ import { ApiError } from '../http/errors.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { useI18n } from '../i18n/request.ts';
 import { DataTable } from '../web/data-table.tsx';
-import { Alert, Field, Layout } from '../web/layout.tsx';
+import { redirectWithFlash } from '../web/flash.ts';
+import { Field, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import { LOGO_MAX_BYTES, type Organisation, organisation, organisationBody, saveOrganisation } from './organisation.ts';
 import { type SigningKey, scheduleKeyRotation, signingKey, signingKeys } from './signing-key.ts';
@@ -25,13 +26,8 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   activeFrom: 'certificates.keys.error.past',
 };
 
-const NOTICES = {
-  saved: 'certificates.organisation.saved',
-  'key-added': 'certificates.keys.added',
-} as const satisfies Record<string, MessageKey>;
-
 interface FormState {
-  values: { name?: string; url?: string; email?: string };
+  values: { name?: string; url?: string; email?: string; activeFrom?: string };
   /** Field name (or error code for the logo) -> message key. */
   errors: Record<string, MessageKey>;
 }
@@ -42,15 +38,13 @@ function OrganisationPage(props: {
   keys: SigningKey[];
   current: SigningKey;
   form: FormState;
-  notice: MessageKey | undefined;
 }) {
-  const { principal, issuer, keys, current, form, notice } = props;
+  const { principal, issuer, keys, current, form } = props;
   const { t, format } = useI18n();
   const error = (field: string) => (form.errors[field] ? t(form.errors[field] as MessageKey) : undefined);
   const logoError = form.errors.logo ? t(form.errors.logo) : undefined;
   return (
     <Layout title={t('certificates.organisation.title')} principal={principal}>
-      {notice && <Alert kind="success">{t(notice)}</Alert>}
       <p>{t('certificates.organisation.intro')}</p>
       <form method="post" action="/portal/organisation" enctype="multipart/form-data" class="card">
         <Field
@@ -130,6 +124,7 @@ function OrganisationPage(props: {
           name="activeFrom"
           type="datetime-local"
           label={t('certificates.keys.newFrom')}
+          value={form.values.activeFrom}
           error={error('activeFrom')}
           required={false}
         />
@@ -143,18 +138,9 @@ function OrganisationPage(props: {
 
 async function render(c: Parameters<typeof html>[0], deps: Deps, form: FormState, status: 200 | 400 = 200) {
   const [issuer, keys, current] = await Promise.all([organisation(deps), signingKeys(deps, true), signingKey(deps)]);
-  const code = c.req.query('notice');
-  const notice = code && code in NOTICES ? NOTICES[code as keyof typeof NOTICES] : undefined;
   return html(
     c,
-    <OrganisationPage
-      principal={principalOf(c)}
-      issuer={issuer}
-      keys={keys}
-      current={current}
-      form={form}
-      notice={notice}
-    />,
+    <OrganisationPage principal={principalOf(c)} issuer={issuer} keys={keys} current={current} form={form} />,
     status,
   );
 }
@@ -186,7 +172,7 @@ export const organisationPages = (deps: Deps) =>
         if (!(error instanceof ApiError) || !FIELD_MESSAGES[error.code]) throw error;
         return render(c, deps, { values, errors: { logo: FIELD_MESSAGES[error.code] as MessageKey } }, 400);
       }
-      return c.redirect('/portal/organisation?notice=saved', 303);
+      return redirectWithFlash(c, '/portal/organisation', { key: 'certificates.organisation.saved' });
     })
     .post('/keys', requirePage('admin'), async (c) => {
       const body = await c.req.parseBody();
@@ -194,12 +180,18 @@ export const organisationPages = (deps: Deps) =>
       // datetime-local has no zone: it is read as UTC, the zone every stored time is in.
       const activeFrom = text ? new Date(`${text}Z`) : deps.clock();
       if (Number.isNaN(activeFrom.getTime()))
-        return render(c, deps, { values: {}, errors: { activeFrom: 'certificates.keys.error.past' } }, 400);
+        return render(
+          c,
+          deps,
+          { values: { activeFrom: text ?? '' }, errors: { activeFrom: 'certificates.keys.error.past' } },
+          400,
+        );
       try {
         await scheduleKeyRotation(deps, activeFrom);
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== 'rotation_in_the_past') throw error;
-        return render(c, deps, { values: {}, errors: { activeFrom: 'certificates.keys.error.past' } }, 400);
+        const values = { activeFrom: text ?? '' };
+        return render(c, deps, { values, errors: { activeFrom: 'certificates.keys.error.past' } }, 400);
       }
-      return c.redirect('/portal/organisation?notice=key-added#keys', 303);
+      return redirectWithFlash(c, '/portal/organisation#keys', { key: 'certificates.keys.added' });
     });

@@ -8,7 +8,7 @@ import {
   countLicencesDetailed,
   type EnvironmentRules,
 } from '../../shared/licensing/count.ts';
-import { type HygieneFinding, hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { type HygieneCode, type HygieneFinding, hygieneFindings } from '../../shared/licensing/hygiene.ts';
 
 export type FullCount = Omit<CountResult, 'duplicateGroups'>;
 
@@ -26,6 +26,8 @@ export interface HygieneReport {
   findings: HygieneFinding[];
   /** Findings beyond FINDINGS_PER_KIND of their kind, not sent. */
   hidden: number;
+  /** Every finding counted by kind, the sent and the hidden. */
+  counts: Partial<Record<HygieneCode, number>>;
   /** "email (environment, provider)" for every account a shown finding names. */
   labels: [string | number, string][];
 }
@@ -77,5 +79,6 @@ function hygieneReport(
     if (needed.has(r.ref))
       labels.push([r.ref, `${r.email || r.username || String(r.ref)} (${r.environment}, ${r.provider})`]);
   }
-  return { accounts: records.length, findings, hidden: all.length - findings.length, labels };
+  const counts = Object.fromEntries(perKind) as HygieneReport['counts'];
+  return { accounts: records.length, findings, hidden: all.length - findings.length, counts, labels };
 }

@@ -125,6 +125,9 @@ export interface LicenceSettingsTable {
   time_zone: string;
   /** The last import generation handed out. */
   last_generation: Generated<number>;
+  /** When hygiene was last checked, and its findings counted by kind (JSON): the overview's summary. */
+  hygiene_computed_at: string | null;
+  hygiene_counts: string | null;
 }
 
 export interface LicenceHistoryTable {

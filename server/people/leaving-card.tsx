@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
 import { useI18n } from '../i18n/request.ts';
 import { readErasureDays } from '../licensing/leaving.ts';
-import { Alert, Layout } from '../web/layout.tsx';
+import { Alert, Form, Layout, useFieldError } from '../web/layout.tsx';
 import type { PeopleDeps } from './context.ts';
 
 export interface LeavingView {
@@ -101,18 +101,44 @@ export function LeavingCard({
         </>
       )}
       {mayErase && (
-        <form method="post" action={`/portal/users/${accountId}/erasure`}>
+        <Form id="person-erasure" action={`/portal/users/${accountId}/erasure`}>
           <h3>{t('people.leave.eraseTitle')}</h3>
           <p class="hint">{t('people.leave.eraseExplain')}</p>
-          <label class="check">
-            <input type="checkbox" name="confirm" value="erase" required /> {t('people.leave.eraseConfirm')}
-          </label>
+          <EraseConfirmBox />
           <button type="submit" class="danger">
             {t('people.leave.eraseButton')}
           </button>
-        </form>
+        </Form>
       )}
     </section>
+  );
+}
+
+/** The box that says "yes, erase": marked and explained when the form came back without it. */
+function EraseConfirmBox() {
+  const { t } = useI18n();
+  const { error, autofocus } = useFieldError('confirm');
+  return (
+    <>
+      <label class="check">
+        <input
+          type="checkbox"
+          id="confirm-erase"
+          name="confirm"
+          value="erase"
+          required
+          autofocus={autofocus}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? 'confirm-erase-error' : undefined}
+        />{' '}
+        {t('people.leave.eraseConfirm')}
+      </label>
+      {error && (
+        <p class="field-error" id="confirm-erase-error">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -122,19 +148,16 @@ export function ErasedPersonPage({
   account,
   leaving,
   message,
-  success,
 }: {
   principal: Principal;
   account: AccountView;
   leaving: LeavingView;
   message?: string | undefined;
-  success?: string | undefined;
 }) {
   const { t, format } = useI18n();
   return (
     <Layout title={t('people.leave.erasedTitle')} principal={principal}>
       {message && <Alert kind="error">{message}</Alert>}
-      {success && <Alert kind="success">{success}</Alert>}
       <section class="card" aria-labelledby="details">
         <h2 id="details">{t('people.leave.details')}</h2>
         <dl>

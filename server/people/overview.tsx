@@ -2,10 +2,12 @@
 // notices, what needs attention (imports running or failed, mail that failed, hygiene), and, on a fresh installation,
 // the steps that make it useful.
 import { Hono } from 'hono';
+import type { HygieneCode } from '../../shared/licensing/hygiene.ts';
 import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
+import { type HygieneSummary, readHygieneSummary } from '../licensing/hygiene-summary.ts';
 import { type LicenceSummary, licenceSummary } from '../licensing/licence.ts';
 import { breachText } from '../licensing/pages/licence.tsx';
 import { mailCounts } from '../mail/queue.ts';
@@ -28,6 +30,7 @@ interface Step {
 
 interface Overview {
   summary: LicenceSummary;
+  hygiene: HygieneSummary | undefined;
   imports: { id: string; environment: string; provider: string; status: string; startedAt: string }[];
   failedMail: number;
   steps: Step[];
@@ -61,6 +64,7 @@ async function overview(deps: PeopleDeps): Promise<Overview> {
   ];
   return {
     summary,
+    hygiene: await readHygieneSummary(deps.db),
     imports: imports.map((i) => ({
       id: i.id,
       environment: deps.licensing.environmentById(i.environment_id)?.name ?? i.environment_id,
@@ -149,10 +153,41 @@ function Attention({ data, principal }: { data: Overview; principal: Principal }
     <section class="card" aria-labelledby="attention">
       <h2 id="attention">{t('overview.attention')}</h2>
       {items.length === 0 ? <p>{t('overview.nothingNeedsAttention')}</p> : <ul>{items}</ul>}
+      <HygieneFindings summary={data.hygiene} />
+    </section>
+  );
+}
+
+/** The last hygiene run as it was stored (counting again takes seconds at a million accounts: only on request). */
+function HygieneFindings({ summary }: { summary: HygieneSummary | undefined }) {
+  const { t, format } = useI18n();
+  const kinds = Object.entries(summary?.counts ?? {}).filter(([, count]) => count > 0) as [HygieneCode, number][];
+  return (
+    <div class="hygiene-summary">
+      {!summary ? (
+        <p>{t('forms.overview.hygieneNever')}</p>
+      ) : (
+        <>
+          <p>
+            {kinds.length === 0
+              ? t('forms.overview.hygieneClean', { at: format.dateTime(summary.computedAt) })
+              : t('forms.overview.hygieneFound', { at: format.dateTime(summary.computedAt) })}
+          </p>
+          {kinds.length > 0 && (
+            <ul>
+              {kinds.map(([code, count]) => (
+                <li data-kind={code}>
+                  {t('forms.overview.hygieneKind', { kind: t(`licensing.hygieneTitle.${code}`), count })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
       <p>
         <a href="/portal/hygiene">{t('overview.hygieneLink')}</a>
       </p>
-    </section>
+    </div>
   );
 }
 

@@ -10,13 +10,21 @@ import type { Principal } from '../auth/principal.ts';
 import { ROLES } from '../auth/tables.ts';
 import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
-import { type FieldErrors, notFound } from '../http/errors.ts';
+import { notFound, validationFailed } from '../http/errors.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
 import { AccountLicencePanel, type AccountLicenceView, accountLicenceView } from '../licensing/pages/licence-panel.tsx';
 import { Confirmation, isConfirmed } from '../web/confirmation.tsx';
-import { redirectWithFlash } from '../web/flash.ts';
-import { formFailure, formValues, readForm } from '../web/forms.ts';
-import { Alert, Field, Layout } from '../web/layout.tsx';
+import { type Flash, redirectWithFlash } from '../web/flash.ts';
+import {
+  checked,
+  type FailedStatus,
+  formValues,
+  keepFailedForm,
+  keptForm,
+  readForm,
+  submitForm,
+} from '../web/forms.ts';
+import { Alert, Field, Form, Layout } from '../web/layout.tsx';
 import { html, requirePage } from '../web/page-helpers.tsx';
 import type { PeopleDeps } from './context.ts';
 import { eraseAccount } from './erasure.ts';
@@ -25,40 +33,15 @@ import { type PersonStory, personStory } from './person-story.ts';
 import { AttemptsCard, CertificatesCard, HelpCard, MailCard } from './person-story.tsx';
 import { SignInProtectionPanel } from './sign-in-protection.tsx';
 
-function RoleSelect({ value, id = 'role' }: { value?: string | undefined; id?: string }) {
+function NewAccountPage({ principal }: { principal: Principal }) {
   const { t } = useI18n();
-  return (
-    <select id={id} name="role">
-      {ROLES.map((role) => (
-        <option value={role} selected={role === value}>
-          {t(`accounts.role.${role}`)}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function NewAccountPage({
-  principal,
-  values = {},
-  errors = {},
-  message,
-}: {
-  principal: Principal;
-  values?: Record<string, string>;
-  errors?: FieldErrors;
-  message?: string;
-}) {
-  const { t } = useI18n();
+  const roles = ROLES.map((role) => ({ value: role, label: t(`accounts.role.${role}`) }));
   return (
     <Layout title={t('people.new.title')} principal={principal} narrow>
-      {message && <Alert kind="error">{message}</Alert>}
-      <form method="post" action="/portal/new-account" class="card">
-        <Field name="name" label={t('accounts.field.fullName')} value={values.name} error={errors.name} />
-        <Field name="email" label={t('accounts.field.email')} type="email" value={values.email} error={errors.email} />
-        <label for="role">{t('people.role')}</label>
-        <RoleSelect value={values.role ?? 'support'} />
-        {errors.role && <p class="field-error">{errors.role}</p>}
+      <Form id="new-account" action="/portal/new-account" class="card">
+        <Field name="name" label={t('accounts.field.fullName')} />
+        <Field name="email" label={t('accounts.field.email')} type="email" />
+        <Field name="role" label={t('people.role')} options={roles} value="support" />
         <Field
           name="password"
           label={t('people.new.password')}
@@ -66,10 +49,9 @@ function NewAccountPage({
           autocomplete="new-password"
           required={false}
           hint={t('people.new.passwordHint', { minimum: PASSWORD_MIN_LENGTH })}
-          error={errors.password}
         />
         <button type="submit">{t('people.new.submit')}</button>
-      </form>
+      </Form>
     </Layout>
   );
 }
@@ -78,7 +60,6 @@ function UserDetailPage({
   principal,
   account,
   message,
-  success,
   licence,
   lock,
   leaving,
@@ -86,8 +67,8 @@ function UserDetailPage({
 }: {
   principal: Principal;
   account: AccountView;
+  /** Why a button's action was refused (a form with fields says so itself). */
   message?: string | undefined;
-  success?: string | undefined;
   licence?: AccountLicenceView | undefined;
   lock: SignInLock;
   leaving: LeavingView;
@@ -95,16 +76,14 @@ function UserDetailPage({
 }) {
   const { t, format } = useI18n();
   if (leaving.erasedAt) {
-    return (
-      <ErasedPersonPage principal={principal} account={account} leaving={leaving} message={message} success={success} />
-    );
+    return <ErasedPersonPage principal={principal} account={account} leaving={leaving} message={message} />;
   }
   const admin = principal.account.role === 'admin' && principal.kind === 'session';
   const self = principal.account.id === account.id;
+  const roles = ROLES.map((role) => ({ value: role, label: t(`accounts.role.${role}`) }));
   return (
     <Layout title={account.name} principal={principal}>
       {message && <Alert kind="error">{message}</Alert>}
-      {success && <Alert kind="success">{success}</Alert>}
       <section class="card" aria-labelledby="details">
         <h2 id="details">{t('people.person.details')}</h2>
         <dl>
@@ -137,16 +116,14 @@ function UserDetailPage({
       {admin && (
         <section class="card" aria-labelledby="change">
           <h2 id="change">{t('people.person.change')}</h2>
-          <form method="post" action={`/portal/users/${account.id}`}>
-            <label for="name">{t('people.name')}</label>
-            <input id="name" name="name" value={account.name} required />
-            <label for="role">{t('people.role')}</label>
-            <RoleSelect value={account.role} />
+          <Form id="person-change" action={`/portal/users/${account.id}`}>
+            <Field name="name" label={t('people.name')} value={account.name} />
+            <Field name="role" label={t('people.role')} options={roles} value={account.role} />
             <button type="submit" disabled={self}>
               {t('people.person.save')}
             </button>
             {self && <p class="hint">{t('people.person.ownRole')}</p>}
-          </form>
+          </Form>
           {!self && !(leaving.closed && !account.active) && (
             <form method="post" action={`/portal/users/${account.id}/${account.active ? 'deactivate' : 'activate'}`}>
               <button type="submit" class={account.active ? 'danger' : undefined}>
@@ -166,12 +143,11 @@ function UserDetailPage({
 
 const updateForm = z.object({ name: nameField, role: roleField.optional() });
 
-async function renderUser(
-  deps: PeopleDeps,
-  c: Parameters<typeof principalOf>[0],
-  id: string,
-  notes: { message?: string; success?: string } = {},
-) {
+/** The page's forms with fields, which show their own failure; a button's failure is said at the top of the page. */
+const FORMS_WITH_FIELDS = new Set(['person-change', 'person-erasure']);
+
+/** A person's page; after a refused action, why (`submitForm` kept it), by the form or at the top. */
+async function renderUser(deps: PeopleDeps, c: Context<AppEnv>, id: string, status: FailedStatus | 200 = 200) {
   const account = await findAccount(deps.db, id);
   if (!account) throw notFound('errors.not_found.account');
   const lock = await signInLock(deps, account.email);
@@ -179,22 +155,38 @@ async function renderUser(
   // Rule 26a: an erased account is in no count and no link; its licence facts would only say so.
   const licence = leaving.erasedAt ? undefined : await accountLicenceView(deps, id);
   const story = await personStory(deps.db, id, account.email);
-  const done = c.req.query('done');
-  const { t } = await i18nOf(c);
-  if (!notes.success && (done === 'confirmation' || done === 'reset')) {
-    notes.success = t(done === 'confirmation' ? 'people.story.confirmationSent' : 'people.story.resetLinkSent');
-  }
-  return (
+  const kept = keptForm(c);
+  return html(
+    c,
     <UserDetailPage
       principal={principalOf(c)}
       account={toAccountView(account)}
+      message={kept && (!FORMS_WITH_FIELDS.has(kept.form) || leaving.erasedAt) ? kept.message : undefined}
       licence={licence}
       lock={lock}
       leaving={leaving}
       story={story}
-      {...notes}
-    />
+    />,
+    status,
   );
+}
+
+/**
+ * An action on a person's page (POST/redirect/GET): done, back to their page with what was done; refused, their page
+ * again with the message at the form that asked.
+ */
+async function personAction(
+  deps: PeopleDeps,
+  c: Context<AppEnv>,
+  form: string,
+  values: Record<string, string>,
+  action: (id: string) => Promise<Flash>,
+) {
+  const id = c.req.param('id') ?? '';
+  const outcome = await submitForm(c, form, values, () => action(id));
+  return outcome.ok
+    ? redirectWithFlash(c, `/portal/users/${id}`, outcome.result)
+    : renderUser(deps, c, id, outcome.status);
 }
 
 /** The second step of deactivating: what ends at once, counted now. */
@@ -230,102 +222,77 @@ async function DeactivationConfirmation(deps: PeopleDeps, c: Context<AppEnv>, id
 }
 
 async function changeActive(deps: PeopleDeps, c: Context<AppEnv>, active: boolean) {
-  const id = c.req.param('id') ?? '';
-  if (!active && !isConfirmed(await formValues(c))) return DeactivationConfirmation(deps, c, id);
-  try {
-    await setAccountActive(deps, actorOf(c), id, active);
-    return c.redirect(`/portal/users/${id}`, 303);
-  } catch (error) {
-    const failure = await formFailure(c, error);
-    return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
-  }
-}
-
-async function helpPerson(
-  deps: PeopleDeps,
-  c: Context<AppEnv>,
-  action: typeof sendResetLink,
-  done: 'confirmation' | 'reset',
-) {
-  const id = c.req.param('id') ?? '';
-  try {
-    await action(deps, actorOf(c), id);
-    return c.redirect(`/portal/users/${id}?done=${done}`, 303);
-  } catch (error) {
-    const failure = await formFailure(c, error);
-    return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
-  }
+  const values = await formValues(c);
+  if (!active && !isConfirmed(values)) return DeactivationConfirmation(deps, c, c.req.param('id') ?? '');
+  return personAction(deps, c, 'person-active', values, async (id) => {
+    const account = await setAccountActive(deps, actorOf(c), id, active);
+    const key = active ? 'forms.person.activated' : 'forms.person.deactivated';
+    return { key, values: { who: account.name || account.email } };
+  });
 }
 
 export const personPages = (deps: PeopleDeps) =>
   new Hono<AppEnv>()
     .get('/new-account', requirePage('admin'), (c) => html(c, <NewAccountPage principal={principalOf(c)} />))
     .post('/new-account', requirePage('admin'), async (c) => {
+      // Read untrimmed: a chosen password is kept exactly as typed.
       const form = await readForm(c, createUserBody);
-      if (!form.ok)
-        return html(c, <NewAccountPage principal={principalOf(c)} values={form.values} errors={form.errors} />, 400);
-      try {
-        const account = await createAccountByAdmin(deps, actorOf(c), form.data);
-        return c.redirect(`/portal/users/${account.id}`, 303);
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        const { password: _omit, ...values } = form.data;
-        return html(
-          c,
-          <NewAccountPage
-            principal={principalOf(c)}
-            values={values}
-            errors={failure.fields}
-            message={failure.message}
-          />,
-          failure.status,
-        );
+      if (!form.ok) {
+        keepFailedForm(c, 'new-account', form.values, form.errors);
+        return html(c, <NewAccountPage principal={principalOf(c)} />, 400);
       }
+      const outcome = await submitForm(c, 'new-account', form.values, () =>
+        createAccountByAdmin(deps, actorOf(c), form.data),
+      );
+      if (!outcome.ok) return html(c, <NewAccountPage principal={principalOf(c)} />, outcome.status);
+      const account = outcome.result;
+      return redirectWithFlash(c, `/portal/users/${account.id}`, {
+        key: 'forms.person.created',
+        values: { who: account.name || account.email },
+      });
     })
-    .get('/users/:id', requirePage('staffRead'), async (c) => html(c, await renderUser(deps, c, c.req.param('id'))))
+    .get('/users/:id', requirePage('staffRead'), (c) => renderUser(deps, c, c.req.param('id')))
     .post('/users/:id', requirePage('admin'), async (c) => {
-      const id = c.req.param('id');
-      const form = await readForm(c, updateForm);
-      if (!form.ok)
-        return html(c, await renderUser(deps, c, id, { message: Object.values(form.errors).join(' ') }), 400);
-      try {
-        await updateAccount(deps, actorOf(c), id, form.data);
+      const values = await formValues(c);
+      return personAction(deps, c, 'person-change', values, async (id) => {
+        const input = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+        await updateAccount(deps, actorOf(c), id, checked(updateForm, input));
         // A rename emits no account change; the licence directory's searchable name follows here.
         await deps.licensing.refreshOwnAccount(id);
-        return redirectWithFlash(c, `/portal/users/${id}`, { key: 'people.person.saved' });
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
-      }
+        return { key: 'people.person.saved' };
+      });
     })
-    .post('/users/:id/sign-out-everywhere', requirePage('admin'), async (c) => {
-      const id = c.req.param('id');
-      const ended = await signOutEverywhere(deps, actorOf(c), id);
-      const success = (await i18nOf(c)).t('signInProtection.signedOut', { ...ended });
-      return html(c, await renderUser(deps, c, id, { success }));
-    })
-    .post('/users/:id/sign-in-lock/lift', requirePage('admin'), async (c) => {
-      const id = c.req.param('id');
-      await liftSignInLock(deps, actorOf(c), id);
-      return html(c, await renderUser(deps, c, id, { success: (await i18nOf(c)).t('signInProtection.lifted') }));
-    })
+    .post('/users/:id/sign-out-everywhere', requirePage('admin'), (c) =>
+      personAction(deps, c, 'person-sign-out', {}, async (id) => ({
+        key: 'signInProtection.signedOut',
+        values: { ...(await signOutEverywhere(deps, actorOf(c), id)) },
+      })),
+    )
+    .post('/users/:id/sign-in-lock/lift', requirePage('admin'), (c) =>
+      personAction(deps, c, 'person-lift', {}, async (id) => {
+        await liftSignInLock(deps, actorOf(c), id);
+        return { key: 'signInProtection.lifted' };
+      }),
+    )
     .post('/users/:id/erasure', requirePage('admin'), async (c) => {
-      const id = c.req.param('id');
-      const { t } = await i18nOf(c);
-      if ((await c.req.parseBody()).confirm !== 'erase') {
-        return html(c, await renderUser(deps, c, id, { message: t('people.leave.eraseUnconfirmed') }), 400);
-      }
-      try {
+      const values = await formValues(c);
+      return personAction(deps, c, 'person-erasure', values, async (id) => {
+        if (values.confirm !== 'erase') throw validationFailed({ confirm: 'people.leave.eraseUnconfirmed' });
         await eraseAccount(deps, actorOf(c), id);
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        return html(c, await renderUser(deps, c, id, { message: failure.message }), failure.status);
-      }
-      return html(c, await renderUser(deps, c, id, { success: t('people.leave.erasedNow') }));
+        return { key: 'people.leave.erasedNow' };
+      });
     })
     .post('/users/:id/resend-confirmation', requirePage('staffSession'), (c) =>
-      helpPerson(deps, c, resendConfirmation, 'confirmation'),
+      personAction(deps, c, 'person-confirmation', {}, async (id) => {
+        await resendConfirmation(deps, actorOf(c), id);
+        return { key: 'people.story.confirmationSent' };
+      }),
     )
-    .post('/users/:id/send-reset-link', requirePage('staffSession'), (c) => helpPerson(deps, c, sendResetLink, 'reset'))
+    .post('/users/:id/send-reset-link', requirePage('staffSession'), (c) =>
+      personAction(deps, c, 'person-reset-link', {}, async (id) => {
+        await sendResetLink(deps, actorOf(c), id);
+        return { key: 'people.story.resetLinkSent' };
+      }),
+    )
     .post('/users/:id/activate', requirePage('admin'), (c) => changeActive(deps, c, true))
     .post('/users/:id/deactivate', requirePage('admin'), (c) => changeActive(deps, c, false));

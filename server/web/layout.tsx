@@ -195,6 +195,15 @@ export function Form({ id, action, enctype, class: className, children }: FormPr
   );
 }
 
+/** A failed form's message for a field drawn by hand (a checkbox), with whether it takes the focus. */
+export function useFieldError(name: string): { error: string | undefined; autofocus: boolean } {
+  const scope = useContext(FormScopeContext);
+  const error = scope.errors[name];
+  const autofocus = Boolean(error) && !scope.focus.given;
+  if (autofocus) scope.focus.given = true;
+  return { error, autofocus };
+}
+
 export interface FieldProps {
   name: string;
   label: string;
@@ -209,6 +218,8 @@ export interface FieldProps {
   id?: string;
   min?: string | number;
   max?: string | number;
+  minlength?: number;
+  maxlength?: number;
   disabled?: boolean;
   /** A choice among these instead of a text box. */
   options?: readonly { value: string; label: string }[];
@@ -253,6 +264,8 @@ export function Field(props: FieldProps) {
           autocomplete={autocomplete}
           min={props.min}
           max={props.max}
+          minlength={props.minlength}
+          maxlength={props.maxlength}
         />
       )}
       {hint && (

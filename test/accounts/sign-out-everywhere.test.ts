@@ -2,6 +2,7 @@
 // person's page shows and lifts the pause that attacks on the account put on unknown devices (item 2).
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../server/auth/throttle.ts';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -81,8 +82,9 @@ describe('sign out everywhere', () => {
 
     const again = await sessionCookieFor(ctx, support);
     const page = await call(ctx, 'POST', `/portal/users/${support.id}/sign-out-everywhere`, { cookie, form: {} });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('1 session ended; no access token to revoke.');
+    const shown = await followRedirect(ctx, page, cookie);
+    expect(shown.location).toBe(`/portal/users/${support.id}`);
+    expect(shown.text).toContain('1 session ended; no access token to revoke.');
     expect((await call(ctx, 'GET', '/api/v1/me', { cookie: again })).status).toBe(401);
     // Support staff cannot do it; nor can a candidate.
     const supportCookie = await sessionCookieFor(ctx, await createAccount(ctx, 'support'));
@@ -115,7 +117,9 @@ describe('the pause on unknown devices', () => {
     expect((await signInCookie(ctx, candidate.email, STRONG_PASSWORD, '192.0.2.77')).status).toBe(429);
 
     const lifted = await call(ctx, 'POST', `/portal/users/${candidate.id}/sign-in-lock/lift`, { cookie, form: {} });
-    expect(await lifted.text()).toContain('Sign-ins from unknown devices are allowed again.');
+    expect((await followRedirect(ctx, lifted, cookie)).text).toContain(
+      'Sign-ins from unknown devices are allowed again.',
+    );
     expect((await signInCookie(ctx, candidate.email, STRONG_PASSWORD, '192.0.2.77')).status).toBe(200);
     const after = await call(ctx, 'GET', `/api/v1/users/${candidate.id}/sign-in-lock`, { cookie });
     expect(await after.json()).toEqual({ failedAttempts: 0, pausedUntil: null });

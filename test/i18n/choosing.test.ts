@@ -2,6 +2,7 @@
 // signed in), one's own settings page, and mail in the recipient's language.
 import { describe, expect, it } from 'vitest';
 import { findAccount } from '../../server/accounts/accounts.ts';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -80,7 +81,9 @@ describe('one’s own settings', () => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('Choose a time zone the list offers, e.g. Asia/Tokyo.');
     const saved = await call(ctx, 'POST', '/settings', { cookie, form: { locale: 'ja', timeZone: 'asia/tokyo' } });
-    expect(saved.headers.get('location')).toBe('/settings?saved=1');
+    const shown = await followRedirect(ctx, saved, cookie);
+    expect(shown.location).toBe('/settings');
+    expect(shown.text).toContain('保存しました。');
     const account = await findAccount(ctx.deps.db, support.id);
     expect([account?.locale, account?.time_zone]).toEqual(['ja', 'Asia/Tokyo']);
     // The account was created at 12:00 UTC: 21:00 in Tokyo, the zone named.

@@ -124,7 +124,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/forgot-password': ['/forgot-password'],
     '/reset-password': ['/reset-password?token=expired'],
     '/setup': ['/setup?token=expired'],
-    '/settings': ['/settings', '/settings?saved=1'],
+    '/settings': ['/settings'],
     '/my': ['/my'],
     '/my/close': ['/my/close'],
     '/exams': [

@@ -7,6 +7,7 @@ import type { AccountErasureColumn } from '../../server/auth/tables.ts';
 import { runDailyJob } from '../../server/licensing/history.ts';
 import { ownRef, publicRef } from '../../server/licensing/records.ts';
 import { answerAll, examWorld, startAttempt, submit } from '../support/exams.ts';
+import { followRedirect } from '../support/flash.ts';
 import { importJson } from '../support/imports.ts';
 import {
   call,
@@ -221,8 +222,8 @@ describe('erasure by an administrator', () => {
       cookie: world.adminCookie,
       form: { confirm: 'erase' },
     });
-    expect(erased.status).toBe(200);
-    const page = await erased.text();
+    const { location, text: page } = await followRedirect(ctx, erased, world.adminCookie);
+    expect(location).toBe(`/portal/users/${id}`);
     expect(page).toContain('Erased account');
     expect(page).toContain('Personal data erased.');
     expect(page).not.toContain(email);

@@ -38,6 +38,32 @@ describe('the overview', () => {
     expect(attention).toMatch(/href="\/portal\/imports\/[^"]+">A file for Production was refused at/);
   });
 
+  it('shows the last hygiene run as stored, counted by kind, without counting again', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    const before = await (await call(ctx, 'GET', '/portal/overview', { cookie })).text();
+    expect(before).toContain('Hygiene has not been checked yet.');
+    expect(before).toContain('href="/portal/hygiene"');
+
+    // Neither Production nor QA lists internal domains (rule 5): two findings of one kind.
+    await call(ctx, 'POST', '/api/v1/environments', { cookie, json: { name: 'QA', production: false } });
+    expect((await call(ctx, 'GET', '/portal/hygiene', { cookie })).status).toBe(200);
+    const after = await (await call(ctx, 'GET', '/portal/overview', { cookie })).text();
+    expect(after).toContain('Hygiene findings when last checked, 24 November 2026 at 12:00 UTC:');
+    expect(after).toContain('<li data-kind="rules-not-configured">rules not configured: 2</li>');
+
+    // Fixed since: the overview still tells the stored run (and when it was), until hygiene is checked again.
+    await call(ctx, 'PATCH', '/api/v1/environments/own', { cookie, json: { internalDomains: 'mycompany.com' } });
+    ctx.advance(3600);
+    const stale = await (await call(ctx, 'GET', '/portal/overview', { cookie })).text();
+    expect(stale).toContain('rules not configured: 2');
+    await call(ctx, 'GET', '/portal/hygiene', { cookie });
+    const fresh = await (await call(ctx, 'GET', '/portal/overview', { cookie })).text();
+    expect(fresh).toContain('<li data-kind="rules-not-configured">rules not configured: 1</li>');
+    expect(fresh).toContain('24 November 2026 at 13:00 UTC');
+  });
+
   it('meets each bucket on its own scale in the history chart', async () => {
     const ctx = await makeApp();
     const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { i18nOf, localeOf } from '../../i18n/request.ts';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { termText } from '../../web/licence-term.ts';
 import { html, requirePage } from '../../web/page-helpers.tsx';
@@ -63,14 +64,5 @@ export const myPages = (deps: AccountsDeps) =>
     })
     .post('/email-verification', requirePage('signedIn'), async (c) => {
       await sendVerificationMail(deps, principalOf(c).account, localeOf(c));
-      const { t } = await i18nOf(c);
-      return html(
-        c,
-        <Layout title={t('accounts.checkEmail.title')} principal={principalOf(c)} narrow>
-          <Alert kind="success">{t('accounts.my.verifySent')}</Alert>
-          <p>
-            <a href="/my">{t('accounts.back')}</a>
-          </p>
-        </Layout>,
-      );
+      return redirectWithFlash(c, '/my', { key: 'accounts.my.verifySent' });
     });

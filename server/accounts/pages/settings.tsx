@@ -5,12 +5,12 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Deps } from '../../deps.ts';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
-import type { FieldErrors } from '../../http/errors.ts';
 import { TIME_ZONES } from '../../i18n/format.ts';
 import { isLocale, LOCALE_NAMES, LOCALES, type Locale } from '../../i18n/locales.ts';
 import { LANGUAGE_COOKIE, useI18n } from '../../i18n/request.ts';
-import { readForm } from '../../web/forms.ts';
-import { Alert, Layout } from '../../web/layout.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
+import { keepFailedForm, readForm } from '../../web/forms.ts';
+import { Field, Form, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import { preferencesBody, savePreferences, setLanguage } from '../preferences.ts';
 
@@ -31,49 +31,27 @@ function rememberLanguage(c: Context<AppEnv>, locale: Locale): void {
 const sameSitePath = (back: string | undefined) =>
   back && /^\/(?![/\\])/.test(back) && !/[\r\n]/.test(back) ? back : '/';
 
-function SettingsPage({
-  principal,
-  organisationZone,
-  saved,
-  errors = {},
-}: {
-  principal: Principal;
-  organisationZone: string;
-  saved?: boolean;
-  errors?: FieldErrors;
-}) {
+function SettingsPage({ principal, organisationZone }: { principal: Principal; organisationZone: string }) {
   const { t, locale } = useI18n();
-  const own = principal.account.time_zone;
+  const languages = LOCALES.map((option) => ({ value: option, label: LOCALE_NAMES[option] }));
+  const zones = [
+    { value: '', label: t('accounts.settings.organisationZone', { zone: organisationZone }) },
+    ...TIME_ZONES.map((zone) => ({ value: zone, label: zone })),
+  ];
   return (
     <Layout title={t('accounts.settings.title')} principal={principal} narrow>
-      {saved && <Alert kind="success">{t('accounts.settings.saved')}</Alert>}
-      <form method="post" action="/settings" class="card">
-        <label for="locale">{t('accounts.settings.language')}</label>
-        <select id="locale" name="locale">
-          {LOCALES.map((option) => (
-            <option value={option} lang={option} selected={option === locale}>
-              {LOCALE_NAMES[option]}
-            </option>
-          ))}
-        </select>
-        {errors.locale && <p class="field-error">{errors.locale}</p>}
-        <label for="timeZone">{t('accounts.settings.timeZone')}</label>
-        <select id="timeZone" name="timeZone" aria-describedby="timeZone-hint">
-          <option value="" selected={!own}>
-            {t('accounts.settings.organisationZone', { zone: organisationZone })}
-          </option>
-          {TIME_ZONES.map((zone) => (
-            <option value={zone} selected={zone === own}>
-              {zone}
-            </option>
-          ))}
-        </select>
-        <p class="hint" id="timeZone-hint">
-          {t('accounts.settings.timeZoneHint')}
-        </p>
-        {errors.timeZone && <p class="field-error">{errors.timeZone}</p>}
+      <Form id="settings" action="/settings" class="card">
+        <Field name="locale" label={t('accounts.settings.language')} options={languages} value={locale} />
+        <Field
+          name="timeZone"
+          label={t('accounts.settings.timeZone')}
+          options={zones}
+          value={principal.account.time_zone ?? ''}
+          required={false}
+          hint={t('accounts.settings.timeZoneHint')}
+        />
         <button type="submit">{t('accounts.settings.submit')}</button>
-      </form>
+      </Form>
     </Layout>
   );
 }
@@ -91,23 +69,17 @@ export const settingsPages = (deps: Deps) =>
       return c.redirect(back, 303);
     })
     .get('/settings', requirePage('signedIn'), async (c) =>
-      html(
-        c,
-        <SettingsPage
-          principal={principalOf(c)}
-          organisationZone={await deps.organisationTimeZone()}
-          saved={c.req.query('saved') === '1'}
-        />,
-      ),
+      html(c, <SettingsPage principal={principalOf(c)} organisationZone={await deps.organisationTimeZone()} />),
     )
     .post('/settings', requirePage('signedIn'), async (c) => {
       const principal = principalOf(c);
       const form = await readForm(c, preferencesBody);
       if (!form.ok) {
+        keepFailedForm(c, 'settings', form.values, form.errors);
         const zone = await deps.organisationTimeZone();
-        return html(c, <SettingsPage principal={principal} organisationZone={zone} errors={form.errors} />, 400);
+        return html(c, <SettingsPage principal={principal} organisationZone={zone} />, 400);
       }
       await savePreferences(deps, principal.account, form.data);
       rememberLanguage(c, form.data.locale);
-      return c.redirect('/settings?saved=1', 303);
+      return redirectWithFlash(c, '/settings', { key: 'accounts.settings.saved' });
     });

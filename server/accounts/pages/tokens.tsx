@@ -123,5 +123,5 @@ export const tokenPages = (deps: Deps) =>
     .post('/tokens/:id/revoke', requirePage('staffSession'), async (c) => {
       const principal = principalOf(c);
       await revokeAccessToken(deps, { ...actorOf(c), account: principal.account }, c.req.param('id'));
-      return c.redirect('/portal/tokens', 303);
+      return redirectWithFlash(c, '/portal/tokens', { key: 'forms.tokens.revoked' });
     });

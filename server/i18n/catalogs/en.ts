@@ -1529,4 +1529,18 @@ export const en = {
   'overview.stepHint.mail': 'Set SMTP_URL; until then mail waits in the outbox.',
   'overview.stepHint.extension': 'Download it and give it an access token.',
   'overview.importRefused': 'A file for {environment} was refused at {at}',
+  // Forms (issue 18): what a successful form did, shown once after its redirect.
+  'forms.person.created': 'Account created for {who}.',
+  'forms.person.activated': '{who} can sign in again.',
+  'forms.person.deactivated': '{who} was deactivated and can no longer sign in.',
+  'forms.outbox.sentAgain': 'The mail was queued to be sent again.',
+  'forms.tokens.revoked': 'The token was revoked: it no longer works.',
+  'forms.import.started': 'The file was received; the import is running.',
+  'forms.import.cancelled': 'The import was cancelled.',
+  'forms.import.confirmed': 'The import was confirmed.',
+  'forms.import.reread': 'The file is being read again with the columns you chose.',
+  'forms.overview.hygieneNever': 'Hygiene has not been checked yet.',
+  'forms.overview.hygieneClean': 'No hygiene findings when last checked, {at}.',
+  'forms.overview.hygieneFound': 'Hygiene findings when last checked, {at}:',
+  'forms.overview.hygieneKind': '{kind}: {count, number}',
 } as const;

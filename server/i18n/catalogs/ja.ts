@@ -1544,4 +1544,18 @@ export const ja: Catalog = {
   'overview.stepHint.mail': 'SMTP_URL を設定してください。設定するまでメールは送信トレイに保管されます。',
   'overview.stepHint.extension': 'ダウンロードして、アクセストークンを設定してください。',
   'overview.importRefused': '{environment} 向けのファイルを受け付けませんでした（{at}）',
+  // Forms (issue 18): what a successful form did, shown once after its redirect.
+  'forms.person.created': '{who} さんのアカウントを作成しました。',
+  'forms.person.activated': '{who} さんは再びサインインできるようになりました。',
+  'forms.person.deactivated': '{who} さんのアカウントを無効にしました。今後はサインインできません。',
+  'forms.outbox.sentAgain': 'メールを再送信の待ち行列に入れました。',
+  'forms.tokens.revoked': 'トークンを無効にしました。今後は使用できません。',
+  'forms.import.started': 'ファイルを受け付けました。インポートを実行しています。',
+  'forms.import.cancelled': 'インポートを取り消しました。',
+  'forms.import.confirmed': 'インポートを確定しました。',
+  'forms.import.reread': '選択した列の設定でファイルを読み直しています。',
+  'forms.overview.hygieneNever': 'ライセンス点検はまだ実行されていません。',
+  'forms.overview.hygieneClean': '前回のライセンス点検（{at}）では指摘事項はありませんでした。',
+  'forms.overview.hygieneFound': '前回のライセンス点検（{at}）の指摘事項:',
+  'forms.overview.hygieneKind': '{kind}: {count, number} 件',
 };

@@ -9,6 +9,7 @@ import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import type { LicensingDeps } from '../context.ts';
 import { ACCOUNTS_PER_FINDING } from '../full-count.ts';
+import { saveHygieneSummary } from '../hygiene-summary.ts';
 import { readLicence, readOrganisationDomains } from '../licence.ts';
 import { refHref } from './links.ts';
 import { findingText } from './reasons.ts';
@@ -21,7 +22,8 @@ export const hygienePages = (deps: LicensingDeps) =>
       kind: 'hygiene',
       organisationDomains: await readOrganisationDomains(deps),
     });
-    const { findings, hidden } = answer.report;
+    const { findings, hidden, counts } = answer.report;
+    await saveHygieneSummary(deps.db, { computedAt: deps.clock().toISOString(), counts });
     const labels = new Map(answer.report.labels);
     const licence = await readLicence(deps);
     const i18n = await i18nOf(c);

@@ -14,6 +14,7 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import type { I18n } from '../../i18n/request.ts';
 import { useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { isAdmin } from '../../web/format.ts';
 import { formValues } from '../../web/forms.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
@@ -406,7 +407,7 @@ export const importPages = (deps: LicensingDeps) =>
       };
       try {
         const view = await startImport(deps, actorOf(c), environmentId, file ?? emptyFile(), options);
-        return c.redirect(`/portal/imports/${view.id}`, 303);
+        return redirectWithFlash(c, `/portal/imports/${view.id}`, { key: 'forms.import.started' });
       } catch (error) {
         file?.resume();
         if (!(error instanceof ApiError) || error.status === 404) throw error;
@@ -423,9 +424,11 @@ export const importPages = (deps: LicensingDeps) =>
       try {
         await cancelImport(deps, actorOf(c), id);
       } catch (error) {
+        // Finished meanwhile: its page says how it ended.
         if (!(error instanceof ApiError) || error.status !== 409) throw error;
+        return c.redirect(`/portal/imports/${id}`, 303);
       }
-      return c.redirect(`/portal/imports/${id}`, 303);
+      return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms.import.cancelled' });
     })
     .post('/imports/:id/confirm', requirePage('admin'), async (c) => {
       const id = c.req.param('id');
@@ -433,8 +436,9 @@ export const importPages = (deps: LicensingDeps) =>
         await confirmImport(deps, actorOf(c), id);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 409) throw error;
+        return c.redirect(`/portal/imports/${id}`, 303);
       }
-      return c.redirect(`/portal/imports/${id}`, 303);
+      return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms.import.confirmed' });
     })
     .post('/imports/:id/columns', requirePage('admin'), async (c) => {
       const values = await formValues(c);
@@ -447,7 +451,7 @@ export const importPages = (deps: LicensingDeps) =>
       const parsed = columnChoices.safeParse(choices);
       if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Choose how to read each column.');
       const view = await rereadImport(deps, actorOf(c), c.req.param('id'), parsed.data);
-      return c.redirect(`/portal/imports/${view.id}`, 303);
+      return redirectWithFlash(c, `/portal/imports/${view.id}`, { key: 'forms.import.reread' });
     });
 
 async function* emptyFile(): AsyncGenerator<Uint8Array> {}
