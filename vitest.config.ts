@@ -34,6 +34,7 @@ const PURE = [
   // The command line and the SQLite backup, on SQLite whatever the project.
   'test/db/cli.test.ts',
   'test/db/backup.test.ts',
+  'test/db/migrations.test.ts',
   'test/http/env-example.test.ts',
   'test/http/deployment.test.ts',
   'test/http/test-prerequisites.test.ts',

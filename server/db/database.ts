@@ -98,7 +98,13 @@ async function openPostgres(url: string, poolSize: number, options: OpenOptions)
 }
 
 export async function migrate(db: Db, migrations: Record<string, Migration>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Areas add migrations on branches merged in any order, so one may sort before a migration a database already ran:
+  // it runs all the same (each migration touches only its own tables and columns).
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
