@@ -8,6 +8,13 @@ import { type FullCount, type FullCountAnswer, type FullCountTask, runFullCountT
 import { type EnvironmentView, toRules } from './records.ts';
 import type { CountJob } from './recount-worker.ts';
 
+/** A task's answer over every account, how long it took and where it ran. */
+export interface Counted<T extends FullCountTask> {
+  answer: Extract<FullCountAnswer, { kind: T['kind'] }>;
+  milliseconds: number;
+  via: 'worker' | 'in-process';
+}
+
 /**
  * Runs a task over every account: in the count worker when the database is a file this process holds or a
  * PostgreSQL server (production), so the request thread keeps answering; in-process otherwise (and should the worker
@@ -18,11 +25,7 @@ export async function countEverything<T extends FullCountTask>(
   envs: EnvironmentView[],
   records: () => Promise<AccountRecord[]>,
   task: T,
-): Promise<{
-  answer: Extract<FullCountAnswer, { kind: T['kind'] }>;
-  milliseconds: number;
-  via: 'worker' | 'in-process';
-}> {
+): Promise<Counted<T>> {
   type Answer = Extract<FullCountAnswer, { kind: T['kind'] }>;
   const { sqlite, postgres } = deps;
   const source: CountJob['source'] | null =

@@ -10,7 +10,7 @@ import type { Change } from '../db/change-feed.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import type { Deps } from '../deps.ts';
-import type { FullCount, FullCountAnswer, FullCountTask } from './full-count.ts';
+import type { FullCount, FullCountTask } from './full-count.ts';
 import { removeSpool } from './import-spool.ts';
 import { staleMirrorIds, writeMirrorRow } from './own-accounts-mirror.ts';
 import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
@@ -33,7 +33,7 @@ import {
   storedImportRecord,
   toRules,
 } from './records.ts';
-import { countEverything, figureDifferences } from './recount.ts';
+import { type Counted, countEverything, figureDifferences } from './recount.ts';
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
@@ -513,13 +513,7 @@ export class LicensingState {
    * file this process holds or a PostgreSQL server (production), so the request thread keeps answering; in-process
    * otherwise.
    */
-  async fullCountTask<T extends FullCountTask>(
-    task: T,
-  ): Promise<{
-    answer: Extract<FullCountAnswer, { kind: T['kind'] }>;
-    milliseconds: number;
-    via: 'worker' | 'in-process';
-  }> {
+  async fullCountTask<T extends FullCountTask>(task: T): Promise<Counted<T>> {
     const envs = await this.readEnvironments();
     return countEverything(this.#deps, envs, () => this.recordsFromDb(envs), task);
   }
