@@ -9,7 +9,7 @@ import { rulesResolver } from '../environment-rules.ts';
 import { around, formatDay, formatMoment, type MessageKey, t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { classificationName, classifyHere, countedAs, flagNote } from '../reasons.ts';
-import { describeMatch } from '../server-facts.ts';
+import { describeMatch, notCountedWhy } from '../server-facts.ts';
 import { connection, environmentRules, licenceSummary } from '../storage.ts';
 import { describeUsage } from '../toolbar.ts';
 import { useStored } from './use-stored.ts';
@@ -132,6 +132,7 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
           const other = byRef.get(ref);
           return other ? describeMatch(other) : ref;
         });
+        const why = notCountedWhy(match);
         return (
           <li key={match.ref} data-ref={match.ref}>
             <strong>
@@ -144,8 +145,8 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
               t(match.active ? 'statusActive' : 'statusInactive'),
               match.counted
                 ? countedAs(match.classification)
-                : match.notCountedReason
-                  ? t('popupNotCountedBecause', match.notCountedReason)
+                : why
+                  ? t('popupNotCountedBecause', why)
                   : t('notCounted'),
             )}
             <br />

@@ -302,13 +302,13 @@ export const en = {
   'licensing.typeUse.internal': 'non-commercial internal use (DEV, QA, PRD); no external end users',
   'licensing.typeUse.trial': 'evaluation; 30 days, extendable up to 6 months in total',
   'licensing.breach.over-capacity-internal':
-    '{internal, number} internal users for a capacity of {internalCapacity, number}: {internalPacks, plural, =0 {} other {buy # internal packs of 100 or }}deactivate users',
+    '{used, number} internal users for a capacity of {allowed, number}: {packs, plural, =0 {} one {buy # internal pack of 100 or } other {buy # internal packs of 100 or }}deactivate users',
   'licensing.breach.over-capacity-external':
-    '{external, number} external users for a capacity of {externalCapacity, number}: {externalPacks, plural, =0 {} other {buy # external packs of 10,000 or }}deactivate users',
+    '{used, number} external users for a capacity of {allowed, number}: {packs, plural, =0 {} one {buy # external pack of 10,000 or } other {buy # external packs of 10,000 or }}deactivate users',
   'licensing.breach.external-not-allowed':
-    '{external, plural, one {# external user} other {# external users}} counted, but a {type} licence allows no external end users: deactivate them or move to a customer subscription',
+    '{used, plural, one {# external user} other {# external users}} counted, but a {type} licence allows no external end users: deactivate them or move to a customer subscription',
   'licensing.breach.too-many-environments':
-    '{environments, number} environments in use, but a {type} licence covers {allowed, number}',
+    '{used, number} environments in use, but a {type} licence covers {allowed, number}',
   'licensing.licence.title': 'Licence',
   'licensing.licence.breach': 'Licence breach: {breach}',
   'licensing.licence.termAlert': 'Licence {term}',
@@ -377,14 +377,7 @@ export const en = {
   'licensing.timeZone.saved': 'Time zone saved.',
   'fields.licenceType': 'Choose a licence type.',
   'fields.startsOn': 'Give the start date.',
-  // Licensing: why the rulebook decided (server/licensing/pages/reasons.ts); English readers see the rulebook's own words
-  'licensing.reason.rules-not-configured': 'no internal domains configured for {environment}: everyone is internal',
-  'licensing.reason.no-email': 'no valid email: counted as internal',
-  'licensing.reason.conflict':
-    'only one of the email and username domains is listed: counted as internal; correct the record so both fields agree',
-  'licensing.reason.subdomain-of-listed': '{domain} is not listed (subdomains must be listed one by one)',
-  'licensing.reason.internal': '{domain} is listed',
-  'licensing.reason.external': '{domain} is not listed',
+  // Licensing: hygiene findings in the reader's words (server/licensing/pages/reasons.ts)
   'licensing.hygiene.rules-not-configured':
     'no internal domains configured for {environment}: everyone is counted as internal',
   'licensing.hygiene.organisation-domain-missing':
@@ -1529,4 +1522,17 @@ export const en = {
   'overview.stepHint.mail': 'Set SMTP_URL; until then mail waits in the outbox.',
   'overview.stepHint.extension': 'Download it and give it an access token.',
   'overview.importRefused': 'A file for {environment} was refused at {at}',
+  // Rulebook facts worded for pages and API clients (server/licensing/rulebook-words.ts): why an account is classified
+  // as it is, and why it is not counted
+  'rulebook.reason.rules-not-configured': 'no internal domains configured for {environment}: everyone is internal',
+  'rulebook.reason.no-email': 'no valid email: counted as internal',
+  'rulebook.reason.listed': '{field, select, email {email} other {username}} domain {domain} is listed',
+  'rulebook.reason.listed-conflict':
+    '{field, select, email {email domain {domain} is listed but username domain {otherDomain} is not} other {username domain {domain} is listed but email domain {otherDomain} is not}}: counted as internal; correct the record so both fields agree',
+  'rulebook.reason.subdomain-not-listed':
+    '{domain} is not listed (only {parent} is; subdomains must be listed one by one)',
+  'rulebook.reason.not-listed': '{field, select, email {email} other {username}} domain {domain} is not listed',
+  'rulebook.notCounted.inactive': 'the account is inactive',
+  'rulebook.notCounted.non-production': 'its environment is not production',
+  'rulebook.notCounted.it-user': 'an IT user (builds or operates the platform only)',
 } as const;

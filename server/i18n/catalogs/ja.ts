@@ -310,13 +310,13 @@ export const ja: Catalog = {
   'licensing.typeUse.internal': '非商用の社内利用（DEV、QA、PRD）。社外のエンドユーザーは不可',
   'licensing.typeUse.trial': '評価用。30 日間で、合計 6 か月まで延長可能',
   'licensing.breach.over-capacity-internal':
-    '社内ユーザーが {internal, number} 人で、上限の {internalCapacity, number} 人を超えています。{internalPacks, plural, =0 {} other {100 人単位の社内ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
+    '社内ユーザーが {used, number} 人で、上限の {allowed, number} 人を超えています。{packs, plural, =0 {} other {100 人単位の社内ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
   'licensing.breach.over-capacity-external':
-    '社外ユーザーが {external, number} 人で、上限の {externalCapacity, number} 人を超えています。{externalPacks, plural, =0 {} other {10,000 人単位の社外ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
+    '社外ユーザーが {used, number} 人で、上限の {allowed, number} 人を超えています。{packs, plural, =0 {} other {10,000 人単位の社外ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
   'licensing.breach.external-not-allowed':
-    '社外ユーザーが {external, number} 人カウントされていますが、{type}ライセンスでは社外のエンドユーザーを利用できません。該当ユーザーを無効化するか、顧客サブスクリプションに移行してください',
+    '社外ユーザーが {used, number} 人カウントされていますが、{type}ライセンスでは社外のエンドユーザーを利用できません。該当ユーザーを無効化するか、顧客サブスクリプションに移行してください',
   'licensing.breach.too-many-environments':
-    '{environments, number} 個の環境を使用していますが、{type}ライセンスで利用できるのは {allowed, number} 個までです',
+    '{used, number} 個の環境を使用していますが、{type}ライセンスで利用できるのは {allowed, number} 個までです',
   'licensing.licence.title': 'ライセンス',
   'licensing.licence.breach': 'ライセンス違反: {breach}',
   'licensing.licence.termAlert': 'ライセンス: {term}',
@@ -385,16 +385,7 @@ export const ja: Catalog = {
   'licensing.timeZone.saved': 'タイムゾーンを保存しました。',
   'fields.licenceType': 'ライセンスの種類を選んでください。',
   'fields.startsOn': '開始日を入力してください。',
-  // Licensing: why the rulebook decided (server/licensing/pages/reasons.ts); English readers see the rulebook's own words
-  'licensing.reason.rules-not-configured':
-    '{environment} には社内ドメインが設定されていないため、全員を社内ユーザーとして扱います',
-  'licensing.reason.no-email': '有効なメールアドレスがないため、社内ユーザーとしてカウントします',
-  'licensing.reason.conflict':
-    'メールアドレスとユーザー名のドメインのうち、一方だけが社内ドメインに登録されています。社内ユーザーとしてカウントしますが、両方が一致するようにデータを修正してください',
-  'licensing.reason.subdomain-of-listed':
-    '{domain} は社内ドメインに登録されていません（サブドメインは個別に登録する必要があります）',
-  'licensing.reason.internal': '{domain} は社内ドメインに登録されています',
-  'licensing.reason.external': '{domain} は社内ドメインに登録されていません',
+  // Licensing: hygiene findings in the reader's words (server/licensing/pages/reasons.ts)
   'licensing.hygiene.rules-not-configured':
     '{environment} には社内ドメインが設定されていないため、全員が社内ユーザーとしてカウントされています',
   'licensing.hygiene.organisation-domain-missing':
@@ -1544,4 +1535,20 @@ export const ja: Catalog = {
   'overview.stepHint.mail': 'SMTP_URL を設定してください。設定するまでメールは送信トレイに保管されます。',
   'overview.stepHint.extension': 'ダウンロードして、アクセストークンを設定してください。',
   'overview.importRefused': '{environment} 向けのファイルを受け付けませんでした（{at}）',
+  // Rulebook facts worded for pages and API clients (server/licensing/rulebook-words.ts): why an account is classified
+  // as it is, and why it is not counted
+  'rulebook.reason.rules-not-configured':
+    '{environment} には社内ドメインが設定されていないため、全員を社内ユーザーとして扱います',
+  'rulebook.reason.no-email': '有効なメールアドレスがないため、社内ユーザーとしてカウントします',
+  'rulebook.reason.listed':
+    '{field, select, email {メールアドレス} other {ユーザー名}}のドメイン {domain} は社内ドメインに登録されています',
+  'rulebook.reason.listed-conflict':
+    '{field, select, email {メールアドレスのドメイン {domain} は登録されていますが、ユーザー名のドメイン {otherDomain} は登録されていません} other {ユーザー名のドメイン {domain} は登録されていますが、メールアドレスのドメイン {otherDomain} は登録されていません}}。社内ユーザーとしてカウントしますので、両方が一致するようにデータを修正してください',
+  'rulebook.reason.subdomain-not-listed':
+    '{domain} は社内ドメインに登録されていません（登録されているのは {parent} です。サブドメインは個別に登録する必要があります）',
+  'rulebook.reason.not-listed':
+    '{field, select, email {メールアドレス} other {ユーザー名}}のドメイン {domain} は社内ドメインに登録されていません',
+  'rulebook.notCounted.inactive': 'アカウントが無効になっています',
+  'rulebook.notCounted.non-production': '本番環境ではありません',
+  'rulebook.notCounted.it-user': 'IT ユーザー（プラットフォームの開発・運用のみを行うユーザー）です',
 };
