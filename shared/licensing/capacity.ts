@@ -328,12 +328,12 @@ export function describeBreach(code: BreachCode, { licence, used, allowed, packs
   const label = LICENCE_CATALOGUE[licence].label;
   switch (code) {
     case 'external-not-allowed':
-      return `${plural(used, 'external user', 'external users')} counted, but a ${label} licence allows no external end users: deactivate them or move to a customer subscription`;
+      return `${plural(used, 'external user', 'external users')} counted, but the ${label} licence allows no external end users: deactivate them or move to a customer subscription`;
     case 'over-capacity-external':
       return `${used} external users for a capacity of ${allowed}: ${packs ? `buy ${plural(packs, 'external pack', 'external packs')} of 10,000 or ` : ''}deactivate users`;
     case 'over-capacity-internal':
       return `${used} internal users for a capacity of ${allowed}: ${packs ? `buy ${plural(packs, 'internal pack', 'internal packs')} of 100 or ` : ''}deactivate users`;
     case 'too-many-environments':
-      return `${used} environments in use, but a ${label} licence covers ${allowed}`;
+      return `${used} environments in use, but the ${label} licence covers ${allowed}`;
   }
 }

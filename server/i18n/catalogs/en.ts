@@ -306,9 +306,9 @@ export const en = {
   'licensing.breach.over-capacity-external':
     '{used, number} external users for a capacity of {allowed, number}: {packs, plural, =0 {} one {buy # external pack of 10,000 or } other {buy # external packs of 10,000 or }}deactivate users',
   'licensing.breach.external-not-allowed':
-    '{used, plural, one {# external user} other {# external users}} counted, but a {type} licence allows no external end users: deactivate them or move to a customer subscription',
+    '{used, plural, one {# external user} other {# external users}} counted, but the {type} licence allows no external end users: deactivate them or move to a customer subscription',
   'licensing.breach.too-many-environments':
-    '{used, number} environments in use, but a {type} licence covers {allowed, number}',
+    '{used, number} environments in use, but the {type} licence covers {allowed, number}',
   'licensing.licence.title': 'Licence',
   'licensing.licence.breach': 'Licence breach: {breach}',
   'licensing.licence.termAlert': 'Licence {term}',
