@@ -1551,4 +1551,53 @@ export const ja: Catalog = {
   'rulebook.notCounted.inactive': 'アカウントが無効になっています',
   'rulebook.notCounted.non-production': '本番環境ではありません',
   'rulebook.notCounted.it-user': 'IT ユーザー（プラットフォームの開発・運用のみを行うユーザー）です',
+  // Import problems (server/licensing/import-problems.ts): a user list's problems by line, and why an import stopped
+  'rulebook.import.line': '{line, number} 行目: {problem}',
+  'rulebook.import.quote-runaway':
+    '引用符で囲んだ値が閉じられていません（100 万文字を超えて続いています）。余分な二重引用符がないか確認してください',
+  'rulebook.import.quote-not-closed':
+    '引用符で囲んだ値が閉じられていません。余分な二重引用符がないか確認してください（引用符で囲んだ値の中の引用符は "" と書きます）',
+  'rulebook.import.text-after-quote':
+    '引用符で囲んだ値の後に別の文字があります（{text}）。値全体を引用符で囲み、値の中の引用符は "" と書いてください',
+  'rulebook.import.column-twice': '見出し行に「{column}」列が 2 回あります',
+  'rulebook.import.no-identity-column':
+    '見出し行に「username」列も「email」列もありません（見つかった列: {found}）。1 行目には列名を書いてください（例: username,email,active）',
+  'rulebook.import.not-boolean': '{column} の値が「{value}」です。{accepted} のいずれかにしてください',
+  'rulebook.import.field-count':
+    '見出し行は {width, number} 列ですが、この行は {count, number} 列です。区切り文字の抜けや余分、または引用符で囲まれていない値の中の区切り文字がないか確認してください',
+  'rulebook.import.email-too-long':
+    '{field} が {length, number} 文字あり、メールアドレスの上限の {max, number} 文字を超えています: {value}',
+  'rulebook.import.value-too-long':
+    '{field} が {length, number} 文字あり、上限の {max, number} 文字を超えています: {value}',
+  'rulebook.import.several-tenants':
+    '{column} の値は {value} ですが、{firstLine, number} 行目の値は {first} です。一覧に複数のテナントが含まれているため、ユーザープロバイダーの既定のテナントを指定してください（既定のテナントのアカウントはプロバイダーをまたいで統合され、ほかのテナントのアカウントは統合されません）',
+  'rulebook.import.flag-value': '{column} の値が {value} です。{accepted} のいずれかにしてください',
+  'rulebook.import.column-read-twice':
+    '見出し行に、{field, select, environment {環境} production {本番フラグ} provider {ユーザープロバイダー} tenant {テナント} username {ユーザー名} email {メールアドレス} active {有効} it_user {IT ユーザー} role {ロール} anonymous {匿名} other {{field}}}として読み取る列が 2 つあります: {first}（{firstColumn, number} 列目）と {second}（{secondColumn, number} 列目）。どちらかを削除するか、名前を変えてください',
+  'rulebook.import.strict-unrecognised':
+    '厳密な読み取りでは、認識できない列を受け付けません: {columns}。これらの列を削除するか、厳密な読み取りをやめて無視される列として確認してください',
+  'rulebook.import.empty-file': 'ファイルが空です。1 行目には列名を書いてください（例: username,email,active）',
+  'rulebook.import.utf-16':
+    'ファイルが UTF-16（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV（コンマ区切り）」で保存してください',
+  'rulebook.import.bom-not-utf8':
+    'ファイルが UTF-8 のバイトオーダーマークで始まっているため、{encoding} ではなく UTF-8 です。utf-8 として読み込んでください',
+  'rulebook.import.line-too-long':
+    '行が {max, number} バイトを超えています。ユーザー一覧は 1 行に 1 アカウントです（各行は改行で終わる必要があります）',
+  'rulebook.import.not-windows-1252':
+    'バイト {byte} は Windows-1252 の文字ではありません（{text} の中）。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.invalid-byte':
+    '{encoding} として正しくないバイトがあります（{text} の中で � と表示されている箇所）。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.invalid-text':
+    'テキストが {encoding} として正しくありません。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.wrong-environment':
+    '環境が「{value}」ですが、この取り込みは「{environment}」向けです。セルを修正するか、空にしてください',
+  'rulebook.import.wrong-production':
+    '本番フラグが {value} ですが、{environment} は{production, select, true {本番環境です} other {本番環境ではありません}}',
+  'rulebook.import.wrong-provider':
+    'ユーザープロバイダーが「{value}」ですが、この取り込みで置き換えるのは「{provider}」です。セルを修正するか、空にしてください',
+  'rulebook.import.own-provider':
+    'ユーザープロバイダー「{provider}」には Seatkeeper 自身のアカウントが入っています。ほかのプロバイダーのユーザーだけを取り込んでください',
+  'rulebook.import.environment-gone': '環境が削除されています',
+  'rulebook.import.cancelled': '取り込みを中止しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+  'rulebook.import.failed': '取り込みに失敗しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
 };
