@@ -49,9 +49,13 @@ export function importProblemSentence(i18n: I18n, problem: StoredProblem): strin
   const key = problem.code === 'message' ? problem.key : `rulebook.import.${problem.code}`;
   if (!isMessageKey(key)) return problem.message;
   const values = problem.values as Record<string, string | number>;
-  if (!('line' in problem) || problem.line === undefined) return localise({ key, values, english: problem.message }, i18n);
+  if (!('line' in problem) || problem.line === undefined)
+    return localise({ key, values, english: problem.message }, i18n);
   const text = (reader: I18n) => reader.t(key as MessageKey, values);
-  return localise({ key: 'rulebook.import.line', values: { line: problem.line, problem: text }, english: problem.message }, i18n);
+  return localise(
+    { key: 'rulebook.import.line', values: { line: problem.line, problem: text }, english: problem.message },
+    i18n,
+  );
 }
 
 /** Whether a stored problem is worded in the reader's language (old imports' problems are English text). */

@@ -15,11 +15,11 @@ import { writeTransaction } from '../db/transaction.ts';
 import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
+import { fromApiError, type ImportProblem, lineProblem } from './import-problems.ts';
 import { removeSpool, spoolPath, tooManyRows } from './import-spool.ts';
 import { type StagedRow, stagedRow, stagingFor } from './import-staging.ts';
 import { retireGeneration } from './provider-rows.ts';
 import { type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
-import { fromApiError, type ImportProblem, lineProblem } from './import-problems.ts';
 import type { ImportPhase } from './tables.ts';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -158,7 +158,12 @@ export class UserListReader {
         line,
         `the strict reading refuses columns it does not recognise: ${names.join(', ')}; remove them, or read the list without strict to see them ignored`,
         'strict-unrecognised',
-        { columns: mapping.columns.filter((c) => c.status === 'unrecognised').map((c) => quoteValue(c.header, 40)).join(', ') },
+        {
+          columns: mapping.columns
+            .filter((c) => c.status === 'unrecognised')
+            .map((c) => quoteValue(c.header, 40))
+            .join(', '),
+        },
       );
     }
     this.#mapping = mapping;

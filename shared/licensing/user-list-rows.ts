@@ -205,7 +205,11 @@ export class UserListRows {
       record.line,
       `${flag.header} is ${quoteValue(raw)}: use ${flag.vocabulary?.describe ?? 'true or false'}`,
       'flag-value',
-      { column: flag.header, value: quoteValue(raw), accepted: (flag.vocabulary?.words ?? ['true', 'false']).join(', ') },
+      {
+        column: flag.header,
+        value: quoteValue(raw),
+        accepted: (flag.vocabulary?.words ?? ['true', 'false']).join(', '),
+      },
     );
   }
 }
