@@ -294,11 +294,16 @@ async function readAndStage(
       summary,
     };
   } catch (error) {
-    if (error instanceof UserListError)
-      throw new ImportRefused([...problems, ...error.problems].slice(0, MAX_PROBLEMS));
+    if (error instanceof UserListError) {
+      // In the order of the file's lines, as the admin fixes them.
+      const byLine = [...problems, ...error.problems].sort((a, b) => lineOf(a) - lineOf(b));
+      throw new ImportRefused(byLine.slice(0, MAX_PROBLEMS));
+    }
     throw error;
   }
 }
+
+const lineOf = (problem: ImportProblem) => ('line' in problem && problem.line) || 0;
 
 const limitsOf = (deps: LicensingDeps) => ({
   maxBytes: deps.config.importMaxBytes,
