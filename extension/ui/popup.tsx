@@ -12,6 +12,7 @@ import { classificationName, classifyHere, countedAs, flagNote } from '../reason
 import { describeMatch, notCountedWhy } from '../server-facts.ts';
 import { connection, environmentRules, licenceSummary } from '../storage.ts';
 import { describeUsage } from '../toolbar.ts';
+import { TextField } from './text-field.tsx';
 import { useStored } from './use-stored.ts';
 
 /** Waits for a pause in typing before asking the server. */
@@ -227,14 +228,7 @@ export function PopupPage() {
         </p>
       )}
       <form onSubmit={(event) => event.preventDefault()}>
-        <label for="who">{t('popupWho')}</label>
-        <input
-          id="who"
-          type="search"
-          autocomplete="off"
-          value={typed}
-          onInput={(event) => setTyped(event.currentTarget.value)}
-        />
+        <TextField id="who" label={t('popupWho')} type="search" autocomplete="off" value={typed} onValue={setTyped} />
         {environments.length > 1 && (
           <>
             <label for="environment">{t('popupEnvironment')}</label>
