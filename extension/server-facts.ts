@@ -1,5 +1,7 @@
 // What the server's `lookup` adds to a badge: whether Seatkeeper knows the account in the page's environment, whether
 // it is active and counted (rules 1, 4), and which accounts it is merged with as one person (rules 13 to 17).
+// The server's sentences (reasons, why not counted, breaches) are shown as the server worded them, in the language the
+// extension asked for: its catalogs have plurals and the rulebook's full wording, and words codes this version lacks.
 
 import type { LookupMatch, LookupResult } from '../shared/api/extension-contract.ts';
 import type { Classification, ClassificationFlag } from '../shared/licensing/index.ts';
@@ -24,6 +26,9 @@ export interface ServerFacts {
 
 // Flags a newer server may add are not ours to draw.
 const KNOWN_FLAGS = new Set<string>(['no-email', 'conflict', 'subdomain-of-listed', 'rules-not-configured']);
+
+/** Why the server does not count an account, in its words; a server before them gives only the code. */
+export const notCountedWhy = (match: LookupMatch): string | null => match.notCountedMessage ?? match.notCountedReason;
 
 /** Another account of the same person, as the tooltip and the popup name it. */
 export const describeMatch = (match: LookupMatch) =>
@@ -76,10 +81,11 @@ export function factsFromLookup(result: LookupResult, environment: string | null
   }
   for (const match of here) {
     const status = t(match.active ? 'statusActive' : 'statusInactive');
+    const why = notCountedWhy(match);
     const counting = match.counted
       ? countedAs(match.classification)
-      : match.notCountedReason
-        ? t('notCountedBecause', match.notCountedReason)
+      : why
+        ? t('notCountedBecause', why)
         : t('notCounted');
     facts.notes.push(t('factsMatch', status, match.environment, match.provider, counting));
     if (match.lastSignInAt) facts.notes.push(t('lastSignIn', formatMoment(match.lastSignInAt)));

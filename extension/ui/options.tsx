@@ -8,8 +8,10 @@ import { around, t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { parseSignIn } from '../sign-in-input.ts';
 import { type ConsoleMapping, connection, consoles, environmentRules, serverUrl } from '../storage.ts';
+import { ConsoleTable } from './console-table.tsx';
 import { Message, type Note } from './message.tsx';
 import { TeachSection } from './teach.tsx';
+import { TextField } from './text-field.tsx';
 import { useStored } from './use-stored.ts';
 
 /** Where to create a token, with the scope's name as code. */
@@ -73,24 +75,23 @@ function ServerSection() {
         {state?.message ?? '…'}
       </p>
       <form onSubmit={signIn}>
-        <label for="server-url">{t('optionsServerAddress')}</label>
-        <input
+        <TextField
           id="server-url"
-          type="text"
+          label={t('optionsServerAddress')}
           inputMode="url"
           placeholder="https://certify.example.com"
           value={url ?? savedUrl ?? ''}
-          onInput={(event) => setUrl(event.currentTarget.value)}
+          onValue={setUrl}
           required
         />
-        <label for="token">{t('optionsToken')}</label>
-        <input
+        <TextField
           id="token"
+          label={t('optionsToken')}
           type="password"
           autocomplete="off"
           placeholder="skp_…"
           value={token}
-          onInput={(event) => setToken(event.currentTarget.value)}
+          onValue={setToken}
           required
         />
         <p class="hint">
@@ -162,41 +163,22 @@ function ConsolesSection() {
         {t('optionsConsolesHint')}
         {server && ` ${t('optionsPortalCovered', server)}`}
       </p>
-      {list.length > 0 && (
-        <table id="console-list">
-          <thead>
-            <tr>
-              <th scope="col">{t('optionsConsole')}</th>
-              <th scope="col">{t('optionsEnvironment')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('optionsActions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((mapping) => (
-              <tr key={mapping.origin} data-origin={mapping.origin}>
-                <td>{mapping.origin}</td>
-                <td>{environmentName(mapping.environmentId)}</td>
-                <td>
-                  <button type="button" class="secondary" onClick={() => remove(mapping)}>
-                    {t('optionsRemove')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ConsoleTable
+        id="console-list"
+        rows={list}
+        heading={t('optionsEnvironment')}
+        kept={(mapping) => environmentName(mapping.environmentId)}
+        drop={t('optionsRemove')}
+        onDrop={remove}
+      />
       <form onSubmit={add}>
-        <label for="console-address">{t('optionsConsoleAddress')}</label>
-        <input
+        <TextField
           id="console-address"
-          type="text"
+          label={t('optionsConsoleAddress')}
           inputMode="url"
           placeholder="https://acme.outsystemsenterprise.com"
           value={address}
-          onInput={(event) => setAddress(event.currentTarget.value)}
+          onValue={setAddress}
           required
         />
         <label for="console-environment">{t('optionsConsoleEnvironment')}</label>

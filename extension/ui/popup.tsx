@@ -9,9 +9,10 @@ import { rulesResolver } from '../environment-rules.ts';
 import { around, formatDay, formatMoment, type MessageKey, t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { classificationName, classifyHere, countedAs, flagNote } from '../reasons.ts';
-import { describeMatch } from '../server-facts.ts';
+import { describeMatch, notCountedWhy } from '../server-facts.ts';
 import { connection, environmentRules, licenceSummary } from '../storage.ts';
 import { describeUsage } from '../toolbar.ts';
+import { TextField } from './text-field.tsx';
 import { useStored } from './use-stored.ts';
 
 /** Waits for a pause in typing before asking the server. */
@@ -132,6 +133,7 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
           const other = byRef.get(ref);
           return other ? describeMatch(other) : ref;
         });
+        const why = notCountedWhy(match);
         return (
           <li key={match.ref} data-ref={match.ref}>
             <strong>
@@ -144,8 +146,8 @@ function ServerAnswer({ answer }: { answer: LookupResponse }) {
               t(match.active ? 'statusActive' : 'statusInactive'),
               match.counted
                 ? countedAs(match.classification)
-                : match.notCountedReason
-                  ? t('popupNotCountedBecause', match.notCountedReason)
+                : why
+                  ? t('popupNotCountedBecause', why)
                   : t('notCounted'),
             )}
             <br />
@@ -226,14 +228,7 @@ export function PopupPage() {
         </p>
       )}
       <form onSubmit={(event) => event.preventDefault()}>
-        <label for="who">{t('popupWho')}</label>
-        <input
-          id="who"
-          type="search"
-          autocomplete="off"
-          value={typed}
-          onInput={(event) => setTyped(event.currentTarget.value)}
-        />
+        <TextField id="who" label={t('popupWho')} type="search" autocomplete="off" value={typed} onValue={setTyped} />
         {environments.length > 1 && (
           <>
             <label for="environment">{t('popupEnvironment')}</label>

@@ -7,7 +7,9 @@ import { cellSelector, selectorProblem } from '../consoles/taught.ts';
 import { t } from '../i18n.ts';
 import { ask } from '../messaging.ts';
 import { consoles, type TaughtConsole, taughtConsoles } from '../storage.ts';
+import { ConsoleTable } from './console-table.tsx';
 import { Message, type Note } from './message.tsx';
+import { TextField } from './text-field.tsx';
 import { useStored } from './use-stored.ts';
 
 /** Opens the picker on an open page of `origin`; says what to do when there is none. */
@@ -97,62 +99,37 @@ export function TeachSection() {
             </option>
           ))}
         </select>
-        <label for="teach-rows">{t('teachRows')}</label>
-        <input
+        <TextField
           id="teach-rows"
-          type="text"
+          label={t('teachRows')}
           placeholder="#people .person"
           value={rows}
-          onInput={(event) => setRows(event.currentTarget.value)}
+          onValue={setRows}
         />
-        <label for="teach-username">{t('teachUsername')}</label>
-        <input
+        <TextField
           id="teach-username"
-          type="text"
+          label={t('teachUsername')}
           placeholder="1"
           value={username}
-          onInput={(event) => setUsername(event.currentTarget.value)}
+          onValue={setUsername}
         />
-        <label for="teach-email">{t('teachEmail')}</label>
-        <input
-          id="teach-email"
-          type="text"
-          placeholder="3"
-          value={email}
-          onInput={(event) => setEmail(event.currentTarget.value)}
-        />
+        <TextField id="teach-email" label={t('teachEmail')} placeholder="3" value={email} onValue={setEmail} />
         <button type="submit" id="teach-save">
           {t('teachKeep')}
         </button>
       </form>
-      {taught.length > 0 && (
-        <table id="taught-list">
-          <thead>
-            <tr>
-              <th scope="col">{t('optionsConsole')}</th>
-              <th scope="col">{t('teachTaughtColumns')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('optionsActions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {taught.map((entry) => (
-              <tr key={entry.origin} data-origin={entry.origin}>
-                <td>{entry.origin}</td>
-                <td>
-                  <code>{entry.rows}</code> · <code>{entry.username ?? '—'}</code> · <code>{entry.email ?? '—'}</code>
-                </td>
-                <td>
-                  <button type="button" class="secondary" onClick={() => forget(entry)}>
-                    {t('teachForget')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ConsoleTable
+        id="taught-list"
+        rows={taught}
+        heading={t('teachTaughtColumns')}
+        kept={(entry) => (
+          <>
+            <code>{entry.rows}</code> · <code>{entry.username ?? '—'}</code> · <code>{entry.email ?? '—'}</code>
+          </>
+        )}
+        drop={t('teachForget')}
+        onDrop={forget}
+      />
       <Message note={note} id="teach-message" />
     </section>
   );

@@ -65,7 +65,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     keep(accounts);
     return { rows, summary };
   } catch (error) {
-    if (error instanceof UserListError) throw new AccountCsvError(error.problems);
+    if (error instanceof UserListError) throw new AccountCsvError(error.problems.map((problem) => problem.message));
     if ((error as NodeJS.ErrnoException).code !== undefined) {
       throw new AccountCsvError([`cannot read ${path}: ${(error as Error).message}`]);
     }

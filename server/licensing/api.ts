@@ -2,6 +2,7 @@
 import { actorOf } from '../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody } from '../http/routes.ts';
 import { idParam } from '../http/schemas.ts';
+import { i18nOf } from '../i18n/request.ts';
 import type { LicensingDeps } from './context.ts';
 import { lookupAccounts } from './directory.ts';
 import { createEnvironment, updateEnvironment } from './environments.ts';
@@ -16,6 +17,7 @@ import {
 } from './licence.ts';
 import type { EnvironmentView } from './records.ts';
 import { applyRetention, retentionDryRun } from './retention.ts';
+import { breachesFor } from './rulebook-words.ts';
 import * as s from './schemas.ts';
 
 const environmentJson = (e: EnvironmentView) => ({
@@ -162,7 +164,11 @@ export const licensingApi = (deps: LicensingDeps) =>
     .openapi(licenceSummaryRoute, async (c) => {
       const { status: _status, environments: _environments, ...summary } = await licenceSummary(deps);
       const bucket = (b: typeof summary.internal) => ({ used: b.used, capacity: b.capacity, level: b.level });
-      return c.json({ ...summary, internal: bucket(summary.internal), external: bucket(summary.external) }, 200);
+      const breaches = breachesFor(await i18nOf(c), summary.breaches);
+      return c.json(
+        { ...summary, internal: bucket(summary.internal), external: bucket(summary.external), breaches },
+        200,
+      );
     })
     .openapi(licenceRecountRoute, async (c) => {
       const outcome = await deps.licensing.recount();
@@ -202,7 +208,7 @@ export const licensingApi = (deps: LicensingDeps) =>
       const environment = await updateEnvironment(deps, actorOf(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json({ environment: environmentJson(environment) }, 200);
     })
-    .openapi(lookupRoute, async (c) => c.json(await lookupAccounts(deps, c.req.valid('json')), 200))
+    .openapi(lookupRoute, async (c) => c.json(await lookupAccounts(deps, c.req.valid('json'), await i18nOf(c)), 200))
     .openapi(retentionDryRunRoute, async (c) => c.json(await retentionDryRun(deps), 200))
     .openapi(applyRetentionRoute, async (c) => {
       return c.json({ candidates: await applyRetention(deps, actorOf(c)) }, 200);

@@ -1,7 +1,13 @@
 // The users list over own and imported accounts (one indexed table): keyset pages, search anywhere, filters, export,
 // and the lookups the extension makes (rules 13, 14 and 24 as the server knows them).
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import { type ClassificationFlag, classifyUser } from '../../shared/licensing/classify.ts';
+import {
+  type ClassificationFlag,
+  type ClassificationReason,
+  classifyFacts,
+  describeReason,
+} from '../../shared/licensing/classify.ts';
+import type { NotCountedReason } from '../../shared/licensing/count.ts';
 import { sameEnvironment } from '../../shared/licensing/environment-names.ts';
 import { csvField } from '../../shared/licensing/spreadsheet-cells.ts';
 import type { AccountDeactivationColumn } from '../auth/tables.ts';
@@ -9,11 +15,12 @@ import { dialectOf } from '../db/dialect.ts';
 import { contains } from '../db/like.ts';
 import type { Database } from '../db/schema.ts';
 import { validationFailed } from '../http/errors.ts';
-import { message } from '../i18n/messages.ts';
+import { type I18n, message } from '../i18n/messages.ts';
 import { UTF8_BOM } from '../web/csv.ts';
 import type { LicensingDeps } from './context.ts';
 import { inForce } from './provider-rows.ts';
 import { type EnvironmentView, importRef, liveRef, ownRef, publicRef } from './records.ts';
+import { notCountedSentence, reasonSentence } from './rulebook-words.ts';
 import type { LicenceAccountsTable } from './tables.ts';
 
 export const SORTS = ['email', 'username', 'name'] as const;
@@ -51,8 +58,8 @@ export interface DirectoryEntry {
   /** An own account its owner closed (rule 26a). */
   closed: boolean;
   classification: 'internal' | 'external';
-  /** The rulebook's English words; `flags` say the same for other languages (pages/reasons.ts). */
-  reason: string;
+  /** Why (rule 13), as facts the reader's language words (rulebook-words.ts). */
+  reason: ClassificationReason;
   /** What the classification noticed about the record's own username and email (no-email, conflict, ...). */
   flags: ClassificationFlag[];
   lastSignInAt: string | null;
@@ -187,7 +194,7 @@ const COLUMNS = [
 
 export function toEntry(deps: LicensingDeps, row: Row): DirectoryEntry {
   const env = deps.licensing.environmentById(row.environment_id) as EnvironmentView;
-  const classified = classifyUser(deps.licensing.compiled(env), { username: row.username, email: row.email });
+  const classified = classifyFacts(deps.licensing.compiled(env), { username: row.username, email: row.email });
   return {
     id: row.id,
     ref: row.source === 'own' ? ownRef(row.account_id as string) : importRef(row.id),
@@ -320,7 +327,7 @@ export function exportDirectory(
           e.role ?? '',
           e.name,
           e.classification,
-          e.reason,
+          describeReason(e.reason),
           e.lastSignInAt ?? '',
         ]
           .map(csvField)
@@ -397,7 +404,7 @@ export async function directoryRowsOfAddress(deps: LicensingDeps, address: strin
 
 export interface CountingView {
   counted: boolean;
-  notCountedReason: string | null;
+  notCountedReason: NotCountedReason | null;
   mergedWith: string[];
 }
 
@@ -417,7 +424,8 @@ export interface LookupInput {
   accounts: { username?: string | undefined; email?: string | undefined }[];
 }
 
-export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
+/** What the server knows of each account, its sentences in the reader's language beside their facts. */
+export async function lookupAccounts(deps: LicensingDeps, input: LookupInput, reader: I18n) {
   const { licensing } = deps;
   await licensing.current();
   const env = input.environment
@@ -464,7 +472,7 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
     asOf: deps.clock().toISOString(),
     environment: { id: env.id, name: env.name },
     results: input.accounts.map((a) => {
-      const classified = classifyUser(rules, { username: a.username, email: a.email });
+      const classified = classifyFacts(rules, { username: a.username, email: a.email });
       const email = a.email?.trim().toLowerCase();
       const username = a.username?.trim().toLowerCase();
       const matches = all
@@ -483,6 +491,9 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
             classification: entry.classification,
             counted: counting?.counted ?? false,
             notCountedReason: counting?.notCountedReason ?? null,
+            notCountedMessage: counting?.notCountedReason
+              ? notCountedSentence(reader, counting.notCountedReason)
+              : null,
             mergedWith: counting?.mergedWith ?? [],
             lastSignInAt: entry.lastSignInAt,
             ...(entry.accountId ? { accountId: entry.accountId } : {}),
@@ -493,7 +504,8 @@ export async function lookupAccounts(deps: LicensingDeps, input: LookupInput) {
         username: a.username ?? null,
         email: a.email ?? null,
         classification: classified.classification,
-        reason: classified.reason,
+        reason: reasonSentence(reader, classified.reason),
+        reasonFacts: classified.reason,
         flags: classified.flags,
         matches,
       };

@@ -1,10 +1,13 @@
 // The import API (issue 21): a list is sent with PUT and answered at once with 202 and the import's address; the
 // import is read with GET, cancelled, or (after a preview in the portal) confirmed.
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { actorOf } from '../http/auth.ts';
+import type { AppEnv } from '../http/env.ts';
 import { fieldErrorsFrom, notFound, validationFailed } from '../http/errors.ts';
 import { apiRoute, createApi, jsonAnswer } from '../http/routes.ts';
 import { idParam } from '../http/schemas.ts';
+import { i18nOf } from '../i18n/request.ts';
 import type { LicensingDeps } from './context.ts';
 import {
   cancelImport,
@@ -17,8 +20,29 @@ import {
   startJsonImport,
 } from './import.ts';
 import { ENCODINGS } from './import-options.ts';
+import { importProblemSentence } from './import-problems.ts';
 import { ImportTooLarge } from './import-spool.ts';
 import { replaceUsersBody } from './schemas.ts';
+
+/** An import as the API gives it: its problems in the requester's language, and as facts. */
+async function answer(c: Context<AppEnv>, view: ImportView) {
+  const i18n = await i18nOf(c);
+  return {
+    ...view,
+    problems: view.problems.map((problem) => importProblemSentence(i18n, problem)),
+    problemFacts: view.problems.flatMap((problem) =>
+      typeof problem === 'string'
+        ? []
+        : [
+            {
+              ...('line' in problem && problem.line !== undefined ? { line: problem.line } : {}),
+              code: problem.code === 'message' ? problem.key : problem.code,
+              values: { ...problem.values },
+            },
+          ],
+    ),
+  };
+}
 
 const figures = z.object({ before: z.number(), after: z.number() });
 
@@ -43,7 +67,18 @@ export const importViewSchema = z
     startedBy: z.string().nullable(),
     encoding: z.enum(ENCODINGS),
     cancelRequested: z.boolean(),
-    problems: z.array(z.string()).describe('Why it failed, each problem naming its line; or why nothing changed.'),
+    problems: z
+      .array(z.string())
+      .describe("Why it failed, each problem naming its line; or why nothing changed: in the requester's language."),
+    problemFacts: z
+      .array(
+        z.object({
+          line: z.number().optional(),
+          code: z.string(),
+          values: z.record(z.string(), z.union([z.string(), z.number()])),
+        }),
+      )
+      .describe('The same problems as facts (absent for imports stored before them): a code and its values.'),
     preview: z
       .object({
         platform: z.string(),
@@ -213,17 +248,17 @@ export const importApi = (deps: LicensingDeps) =>
         if (!parsed.success) throw validationFailed(fieldErrorsFrom(parsed.error));
         view = await startJsonImport(deps, actorOf(c), environmentId, parsed.data.provider, parsed.data.users);
       }
-      return c.json(view, 202, { Location: locationOf(view) });
+      return c.json(await answer(c, view), 202, { Location: locationOf(view) });
     })
     .openapi(importRoute, async (c) => {
       const view = await importView(deps, c.req.valid('param').id);
       if (!view) throw notFound('The import');
-      return c.json(view, 200);
+      return c.json(await answer(c, view), 200);
     })
     .openapi(cancelImportRoute, async (c) => {
-      return c.json(await cancelImport(deps, actorOf(c), c.req.valid('param').id), 200);
+      return c.json(await answer(c, await cancelImport(deps, actorOf(c), c.req.valid('param').id)), 200);
     })
     .openapi(confirmImportRoute, async (c) => {
       const view = await confirmImport(deps, actorOf(c), c.req.valid('param').id);
-      return c.json(view, 202, { Location: locationOf(view) });
+      return c.json(await answer(c, view), 202, { Location: locationOf(view) });
     });

@@ -15,6 +15,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
+import { fromApiError, type ImportProblem, lineProblem } from './import-problems.ts';
 import { removeSpool, spoolPath, tooManyRows } from './import-spool.ts';
 import { type StagedRow, stagedRow, stagingFor } from './import-staging.ts';
 import { retireGeneration } from './provider-rows.ts';
@@ -29,8 +30,8 @@ class ImportCancelled extends Error {}
 
 /** The import was refused: every problem found, each naming its line. */
 export class ImportRefused extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+  constructor(readonly problems: ImportProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
   }
 }
 
@@ -82,7 +83,9 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
       .executeTakeFirstOrThrow();
     await deps.licensing.current();
     const env = deps.licensing.environmentById(row.environment_id);
-    if (!env) throw new ImportRefused(['the environment no longer exists']);
+    if (!env) {
+      throw new ImportRefused([{ code: 'environment-gone', values: {}, message: 'the environment no longer exists' }]);
+    }
     const options = readOptions(row.options);
     let providers = row.provider === '' ? [] : row.provider.split('\n');
     let generation = row.generation;
@@ -223,7 +226,7 @@ async function readAndStage(
   const staging = stagingFor(deps);
   const perProvider = new Map<string, number>();
   if (options.provider) perProvider.set(options.provider, 0);
-  const problems: string[] = [];
+  const problems: ImportProblem[] = [];
   const createdAt = deps.clock().toISOString();
   const envKey = environmentKey(env.name);
   let batch: StagedRow[] = [];
@@ -237,7 +240,7 @@ async function readAndStage(
       if (rowsRead > deps.config.importMaxRows) throw tooManyRows(limitsOf(deps));
       const problem = rowProblem(account, env, envKey, options);
       if (problem !== null) {
-        problems.push(`line ${account.ref}: ${problem}`);
+        problems.push(problem);
         if (problems.length >= MAX_PROBLEMS) throw new ImportRefused(problems);
         continue;
       }
@@ -291,11 +294,16 @@ async function readAndStage(
       summary,
     };
   } catch (error) {
-    if (error instanceof UserListError)
-      throw new ImportRefused([...problems, ...error.problems].slice(0, MAX_PROBLEMS));
+    if (error instanceof UserListError) {
+      // In the order of the file's lines, as the admin fixes them.
+      const byLine = [...problems, ...error.problems].sort((a, b) => lineOf(a) - lineOf(b));
+      throw new ImportRefused(byLine.slice(0, MAX_PROBLEMS));
+    }
     throw error;
   }
 }
+
+const lineOf = (problem: ImportProblem) => ('line' in problem && problem.line) || 0;
 
 const limitsOf = (deps: LicensingDeps) => ({
   maxBytes: deps.config.importMaxBytes,
@@ -303,18 +311,44 @@ const limitsOf = (deps: LicensingDeps) => ({
 });
 
 /** Why a row does not belong in this import, or null. */
-function rowProblem(account: AccountRow, env: EnvironmentView, envKey: string, options: ImportOptions): string | null {
+function rowProblem(
+  account: AccountRow,
+  env: EnvironmentView,
+  envKey: string,
+  options: ImportOptions,
+): ImportProblem | null {
+  const line = Number(account.ref);
   if (account.environment !== env.name && environmentKey(account.environment) !== envKey) {
-    return `environment is "${account.environment}" but this import is for "${env.name}"; fix the cell or leave it empty`;
+    return lineProblem(
+      line,
+      'wrong-environment',
+      { value: account.environment, environment: env.name },
+      `environment is "${account.environment}" but this import is for "${env.name}"; fix the cell or leave it empty`,
+    );
   }
   if (account.production !== null && account.production !== env.production) {
-    return `production is ${account.production} but ${env.name} is ${env.production ? '' : 'not '}a production environment`;
+    return lineProblem(
+      line,
+      'wrong-production',
+      { value: String(account.production), environment: env.name, production: String(env.production) },
+      `production is ${account.production} but ${env.name} is ${env.production ? '' : 'not '}a production environment`,
+    );
   }
   if (options.provider !== undefined && account.provider !== options.provider) {
-    return `provider is "${account.provider}" but this import replaces "${options.provider}"; fix the cell or leave it empty`;
+    return lineProblem(
+      line,
+      'wrong-provider',
+      { value: account.provider, provider: options.provider },
+      `provider is "${account.provider}" but this import replaces "${options.provider}"; fix the cell or leave it empty`,
+    );
   }
   if (env.own && account.provider === OWN_PROVIDER) {
-    return `provider "${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only`;
+    return lineProblem(
+      line,
+      'own-provider',
+      { provider: OWN_PROVIDER },
+      `provider "${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only`,
+    );
   }
   return null;
 }
@@ -442,13 +476,16 @@ async function switchProviders(
 /** The import ends without a switch: the previous rows stay in force and its own are retired. */
 async function failImport(deps: LicensingDeps, importId: string, error: unknown): Promise<void> {
   const cancelled = error instanceof ImportCancelled;
-  let problems: string[];
-  if (cancelled) problems = ['cancelled; nothing was imported and the previous users are still in force'];
-  else if (error instanceof ImportRefused) problems = error.problems;
-  else if (error instanceof ApiError) problems = [error.message];
+  let problems: ImportProblem[];
+  if (cancelled) {
+    const english = 'cancelled; nothing was imported and the previous users are still in force';
+    problems = [{ code: 'cancelled', values: {}, message: english }];
+  } else if (error instanceof ImportRefused) problems = error.problems;
+  else if (error instanceof ApiError) problems = [fromApiError(error)];
   else {
     deps.logger.error('import failed', { importId, error: String(error) });
-    problems = ['the import failed; nothing was imported and the previous users are still in force'];
+    const english = 'the import failed; nothing was imported and the previous users are still in force';
+    problems = [{ code: 'failed', values: {}, message: english }];
   }
   const now = deps.clock().toISOString();
   await writeTransaction(deps.db, async (trx) => {

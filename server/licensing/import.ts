@@ -8,6 +8,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
+import { readProblems, type StoredProblem } from './import-problems.ts';
 import { cancelLocalJob, startImportJob } from './import-run.ts';
 import { type ImportLimits, moveSpool, removeSpool, spoolUpload, tooManyBytes } from './import-spool.ts';
 import { retireGeneration } from './provider-rows.ts';
@@ -276,8 +277,8 @@ export interface ImportView {
   startedBy: string | null;
   encoding: ImportOptions['encoding'];
   cancelRequested: boolean;
-  /** Each problem names its line (failed), or why nothing changed (cancelled). */
-  problems: string[];
+  /** Each problem names its line (failed), or why nothing changed (cancelled): facts, worded when shown. */
+  problems: StoredProblem[];
   preview: ImportPreview | null;
   /** Column choices the import reads with (the portal's), by header. */
   columns: NonNullable<ImportOptions['columns']>;
@@ -317,7 +318,7 @@ export async function importView(deps: LicensingDeps, id: string): Promise<Impor
     startedBy: row.actor_email,
     encoding: options.encoding,
     cancelRequested: row.cancel_requested === 1,
-    problems: JSON.parse(row.errors) as string[],
+    problems: readProblems(row.errors),
     preview: row.preview ? (JSON.parse(row.preview) as ImportPreview) : null,
     columns: options.columns ?? {},
   };

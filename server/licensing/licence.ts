@@ -1,5 +1,6 @@
 // The licence (rules 20 to 23), the organisation's declared domains (rule 28) and the summary the extension reads.
 import {
+  type Breach,
   defaultEndsOn,
   extendTrial,
   type Licence,
@@ -238,7 +239,7 @@ export interface LicenceSummary {
   internal: Bucket;
   external: Bucket;
   licence: { type: LicenceType; endsOn: string; state: Term['state'] } | null;
-  breaches: { code: string; message: string }[];
+  breaches: Breach[];
   status: LicenceStatus | null;
   environments: {
     id: string;

@@ -1,6 +1,6 @@
 // zod at the edge of the licence portal: request bodies and queries, with messages naming the field and what to fix.
 import { z } from 'zod';
-import { lookupResponseSchema } from '../../shared/api/extension-contract.ts';
+import { breachSchema, lookupResponseSchema } from '../../shared/api/extension-contract.ts';
 import { LICENCE_CATALOGUE, type LicenceType } from '../../shared/licensing/capacity.ts';
 import { singleLine } from '../http/schemas.ts';
 import { SORTS } from './directory.ts';
@@ -110,7 +110,7 @@ export const summaryResponse = z
         state: z.enum(['active', 'ending-soon', 'expired', 'cancelled']),
       })
       .nullable(),
-    breaches: z.array(z.object({ code: z.string(), message: z.string() })),
+    breaches: z.array(breachSchema).describe("Each breach's code and values, worded in the requester's language."),
   })
   .meta({ id: 'LicenceSummary' });
 

@@ -1,7 +1,7 @@
 // "What about this address?" for support (issue 18): the accounts that have it, in any environment and provider, and
 // how each environment would classify it, account or not (rules 5 to 13, through the rulebook's own classifier).
 import { Hono } from 'hono';
-import { classifyUser } from '../../shared/licensing/classify.ts';
+import { type ClassificationFacts, classifyFacts } from '../../shared/licensing/classify.ts';
 import { principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
@@ -15,9 +15,9 @@ import { html, requirePage } from '../web/page-helpers.tsx';
 export interface AddressVerdict {
   environment: string;
   production: boolean;
-  classification: 'internal' | 'external';
-  reason: string;
-  flags: ReturnType<typeof classifyUser>['flags'];
+  classification: ClassificationFacts['classification'];
+  reason: ClassificationFacts['reason'];
+  flags: ClassificationFacts['flags'];
 }
 
 export async function lookUpAddress(deps: LicensingDeps, address: string) {
@@ -25,7 +25,7 @@ export async function lookUpAddress(deps: LicensingDeps, address: string) {
   const verdicts: AddressVerdict[] = deps.licensing.environments.map((env) => ({
     environment: env.name,
     production: env.production,
-    ...classifyUser(deps.licensing.compiled(env), { username: address, email: address }),
+    ...classifyFacts(deps.licensing.compiled(env), { username: address, email: address }),
   }));
   return { accounts: await directoryRowsOfAddress(deps, address), verdicts };
 }
@@ -76,7 +76,7 @@ function LookupAnswer({
             {t('people.lookup.wouldBe', {
               classification: t(`licensing.class.${v.classification}`),
               environment: v.environment,
-              reason: classificationReason(i18n, { ...v, email: address, username: address }),
+              reason: classificationReason(i18n, v),
             })}
             {!v.production && <span class="hint"> {t('people.lookup.notProduction')}</span>}
           </li>

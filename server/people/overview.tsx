@@ -9,7 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import { i18nOf, useI18n } from '../i18n/request.ts';
 import { type HygieneSummary, readHygieneSummary } from '../licensing/hygiene-summary.ts';
 import { type LicenceSummary, licenceSummary } from '../licensing/licence.ts';
-import { breachText } from '../licensing/pages/licence.tsx';
+import { breachSentence } from '../licensing/rulebook-words.ts';
 import { mailCounts } from '../mail/queue.ts';
 import { isAdmin } from '../web/format.ts';
 import { Alert, Layout } from '../web/layout.tsx';
@@ -227,7 +227,7 @@ export const overviewPages = (deps: PeopleDeps) =>
         c,
         <Layout title={t('overview.title')} principal={principal}>
           {data.summary.breaches.map((b) => (
-            <Alert kind="error">{t('licensing.licence.breach', { breach: breachText(i18n, b, data.summary) })}</Alert>
+            <Alert kind="error">{t('licensing.licence.breach', { breach: breachSentence(i18n, b) })}</Alert>
           ))}
           {status && status.term.state !== 'active' && (
             <Alert kind="error">{t('licensing.licence.termAlert', { term: termText(i18n, status.term) })}</Alert>

@@ -9,6 +9,30 @@ export const usageSchema = z.object({
   level: z.enum(['ok', 'notice', 'warning', 'over']).nullable(),
 });
 
+/**
+ * A licence breach (rules 21, 22): its code and values, so a client can word it itself, and `message`, the server's
+ * sentence in the requester's language (the account's, else Accept-Language). `values` is absent from older servers.
+ */
+export const breachSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  values: z
+    .object({
+      licence: z.string(),
+      used: z.number().int().nonnegative(),
+      allowed: z.number().int().nonnegative(),
+      packs: z.number().int().nonnegative().nullable(),
+    })
+    .optional(),
+});
+
+/**
+ * Why an account is classified as it is (rule 13), as facts: a code (rules-not-configured, no-email, listed,
+ * listed-conflict, subdomain-not-listed, not-listed) and its values (environment, field, domain, otherField,
+ * otherDomain, parent). Loose on purpose: a newer server may add codes.
+ */
+export const reasonFactsSchema = z.object({ code: z.string() }).catchall(z.string());
+
 export const licenceSummarySchema = z.object({
   asOf: z.string(),
   internal: usageSchema,
@@ -20,7 +44,7 @@ export const licenceSummarySchema = z.object({
       state: z.string(),
     })
     .nullable(),
-  breaches: z.array(z.object({ code: z.string(), message: z.string() })),
+  breaches: z.array(breachSchema),
 });
 
 export const environmentSchema = z.object({
@@ -54,7 +78,10 @@ export const lookupMatchSchema = z.object({
   active: z.boolean(),
   classification: z.enum(['internal', 'external']),
   counted: z.boolean(),
+  /** inactive, non-production or it-user (rules 1, 3, 4); null when counted. */
   notCountedReason: z.string().nullable(),
+  /** The same in the requester's language. Optional: older servers leave it out. */
+  notCountedMessage: z.string().nullable().optional(),
   mergedWith: z.array(z.string()),
   lastSignInAt: z.string().nullable(),
   /** Seatkeeper's own accounts only: the id the portal links to. */
@@ -70,7 +97,10 @@ export const lookupResultSchema = z.object({
   username: z.string().nullable(),
   email: z.string().nullable(),
   classification: z.enum(['internal', 'external']),
+  /** In the requester's language. */
   reason: z.string(),
+  /** The reason as facts. Optional: older servers leave it out. */
+  reasonFacts: reasonFactsSchema.optional(),
   flags: z.array(z.string()),
   matches: z.array(lookupMatchSchema),
 });

@@ -21,13 +21,52 @@ export const DEFAULT_PROVIDER = 'Users';
 /** Where each known column sits in a row; unknown columns are ignored. */
 export type ColumnIndex = Partial<Record<AccountColumn, number>>;
 
+/** What is wrong with a user list (rules 33, 34), as a code a reader's language words; the CLI reads the English. */
+export type UserListProblemCode =
+  | 'quote-runaway'
+  | 'quote-not-closed'
+  | 'text-after-quote'
+  | 'column-twice'
+  | 'no-identity-column'
+  | 'not-boolean'
+  | 'field-count'
+  | 'email-too-long'
+  | 'value-too-long'
+  | 'several-tenants'
+  | 'flag-value'
+  | 'column-read-twice'
+  | 'strict-unrecognised'
+  | 'empty-file'
+  | 'utf-16'
+  | 'bom-not-utf8'
+  | 'line-too-long'
+  | 'not-windows-1252'
+  | 'invalid-byte'
+  | 'invalid-text';
+
+export type ProblemValues = Readonly<Record<string, string | number>>;
+
+/** One problem of a list: its line, its code and values, and the English sentence ("line N: ..."). */
+export interface UserListProblem {
+  line: number;
+  code: UserListProblemCode;
+  values: ProblemValues;
+  message: string;
+}
+
 export class AccountRowError extends Error {
   constructor(
     readonly line: number,
     message: string,
+    readonly code: UserListProblemCode,
+    readonly values: ProblemValues = {},
   ) {
     super(`line ${line}: ${message}`);
     this.name = 'AccountRowError';
+  }
+
+  get problem(): UserListProblem {
+    return { line: this.line, code: this.code, values: this.values, message: this.message };
   }
 }
 
@@ -41,13 +80,17 @@ export function accountColumns(header: readonly string[], line = 1): ColumnIndex
       .toLowerCase();
     const column = ACCOUNT_COLUMNS.find((known) => known === name);
     if (column === undefined) return;
-    if (index[column] !== undefined) throw new AccountRowError(line, `the header names the column "${column}" twice`);
+    if (index[column] !== undefined) {
+      throw new AccountRowError(line, `the header names the column "${column}" twice`, 'column-twice', { column });
+    }
     index[column] = position;
   });
   if (index.username === undefined && index.email === undefined) {
     throw new AccountRowError(
       line,
       `the header has neither a "username" nor an "email" column (found: ${header.join(', ') || 'nothing'}); the first line must name the columns`,
+      'no-identity-column',
+      { found: header.join(', ') },
     );
   }
   return index;
@@ -62,7 +105,11 @@ export function parseBoolean(value: string | undefined, fallback: boolean, colum
   if (text === '') return fallback;
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
-  throw new AccountRowError(line, `${column} is "${value}": use true or false, 1 or 0, yes or no`);
+  throw new AccountRowError(line, `${column} is "${value}": use true or false, 1 or 0, yes or no`, 'not-boolean', {
+    column,
+    value: value ?? '',
+    accepted: 'true, false, 1, 0, yes, no',
+  });
 }
 
 const STAFF_ROLES = new Set(['admin', 'support']);

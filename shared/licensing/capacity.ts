@@ -260,7 +260,21 @@ export type BreachCode =
 
 export interface Breach {
   code: BreachCode;
+  /** The facts of the breach, for a caller that words it in its reader's language. */
+  values: BreachValues;
+  /** In English, as the CLI prints it. */
   message: string;
+}
+
+/**
+ * What a breach is made of: the licence type, what is in use (users of the bucket, or environments) against what the
+ * licence allows, and the packs that would cover it (null when the licence type has no packs).
+ */
+export interface BreachValues {
+  licence: LicenceType;
+  used: number;
+  allowed: number;
+  packs: number | null;
 }
 
 export interface LicenceStatus {
@@ -281,30 +295,22 @@ export function licenceStatus(licence: Licence, counts: BucketCounts, today: str
   const internal = usageLevel(counts.internal, capacity.internal);
   const external = usageLevel(counts.external, capacity.external);
   const breaches: Breach[] = [];
+  const breach = (code: BreachCode, used: number, allowed: number, packs: number | null): Breach => {
+    const values = { licence: licence.type, used, allowed, packs };
+    return { code, values, message: describeBreach(code, values) };
+  };
   if (!product.externalAllowed && counts.external > 0) {
-    breaches.push({
-      code: 'external-not-allowed',
-      message: `${counts.external} external user${counts.external === 1 ? '' : 's'} counted, but a ${product.label} licence allows no external end users: deactivate them or move to a customer subscription`,
-    });
+    breaches.push(breach('external-not-allowed', counts.external, 0, null));
   } else if (external.level === 'over') {
-    const packs = packsNeeded(counts.external, capacity.external, EXTERNAL_PACK);
-    breaches.push({
-      code: 'over-capacity-external',
-      message: `${counts.external} external users for a capacity of ${capacity.external}: ${product.packs ? `buy ${packs} external pack${packs === 1 ? '' : 's'} of 10,000 or ` : ''}deactivate users`,
-    });
+    const packs = product.packs ? packsNeeded(counts.external, capacity.external, EXTERNAL_PACK) : null;
+    breaches.push(breach('over-capacity-external', counts.external, capacity.external, packs));
   }
   if (internal.level === 'over') {
-    const packs = packsNeeded(counts.internal, capacity.internal, INTERNAL_PACK);
-    breaches.push({
-      code: 'over-capacity-internal',
-      message: `${counts.internal} internal users for a capacity of ${capacity.internal}: ${product.packs ? `buy ${packs} internal pack${packs === 1 ? '' : 's'} of 100 or ` : ''}deactivate users`,
-    });
+    const packs = product.packs ? packsNeeded(counts.internal, capacity.internal, INTERNAL_PACK) : null;
+    breaches.push(breach('over-capacity-internal', counts.internal, capacity.internal, packs));
   }
   if (product.environments !== null && environments > product.environments) {
-    breaches.push({
-      code: 'too-many-environments',
-      message: `${environments} environments in use, but a ${product.label} licence covers ${product.environments}`,
-    });
+    breaches.push(breach('too-many-environments', environments, product.environments, null));
   }
   return {
     licence: { type: licence.type, label: product.label, startsOn: licence.startsOn, endsOn: licence.endsOn },
@@ -313,4 +319,21 @@ export function licenceStatus(licence: Licence, counts: BucketCounts, today: str
     term: licenceTerm(licence, today),
     breaches,
   };
+}
+
+const plural = (count: number, one: string, other: string) => `${count} ${count === 1 ? one : other}`;
+
+/** A breach in English, as the CLI and the rulebook's tests read it. */
+export function describeBreach(code: BreachCode, { licence, used, allowed, packs }: BreachValues): string {
+  const label = LICENCE_CATALOGUE[licence].label;
+  switch (code) {
+    case 'external-not-allowed':
+      return `${plural(used, 'external user', 'external users')} counted, but the ${label} licence allows no external end users: deactivate them or move to a customer subscription`;
+    case 'over-capacity-external':
+      return `${used} external users for a capacity of ${allowed}: ${packs ? `buy ${plural(packs, 'external pack', 'external packs')} of 10,000 or ` : ''}deactivate users`;
+    case 'over-capacity-internal':
+      return `${used} internal users for a capacity of ${allowed}: ${packs ? `buy ${plural(packs, 'internal pack', 'internal packs')} of 100 or ` : ''}deactivate users`;
+    case 'too-many-environments':
+      return `${used} environments in use, but the ${label} licence covers ${allowed}`;
+  }
 }

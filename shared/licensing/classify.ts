@@ -238,13 +238,40 @@ export function describeReason(reason: ClassificationReason): string {
   }
 }
 
+/** A classification with its reason as facts (rule 13): for a caller that words the reason in its reader's language. */
+export interface ClassificationFacts {
+  classification: Classification;
+  reason: ClassificationReason;
+  flags: ClassificationFlag[];
+}
+
+/** Classifies one account under an environment's rules (rules 5 to 13), the reason as facts. */
+export function classifyFacts(rules: CompiledRules, account: AccountIdentity): ClassificationFacts {
+  return classifyDomainFacts(rules, emailDomain(account.email), emailDomain(account.username));
+}
+
+/** The same from the fields' valid email domains (emailDomain of each, null when not an email). */
+export function classifyDomainFacts(
+  rules: CompiledRules,
+  emailDomainName: string | null,
+  usernameDomainName: string | null,
+): ClassificationFacts {
+  const bits = bitsOfClasses(rules, domainClassOf(rules, emailDomainName), domainClassOf(rules, usernameDomainName));
+  return {
+    classification: bits & INTERNAL ? 'internal' : 'external',
+    reason: explainDomains(rules, emailDomainName, usernameDomainName, bits),
+    flags: flagsOf(bits),
+  };
+}
+
 /** Classifies one account under an environment's rules (rules 5 to 13); `word` says the reason (English by default). */
 export function classifyUser(
   rules: CompiledRules,
   account: AccountIdentity,
   word: (reason: ClassificationReason) => string = describeReason,
 ): ClassificationResult {
-  return classifyDomains(rules, emailDomain(account.email), emailDomain(account.username), word);
+  const facts = classifyFacts(rules, account);
+  return { ...facts, reason: word(facts.reason) };
 }
 
 /** The same from the fields' valid email domains (emailDomain of each, null when not an email). */
@@ -254,10 +281,6 @@ export function classifyDomains(
   usernameDomainName: string | null,
   word: (reason: ClassificationReason) => string = describeReason,
 ): ClassificationResult {
-  const bits = bitsOfClasses(rules, domainClassOf(rules, emailDomainName), domainClassOf(rules, usernameDomainName));
-  return {
-    classification: bits & INTERNAL ? 'internal' : 'external',
-    reason: word(explainDomains(rules, emailDomainName, usernameDomainName, bits)),
-    flags: flagsOf(bits),
-  };
+  const facts = classifyDomainFacts(rules, emailDomainName, usernameDomainName);
+  return { ...facts, reason: word(facts.reason) };
 }

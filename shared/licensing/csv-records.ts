@@ -166,6 +166,7 @@ export class CsvRecordReader {
           throw new AccountRowError(
             this.#line,
             'a quoted value is not closed (it runs on for more than a million characters): check for a stray double quote',
+            'quote-runaway',
           );
         }
         this.#pending = text.slice(pos);
@@ -237,6 +238,7 @@ export class CsvRecordReader {
             throw new AccountRowError(
               this.#line,
               'a quoted value is not closed: check for a stray double quote (a quote inside a quoted value is written "")',
+              'quote-not-closed',
             );
           }
           value += text.slice(from, close);
@@ -275,6 +277,8 @@ export class CsvRecordReader {
         throw new AccountRowError(
           this.#line + this.#linesIn(text, start, k) - (k >= text.length ? 1 : 0),
           `a quoted value is followed by other text (${quoteValue(text.slice(k, lineEnd === -1 ? undefined : lineEnd))}): put the whole value in quotes and write a quote inside it as ""`,
+          'text-after-quote',
+          { text: quoteValue(text.slice(k, lineEnd === -1 ? undefined : lineEnd)) },
         );
       }
       // An unquoted field runs to the next separator or line break.

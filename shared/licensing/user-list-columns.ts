@@ -149,6 +149,14 @@ export function mapUserListColumns(header: readonly string[], line = 1, choices:
       throw new AccountRowError(
         line,
         `the header has two columns read as ${DESCRIBED[known.field]}: ${quoteValue(twice.header)} (column ${twice.position + 1}) and ${quoteValue(name)} (column ${position + 1}); remove or rename one`,
+        'column-read-twice',
+        {
+          field: known.field,
+          first: quoteValue(twice.header),
+          firstColumn: twice.position + 1,
+          second: quoteValue(name),
+          secondColumn: position + 1,
+        },
       );
     }
     fields[known.field] = {
@@ -171,6 +179,8 @@ export function mapUserListColumns(header: readonly string[], line = 1, choices:
     throw new AccountRowError(
       line,
       `the header has neither a "username" nor an "email" column (found: ${found}); the first line must name the columns, e.g. username,email,active`,
+      'no-identity-column',
+      { found: header.map((h) => quoteValue(h, 40)).join(', ') },
     );
   }
   const seatkeeperExport = platform === SEATKEEPER && EXPORT_ONLY > 0 && exportOnly === EXPORT_ONLY;

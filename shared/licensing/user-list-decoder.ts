@@ -113,6 +113,7 @@ export class UserListDecoder {
       throw new AccountRowError(
         1,
         'the file is UTF-16 (what Excel saves as "Unicode Text"): save it as "CSV UTF-8" or "CSV (Comma delimited)"',
+        'utf-16',
       );
     }
     if (a === 0xef && b === 0xbb && c === 0xbf) {
@@ -120,6 +121,8 @@ export class UserListDecoder {
         throw new AccountRowError(
           1,
           `the file starts with a UTF-8 byte-order mark, so it is UTF-8, not ${this.#encoding}: read it as utf-8`,
+          'bom-not-utf8',
+          { encoding: this.#encoding },
         );
       }
       return bytes.subarray(3);
@@ -132,6 +135,8 @@ export class UserListDecoder {
       throw new AccountRowError(
         this.#nextLine(),
         `the line is longer than ${MAX_LINE_BYTES.toLocaleString('en-GB')} bytes; a user list has one account a line (lines must end with a line break)`,
+        'line-too-long',
+        { max: MAX_LINE_BYTES },
       );
     }
   }
@@ -153,6 +158,8 @@ export class UserListDecoder {
         throw new AccountRowError(
           line,
           `byte 0x${code} is not a character in Windows-1252 (in ${quoteValue(text.slice(before.lastIndexOf('\n') + 1).split('\n')[0] ?? '')}): ${ENCODING_HINT}`,
+          'not-windows-1252',
+          { byte: `0x${code}`, text: quoteValue(text.slice(before.lastIndexOf('\n') + 1).split('\n')[0] ?? '') },
         );
       }
     }
@@ -174,12 +181,16 @@ export class UserListDecoder {
         return new AccountRowError(
           line,
           `a byte is not valid ${this.#encoding === 'utf-8' ? 'UTF-8' : this.#encoding} (shown as \ufffd in ${quoteValue(shown)}): ${ENCODING_HINT}`,
+          'invalid-byte',
+          { encoding: this.#encoding === 'utf-8' ? 'UTF-8' : this.#encoding, text: quoteValue(shown) },
         );
       }
       if (end === -1) break;
       from = end + 1;
       line++;
     }
-    return new AccountRowError(line, `the text is not valid ${this.#encoding}: ${ENCODING_HINT}`);
+    return new AccountRowError(line, `the text is not valid ${this.#encoding}: ${ENCODING_HINT}`, 'invalid-text', {
+      encoding: this.#encoding,
+    });
   }
 }

@@ -20,6 +20,8 @@ export type AccountField =
 export interface Vocabulary {
   /** For messages: how to describe the accepted values. */
   describe: string;
+  /** The accepted values as written, for a message in another language. */
+  words: readonly string[];
   values: ReadonlyMap<string, boolean>;
 }
 
@@ -45,6 +47,7 @@ export interface Platform {
 
 const vocabulary = (describe: string, yes: readonly string[], no: readonly string[]): Vocabulary => ({
   describe,
+  words: [...yes, ...no],
   values: new Map([
     ...yes.map((v) => [v.toLowerCase(), true] as const),
     ...no.map((v) => [v.toLowerCase(), false] as const),

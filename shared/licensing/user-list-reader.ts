@@ -2,7 +2,7 @@
 // chunks as they arrive, accounts out, each problem naming its line. Decoding (user-list-decoder.ts), CSV records
 // (csv-records.ts), the column mapping (user-list-columns.ts) and the rows (user-list-rows.ts) are its stages. A list
 // is read exactly or refused: a caller keeps what `write` returns only once `end` has returned without throwing.
-import { type AccountRow, AccountRowError } from './account-rows.ts';
+import { type AccountRow, AccountRowError, type UserListProblem } from './account-rows.ts';
 import { type CsvRecord, CsvRecordReader, type CsvSeparator } from './csv-records.ts';
 import { quoteValue } from './quote-value.ts';
 import { type ColumnChoices, type ColumnMapping, mapUserListColumns } from './user-list-columns.ts';
@@ -32,10 +32,10 @@ export interface UserListOptions {
   defaultProvider?: string;
 }
 
-/** The list was refused: every problem found, each starting with "line N:". */
+/** The list was refused: every problem found, each with its line, its code and values, and in English. */
 export class UserListError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+  constructor(readonly problems: UserListProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
     this.name = 'UserListError';
   }
 }
@@ -56,7 +56,7 @@ export class UserListReader {
   readonly #records: CsvRecordReader;
   #mapping: ColumnMapping | null = null;
   #rows: UserListRows | null = null;
-  readonly #problems: string[] = [];
+  readonly #problems: UserListProblem[] = [];
   #batch: AccountRow[] = [];
   #accounts = 0;
   #lastLine = 0;
@@ -95,9 +95,8 @@ export class UserListReader {
       this.#records.end(this.#sink);
     });
     if (this.#mapping === null && this.#problems.length === 0) {
-      this.#problems.push(
-        'line 1: the file is empty; the first line must name the columns, e.g. username,email,active',
-      );
+      const empty = 'the file is empty; the first line must name the columns, e.g. username,email,active';
+      this.#problems.push(new AccountRowError(1, empty, 'empty-file').problem);
     }
     if (this.#problems.length > 0) throw new UserListError(this.#problems);
     const accounts = this.#take();
@@ -125,7 +124,7 @@ export class UserListReader {
       read();
     } catch (error) {
       if (!(error instanceof AccountRowError)) throw error;
-      this.#problems.push(error.message);
+      this.#problems.push(error.problem);
       throw new UserListError(this.#problems);
     }
   }
@@ -144,7 +143,7 @@ export class UserListReader {
       this.#accounts++;
     } catch (error) {
       if (!(error instanceof AccountRowError)) throw error;
-      this.#problems.push(error.message);
+      this.#problems.push(error.problem);
       if (this.#problems.length >= (this.#options.maxProblems ?? 20)) throw new UserListError(this.#problems);
     }
   }
@@ -158,6 +157,13 @@ export class UserListReader {
       throw new AccountRowError(
         line,
         `the strict reading refuses columns it does not recognise: ${names.join(', ')}; remove them, or read the list without strict to see them ignored`,
+        'strict-unrecognised',
+        {
+          columns: mapping.columns
+            .filter((c) => c.status === 'unrecognised')
+            .map((c) => quoteValue(c.header, 40))
+            .join(', '),
+        },
       );
     }
     this.#mapping = mapping;

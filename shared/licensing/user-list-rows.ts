@@ -103,6 +103,8 @@ export class UserListRows {
       throw new AccountRowError(
         line,
         `${n} field${n === 1 ? '' : 's'} where the header has ${this.#mapping.width}; check for a missing or extra separator, or an unquoted separator inside a value`,
+        'field-count',
+        { count: n, width: this.#mapping.width },
       );
     }
     const at = this.#at;
@@ -140,6 +142,8 @@ export class UserListRows {
       throw new AccountRowError(
         record.line,
         `${field} is ${value.length.toLocaleString('en-GB')} characters long, more than the ${MAX_VALUE_LENGTH[field]} an email address can have: ${quoteValue(value)}`,
+        'email-too-long',
+        { field, length: value.length, max: MAX_VALUE_LENGTH[field], value: quoteValue(value) },
       );
     }
     return this.#text(record, position);
@@ -155,6 +159,8 @@ export class UserListRows {
       throw new AccountRowError(
         record.line,
         `${field} is ${raw.length.toLocaleString('en-GB')} characters long, more than ${MAX_VALUE_LENGTH[field]}: ${quoteValue(raw)}`,
+        'value-too-long',
+        { field, length: raw.length, max: MAX_VALUE_LENGTH[field], value: quoteValue(raw) },
       );
     }
     const value = this.#unguard && raw.includes("'") ? unguardSpreadsheetCell(raw) : raw;
@@ -173,6 +179,13 @@ export class UserListRows {
     throw new AccountRowError(
       record.line,
       `${source.header} is ${quoteValue(value)} but line ${this.#defaultTenant.line} has ${quoteValue(this.#defaultTenant.id)}: the list holds several tenants, so say which is the user provider's default tenant (its accounts merge across providers; other tenants' never do)`,
+      'several-tenants',
+      {
+        column: source.header,
+        value: quoteValue(value),
+        firstLine: this.#defaultTenant.line,
+        first: quoteValue(this.#defaultTenant.id),
+      },
     );
   }
 
@@ -191,6 +204,12 @@ export class UserListRows {
     throw new AccountRowError(
       record.line,
       `${flag.header} is ${quoteValue(raw)}: use ${flag.vocabulary?.describe ?? 'true or false'}`,
+      'flag-value',
+      {
+        column: flag.header,
+        value: quoteValue(raw),
+        accepted: (flag.vocabulary?.words ?? ['true', 'false']).join(', '),
+      },
     );
   }
 }

@@ -17,8 +17,16 @@ import { connection, consoles, environmentRules, licenceSummary, serverUrl } fro
 import { toolbarBadge } from '../../extension/toolbar.ts';
 import { OptionsPage } from '../../extension/ui/options.tsx';
 import { PopupPage } from '../../extension/ui/popup.tsx';
+import { i18nFor } from '../../server/i18n/messages.ts';
+import { breachesFor, notCountedSentence, reasonSentence } from '../../server/licensing/rulebook-words.ts';
 import type { LicenceSummary, LookupResponse } from '../../shared/api/extension-contract.ts';
-import { type ClassificationReason, compileRules, describeReason } from '../../shared/licensing/index.ts';
+import {
+  type ClassificationReason,
+  classifyFacts,
+  compileRules,
+  describeReason,
+  licenceStatus,
+} from '../../shared/licensing/index.ts';
 import { resetFakeBrowser } from './fake-browser.ts';
 import { type Catalog, catalogOf, fillMessage, LOCALES, speak } from './language.ts';
 
@@ -375,5 +383,108 @@ describe('the English catalog', () => {
     );
     expect(toolbar.title).toContain('Internal: 1,195 of 1,500 (79%)');
     expect(reasonText({ code: 'listed', field: 'email', domain: 'corp.com' })).toBe('email domain corp.com is listed');
+  });
+});
+
+describe('what the server words, shown in a Japanese browser', () => {
+  // The server's own wording (server/licensing/rulebook-words.ts) of the rulebook's facts, as it answers a request
+  // with Accept-Language: ja: the extension shows these sentences as they come.
+  const server = i18nFor('ja');
+  const rules = compileRules('Production', ['mycompany.com']);
+  const demo = licenceStatus(
+    { type: 'demo', startsOn: '2026-01-01', endsOn: '2026-12-31', internalPacks: 0, externalPacks: 0 },
+    { internal: 3, external: 2 },
+    '2026-06-01',
+  );
+  const summary: LicenceSummary = { ...SUMMARY, breaches: breachesFor(server, demo.breaches) };
+  const serverSays = classifyFacts(rules, { username: 'sam', email: 'sam@gmail.com' });
+  const answer: LookupResponse = {
+    ...ANSWER,
+    results: [
+      {
+        username: 'sam',
+        email: 'sam@gmail.com',
+        classification: serverSays.classification,
+        reason: reasonSentence(server, serverSays.reason),
+        reasonFacts: { ...serverSays.reason },
+        flags: serverSays.flags,
+        matches: [
+          {
+            ...(ANSWER.results[0]?.matches[1] as LookupResponse['results'][number]['matches'][number]),
+            notCountedReason: 'non-production',
+            notCountedMessage: notCountedSentence(server, 'non-production'),
+            mergedWith: [],
+            classification: 'external',
+            email: 'sam@gmail.com',
+          },
+        ],
+      },
+    ],
+  };
+  let root: HTMLElement;
+
+  beforeEach(async () => {
+    resetFakeBrowser();
+    speak('ja');
+    fakeBrowser.runtime.onMessage.addListener((message: unknown) =>
+      (message as { type: string }).type === 'lookup' ? Promise.resolve({ ok: true, value: answer }) : undefined,
+    );
+    await environmentRules.setValue([
+      { id: 'own', name: 'Production', production: true, internalDomains: ['mycompany.com'] },
+      { id: 'qa', name: 'QA', production: false, internalDomains: ['mycompany.com'] },
+    ]);
+    root = document.createElement('div');
+    document.body.replaceChildren(root);
+  });
+
+  afterEach(() => render(null, root));
+
+  it('shows the breach in the popup and in the banner, in Japanese', async () => {
+    expect(summary.breaches.map((breach) => breach.code)).toEqual(['external-not-allowed']);
+    await connection.setValue({
+      state: 'signed-in',
+      message: 'サインインしています。',
+      account: null,
+      checkedAt: null,
+    });
+    await licenceSummary.setValue(summary);
+    await act(() => render(<PopupPage />, root));
+    await act(() => new Promise((done) => setTimeout(done, 0)));
+    const capacity = root.querySelector('#capacity .message.error')?.textContent ?? '';
+    expect(capacity).toBe(
+      '社外ユーザーが 2 人カウントされていますが、デモ（パートナー向け）ライセンスでは社外のエンドユーザーを利用できません。該当ユーザーを無効化するか、顧客サブスクリプションに移行してください',
+    );
+    expectNoEnglish(readable(root));
+    const notices = pageNotices(summary, {}, '2026-06-01');
+    expect(notices[0]).toMatchObject({ title: 'ライセンス違反', lines: [capacity] });
+  });
+
+  it('shows why the server does not count an account and why it classifies it, in Japanese', async () => {
+    await connection.setValue({
+      state: 'signed-in',
+      message: 'サインインしています。',
+      account: null,
+      checkedAt: null,
+    });
+    await act(() => render(<PopupPage />, root));
+    const input = root.querySelector('#who') as HTMLInputElement;
+    await act(() => {
+      input.value = 'sam@gmail.com';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect
+      .poll(() => root.querySelector('#server-answer')?.textContent ?? '', { timeout: 5000 })
+      .toContain('集計対象外（本番環境ではありません）');
+    expectNoEnglish(readable(root));
+    // The badge of a console whose cached rules say internal: the server's classification and its reason win.
+    const facts = factsFromLookup(answer.results[0] as LookupResponse['results'][number], 'QA');
+    const badge = buildBadge(
+      classifyHere(compileRules('QA', []), { username: 'sam', email: 'sam@gmail.com' }),
+      { username: 'sam', email: 'sam@gmail.com', environment: 'QA' },
+      facts,
+    );
+    expect(badge.title).toContain('メールアドレスのドメイン gmail.com は社内ドメインに登録されていません');
+    expect(badge.title).toContain('集計対象外: 本番環境ではありません');
+    expectNoEnglish([badge.title]);
   });
 });

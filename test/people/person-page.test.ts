@@ -132,7 +132,9 @@ describe('the lookup box', () => {
         headers: { 'accept-language': 'ja' },
       })
     ).text();
-    expect(japanese).toContain('Production では社外ユーザーになります（gmail.com');
+    expect(japanese).toContain(
+      'Production では社外ユーザーになります（メールアドレスのドメイン gmail.com は社内ドメインに登録されていません）',
+    );
     const empty = await page(ctx, '/portal/lookup', cookie);
     expect(empty).not.toContain('No account has this address.');
   });

@@ -302,13 +302,13 @@ export const en = {
   'licensing.typeUse.internal': 'non-commercial internal use (DEV, QA, PRD); no external end users',
   'licensing.typeUse.trial': 'evaluation; 30 days, extendable up to 6 months in total',
   'licensing.breach.over-capacity-internal':
-    '{internal, number} internal users for a capacity of {internalCapacity, number}: {internalPacks, plural, =0 {} other {buy # internal packs of 100 or }}deactivate users',
+    '{used, number} internal users for a capacity of {allowed, number}: {packs, plural, =0 {} one {buy # internal pack of 100 or } other {buy # internal packs of 100 or }}deactivate users',
   'licensing.breach.over-capacity-external':
-    '{external, number} external users for a capacity of {externalCapacity, number}: {externalPacks, plural, =0 {} other {buy # external packs of 10,000 or }}deactivate users',
+    '{used, number} external users for a capacity of {allowed, number}: {packs, plural, =0 {} one {buy # external pack of 10,000 or } other {buy # external packs of 10,000 or }}deactivate users',
   'licensing.breach.external-not-allowed':
-    '{external, plural, one {# external user} other {# external users}} counted, but a {type} licence allows no external end users: deactivate them or move to a customer subscription',
+    '{used, plural, one {# external user} other {# external users}} counted, but the {type} licence allows no external end users: deactivate them or move to a customer subscription',
   'licensing.breach.too-many-environments':
-    '{environments, number} environments in use, but a {type} licence covers {allowed, number}',
+    '{used, number} environments in use, but the {type} licence covers {allowed, number}',
   'licensing.licence.title': 'Licence',
   'licensing.licence.breach': 'Licence breach: {breach}',
   'licensing.licence.termAlert': 'Licence {term}',
@@ -377,14 +377,7 @@ export const en = {
   'licensing.timeZone.saved': 'Time zone saved.',
   'fields.licenceType': 'Choose a licence type.',
   'fields.startsOn': 'Give the start date.',
-  // Licensing: why the rulebook decided (server/licensing/pages/reasons.ts); English readers see the rulebook's own words
-  'licensing.reason.rules-not-configured': 'no internal domains configured for {environment}: everyone is internal',
-  'licensing.reason.no-email': 'no valid email: counted as internal',
-  'licensing.reason.conflict':
-    'only one of the email and username domains is listed: counted as internal; correct the record so both fields agree',
-  'licensing.reason.subdomain-of-listed': '{domain} is not listed (subdomains must be listed one by one)',
-  'licensing.reason.internal': '{domain} is listed',
-  'licensing.reason.external': '{domain} is not listed',
+  // Licensing: hygiene findings in the reader's words (server/licensing/pages/reasons.ts)
   'licensing.hygiene.rules-not-configured':
     'no internal domains configured for {environment}: everyone is counted as internal',
   'licensing.hygiene.organisation-domain-missing':
@@ -1543,4 +1536,65 @@ export const en = {
   'forms.overview.hygieneClean': 'No hygiene findings when last checked, {at}.',
   'forms.overview.hygieneFound': 'Hygiene findings when last checked, {at}:',
   'forms.overview.hygieneKind': '{kind}: {count, number}',
+  // Rulebook facts worded for pages and API clients (server/licensing/rulebook-words.ts): why an account is classified
+  // as it is, and why it is not counted
+  'rulebook.reason.rules-not-configured': 'no internal domains configured for {environment}: everyone is internal',
+  'rulebook.reason.no-email': 'no valid email: counted as internal',
+  'rulebook.reason.listed': '{field, select, email {email} other {username}} domain {domain} is listed',
+  'rulebook.reason.listed-conflict':
+    '{field, select, email {email domain {domain} is listed but username domain {otherDomain} is not} other {username domain {domain} is listed but email domain {otherDomain} is not}}: counted as internal; correct the record so both fields agree',
+  'rulebook.reason.subdomain-not-listed':
+    '{domain} is not listed (only {parent} is; subdomains must be listed one by one)',
+  'rulebook.reason.not-listed': '{field, select, email {email} other {username}} domain {domain} is not listed',
+  'rulebook.notCounted.inactive': 'the account is inactive',
+  'rulebook.notCounted.non-production': 'its environment is not production',
+  'rulebook.notCounted.it-user': 'an IT user (builds or operates the platform only)',
+  // Import problems (server/licensing/import-problems.ts): a user list's problems by line, and why an import stopped
+  'rulebook.import.line': 'line {line, number}: {problem}',
+  'rulebook.import.quote-runaway':
+    'a quoted value is not closed (it runs on for more than a million characters): check for a stray double quote',
+  'rulebook.import.quote-not-closed':
+    'a quoted value is not closed: check for a stray double quote (a quote inside a quoted value is written "")',
+  'rulebook.import.text-after-quote':
+    'a quoted value is followed by other text ({text}): put the whole value in quotes and write a quote inside it as ""',
+  'rulebook.import.column-twice': 'the header names the column "{column}" twice',
+  'rulebook.import.no-identity-column':
+    'the header has neither a "username" nor an "email" column (found: {found}); the first line must name the columns, e.g. username,email,active',
+  'rulebook.import.not-boolean': '{column} is "{value}": use one of {accepted}',
+  'rulebook.import.field-count':
+    '{count, plural, one {# field} other {# fields}} where the header has {width, number}; check for a missing or extra separator, or an unquoted separator inside a value',
+  'rulebook.import.email-too-long':
+    '{field} is {length, number} characters long, more than the {max, number} an email address can have: {value}',
+  'rulebook.import.value-too-long': '{field} is {length, number} characters long, more than {max, number}: {value}',
+  'rulebook.import.several-tenants':
+    "{column} is {value} but line {firstLine, number} has {first}: the list holds several tenants, so say which is the user provider's default tenant (its accounts merge across providers; other tenants' never do)",
+  'rulebook.import.flag-value': '{column} is {value}: use one of {accepted}',
+  'rulebook.import.column-read-twice':
+    'the header has two columns read as {field, select, environment {environment} production {production flag} provider {user provider} tenant {tenant} username {username} email {email} active {active} it_user {IT user} role {role} anonymous {anonymous} other {{field}}}: {first} (column {firstColumn, number}) and {second} (column {secondColumn, number}); remove or rename one',
+  'rulebook.import.strict-unrecognised':
+    'the strict reading refuses columns it does not recognise: {columns}; remove them, or read the list without strict to see them ignored',
+  'rulebook.import.empty-file': 'the file is empty; the first line must name the columns, e.g. username,email,active',
+  'rulebook.import.utf-16':
+    'the file is UTF-16 (what Excel saves as "Unicode Text"): save it as "CSV UTF-8" or "CSV (Comma delimited)"',
+  'rulebook.import.bom-not-utf8':
+    'the file starts with a UTF-8 byte-order mark, so it is UTF-8, not {encoding}: read it as utf-8',
+  'rulebook.import.line-too-long':
+    'the line is longer than {max, number} bytes; a user list has one account a line (lines must end with a line break)',
+  'rulebook.import.not-windows-1252':
+    'byte {byte} is not a character in Windows-1252 (in {text}): choose the encoding the file was saved in (Excel saves "CSV" as Windows-1252 in Western Europe and as Shift_JIS in Japan) or save it as "CSV UTF-8"',
+  'rulebook.import.invalid-byte':
+    'a byte is not valid {encoding} (shown as � in {text}): choose the encoding the file was saved in (Excel saves "CSV" as Windows-1252 in Western Europe and as Shift_JIS in Japan) or save it as "CSV UTF-8"',
+  'rulebook.import.invalid-text':
+    'the text is not valid {encoding}: choose the encoding the file was saved in (Excel saves "CSV" as Windows-1252 in Western Europe and as Shift_JIS in Japan) or save it as "CSV UTF-8"',
+  'rulebook.import.wrong-environment':
+    'environment is "{value}" but this import is for "{environment}"; fix the cell or leave it empty',
+  'rulebook.import.wrong-production':
+    'production is {value} but {environment} is {production, select, true {} other {not }}a production environment',
+  'rulebook.import.wrong-provider':
+    'provider is "{value}" but this import replaces "{provider}"; fix the cell or leave it empty',
+  'rulebook.import.own-provider':
+    'provider "{provider}" holds Seatkeeper\'s own accounts; import other providers\' users only',
+  'rulebook.import.environment-gone': 'the environment no longer exists',
+  'rulebook.import.cancelled': 'cancelled; nothing was imported and the previous users are still in force',
+  'rulebook.import.failed': 'the import failed; nothing was imported and the previous users are still in force',
 } as const;

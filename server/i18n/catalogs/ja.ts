@@ -310,13 +310,13 @@ export const ja: Catalog = {
   'licensing.typeUse.internal': '非商用の社内利用（DEV、QA、PRD）。社外のエンドユーザーは不可',
   'licensing.typeUse.trial': '評価用。30 日間で、合計 6 か月まで延長可能',
   'licensing.breach.over-capacity-internal':
-    '社内ユーザーが {internal, number} 人で、上限の {internalCapacity, number} 人を超えています。{internalPacks, plural, =0 {} other {100 人単位の社内ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
+    '社内ユーザーが {used, number} 人で、上限の {allowed, number} 人を超えています。{packs, plural, =0 {} other {100 人単位の社内ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
   'licensing.breach.over-capacity-external':
-    '社外ユーザーが {external, number} 人で、上限の {externalCapacity, number} 人を超えています。{externalPacks, plural, =0 {} other {10,000 人単位の社外ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
+    '社外ユーザーが {used, number} 人で、上限の {allowed, number} 人を超えています。{packs, plural, =0 {} other {10,000 人単位の社外ユーザー用パックを # 個購入するか、}}ユーザーを無効化してください',
   'licensing.breach.external-not-allowed':
-    '社外ユーザーが {external, number} 人カウントされていますが、{type}ライセンスでは社外のエンドユーザーを利用できません。該当ユーザーを無効化するか、顧客サブスクリプションに移行してください',
+    '社外ユーザーが {used, number} 人カウントされていますが、{type}ライセンスでは社外のエンドユーザーを利用できません。該当ユーザーを無効化するか、顧客サブスクリプションに移行してください',
   'licensing.breach.too-many-environments':
-    '{environments, number} 個の環境を使用していますが、{type}ライセンスで利用できるのは {allowed, number} 個までです',
+    '{used, number} 個の環境を使用していますが、{type}ライセンスで利用できるのは {allowed, number} 個までです',
   'licensing.licence.title': 'ライセンス',
   'licensing.licence.breach': 'ライセンス違反: {breach}',
   'licensing.licence.termAlert': 'ライセンス: {term}',
@@ -385,16 +385,7 @@ export const ja: Catalog = {
   'licensing.timeZone.saved': 'タイムゾーンを保存しました。',
   'fields.licenceType': 'ライセンスの種類を選んでください。',
   'fields.startsOn': '開始日を入力してください。',
-  // Licensing: why the rulebook decided (server/licensing/pages/reasons.ts); English readers see the rulebook's own words
-  'licensing.reason.rules-not-configured':
-    '{environment} には社内ドメインが設定されていないため、全員を社内ユーザーとして扱います',
-  'licensing.reason.no-email': '有効なメールアドレスがないため、社内ユーザーとしてカウントします',
-  'licensing.reason.conflict':
-    'メールアドレスとユーザー名のドメインのうち、一方だけが社内ドメインに登録されています。社内ユーザーとしてカウントしますが、両方が一致するようにデータを修正してください',
-  'licensing.reason.subdomain-of-listed':
-    '{domain} は社内ドメインに登録されていません（サブドメインは個別に登録する必要があります）',
-  'licensing.reason.internal': '{domain} は社内ドメインに登録されています',
-  'licensing.reason.external': '{domain} は社内ドメインに登録されていません',
+  // Licensing: hygiene findings in the reader's words (server/licensing/pages/reasons.ts)
   'licensing.hygiene.rules-not-configured':
     '{environment} には社内ドメインが設定されていないため、全員が社内ユーザーとしてカウントされています',
   'licensing.hygiene.organisation-domain-missing':
@@ -1558,4 +1549,69 @@ export const ja: Catalog = {
   'forms.overview.hygieneClean': '前回のライセンス点検（{at}）では指摘事項はありませんでした。',
   'forms.overview.hygieneFound': '前回のライセンス点検（{at}）の指摘事項:',
   'forms.overview.hygieneKind': '{kind}: {count, number} 件',
+  // Rulebook facts worded for pages and API clients (server/licensing/rulebook-words.ts): why an account is classified
+  // as it is, and why it is not counted
+  'rulebook.reason.rules-not-configured':
+    '{environment} には社内ドメインが設定されていないため、全員を社内ユーザーとして扱います',
+  'rulebook.reason.no-email': '有効なメールアドレスがないため、社内ユーザーとしてカウントします',
+  'rulebook.reason.listed':
+    '{field, select, email {メールアドレス} other {ユーザー名}}のドメイン {domain} は社内ドメインに登録されています',
+  'rulebook.reason.listed-conflict':
+    '{field, select, email {メールアドレスのドメイン {domain} は登録されていますが、ユーザー名のドメイン {otherDomain} は登録されていません} other {ユーザー名のドメイン {domain} は登録されていますが、メールアドレスのドメイン {otherDomain} は登録されていません}}。社内ユーザーとしてカウントしますので、両方が一致するようにデータを修正してください',
+  'rulebook.reason.subdomain-not-listed':
+    '{domain} は社内ドメインに登録されていません（登録されているのは {parent} です。サブドメインは個別に登録する必要があります）',
+  'rulebook.reason.not-listed':
+    '{field, select, email {メールアドレス} other {ユーザー名}}のドメイン {domain} は社内ドメインに登録されていません',
+  'rulebook.notCounted.inactive': 'アカウントが無効になっています',
+  'rulebook.notCounted.non-production': '本番環境ではありません',
+  'rulebook.notCounted.it-user': 'IT ユーザー（プラットフォームの開発・運用のみを行うユーザー）です',
+  // Import problems (server/licensing/import-problems.ts): a user list's problems by line, and why an import stopped
+  'rulebook.import.line': '{line, number} 行目: {problem}',
+  'rulebook.import.quote-runaway':
+    '引用符で囲んだ値が閉じられていません（100 万文字を超えて続いています）。余分な二重引用符がないか確認してください',
+  'rulebook.import.quote-not-closed':
+    '引用符で囲んだ値が閉じられていません。余分な二重引用符がないか確認してください（引用符で囲んだ値の中の引用符は "" と書きます）',
+  'rulebook.import.text-after-quote':
+    '引用符で囲んだ値の後に別の文字があります（{text}）。値全体を引用符で囲み、値の中の引用符は "" と書いてください',
+  'rulebook.import.column-twice': '見出し行に「{column}」列が 2 回あります',
+  'rulebook.import.no-identity-column':
+    '見出し行に「username」列も「email」列もありません（見つかった列: {found}）。1 行目には列名を書いてください（例: username,email,active）',
+  'rulebook.import.not-boolean': '{column} の値が「{value}」です。{accepted} のいずれかにしてください',
+  'rulebook.import.field-count':
+    '見出し行は {width, number} 列ですが、この行は {count, number} 列です。区切り文字の抜けや余分、または引用符で囲まれていない値の中の区切り文字がないか確認してください',
+  'rulebook.import.email-too-long':
+    '{field} が {length, number} 文字あり、メールアドレスの上限の {max, number} 文字を超えています: {value}',
+  'rulebook.import.value-too-long':
+    '{field} が {length, number} 文字あり、上限の {max, number} 文字を超えています: {value}',
+  'rulebook.import.several-tenants':
+    '{column} の値は {value} ですが、{firstLine, number} 行目の値は {first} です。一覧に複数のテナントが含まれているため、ユーザープロバイダーの既定のテナントを指定してください（既定のテナントのアカウントはプロバイダーをまたいで統合され、ほかのテナントのアカウントは統合されません）',
+  'rulebook.import.flag-value': '{column} の値が {value} です。{accepted} のいずれかにしてください',
+  'rulebook.import.column-read-twice':
+    '見出し行に、{field, select, environment {環境} production {本番フラグ} provider {ユーザープロバイダー} tenant {テナント} username {ユーザー名} email {メールアドレス} active {有効} it_user {IT ユーザー} role {ロール} anonymous {匿名} other {{field}}}として読み取る列が 2 つあります: {first}（{firstColumn, number} 列目）と {second}（{secondColumn, number} 列目）。どちらかを削除するか、名前を変えてください',
+  'rulebook.import.strict-unrecognised':
+    '厳密な読み取りでは、認識できない列を受け付けません: {columns}。これらの列を削除するか、厳密な読み取りをやめて無視される列として確認してください',
+  'rulebook.import.empty-file': 'ファイルが空です。1 行目には列名を書いてください（例: username,email,active）',
+  'rulebook.import.utf-16':
+    'ファイルが UTF-16（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV（コンマ区切り）」で保存してください',
+  'rulebook.import.bom-not-utf8':
+    'ファイルが UTF-8 のバイトオーダーマークで始まっているため、{encoding} ではなく UTF-8 です。utf-8 として読み込んでください',
+  'rulebook.import.line-too-long':
+    '行が {max, number} バイトを超えています。ユーザー一覧は 1 行に 1 アカウントです（各行は改行で終わる必要があります）',
+  'rulebook.import.not-windows-1252':
+    'バイト {byte} は Windows-1252 の文字ではありません（{text} の中）。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.invalid-byte':
+    '{encoding} として正しくないバイトがあります（{text} の中で � と表示されている箇所）。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.invalid-text':
+    'テキストが {encoding} として正しくありません。ファイルを保存したときの文字コードを選ぶか（Excel の「CSV」は、西欧では Windows-1252、日本では Shift_JIS で保存されます）、「CSV UTF-8」で保存し直してください',
+  'rulebook.import.wrong-environment':
+    '環境が「{value}」ですが、この取り込みは「{environment}」向けです。セルを修正するか、空にしてください',
+  'rulebook.import.wrong-production':
+    '本番フラグが {value} ですが、{environment} は{production, select, true {本番環境です} other {本番環境ではありません}}',
+  'rulebook.import.wrong-provider':
+    'ユーザープロバイダーが「{value}」ですが、この取り込みで置き換えるのは「{provider}」です。セルを修正するか、空にしてください',
+  'rulebook.import.own-provider':
+    'ユーザープロバイダー「{provider}」には Seatkeeper 自身のアカウントが入っています。ほかのプロバイダーのユーザーだけを取り込んでください',
+  'rulebook.import.environment-gone': '環境が削除されています',
+  'rulebook.import.cancelled': '取り込みを中止しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+  'rulebook.import.failed': '取り込みに失敗しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
 };

@@ -10,9 +10,9 @@ import { actorOf, principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, notFound } from '../../http/errors.ts';
-import type { MessageKey } from '../../i18n/messages.ts';
+import { localise, type MessageKey } from '../../i18n/messages.ts';
 import type { I18n } from '../../i18n/request.ts';
-import { useI18n } from '../../i18n/request.ts';
+import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { redirectWithFlash } from '../../web/flash.ts';
 import { isAdmin } from '../../web/format.ts';
@@ -36,6 +36,7 @@ import {
   type FiguresChange,
   type ImportOptions,
 } from '../import-options.ts';
+import { importProblemSentence, isWorded } from '../import-problems.ts';
 import type { EnvironmentView } from '../records.ts';
 
 /** Seatkeeper's own columns are named in the reader's language; other platforms by their product names. */
@@ -271,7 +272,8 @@ function Rows({ view }: { view: ImportView }) {
 }
 
 function ImportPage({ principal, view }: { principal: Principal; view: ImportView }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const admin = isAdmin(principal);
   const running = view.status === 'running' || (view.status === 'done' && view.phase === 'counting');
   return (
@@ -310,10 +312,10 @@ function ImportPage({ principal, view }: { principal: Principal; view: ImportVie
       {view.status === 'failed' && (
         <Alert kind="error">
           {t('licensing.import.failed')}
-          {/* The reader names each problem in English (shared/licensing); marked so, for browsers and screen readers. */}
-          <ul lang="en">
+          <ul>
             {view.problems.map((problem) => (
-              <li>{problem}</li>
+              // Imports stored before their problems were kept as facts hold English text: marked so for screen readers.
+              <li lang={isWorded(problem) ? undefined : 'en'}>{importProblemSentence(i18n, problem)}</li>
             ))}
           </ul>
         </Alert>
@@ -413,7 +415,11 @@ export const importPages = (deps: LicensingDeps) =>
         if (!(error instanceof ApiError) || error.status === 404) throw error;
         return html(
           c,
-          <RefusedPage principal={principalOf(c)} message={error.message} envId={environmentId} />,
+          <RefusedPage
+            principal={principalOf(c)}
+            message={localise(error.text, await i18nOf(c))}
+            envId={environmentId}
+          />,
           error.status === 413 ? 413 : 400,
         );
       }

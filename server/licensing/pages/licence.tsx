@@ -8,14 +8,12 @@ import {
   LICENCE_CATALOGUE,
   type Licence,
   type LicenceType,
-  packsNeeded,
 } from '../../../shared/licensing/capacity.ts';
 import { formatDomainList } from '../../../shared/licensing/domains.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { TIME_ZONES } from '../../i18n/format.ts';
-import { type I18n, isMessageKey, localise } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { Confirmation, isConfirmed } from '../../web/confirmation.tsx';
 import { DataTable } from '../../web/data-table.tsx';
@@ -40,6 +38,7 @@ import {
   saveOrganisationDomains,
   today,
 } from '../licence.ts';
+import { breachSentence } from '../rulebook-words.ts';
 import { extensionBody, organisationDomainsBody } from '../schemas.ts';
 import { saveOrganisationTimeZone } from '../time-zone.ts';
 import { erasureDaysOf, LeavingPanel } from './leaving-panel.tsx';
@@ -125,28 +124,6 @@ export function HistoryChart({ points }: { points: HistoryPoint[] }) {
   );
 }
 
-/** A breach (rules 21 and 22) in the reader's language; English readers see the rulebook's own sentence. */
-export function breachText(i18n: I18n, breach: { code: string; message: string }, summary: LicenceSummary): string {
-  const status = summary.status;
-  const key = `licensing.breach.${breach.code}`;
-  if (!status || !isMessageKey(key)) return breach.message;
-  const product = LICENCE_CATALOGUE[status.licence.type];
-  const packs = (bucket: (typeof BUCKETS)[number]) =>
-    packsNeeded(summary[bucket].used, status[bucket].capacity, bucket === 'internal' ? INTERNAL_PACK : EXTERNAL_PACK);
-  const values = {
-    type: i18n.t(`licensing.type.${status.licence.type}`),
-    internal: summary.internal.used,
-    external: summary.external.used,
-    internalCapacity: status.internal.capacity,
-    externalCapacity: status.external.capacity,
-    internalPacks: product.packs ? packs('internal') : 0,
-    externalPacks: product.packs ? packs('external') : 0,
-    environments: summary.environments.length,
-    allowed: product.environments ?? 0,
-  };
-  return localise({ key, values, english: breach.message }, i18n);
-}
-
 interface LicencePageProps {
   principal: Principal;
   summary: LicenceSummary;
@@ -171,7 +148,7 @@ function LicencePage(props: LicencePageProps) {
   return (
     <Layout title={t('licensing.licence.title')} principal={principal}>
       {summary.breaches.map((b) => (
-        <Alert kind="error">{t('licensing.licence.breach', { breach: breachText(i18n, b, summary) })}</Alert>
+        <Alert kind="error">{t('licensing.licence.breach', { breach: breachSentence(i18n, b) })}</Alert>
       ))}
       {status && status.term.state !== 'active' && (
         <Alert kind="error">{t('licensing.licence.termAlert', { term: termText(i18n, status.term) })}</Alert>

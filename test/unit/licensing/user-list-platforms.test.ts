@@ -29,7 +29,7 @@ function refusal(text: string, options: UserListOptions = {}): string[] {
   try {
     readText(text, options);
   } catch (error) {
-    if (error instanceof UserListError) return error.problems;
+    if (error instanceof UserListError) return error.problems.map((problem) => problem.message);
     throw error;
   }
   throw new Error('read without a problem');

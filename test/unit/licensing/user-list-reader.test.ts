@@ -40,7 +40,7 @@ function problems(input: string | Uint8Array, options: UserListOptions = {}): st
   try {
     read(input, options);
   } catch (error) {
-    if (error instanceof UserListError) return error.problems;
+    if (error instanceof UserListError) return error.problems.map((problem) => problem.message);
     throw error;
   }
   throw new Error('the list was read without a problem');
@@ -105,7 +105,11 @@ describe('rule 33: strict decoding in the declared encoding', () => {
       error = caught;
     }
     expect((error as UserListError).problems).toEqual([
-      expect.stringMatching(/^line 100000: a byte is not valid UTF-8/),
+      expect.objectContaining({
+        line: 100000,
+        code: 'invalid-byte',
+        message: expect.stringMatching(/^line 100000: a byte is not valid UTF-8/),
+      }),
     ]);
   });
 
@@ -120,7 +124,7 @@ describe('rule 33: strict decoding in the declared encoding', () => {
       } catch (caught) {
         error = caught;
       }
-      expect((error as UserListError).problems[0]).toMatch(/^line 5: a byte is not valid UTF-8/);
+      expect((error as UserListError).problems[0]?.message).toMatch(/^line 5: a byte is not valid UTF-8/);
     }
     const open = join(bytes('username,tenant\nann,"a\nb'), hex('ff'), bytes('"\n'));
     expect(() => read(open, {}, 2)).toThrow(/line 3: a byte is not valid UTF-8/);
@@ -215,7 +219,7 @@ describe('CSV as platforms and Excel write it', () => {
     } catch (caught) {
       error = caught;
     }
-    expect((error as UserListError).problems[0]).toMatch(/^line 2: the line is longer than 1,048,576 bytes/);
+    expect((error as UserListError).problems[0]?.message).toMatch(/^line 2: the line is longer than 1,048,576 bytes/);
     expect(fed).toBeLessThan(20);
   });
 });
