@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Context, Hono } from 'hono';
 import type { Principal } from '../../auth/principal.ts';
-import { principalOf } from '../../http/auth.ts';
+import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
 import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
@@ -287,18 +287,25 @@ async function saveFromForm(deps: ExamsDeps, c: Context<AppEnv>, view: AttemptVi
 }
 
 /** The exams this candidate may sit; `refusal` says why a start was refused (403 when the exam is not theirs). */
-async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: { key: MessageKey; status: 403 }) {
+/** A refusal shown above the list: a catalog key (403 on start) or an already translated text (429 on codes). */
+type Refusal = { key: MessageKey; status: 403 } | { text: string; status: 429 };
+
+async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: Refusal) {
   const principal = principalOf(c);
   const entries = await catalogue(deps, principal.account);
   const offline = await offlineNotice(deps);
-  const refusal = refused?.key ?? refusalKey(c.req.query('error'));
+  const refusalKeyed = refused && 'key' in refused ? refused.key : refusalKey(c.req.query('error'));
   const added = entries.find((e) => e.exam.id === c.req.query('added'));
   const { t, format } = await i18nOf(c);
   return html(
     c,
     <Layout title={t('exams.catalogue.title')} principal={principal}>
       {offline && <OfflineNotice />}
-      {refusal && <Alert kind="error">{t(refusal)}</Alert>}
+      {refused && 'text' in refused ? (
+        <Alert kind="error">{refused.text}</Alert>
+      ) : (
+        refusalKeyed && <Alert kind="error">{t(refusalKeyed)}</Alert>
+      )}
       {added && <Alert kind="success">{t('exams.access.codeAccepted', { exam: added.exam.title })}</Alert>}
       {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
       {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
@@ -380,9 +387,13 @@ export const examPages = (deps: ExamsDeps) =>
     .post('/exam-access-codes', requirePage('signedIn'), async (c) => {
       const code = String((await c.req.parseBody()).code ?? '');
       try {
-        const exam = await redeemAccessCode(deps, principalOf(c).account, code);
+        const exam = await redeemAccessCode(deps, principalOf(c).account, code, actorOf(c).ip);
         return c.redirect(`/exams?added=${exam.id}`, 303);
       } catch (error) {
+        if (error instanceof ApiError && error.status === 429) {
+          for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+          return renderCatalogue(deps, c, { text: error.messageFor(await i18nOf(c)), status: 429 });
+        }
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
         return c.redirect('/exams?error=code_unknown', 303);
       }

@@ -1529,4 +1529,6 @@ export const en = {
   'overview.stepHint.mail': 'Set SMTP_URL; until then mail waits in the outbox.',
   'overview.stepHint.extension': 'Download it and give it an access token.',
   'overview.importRefused': 'A file for {environment} was refused at {at}',
+  // Journey (issue 17): draw rules, preview mode, access-code throttle.
+  'exams.access.codeThrottled': 'Too many wrong codes. Try again after {at}.',
 } as const;

@@ -1544,4 +1544,6 @@ export const ja: Catalog = {
   'overview.stepHint.mail': 'SMTP_URL を設定してください。設定するまでメールは送信トレイに保管されます。',
   'overview.stepHint.extension': 'ダウンロードして、アクセストークンを設定してください。',
   'overview.importRefused': '{environment} 向けのファイルを受け付けませんでした（{at}）',
+  // Journey (issue 17): draw rules, preview mode, access-code throttle.
+  'exams.access.codeThrottled': '誤ったコードの入力が多すぎます。{at} 以降にもう一度お試しください。',
 };
