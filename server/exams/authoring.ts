@@ -279,7 +279,7 @@ export async function setPublished(deps: ExamsDeps, id: string, published: boole
         message('errors.not_enough_questions', { count: exam.question_count, available: available.length }),
       );
     const [problem] = Object.values(
-      drawRuleProblems(bankOf(available), readDrawRules(exam.draw_rules), exam.question_count),
+      drawRuleProblems(bankOf(available), readDrawRules(exam.draw_rules), exam.question_count, true),
     );
     if (problem) throw new ApiError(409, 'not_enough_questions', problem);
   }

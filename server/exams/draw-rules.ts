@@ -1,5 +1,5 @@
 // Draw rules (issue 17): an attempt draws so many questions from each tag ("5 from networking, 3 from security"), the
-// rest of the exam's question count from the whole bank. A question carrying two ruled tags belongs to the first
+// rest of the exam's question count from the questions no rule claims, so each rule's count is exact. A question carrying two ruled tags belongs to the first
 // rule that names one of them, so it is counted once and can never be drawn twice.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -55,11 +55,16 @@ export function rulePools<Q extends Drawable>(bank: readonly Q[], rules: readonl
 /**
  * What stops the rules from being drawn from this bank, by field (`drawRules.1.count`, `questionCount`): a tag no
  * question carries, a count larger than the tag's questions left to it, rules that take more than the exam draws.
- * The bank being smaller than the question count is the publish check's business (a draft grows).
+ * Too few questions for the rest of the count is checked when publishing only (`complete`): a draft grows.
  */
-export function drawRuleProblems(bank: readonly Drawable[], rules: readonly DrawRule[], questionCount: number) {
+export function drawRuleProblems(
+  bank: readonly Drawable[],
+  rules: readonly DrawRule[],
+  questionCount: number,
+  complete = false,
+) {
   const problems: FieldMessages = {};
-  const { pools } = rulePools(bank, rules);
+  const { pools, unruled } = rulePools(bank, rules);
   rules.forEach((rule, index) => {
     const holds = bank.filter((q) => q.tags.includes(rule.tag)).length;
     const left = pools[index]?.length ?? 0;
@@ -72,6 +77,11 @@ export function drawRuleProblems(bank: readonly Drawable[], rules: readonly Draw
   });
   const ruled = rules.reduce((sum, rule) => sum + rule.count, 0);
   if (ruled > questionCount) problems.questionCount = message('exams.drawRules.aboveTotal', { ruled });
+  else if (complete && rules.length > 0 && unruled.length < questionCount - ruled)
+    problems.questionCount = message('exams.drawRules.restShort', {
+      rest: questionCount - ruled,
+      unruled: unruled.length,
+    });
   return problems;
 }
 
@@ -97,8 +107,8 @@ export function seededShuffle<T>(items: readonly T[], next: (below: number) => n
 }
 
 /**
- * The questions one attempt draws: each rule's count from its pool, then the rest of `questionCount` from every
- * question not drawn yet. Null when the bank cannot satisfy the rules (publishing refuses such an exam).
+ * The questions one attempt draws: each rule's count from its pool, then the rest of `questionCount` from the
+ * questions no rule claims. Null when the bank cannot satisfy the rules (publishing refuses such an exam).
  */
 export function drawQuestions<Q extends Drawable>(
   bank: readonly Q[],
@@ -107,7 +117,7 @@ export function drawQuestions<Q extends Drawable>(
   seed: string,
 ): Q[] | null {
   const next = seededInts(seed);
-  const { pools } = rulePools(bank, rules);
+  const { pools, unruled } = rulePools(bank, rules);
   const drawn = new Set<Q>();
   for (const [index, rule] of rules.entries()) {
     const pool = pools[index] ?? [];
@@ -116,8 +126,7 @@ export function drawQuestions<Q extends Drawable>(
   }
   const rest = questionCount - drawn.size;
   if (rest < 0) return null;
-  const remaining = bank.filter((q) => !drawn.has(q));
-  if (remaining.length < rest) return null;
-  for (const question of seededShuffle(remaining, next).slice(0, rest)) drawn.add(question);
+  if (unruled.length < rest) return null;
+  for (const question of seededShuffle(unruled, next).slice(0, rest)) drawn.add(question);
   return [...drawn];
 }

@@ -1547,4 +1547,6 @@ export const en = {
   'exams.drawRules.aboveTotal': 'The draw rules take {ruled, number} questions: draw at least that many per attempt.',
   'exams.drawRules.summary': '{count, number} ({rules})',
   'exams.drawRules.summaryRule': '{count, number} tagged “{tag}”',
+  'exams.drawRules.restShort':
+    'The draw rules take {ruled, number} questions; the other {rest, number} come from questions with none of the rules’ tags, and there {unruled, plural, one {is only #} other {are only #}}. Tag fewer questions, or draw fewer.',
 } as const;

@@ -1562,4 +1562,6 @@ export const ja: Catalog = {
   'exams.drawRules.aboveTotal': '出題ルールの合計は {ruled, number} 問です。1 回の出題数をそれ以上にしてください。',
   'exams.drawRules.summary': '{count, number} 問（{rules}）',
   'exams.drawRules.summaryRule': '「{tag}」から {count, number} 問',
+  'exams.drawRules.restShort':
+    '出題ルール以外の {rest, number} 問は、ルールのタグが付いていない問題から選ばれますが、該当する問題は {unruled, number} 問しかありません。タグを付ける問題を減らすか、出題数を減らしてください。',
 };
