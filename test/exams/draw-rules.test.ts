@@ -138,18 +138,34 @@ describe('draw rules on the settings page', () => {
     const { cookie, examId } = await draftWithBank(ctx);
     const settings = `/portal/exams/${examId}/settings`;
 
-    // "Add a row": nothing saved, the form back as typed with one more blank row (plus the page's own blank row).
+    // The page starts with one blank row. "Add a row" after filling it: nothing saved, the form back as typed with
+    // a new blank row under the filled one.
+    const blank = await (await call(ctx, 'GET', settings, { cookie })).text();
+    expect(inputOf(blank, 'drawRules.0.tag')).toMatch(/ value\/>$/);
+    expect(inputOf(blank, 'drawRules.1.tag')).toBe('');
     const added = await call(ctx, 'POST', settings, {
       cookie,
-      form: { ...settingsForm([['networking', '5']], { title: 'Typed title' }), drawRuleAction: 'add' },
+      form: {
+        ...settingsForm(
+          [
+            ['networking', '5'],
+            ['', ''],
+          ],
+          { title: 'Typed title' },
+        ),
+        drawRuleAction: 'add',
+      },
     });
     expect(added.status).toBe(200);
     const addedPage = await added.text();
     expect(inputOf(addedPage, 'title')).toContain('value="Typed title"');
     expect(inputOf(addedPage, 'drawRules.0.tag')).toContain('value="networking"');
+    expect(inputOf(addedPage, 'drawRules.0.count')).toContain('value="5"');
     expect(inputOf(addedPage, 'drawRules.1.tag')).toMatch(/ value\/>$/);
-    expect(inputOf(addedPage, 'drawRules.2.tag')).toMatch(/ value\/>$/);
-    expect(inputOf(addedPage, 'drawRules.3.tag')).toBe('');
+    expect(inputOf(addedPage, 'drawRules.2.tag')).toBe('');
+    expect(await ctx.deps.db.selectFrom('exams').select('title').executeTakeFirstOrThrow()).toEqual({
+      title: 'Infrastructure',
+    });
 
     // A repeated tag is named at its row.
     const repeated = await call(ctx, 'POST', settings, {

@@ -21,9 +21,15 @@ import {
   withDrawRuleRows,
 } from '../settings-form.ts';
 
-/** "Add a rule" without script: the form comes back as typed, nothing saved, with one more blank row. */
+/**
+ * "Add a rule" without script: the form comes back as typed, nothing saved; the rows filled in so far, then the
+ * page's blank row (the new one). Rows left blank are dropped, so clicking twice does not stack empty rows.
+ */
 const withBlankRule = (typed: SettingsFormValues) =>
-  withDrawRuleRows(typed, [...drawRuleRows(typed), { tag: '', count: '' }]);
+  withDrawRuleRows(
+    typed,
+    drawRuleRows(typed).filter((row) => row.tag !== '' || row.count !== ''),
+  );
 
 interface SettingsFormProps {
   action: string;

@@ -1527,7 +1527,7 @@ export const en = {
   'exams.access.codeThrottled': 'Too many wrong codes. Try again after {at}.',
   'exams.drawRules.legend': 'Draw rules',
   'exams.drawRules.hint':
-    'Draw a number of questions from each tag, e.g. 5 tagged “networking” and 3 tagged “security”. A question with two of these tags counts for the first rule only. The rest of the questions per attempt come from the whole bank. Empty a row, or tick its box, to remove it.',
+    'Draw a number of questions from each tag, e.g. 5 tagged “networking” and 3 tagged “security”. A question with two of these tags counts for the first rule only. The rest of the questions per attempt come from questions with none of these tags. Empty a row, or tick its box, to remove it.',
   'exams.drawRules.row': 'Draw rule {n, number}',
   'exams.drawRules.tag': 'Tag',
   'exams.drawRules.count': 'Questions',

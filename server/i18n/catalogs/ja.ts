@@ -1542,7 +1542,7 @@ export const ja: Catalog = {
   'exams.access.codeThrottled': '誤ったコードの入力が多すぎます。{at} 以降にもう一度お試しください。',
   'exams.drawRules.legend': '出題ルール',
   'exams.drawRules.hint':
-    'タグごとに出題する問題数を指定します（例:「networking」から 5 問、「security」から 3 問）。複数のタグに該当する問題は、上にあるルールでのみ数えます。残りの出題数は全問題から選ばれます。行を削除するには、空欄にするかチェックを入れてください。',
+    'タグごとに出題する問題数を指定します（例:「networking」から 5 問、「security」から 3 問）。複数のタグに該当する問題は、上にあるルールでのみ数えます。残りの出題数は、これらのタグが付いていない問題から選ばれます。行を削除するには、空欄にするかチェックを入れてください。',
   'exams.drawRules.row': '出題ルール {n, number}',
   'exams.drawRules.tag': 'タグ',
   'exams.drawRules.count': '問題数',
