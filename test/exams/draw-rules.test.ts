@@ -9,6 +9,7 @@ import { openDatabase } from '../../server/db/database.ts';
 import { drawQuestions, drawRuleProblems } from '../../server/exams/draw-rules.ts';
 import { createLogger } from '../../server/logger.ts';
 import { migrations } from '../../server/migrations.ts';
+import { englishRuns, readableText } from '../support/english-text.ts';
 import { SAMPLE_DOCUMENT, startAttempt, verifiedCandidate } from '../support/exams.ts';
 import {
   call,
@@ -254,6 +255,29 @@ describe('draw rules on the settings page', () => {
       drawnSets.add([...texts].sort().join(','));
     }
     expect(drawnSets.size).toBeGreaterThan(1);
+  });
+
+  it('reads in Japanese, the row messages too', async () => {
+    const ctx = await makeApp();
+    const { cookie, examId } = await draftWithBank(ctx);
+    await ctx.deps.db.updateTable('accounts').set({ locale: 'ja' }).where('role', '=', 'admin').execute();
+    const refused = await call(ctx, 'POST', `/portal/exams/${examId}/settings`, {
+      cookie,
+      form: settingsForm([
+        ['networking', '5'],
+        ['security', '4'],
+        ['storage', '2'],
+      ]),
+    });
+    const page = await refused.text();
+    expect(page).toContain('<html lang="ja">');
+    expect(page).toContain('出題ルール');
+    expect(page).toContain(
+      '「security」タグの問題は 4 問ありますが、そのうち 1 問は上のルールのタグも付いているため、そちらで数えます。このルールで出題できるのは最大 3 問です。',
+    );
+    expect(page).toContain('この試験に「storage」タグの付いた問題はありません。');
+    // Only what the author typed (the title, the tags) may be English.
+    expect(englishRuns(readableText(page)).filter((run) => !/Infrastructure/.test(run))).toEqual([]);
   });
 
   it('the API refuses rules the bank cannot give, by row; publishing checks them again', async () => {
