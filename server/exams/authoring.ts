@@ -238,6 +238,13 @@ export async function createExam(
   return getExam(deps, id);
 }
 
+/** A new exam from its settings alone: its bank is empty, so any draw rule names a tag no question carries yet. */
+export async function createEmptyExam(deps: ExamsDeps, settings: ExamSettings): Promise<Exam> {
+  const problems = drawRuleProblems([], settings.drawRules, settings.questionCount);
+  if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  return createExam(deps, settings);
+}
+
 /** A published version never changes: attempts and certificates point at it. Its next version is where edits go. */
 export function assertDraft(exam: Exam): void {
   if (exam.frozen_at !== null) throw new ApiError(409, 'exam_frozen', 'errors.exam_frozen');
@@ -250,7 +257,11 @@ export async function updateExam(deps: ExamsDeps, id: string, patch: Partial<Exa
   if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
     throw validationFailed({ reviewAfter: 'fields.reviewAfter' });
   if (patch.drawRules !== undefined || patch.questionCount !== undefined) {
-    const problems = drawRuleProblems(bankOf(await listQuestions(deps, id)), merged.drawRules, merged.questionCount);
+    const problems = drawRuleProblems(
+      drawableBank(await listQuestions(deps, id)),
+      merged.drawRules,
+      merged.questionCount,
+    );
     if (Object.keys(problems).length > 0) throw validationFailed(problems);
   }
   await deps.db
@@ -279,7 +290,7 @@ export async function setPublished(deps: ExamsDeps, id: string, published: boole
         message('errors.not_enough_questions', { count: exam.question_count, available: available.length }),
       );
     const [problem] = Object.values(
-      drawRuleProblems(bankOf(available), readDrawRules(exam.draw_rules), exam.question_count, true),
+      drawRuleProblems(drawableBank(available), readDrawRules(exam.draw_rules), exam.question_count, true),
     );
     if (problem) throw new ApiError(409, 'not_enough_questions', problem);
   }
@@ -338,7 +349,7 @@ export async function listQuestions(deps: ExamsDeps, examId: string): Promise<Ex
 }
 
 /** The bank as the draw sees it: each question with its tags read. */
-export const bankOf = (rows: readonly ExamQuestionRow[]) =>
+export const drawableBank = (rows: readonly ExamQuestionRow[]) =>
   rows.map((row) => ({ row, tags: JSON.parse(row.tags) as string[] }));
 
 export async function addQuestion(

@@ -7,7 +7,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
 import { assertMayStart } from './access.ts';
-import { bankOf, listQuestions } from './authoring.ts';
+import { drawableBank, listQuestions } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { drawQuestions, readDrawRules, seededInts, seededShuffle } from './draw-rules.ts';
 import { finaliseOverdueFor } from './finalise.ts';
@@ -58,7 +58,7 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
   await ensureOnline(deps);
   if (!account.email_verified_at) throw new ApiError(403, 'email_not_verified', 'errors.email_not_verified.exam');
   await finaliseOverdueFor(deps, account.id);
-  const bank = bankOf(await listQuestions(deps, exam.id));
+  const bank = drawableBank(await listQuestions(deps, exam.id));
   const rules = readDrawRules(exam.draw_rules);
   const unavailable = () => new ApiError(409, 'exam_unavailable', 'errors.exam_unavailable');
   if (bank.length < exam.question_count) throw unavailable();

@@ -280,6 +280,19 @@ describe('draw rules on the settings page', () => {
     expect(englishRuns(readableText(page)).filter((run) => !/Infrastructure/.test(run))).toEqual([]);
   });
 
+  it('a new exam has no questions yet: its page refuses any rule, naming the tag', async () => {
+    const ctx = await makeApp();
+    const cookie = await sessionCookieFor(ctx, await createAccount(ctx, 'admin'));
+    const refused = await call(ctx, 'POST', '/portal/new-exam', { cookie, form: settingsForm([['networking', '2']]) });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(inputOf(page, 'title')).toContain('value="Infrastructure"');
+    expect(page).toContain('No question of this exam is tagged “networking”.');
+    expect(await ctx.deps.db.selectFrom('exams').select('id').execute()).toEqual([]);
+    const created = await call(ctx, 'POST', '/portal/new-exam', { cookie, form: settingsForm([]) });
+    expect(created.status).toBe(303);
+  });
+
   it('the API refuses rules the bank cannot give, by row; publishing checks them again', async () => {
     const ctx = await makeApp();
     const { cookie, examId } = await draftWithBank(ctx);

@@ -10,7 +10,7 @@ import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields
 import { formValues } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
-import { createExam, getExam, toExamView, updateExam } from '../authoring.ts';
+import { createEmptyExam, getExam, toExamView, updateExam } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
 import {
   drawRuleRows,
@@ -223,9 +223,15 @@ export const examSettingsPages = (deps: ExamsDeps) =>
       };
       if (typed.drawRuleAction === 'add') return renderSettings(c, page, withBlankRule(typed));
       const read = readSettingsForm(typed);
-      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, await i18nOf(c)));
-      const exam = await createExam(deps, read.settings);
-      return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+      const reader = await i18nOf(c);
+      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, reader));
+      try {
+        const exam = await createEmptyExam(deps, read.settings);
+        return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        return renderSettings(c, page, read.values, error.fieldsFor(reader) ?? {});
+      }
     })
     .get('/exams/:id/settings', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
