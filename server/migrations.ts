@@ -8,7 +8,7 @@ import { signInProtectionMigration } from './auth/sign-in-protection-migration.t
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
 import { examAccessMigration } from './exams/access-migration.ts';
-import { examsMigration } from './exams/migration.ts';
+import { examDrawRulesMigration, examsMigration } from './exams/migration.ts';
 import { examVersionsMigration } from './exams/versions-migration.ts';
 import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
@@ -35,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-exam-access': examAccessMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
   '2026-12-04-licence-search': licenceSearchMigration,
-  '2026-12-04-hygiene-summary': hygieneSummaryMigration,
+  '2026-12-06-hygiene-summary': hygieneSummaryMigration,
+  '2026-12-06-exam-draw-rules': examDrawRulesMigration,
 };

@@ -3,6 +3,7 @@
 // starting any other is refused with 403.
 import { z } from 'zod';
 import type { Account } from '../auth/tables.ts';
+import { addressKey, hitThrottle, refundThrottle, type ThrottleRule } from '../auth/throttle.ts';
 import type { Db } from '../db/database.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound, validationFailed } from '../http/errors.ts';
@@ -229,8 +230,35 @@ export async function withdrawInvitation(deps: ExamsDeps, examId: string, email:
   if (!Number(removed.numDeletedRows)) throw notFound('errors.not_found.invitation');
 }
 
+/**
+ * Wrong access codes: ten an hour per account, thirty an hour per address (an exam centre shares one). A code is
+ * short enough to guess, so guesses are counted before the code is looked at (consume, then check).
+ */
+export const ACCESS_CODE_RULES = {
+  account: { name: 'access-code:account', limit: 10, windowSeconds: 60 * 60 },
+  address: { name: 'access-code:ip', limit: 30, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, ThrottleRule>;
+
+const codeGuessesHeldBack = (now: Date, seconds: number) =>
+  new ApiError(
+    429,
+    'rate_limited',
+    message('exams.access.codeThrottled', { at: new Date(now.getTime() + seconds * 1000) }),
+    undefined,
+    { 'Retry-After': String(seconds) },
+  );
+
 /** An access code entered by a candidate: the exam it opens is theirs to sit from now on. */
-export async function redeemAccessCode(deps: ExamsDeps, account: Account, code: string): Promise<Exam> {
+export async function redeemAccessCode(deps: ExamsDeps, account: Account, code: string, ip: string): Promise<Exam> {
+  const now = deps.clock();
+  const address = addressKey(ip);
+  const byAccount = await hitThrottle(deps.db, ACCESS_CODE_RULES.account, account.id, now);
+  if (byAccount.limited) throw codeGuessesHeldBack(now, byAccount.retryAfterSeconds);
+  const byAddress = await hitThrottle(deps.db, ACCESS_CODE_RULES.address, address, now);
+  if (byAddress.limited) {
+    await refundThrottle(deps.db, ACCESS_CODE_RULES.account, account.id);
+    throw codeGuessesHeldBack(now, byAddress.retryAfterSeconds);
+  }
   const access = await deps.db
     .selectFrom('exam_access')
     .innerJoin('exams', 'exams.id', 'exam_access.exam_id')
@@ -240,9 +268,12 @@ export async function redeemAccessCode(deps: ExamsDeps, account: Account, code: 
     .where('exams.published', '=', 1)
     .executeTakeFirst();
   if (!access) throw validationFailed({ code: 'exams.access.field.codeUnknown' });
+  // The counters count wrong codes: the right one gives its place back.
+  await refundThrottle(deps.db, ACCESS_CODE_RULES.account, account.id);
+  await refundThrottle(deps.db, ACCESS_CODE_RULES.address, address);
   await deps.db
     .insertInto('exam_access_grants')
-    .values({ exam_id: access.exam_id, account_id: account.id, granted_at: deps.clock().toISOString() })
+    .values({ exam_id: access.exam_id, account_id: account.id, granted_at: now.toISOString() })
     .onConflict((oc) => oc.columns(['exam_id', 'account_id']).doNothing())
     .execute();
   return getExam(deps, access.exam_id);

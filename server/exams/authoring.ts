@@ -6,6 +6,7 @@ import { singleLine } from '../http/schemas.ts';
 import { type I18n, localise, message } from '../i18n/messages.ts';
 import { termText } from '../web/licence-term.ts';
 import type { ExamsDeps } from './context.ts';
+import { type DrawRule, drawRuleProblems, drawRules, readDrawRules } from './draw-rules.ts';
 import { type QuestionContent, questionSchema, toContent, toInput } from './questions.ts';
 import type { Exam, ExamQuestionRow } from './tables.ts';
 
@@ -51,7 +52,7 @@ export const examSettings = z.strictObject({
     .int('exams.fields.questionCount')
     .min(1, 'exams.fields.questionCount')
     .max(500, 'exams.fields.questionCount'),
-  drawTag: z.string().trim().min(1).max(64, 'fields.tooLong').nullable().default(null),
+  drawRules,
   shuffleQuestions: z.boolean().default(false),
   shuffleOptions: z.boolean().default(false),
 });
@@ -67,9 +68,17 @@ const withReviewDate = <T extends z.ZodType<ExamSettings>>(schema: T) =>
 
 export const examCreateBody = withReviewDate(examSettings);
 
+/** Documents written before draw rules name one tag to draw every question from: that is one rule. */
+const withLegacyDrawTag = (exam: unknown) => {
+  if (typeof exam !== 'object' || exam === null || !('drawTag' in exam)) return exam;
+  const { drawTag, ...rest } = exam as Record<string, unknown>;
+  if (typeof drawTag !== 'string' || drawTag.trim() === '' || 'drawRules' in rest) return rest;
+  return { ...rest, drawRules: [{ tag: drawTag, count: rest.questionCount }] };
+};
+
 export const examDocument = z.strictObject({
   format: z.literal('seatkeeper-exam/1'),
-  exam: examCreateBody,
+  exam: z.preprocess(withLegacyDrawTag, examCreateBody),
   questions: z.array(questionSchema).max(2000),
 });
 export type ExamDocument = z.output<typeof examDocument>;
@@ -100,7 +109,7 @@ export interface ExamView {
   reviewPolicy: Exam['review_policy'];
   reviewAfter: string | null;
   questionCount: number;
-  drawTag: string | null;
+  drawRules: DrawRule[];
   shuffleQuestions: boolean;
   shuffleOptions: boolean;
   published: boolean;
@@ -125,7 +134,7 @@ export const toExamView = (e: Exam): ExamView => ({
   reviewPolicy: e.review_policy,
   reviewAfter: e.review_after,
   questionCount: e.question_count,
-  drawTag: e.draw_tag,
+  drawRules: readDrawRules(e.draw_rules),
   shuffleQuestions: e.shuffle_questions === 1,
   shuffleOptions: e.shuffle_options === 1,
   published: e.published === 1,
@@ -147,7 +156,7 @@ const columns = (s: Partial<ExamSettings>) => ({
   ...(s.reviewPolicy !== undefined && { review_policy: s.reviewPolicy }),
   ...(s.reviewAfter !== undefined && { review_after: s.reviewAfter && new Date(s.reviewAfter).toISOString() }),
   ...(s.questionCount !== undefined && { question_count: s.questionCount }),
-  ...(s.drawTag !== undefined && { draw_tag: s.drawTag }),
+  ...(s.drawRules !== undefined && { draw_rules: JSON.stringify(s.drawRules) }),
   ...(s.shuffleQuestions !== undefined && { shuffle_questions: s.shuffleQuestions ? 1 : 0 }),
   ...(s.shuffleOptions !== undefined && { shuffle_options: s.shuffleOptions ? 1 : 0 }),
 });
@@ -197,7 +206,7 @@ export async function createExam(
         review_policy: settings.reviewPolicy,
         review_after: settings.reviewAfter && new Date(settings.reviewAfter).toISOString(),
         question_count: settings.questionCount,
-        draw_tag: settings.drawTag,
+        draw_rules: JSON.stringify(settings.drawRules),
         shuffle_questions: settings.shuffleQuestions ? 1 : 0,
         shuffle_options: settings.shuffleOptions ? 1 : 0,
         published: 0,
@@ -229,6 +238,13 @@ export async function createExam(
   return getExam(deps, id);
 }
 
+/** A new exam from its settings alone: its bank is empty, so any draw rule names a tag no question carries yet. */
+export async function createEmptyExam(deps: ExamsDeps, settings: ExamSettings): Promise<Exam> {
+  const problems = drawRuleProblems([], settings.drawRules, settings.questionCount);
+  if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  return createExam(deps, settings);
+}
+
 /** A published version never changes: attempts and certificates point at it. Its next version is where edits go. */
 export function assertDraft(exam: Exam): void {
   if (exam.frozen_at !== null) throw new ApiError(409, 'exam_frozen', 'errors.exam_frozen');
@@ -240,6 +256,14 @@ export async function updateExam(deps: ExamsDeps, id: string, patch: Partial<Exa
   const merged = { ...toExamView(exam), ...patch };
   if (merged.reviewPolicy === 'after_date' && !merged.reviewAfter)
     throw validationFailed({ reviewAfter: 'fields.reviewAfter' });
+  if (patch.drawRules !== undefined || patch.questionCount !== undefined) {
+    const problems = drawRuleProblems(
+      drawableBank(await listQuestions(deps, id)),
+      merged.drawRules,
+      merged.questionCount,
+    );
+    if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  }
   await deps.db
     .updateTable('exams')
     .set({ ...columns(patch), updated_at: deps.clock().toISOString() })
@@ -258,17 +282,17 @@ export async function setPublished(deps: ExamsDeps, id: string, published: boole
         'licence_expired',
         message('errors.licence_expired', { term: (reader) => termText(reader, term) }),
       );
-    const available = await activeQuestions(deps, exam);
+    const available = await listQuestions(deps, exam.id);
     if (available.length < exam.question_count)
       throw new ApiError(
         409,
         'not_enough_questions',
-        message(exam.draw_tag ? 'errors.not_enough_questions.tagged' : 'errors.not_enough_questions', {
-          count: exam.question_count,
-          available: available.length,
-          tag: exam.draw_tag,
-        }),
+        message('errors.not_enough_questions', { count: exam.question_count, available: available.length }),
       );
+    const [problem] = Object.values(
+      drawRuleProblems(drawableBank(available), readDrawRules(exam.draw_rules), exam.question_count, true),
+    );
+    if (problem) throw new ApiError(409, 'not_enough_questions', problem);
   }
   const now = deps.clock().toISOString();
   await writeTransaction(deps.db, async (trx) => {
@@ -324,13 +348,9 @@ export async function listQuestions(deps: ExamsDeps, examId: string): Promise<Ex
     .execute();
 }
 
-/** The bank an attempt draws from: not archived, and carrying the exam's tag when it has one. */
-export async function activeQuestions(deps: ExamsDeps, exam: Exam): Promise<ExamQuestionRow[]> {
-  const rows = await listQuestions(deps, exam.id);
-  if (!exam.draw_tag) return rows;
-  const tag = exam.draw_tag;
-  return rows.filter((r) => (JSON.parse(r.tags) as string[]).includes(tag));
-}
+/** The bank as the draw sees it: each question with its tags read. */
+export const drawableBank = (rows: readonly ExamQuestionRow[]) =>
+  rows.map((row) => ({ row, tags: JSON.parse(row.tags) as string[] }));
 
 export async function addQuestion(
   deps: ExamsDeps,
@@ -472,7 +492,7 @@ export async function exportExam(deps: ExamsDeps, id: string): Promise<ExamDocum
       reviewPolicy: exam.reviewPolicy,
       reviewAfter: exam.reviewAfter,
       questionCount: exam.questionCount,
-      drawTag: exam.drawTag,
+      drawRules: exam.drawRules,
       shuffleQuestions: exam.shuffleQuestions,
       shuffleOptions: exam.shuffleOptions,
     },

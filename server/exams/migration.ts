@@ -117,3 +117,25 @@ export const examsMigration: Migration = {
     }
   },
 };
+
+/** Draw rules (issue 17): several tag -> count rules instead of one tag; an exam's old tag becomes its one rule. */
+export const examDrawRulesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('exams')
+      .addColumn('draw_rules', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    const tagged = await (db as Kysely<{ exams: { id: string; draw_tag: string | null; question_count: number } }>)
+      .selectFrom('exams')
+      .select(['id', 'draw_tag', 'question_count'])
+      .where('draw_tag', 'is not', null)
+      .execute();
+    for (const exam of tagged)
+      await (db as Kysely<{ exams: { id: string; draw_rules: string } }>)
+        .updateTable('exams')
+        .set({ draw_rules: JSON.stringify([{ tag: exam.draw_tag, count: exam.question_count }]) })
+        .where('id', '=', exam.id)
+        .execute();
+    await db.schema.alterTable('exams').dropColumn('draw_tag').execute();
+  },
+};

@@ -7,8 +7,9 @@ import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { message } from '../i18n/messages.ts';
 import { assertMayStart } from './access.ts';
-import { activeQuestions } from './authoring.ts';
+import { drawableBank, listQuestions } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
+import { drawQuestions, readDrawRules, seededInts, seededShuffle } from './draw-rules.ts';
 import { finaliseOverdueFor } from './finalise.ts';
 import type { QuestionContent } from './questions.ts';
 import type { Attempt, DrawnQuestion } from './tables.ts';
@@ -57,8 +58,10 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
   await ensureOnline(deps);
   if (!account.email_verified_at) throw new ApiError(403, 'email_not_verified', 'errors.email_not_verified.exam');
   await finaliseOverdueFor(deps, account.id);
-  const bank = await activeQuestions(deps, exam);
-  if (bank.length < exam.question_count) throw new ApiError(409, 'exam_unavailable', 'errors.exam_unavailable');
+  const bank = drawableBank(await listQuestions(deps, exam.id));
+  const rules = readDrawRules(exam.draw_rules);
+  const unavailable = () => new ApiError(409, 'exam_unavailable', 'errors.exam_unavailable');
+  if (bank.length < exam.question_count) throw unavailable();
   return writeTransaction(deps.db, async (trx) => {
     const now = deps.clock();
     // One start at a time per candidate (on PostgreSQL; SQLite's write transactions are exclusive anyway).
@@ -90,15 +93,20 @@ export async function startAttempt(deps: ExamsDeps, account: Account, examId: st
       .where('exam_id', '=', exam.id)
       .where('account_id', '=', account.id)
       .executeTakeFirst();
-    const picked = shuffle(bank).slice(0, exam.question_count);
-    const ordered = exam.shuffle_questions ? picked : picked.sort((a, b) => a.position - b.position);
+    const id = randomString(16);
+    // Seeded by the attempt's id: each attempt draws its own questions, and the same attempt always the same ones.
+    const picked = drawQuestions(bank, rules, exam.question_count, id)?.map((q) => q.row);
+    if (!picked) throw unavailable();
+    const ordered = exam.shuffle_questions
+      ? seededShuffle(picked, seededInts(`${id}:order`))
+      : picked.sort((a, b) => a.position - b.position);
     const drawn: DrawnQuestion[] = ordered.map((row) => {
       const content = drawOptions(JSON.parse(row.content) as QuestionContent, exam.shuffle_options === 1);
       return { questionId: row.id, version: row.version, content };
     });
     const extraSeconds = (accommodation?.extra_minutes ?? 0) * 60;
     const attempt: Attempt = {
-      id: randomString(16),
+      id,
       exam_id: exam.id,
       account_id: account.id,
       status: 'in_progress',

@@ -24,8 +24,8 @@ export interface ExamsTable {
   review_after: string | null;
   /** Questions drawn per attempt. */
   question_count: number;
-  /** When set, only questions with this tag are drawn. */
-  draw_tag: string | null;
+  /** Draw rules as JSON, [{tag, count}] (server/exams/draw-rules.ts); [] draws from the whole bank. */
+  draw_rules: string;
   shuffle_questions: number;
   shuffle_options: number;
   published: number;

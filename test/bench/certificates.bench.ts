@@ -82,7 +82,7 @@ async function runServers(): Promise<void> {
       review_policy: 'score_only',
       review_after: null,
       question_count: 10,
-      draw_tag: null,
+      draw_rules: '[]',
       shuffle_questions: 0,
       shuffle_options: 0,
       published: 1,

@@ -4,6 +4,7 @@
 // times in the organisation's zone (Asia/Tokyo), the PDF holding the name and the title as written.
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { navigateBy, registerInBrowser, signInInBrowser, verificationMail } from '../support/browser-accounts.ts';
 import { englishRuns, readableText } from '../support/english-text.ts';
 import { JAPANESE_DOCUMENT } from '../support/exams.ts';
 import { readPdf } from '../support/pdf-reader.ts';
@@ -53,10 +54,6 @@ afterAll(async () => {
   await data?.remove();
 });
 
-async function submitForm(page: Page, selector: string) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
 /** The page is Japanese: `lang="ja"` and no English sentence a person reads. */
 async function expectJapanese(page: Page) {
   const html = await page.content();
@@ -71,34 +68,24 @@ describe('a Japanese candidate’s journey in a browser', () => {
     page.setDefaultTimeout(10_000);
     await page.goto(`${server.url}/register`);
     expect(await page.$eval('html', (e) => e.lang)).toBe('en');
-    await submitForm(page, 'form.language-switch button[value="ja"]');
+    await navigateBy(page, 'form.language-switch button[value="ja"]');
     expect(page.url()).toBe(`${server.url}/register`);
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('受験者の新規登録');
     await expectJapanese(page);
 
-    await page.type('#name', CANDIDATE.name);
-    await page.type('#email', CANDIDATE.email);
-    await page.type('#password', CANDIDATE.password);
-    await submitForm(page, 'form.card button[type=submit]');
+    const site = { url: server.url, adminCookie };
+    await registerInBrowser(page, site, CANDIDATE, true);
     expect(await expectJapanese(page)).toContain(`${CANDIDATE.email} 宛てに確認用リンクを送信しました。`);
 
-    const outbox = (await api(server.url, adminCookie, 'GET', '/api/v1/outbox')) as {
-      items: { to: string; subject: string; body: string }[];
-    };
-    const mail = outbox.items.find((m) => m.to === CANDIDATE.email);
-    expect(mail?.subject).toBe('【Seatkeeper】メールアドレスの確認のお願い');
-    expect(mail?.body).toContain(`${CANDIDATE.name} 様`);
-    const link = /(http:\/\/\S+\/verify-email\?token=\S+)/.exec(mail?.body ?? '')?.[1];
-    expect(link, 'verification link in the mail').toBeTruthy();
-    await page.goto(link as string);
+    const mail = await verificationMail(site, CANDIDATE.email);
+    expect(mail.subject).toBe('【Seatkeeper】メールアドレスの確認のお願い');
+    expect(mail.body).toContain(`${CANDIDATE.name} 様`);
+    await page.goto(mail.link);
     await expectJapanese(page);
-    await submitForm(page, 'form.card button[type=submit]');
+    await navigateBy(page, 'form.card button[type=submit]');
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('メールアドレスを確認しました');
 
-    await page.goto(`${server.url}/sign-in`);
-    await page.type('#email', CANDIDATE.email);
-    await page.type('#password', CANDIDATE.password);
-    await submitForm(page, 'form.card button[type=submit]');
+    await signInInBrowser(page, site, CANDIDATE);
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('マイページ');
     await expectJapanese(page);
 
@@ -106,7 +93,7 @@ describe('a Japanese candidate’s journey in a browser', () => {
     const catalogue = await expectJapanese(page);
     expect(catalogue).toContain('OutSystems 基礎認定試験');
     expect(catalogue).toContain('4 問、制限時間 30 分、合格点 60%');
-    await submitForm(page, 'form[action$="/start"] button');
+    await navigateBy(page, 'form[action$="/start"] button');
     expect(page.url()).toMatch(/\/attempts\/[a-z2-7]+$/);
     const attempt = await expectJapanese(page);
     // The deadline in Tokyo's time, the zone named; the running timer in Japanese units.
@@ -129,9 +116,9 @@ describe('a Japanese candidate’s journey in a browser', () => {
     await page.waitForFunction(() => /保存しました/.test(document.getElementById('save-status')?.textContent ?? ''));
     await page.focus('#q-3');
     await page.keyboard.type('東京');
-    await submitForm(page, 'button[value="review"]');
+    await navigateBy(page, 'button[value="review"]');
     expect(await expectJapanese(page)).toContain('4 問すべてに解答しました。');
-    await submitForm(page, 'form[action$="/submit"] button');
+    await navigateBy(page, 'form[action$="/submit"] button');
 
     const result = await expectJapanese(page);
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('結果: OutSystems 基礎認定試験');

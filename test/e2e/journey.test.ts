@@ -1,5 +1,6 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { navigateBy, newCandidateInBrowser } from '../support/browser-accounts.ts';
 import { SAMPLE_DOCUMENT } from '../support/exams.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
 import {
@@ -44,37 +45,15 @@ afterAll(async () => {
   await data?.remove();
 });
 
-async function submitForm(page: Page, selector: string) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
 describe('candidate journey in a browser', () => {
   it('register → verify → sign in → exam with reload → submit → result → PDF → public verification', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/register`);
-    await page.type('#name', CANDIDATE.name);
-    await page.type('#email', CANDIDATE.email);
-    await page.type('#password', CANDIDATE.password);
-    await submitForm(page, 'form.card button[type=submit]');
-
-    const outbox = (await api(server.url, adminCookie, 'GET', '/api/v1/outbox')) as {
-      items: { toAddress?: string; to?: string; body: string }[];
-    };
-    const mail = outbox.items.find((m) => JSON.stringify(m).includes(CANDIDATE.email));
-    const link = /(http:\/\/\S+\/verify-email\?token=\S+)/.exec(mail?.body ?? '')?.[1];
-    expect(link, 'verification link in the outbox').toBeTruthy();
-    await page.goto(link as string);
-    await submitForm(page, 'form.card button[type=submit]');
-
-    await page.goto(`${server.url}/sign-in`);
-    await page.type('#email', CANDIDATE.email);
-    await page.type('#password', CANDIDATE.password);
-    await submitForm(page, 'form.card button[type=submit]');
+    await newCandidateInBrowser(page, { url: server.url, adminCookie }, CANDIDATE);
 
     await page.goto(`${server.url}/exams`);
     expect(await page.content()).toContain('Journey exam');
-    await submitForm(page, 'form[action$="/start"] button');
+    await navigateBy(page, 'form[action$="/start"] button');
     expect(page.url()).toMatch(/\/attempts\/[a-z2-7]+$/);
     expect(await page.$eval('#time-left', (e) => e.textContent)).toMatch(/min/);
 
@@ -107,7 +86,7 @@ describe('candidate journey in a browser', () => {
     await page.focus('button[value="review"]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     expect(await page.content()).toContain('You have answered all 4 questions');
-    await submitForm(page, 'form[action$="/submit"] button');
+    await navigateBy(page, 'form[action$="/submit"] button');
     const result = await page.content();
     expect(result).toContain('Passed');
     expect(result).toContain('100%');
@@ -121,7 +100,7 @@ describe('candidate journey in a browser', () => {
     expect(header).toBe('%PDF-');
     const verifyHref = await page.$eval('a[href^="/verify/"]', (a) => a.getAttribute('href'));
 
-    await submitForm(page, 'form[action="/sign-out"] button');
+    await navigateBy(page, 'form[action="/sign-out"] button');
     const client = await page.createCDPSession();
     const { cookies } = (await client.send('Network.getAllCookies')) as { cookies: { name: string }[] };
     // Signed out: no session left; the device cookie stays, so this browser remains known to the account.

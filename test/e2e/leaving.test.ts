@@ -4,7 +4,7 @@
 // address of the person any more, while the certificate still verifies.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -13,6 +13,7 @@ import { runDailyJob } from '../../server/licensing/history.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createOutboxMailer } from '../../server/mail/queue.ts';
 import { migrations } from '../../server/migrations.ts';
+import { navigateBy, registeredByApi, signInInBrowser } from '../support/browser-accounts.ts';
 import { SAMPLE_DOCUMENT } from '../support/exams.ts';
 import { type Chromium, launchChromium } from './chromium.ts';
 import {
@@ -45,10 +46,7 @@ beforeAll(async () => {
   })) as { exam: { id: string } };
   await api(server.url, adminCookie, 'POST', `/api/v1/exams/${exam.id}/publish`);
   // The candidate registers and confirms the address (the browser journey of registration is journey.test.ts's).
-  await api(server.url, '', 'POST', '/api/v1/registrations', LEAVER);
-  const mail = await outboxMailTo(LEAVER.email);
-  const token = decodeURIComponent(/verify-email\?token=(\S+)/.exec(mail)?.[1] ?? '');
-  await api(server.url, '', 'POST', '/api/v1/email-verifications', { token });
+  await registeredByApi({ url: server.url, adminCookie }, LEAVER);
   chromium = await launchChromium();
   browser = chromium.browser;
 }, 60_000);
@@ -59,30 +57,11 @@ afterAll(async () => {
   await data?.remove();
 });
 
-async function outboxMailTo(address: string): Promise<string> {
-  const { items } = (await api(server.url, adminCookie, 'GET', '/api/v1/outbox')) as {
-    items: { to: string; body: string }[];
-  };
-  return items.find((m) => m.to === address)?.body ?? '';
-}
-
 async function internalUsed(): Promise<number> {
   const summary = (await api(server.url, adminCookie, 'GET', '/api/v1/licence/summary')) as {
     internal: { used: number };
   };
   return summary.internal.used;
-}
-
-/** Clicks what navigates (a link, a form's button) and waits for the page it leads to. */
-async function submitForm(page: Page, selector: string) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
-async function signInInBrowser(page: Page) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.type('#email', LEAVER.email);
-  await page.type('#password', LEAVER.password);
-  await submitForm(page, 'form.card button[type=submit]');
 }
 
 /** Every row of every table, as the database's own dump tool writes it. */
@@ -127,19 +106,19 @@ describe('leaving, in a browser', () => {
   it('pass an exam → download my data → close the account → figures, verification, sign-in → erasure', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
-    await signInInBrowser(page);
+    await signInInBrowser(page, { url: server.url, adminCookie }, LEAVER);
 
     // Pass the exam.
     await page.goto(`${server.url}/exams`);
-    await submitForm(page, 'form[action$="/start"] button');
+    await navigateBy(page, 'form[action$="/start"] button');
     const saved = () => page.waitForResponse((r) => r.url().endsWith('/answers') && r.status() === 200);
     await Promise.all([saved(), page.click('label[for="q-0-1"]')]);
     await Promise.all([saved(), page.click('label[for="q-1-1"]')]);
     await Promise.all([saved(), page.click('label[for="q-1-2"]')]);
     await Promise.all([saved(), page.click('label[for="q-2-true"]')]);
     await page.type('#q-3', 'Paris');
-    await submitForm(page, 'button[value="review"]');
-    await submitForm(page, 'form[action$="/submit"] button');
+    await navigateBy(page, 'button[value="review"]');
+    await navigateBy(page, 'form[action$="/submit"] button');
     expect(await page.content()).toContain('Passed');
     const verifyHref = await page.$eval('a[href^="/verify/"]', (a) => a.getAttribute('href'));
     expect(verifyHref).toMatch(/^\/verify\/[a-z2-7]+$/);
@@ -171,10 +150,10 @@ describe('leaving, in a browser', () => {
 
     // Close the account, with the password, after reading what happens.
     const before = await internalUsed();
-    await submitForm(page, 'a[href="/my/close"]');
+    await navigateBy(page, 'a[href="/my/close"]');
     expect(await page.content()).toContain('this cannot be undone');
     await page.type('#password', LEAVER.password);
-    await submitForm(page, 'form[action="/my/close"] button[type=submit]');
+    await navigateBy(page, 'form[action="/my/close"] button[type=submit]');
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('Your account is closed');
     // The live figure has dropped by the time the closing page is answered.
     expect(await internalUsed()).toBe(before - 1);
@@ -186,7 +165,7 @@ describe('leaving, in a browser', () => {
     expect(await page.$eval('#status', (e) => e.textContent)).toBe('Valid');
 
     // Signing in is refused, saying why.
-    await signInInBrowser(page);
+    await signInInBrowser(page, { url: server.url, adminCookie }, LEAVER);
     expect(page.url()).toBe(`${server.url}/sign-in`);
     expect(await page.content()).toContain('You closed this account, so it can no longer be signed in to.');
 
@@ -207,7 +186,7 @@ describe('leaving, in a browser', () => {
     expect(await page.$eval('#status', (e) => e.textContent)).toBe('Valid');
     expect(await page.content()).toContain(LEAVER.name);
     expect(await internalUsed()).toBe(before - 1);
-    await signInInBrowser(page);
+    await signInInBrowser(page, { url: server.url, adminCookie }, LEAVER);
     expect(await page.content()).toContain('The email address or password is wrong.');
   }, 90_000);
 });

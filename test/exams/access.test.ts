@@ -1,6 +1,7 @@
 // Issue 17: who may sit an exam (everyone, invited addresses, an access code, email domains) and when (a window in
 // the organisation's time zone). Candidates see only what they may sit; starting anything else is a 403.
 import { describe, expect, it } from 'vitest';
+import { ACCESS_CODE_RULES } from '../../server/exams/access.ts';
 import { examWorld, startAttempt, verifiedCandidate } from '../support/exams.ts';
 import { call, createAccount, makeApp, ORIGIN, outbox, PUBLIC_URL, type TestContext } from '../support/server.ts';
 
@@ -112,6 +113,69 @@ describe('who may sit an exam', () => {
     const second = await examWorld(ctx, { title: 'Second exam' });
     const taken = await setAccess(ctx, second.adminCookie, second.examId, { rule: 'code', accessCode: 'SAFETY-2026' });
     expect(((await taken.json()) as ErrorBody).error.fields?.accessCode).toMatch(/already uses this access code/);
+  });
+
+  it('wrong codes are throttled per account (consume, then check): of 50 parallel guesses exactly 10 are evaluated', async () => {
+    const ctx = await makeApp();
+    const world = await examWorld(ctx);
+    await setAccess(ctx, world.adminCookie, world.examId, { rule: 'code', accessCode: 'SAFETY-2026' });
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        call(ctx, 'POST', '/api/v1/access-codes', { cookie: world.cookie, json: { code: `GUESS-${i}` } }),
+      ),
+    );
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(ACCESS_CODE_RULES.account.limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50 - ACCESS_CODE_RULES.account.limit);
+
+    // The right code is refused too until the hour is over, and the message says from when.
+    const right = await call(ctx, 'POST', '/api/v1/access-codes', {
+      cookie: world.cookie,
+      json: { code: 'SAFETY-2026' },
+    });
+    expect(right.status).toBe(429);
+    const retryAfter = Number(right.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(59 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(60 * 60);
+    expect(((await right.json()) as ErrorBody).error.message).toBe(
+      'Too many wrong codes. Try again after 24 November 2026 at 13:00 UTC.',
+    );
+    expect(await catalogueIds(ctx, world.cookie)).toEqual([]);
+    // The page says the same, in the reader's language.
+    const page = await call(ctx, 'POST', '/exam-access-codes', { cookie: world.cookie, form: { code: 'SAFETY-2026' } });
+    expect(page.status).toBe(429);
+    expect(await page.text()).toContain('Too many wrong codes. Try again after');
+
+    ctx.advance(60 * 60);
+    const later = await call(ctx, 'POST', '/api/v1/access-codes', {
+      cookie: world.cookie,
+      json: { code: 'SAFETY-2026' },
+    });
+    expect(later.status).toBe(200);
+    expect(await catalogueIds(ctx, world.cookie)).toEqual([world.examId]);
+  });
+
+  it('wrong codes are throttled per address across accounts; a right code gives its place back', async () => {
+    const ctx = await makeApp();
+    const world = await examWorld(ctx);
+    await setAccess(ctx, world.adminCookie, world.examId, { rule: 'code', accessCode: 'SAFETY-2026' });
+    const others = await Promise.all([1, 2, 3, 4].map((n) => verifiedCandidate(ctx, `Guesser ${n}`)));
+    // A right code does not count as a guess.
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await call(ctx, 'POST', '/api/v1/access-codes', { cookie: world.cookie, json: { code: 'SAFETY-2026' } }))
+          .status,
+      ).toBe(200);
+    const guesses = await Promise.all(
+      others.flatMap((other, n) =>
+        Array.from({ length: 10 }, (_, i) =>
+          call(ctx, 'POST', '/api/v1/access-codes', { cookie: other.cookie, json: { code: `WRONG-${n}-${i}` } }),
+        ),
+      ),
+    );
+    const evaluated = guesses.filter((r) => r.status === 400).length;
+    expect(evaluated).toBe(ACCESS_CODE_RULES.address.limit);
+    expect(guesses.filter((r) => r.status === 429)).toHaveLength(40 - ACCESS_CODE_RULES.address.limit);
   });
 
   it('email domains admit addresses of those domains only', async () => {

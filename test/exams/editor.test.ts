@@ -35,7 +35,6 @@ const SETTINGS = {
   validityMonths: '24',
   reviewPolicy: 'score_and_answers',
   questionCount: '4',
-  drawTag: '',
   shuffleOptions: 'on',
 };
 
@@ -82,7 +81,7 @@ describe('exam settings page', () => {
       validityMonths: 24,
       reviewPolicy: 'score_and_answers',
       questionCount: 4,
-      drawTag: null,
+      drawRules: [],
       shuffleQuestions: false,
       shuffleOptions: true,
       version: 1,
@@ -95,7 +94,7 @@ describe('exam settings page', () => {
     expect(form).toMatch(/<option value="score_and_answers" selected/);
     const saved = await call(ctx, 'POST', `/portal/exams/${examId}/settings`, {
       cookie,
-      form: { ...SETTINGS, attemptsAllowed: '', drawTag: 'core', shuffleQuestions: 'on' },
+      form: { ...SETTINGS, attemptsAllowed: '', shuffleQuestions: 'on' },
     });
     expect(location(saved)).toBe(`/portal/exams/${examId}?saved=settings`);
     const examPage = await (await call(ctx, 'GET', location(saved), { cookie })).text();
@@ -104,7 +103,7 @@ describe('exam settings page', () => {
     expect(examPage).toContain('<dt>Pass mark</dt><dd>75%</dd>');
     expect(examPage).toContain('<dt>Attempts allowed</dt><dd>Unlimited</dd>');
     expect(examPage).toContain('<dt>Cool-down</dt><dd>10 minutes</dd>');
-    expect(examPage).toContain('<dt>Questions per attempt</dt><dd>4, tagged “core”</dd>');
+    expect(examPage).toContain('<dt>Questions per attempt</dt><dd>4</dd>');
     expect(examPage).toContain('questions shuffled; options shuffled');
     expect(examPage).toContain('<dt>Certificate validity</dt><dd>24 months</dd>');
   });
@@ -361,11 +360,17 @@ describe('preview', () => {
       /<legend><span class="question-number">Question 1 of 4:<\/span> <span class="question-text">Which colour means stop\?/,
     );
     expect(page).toContain('Question 2 of 4 (choose all that apply):');
-    expect(page).toMatch(/type="radio" id="preview-3-true"/);
-    expect(page).toMatch(/<label for="preview-4">Your answer<\/label>/);
-    // No answer key, and no form that could send anything.
+    // The candidate's own page: its choice rows, navigator and timer, in preview mode.
+    expect(page).toMatch(/<label class="choice" for="q-2-true"><input type="radio" id="q-2-true"/);
+    expect(page).toMatch(/<label for="q-3">Your answer<\/label>/);
+    expect(page).toContain('<nav class="question-nav"');
+    expect(page).toContain('<p id="timer">Time left: <strong id="time-left">30 minutes</strong>');
+    // No answer key, no form that could send anything, no autosave script.
     expect(page).not.toMatch(/correct|paris/i);
-    expect(page).not.toContain('<form method="post" action="/attempts');
+    expect(page).toContain('<div id="attempt-form" class="preview">');
+    expect(page).not.toContain('action="/attempts');
+    expect(page).not.toContain('data-attempt');
+    expect(page).not.toContain('/assets/exam.js');
     const [, second] = await bank(ctx, world.adminCookie, world.examId);
     const one = await (
       await call(ctx, 'GET', `/portal/exams/${world.examId}/questions/${second?.id}/preview`, { cookie: support })

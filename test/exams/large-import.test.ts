@@ -79,7 +79,7 @@ describe('importing a 2,000-question bank', () => {
         reviewPolicy: 'score_only',
         reviewAfter: null,
         questionCount: 50,
-        drawTag: null,
+        drawRules: [],
         shuffleQuestions: true,
         shuffleOptions: true,
       },

@@ -1,6 +1,6 @@
 // /api/v1/exams/{id}/access, /api/v1/exams/{id}/invitations, /api/v1/access-codes: who may sit an exam (issue 17).
 import { z } from 'zod';
-import { principalOf } from '../../http/auth.ts';
+import { actorOf, principalOf } from '../../http/auth.ts';
 import { apiRoute, createApi, jsonAnswer, jsonBody, noContent } from '../../http/routes.ts';
 import { idParam } from '../../http/schemas.ts';
 import { localeOf } from '../../i18n/request.ts';
@@ -105,6 +105,7 @@ export const redeemCodeRoute = apiRoute({
   responses: {
     200: jsonAnswer(z.object({ examId: z.string(), title: z.string() }), 'The exam the code opens.'),
   },
+  errors: [400, 429],
 });
 
 const answer = async (deps: ExamsDeps, examId: string) => ({
@@ -134,6 +135,6 @@ export const accessApi = (deps: ExamsDeps) =>
       return noContent(c);
     })
     .openapi(redeemCodeRoute, async (c) => {
-      const exam = await redeemAccessCode(deps, principalOf(c).account, c.req.valid('json').code);
+      const exam = await redeemAccessCode(deps, principalOf(c).account, c.req.valid('json').code, actorOf(c).ip);
       return c.json({ examId: exam.id, title: exam.title }, 200);
     });

@@ -7,7 +7,7 @@ import { attemptView } from '../attempts.ts';
 import {
   addQuestion,
   archiveQuestion,
-  createExam,
+  createEmptyExam,
   documentProblems,
   EXAM_DOCUMENT_LIMIT_BYTES,
   examCreateBody,
@@ -263,7 +263,7 @@ export const authoringApi = (deps: ExamsDeps) =>
   createApi()
     .openapi(listExamsRoute, async (c) => c.json({ items: (await listExams(deps)).map(toExamView) }, 200))
     .openapi(createExamRoute, async (c) => {
-      return c.json({ exam: toExamView(await createExam(deps, c.req.valid('json'))) }, 201);
+      return c.json({ exam: toExamView(await createEmptyExam(deps, c.req.valid('json'))) }, 201);
     })
     .openapi(
       importExamRoute,

@@ -64,7 +64,9 @@ export const examView = z
     reviewPolicy: z.enum(['score_only', 'score_and_answers', 'after_date']),
     reviewAfter: z.string().nullable(),
     questionCount: z.number().int(),
-    drawTag: z.string().nullable(),
+    drawRules: z
+      .array(z.object({ tag: z.string(), count: z.number().int() }))
+      .describe('Questions drawn per tag; the rest from the whole bank.'),
     shuffleQuestions: z.boolean(),
     shuffleOptions: z.boolean(),
     published: z.boolean(),

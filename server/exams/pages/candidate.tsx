@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Context, Hono } from 'hono';
 import type { Principal } from '../../auth/principal.ts';
-import { principalOf } from '../../http/auth.ts';
+import { actorOf, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
 import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
@@ -14,12 +14,13 @@ import { type AttemptView, attemptView, catalogue, history, loadAttempt, unanswe
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
-import { isAnswered } from '../questions.ts';
 import { startAttempt } from '../start.ts';
+import { AttemptPage, optionLabel } from './attempt-page.tsx';
 import { CertificateLinks } from './certificate-links.tsx';
 
 // Candidate pages: the catalogue, an attempt, its confirmation and result, the history. Everything works without
-// JavaScript; /assets/exam.js adds autosave, a live timer and milestone announcements.
+// JavaScript; /assets/exam.js adds autosave, a live timer and milestone announcements. The attempt itself is drawn by
+// attempt-page.tsx (also the preview's).
 
 const EXAM_SCRIPT = readFileSync(new URL('../assets/exam.js', import.meta.url), 'utf8');
 
@@ -31,158 +32,6 @@ async function offlineNotice(deps: ExamsDeps) {
 function OfflineNotice() {
   const { t } = useI18n();
   return <Alert kind="error">{t('exams.offline')}</Alert>;
-}
-
-/** An option as the candidate reads it: true or false in their language, other options as the author wrote them. */
-const optionLabel = (t: I18n['t'], kind: string, option: { id: string; text: string }) =>
-  kind === 'true_false' && (option.id === 'true' || option.id === 'false')
-    ? t(`exams.answer.${option.id}`)
-    : option.text;
-
-function AnswerInputs({ q }: { q: AttemptView['questions'][number] }) {
-  const { t } = useI18n();
-  const name = `q-${q.position}`;
-  if (q.kind === 'short_answer') {
-    return (
-      <div>
-        <label for={name}>{t('exams.attempt.yourAnswer')}</label>
-        <input id={name} name={name} type="text" value={typeof q.answer === 'string' ? q.answer : ''} maxlength={500} />
-      </div>
-    );
-  }
-  const chosen = new Set(Array.isArray(q.answer) ? q.answer : q.answer ? [q.answer] : []);
-  const type = q.kind === 'multiple' ? 'checkbox' : 'radio';
-  // The whole row is the label, so a click anywhere on it chooses; element ids follow the display order only.
-  return (
-    <div class="choices">
-      {(q.options ?? []).map((o, i) => {
-        const id = `${name}-${q.kind === 'true_false' ? o.id : i + 1}`;
-        return (
-          <label class="choice" for={id} key={o.id}>
-            <input type={type} id={id} name={name} value={o.id} checked={chosen.has(o.id)} />
-            <span>{optionLabel(t, q.kind, o)}</span>
-          </label>
-        );
-      })}
-    </div>
-  );
-}
-
-/** What exam.js says as the time runs and answers are saved: templates whose {placeholders} it fills in. */
-function scriptMessages(t: I18n['t']) {
-  return {
-    'data-msg-left': t('exams.timer.left', { duration: '{duration}' }),
-    'data-msg-time-up': t('exams.timer.timeUp'),
-    'data-msg-saved-again': t('exams.save.again'),
-    'data-msg-stale': t('exams.save.stale', { number: '{number}' }),
-    'data-msg-offline': t('exams.save.offline'),
-    'data-msg-saved-at': t('exams.take.savedAt', { time: '{time}' }),
-    'data-msg-save-failed': t('exams.take.saveFailed', { status: '{status}' }),
-    'data-msg-state-answered': t('exams.take.state.answered'),
-    'data-msg-state-unanswered': t('exams.take.state.unanswered'),
-    'data-msg-state-flagged': t('exams.take.state.flagged'),
-    'data-msg-progress': t('exams.take.progress', { answered: '{answered}', total: '{total}' }),
-  };
-}
-
-/** Links to every question, marked answered or not (exam.js keeps the marks and the review flags current). */
-function QuestionNavigator({ view }: { view: AttemptView }) {
-  const { t } = useI18n();
-  const answered = view.questions.filter((q) => isAnswered(q.answer ?? undefined)).length;
-  return (
-    <nav class="question-nav" aria-labelledby="nav-heading">
-      <p>
-        <strong id="nav-heading">{t('exams.take.navigator')}</strong>{' '}
-        <span id="progress">{t('exams.take.progress', { answered, total: view.questions.length })}</span>
-      </p>
-      <ol>
-        {view.questions.map((q) => {
-          const done = isAnswered(q.answer ?? undefined);
-          return (
-            <li key={q.position}>
-              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={done ? 'answered' : undefined}>
-                {q.position + 1}
-                <span class="visually-hidden">
-                  {' '}
-                  {t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')}
-                </span>
-              </a>
-            </li>
-          );
-        })}
-      </ol>
-    </nav>
-  );
-}
-
-function AttemptPage({ principal, view, saved }: { principal: Principal; view: AttemptView; saved: boolean }) {
-  const { t, format } = useI18n();
-  const total = view.questions.length;
-  return (
-    <Layout title={view.examTitle} principal={principal}>
-      <a class="skip-link" href="#question-0">
-        {t('exams.take.skip')}
-      </a>
-      <section class="card exam-status" aria-labelledby="time-heading">
-        <h2 id="time-heading" class="visually-hidden">
-          {t('exams.attempt.time')}
-        </h2>
-        <p id="timer" data-deadline={view.deadlineAt} data-seconds-left={String(view.secondsLeft)}>
-          {t('exams.attempt.timeLeft')} <strong id="time-left">{format.duration(view.secondsLeft)}</strong>{' '}
-          <span class="hint">{t('exams.attempt.endsAt', { at: format.dateTime(view.deadlineAt) })}</span>
-        </p>
-        <div id="timer-announcer" class="visually-hidden" aria-live="polite" aria-atomic="true" />
-        <p id="save-status" role="status" class="hint">
-          {saved ? t('exams.attempt.saved') : ''}
-        </p>
-        <QuestionNavigator view={view} />
-      </section>
-      <form
-        method="post"
-        action={`/attempts/${view.id}/answers`}
-        id="attempt-form"
-        data-attempt={view.id}
-        {...scriptMessages(t)}
-      >
-        {view.questions.map((q) => (
-          <fieldset
-            class="card question"
-            key={q.position}
-            id={`question-${q.position}`}
-            tabindex={-1}
-            data-position={String(q.position)}
-            data-kind={q.kind}
-          >
-            <legend>
-              <span class="question-number">
-                {t(q.kind === 'multiple' ? 'exams.attempt.questionMultiple' : 'exams.attempt.question', {
-                  number: q.position + 1,
-                  total,
-                })}
-              </span>{' '}
-              <span class="question-text">{q.text}</span>
-            </legend>
-            <input type="hidden" name={`seq-${q.position}`} value={String(q.seq + 1)} />
-            <AnswerInputs q={q} />
-            {/* Flags live in this browser only; exam.js shows the box where it runs. */}
-            <label class="flag" hidden>
-              <input type="checkbox" data-flag={String(q.position)} />
-              <span>{t('exams.take.flag')}</span>
-            </label>
-          </fieldset>
-        ))}
-        <div class="actions">
-          <button type="submit" name="action" value="save" class="secondary">
-            {t('exams.attempt.save')}
-          </button>{' '}
-          <button type="submit" name="action" value="review">
-            {t('exams.attempt.review')}
-          </button>
-        </div>
-      </form>
-      <script src="/assets/exam.js" defer />
-    </Layout>
-  );
 }
 
 /** An answer as the candidate saw it: the option texts, or the text typed. */
@@ -287,18 +136,25 @@ async function saveFromForm(deps: ExamsDeps, c: Context<AppEnv>, view: AttemptVi
 }
 
 /** The exams this candidate may sit; `refusal` says why a start was refused (403 when the exam is not theirs). */
-async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: { key: MessageKey; status: 403 }) {
+/** A refusal shown above the list: a catalog key (403 on start) or an already translated text (429 on codes). */
+type Refusal = { key: MessageKey; status: 403 } | { text: string; status: 429 };
+
+async function renderCatalogue(deps: ExamsDeps, c: Context<AppEnv>, refused?: Refusal) {
   const principal = principalOf(c);
   const entries = await catalogue(deps, principal.account);
   const offline = await offlineNotice(deps);
-  const refusal = refused?.key ?? refusalKey(c.req.query('error'));
+  const refusalKeyed = refused && 'key' in refused ? refused.key : refusalKey(c.req.query('error'));
   const added = entries.find((e) => e.exam.id === c.req.query('added'));
   const { t, format } = await i18nOf(c);
   return html(
     c,
     <Layout title={t('exams.catalogue.title')} principal={principal}>
       {offline && <OfflineNotice />}
-      {refusal && <Alert kind="error">{t(refusal)}</Alert>}
+      {refused && 'text' in refused ? (
+        <Alert kind="error">{refused.text}</Alert>
+      ) : (
+        refusalKeyed && <Alert kind="error">{t(refusalKeyed)}</Alert>
+      )}
       {added && <Alert kind="success">{t('exams.access.codeAccepted', { exam: added.exam.title })}</Alert>}
       {!principal.account.email_verified_at && <Alert kind="error">{t('exams.catalogue.verifyFirst')}</Alert>}
       {entries.length === 0 && <p>{t('exams.catalogue.none')}</p>}
@@ -380,9 +236,13 @@ export const examPages = (deps: ExamsDeps) =>
     .post('/exam-access-codes', requirePage('signedIn'), async (c) => {
       const code = String((await c.req.parseBody()).code ?? '');
       try {
-        const exam = await redeemAccessCode(deps, principalOf(c).account, code);
+        const exam = await redeemAccessCode(deps, principalOf(c).account, code, actorOf(c).ip);
         return c.redirect(`/exams?added=${exam.id}`, 303);
       } catch (error) {
+        if (error instanceof ApiError && error.status === 429) {
+          for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+          return renderCatalogue(deps, c, { text: error.messageFor(await i18nOf(c)), status: 429 });
+        }
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
         return c.redirect('/exams?error=code_unknown', 303);
       }

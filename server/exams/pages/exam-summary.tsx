@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/request.ts';
 import type { ExamView } from '../authoring.ts';
 
 export function ExamSummary({ exam, admin }: { exam: ExamView; admin: boolean }) {
-  const { t, format } = useI18n();
+  const { locale, t, format } = useI18n();
   const base = `/portal/exams/${exam.id}`;
   const policy = t(`exams.settings.review.${exam.reviewPolicy}`);
   const state = exam.published ? 'published' : exam.frozen ? 'frozen' : 'draft';
@@ -30,8 +30,13 @@ export function ExamSummary({ exam, admin }: { exam: ExamView; admin: boolean })
     ],
     [
       t('exams.summary.drawn'),
-      exam.drawTag
-        ? t('exams.summary.drawnTagged', { count: exam.questionCount, tag: exam.drawTag })
+      exam.drawRules.length > 0
+        ? t('exams.drawRules.summary', {
+            count: exam.questionCount,
+            rules: new Intl.ListFormat(locale, { type: 'conjunction' }).format(
+              exam.drawRules.map((rule) => t('exams.drawRules.summaryRule', rule)),
+            ),
+          })
         : format.number(exam.questionCount),
     ],
     [

@@ -1,81 +1,35 @@
-// Preview: one question or the whole exam as a candidate sees it, answer keys left out. Reading only: no attempt,
-// no answers saved, nothing the licence counts.
+// Preview: one question or the whole exam as a candidate sees it (the attempt page itself), answer keys left out.
+// Reading only: no attempt, no answers saved, nothing the licence counts.
 
 import { type Context, Hono } from 'hono';
 import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
-import type { I18n } from '../../i18n/messages.ts';
 import { i18nOf } from '../../i18n/request.ts';
-import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
-import { activeQuestions, findQuestion, getExam, toExamView } from '../authoring.ts';
+import { findQuestion, getExam, listQuestions, toExamView } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
-import { type PublicQuestion, publicView, type QuestionContent } from '../questions.ts';
+import { publicView, type QuestionContent } from '../questions.ts';
+import type { Exam } from '../tables.ts';
+import { AttemptPage, previewQuestions } from './attempt-page.tsx';
 
-type T = I18n['t'];
-
-/** One question as the attempt page draws it: its number, its text, and the controls a candidate answers with. */
-function PreviewQuestion({ q, number, total, t }: { q: PublicQuestion; number: number; total: number; t: T }) {
-  const name = `preview-${number}`;
-  return (
-    <fieldset class="card question" id={`question-${number}`}>
-      <legend>
-        <span class="question-number">
-          {t(q.kind === 'multiple' ? 'exams.attempt.questionMultiple' : 'exams.attempt.question', { number, total })}
-        </span>{' '}
-        <span class="question-text">{q.text}</span>
-      </legend>
-      {q.kind === 'short_answer' ? (
-        <div>
-          <label for={name}>{t('exams.attempt.yourAnswer')}</label>
-          <input id={name} name={name} type="text" maxlength={500} />
-        </div>
-      ) : (
-        <ul class="choices">
-          {(q.options ?? []).map((o) => (
-            <li key={o.id}>
-              <input
-                type={q.kind === 'multiple' ? 'checkbox' : 'radio'}
-                id={`${name}-${o.id}`}
-                name={name}
-                value={o.id}
-              />{' '}
-              <label for={`${name}-${o.id}`}>
-                {q.kind === 'true_false' ? t(o.id === 'true' ? 'exams.answer.true' : 'exams.answer.false') : o.text}
-              </label>
-            </li>
-          ))}
-        </ul>
-      )}
-    </fieldset>
-  );
-}
-
+/** The candidate's own attempt page in its preview mode: no attempt, no form, no script, a banner. */
 async function renderPreview(
   c: Context<AppEnv>,
-  examId: string,
-  title: string,
+  exam: Exam,
   intro: string,
   questions: QuestionContent[],
   total: number,
 ) {
   const { t } = await i18nOf(c);
-  return html(
-    c,
-    <Layout title={title} principal={principalOf(c)}>
-      <Alert kind="success">{t('exams.preview.notice')}</Alert>
-      <p>
-        <a href={`/portal/exams/${examId}/questions`}>{t('exams.editor.backToQuestions')}</a>
-      </p>
-      <p>{intro}</p>
-      {/* Not a form: nothing here can be sent. */}
-      <div class="preview">
-        {questions.map((content, i) => (
-          <PreviewQuestion key={String(i)} q={publicView(content)} number={i + 1} total={total} t={t} />
-        ))}
-      </div>
-    </Layout>,
-  );
+  const view = {
+    id: exam.id,
+    examTitle: t('exams.preview.title', { exam: exam.title }),
+    questions: previewQuestions(questions.map(publicView)),
+    deadlineAt: '',
+    secondsLeft: exam.time_limit_minutes * 60,
+  };
+  const preview = { timeLimitMinutes: exam.time_limit_minutes, intro, back: `/portal/exams/${exam.id}/questions` };
+  return html(c, <AttemptPage principal={principalOf(c)} view={view} saved={false} preview={preview} total={total} />);
 }
 
 /** /portal/exams/:id/preview and /portal/exams/:id/questions/:questionId/preview */
@@ -84,7 +38,7 @@ export const examPreviewPages = (deps: ExamsDeps) =>
     .get('/:id/preview', requirePage('staffRead'), async (c) => {
       const exam = await getExam(deps, c.req.param('id'));
       const view = toExamView(exam);
-      const bank = await activeQuestions(deps, exam);
+      const bank = await listQuestions(deps, exam.id);
       const { t, format } = await i18nOf(c);
       const intro = t('exams.preview.wholeIntro', {
         drawn: view.questionCount,
@@ -94,8 +48,7 @@ export const examPreviewPages = (deps: ExamsDeps) =>
       });
       return renderPreview(
         c,
-        exam.id,
-        t('exams.preview.title', { exam: exam.title }),
+        exam,
         intro,
         bank.map((row) => JSON.parse(row.content) as QuestionContent),
         bank.length,
@@ -107,8 +60,7 @@ export const examPreviewPages = (deps: ExamsDeps) =>
       const { t } = await i18nOf(c);
       return renderPreview(
         c,
-        exam.id,
-        t('exams.preview.title', { exam: exam.title }),
+        exam,
         t('exams.preview.oneIntro'),
         [JSON.parse(row.content) as QuestionContent],
         exam.question_count,

@@ -10,9 +10,26 @@ import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields
 import { formValues } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
-import { createExam, getExam, toExamView, updateExam } from '../authoring.ts';
+import { createEmptyExam, getExam, toExamView, updateExam } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
-import { NEW_EXAM_VALUES, readSettingsForm, type SettingsFormValues, settingsFormValues } from '../settings-form.ts';
+import {
+  drawRuleRows,
+  NEW_EXAM_VALUES,
+  readSettingsForm,
+  type SettingsFormValues,
+  settingsFormValues,
+  withDrawRuleRows,
+} from '../settings-form.ts';
+
+/**
+ * "Add a rule" without script: the form comes back as typed, nothing saved; the rows filled in so far, then the
+ * page's blank row (the new one). Rows left blank are dropped, so clicking twice does not stack empty rows.
+ */
+const withBlankRule = (typed: SettingsFormValues) =>
+  withDrawRuleRows(
+    typed,
+    drawRuleRows(typed).filter((row) => row.tag !== '' || row.count !== ''),
+  );
 
 interface SettingsFormProps {
   action: string;
@@ -75,15 +92,8 @@ export function SettingsForm({ action, values, errors, submit, t }: SettingsForm
       </fieldset>
       <fieldset>
         <legend>{t('exams.settings.drawing')}</legend>
-        {number('questionCount', t('exams.settings.questionCount'), t('exams.settings.questionCountHint'))}
-        <Field
-          name="drawTag"
-          label={t('exams.settings.drawTag')}
-          value={values.drawTag}
-          error={errors.drawTag}
-          hint={t('exams.settings.drawTagHint')}
-          required={false}
-        />
+        {number('questionCount', t('exams.settings.questionCount'), t('exams.drawRules.questionCountHint'))}
+        <DrawRuleRows values={values} errors={errors} t={t} />
         <CheckboxField
           name="shuffleQuestions"
           label={t('exams.settings.shuffleQuestions')}
@@ -97,12 +107,61 @@ export function SettingsForm({ action, values, errors, submit, t }: SettingsForm
           error={errors.shuffleOptions}
         />
       </fieldset>
-      <button type="submit">{submit}</button>
+      <div class="form-actions">
+        <button type="submit">{submit}</button>
+        {/* After the main button, so Enter in any field still saves. */}
+        <button type="submit" name="drawRuleAction" value="add" class="secondary">
+          {t('exams.drawRules.addRow')}
+        </button>
+      </div>
     </form>
   );
 }
 
 type I18nT = Awaited<ReturnType<typeof i18nOf>>['t'];
+
+/** The draw rules, a row each (tag, count, remove), and one blank row to add a rule; all plain form fields. */
+function DrawRuleRows({ values, errors, t }: { values: SettingsFormValues; errors: FieldErrors; t: I18nT }) {
+  const rows = [...drawRuleRows(values), { tag: '', count: '' }];
+  return (
+    <fieldset class="draw-rules" aria-describedby="draw-rules-hint">
+      <legend>{t('exams.drawRules.legend')}</legend>
+      <p class="hint" id="draw-rules-hint">
+        {t('exams.drawRules.hint')}
+      </p>
+      {errors.drawRules && (
+        <p class="field-error" id="drawRules-error">
+          {errors.drawRules}
+        </p>
+      )}
+      {rows.map((row, index) => {
+        const name = `drawRules.${index}`;
+        const last = index === rows.length - 1;
+        return (
+          <fieldset class="draw-rule" key={name}>
+            <legend class="visually-hidden">{t('exams.drawRules.row', { n: index + 1 })}</legend>
+            <Field
+              name={`${name}.tag`}
+              label={t('exams.drawRules.tag')}
+              value={row.tag}
+              error={errors[`${name}.tag`]}
+              required={false}
+            />
+            <Field
+              name={`${name}.count`}
+              label={t('exams.drawRules.count')}
+              type="number"
+              value={row.count}
+              error={errors[`${name}.count`]}
+              required={false}
+            />
+            {!last && <CheckboxField name={`${name}.remove`} label={t('exams.drawRules.remove')} />}
+          </fieldset>
+        );
+      })}
+    </fieldset>
+  );
+}
 
 async function renderSettings(
   c: Context<AppEnv>,
@@ -156,15 +215,23 @@ export const examSettingsPages = (deps: ExamsDeps) =>
     })
     .post('/new-exam', requirePage('admin'), async (c) => {
       const { t } = await i18nOf(c);
-      const read = readSettingsForm(await formValues(c));
+      const typed = await formValues(c);
       const page = {
         title: t('exams.settings.newTitle'),
         action: '/portal/new-exam',
         submit: t('exams.settings.create'),
       };
-      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, await i18nOf(c)));
-      const exam = await createExam(deps, read.settings);
-      return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+      if (typed.drawRuleAction === 'add') return renderSettings(c, page, withBlankRule(typed));
+      const read = readSettingsForm(typed);
+      const reader = await i18nOf(c);
+      if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, reader));
+      try {
+        const exam = await createEmptyExam(deps, read.settings);
+        return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        return renderSettings(c, page, read.values, error.fieldsFor(reader) ?? {});
+      }
     })
     .get('/exams/:id/settings', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
@@ -192,14 +259,16 @@ export const examSettingsPages = (deps: ExamsDeps) =>
         frozen: exam.frozen,
       };
       if (exam.frozen) return renderSettings(c, page, {});
-      const read = readSettingsForm(await formValues(c));
+      const typed = await formValues(c);
+      if (typed.drawRuleAction === 'add') return renderSettings(c, page, withBlankRule(typed));
+      const read = readSettingsForm(typed);
       if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, reader));
       try {
         await updateExam(deps, exam.id, read.settings);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
         const fields = error.fieldsFor(reader) ?? { title: error.messageFor(reader) };
-        return renderSettings(c, page, await formValues(c), fields);
+        return renderSettings(c, page, read.values, fields);
       }
       return c.redirect(`/portal/exams/${exam.id}?saved=settings`, 303);
     });

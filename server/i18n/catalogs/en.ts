@@ -555,8 +555,6 @@ export const en = {
   // Exams: errors and field messages of authoring (server/exams/authoring.ts, questions.ts)
   'errors.not_enough_questions':
     'The exam draws {count, number} questions but the bank has {available, number}. Add questions or draw fewer.',
-  'errors.not_enough_questions.tagged':
-    'The exam draws {count, number} questions but the bank has {available, number} tagged "{tag}". Add questions or draw fewer.',
   'fields.title': 'Enter a title.',
   'fields.text': 'Enter some text.',
   'fields.reviewAfter': 'Give the date results are released.',
@@ -1227,9 +1225,6 @@ export const en = {
   'exams.settings.validityHint': 'Leave empty for certificates that never expire.',
   'exams.settings.drawing': 'Drawing the questions',
   'exams.settings.questionCount': 'Questions per attempt',
-  'exams.settings.questionCountHint': 'Drawn at random from the bank (or from the questions with the tag below).',
-  'exams.settings.drawTag': 'Draw only questions tagged',
-  'exams.settings.drawTagHint': 'Leave empty to draw from every question.',
   'exams.settings.shuffleQuestions': 'Shuffle the order of questions',
   'exams.settings.shuffleOptions': 'Shuffle the order of answer options',
   'exams.settings.edit': 'Edit the settings',
@@ -1247,7 +1242,6 @@ export const en = {
   'exams.summary.review': 'After submitting',
   'exams.summary.reviewAfter': '{policy} (from {at})',
   'exams.summary.drawn': 'Questions per attempt',
-  'exams.summary.drawnTagged': '{count, number}, tagged “{tag}”',
   'exams.summary.shuffle': 'Shuffling',
   'exams.summary.shuffleState':
     '{questions, select, yes {questions shuffled} other {questions in order}}; {options, select, yes {options shuffled} other {options in order}}',
@@ -1597,4 +1591,30 @@ export const en = {
   'rulebook.import.environment-gone': 'the environment no longer exists',
   'rulebook.import.cancelled': 'cancelled; nothing was imported and the previous users are still in force',
   'rulebook.import.failed': 'the import failed; nothing was imported and the previous users are still in force',
+  // Journey (issue 17): draw rules, preview mode, access-code throttle.
+  'exams.access.codeThrottled': 'Too many wrong codes. Try again after {at}.',
+  'exams.drawRules.legend': 'Draw rules',
+  'exams.drawRules.hint':
+    'Draw a number of questions from each tag, e.g. 5 tagged “networking” and 3 tagged “security”. A question with two of these tags counts for the first rule only. The rest of the questions per attempt come from questions with none of these tags. Empty a row, or tick its box, to remove it.',
+  'exams.drawRules.row': 'Draw rule {n, number}',
+  'exams.drawRules.tag': 'Tag',
+  'exams.drawRules.count': 'Questions',
+  'exams.drawRules.remove': 'Remove this rule',
+  'exams.drawRules.addRow': 'Add a draw rule row',
+  'exams.drawRules.questionCountHint':
+    'Drawn at random for each attempt; the draw rules below say how many come from which tag.',
+  'exams.drawRules.tagNeeded': 'Enter the tag to draw from, or empty the row.',
+  'exams.drawRules.countInvalid': 'Give a whole number of questions from 1 to 500.',
+  'exams.drawRules.tooManyRules': 'An exam can have at most 20 draw rules.',
+  'exams.drawRules.repeated': 'This tag already has a rule above: put both counts in one row.',
+  'exams.drawRules.unknownTag':
+    'No question of this exam is tagged “{tag}”. Check the spelling, or tag questions first.',
+  'exams.drawRules.tooMany': 'Only {holds, plural, one {# question is} other {# questions are}} tagged “{tag}”.',
+  'exams.drawRules.shared':
+    '{holds, plural, one {# question is} other {# questions are}} tagged “{tag}”, but {shared, number} of them also {shared, plural, one {carries} other {carry}} the tag of an earlier rule and {shared, plural, one {counts} other {count}} there: at most {left, number} can come from this rule.',
+  'exams.drawRules.aboveTotal': 'The draw rules take {ruled, number} questions: draw at least that many per attempt.',
+  'exams.drawRules.summary': '{count, number} ({rules})',
+  'exams.drawRules.summaryRule': '{count, number} tagged “{tag}”',
+  'exams.drawRules.restShort':
+    'The draw rules take {ruled, number} questions; the other {rest, number} come from questions with none of the rules’ tags, and there {unruled, plural, one {is only #} other {are only #}}. Tag fewer questions, or draw fewer.',
 } as const;

@@ -567,8 +567,6 @@ export const ja: Catalog = {
   // Exams: errors and field messages of authoring (server/exams/authoring.ts, questions.ts)
   'errors.not_enough_questions':
     'この試験は {count, number} 問を出題しますが、問題バンクには {available, number} 問しかありません。問題を追加するか、出題数を減らしてください。',
-  'errors.not_enough_questions.tagged':
-    'この試験は {count, number} 問を出題しますが、問題バンクにはタグ「{tag}」の付いた問題が {available, number} 問しかありません。問題を追加するか、出題数を減らしてください。',
   'fields.title': 'タイトルを入力してください。',
   'fields.text': 'テキストを入力してください。',
   'fields.reviewAfter': '結果を公開する日時を入力してください。',
@@ -1235,9 +1233,6 @@ export const ja: Catalog = {
   'exams.settings.validityHint': '空欄にすると修了証は無期限に有効です。',
   'exams.settings.drawing': '出題方法',
   'exams.settings.questionCount': '1 回の受験の出題数',
-  'exams.settings.questionCountHint': '問題一覧（または下のタグが付いた問題）からランダムに選ばれます。',
-  'exams.settings.drawTag': '出題対象とするタグ',
-  'exams.settings.drawTagHint': '空欄にするとすべての問題から出題します。',
   'exams.settings.shuffleQuestions': '問題の順序をランダムにする',
   'exams.settings.shuffleOptions': '選択肢の順序をランダムにする',
   'exams.settings.edit': '設定を編集',
@@ -1255,7 +1250,6 @@ export const ja: Catalog = {
   'exams.summary.review': '提出後の表示',
   'exams.summary.reviewAfter': '{policy}（{at} 以降）',
   'exams.summary.drawn': '出題数',
-  'exams.summary.drawnTagged': '{count, number} 問（タグ「{tag}」）',
   'exams.summary.shuffle': 'ランダム化',
   'exams.summary.shuffleState':
     '{questions, select, yes {問題: ランダム} other {問題: 固定順}}、{options, select, yes {選択肢: ランダム} other {選択肢: 固定順}}',
@@ -1614,4 +1608,30 @@ export const ja: Catalog = {
   'rulebook.import.environment-gone': '環境が削除されています',
   'rulebook.import.cancelled': '取り込みを中止しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
   'rulebook.import.failed': '取り込みに失敗しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+  // Journey (issue 17): draw rules, preview mode, access-code throttle.
+  'exams.access.codeThrottled': '誤ったコードの入力が多すぎます。{at} 以降にもう一度お試しください。',
+  'exams.drawRules.legend': '出題ルール',
+  'exams.drawRules.hint':
+    'タグごとに出題する問題数を指定します（例:「networking」から 5 問、「security」から 3 問）。複数のタグに該当する問題は、上にあるルールでのみ数えます。残りの出題数は、これらのタグが付いていない問題から選ばれます。行を削除するには、空欄にするかチェックを入れてください。',
+  'exams.drawRules.row': '出題ルール {n, number}',
+  'exams.drawRules.tag': 'タグ',
+  'exams.drawRules.count': '問題数',
+  'exams.drawRules.remove': 'このルールを削除',
+  'exams.drawRules.addRow': '出題ルールの行を追加',
+  'exams.drawRules.questionCountHint':
+    '受験ごとにランダムに選ばれます。どのタグから何問出題するかは、下の出題ルールで指定できます。',
+  'exams.drawRules.tagNeeded': '出題するタグを入力するか、この行を空欄にしてください。',
+  'exams.drawRules.countInvalid': '問題数は 1〜500 の整数で入力してください。',
+  'exams.drawRules.tooManyRules': '出題ルールは 20 件までです。',
+  'exams.drawRules.repeated': 'このタグのルールはすでに上にあります。1 行にまとめてください。',
+  'exams.drawRules.unknownTag':
+    'この試験に「{tag}」タグの付いた問題はありません。つづりを確認するか、先に問題にタグを付けてください。',
+  'exams.drawRules.tooMany': '「{tag}」タグの付いた問題は {holds, number} 問しかありません。',
+  'exams.drawRules.shared':
+    '「{tag}」タグの問題は {holds, number} 問ありますが、そのうち {shared, number} 問は上のルールのタグも付いているため、そちらで数えます。このルールで出題できるのは最大 {left, number} 問です。',
+  'exams.drawRules.aboveTotal': '出題ルールの合計は {ruled, number} 問です。1 回の出題数をそれ以上にしてください。',
+  'exams.drawRules.summary': '{count, number} 問（{rules}）',
+  'exams.drawRules.summaryRule': '「{tag}」から {count, number} 問',
+  'exams.drawRules.restShort':
+    '出題ルール以外の {rest, number} 問は、ルールのタグが付いていない問題から選ばれますが、該当する問題は {unruled, number} 問しかありません。タグを付ける問題を減らすか、出題数を減らしてください。',
 };
