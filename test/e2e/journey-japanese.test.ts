@@ -93,7 +93,10 @@ describe('a Japanese candidate’s journey in a browser', () => {
     await page.goto(link as string);
     await expectJapanese(page);
     await submitForm(page, 'form.card button[type=submit]');
-    expect(await page.$eval('h1', (e) => e.textContent)).toBe('メールアドレスを確認しました');
+    // Confirmed, then on to sign in with the confirmation shown once (POST/redirect/GET).
+    expect(await page.$eval('.alert.success', (e) => e.textContent)).toBe(
+      'メールアドレスの確認が完了しました。ありがとうございます。',
+    );
 
     await page.goto(`${server.url}/sign-in`);
     await page.type('#email', CANDIDATE.email);

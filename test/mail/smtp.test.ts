@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { smtpTransport } from '../../server/mail/mailer.ts';
 import { createOutboxMailer, MailQueue } from '../../server/mail/queue.ts';
+import { followRedirect } from '../support/flash.ts';
 import {
   accountOf,
   call,
@@ -46,8 +47,7 @@ describe('email over SMTP', () => {
     const landing = await call(ctx, 'GET', `/verify-email?token=${encodeURIComponent(token)}`);
     expect(await landing.text()).toContain(`value="${token}"`);
     const confirmed = await call(ctx, 'POST', '/verify-email', { form: { token } });
-    expect(confirmed.status).toBe(200);
-    expect(await confirmed.text()).toContain('Email address confirmed');
+    expect((await followRedirect(ctx, confirmed, '')).text).toContain('your email address is confirmed');
 
     const signedIn = await signInCookie(ctx, 'smtp.tester@example.com');
     const me = await call(ctx, 'GET', '/api/v1/me', { cookie: sessionCookieFrom(signedIn) });

@@ -1558,4 +1558,19 @@ export const ja: Catalog = {
   'forms.overview.hygieneClean': '前回のライセンス点検（{at}）では指摘事項はありませんでした。',
   'forms.overview.hygieneFound': '前回のライセンス点検（{at}）の指摘事項:',
   'forms.overview.hygieneKind': '{kind}: {count, number} 件',
+  // Forms, part two (issue 18): public forms' flashes and forms that did nothing, saying why.
+  'forms2.reset.done':
+    'パスワードを変更しました。新しいパスワードでサインインしてください。これまでのサインイン状態はすべて終了しています。',
+  'forms2.reset.doneTokensRevoked':
+    'パスワードを変更しました。新しいパスワードでサインインしてください。これまでのサインイン状態はすべて終了しています。あわせて個人用アクセストークン{count, number}件を無効にしました。引き続き必要な場合は新しく作成してください。',
+  'forms2.setup.done': '{name} 様、ようこそ。Seatkeeper の初期設定が完了し、管理者としてサインインしています。',
+  'forms2.closed.done':
+    '{at}に退会しました。サインアウト済みです。{attempts, plural, =0 {} other {受験中だった試験#件を先に提出しました。}}確認のメールをお送りしました。個人データは{date}に消去されます。修了証は引き続き確認できます。',
+  'forms2.language.changed': 'ページを日本語で表示しています。',
+  'forms2.outbox.notFailed':
+    '再送信は行っていません。再送信できるのは配信に失敗したメールのみで、このメールは失敗していません。',
+  'forms2.import.notCancelled':
+    'インポートはすでに終了していたため、取り消しは行っていません。結果はこのページでご確認ください。',
+  'forms2.import.notConfirmed':
+    'インポートは確定待ちの状態ではなくなっていたため、確定は行っていません。現在の状況はこのページでご確認ください。',
 };
