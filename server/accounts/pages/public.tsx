@@ -100,15 +100,14 @@ function NewAccountFields({ nameLabel, values = {}, errors = {} }: FormState & {
   );
 }
 
-function RegisterPage({ values = {}, errors = {}, message }: FormState) {
+function RegisterPage() {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.register.title')} narrow>
-      {message && <Alert kind="error">{message}</Alert>}
-      <form method="post" action="/register" class="card">
-        <NewAccountFields nameLabel={t('accounts.field.fullName')} values={values} errors={errors} />
+      <Form id="register" action="/register" class="card">
+        <NewAccountFields nameLabel={t('accounts.field.fullName')} />
         <button type="submit">{t('accounts.register.submit')}</button>
-      </form>
+      </Form>
       <p>
         <Rich k="accounts.register.already" tags={{ a: (chunks) => <a href="/sign-in">{chunks}</a> }} />
       </p>
@@ -264,39 +263,20 @@ export const publicPages = (deps: Deps) =>
     .post('/sign-out', async (c) => {
       await endCurrentSession(c);
       clearSessionCookie(c);
-      return c.redirect('/sign-in', 303);
+      return redirectWithFlash(c, '/sign-in', { key: 'forms2.signedOut' });
     })
     .get('/register', (c) => html(c, <RegisterPage />))
     .post('/register', async (c) => {
       const form = await readForm(c, registrationBody);
-      if (!form.ok) return html(c, <RegisterPage values={form.values} errors={form.errors} />, 400);
-      try {
-        await registerCandidate(deps, actorOf(c), form.data);
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        const { password: _omit, ...values } = form.data;
-        return html(
-          c,
-          <RegisterPage values={values} errors={failure.fields} message={failure.message} />,
-          failure.status,
-        );
+      if (!form.ok) {
+        keepFailedForm(c, 'register', form.values, form.errors);
+        return html(c, <RegisterPage />, 400);
       }
-      return html(
-        c,
-        <CheckEmail>
-          <Alert kind="success">
-            <T k="accounts.register.sent" values={{ email: form.data.email }} />
-          </Alert>
-          <p>
-            <T k="accounts.register.next" />
-          </p>
-          <p>
-            <a href="/sign-in">
-              <T k="accounts.signIn.submit" />
-            </a>
-          </p>
-        </CheckEmail>,
-      );
+      const { data } = form;
+      const registered = await submitForm(c, 'register', form.values, () => registerCandidate(deps, actorOf(c), data));
+      if (!registered.ok) return html(c, <RegisterPage />, registered.status);
+      // The same answer whether or not the address already has an account (no enumeration).
+      return redirectWithFlash(c, '/sign-in', { key: 'forms2.register.sent', values: { email: data.email } });
     })
     // The emailed link only shows a button: GET never changes state, and mail scanners that prefetch links do no harm.
     .get('/verify-email', async (c) => {

@@ -1550,6 +1550,9 @@ export const en = {
   'forms2.setup.done': 'Welcome, {name}. Seatkeeper is set up and you are signed in as its administrator.',
   'forms2.closed.done':
     'Your account was closed at {at}, and you are signed out. {attempts, plural, =0 {} one {The exam you had in progress was submitted first. } other {The # exams you had in progress were submitted first. }}We sent a confirmation to your email address. Your personal data will be erased on {date}; your certificates stay verifiable.',
+  'forms2.register.sent':
+    'We sent a confirmation link to {email}. Open it to confirm your address; you need a confirmed address before you can sit an exam.',
+  'forms2.signedOut': 'You are signed out.',
   'forms2.language.changed': 'Pages are now shown in English.',
   'forms2.outbox.notFailed':
     'Nothing was sent: only a mail whose delivery failed can be sent again, and this one had not failed.',

@@ -1566,6 +1566,9 @@ export const ja: Catalog = {
   'forms2.setup.done': '{name} 様、ようこそ。Seatkeeper の初期設定が完了し、管理者としてサインインしています。',
   'forms2.closed.done':
     '{at}に退会しました。サインアウト済みです。{attempts, plural, =0 {} other {受験中だった試験#件を先に提出しました。}}確認のメールをお送りしました。個人データは{date}に消去されます。修了証は引き続き確認できます。',
+  'forms2.register.sent':
+    '{email} 宛てに確認用リンクを送信しました。リンクを開いてメールアドレスの確認を完了してください。試験を受験するには、メールアドレスの確認が必要です。',
+  'forms2.signedOut': 'サインアウトしました。',
   'forms2.language.changed': 'ページを日本語で表示しています。',
   'forms2.outbox.notFailed':
     '再送信は行っていません。再送信できるのは配信に失敗したメールのみで、このメールは失敗していません。',
