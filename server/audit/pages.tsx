@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { actorOf, principalOf } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
 import { pageQuery } from '../http/schemas.ts';
 import { startOfDay } from '../i18n/calendar.ts';
 import { type I18n, isMessageKey } from '../i18n/messages.ts';
@@ -198,6 +199,12 @@ export const auditPages = (deps: Deps) =>
       );
     })
     .post('/outbox/:id/resend', requirePage('admin'), async (c) => {
-      await sendMailAgain(deps, actorOf(c), Number(c.req.param('id')));
+      try {
+        await sendMailAgain(deps, actorOf(c), Number(c.req.param('id')));
+      } catch (error) {
+        // Sent meanwhile or never failed (an old tab, a second click): the outbox says so instead of an error page.
+        if (!(error instanceof ApiError) || error.code !== 'mail_not_failed') throw error;
+        return redirectWithFlash(c, '/portal/outbox', { key: 'forms2.outbox.notFailed', refused: true });
+      }
       return redirectWithFlash(c, '/portal/outbox', { key: 'forms.outbox.sentAgain' });
     });

@@ -51,7 +51,7 @@ function FlashMessage() {
   const { t } = useI18n();
   if (!flash) return null;
   return (
-    <Alert kind="success">
+    <Alert kind={flash.refused ? 'error' : 'success'}>
       <p>{t(flash.key, flash.values)}</p>
       {flash.secret && (
         <p class="secret" id="new-token">

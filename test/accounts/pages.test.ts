@@ -80,6 +80,14 @@ describe('server-rendered pages', () => {
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('value="Al"');
     expect(html).not.toContain('value="123"');
+
+    // Accepted: 303 to sign-in (a reload registers nothing twice), saying once where the link went.
+    const done = await call(ctx, 'POST', '/register', {
+      form: { name: 'Ali Demir', email: 'ali.demir@gmail.com', password: STRONG_PASSWORD },
+    });
+    const { location, text } = await followRedirect(ctx, done, '');
+    expect(location).toBe('/sign-in');
+    expect(text).toContain('We sent a confirmation link to ali.demir@gmail.com.');
   });
 
   it('lists users with data attributes, search and paging for staff', async () => {

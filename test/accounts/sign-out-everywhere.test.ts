@@ -56,9 +56,10 @@ describe('a password reset', () => {
     await call(ctx, 'POST', '/forgot-password', { form: { email: support.email } });
     const [mail] = await outbox(ctx, support.email);
     const token = linkToken(mail?.body ?? '', '/reset-password');
-    const page = await call(ctx, 'POST', '/reset-password', { form: { token, password: 'another passphrase' } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Your personal access token was revoked');
+    const done = await call(ctx, 'POST', '/reset-password', { form: { token, password: 'another passphrase' } });
+    const { text, location } = await followRedirect(ctx, done, '');
+    expect(location).toBe('/sign-in');
+    expect(text).toContain('Your personal access token was revoked');
   });
 });
 

@@ -83,7 +83,10 @@ describe('a Japanese candidate’s journey in a browser', () => {
     await page.goto(mail.link);
     await expectJapanese(page);
     await navigateBy(page, 'form.card button[type=submit]');
-    expect(await page.$eval('h1', (e) => e.textContent)).toBe('メールアドレスを確認しました');
+    // Confirmed, then on to sign in with the confirmation shown once (POST/redirect/GET).
+    expect(await page.$eval('.alert.success', (e) => e.textContent)).toBe(
+      'メールアドレスの確認が完了しました。ありがとうございます。',
+    );
 
     await signInInBrowser(page, site, CANDIDATE);
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('マイページ');

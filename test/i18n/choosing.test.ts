@@ -104,8 +104,8 @@ describe('mail in the recipient’s language', () => {
       form: { name: '山田 太郎', email: 'taro@example.jp', password: STRONG_PASSWORD },
       headers: { 'accept-language': 'ja-JP,ja;q=0.9' },
     });
-    expect(registered.status).toBe(200);
-    expect(await registered.text()).toContain('taro@example.jp 宛てに確認用リンクを送信しました。');
+    const shown = await followRedirect(ctx, registered, 'seatkeeper_lang=ja');
+    expect(shown.text).toContain('taro@example.jp 宛てに確認用リンクを送信しました。');
     const [mail] = await outbox(ctx, 'taro@example.jp');
     expect(mail?.subject).toBe('【Seatkeeper】メールアドレスの確認のお願い');
     expect(mail?.body).toContain('山田 太郎 様');

@@ -127,6 +127,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/settings': ['/settings'],
     '/my': ['/my'],
     '/my/close': ['/my/close'],
+    '/my/closed': ['/my/closed'],
     '/exams': [
       '/exams',
       '/exams?error=no_attempts_left',

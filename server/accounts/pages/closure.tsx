@@ -4,8 +4,9 @@ import type { Principal } from '../../auth/principal.ts';
 import { actorOf, clearDeviceCookie, clearSessionCookie, principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError } from '../../http/errors.ts';
-import type { Translate } from '../../i18n/messages.ts';
+import type { I18n, Translate } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
+import { type Flash, redirectWithFlash } from '../../web/flash.ts';
 import { formFailure, readForm } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
@@ -111,22 +112,28 @@ function ClosePage({ principal, erasureDays, erasureOn, error }: ClosePageProps)
   );
 }
 
-function ClosedPage({ closed }: { closed: ClosedAccount }) {
-  const { t, format } = useI18n();
+/** After the redirect: what was done comes in the flash (shown once); a reload shows the title and the way on. */
+function ClosedPage() {
+  const { t } = useI18n();
   return (
     <Layout title={t('accounts.leave.closed.title')} narrow>
-      <Alert kind="success">{t('accounts.leave.closed.done', { at: format.dateTime(closed.closedAt) })}</Alert>
-      <p>
-        {t('accounts.leave.closed.next', {
-          attempts: closed.attemptsFinalised,
-          date: format.date(`${closed.erasureOn}T00:00:00Z`),
-        })}
-      </p>
       <p>
         <a href="/sign-in">{t('accounts.leave.closed.start')}</a>
       </p>
     </Layout>
   );
+}
+
+/** The flash of a closing, its dates written in the reader's language now (the session and its settings are gone). */
+function closedFlash(closed: ClosedAccount, format: I18n['format']): Flash {
+  return {
+    key: 'forms2.closed.done',
+    values: {
+      at: format.dateTime(closed.closedAt),
+      attempts: closed.attemptsFinalised,
+      date: format.date(`${closed.erasureOn}T00:00:00Z`),
+    },
+  };
 }
 
 /** The message a failed closing shows, in the person's language. */
@@ -140,27 +147,34 @@ function failureMessage(t: Translate, error: unknown): string {
   return t('accounts.leave.close.notPossible');
 }
 
+/** Where a closing lands (mounted under /my). */
+const CLOSED_PAGE = '/my/closed';
+
 export const closurePages = (deps: AccountsDeps) => {
   const render = async (c: Context<AppEnv>, error?: string) => {
     const erasureDays = await deps.closedAccountErasureDays();
     const erasureOn = erasureDate(deps.clock().toISOString(), erasureDays);
     return <ClosePage principal={principalOf(c)} erasureDays={erasureDays} erasureOn={erasureOn} error={error} />;
   };
-  return new Hono<AppEnv>()
-    .get('/close', requirePage('signedIn'), async (c) => html(c, await render(c)))
-    .post('/close', requirePage('signedIn'), async (c) => {
-      const i18n = await i18nOf(c);
-      const form = await readForm(c, closureBody);
-      if (!form.ok) return html(c, await render(c, i18n.t('accounts.leave.close.passwordMissing')), 400);
-      try {
-        const actor = { ...actorOf(c), account: principalOf(c).account };
-        const closed = await closeOwnAccount(deps, actor, form.data.password, i18n);
-        clearSessionCookie(c);
-        clearDeviceCookie(c);
-        return html(c, <ClosedPage closed={closed} />);
-      } catch (error) {
-        const message = failureMessage(i18n.t, error);
-        return html(c, await render(c, message), (await formFailure(c, error)).status);
-      }
-    });
+  return (
+    new Hono<AppEnv>()
+      .get('/close', requirePage('signedIn'), async (c) => html(c, await render(c)))
+      // Public: the browser that closed the account is no longer signed in.
+      .get('/closed', (c) => html(c, <ClosedPage />))
+      .post('/close', requirePage('signedIn'), async (c) => {
+        const i18n = await i18nOf(c);
+        const form = await readForm(c, closureBody);
+        if (!form.ok) return html(c, await render(c, i18n.t('accounts.leave.close.passwordMissing')), 400);
+        try {
+          const actor = { ...actorOf(c), account: principalOf(c).account };
+          const closed = await closeOwnAccount(deps, actor, form.data.password, i18n);
+          clearSessionCookie(c);
+          clearDeviceCookie(c);
+          return redirectWithFlash(c, CLOSED_PAGE, closedFlash(closed, i18n.format));
+        } catch (error) {
+          const message = failureMessage(i18n.t, error);
+          return html(c, await render(c, message), (await formFailure(c, error)).status);
+        }
+      })
+  );
 };

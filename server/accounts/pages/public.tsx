@@ -17,8 +17,9 @@ import type { AppEnv } from '../../http/env.ts';
 import type { FieldErrors } from '../../http/errors.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
-import { formFailure, readForm } from '../../web/forms.ts';
-import { Alert, Field, Layout, Rich, T } from '../../web/layout.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
+import { formFailure, keepFailedForm, readForm, submitForm } from '../../web/forms.ts';
+import { Alert, Field, Form, Layout, Rich, T } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
 import { safeReturnPath } from '../../web/return-path.ts';
 import {
@@ -99,15 +100,14 @@ function NewAccountFields({ nameLabel, values = {}, errors = {} }: FormState & {
   );
 }
 
-function RegisterPage({ values = {}, errors = {}, message }: FormState) {
+function RegisterPage() {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.register.title')} narrow>
-      {message && <Alert kind="error">{message}</Alert>}
-      <form method="post" action="/register" class="card">
-        <NewAccountFields nameLabel={t('accounts.field.fullName')} values={values} errors={errors} />
+      <Form id="register" action="/register" class="card">
+        <NewAccountFields nameLabel={t('accounts.field.fullName')} />
         <button type="submit">{t('accounts.register.submit')}</button>
-      </form>
+      </Form>
       <p>
         <Rich k="accounts.register.already" tags={{ a: (chunks) => <a href="/sign-in">{chunks}</a> }} />
       </p>
@@ -125,34 +125,35 @@ function TokenForm(props: { action: string; token: string; button: string; child
   );
 }
 
-function SetPasswordPage({ token, errors = {}, message }: FormState & { token: string }) {
+function SetPasswordPage({ token }: { token: string }) {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.reset.title')} narrow>
-      {message && <Alert kind="error">{message}</Alert>}
-      <TokenForm action="/reset-password" token={token} button={t('accounts.reset.submit')}>
+      <Form id="reset-password" action="/reset-password" class="card">
+        <input type="hidden" name="token" value={token} />
         <Field
           name="password"
           label={t('accounts.field.newPassword')}
           type="password"
           autocomplete="new-password"
           hint={t('accounts.field.passwordHint', { minimum: PASSWORD_MIN_LENGTH })}
-          error={errors.password}
         />
-      </TokenForm>
+        <button type="submit">{t('accounts.reset.submit')}</button>
+      </Form>
     </Layout>
   );
 }
 
-function SetupPage({ token, values = {}, errors = {}, message }: FormState & { token: string }) {
+function SetupPage({ token }: { token: string }) {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.setup.title')} narrow>
       <p>{t('accounts.setup.intro')}</p>
-      {message && <Alert kind="error">{message}</Alert>}
-      <TokenForm action="/setup" token={token} button={t('accounts.setup.submit')}>
-        <NewAccountFields nameLabel={t('accounts.field.yourName')} values={values} errors={errors} />
-      </TokenForm>
+      <Form id="setup" action="/setup" class="card">
+        <input type="hidden" name="token" value={token} />
+        <NewAccountFields nameLabel={t('accounts.field.yourName')} />
+        <button type="submit">{t('accounts.setup.submit')}</button>
+      </Form>
     </Layout>
   );
 }
@@ -203,22 +204,14 @@ function Done({
   );
 }
 
-function ForgotPasswordPage({ values = {}, errors = {}, message }: FormState) {
+function ForgotPasswordPage() {
   const { t } = useI18n();
   return (
     <Layout title={t('accounts.forgot.title')} narrow>
-      {message && <Alert kind="error">{message}</Alert>}
-      <form method="post" action="/forgot-password" class="card">
-        <Field
-          name="email"
-          label={t('accounts.field.email')}
-          type="email"
-          autocomplete="email"
-          value={values.email}
-          error={errors.email}
-        />
+      <Form id="forgot-password" action="/forgot-password" class="card">
+        <Field name="email" label={t('accounts.field.email')} type="email" autocomplete="email" />
         <button type="submit">{t('accounts.forgot.submit')}</button>
-      </form>
+      </Form>
     </Layout>
   );
 }
@@ -270,39 +263,20 @@ export const publicPages = (deps: Deps) =>
     .post('/sign-out', async (c) => {
       await endCurrentSession(c);
       clearSessionCookie(c);
-      return c.redirect('/sign-in', 303);
+      return redirectWithFlash(c, '/sign-in', { key: 'forms2.signedOut' });
     })
     .get('/register', (c) => html(c, <RegisterPage />))
     .post('/register', async (c) => {
       const form = await readForm(c, registrationBody);
-      if (!form.ok) return html(c, <RegisterPage values={form.values} errors={form.errors} />, 400);
-      try {
-        await registerCandidate(deps, actorOf(c), form.data);
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        const { password: _omit, ...values } = form.data;
-        return html(
-          c,
-          <RegisterPage values={values} errors={failure.fields} message={failure.message} />,
-          failure.status,
-        );
+      if (!form.ok) {
+        keepFailedForm(c, 'register', form.values, form.errors);
+        return html(c, <RegisterPage />, 400);
       }
-      return html(
-        c,
-        <CheckEmail>
-          <Alert kind="success">
-            <T k="accounts.register.sent" values={{ email: form.data.email }} />
-          </Alert>
-          <p>
-            <T k="accounts.register.next" />
-          </p>
-          <p>
-            <a href="/sign-in">
-              <T k="accounts.signIn.submit" />
-            </a>
-          </p>
-        </CheckEmail>,
-      );
+      const { data } = form;
+      const registered = await submitForm(c, 'register', form.values, () => registerCandidate(deps, actorOf(c), data));
+      if (!registered.ok) return html(c, <RegisterPage />, registered.status);
+      // The same answer whether or not the address already has an account (no enumeration).
+      return redirectWithFlash(c, '/sign-in', { key: 'forms2.register.sent', values: { email: data.email } });
     })
     // The emailed link only shows a button: GET never changes state, and mail scanners that prefetch links do no harm.
     .get('/verify-email', async (c) => {
@@ -324,42 +298,25 @@ export const publicPages = (deps: Deps) =>
         const failure = await formFailure(c, error);
         return html(c, <LinkProblem title="accounts.verify.failedTitle" />, failure.status === 429 ? 429 : 400);
       }
-      return html(
-        c,
-        <Done title="accounts.verify.doneTitle" principal={c.get('principal')}>
-          <Alert kind="success">
-            <T k="accounts.verify.done" />
-          </Alert>
-          <p>
-            <a href={homeFor(c.get('principal'))}>
-              <T k="accounts.continue" />
-            </a>
-          </p>
-        </Done>,
-      );
+      return redirectWithFlash(c, homeFor(c.get('principal')), { key: 'accounts.verify.done' });
     })
     .get('/forgot-password', (c) => html(c, <ForgotPasswordPage />))
     .post('/forgot-password', async (c) => {
       const form = await readForm(c, passwordResetBody);
-      if (!form.ok) return html(c, <ForgotPasswordPage values={form.values} errors={form.errors} />, 400);
-      try {
-        await requestPasswordReset(deps, actorOf(c), form.data.email);
-      } catch (error) {
-        const failure = await formFailure(c, error);
-        return html(
-          c,
-          <ForgotPasswordPage values={{ email: form.data.email }} message={failure.message} />,
-          failure.status,
-        );
+      if (!form.ok) {
+        keepFailedForm(c, 'forgot-password', form.values, form.errors);
+        return html(c, <ForgotPasswordPage />, 400);
       }
-      return html(
-        c,
-        <CheckEmail>
-          <Alert kind="success">
-            <T k="accounts.forgot.sent" values={{ email: form.data.email, minutes: PASSWORD_RESET_MINUTES }} />
-          </Alert>
-        </CheckEmail>,
+      const { email } = form.data;
+      const sent = await submitForm(c, 'forgot-password', form.values, () =>
+        requestPasswordReset(deps, actorOf(c), email),
       );
+      if (!sent.ok) return html(c, <ForgotPasswordPage />, sent.status);
+      // The same answer whether or not the address has an account (no enumeration).
+      return redirectWithFlash(c, '/forgot-password', {
+        key: 'accounts.forgot.sent',
+        values: { email, minutes: PASSWORD_RESET_MINUTES },
+      });
     })
     .get('/reset-password', async (c) => {
       const token = c.req.query('token') ?? '';
@@ -370,7 +327,8 @@ export const publicPages = (deps: Deps) =>
     .post('/reset-password', async (c) => {
       const form = await readForm(c, passwordResetConfirmBody);
       if (!form.ok) {
-        return html(c, <SetPasswordPage token={form.values.token ?? ''} errors={form.errors} />, 400);
+        keepFailedForm(c, 'reset-password', form.values, form.errors);
+        return html(c, <SetPasswordPage token={form.values.token ?? ''} />, 400);
       }
       let tokensRevoked: number;
       try {
@@ -380,21 +338,12 @@ export const publicPages = (deps: Deps) =>
         return html(c, <LinkProblem title="accounts.reset.failedTitle" />, failure.status);
       }
       clearSessionCookie(c);
-      return html(
+      return redirectWithFlash(
         c,
-        <Done title="accounts.reset.doneTitle">
-          <Alert kind="success">
-            <T k="accounts.reset.done" />
-          </Alert>
-          {tokensRevoked > 0 && (
-            <p>{(await i18nOf(c)).t('signInProtection.reset.tokensRevoked', { count: tokensRevoked })}</p>
-          )}
-          <p>
-            <a href="/sign-in">
-              <T k="accounts.signIn.submit" />
-            </a>
-          </p>
-        </Done>,
+        '/sign-in',
+        tokensRevoked > 0
+          ? { key: 'forms2.reset.doneTokensRevoked', values: { count: tokensRevoked } }
+          : { key: 'forms2.reset.done' },
       );
     })
     .get('/setup', async (c) => {
@@ -409,23 +358,24 @@ export const publicPages = (deps: Deps) =>
     })
     .post('/setup', async (c) => {
       const form = await readForm(c, setupBody);
-      if (!form.ok)
-        return html(c, <SetupPage token={form.values.token ?? ''} values={form.values} errors={form.errors} />, 400);
+      if (!form.ok) {
+        keepFailedForm(c, 'setup', form.values, form.errors);
+        return html(c, <SetupPage token={form.values.token ?? ''} />, 400);
+      }
+      let name: string;
       try {
         const { account, sessionToken } = await completeSetup(deps, actorOf(c), form.data);
         setSessionCookie(c, sessionToken, account.role);
+        name = account.name;
       } catch (error) {
         const failure = await formFailure(c, error);
         // A refused link gets no form back: no other name, email or password would make it work.
         if (failure.code === 'setup_complete' || failure.code === 'invalid_token') {
           return html(c, <SetupRefused code={failure.code} message={failure.message} />, failure.status);
         }
-        const { password: _omit, ...values } = form.data;
-        return html(
-          c,
-          <SetupPage token={form.data.token} values={values} errors={failure.fields} message={failure.message} />,
-          failure.status,
-        );
+        keepFailedForm(c, 'setup', form.values, failure.fields, failure.message);
+        return html(c, <SetupPage token={form.data.token} />, failure.status);
       }
-      return c.redirect('/portal/overview', 303);
+      // Sealed with the session this answer sets: the admin's first page greets them.
+      return redirectWithFlash(c, '/portal/overview', { key: 'forms2.setup.done', values: { name } });
     });

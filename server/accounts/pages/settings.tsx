@@ -66,7 +66,8 @@ export const settingsPages = (deps: Deps) =>
       rememberLanguage(c, chosen);
       const principal = c.get('principal');
       if (principal?.kind === 'session') await setLanguage(deps, principal.account, chosen);
-      return c.redirect(back, 303);
+      // Said in the chosen language by the page it goes back to (plain without a session: nothing in it is secret).
+      return redirectWithFlash(c, back, { key: 'forms2.language.changed' });
     })
     .get('/settings', requirePage('signedIn'), async (c) =>
       html(c, <SettingsPage principal={principalOf(c)} organisationZone={await deps.organisationTimeZone()} />),

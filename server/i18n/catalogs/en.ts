@@ -1617,4 +1617,20 @@ export const en = {
   'exams.drawRules.summaryRule': '{count, number} tagged “{tag}”',
   'exams.drawRules.restShort':
     'The draw rules take {ruled, number} questions; the other {rest, number} come from questions with none of the rules’ tags, and there {unruled, plural, one {is only #} other {are only #}}. Tag fewer questions, or draw fewer.',
+  // Forms, part two (issue 18): public forms' flashes and forms that did nothing, saying why.
+  'forms2.reset.done': 'Your password is changed; sign in with it. Every earlier sign-in has ended.',
+  'forms2.reset.doneTokensRevoked':
+    'Your password is changed; sign in with it. Every earlier sign-in has ended. {count, plural, one {Your personal access token was revoked: create a new one if you still need it.} other {Your # personal access tokens were revoked: create new ones if you still need them.}}',
+  'forms2.setup.done': 'Welcome, {name}. Seatkeeper is set up and you are signed in as its administrator.',
+  'forms2.closed.done':
+    'Your account was closed at {at}, and you are signed out. {attempts, plural, =0 {} one {The exam you had in progress was submitted first. } other {The # exams you had in progress were submitted first. }}We sent a confirmation to your email address. Your personal data will be erased on {date}; your certificates stay verifiable.',
+  'forms2.register.sent':
+    'We sent a confirmation link to {email}. Open it to confirm your address; you need a confirmed address before you can sit an exam.',
+  'forms2.signedOut': 'You are signed out.',
+  'forms2.language.changed': 'Pages are now shown in English.',
+  'forms2.outbox.notFailed':
+    'Nothing was sent: only a mail whose delivery failed can be sent again, and this one had not failed.',
+  'forms2.import.notCancelled': 'Nothing was cancelled: the import had already ended. This page shows how.',
+  'forms2.import.notConfirmed':
+    'Nothing was confirmed: the import was no longer waiting for a confirmation. This page shows where it stands.',
 } as const;

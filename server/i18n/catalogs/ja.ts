@@ -1634,4 +1634,22 @@ export const ja: Catalog = {
   'exams.drawRules.summaryRule': '「{tag}」から {count, number} 問',
   'exams.drawRules.restShort':
     '出題ルール以外の {rest, number} 問は、ルールのタグが付いていない問題から選ばれますが、該当する問題は {unruled, number} 問しかありません。タグを付ける問題を減らすか、出題数を減らしてください。',
+  // Forms, part two (issue 18): public forms' flashes and forms that did nothing, saying why.
+  'forms2.reset.done':
+    'パスワードを変更しました。新しいパスワードでサインインしてください。これまでのサインイン状態はすべて終了しています。',
+  'forms2.reset.doneTokensRevoked':
+    'パスワードを変更しました。新しいパスワードでサインインしてください。これまでのサインイン状態はすべて終了しています。あわせて個人用アクセストークン{count, number}件を無効にしました。引き続き必要な場合は新しく作成してください。',
+  'forms2.setup.done': '{name} 様、ようこそ。Seatkeeper の初期設定が完了し、管理者としてサインインしています。',
+  'forms2.closed.done':
+    '{at}に退会しました。サインアウト済みです。{attempts, plural, =0 {} other {受験中だった試験#件を先に提出しました。}}確認のメールをお送りしました。個人データは{date}に消去されます。修了証は引き続き確認できます。',
+  'forms2.register.sent':
+    '{email} 宛てに確認用リンクを送信しました。リンクを開いてメールアドレスの確認を完了してください。試験を受験するには、メールアドレスの確認が必要です。',
+  'forms2.signedOut': 'サインアウトしました。',
+  'forms2.language.changed': 'ページを日本語で表示しています。',
+  'forms2.outbox.notFailed':
+    '再送信は行っていません。再送信できるのは配信に失敗したメールのみで、このメールは失敗していません。',
+  'forms2.import.notCancelled':
+    'インポートはすでに終了していたため、取り消しは行っていません。結果はこのページでご確認ください。',
+  'forms2.import.notConfirmed':
+    'インポートは確定待ちの状態ではなくなっていたため、確定は行っていません。現在の状況はこのページでご確認ください。',
 };

@@ -430,9 +430,9 @@ export const importPages = (deps: LicensingDeps) =>
       try {
         await cancelImport(deps, actorOf(c), id);
       } catch (error) {
-        // Finished meanwhile: its page says how it ended.
+        // Finished meanwhile: its page says how it ended, and the flash why nothing was done.
         if (!(error instanceof ApiError) || error.status !== 409) throw error;
-        return c.redirect(`/portal/imports/${id}`, 303);
+        return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms2.import.notCancelled', refused: true });
       }
       return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms.import.cancelled' });
     })
@@ -442,7 +442,7 @@ export const importPages = (deps: LicensingDeps) =>
         await confirmImport(deps, actorOf(c), id);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 409) throw error;
-        return c.redirect(`/portal/imports/${id}`, 303);
+        return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms2.import.notConfirmed', refused: true });
       }
       return redirectWithFlash(c, `/portal/imports/${id}`, { key: 'forms.import.confirmed' });
     })
