@@ -147,6 +147,10 @@ async function world(ctx: TestContext): Promise<World> {
       `/portal/exams/${exam.exam.id}?error=extra_minutes`,
       `/portal/exams/${draft.exam.id}?saved=settings`,
     ],
+    '/portal/exams/:id/attempts/:attemptId': [
+      `/portal/exams/${exam.exam.id}/attempts/${first.id}`,
+      `/portal/exams/${exam.exam.id}/attempts/${second.id}`,
+    ],
     '/portal/new-exam': ['/portal/new-exam'],
     '/portal/exams/:id/settings': [`/portal/exams/${draft.exam.id}/settings`, `/portal/exams/${exam.exam.id}/settings`],
     '/portal/exams/:id/questions': [

@@ -96,6 +96,7 @@ export const examReport = z
   .object({
     examId: z.string(),
     title: z.string(),
+    passMark: z.number().describe('The pass mark (%) of this exam version.'),
     attempts: z.number().int(),
     finished: z.number().int(),
     passed: z.number().int(),
@@ -109,6 +110,21 @@ export const examReport = z
         responses: z.number().int(),
         facility: z.number().nullable(),
         discrimination: z.number().nullable(),
+        tally: z
+          .object({
+            options: z.array(
+              z.object({
+                id: z.string().describe('Authoring id (o1, o2, ...; true/false), whatever id an attempt showed.'),
+                text: z.string(),
+                correct: z.boolean(),
+                chosen: z.number().int(),
+                share: z.number().nullable(),
+              }),
+            ),
+            answers: z.array(z.object({ answer: z.string(), count: z.number().int(), correct: z.boolean() })),
+            distinctAnswers: z.number().int(),
+          })
+          .describe('How many chose each option; short answers: the most frequent answers, normalised as scored.'),
       }),
     ),
     rows: z.array(

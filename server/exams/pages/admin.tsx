@@ -10,6 +10,7 @@ import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
+import { reviewAttempt } from '../attempt-review.ts';
 import { grantExtraTime } from '../attempts.ts';
 import {
   EXAM_DOCUMENT_LIMIT_BYTES,
@@ -25,9 +26,11 @@ import {
   toQuestionView,
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
-import { distributionSvg, examReport } from '../reports.ts';
+import { examReport } from '../reports.ts';
 import { accessCard } from './access.tsx';
+import { AttemptReviewPage } from './attempt-review.tsx';
 import { ExamSummary } from './exam-summary.tsx';
+import { attemptOutcomeKey, ExamReportSection } from './report.tsx';
 
 const SAMPLE_IMPORT = `{
   "format": "seatkeeper-exam/1",
@@ -198,6 +201,11 @@ export const examAdminPages = (deps: ExamsDeps) =>
       await setAccommodation(deps, c.req.param('id'), account.id, minutes);
       return c.redirect(back, 303);
     })
+    .get('/:id/attempts/:attemptId', requirePage('staffRead'), async (c) => {
+      const principal = principalOf(c);
+      const review = await reviewAttempt(deps, principal.account, c.req.param('id'), c.req.param('attemptId'));
+      return html(c, <AttemptReviewPage principal={principal} review={review} />);
+    })
     .get('/:id', requirePage('staffRead'), async (c) => {
       const principal = principalOf(c);
       const exam = await getExam(deps, c.req.param('id'));
@@ -208,52 +216,13 @@ export const examAdminPages = (deps: ExamsDeps) =>
       const { t, format } = await i18nOf(c);
       const access = await accessCard(deps, exam);
       const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
-      const distributionLabel = t('exams.report.distributionLabel', {
-        bands: report.distribution.map((count, i) => `${format.percent(i / 10)}: ${format.number(count)}`).join(', '),
-      });
       return html(
         c,
         <Layout title={exam.title} principal={principal}>
           {c.req.query('saved') === 'settings' && <Alert kind="success">{t('exams.summary.saved')}</Alert>}
           <ExamSummary exam={toExamView(exam)} admin={admin} />
           {access}
-          <section class="card" aria-labelledby="summary">
-            <h2 id="summary">{t('exams.report.title')}</h2>
-            <p>
-              {t('exams.report.summary', {
-                attempts: report.attempts,
-                finished: report.finished,
-                passed: report.passed,
-                passRate: report.passRate === null ? '—' : format.percent(report.passRate),
-                mean: percentOf(report.meanScore),
-              })}{' '}
-              <a href={`/api/v1/exams/${exam.id}/report?format=csv`}>{t('exams.report.csv')}</a> ·{' '}
-              <a href={`/api/v1/exams/${exam.id}/export`}>{t('exams.report.json')}</a>
-            </p>
-            <figure>
-              {/* Generated from numbers only (reports.ts); the label is escaped there. */}
-              <div dangerouslySetInnerHTML={{ __html: distributionSvg(report.distribution, distributionLabel) }} />
-              <figcaption>{t('exams.report.distribution')}</figcaption>
-            </figure>
-            <DataTable
-              caption={t('exams.report.items')}
-              rows={report.items}
-              columns={[
-                { header: t('exams.result.question'), cell: (i) => i.text },
-                { header: t('exams.report.responses'), numeric: true, cell: (i) => format.number(i.responses) },
-                {
-                  header: t('exams.report.facility'),
-                  numeric: true,
-                  cell: (i) => (i.facility === null ? '—' : format.number(i.facility)),
-                },
-                {
-                  header: t('exams.report.discrimination'),
-                  numeric: true,
-                  cell: (i) => (i.discrimination === null ? '—' : format.number(i.discrimination)),
-                },
-              ]}
-            />
-          </section>
+          <ExamReportSection examId={exam.id} report={report} />
           <section class="card" aria-labelledby="attempts">
             <h2 id="attempts">{t('exams.history.attempts')}</h2>
             {notice && <Alert kind="error">{t(notice)}</Alert>}
@@ -266,7 +235,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
                   header: t('exams.report.candidate'),
                   cell: (r) => (
                     <>
-                      {r.name} ({r.email})
+                      <a href={`/portal/exams/${exam.id}/attempts/${r.attemptId}`}>{r.name}</a> ({r.email})
                     </>
                   ),
                 },
@@ -274,7 +243,7 @@ export const examAdminPages = (deps: ExamsDeps) =>
                   header: t('exams.history.started'),
                   cell: (r) => <time datetime={r.startedAt}>{format.dateTime(r.startedAt)}</time>,
                 },
-                { header: t('exams.history.status'), cell: (r) => statusText(t, r.status) },
+                { header: t('exams.history.status'), cell: (r) => t(attemptOutcomeKey(r.status, r.passed)) },
                 { header: t('exams.history.score'), numeric: true, cell: (r) => percentOf(r.scorePercent) },
                 {
                   header: t('exams.report.extraTime'),
@@ -323,11 +292,6 @@ export const examAdminPages = (deps: ExamsDeps) =>
         </Layout>,
       );
     });
-
-const statusText = (t: I18n['t'], status: string) => {
-  const key = `exams.status.${status}`;
-  return isMessageKey(key) ? t(key) : status;
-};
 
 const kindText = (t: I18n['t'], kind: string) => {
   const key = `exams.kind.${kind}`;
