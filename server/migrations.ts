@@ -8,6 +8,7 @@ import { signInProtectionMigration } from './auth/sign-in-protection-migration.t
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
 import { examAccessMigration } from './exams/access-migration.ts';
+import { attemptFlagsMigration } from './exams/flags-migration.ts';
 import { examsMigration } from './exams/migration.ts';
 import { examVersionsMigration } from './exams/versions-migration.ts';
 import { importGenerationsMigration } from './licensing/import-migration.ts';
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-exam-access': examAccessMigration,
   '2026-12-05-import-generations': importGenerationsMigration,
   '2026-12-04-licence-search': licenceSearchMigration,
+  '2026-12-04-attempt-flags': attemptFlagsMigration,
 };

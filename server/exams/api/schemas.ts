@@ -162,6 +162,7 @@ export const attemptView = z
         options: z.array(z.object({ id: z.string(), text: z.string() })).optional(),
         answer: answerSchema.nullable(),
         seq: z.number().int(),
+        flagged: z.boolean().describe('Flagged for review by the candidate.'),
       }),
     ),
     result: z
@@ -183,6 +184,14 @@ export const attemptView = z
   })
   .meta({ id: 'Attempt' });
 export const attemptResponse = z.object({ attempt: attemptView });
+
+export const flagBody = z.strictObject({
+  position: z.number().int().min(0).describe('The question, by its position in the attempt (0-based).'),
+  flagged: z.boolean(),
+});
+export const attemptFlags = z.object({
+  flagged: z.array(z.number().int()).describe('The positions flagged for review, in order.'),
+});
 
 export const savedAnswers = z.object({
   saved: z.array(z.object({ position: z.number().int(), seq: z.number().int(), applied: z.boolean() })),

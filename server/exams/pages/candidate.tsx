@@ -14,6 +14,7 @@ import { type AttemptView, attemptView, catalogue, history, loadAttempt, unanswe
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
+import { setFlag } from '../flags.ts';
 import { isAnswered } from '../questions.ts';
 import { startAttempt } from '../start.ts';
 import { CertificateLinks } from './certificate-links.tsx';
@@ -98,14 +99,14 @@ function QuestionNavigator({ view }: { view: AttemptView }) {
       <ol>
         {view.questions.map((q) => {
           const done = isAnswered(q.answer ?? undefined);
+          const states = [t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')];
+          if (q.flagged) states.push(t('exams.take.state.flagged'));
+          const marks = [done ? 'answered' : '', q.flagged ? 'flagged' : ''].filter(Boolean).join(' ');
           return (
             <li key={q.position}>
-              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={done ? 'answered' : undefined}>
+              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={marks || undefined}>
                 {q.position + 1}
-                <span class="visually-hidden">
-                  {' '}
-                  {t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')}
-                </span>
+                <span class="visually-hidden"> {states.join(', ')}</span>
               </a>
             </li>
           );
@@ -144,6 +145,10 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
         data-attempt={view.id}
         {...scriptMessages(t)}
       >
+        {/* Enter in a text answer saves (the first submit button is the form's default, not a question's flag). */}
+        <button type="submit" name="action" value="save" hidden>
+          {t('exams.attempt.save')}
+        </button>
         {view.questions.map((q) => (
           <fieldset
             class="card question"
@@ -164,11 +169,18 @@ function AttemptPage({ principal, view, saved }: { principal: Principal; view: A
             </legend>
             <input type="hidden" name={`seq-${q.position}`} value={String(q.seq + 1)} />
             <AnswerInputs q={q} />
-            {/* Flags live in this browser only; exam.js shows the box where it runs. */}
-            <label class="flag" hidden>
-              <input type="checkbox" data-flag={String(q.position)} />
-              <span>{t('exams.take.flag')}</span>
-            </label>
+            {/* Saved with the attempt: without script the button posts the form (answers too); exam.js sends it alone. */}
+            <button
+              type="submit"
+              class="flag-toggle"
+              formaction={`/attempts/${view.id}/flags`}
+              name="flag"
+              value={`${q.position}:${q.flagged ? 'off' : 'on'}`}
+              aria-pressed={q.flagged ? 'true' : 'false'}
+              data-flag={String(q.position)}
+            >
+              {t('exams.take.flag')}
+            </button>
           </fieldset>
         ))}
         <div class="actions">
@@ -416,6 +428,22 @@ export const examPages = (deps: ExamsDeps) =>
         action === 'review' ? `/attempts/${attempt.id}/submit` : `/attempts/${attempt.id}?saved=1`,
         303,
       );
+    })
+    .post('/attempts/:id/flags', requirePage('signedIn'), async (c) => {
+      const attempt = await loadAttempt(deps, principalOf(c).account, c.req.param('id'));
+      const view = await attemptView(deps, attempt);
+      if (view.status !== 'in_progress') return c.redirect(`/attempts/${attempt.id}`, 303);
+      const [position, state] = String((await c.req.parseBody()).flag ?? '').split(':');
+      try {
+        // What was answered on the page is kept too: the flag button posts the whole form.
+        await saveFromForm(deps, c, view);
+        await setFlag(deps, attempt, Number(position), state === 'on');
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'attempt_closed')
+          return c.redirect(`/attempts/${attempt.id}`, 303);
+        throw error;
+      }
+      return c.redirect(`/attempts/${attempt.id}#question-${Number(position)}`, 303);
     })
     .get('/attempts/:id/submit', requirePage('signedIn'), async (c) => {
       const principal = principalOf(c);
