@@ -243,7 +243,14 @@ describe('question editor', () => {
     const order = (await bank(ctx, cookie, examId)).map((q) => q.id);
     expect(order).toEqual([ids[1]?.id, ids[0]?.id, ids[3]?.id, ids[2]?.id]);
 
-    const deleted = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, { cookie, form: {} });
+    // Deleting asks first (the question named), then deletes when confirmed.
+    const asked = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, { cookie, form: {} });
+    expect(asked.status).toBe(200);
+    expect(await bank(ctx, cookie, examId)).toHaveLength(4);
+    const deleted = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, {
+      cookie,
+      form: { confirmed: '1' },
+    });
     expect(location(deleted)).toBe(`${base}/questions`);
     expect((await bank(ctx, cookie, examId)).map((q) => q.id)).toEqual([ids[1]?.id, ids[0]?.id, ids[3]?.id]);
   });

@@ -14,7 +14,6 @@ import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import {
   addQuestion,
-  archiveQuestion,
   type ExamView,
   findQuestion,
   fromInput,
@@ -36,6 +35,7 @@ import {
   readQuestionForm,
 } from '../question-form.ts';
 import type { QuestionContent } from '../questions.ts';
+import { deleteQuestionForm } from './question-delete.tsx';
 import { FrozenNotice } from './settings.tsx';
 
 type T = I18n['t'];
@@ -404,10 +404,7 @@ export const examEditorPages = (deps: ExamsDeps) =>
       const { id, questionId } = c.req.param();
       return draftOnly(c, id, () => moveQuestion(deps, id, questionId, direction));
     })
-    .post('/:id/questions/:questionId/delete', requirePage('admin'), async (c) => {
-      const { id, questionId } = c.req.param();
-      return draftOnly(c, id, () => archiveQuestion(deps, id, questionId));
-    })
+    .post('/:id/questions/:questionId/delete', requirePage('admin'), (c) => deleteQuestionForm(deps, c))
     .post('/:id/versions', requirePage('admin'), async (c) => {
       const draft = await draftVersion(deps, c.req.param('id'));
       return c.redirect(`/portal/exams/${draft.id}/questions`, 303);

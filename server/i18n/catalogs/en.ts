@@ -1560,4 +1560,19 @@ export const en = {
   'exams.reports.answersCaption': 'Answers against the right answers',
   'exams.reports.numberedQuestion': '{number, number}. {text}',
   'exams.reports.candidateAnswer': 'Candidate’s answer',
+  'exams.forms.published': '“{exam}” is published: the candidates who may sit it can start it now.',
+  'exams.forms.unpublished': '“{exam}” is no longer published: no one can start it.',
+  'exams.forms.extraTimeAdded': '{minutes, number} minutes added to the attempt of {name}; it now ends at {at}.',
+  'exams.forms.extraMinutes': 'Enter a whole number of minutes from 1 to 1440 (24 hours).',
+  'exams.forms.accommodationSaved':
+    '{email} now gets {minutes, number} extra minutes on every attempt at this exam they start from now on.',
+  'exams.forms.accommodationMinutes': 'Enter a whole number of minutes from 0 to 1440; 0 takes the extra time away.',
+  'exams.forms.noAccount': 'No account has this email address. Check it, or ask the candidate to register first.',
+  'exams.forms.deleteTitle': 'Delete question {number, number}?',
+  'exams.forms.deleteQuestion': 'Question {number, number}, “{text}”, leaves the bank of this draft.',
+  'exams.forms.deleteBank':
+    'The bank then holds {left, plural, one {# question} other {# questions}}; each attempt draws {drawn, number}.',
+  'exams.forms.deleteAttempts': 'Attempts already taken keep the question as the candidates saw it.',
+  'exams.forms.deleteConfirm': 'Delete the question',
+  'exams.forms.questionDeleted': 'Question “{text}” deleted.',
 } as const;

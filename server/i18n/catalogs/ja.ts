@@ -1575,4 +1575,21 @@ export const ja: Catalog = {
   'exams.reports.answersCaption': '解答と正解',
   'exams.reports.numberedQuestion': '{number, number}. {text}',
   'exams.reports.candidateAnswer': '受験者の解答',
+  'exams.forms.published': '「{exam}」を公開しました。受験できる受験者は今から受験を開始できます。',
+  'exams.forms.unpublished': '「{exam}」の公開を停止しました。新たに受験を開始することはできません。',
+  'exams.forms.extraTimeAdded': '{name} さんの受験時間を {minutes, number} 分延長しました。終了時刻は {at} です。',
+  'exams.forms.extraMinutes': '1 から 1440（24 時間）までの整数で分数を入力してください。',
+  'exams.forms.accommodationSaved':
+    '{email} さんは今後この試験を受験するたびに、{minutes, number} 分の延長時間が付きます。',
+  'exams.forms.accommodationMinutes':
+    '0 から 1440 までの整数で分数を入力してください。0 を入力すると延長時間を取り消します。',
+  'exams.forms.noAccount':
+    'このメールアドレスのアカウントはありません。アドレスを確認するか、先に受験者に登録してもらってください。',
+  'exams.forms.deleteTitle': '問題 {number, number} を削除しますか？',
+  'exams.forms.deleteQuestion': '問題 {number, number}「{text}」をこの下書きの問題バンクから削除します。',
+  'exams.forms.deleteBank':
+    '削除後の問題バンクは {left, number} 問になります（1 回の受験で {drawn, number} 問を出題します）。',
+  'exams.forms.deleteAttempts': '受験済みの回答では、受験者が解答したときの問題がそのまま残ります。',
+  'exams.forms.deleteConfirm': '問題を削除する',
+  'exams.forms.questionDeleted': '問題「{text}」を削除しました。',
 };
