@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { examWorld, SAMPLE_DOCUMENT, startAttempt, submit } from '../support/exams.ts';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -97,8 +98,8 @@ describe('exam settings page', () => {
       cookie,
       form: { ...SETTINGS, attemptsAllowed: '', drawTag: 'core', shuffleQuestions: 'on' },
     });
-    expect(location(saved)).toBe(`/portal/exams/${examId}?saved=settings`);
-    const examPage = await (await call(ctx, 'GET', location(saved), { cookie })).text();
+    const { location: back, text: examPage } = await followRedirect(ctx, saved, cookie);
+    expect(back).toBe(`/portal/exams/${examId}`);
     expect(examPage).toContain('Settings saved.');
     expect(examPage).toContain('<dt>Time limit</dt><dd>20 minutes</dd>');
     expect(examPage).toContain('<dt>Pass mark</dt><dd>75%</dd>');

@@ -258,7 +258,6 @@ async function renderExamPage(deps: ExamsDeps, c: Context<AppEnv>, status: Faile
   return html(
     c,
     <Layout title={exam.title} principal={principal}>
-      {c.req.query('saved') === 'settings' && <Alert kind="success">{t('exams.summary.saved')}</Alert>}
       <ExamSummary exam={toExamView(exam)} admin={admin} />
       {access}
       <ExamReportSection examId={exam.id} report={report} />
@@ -399,7 +398,10 @@ export const examImportPages = (deps: ExamsDeps) =>
     const mode = importModes.find((m) => m === body.mode);
     try {
       const exam = await importExam(deps, parseExamDocument(raw), mode);
-      return c.redirect(`/portal/exams/${exam.id}`, 303);
+      return redirectWithFlash(c, `/portal/exams/${exam.id}`, {
+        key: 'exams.forms.imported',
+        values: { exam: exam.title, version: exam.version },
+      });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Shown on the page with the document kept, so the author can fix it where the message points.

@@ -6,6 +6,7 @@ import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, type FieldErrors, localiseFields } from '../../http/errors.ts';
 import { i18nOf } from '../../i18n/request.ts';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields.tsx';
 import { formValues } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
@@ -164,7 +165,10 @@ export const examSettingsPages = (deps: ExamsDeps) =>
       };
       if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, await i18nOf(c)));
       const exam = await createExam(deps, read.settings);
-      return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+      return redirectWithFlash(c, `/portal/exams/${exam.id}/questions`, {
+        key: 'exams.forms.created',
+        values: { exam: exam.title },
+      });
     })
     .get('/exams/:id/settings', requirePage('admin'), async (c) => {
       const exam = toExamView(await getExam(deps, c.req.param('id')));
@@ -201,5 +205,5 @@ export const examSettingsPages = (deps: ExamsDeps) =>
         const fields = error.fieldsFor(reader) ?? { title: error.messageFor(reader) };
         return renderSettings(c, page, await formValues(c), fields);
       }
-      return c.redirect(`/portal/exams/${exam.id}?saved=settings`, 303);
+      return redirectWithFlash(c, `/portal/exams/${exam.id}`, { key: 'exams.summary.saved' });
     });

@@ -1575,4 +1575,9 @@ export const en = {
   'exams.forms.deleteAttempts': 'Attempts already taken keep the question as the candidates saw it.',
   'exams.forms.deleteConfirm': 'Delete the question',
   'exams.forms.questionDeleted': 'Question “{text}” deleted.',
+  'exams.forms.created': '“{exam}” created. Add its questions here.',
+  'exams.forms.questionSaved': 'Question saved.',
+  'exams.forms.draftOpened': 'Version {version, number} is a draft: change it here, then publish it.',
+  'exams.forms.duplicated': '“{exam}” is a copy, not yet published: check its settings.',
+  'exams.forms.imported': '“{exam}” imported (version {version, number}).',
 } as const;
