@@ -1594,7 +1594,8 @@ export const ja: Catalog = {
   'exams.forms.questionDeleted': '問題「{text}」を削除しました。',
   'exams.forms.created': '「{exam}」を作成しました。ここで問題を追加してください。',
   'exams.forms.questionSaved': '問題を保存しました。',
-  'exams.forms.draftOpened': 'バージョン {version, number} の下書きを作成しました。ここで編集してから公開してください。',
+  'exams.forms.draftOpened':
+    'バージョン {version, number} の下書きを作成しました。ここで編集してから公開してください。',
   'exams.forms.duplicated': '「{exam}」を複製しました（未公開）。設定を確認してください。',
   'exams.forms.imported': '「{exam}」をインポートしました（バージョン {version, number}）。',
 };
