@@ -141,7 +141,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/portal': ['/portal'],
     '/portal/overview': ['/portal/overview'],
     '/portal/lookup': ['/portal/lookup', '/portal/lookup?address=yamada%40gmail.com', '/portal/lookup?address=sato'],
-    '/portal/exams': ['/portal/exams', '/portal/exams?error=licence_expired'],
+    '/portal/exams': ['/portal/exams'],
     '/portal/exams/:id': [`/portal/exams/${exam.exam.id}`, `/portal/exams/${exam.exam.id}?error=extra_minutes`],
     '/portal/exams/:id/attempts/:attemptId': [
       `/portal/exams/${exam.exam.id}/attempts/${first.id}`,

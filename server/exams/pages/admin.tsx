@@ -6,7 +6,7 @@ import { principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, notFound, validationFailed } from '../../http/errors.ts';
-import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { type I18n, isMessageKey } from '../../i18n/messages.ts';
 import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { redirectWithFlash } from '../../web/flash.ts';
@@ -61,12 +61,10 @@ async function renderExamList(
   const principal = principalOf(c);
   const exams = await listExams(deps);
   const admin = principal.account.role === 'admin';
-  const notice = noticeKey(c.req.query('error'));
   const { t } = await i18nOf(c);
   return html(
     c,
     <Layout title={t('exams.admin.title')} principal={principal}>
-      {notice && <Alert kind="error">{t(notice)}</Alert>}
       {publishing && <Alert kind="error">{publishing.message}</Alert>}
       {admin && (
         <p>
@@ -161,13 +159,6 @@ async function renderExamList(
   );
 }
 
-/** What a redirect's `?error=` code means; codes no page sends show nothing (the address never carries text). */
-function noticeKey(code: string | undefined): MessageKey | null {
-  if (!code) return null;
-  const key = `exams.notice.${code}`;
-  return isMessageKey(key) ? key : null;
-}
-
 const minutesBetween = (min: number, message: 'exams.forms.extraMinutes' | 'exams.forms.accommodationMinutes') =>
   z.coerce.number(message).int(message).min(min, message).max(1440, message);
 const extraTimeForm = z.object({ minutes: minutesBetween(1, 'exams.forms.extraMinutes') });
@@ -244,7 +235,6 @@ async function renderExamPage(deps: ExamsDeps, c: Context<AppEnv>, status: Faile
   const report = await examReport(deps, exam.id);
   const questions = (await listQuestions(deps, exam.id)).map(toQuestionView);
   const admin = principal.account.role === 'admin';
-  const notice = noticeKey(c.req.query('error'));
   const { t, format } = await i18nOf(c);
   const access = await accessCard(deps, exam);
   const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
@@ -263,7 +253,6 @@ async function renderExamPage(deps: ExamsDeps, c: Context<AppEnv>, status: Faile
       <ExamReportSection examId={exam.id} report={report} />
       <section class="card" aria-labelledby="attempts">
         <h2 id="attempts">{t('exams.history.attempts')}</h2>
-        {notice && <Alert kind="error">{t(notice)}</Alert>}
         {closedMeanwhile && <Alert kind="error">{closedMeanwhile}</Alert>}
         <DataTable
           caption={t('exams.history.attempts')}
