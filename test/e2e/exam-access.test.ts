@@ -166,7 +166,9 @@ describe('an exam for invited people only, in a browser', () => {
     await clickChoice(1, '2');
     await clickChoice(1, '3');
     // Flag question 3 for review: the navigator says so.
-    await ann.click('#question-2 label.flag');
+    const flagged = ann.waitForResponse((r) => r.url().endsWith('/flags') && r.request().method() === 'POST');
+    await ann.click('#question-2 button.flag-toggle');
+    expect((await flagged).status()).toBe(200); // kept with the attempt on the server
     expect(await ann.$eval('a[data-nav="2"]', (a) => a.className)).toContain('flagged');
     expect(await ann.$eval('a[data-nav="2"] .visually-hidden', (e) => e.textContent)).toContain('flagged for review');
     await clickChoice(2, 'True');

@@ -1573,7 +1573,7 @@ export const ja: Catalog = {
   'exams.forms.extraTimeAdded': '{name} さんの受験時間を {minutes, number} 分延長しました。終了時刻は {at} です。',
   'exams.forms.extraMinutes': '1 から 1440（24 時間）までの整数で分数を入力してください。',
   'exams.forms.accommodationSaved':
-    '{email} さんは今後この試験を受験するたびに、{minutes, number} 分の延長時間が付きます。',
+    '{email} の受験者には、今後この試験を受験するたびに {minutes, number} 分の延長時間が付きます。',
   'exams.forms.accommodationMinutes':
     '0 から 1440 までの整数で分数を入力してください。0 を入力すると延長時間を取り消します。',
   'exams.forms.noAccount':
