@@ -8,6 +8,7 @@ import { signInProtectionMigration } from './auth/sign-in-protection-migration.t
 import { certificatesMigration } from './certificates/migration.ts';
 import { heartbeatMigration } from './db/heartbeat.ts';
 import { examAccessMigration } from './exams/access-migration.ts';
+import { attemptFlagsMigration } from './exams/flags-migration.ts';
 import { examDrawRulesMigration, examsMigration } from './exams/migration.ts';
 import { examVersionsMigration } from './exams/versions-migration.ts';
 import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.ts';
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-licence-search': licenceSearchMigration,
   '2026-12-06-hygiene-summary': hygieneSummaryMigration,
   '2026-12-06-exam-draw-rules': examDrawRulesMigration,
+  '2026-12-06-attempt-flags': attemptFlagsMigration,
 };

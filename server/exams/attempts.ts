@@ -5,6 +5,7 @@ import { admittedExams, type WindowState, windowState } from './access.ts';
 import { getExam } from './authoring.ts';
 import type { ExamsDeps } from './context.ts';
 import { answersOf, attemptClosed, finaliseAttempt, finaliseOverdueFor } from './finalise.ts';
+import { flagsOf } from './flags.ts';
 import { type Answer, correctAnswer, isAnswered, type PublicQuestion, publicView, scoreAnswer } from './questions.ts';
 import type { Attempt, DrawnQuestion, Exam } from './tables.ts';
 
@@ -27,6 +28,8 @@ export interface AttemptQuestionView extends PublicQuestion {
   position: number;
   answer: Answer | null;
   seq: number;
+  /** Flagged for review by the candidate (server/exams/flags.ts). */
+  flagged: boolean;
 }
 
 export interface AttemptView {
@@ -61,6 +64,7 @@ export async function attemptView(deps: ExamsDeps, attempt: Attempt): Promise<At
   const now = deps.clock();
   const drawn = JSON.parse(attempt.questions) as DrawnQuestion[];
   const answers = await answersOf(deps.db, attempt.id);
+  const flags = await flagsOf(deps.db, attempt.id);
   const finished = attempt.status !== 'in_progress';
   const released = finished && resultReleased(exam, now);
   const showAnswers = released && exam.review_policy !== 'score_only';
@@ -86,6 +90,7 @@ export async function attemptView(deps: ExamsDeps, attempt: Attempt): Promise<At
       ...publicView(q.content),
       answer: answers.get(position)?.answer ?? null,
       seq: answers.get(position)?.seq ?? 0,
+      flagged: flags.has(position),
     })),
     result: !finished
       ? null

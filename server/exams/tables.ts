@@ -83,6 +83,13 @@ export interface AttemptAnswersTable {
   saved_at: string;
 }
 
+/** A question the candidate flagged for review (a row while flagged). */
+export interface AttemptFlagsTable {
+  attempt_id: string;
+  position: number;
+  flagged_at: string;
+}
+
 export interface ExamAccommodationsTable {
   exam_id: string;
   account_id: string;
@@ -125,6 +132,7 @@ declare module '../db/schema.ts' {
     exam_questions: ExamQuestionsTable;
     exam_attempts: ExamAttemptsTable;
     attempt_answers: AttemptAnswersTable;
+    attempt_flags: AttemptFlagsTable;
     exam_accommodations: ExamAccommodationsTable;
     exam_access: ExamAccessTable;
     exam_invitations: ExamInvitationsTable;

@@ -241,7 +241,9 @@ async function takeExam(ann: Page, examId: string) {
   await ann.focus('#q-2');
   await Promise.all([saved(), ann.keyboard.type('4')]);
   // Flag question 4 for review: the navigator says so.
-  await ann.click('#question-3 label.flag');
+  const flagged = ann.waitForResponse((r) => r.url().endsWith('/flags') && r.request().method() === 'POST');
+  await ann.click('#question-3 button.flag-toggle');
+  expect((await flagged).status()).toBe(200); // kept with the attempt on the server
   expect(await ann.$eval('a[data-nav="3"] .visually-hidden', (e) => e.textContent)).toContain('flagged for review');
 
   // A failed save turns into a warning; it is sent again when the connection is back.

@@ -45,9 +45,10 @@ beforeAll(async () => {
 async function seed() {
   await server?.close();
   ctx = await makeApp();
-  const { world, certificateId } = await passedCertificate(ctx);
+  const { world, certificateId, attemptId } = await passedCertificate(ctx);
   adminCookie = world.adminCookie;
   ids.certificate = certificateId;
+  ids.attempt = attemptId;
   ids.exam = world.examId;
   const questions = await call(ctx, 'GET', `/api/v1/exams/${world.examId}/questions`, { cookie: adminCookie });
   ids.question = ((await questions.json()) as { items: { id: string }[] }).items[0]?.id ?? '';
@@ -102,7 +103,8 @@ function staffPages(): string[] {
         fill[r.path] ??
         r.path
           .replace(/^\/portal\/exams\/:id\//, `/portal/exams/${ids.exam}/`)
-          .replace(':questionId', ids.question ?? ''),
+          .replace(':questionId', ids.question ?? '')
+          .replace(':attemptId', ids.attempt ?? ''),
     );
   const unfilled = paths.filter((p) => p.includes(':') || p.includes('*'));
   expect(unfilled, 'a page with a parameter this test does not fill yet').toEqual([]);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { examWorld, SAMPLE_DOCUMENT, startAttempt, submit } from '../support/exams.ts';
+import { followRedirect } from '../support/flash.ts';
 import {
   call,
   createAccount,
@@ -96,8 +97,8 @@ describe('exam settings page', () => {
       cookie,
       form: { ...SETTINGS, attemptsAllowed: '', shuffleQuestions: 'on' },
     });
-    expect(location(saved)).toBe(`/portal/exams/${examId}?saved=settings`);
-    const examPage = await (await call(ctx, 'GET', location(saved), { cookie })).text();
+    const { location: back, text: examPage } = await followRedirect(ctx, saved, cookie);
+    expect(back).toBe(`/portal/exams/${examId}`);
     expect(examPage).toContain('Settings saved.');
     expect(examPage).toContain('<dt>Time limit</dt><dd>20 minutes</dd>');
     expect(examPage).toContain('<dt>Pass mark</dt><dd>75%</dd>');
@@ -242,7 +243,14 @@ describe('question editor', () => {
     const order = (await bank(ctx, cookie, examId)).map((q) => q.id);
     expect(order).toEqual([ids[1]?.id, ids[0]?.id, ids[3]?.id, ids[2]?.id]);
 
-    const deleted = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, { cookie, form: {} });
+    // Deleting asks first (the question named), then deletes when confirmed.
+    const asked = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, { cookie, form: {} });
+    expect(asked.status).toBe(200);
+    expect(await bank(ctx, cookie, examId)).toHaveLength(4);
+    const deleted = await call(ctx, 'POST', `${base}/questions/${ids[2]?.id}/delete`, {
+      cookie,
+      form: { confirmed: '1' },
+    });
     expect(location(deleted)).toBe(`${base}/questions`);
     expect((await bank(ctx, cookie, examId)).map((q) => q.id)).toEqual([ids[1]?.id, ids[0]?.id, ids[3]?.id]);
   });

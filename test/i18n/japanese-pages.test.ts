@@ -142,11 +142,11 @@ async function world(ctx: TestContext): Promise<World> {
     '/portal': ['/portal'],
     '/portal/overview': ['/portal/overview'],
     '/portal/lookup': ['/portal/lookup', '/portal/lookup?address=yamada%40gmail.com', '/portal/lookup?address=sato'],
-    '/portal/exams': ['/portal/exams', '/portal/exams?error=licence_expired'],
-    '/portal/exams/:id': [
-      `/portal/exams/${exam.exam.id}`,
-      `/portal/exams/${exam.exam.id}?error=extra_minutes`,
-      `/portal/exams/${draft.exam.id}?saved=settings`,
+    '/portal/exams': ['/portal/exams'],
+    '/portal/exams/:id': [`/portal/exams/${exam.exam.id}`, `/portal/exams/${exam.exam.id}?error=extra_minutes`],
+    '/portal/exams/:id/attempts/:attemptId': [
+      `/portal/exams/${exam.exam.id}/attempts/${first.id}`,
+      `/portal/exams/${exam.exam.id}/attempts/${second.id}`,
     ],
     '/portal/new-exam': ['/portal/new-exam'],
     '/portal/exams/:id/settings': [`/portal/exams/${draft.exam.id}/settings`, `/portal/exams/${exam.exam.id}/settings`],
@@ -162,11 +162,7 @@ async function world(ctx: TestContext): Promise<World> {
     '/portal/exams/:id/questions/:questionId/preview': questionIds.map(
       (q) => `/portal/exams/${draft.exam.id}/questions/${q}/preview`,
     ),
-    '/portal/exams/:id/access': [
-      `/portal/exams/${exam.exam.id}/access`,
-      `/portal/exams/${exam.exam.id}/access?saved=1`,
-      `/portal/exams/${exam.exam.id}/access?invited=3`,
-    ],
+    '/portal/exams/:id/access': [`/portal/exams/${exam.exam.id}/access`],
     '/portal/extension': ['/portal/extension'],
     '/portal/licence': ['/portal/licence'],
     '/portal/environments': ['/portal/environments'],

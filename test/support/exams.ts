@@ -107,6 +107,7 @@ export interface AttemptJson {
     options?: { id: string; text: string }[];
     answer: unknown;
     seq: number;
+    flagged: boolean;
   }[];
   result: null | { released: boolean; scorePercent?: number; passed?: boolean; review?: unknown };
   certificateId: string | null;

@@ -7,6 +7,7 @@ import { attemptView, catalogue, grantExtraTime, history, loadAttempt } from '..
 import { saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
+import { setFlag } from '../flags.ts';
 import * as s from './schemas.ts';
 
 const tag = 'Taking exams';
@@ -43,6 +44,18 @@ export const saveAnswersRoute = apiRoute({
   summary: 'Save answers; per question the highest `seq` wins, so retries are harmless. 409 after the deadline',
   request: { params: idParam, body: jsonBody(s.saveAnswersBody) },
   responses: { 200: jsonAnswer(s.savedAnswers, 'Which saves were applied, and the deadline.') },
+  errors: [404, 409],
+});
+
+export const flagQuestionRoute = apiRoute({
+  operationId: 'flagQuestion',
+  method: 'post',
+  path: '/attempts/{id}/flags',
+  tag,
+  access: 'signedIn',
+  summary: 'Flag a question of your attempt for review, or remove the flag; 409 once the attempt is closed',
+  request: { params: idParam, body: jsonBody(s.flagBody) },
+  responses: { 200: jsonAnswer(s.attemptFlags, 'The questions now flagged.') },
   errors: [404, 409],
 });
 
@@ -112,6 +125,12 @@ export const attemptsApi = (deps: ExamsDeps) =>
     .openapi(saveAnswersRoute, async (c) => {
       const { account } = principalOf(c);
       return c.json(await saveAnswers(deps, account, c.req.valid('param').id, c.req.valid('json').answers), 200);
+    })
+    .openapi(flagQuestionRoute, async (c) => {
+      const { position, flagged } = c.req.valid('json');
+      // The candidate's own attempt only: staff get "not found" like anyone else's.
+      const attempt = await loadAttempt(deps, principalOf(c).account, c.req.valid('param').id);
+      return c.json({ flagged: await setFlag(deps, attempt, position, flagged) }, 200);
     })
     .openapi(submitAttemptRoute, async (c) => {
       const { account } = principalOf(c);

@@ -98,6 +98,7 @@ export const examReport = z
   .object({
     examId: z.string(),
     title: z.string(),
+    passMark: z.number().describe('The pass mark (%) of this exam version.'),
     attempts: z.number().int(),
     finished: z.number().int(),
     passed: z.number().int(),
@@ -111,6 +112,21 @@ export const examReport = z
         responses: z.number().int(),
         facility: z.number().nullable(),
         discrimination: z.number().nullable(),
+        tally: z
+          .object({
+            options: z.array(
+              z.object({
+                id: z.string().describe('Authoring id (o1, o2, ...; true/false), whatever id an attempt showed.'),
+                text: z.string(),
+                correct: z.boolean(),
+                chosen: z.number().int(),
+                share: z.number().nullable(),
+              }),
+            ),
+            answers: z.array(z.object({ answer: z.string(), count: z.number().int(), correct: z.boolean() })),
+            distinctAnswers: z.number().int(),
+          })
+          .describe('How many chose each option; short answers: the most frequent answers, normalised as scored.'),
       }),
     ),
     rows: z.array(
@@ -148,6 +164,7 @@ export const attemptView = z
         options: z.array(z.object({ id: z.string(), text: z.string() })).optional(),
         answer: answerSchema.nullable(),
         seq: z.number().int(),
+        flagged: z.boolean().describe('Flagged for review by the candidate.'),
       }),
     ),
     result: z
@@ -169,6 +186,14 @@ export const attemptView = z
   })
   .meta({ id: 'Attempt' });
 export const attemptResponse = z.object({ attempt: attemptView });
+
+export const flagBody = z.strictObject({
+  position: z.number().int().min(0).describe('The question, by its position in the attempt (0-based).'),
+  flagged: z.boolean(),
+});
+export const attemptFlags = z.object({
+  flagged: z.array(z.number().int()).describe('The positions flagged for review, in order.'),
+});
 
 export const savedAnswers = z.object({
   saved: z.array(z.object({ position: z.number().int(), seq: z.number().int(), applied: z.boolean() })),

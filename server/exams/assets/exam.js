@@ -119,18 +119,14 @@
     return inFlight;
   }
 
-  // The navigator: answered / not answered / flagged, kept current; flags are remembered in this browser only.
+  // The navigator: answered / not answered / flagged, kept current. Flags are saved with the attempt on the server
+  // (the page came with them), so a reload or another device shows the same.
   const navLinks = [...document.querySelectorAll('a[data-nav]')];
   const progress = document.getElementById('progress');
-  const flagKey = `seatkeeper.flags.${attemptId}`;
-  const readFlags = () => {
-    try {
-      return new Set(JSON.parse(localStorage.getItem(flagKey) ?? '[]'));
-    } catch {
-      return new Set();
-    }
-  };
-  const flags = readFlags();
+  const flagButtons = [...form.querySelectorAll('button[data-flag]')];
+  const flags = new Set(
+    flagButtons.filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => Number(b.dataset.flag)),
+  );
   const isAnswered = (fieldset) => {
     const answer = answerOf(fieldset);
     return Array.isArray(answer) ? answer.length > 0 : !!answer && answer.trim() !== '';
@@ -152,17 +148,40 @@
     const answered = fieldsets.filter(isAnswered).length;
     progress.textContent = say('msgProgress', { answered, total: fieldsets.length });
   };
-  for (const box of form.querySelectorAll('input[data-flag]')) {
-    box.closest('label').hidden = false;
-    box.checked = flags.has(Number(box.dataset.flag));
-    box.addEventListener('change', () => {
-      const position = Number(box.dataset.flag);
-      if (box.checked) flags.add(position);
-      else flags.delete(position);
-      try {
-        localStorage.setItem(flagKey, JSON.stringify([...flags]));
-      } catch {}
-      mark(box.closest('fieldset'));
+  const showFlag = (button, flagged) => {
+    const position = Number(button.dataset.flag);
+    if (flagged) flags.add(position);
+    else flags.delete(position);
+    button.setAttribute('aria-pressed', String(flagged));
+    button.value = `${position}:${flagged ? 'off' : 'on'}`; // the no-script form then asks for the opposite again
+    mark(button.closest('fieldset'));
+  };
+  for (const button of flagButtons) {
+    button.addEventListener('click', (event) => {
+      event.preventDefault();
+      const position = Number(button.dataset.flag);
+      const flagged = !flags.has(position);
+      showFlag(button, flagged); // at once; put back if the server refuses
+      fetch(`/api/v1/attempts/${attemptId}/flags`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ position, flagged }),
+      })
+        .then((response) => {
+          if (response.status === 409) return window.location.reload();
+          if (!response.ok) throw Object.assign(new Error('not saved'), { status: response.status });
+          return response.json().then((body) => {
+            for (const other of flagButtons) {
+              const now = body.flagged.includes(Number(other.dataset.flag));
+              if (now !== flags.has(Number(other.dataset.flag))) showFlag(other, now);
+            }
+          });
+        })
+        .catch((error) => {
+          showFlag(button, !flagged);
+          setStatus(error?.status ? say('msgSaveFailed', { status: error.status }) : say('msgOffline'), true);
+        });
     });
   }
   for (const fieldset of fieldsets) mark(fieldset);
@@ -182,7 +201,6 @@
 
   const timers = new Map();
   form.addEventListener('change', (event) => {
-    if (event.target.dataset.flag !== undefined) return;
     const fieldset = event.target.closest('fieldset[data-position]');
     if (fieldset) {
       mark(fieldset);

@@ -8,6 +8,7 @@ import { instantOf, wallClockText } from '../../i18n/calendar.ts';
 import type { I18n } from '../../i18n/messages.ts';
 import { i18nOf, localeOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { Alert, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import {
@@ -106,11 +107,9 @@ async function render(deps: ExamsDeps, c: Context<AppEnv>, state: PageState = {}
   const errors = state.rule?.errors ?? {};
   const inviteErrors = state.invite?.errors ?? {};
   const action = `/portal/exams/${exam.id}/access`;
-  const notice = noticeOf(c, t);
   return html(
     c,
     <Layout title={t('exams.access.title', { exam: exam.title })} principal={principal}>
-      {notice && <Alert kind="success">{notice}</Alert>}
       {status === 400 && <Alert kind="error">{Object.values({ ...errors, ...inviteErrors }).join(' ')}</Alert>}
       <section class="card" aria-labelledby="rule-heading">
         <h2 id="rule-heading">{t('exams.access.heading')}</h2>
@@ -220,16 +219,6 @@ async function render(deps: ExamsDeps, c: Context<AppEnv>, state: PageState = {}
   );
 }
 
-/** What a redirect after a change says (the address carries a count at most, never text). */
-function noticeOf(c: Context<AppEnv>, t: I18n['t']): string | null {
-  const invited = c.req.query('invited');
-  if (invited !== undefined && /^\d{1,4}$/.test(invited))
-    return t('exams.access.invitedCount', { count: Number(invited) });
-  if (c.req.query('saved') === '1') return t('exams.access.saved');
-  if (c.req.query('withdrawn') === '1') return t('exams.access.withdrawn');
-  return null;
-}
-
 /** The form's fields as the API's body: wall-clock times read in the organisation's zone, domains one per line. */
 function settingsFrom(values: Record<string, string>, zone: string) {
   const errors: Record<string, 'exams.access.field.instant'> = {};
@@ -283,7 +272,7 @@ export const examAccessPages = (deps: ExamsDeps) =>
         if (!(error instanceof ApiError) || error.status === 404) throw error;
         return render(deps, c, { rule: { values, errors: byField(error.fieldsFor(reader) ?? {}) } }, 400);
       }
-      return c.redirect(`/portal/exams/${c.req.param('id')}/access?saved=1`, 303);
+      return redirectWithFlash(c, `/portal/exams/${c.req.param('id')}/access`, { key: 'exams.access.saved' });
     })
     .post('/:id/invitations', requirePage('admin'), async (c) => {
       const body = await c.req.parseBody();
@@ -293,7 +282,10 @@ export const examAccessPages = (deps: ExamsDeps) =>
       try {
         const emails = readInvitationList(`${typed}\n${file}`);
         const invited = await invite(deps, c.req.param('id'), emails, localeOf(c));
-        return c.redirect(`/portal/exams/${c.req.param('id')}/access?invited=${invited.length}`, 303);
+        return redirectWithFlash(c, `/portal/exams/${c.req.param('id')}/access`, {
+          key: 'exams.access.invitedCount',
+          values: { count: invited.length },
+        });
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 404) throw error;
         return render(deps, c, { invite: { values: { emails: typed }, errors: error.fieldsFor(reader) ?? {} } }, 400);
@@ -302,5 +294,5 @@ export const examAccessPages = (deps: ExamsDeps) =>
     .post('/:id/invitations/withdraw', requirePage('admin'), async (c) => {
       const email = String((await c.req.parseBody()).email ?? '');
       await withdrawInvitation(deps, c.req.param('id'), email);
-      return c.redirect(`/portal/exams/${c.req.param('id')}/access?withdrawn=1`, 303);
+      return redirectWithFlash(c, `/portal/exams/${c.req.param('id')}/access`, { key: 'exams.access.withdrawn' });
     });

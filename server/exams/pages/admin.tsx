@@ -1,15 +1,19 @@
 // The staff's exam pages: the list, importing a JSON document, publishing, one exam with its report, extra time.
 
 import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { principalOf } from '../../http/auth.ts';
 import { largeBody } from '../../http/body-limit.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { ApiError } from '../../http/errors.ts';
-import { type I18n, isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import { ApiError, notFound, validationFailed } from '../../http/errors.ts';
+import { type I18n, isMessageKey } from '../../i18n/messages.ts';
 import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
-import { Alert, Layout } from '../../web/layout.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
+import { checked, type FailedStatus, formFailure, formValues, keptForm, submitForm } from '../../web/forms.ts';
+import { Alert, Field, Form, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
+import { reviewAttempt } from '../attempt-review.ts';
 import { grantExtraTime } from '../attempts.ts';
 import {
   EXAM_DOCUMENT_LIMIT_BYTES,
@@ -25,9 +29,11 @@ import {
   toQuestionView,
 } from '../authoring.ts';
 import type { ExamsDeps } from '../context.ts';
-import { distributionSvg, examReport } from '../reports.ts';
+import { examReport } from '../reports.ts';
 import { accessCard } from './access.tsx';
+import { AttemptReviewPage } from './attempt-review.tsx';
 import { ExamSummary } from './exam-summary.tsx';
+import { attemptOutcomeKey, ExamReportSection } from './report.tsx';
 
 const SAMPLE_IMPORT = `{
   "format": "seatkeeper-exam/1",
@@ -46,16 +52,20 @@ interface RefusedImport {
 }
 
 /** The list of exams, with the import form (and, after a refused import, the document and why). */
-async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: RefusedImport) {
+async function renderExamList(
+  deps: ExamsDeps,
+  c: Context<AppEnv>,
+  refused?: RefusedImport,
+  publishing?: { message: string; status: FailedStatus },
+) {
   const principal = principalOf(c);
   const exams = await listExams(deps);
   const admin = principal.account.role === 'admin';
-  const notice = noticeKey(c.req.query('error'));
   const { t } = await i18nOf(c);
   return html(
     c,
     <Layout title={t('exams.admin.title')} principal={principal}>
-      {notice && <Alert kind="error">{t(notice)}</Alert>}
+      {publishing && <Alert kind="error">{publishing.message}</Alert>}
       {admin && (
         <p>
           <a class="button" href="/portal/new-exam">
@@ -145,20 +155,32 @@ async function renderExamList(deps: ExamsDeps, c: Context<AppEnv>, refused?: Ref
         </form>
       )}
     </Layout>,
-    refused ? 400 : 200,
+    publishing?.status ?? (refused ? 400 : 200),
   );
 }
 
-/** What a redirect's `?error=` code means; codes no page sends show nothing (the address never carries text). */
-function noticeKey(code: string | undefined): MessageKey | null {
-  if (!code) return null;
-  const key = `exams.notice.${code}`;
-  return isMessageKey(key) ? key : null;
+const minutesBetween = (min: number, message: 'exams.forms.extraMinutes' | 'exams.forms.accommodationMinutes') =>
+  z.coerce.number(message).int(message).min(min, message).max(1440, message);
+const extraTimeForm = z.object({ minutes: minutesBetween(1, 'exams.forms.extraMinutes') });
+const accommodationForm = z.object({
+  email: z.email('fields.email').transform((email) => email.toLowerCase()),
+  minutes: minutesBetween(0, 'exams.forms.accommodationMinutes'),
+});
+
+/** An attempt at this exam (another exam's attempt id in the address is "not found"). */
+async function attemptOf(deps: ExamsDeps, examId: string, attemptId: string) {
+  const attempt = await deps.db
+    .selectFrom('exam_attempts')
+    .select('id')
+    .where('id', '=', attemptId)
+    .where('exam_id', '=', examId)
+    .executeTakeFirst();
+  if (!attempt) throw notFound('errors.not_found.attempt');
+  return attempt;
 }
 
-/** Back to a page with the code of what went wrong. */
-const refusedTo = (c: Context<AppEnv>, back: string, code: string) =>
-  c.redirect(`${back}?error=${encodeURIComponent(code)}`, 303);
+const nameOf = async (deps: ExamsDeps, accountId: string) =>
+  (await deps.db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow()).name;
 
 /** /portal/exams: admin authoring basics (import, publish) and reports. */
 export const examAdminPages = (deps: ExamsDeps) =>
@@ -167,167 +189,158 @@ export const examAdminPages = (deps: ExamsDeps) =>
     .post('/:id/publish', requirePage('admin'), (c) => changePublished(deps, c, true))
     .post('/:id/unpublish', requirePage('admin'), (c) => changePublished(deps, c, false))
     .post('/:id/attempts/:attemptId/extra-time', requirePage('admin'), async (c) => {
-      const minutes = Number((await c.req.parseBody()).minutes);
-      const back = `/portal/exams/${c.req.param('id')}`;
-      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) return refusedTo(c, back, 'extra_minutes');
-      try {
-        await grantExtraTime(deps, c.req.param('attemptId'), minutes);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status === 404) throw error;
-        return refusedTo(c, back, error.code);
-      }
-      return c.redirect(back, 303);
+      const { id, attemptId } = c.req.param();
+      const values = await formValues(c);
+      const { format } = await i18nOf(c);
+      await attemptOf(deps, id, attemptId);
+      const outcome = await submitForm(c, `extra-${attemptId}`, values, async () => {
+        const { minutes } = checked(extraTimeForm, values);
+        return { minutes, attempt: await grantExtraTime(deps, attemptId, minutes) };
+      });
+      if (!outcome.ok) return renderExamPage(deps, c, outcome.status);
+      const { minutes, attempt } = outcome.result;
+      const candidate = await nameOf(deps, attempt.account_id);
+      return redirectWithFlash(c, `/portal/exams/${id}#attempts`, {
+        key: 'exams.forms.extraTimeAdded',
+        values: { minutes, name: candidate, at: format.dateTime(attempt.deadline_at) },
+      });
     })
     .post('/:id/accommodations', requirePage('admin'), async (c) => {
-      const body = await c.req.parseBody();
-      const minutes = Number(body.minutes);
-      const back = `/portal/exams/${c.req.param('id')}`;
-      const account = await deps.db
-        .selectFrom('accounts')
-        .select('id')
-        .where(
-          'email',
-          '=',
-          String(body.email ?? '')
-            .trim()
-            .toLowerCase(),
-        )
-        .executeTakeFirst();
-      if (!account || !Number.isInteger(minutes) || minutes < 0 || minutes > 1440)
-        return refusedTo(c, back, 'accommodation');
-      await setAccommodation(deps, c.req.param('id'), account.id, minutes);
-      return c.redirect(back, 303);
-    })
-    .get('/:id', requirePage('staffRead'), async (c) => {
-      const principal = principalOf(c);
-      const exam = await getExam(deps, c.req.param('id'));
-      const report = await examReport(deps, exam.id);
-      const questions = (await listQuestions(deps, exam.id)).map(toQuestionView);
-      const admin = principal.account.role === 'admin';
-      const notice = noticeKey(c.req.query('error'));
-      const { t, format } = await i18nOf(c);
-      const access = await accessCard(deps, exam);
-      const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
-      const distributionLabel = t('exams.report.distributionLabel', {
-        bands: report.distribution.map((count, i) => `${format.percent(i / 10)}: ${format.number(count)}`).join(', '),
+      const examId = c.req.param('id');
+      const values = await formValues(c);
+      const outcome = await submitForm(c, 'accommodation', values, async () => {
+        const { email, minutes } = checked(accommodationForm, values);
+        const account = await deps.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst();
+        if (!account) throw validationFailed({ email: 'exams.forms.noAccount' });
+        await setAccommodation(deps, examId, account.id, minutes);
+        return { email, minutes };
       });
-      return html(
-        c,
-        <Layout title={exam.title} principal={principal}>
-          {c.req.query('saved') === 'settings' && <Alert kind="success">{t('exams.summary.saved')}</Alert>}
-          <ExamSummary exam={toExamView(exam)} admin={admin} />
-          {access}
-          <section class="card" aria-labelledby="summary">
-            <h2 id="summary">{t('exams.report.title')}</h2>
-            <p>
-              {t('exams.report.summary', {
-                attempts: report.attempts,
-                finished: report.finished,
-                passed: report.passed,
-                passRate: report.passRate === null ? '—' : format.percent(report.passRate),
-                mean: percentOf(report.meanScore),
-              })}{' '}
-              <a href={`/api/v1/exams/${exam.id}/report?format=csv`}>{t('exams.report.csv')}</a> ·{' '}
-              <a href={`/api/v1/exams/${exam.id}/export`}>{t('exams.report.json')}</a>
-            </p>
-            <figure>
-              {/* Generated from numbers only (reports.ts); the label is escaped there. */}
-              <div dangerouslySetInnerHTML={{ __html: distributionSvg(report.distribution, distributionLabel) }} />
-              <figcaption>{t('exams.report.distribution')}</figcaption>
-            </figure>
-            <DataTable
-              caption={t('exams.report.items')}
-              rows={report.items}
-              columns={[
-                { header: t('exams.result.question'), cell: (i) => i.text },
-                { header: t('exams.report.responses'), numeric: true, cell: (i) => format.number(i.responses) },
-                {
-                  header: t('exams.report.facility'),
-                  numeric: true,
-                  cell: (i) => (i.facility === null ? '—' : format.number(i.facility)),
-                },
-                {
-                  header: t('exams.report.discrimination'),
-                  numeric: true,
-                  cell: (i) => (i.discrimination === null ? '—' : format.number(i.discrimination)),
-                },
-              ]}
-            />
-          </section>
-          <section class="card" aria-labelledby="attempts">
-            <h2 id="attempts">{t('exams.history.attempts')}</h2>
-            {notice && <Alert kind="error">{t(notice)}</Alert>}
-            <DataTable
-              caption={t('exams.history.attempts')}
-              captionHidden
-              rows={report.rows}
-              columns={[
-                {
-                  header: t('exams.report.candidate'),
-                  cell: (r) => (
-                    <>
-                      {r.name} ({r.email})
-                    </>
-                  ),
-                },
-                {
-                  header: t('exams.history.started'),
-                  cell: (r) => <time datetime={r.startedAt}>{format.dateTime(r.startedAt)}</time>,
-                },
-                { header: t('exams.history.status'), cell: (r) => statusText(t, r.status) },
-                { header: t('exams.history.score'), numeric: true, cell: (r) => percentOf(r.scorePercent) },
-                {
-                  header: t('exams.report.extraTime'),
-                  cell: (r) => (
-                    <>
-                      {r.status === 'in_progress' && (
-                        <form method="post" action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}>
-                          <label for={`extra-${r.attemptId}`}>{t('exams.report.minutes')}</label>
-                          <input id={`extra-${r.attemptId}`} name="minutes" type="number" min={1} max={1440} required />
-                          <button type="submit" class="secondary">
-                            {t('exams.report.addTime')}
-                          </button>
-                        </form>
-                      )}
-                    </>
-                  ),
-                },
-              ]}
-            />
-            {admin && (
-              <form method="post" action={`/portal/exams/${exam.id}/accommodations`}>
-                <h3>{t('exams.report.accommodation')}</h3>
-                <label for="accommodation-email">{t('exams.report.candidateEmail')}</label>
-                <input id="accommodation-email" name="email" type="email" required />
-                <label for="accommodation-minutes">{t('exams.report.extraMinutes')}</label>
-                <input id="accommodation-minutes" name="minutes" type="number" min={0} max={1440} required />
-                <button type="submit" class="secondary">
-                  {t('exams.report.saveAccommodation')}
-                </button>
-              </form>
-            )}
-          </section>
-          <section class="card" aria-labelledby="bank">
-            <h2 id="bank">{t('exams.report.bank', { count: questions.length })}</h2>
-            <ol>
-              {questions.map((q) => (
-                <li key={q.id}>
-                  {q.question.text}{' '}
-                  <span class="hint">
-                    {t('exams.report.questionKind', { kind: kindText(t, q.question.kind), version: q.version })}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          </section>
-        </Layout>,
-      );
-    });
+      if (!outcome.ok) return renderExamPage(deps, c, outcome.status);
+      return redirectWithFlash(c, `/portal/exams/${examId}#attempts`, {
+        key: 'exams.forms.accommodationSaved',
+        values: outcome.result,
+      });
+    })
+    .get('/:id/attempts/:attemptId', requirePage('staffRead'), async (c) => {
+      const principal = principalOf(c);
+      const review = await reviewAttempt(deps, principal.account, c.req.param('id'), c.req.param('attemptId'));
+      return html(c, <AttemptReviewPage principal={principal} review={review} />);
+    })
+    .get('/:id', requirePage('staffRead'), (c) => renderExamPage(deps, c));
 
-const statusText = (t: I18n['t'], status: string) => {
-  const key = `exams.status.${status}`;
-  return isMessageKey(key) ? t(key) : status;
-};
+/** One exam: settings, who may sit it, the report, attempts (with extra time), accommodations and the bank. */
+async function renderExamPage(deps: ExamsDeps, c: Context<AppEnv>, status: FailedStatus | 200 = 200) {
+  const principal = principalOf(c);
+  const exam = await getExam(deps, c.req.param('id') ?? '');
+  const report = await examReport(deps, exam.id);
+  const questions = (await listQuestions(deps, exam.id)).map(toQuestionView);
+  const admin = principal.account.role === 'admin';
+  const { t, format } = await i18nOf(c);
+  const access = await accessCard(deps, exam);
+  const percentOf = (value: number | null) => (value === null ? '—' : format.percent(value / 100));
+  // Extra time refused because the attempt closed meanwhile: its form is gone, so the message stands above the table.
+  const kept = keptForm(c);
+  const closedMeanwhile =
+    kept?.form.startsWith('extra-') &&
+    !report.rows.some((r) => r.status === 'in_progress' && `extra-${r.attemptId}` === kept.form)
+      ? kept.message
+      : undefined;
+  return html(
+    c,
+    <Layout title={exam.title} principal={principal}>
+      <ExamSummary exam={toExamView(exam)} admin={admin} />
+      {access}
+      <ExamReportSection examId={exam.id} report={report} />
+      <section class="card" aria-labelledby="attempts">
+        <h2 id="attempts">{t('exams.history.attempts')}</h2>
+        {closedMeanwhile && <Alert kind="error">{closedMeanwhile}</Alert>}
+        <DataTable
+          caption={t('exams.history.attempts')}
+          captionHidden
+          rows={report.rows}
+          columns={[
+            {
+              header: t('exams.report.candidate'),
+              cell: (r) => (
+                <>
+                  <a href={`/portal/exams/${exam.id}/attempts/${r.attemptId}`}>{r.name}</a> ({r.email})
+                </>
+              ),
+            },
+            {
+              header: t('exams.history.started'),
+              cell: (r) => <time datetime={r.startedAt}>{format.dateTime(r.startedAt)}</time>,
+            },
+            { header: t('exams.history.status'), cell: (r) => t(attemptOutcomeKey(r.status, r.passed)) },
+            { header: t('exams.history.score'), numeric: true, cell: (r) => percentOf(r.scorePercent) },
+            {
+              header: t('exams.report.extraTime'),
+              cell: (r) => (
+                <>
+                  {admin && r.status === 'in_progress' && (
+                    <Form
+                      id={`extra-${r.attemptId}`}
+                      action={`/portal/exams/${exam.id}/attempts/${r.attemptId}/extra-time`}
+                    >
+                      <Field
+                        name="minutes"
+                        id={`extra-${r.attemptId}`}
+                        label={t('exams.report.minutes')}
+                        type="number"
+                        min={1}
+                        max={1440}
+                      />
+                      <button type="submit" class="secondary">
+                        {t('exams.report.addTime')}
+                      </button>
+                    </Form>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
+        {admin && (
+          <Form id="accommodation" action={`/portal/exams/${exam.id}/accommodations`}>
+            <h3>{t('exams.report.accommodation')}</h3>
+            <Field
+              name="email"
+              id="accommodation-email"
+              label={t('exams.report.candidateEmail')}
+              type="email"
+              autocomplete="off"
+            />
+            <Field
+              name="minutes"
+              id="accommodation-minutes"
+              label={t('exams.report.extraMinutes')}
+              type="number"
+              min={0}
+              max={1440}
+            />
+            <button type="submit" class="secondary">
+              {t('exams.report.saveAccommodation')}
+            </button>
+          </Form>
+        )}
+      </section>
+      <section class="card" aria-labelledby="bank">
+        <h2 id="bank">{t('exams.report.bank', { count: questions.length })}</h2>
+        <ol>
+          {questions.map((q) => (
+            <li key={q.id}>
+              {q.question.text}{' '}
+              <span class="hint">
+                {t('exams.report.questionKind', { kind: kindText(t, q.question.kind), version: q.version })}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </Layout>,
+    status,
+  );
+}
 
 const kindText = (t: I18n['t'], kind: string) => {
   const key = `exams.kind.${kind}`;
@@ -336,11 +349,16 @@ const kindText = (t: I18n['t'], kind: string) => {
 
 async function changePublished(deps: ExamsDeps, c: Context<AppEnv>, published: boolean) {
   try {
-    await setPublished(deps, c.req.param('id') ?? '', published);
-    return c.redirect('/portal/exams', 303);
+    const exam = await setPublished(deps, c.req.param('id') ?? '', published);
+    return redirectWithFlash(c, '/portal/exams', {
+      key: published ? 'exams.forms.published' : 'exams.forms.unpublished',
+      values: { exam: exam.title },
+    });
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status === 404) throw error;
-    return refusedTo(c, '/portal/exams', error.code);
+    if (error instanceof ApiError && error.status === 404) throw error;
+    // Refused (the licence term, too few questions): the list again, saying why.
+    const failure = await formFailure(c, error);
+    return renderExamList(deps, c, undefined, { message: failure.message, status: failure.status });
   }
 }
 
@@ -369,7 +387,10 @@ export const examImportPages = (deps: ExamsDeps) =>
     const mode = importModes.find((m) => m === body.mode);
     try {
       const exam = await importExam(deps, parseExamDocument(raw), mode);
-      return c.redirect(`/portal/exams/${exam.id}`, 303);
+      return redirectWithFlash(c, `/portal/exams/${exam.id}`, {
+        key: 'exams.forms.imported',
+        values: { exam: exam.title, version: exam.version },
+      });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Shown on the page with the document kept, so the author can fix it where the message points.

@@ -72,14 +72,14 @@ function QuestionNavigator({ view }: { view: Pick<AttemptView, 'questions'> }) {
       <ol>
         {view.questions.map((q) => {
           const done = isAnswered(q.answer ?? undefined);
+          const states = [t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')];
+          if (q.flagged) states.push(t('exams.take.state.flagged'));
+          const marks = [done ? 'answered' : '', q.flagged ? 'flagged' : ''].filter(Boolean).join(' ');
           return (
             <li key={q.position}>
-              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={done ? 'answered' : undefined}>
+              <a href={`#question-${q.position}`} data-nav={String(q.position)} class={marks || undefined}>
                 {q.position + 1}
-                <span class="visually-hidden">
-                  {' '}
-                  {t(done ? 'exams.take.state.answered' : 'exams.take.state.unanswered')}
-                </span>
+                <span class="visually-hidden"> {states.join(', ')}</span>
               </a>
             </li>
           );
@@ -101,7 +101,7 @@ export interface PreviewMode {
 
 /** The questions a preview shows, numbered as an attempt would number them, unanswered. */
 export const previewQuestions = (questions: PublicQuestion[]): AttemptView['questions'] =>
-  questions.map((q, position) => ({ ...q, position, answer: null, seq: 0 }));
+  questions.map((q, position) => ({ ...q, position, answer: null, seq: 0, flagged: false }));
 
 export function AttemptPage({
   principal,
@@ -160,6 +160,12 @@ export function AttemptPage({
           ? { class: 'preview' }
           : { method: 'post', action: `/attempts/${view.id}/answers`, 'data-attempt': view.id, ...scriptMessages(t) })}
       >
+        {/* Enter in a text answer saves (the first submit button is the form's default, not a question's flag). */}
+        {!preview && (
+          <button type="submit" name="action" value="save" hidden>
+            {t('exams.attempt.save')}
+          </button>
+        )}
         {view.questions.map((q) => (
           <fieldset
             class="card question"
@@ -180,11 +186,20 @@ export function AttemptPage({
             </legend>
             {!preview && <input type="hidden" name={`seq-${q.position}`} value={String(q.seq + 1)} />}
             <AnswerInputs q={q} />
-            {/* Flags live in this browser only; exam.js shows the box where it runs. */}
-            <label class="flag" hidden>
-              <input type="checkbox" data-flag={String(q.position)} />
-              <span>{t('exams.take.flag')}</span>
-            </label>
+            {/* Saved with the attempt: without script the button posts the form (answers too); exam.js sends it alone. */}
+            {!preview && (
+              <button
+                type="submit"
+                class="flag-toggle"
+                formaction={`/attempts/${view.id}/flags`}
+                name="flag"
+                value={`${q.position}:${q.flagged ? 'off' : 'on'}`}
+                aria-pressed={q.flagged ? 'true' : 'false'}
+                data-flag={String(q.position)}
+              >
+                {t('exams.take.flag')}
+              </button>
+            )}
           </fieldset>
         ))}
         {!preview && (

@@ -14,6 +14,7 @@ import { type AttemptView, attemptView, catalogue, history, loadAttempt, unanswe
 import { type AnswerSave, saveAnswers } from '../autosave.ts';
 import type { ExamsDeps } from '../context.ts';
 import { finaliseAttempt } from '../finalise.ts';
+import { setFlag } from '../flags.ts';
 import { startAttempt } from '../start.ts';
 import { AttemptPage, optionLabel } from './attempt-page.tsx';
 import { CertificateLinks } from './certificate-links.tsx';
@@ -276,6 +277,22 @@ export const examPages = (deps: ExamsDeps) =>
         action === 'review' ? `/attempts/${attempt.id}/submit` : `/attempts/${attempt.id}?saved=1`,
         303,
       );
+    })
+    .post('/attempts/:id/flags', requirePage('signedIn'), async (c) => {
+      const attempt = await loadAttempt(deps, principalOf(c).account, c.req.param('id'));
+      const view = await attemptView(deps, attempt);
+      if (view.status !== 'in_progress') return c.redirect(`/attempts/${attempt.id}`, 303);
+      const [position, state] = String((await c.req.parseBody()).flag ?? '').split(':');
+      try {
+        // What was answered on the page is kept too: the flag button posts the whole form.
+        await saveFromForm(deps, c, view);
+        await setFlag(deps, attempt, Number(position), state === 'on');
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'attempt_closed')
+          return c.redirect(`/attempts/${attempt.id}`, 303);
+        throw error;
+      }
+      return c.redirect(`/attempts/${attempt.id}#question-${Number(position)}`, 303);
     })
     .get('/attempts/:id/submit', requirePage('signedIn'), async (c) => {
       const principal = principalOf(c);

@@ -8,13 +8,13 @@ import { ApiError, type FieldErrors, localiseFields } from '../../http/errors.ts
 import type { I18n } from '../../i18n/messages.ts';
 import { i18nOf } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields.tsx';
 import { formValues } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
 import { html, requirePage } from '../../web/page-helpers.tsx';
 import {
   addQuestion,
-  archiveQuestion,
   type ExamView,
   findQuestion,
   fromInput,
@@ -36,6 +36,7 @@ import {
   readQuestionForm,
 } from '../question-form.ts';
 import type { QuestionContent } from '../questions.ts';
+import { deleteQuestionForm } from './question-delete.tsx';
 import { FrozenNotice } from './settings.tsx';
 
 type T = I18n['t'];
@@ -244,7 +245,9 @@ async function saveQuestionForm(
   if (!read.ok) return renderQuestionForm(c, exam, kind, action, read.values, localiseFields(read.errors, reader));
   try {
     const row = await save(fromInput(read.question));
-    return c.redirect(`/portal/exams/${exam.id}/questions#question-${row.id}`, 303);
+    return redirectWithFlash(c, `/portal/exams/${exam.id}/questions#question-${row.id}`, {
+      key: 'exams.forms.questionSaved',
+    });
   } catch (error) {
     if (!(error instanceof ApiError) || error.status === 404) throw error;
     const fields = error.fieldsFor(reader) ?? { text: error.messageFor(reader) };
@@ -404,17 +407,20 @@ export const examEditorPages = (deps: ExamsDeps) =>
       const { id, questionId } = c.req.param();
       return draftOnly(c, id, () => moveQuestion(deps, id, questionId, direction));
     })
-    .post('/:id/questions/:questionId/delete', requirePage('admin'), async (c) => {
-      const { id, questionId } = c.req.param();
-      return draftOnly(c, id, () => archiveQuestion(deps, id, questionId));
-    })
+    .post('/:id/questions/:questionId/delete', requirePage('admin'), (c) => deleteQuestionForm(deps, c))
     .post('/:id/versions', requirePage('admin'), async (c) => {
       const draft = await draftVersion(deps, c.req.param('id'));
-      return c.redirect(`/portal/exams/${draft.id}/questions`, 303);
+      return redirectWithFlash(c, `/portal/exams/${draft.id}/questions`, {
+        key: 'exams.forms.draftOpened',
+        values: { version: draft.version },
+      });
     })
     .post('/:id/duplicate', requirePage('admin'), async (c) => {
       const exam = await getExam(deps, c.req.param('id'));
       const { t } = await i18nOf(c);
       const copy = await duplicateExam(deps, exam.id, t('exams.editor.copyTitle', { title: exam.title }).slice(0, 200));
-      return c.redirect(`/portal/exams/${copy.id}/settings`, 303);
+      return redirectWithFlash(c, `/portal/exams/${copy.id}/settings`, {
+        key: 'exams.forms.duplicated',
+        values: { exam: copy.title },
+      });
     });

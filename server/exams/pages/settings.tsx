@@ -6,6 +6,7 @@ import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, type FieldErrors, localiseFields } from '../../http/errors.ts';
 import { i18nOf } from '../../i18n/request.ts';
+import { redirectWithFlash } from '../../web/flash.ts';
 import { CheckboxField, SelectField, TextAreaField } from '../../web/form-fields.tsx';
 import { formValues } from '../../web/forms.ts';
 import { Alert, Field, Layout } from '../../web/layout.tsx';
@@ -227,7 +228,10 @@ export const examSettingsPages = (deps: ExamsDeps) =>
       if (!read.ok) return renderSettings(c, page, read.values, localiseFields(read.errors, reader));
       try {
         const exam = await createEmptyExam(deps, read.settings);
-        return c.redirect(`/portal/exams/${exam.id}/questions`, 303);
+        return redirectWithFlash(c, `/portal/exams/${exam.id}/questions`, {
+          key: 'exams.forms.created',
+          values: { exam: exam.title },
+        });
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
         return renderSettings(c, page, read.values, error.fieldsFor(reader) ?? {});
@@ -270,5 +274,5 @@ export const examSettingsPages = (deps: ExamsDeps) =>
         const fields = error.fieldsFor(reader) ?? { title: error.messageFor(reader) };
         return renderSettings(c, page, read.values, fields);
       }
-      return c.redirect(`/portal/exams/${exam.id}?saved=settings`, 303);
+      return redirectWithFlash(c, `/portal/exams/${exam.id}`, { key: 'exams.summary.saved' });
     });
