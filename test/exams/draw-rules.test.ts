@@ -227,7 +227,7 @@ describe('draw rules on the settings page', () => {
       },
     });
     expect(saved.status).toBe(303);
-    expect(location(saved)).toBe(`/portal/exams/${examId}?saved=settings`);
+    expect(location(saved)).toBe(`/portal/exams/${examId}`);
     const view = (await (await call(ctx, 'GET', `/api/v1/exams/${examId}`, { cookie })).json()) as {
       exam: { drawRules: unknown };
     };

@@ -486,6 +486,11 @@ const FORMS: Record<string, Entry> = {
     'test/exams/pages.test.ts',
     '/answers',
   ),
+  '/attempts/:id/flags': exams(
+    'without script: the flag button posts the form, keeping what was answered, and comes back to the question',
+    'test/exams/flags.test.ts',
+    '/flags',
+  ),
   '/attempts/:id/submit': exams(
     'catalogue → start → save by form → confirmation lists unanswered → submit → result → history',
     'test/exams/pages.test.ts',
