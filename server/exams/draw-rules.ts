@@ -79,6 +79,7 @@ export function drawRuleProblems(
   if (ruled > questionCount) problems.questionCount = message('exams.drawRules.aboveTotal', { ruled });
   else if (complete && rules.length > 0 && unruled.length < questionCount - ruled)
     problems.questionCount = message('exams.drawRules.restShort', {
+      ruled,
       rest: questionCount - ruled,
       unruled: unruled.length,
     });

@@ -126,7 +126,7 @@ describe('draw rules: the rule itself', () => {
     expect(drawQuestions(bank, [{ tag: 'security', count: 5 }], 8, 'x')).toBeNull();
     // Publishing also needs enough questions outside the rules' tags for the rest of the count.
     expect(drawRuleProblems(bank, rules, 11, true)).toEqual({
-      questionCount: { key: 'exams.drawRules.restShort', values: { rest: 3, unruled: 2 } },
+      questionCount: { key: 'exams.drawRules.restShort', values: { ruled: 8, rest: 3, unruled: 2 } },
     });
     expect(drawRuleProblems(bank, rules, 11)).toEqual({});
     expect(drawQuestions(bank, rules, 11, 'x')).toBeNull();

@@ -1626,7 +1626,7 @@ export const ja: Catalog = {
   'exams.drawRules.summary': '{count, number} 問（{rules}）',
   'exams.drawRules.summaryRule': '「{tag}」から {count, number} 問',
   'exams.drawRules.restShort':
-    '出題ルール以外の {rest, number} 問は、ルールのタグが付いていない問題から選ばれますが、該当する問題は {unruled, number} 問しかありません。タグを付ける問題を減らすか、出題数を減らしてください。',
+    '出題ルールで {ruled, number} 問を出題し、残りの {rest, number} 問はルールのタグが付いていない問題から選ばれますが、該当する問題は {unruled, number} 問しかありません。タグを付ける問題を減らすか、出題数を減らしてください。',
   // Forms, part two (issue 18): public forms' flashes and forms that did nothing, saying why.
   'forms2.reset.done':
     'パスワードを変更しました。新しいパスワードでサインインしてください。これまでのサインイン状態はすべて終了しています。',
