@@ -107,8 +107,13 @@ export function forecast(
 
 const RANK: Record<UsageLevel, number> = { ok: 0, notice: 1, warning: 2, over: 3 };
 
-/** Emails admins once per level crossing (80%, 90%, over 100%) per bucket; re-arms when the level drops. */
-export async function checkWarnings(deps: LicensingDeps): Promise<void> {
+/**
+ * Emails admins once per level crossing (80%, 90%, over 100%) per bucket. A drop re-arms the level only when
+ * `rearm` (the daily job, which one instance runs on settled figures): instances sharing a PostgreSQL database learn
+ * of each other's changes a moment apart, so one that lags would see a drop that is not there, re-arm, and the next
+ * rise would mail admins twice. A count hovering around a threshold mails at most once a day.
+ */
+export async function checkWarnings(deps: LicensingDeps, { rearm = false } = {}): Promise<void> {
   const licence = await readLicence(deps);
   if (!licence) return;
   const capacity = licenceCapacity(licence);
@@ -122,7 +127,7 @@ export async function checkWarnings(deps: LicensingDeps): Promise<void> {
   for (const bucket of ['internal', 'external'] as const) {
     const usage = usageLevel(totals[bucket], capacity[bucket]);
     const previous = stored.get(bucket) ?? 'ok';
-    if (usage.level === previous) continue;
+    if (usage.level === previous || (!rearm && RANK[usage.level] < RANK[previous])) continue;
     const now = deps.clock().toISOString();
     // The level moves from `previous` only once, whichever instance (or burst of changes) notices first: it mails.
     const moved = stored.has(bucket)
@@ -179,9 +184,9 @@ function usageWarningMail(
   return { to, subject: t('licensing.mail.warning.subject', values), text: t('licensing.mail.warning.body', values) };
 }
 
-export async function afterLicenceChange(deps: LicensingDeps): Promise<void> {
+export async function afterLicenceChange(deps: LicensingDeps, options: { rearm?: boolean } = {}): Promise<void> {
   await recordHistory(deps);
-  await checkWarnings(deps);
+  await checkWarnings(deps, options);
 }
 
 /**
@@ -202,7 +207,7 @@ export async function runDailyJob(deps: LicensingDeps): Promise<boolean> {
   // Rule 26a: closed accounts past the organisation's erasure days lose their personal data.
   const erased = await eraseClosedAccountsDue(deps);
   if (erased > 0) deps.logger.info('closed accounts erased', { erased });
-  await afterLicenceChange(deps);
+  await afterLicenceChange(deps, { rearm: true });
   return true;
 }
 
