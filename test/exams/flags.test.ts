@@ -57,8 +57,7 @@ describe('review flags', () => {
     const attempt = await startAttempt(ctx, world);
     const page = await (await call(ctx, 'GET', `/attempts/${attempt.id}`, { cookie: world.cookie })).text();
     // Enter in a text answer submits with the form's first button: "save", not a question's flag.
-    const firstButton =
-      /<form[^>]* id="attempt-form"[^>]*>(?:<[^b][^>]*>)*?<button([^>]*)>/.exec(page);
+    const firstButton = /<form[^>]* id="attempt-form"[^>]*>(?:<[^b][^>]*>)*?<button([^>]*)>/.exec(page);
     expect(firstButton?.[1]).toContain('value="save"');
     expect(flagButton(page, 2)).toContain(`formaction="/attempts/${attempt.id}/flags"`);
 
