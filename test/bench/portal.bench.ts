@@ -1,10 +1,11 @@
-// Benchmark of the licence portal on 1,000,000 accounts (100,000 own, 900,000 imported), through app.request().
+// Benchmark of the licence portal on 1,000,000 accounts (100,000 own, 900,000 imported), through app.request(), on
+// SQLite and on PostgreSQL (`BENCH_DIALECTS=sqlite` or `=postgres` for one of them).
 // Targets (issue: licence portal): users list page (any filter or search, issue 18) < 100 ms median; licence/summary < 20 ms median;
 // a deactivation reflected in the summary < 1 s; full recount < 3 s; importing 100,000 rows < 10 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { createApp } from '../../server/app.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -13,52 +14,46 @@ import { countWorker } from '../../server/licensing/count-worker.ts';
 import { importSettled } from '../../server/licensing/import-run.ts';
 import { createLogger } from '../../server/logger.ts';
 import { migrations } from '../../server/migrations.ts';
-import {
-  ACCOUNT_COLUMNS,
-  accountRows,
-  DIRECTORY_COLUMNS,
-  directoryRows,
-  OWN_DOMAINS,
-  PROVIDER_COLUMNS,
-  providerRows,
-  SEEDED_ADMIN_ID,
-  SEEDED_ENVIRONMENTS,
-} from '../support/installation-rows.ts';
+import { SEEDED_ADMIN_ID } from '../support/installation-rows.ts';
+import { type BenchPostgres, benchPostgres } from './postgres-server.ts';
 import { type Figure, median, report } from './report.ts';
+import { seedPostgres, seedSqlite } from './seed-installation.ts';
 
 const TOTAL = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim());
 const URL_BASE = 'http://seatkeeper.bench';
 
-const dir = mkdtempSync(join(tmpdir(), 'seatkeeper-portal-bench-'));
-try {
-  // Migrations first, through the server's own code.
-  await (await openDatabase({ dataDir: dir }, { migrations })).close();
+for (const dialect of DIALECTS) {
+  if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error(`BENCH_DIALECTS: unknown database "${dialect}"`);
+}
 
-  // Seeding: one prepared insert per table, one transaction.
+async function benchPortal(dialect: 'sqlite' | 'postgres', postgres?: BenchPostgres) {
+  const dir = mkdtempSync(join(tmpdir(), 'seatkeeper-portal-bench-'));
+  try {
+    await benchIn(dir, dialect, postgres);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchIn(dir: string, dialect: 'sqlite' | 'postgres', postgres?: BenchPostgres) {
+  const databaseUrl = dialect === 'postgres' ? await (postgres as BenchPostgres).createDatabase() : undefined;
+  // Migrations first, through the server's own code, then the rows straight into the tables.
   let started = performance.now();
-  const sqlite = new SQLite(join(dir, 'seatkeeper.sqlite'));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = OFF');
-  const insertInto = (table: string, columns: readonly string[]) =>
-    sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
-  const insertAccount = insertInto('accounts', ACCOUNT_COLUMNS);
-  const insertDirectory = insertInto('licence_accounts', DIRECTORY_COLUMNS);
-  const insertProvider = insertInto('licence_providers', PROVIDER_COLUMNS);
-  const insertEnvironment = insertInto('licence_environments', Object.keys(SEEDED_ENVIRONMENTS[0] ?? {}));
-  sqlite.transaction(() => {
-    sqlite.prepare('update licence_environments set internal_domains = ? where id = ?').run(OWN_DOMAINS, 'own');
-    for (const env of SEEDED_ENVIRONMENTS) insertEnvironment.run(...Object.values(env));
-    for (const row of accountRows(TOTAL)) insertAccount.run(...row);
-    for (const row of providerRows()) insertProvider.run(...row);
-    for (const row of directoryRows(TOTAL)) insertDirectory.run(...row);
-  })();
-  sqlite.exec('analyze');
-  sqlite.close();
+  let database = await openDatabase({ dataDir: dir, databaseUrl }, { migrations });
+  if (dialect === 'postgres') {
+    await seedPostgres(database.postgres?.pool as pg.Pool, TOTAL);
+  } else {
+    await database.close();
+    seedSqlite(join(dir, 'seatkeeper.sqlite'), TOTAL);
+    database = await openDatabase({ dataDir: dir }, { migrations });
+  }
   const seedMs = performance.now() - started;
 
-  const database = await openDatabase({ dataDir: dir }, { migrations });
-  const config = { ...loadConfig({ DATA_DIR: dir, PUBLIC_URL: URL_BASE, LOG_LEVEL: 'silent' }) };
+  const config = {
+    ...loadConfig({ DATA_DIR: dir, DATABASE_URL: databaseUrl, PUBLIC_URL: URL_BASE, LOG_LEVEL: 'silent' }),
+  };
   const { app, deps, licensing } = createApp({
     config,
     database,
@@ -219,8 +214,14 @@ try {
     runs: renames,
   });
 
-  report(`Licence portal, ${TOTAL.toLocaleString('en-GB')} accounts`, figures);
+  const databaseName = dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
+  report(`Licence portal on ${databaseName}, ${TOTAL.toLocaleString('en-GB')} accounts`, figures);
   await database.close();
+}
+
+const postgres = DIALECTS.includes('postgres') ? await benchPostgres() : undefined;
+try {
+  for (const dialect of DIALECTS) await benchPortal(dialect as 'sqlite' | 'postgres', postgres);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  await postgres?.stop();
 }

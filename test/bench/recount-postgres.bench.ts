@@ -12,42 +12,14 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { createLogger } from '../../server/logger.ts';
 import { migrations } from '../../server/migrations.ts';
-import {
-  ACCOUNT_COLUMNS,
-  accountRows,
-  DIRECTORY_COLUMNS,
-  directoryRows,
-  OWN_DOMAINS,
-  PROVIDER_COLUMNS,
-  providerRows,
-  SEEDED_ADMIN_ID,
-  SEEDED_ENVIRONMENTS,
-} from '../support/installation-rows.ts';
+import { SEEDED_ADMIN_ID } from '../support/installation-rows.ts';
 import { benchPostgres } from './postgres-server.ts';
 import { type Figure, median, report } from './report.ts';
+import { seedPostgres } from './seed-installation.ts';
 
 const TOTAL = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const URL_BASE = 'http://seatkeeper.bench';
-/** Columns holding 0/1 flags and other integers; everything else is text. */
-const INTEGER_COLUMNS = new Set(['active', 'it_user', 'staff', 'production', 'own']);
-
-/** Rows in batches of 50,000 as one `insert ... select from unnest(arrays)` each: no per-row statement. */
-async function insertAll(client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<unknown[]>) {
-  const types = columns.map((c) => (INTEGER_COLUMNS.has(c) ? 'int[]' : 'text[]'));
-  const text = `insert into ${table} (${columns.join(', ')})
-    select * from unnest(${types.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
-  let batch: unknown[][] = columns.map(() => []);
-  let size = 0;
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) (batch[i] as unknown[]).push(row[i]);
-    if (++size < 50_000) continue;
-    await client.query(text, batch);
-    batch = columns.map(() => []);
-    size = 0;
-  }
-  if (size > 0) await client.query(text, batch);
-}
 
 const postgres = await benchPostgres();
 const dataDir = await mkdtemp(join(tmpdir(), 'seatkeeper-bench-recount-'));
@@ -57,25 +29,7 @@ try {
   const pool = database.postgres?.pool as pg.Pool;
 
   let started = performance.now();
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query(`update licence_environments set internal_domains = $1 where id = 'own'`, [OWN_DOMAINS]);
-    const environmentColumns = Object.keys(SEEDED_ENVIRONMENTS[0] ?? {});
-    await insertAll(
-      client,
-      'licence_environments',
-      environmentColumns,
-      SEEDED_ENVIRONMENTS.map((e) => Object.values(e)),
-    );
-    await insertAll(client, 'accounts', ACCOUNT_COLUMNS, accountRows(TOTAL));
-    await insertAll(client, 'licence_providers', PROVIDER_COLUMNS, providerRows());
-    await insertAll(client, 'licence_accounts', DIRECTORY_COLUMNS, directoryRows(TOTAL));
-    await client.query('commit');
-    await client.query('analyze');
-  } finally {
-    client.release();
-  }
+  await seedPostgres(pool, TOTAL);
   const seedMs = performance.now() - started;
 
   const config = loadConfig({
