@@ -8,16 +8,19 @@ import type { Database } from '../db/schema.ts';
 /** Rows read or deleted per statement: each statement is short, so other writers get the database between them. */
 export const ROWS_PER_BATCH = 5_000;
 
-/** Rows in force: those of their provider's generation (own mirror rows are generation 0 of the own provider). */
+/**
+ * Rows in force: those of their provider's generation (own mirror rows are generation 0 of the own provider). As
+ * `exists`, which PostgreSQL plans as a join with the few provider rows and so estimates as "nearly every row"; the
+ * same test as `generation = (subquery)` made it guess 0.5% and pick plans 20 times slower (portal bench, 1M rows).
+ */
 export const inForce = (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
-  eb(
-    'licence_accounts.generation',
-    '=',
+  eb.exists(
     eb
       .selectFrom('licence_providers as in_force')
-      .select('in_force.generation')
+      .select(eb.lit(1).as('one'))
       .whereRef('in_force.environment_id', '=', 'licence_accounts.environment_id')
-      .whereRef('in_force.name', '=', 'licence_accounts.provider'),
+      .whereRef('in_force.name', '=', 'licence_accounts.provider')
+      .whereRef('in_force.generation', '=', 'licence_accounts.generation'),
   );
 
 /** The generation in force of each provider (0 for a provider without a row yet). */

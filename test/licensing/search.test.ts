@@ -2,7 +2,7 @@
 // search index of each database (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), kept in step with every write.
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { BROAD_MATCHES } from '../../server/licensing/directory.ts';
+import { BROAD_MATCHES, LARGE_ENVIRONMENT } from '../../server/licensing/directory.ts';
 import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
@@ -112,6 +112,14 @@ describe('a search that matches thousands', () => {
     const next = /href="([^"]+)" rel="next"/.exec(text)?.[1]?.replace(/&amp;/g, '&') ?? '';
     expect(await found(ctx, cookie, next.split('?')[1] ?? '')).toHaveLength(25);
     expect(await found(ctx, cookie, 'q=outlook')).toEqual(['tanaka@outlook.com']);
+
+    // An environment this large lists in the same order, whichever way the database finds its rows.
+    expect(many).toBeGreaterThan(LARGE_ENVIRONMENT);
+    const everyone = [...users.map((u) => u.email), 'tanaka@outlook.com', 'boss@mycompany.com'];
+    const inEnvironment = await (await call(ctx, 'GET', '/portal/users?environment=own', { cookie })).text();
+    expect([...inEnvironment.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1])).toEqual(
+      everyone.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).slice(0, 25),
+    );
   });
 });
 
