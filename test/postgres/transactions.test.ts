@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { connectionOptions } from '../../server/db/postgres.ts';
 import { writeTransaction } from '../../server/db/transaction.ts';
 import { makeApp } from '../support/server.ts';
 
@@ -47,5 +49,16 @@ describe('write transactions on PostgreSQL', () => {
       { day: '2026-01-01', internal: 1, external: 1 },
       { day: '2026-01-02', internal: 1, external: 1 },
     ]);
+  });
+});
+
+describe('the connections of the app', () => {
+  it('compile no plan (JIT off), keeping options the database URL sets', async () => {
+    const ctx = await makeApp();
+    const { rows } = await sql<{ jit: string }>`select current_setting('jit') as jit`.execute(ctx.deps.db);
+    expect(rows[0]?.jit).toBe('off');
+    expect(connectionOptions('postgres://u@h/db?options=-c%20statement_timeout%3D5000')).toBe(
+      '-c statement_timeout=5000 -c jit=off',
+    );
   });
 });
