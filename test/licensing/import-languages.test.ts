@@ -21,6 +21,8 @@ const REFUSED: { csv: string | Uint8Array; codes: string[] }[] = [
     csv: 'username,email,active,provider\nann,ann@example.com,true\nbob,bob@example.com,maybe,HR\ncid,cid@example.com,true,Other\n',
     codes: ['field-count', 'flag-value', 'wrong-provider'],
   },
+  // Staging is a production environment; the list says otherwise.
+  { csv: 'username,email,production\nann,ann@example.com,false\n', codes: ['wrong-production'] },
   { csv: 'username,email\nann,"ann@example.com\n', codes: ['quote-not-closed'] },
   { csv: '', codes: ['empty-file'] },
   { csv: new Uint8Array([0xff, 0xfe, 0x61, 0x00]), codes: ['utf-16'] },
@@ -87,6 +89,23 @@ describe('a refused import’s problems', () => {
       'line 2: 3 fields where the header has 4; check for a missing or extra separator, or an unquoted separator inside a value',
       'line 3: active is "maybe": use true or false, 1 or 0, yes or no',
       'line 4: provider is "Other" but this import replaces "HR"; fix the cell or leave it empty',
+    ]);
+  });
+
+  it('say which way production is wrong, in each language', async () => {
+    const { ctx, japanese, english, envId } = await setUp();
+    const { id } = await importCsv(
+      ctx,
+      { cookie: english },
+      envId,
+      'HR',
+      'username,email,production\nann,ann@example.com,false\n',
+    );
+    expect((await read(ctx, english, id)).problems).toEqual([
+      'line 2: production is false but Staging is a production environment',
+    ]);
+    expect((await read(ctx, japanese, id)).problems).toEqual([
+      '2 行目: 本番フラグが false ですが、Staging は本番環境です',
     ]);
   });
 
