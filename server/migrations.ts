@@ -15,7 +15,7 @@ import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.t
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
-import { licenceSearchMigration } from './licensing/search-migration.ts';
+import { licenceSearchMergingMigration, licenceSearchMigration } from './licensing/search-migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
 import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 import { mailQueueMigration } from './mail/migration.ts';
@@ -39,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-hygiene-summary': hygieneSummaryMigration,
   '2026-12-06-exam-draw-rules': examDrawRulesMigration,
   '2026-12-06-attempt-flags': attemptFlagsMigration,
+  '2026-12-07-licence-search-merging': licenceSearchMergingMigration,
 };

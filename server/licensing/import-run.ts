@@ -268,12 +268,15 @@ async function readAndStage(
       );
     }
   };
-  const flush = async (bytesRead: number) => {
-    await stopIfCancelled(deps, importId, job);
-    rowsWritten += batch.length;
-    const rows = batch;
-    batch = [];
-    await staging.write(rows, { importId, rowsRead, rowsWritten, bytesRead });
+  // Whole batches as they fill (the staging's statements are sized for them), the rest at the end.
+  const flush = async (bytesRead: number, last = false) => {
+    while (batch.length >= staging.rowsPerBatch || (last && batch.length > 0)) {
+      await stopIfCancelled(deps, importId, job);
+      const rows = batch.length > staging.rowsPerBatch ? batch.splice(0, staging.rowsPerBatch) : batch;
+      if (rows === batch) batch = [];
+      rowsWritten += rows.length;
+      await staging.write(rows, { importId, rowsRead, rowsWritten, bytesRead });
+    }
   };
 
   try {
@@ -287,7 +290,7 @@ async function readAndStage(
     const { accounts, summary } = reader.end();
     stage(accounts);
     if (problems.length > 0) throw new ImportRefused(problems);
-    await flush(reader.bytes);
+    await flush(reader.bytes, true);
     return {
       rows: rowsWritten,
       providers: [...perProvider].map(([provider, rows]) => ({ provider, rows })),
