@@ -356,15 +356,35 @@ function rowProblem(
   return null;
 }
 
-/** Every row read is stored under the generation: nothing was lost between reading and writing. */
+/** Ids counted per statement when checking: a count of millions in one statement held SQLite's event loop. */
+const CHECK_SPAN = 50_000;
+
+/**
+ * Every row read is stored under the generation: nothing was lost between reading and writing. Counted over ranges of
+ * ids, a short statement each, so requests are answered between them.
+ */
 async function checkStaged(deps: LicensingDeps, importId: string, generation: number, rows: number): Promise<void> {
-  const { n } = await deps.db
+  const bounds = await deps.db
     .selectFrom('licence_accounts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')])
     .where('generation', '=', generation)
     .executeTakeFirstOrThrow();
-  if (Number(n) !== rows) {
-    throw new Error(`import ${importId}: ${rows} rows read but ${Number(n)} stored under generation ${generation}`);
+  let n = 0;
+  if (bounds.first !== null && bounds.last !== null) {
+    for (let from = Number(bounds.first); from <= Number(bounds.last); from += CHECK_SPAN) {
+      const counted = await deps.db
+        .selectFrom('licence_accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('generation', '=', generation)
+        .where('id', '>=', from)
+        .where('id', '<', from + CHECK_SPAN)
+        .executeTakeFirstOrThrow();
+      n += Number(counted.n);
+      await nextTurn();
+    }
+  }
+  if (n !== rows) {
+    throw new Error(`import ${importId}: ${rows} rows read but ${n} stored under generation ${generation}`);
   }
 }
 
