@@ -364,14 +364,20 @@ const CHECK_SPAN = 50_000;
  * ids, a short statement each, so requests are answered between them.
  */
 async function checkStaged(deps: LicensingDeps, importId: string, generation: number, rows: number): Promise<void> {
-  const bounds = await deps.db
-    .selectFrom('licence_accounts')
-    .select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')])
-    .where('generation', '=', generation)
-    .executeTakeFirstOrThrow();
+  // Two queries: SQLite answers a lone min() or max() from the index's end, both at once by scanning it.
+  const end = (order: 'asc' | 'desc') =>
+    deps.db
+      .selectFrom('licence_accounts')
+      .select('id')
+      .where('generation', '=', generation)
+      .orderBy('generation', order)
+      .orderBy('id', order)
+      .limit(1)
+      .executeTakeFirst();
+  const [first, last] = [await end('asc'), await end('desc')];
   let n = 0;
-  if (bounds.first !== null && bounds.last !== null) {
-    for (let from = Number(bounds.first); from <= Number(bounds.last); from += CHECK_SPAN) {
+  if (first && last) {
+    for (let from = first.id; from <= last.id; from += CHECK_SPAN) {
       const counted = await deps.db
         .selectFrom('licence_accounts')
         .select((eb) => eb.fn.countAll<number>().as('n'))
