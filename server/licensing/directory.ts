@@ -72,6 +72,12 @@ type DirectorySelect = SelectQueryBuilder<Database, 'licence_accounts', object>;
 /** Shorter searches fall back to a prefix of the sorted field: a trigram index needs three characters. */
 export const SEARCH_ANYWHERE_MIN = 3;
 
+/** The search as matched: trimmed and in lower case; undefined when there is none. */
+const searchOf = (query: Pick<DirectoryQuery, 'q'>) => query.q?.trim().toLowerCase() || undefined;
+
+/** Long enough to be looked for anywhere in a field (through trigrams) rather than at its start. */
+const anywhereSearch = (q: string | undefined): q is string => q !== undefined && [...q].length >= SEARCH_ANYWHERE_MIN;
+
 /** Email, username or name contains `q` (lower case) anywhere, through the search index (search-migration.ts). */
 function anywhere(deps: LicensingDeps, q: string, broad: boolean) {
   if (dialectOf(deps.db).name === 'postgres') {
@@ -95,7 +101,7 @@ const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
 export const BROAD_MATCHES = 20_000;
 
 async function isBroad(deps: LicensingDeps, q: string | undefined): Promise<boolean> {
-  if (!q || [...q].length < SEARCH_ANYWHERE_MIN) return false;
+  if (!anywhereSearch(q)) return false;
   if (dialectOf(deps.db).name === 'postgres') {
     // The planner's own estimate (statistics, no rows read): counting up to the limit took up to 60 ms by itself.
     const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] | string }>`explain (format json)
@@ -118,7 +124,7 @@ export const LARGE_ENVIRONMENT = 20_000;
  * bench). A small environment is the other way round. PostgreSQL's planner weighs this itself.
  */
 async function largeEnvironment(deps: LicensingDeps, query: DirectoryQuery): Promise<boolean> {
-  if (!query.environment || query.provider || query.q?.trim() || dialectOf(deps.db).name !== 'sqlite') return false;
+  if (!query.environment || query.provider || searchOf(query) || dialectOf(deps.db).name !== 'sqlite') return false;
   const { rows } = await sql<{ n: number }>`select count(*) as n from (select 1 from licence_accounts
       where environment_id = ${query.environment} limit ${LARGE_ENVIRONMENT})`.execute(deps.db);
   return Number(rows[0]?.n ?? 0) >= LARGE_ENVIRONMENT;
@@ -138,15 +144,15 @@ function filtered(
 ): DirectorySelect {
   let base = deps.db.selectFrom('licence_accounts').where(inForce) as DirectorySelect;
   const key = column(query.sort);
-  const q = query.q?.trim().toLowerCase();
-  if (q && [...q].length >= SEARCH_ANYWHERE_MIN && plan === 'count' && dialectOf(deps.db).name === 'sqlite') {
+  const q = searchOf(query);
+  if (anywhereSearch(q) && plan === 'count' && dialectOf(deps.db).name === 'sqlite') {
     // Matches in index order, each looked up by id, until the limit: neither lists every match nor scans the table.
     base = base
       .innerJoin(sql<{ rowid: number }>`licence_accounts_search`.as('licence_accounts_search'), (join) =>
         join.on(sql`licence_accounts_search.rowid`, '=', sql.ref('licence_accounts.id')),
       )
       .where(sql<boolean>`licence_accounts_search match ${phrase(q)}`) as unknown as DirectorySelect;
-  } else if (q && [...q].length >= SEARCH_ANYWHERE_MIN) {
+  } else if (anywhereSearch(q)) {
     base = base.where(anywhere(deps, q, plan === 'scan'));
   } else if (q) {
     // Too short for trigrams: a prefix search as an index range, `q` <= value < `q` followed by the highest character.
@@ -267,7 +273,8 @@ export async function listDirectory(
 ): Promise<DirectoryPage> {
   await deps.licensing.current();
   const key = column(query.sort);
-  const broad = await isBroad(deps, query.q?.trim().toLowerCase());
+  const q = searchOf(query);
+  const broad = await isBroad(deps, q);
   let page = filtered(deps, query, broad ? 'scan' : 'in', await largeEnvironment(deps, query));
   if (query.after) {
     const [value, id] = decodeCursor(query.after);
@@ -278,8 +285,7 @@ export async function listDirectory(
   // The page and its count at once: on PostgreSQL each has a connection of its own, so the slower one is the wait.
   // A narrow search on PostgreSQL sorts its few matches (found through the trigram indexes): ordered by an expression
   // the sorted index cannot give, the planner stops walking that index past rows that do not match (10x slower).
-  const narrowOnPostgres =
-    !broad && dialectOf(deps.db).name === 'postgres' && [...(query.q?.trim() ?? '')].length >= SEARCH_ANYWHERE_MIN;
+  const narrowOnPostgres = !broad && dialectOf(deps.db).name === 'postgres' && anywhereSearch(q);
   const [rows, counted] = await Promise.all([
     page
       .select(COLUMNS)
