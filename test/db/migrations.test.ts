@@ -23,4 +23,23 @@ describe('migrations', () => {
     await database.close();
     expect((ran as { name: string }[]).map((row) => row.name).sort()).toEqual(names);
   });
+
+  it('set SQLite’s search index to merge a little at a time, and back to its defaults when undone', async () => {
+    const dataDir = await tempDir();
+    const database = await openDatabase({ dataDir }, { migrations });
+    const settings = () =>
+      database.sqlite
+        ?.prepare(`select k, v from licence_accounts_search_config where k in ('automerge', 'crisismerge') order by k`)
+        .all();
+    expect(settings()).toEqual([
+      { k: 'automerge', v: 8 },
+      { k: 'crisismerge', v: 64 },
+    ]);
+    await migrations['2026-12-07-licence-search-merging']?.down?.(database.db as never);
+    expect(settings()).toEqual([
+      { k: 'automerge', v: 4 },
+      { k: 'crisismerge', v: 16 },
+    ]);
+    await database.close();
+  });
 });
