@@ -3,13 +3,13 @@
 // works right after `npm ci` with no build step, and it is rebuilt whenever the content of any source file it was
 // built from differs, so a stale build never runs. When it cannot be built or stored, the caller falls back to tsx.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Bumped when the way the bundle is built changes, so bundles built the old way are not reused. */
-const RECIPE = 1;
+/** This file's own text is part of every key: a change in how bundles are built never reuses one built the old way. */
+const RECIPE = readFileSync(import.meta.filename, 'utf8');
 const ENTRY = 'server/cli/main.ts';
 // Only the licence commands run from the bundle; the server's admin commands stay with tsx (see bin/seatkeeper.mjs).
 const NOT_BUNDLED = /^\.\/(admin|db|backup)\.ts$/;
@@ -115,10 +115,13 @@ function writeWhole(path, text) {
  */
 export async function compiledMain(root) {
   const rootKey = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  /** The bundle each place last held for this project: replaced by a new build, it is removed. */
+  const previous = new Map();
   for (const dir of cacheDirs(root)) {
     const manifest = join(dir, `manifest-${rootKey}.json`);
     try {
       const { files, key } = JSON.parse(readFileSync(manifest, 'utf8'));
+      previous.set(dir, key);
       const sources = currentSources(root, files);
       if (sources !== null && keyOf(root, sources) === key)
         return (await import(pathToFileURL(join(dir, `cli-${key}.mjs`)).href)).main;
@@ -138,6 +141,10 @@ export async function compiledMain(root) {
       const bundle = join(dir, `cli-${built.key}.mjs`);
       writeWhole(bundle, built.code);
       writeWhole(join(dir, `manifest-${rootKey}.json`), JSON.stringify({ files: built.files, key: built.key }));
+      // Keys include the project's place, so no other project uses the replaced bundle.
+      if (previous.has(dir) && previous.get(dir) !== built.key) {
+        rmSync(join(dir, `cli-${previous.get(dir)}.mjs`), { force: true });
+      }
       return (await import(pathToFileURL(bundle).href)).main;
     } catch {
       // Not writable here: try the next place.

@@ -75,9 +75,32 @@ describe('the compiled licence CLI', () => {
     expect(await (await compiledMain(root))?.([], io)).toBe(1);
     expect(readdirSync(cache).filter((name) => name.endsWith('.mjs'))).toHaveLength(1);
 
-    // A change in a module the entry imports is seen at once.
+    // A change in a module the entry imports is seen at once; the replaced bundle is removed.
+    const before = readdirSync(cache).filter((name) => name.endsWith('.mjs'));
     writeFileSync(join(root, 'server/cli/answer.ts'), answer(2));
     expect(await (await compiledMain(root))?.([], io)).toBe(2);
-    expect(readdirSync(cache).filter((name) => name.endsWith('.mjs'))).toHaveLength(2);
+    const after = readdirSync(cache).filter((name) => name.endsWith('.mjs'));
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+  });
+
+  it("uses the user's cache when node_modules is read-only, and gives up (the bin then runs tsx) when nowhere is writable", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'seatkeeper-project-'));
+    mkdirSync(join(root, 'server/cli'), { recursive: true });
+    writeFileSync(join(root, 'server/cli/main.ts'), 'export const main = async (): Promise<number> => 7;\n');
+    // A file where node_modules would be: no cache can be made inside it.
+    writeFileSync(join(root, 'node_modules'), '');
+    const home = mkdtempSync(join(tmpdir(), 'seatkeeper-home-'));
+    const saved = process.env.XDG_CACHE_HOME;
+    try {
+      process.env.XDG_CACHE_HOME = home;
+      expect(await (await compiledMain(root))?.([], io)).toBe(7);
+      expect(readdirSync(join(home, 'seatkeeper-cli')).filter((name) => name.endsWith('.mjs'))).toHaveLength(1);
+      process.env.XDG_CACHE_HOME = join(root, 'node_modules', 'nowhere');
+      expect(await compiledMain(root)).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
   });
 });
