@@ -1,19 +1,29 @@
 // The licence commands run from a bundle built on first use (bin/compiled-cli.mjs): it must answer as tsx does, be
 // rebuilt when a source changes (never run stale), and work from a fresh clone with no build step.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compiledMain } from '../../bin/compiled-cli.mjs';
 import { main } from '../../server/cli/main.ts';
 import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
 import { runCommand } from '../support/run-command.ts';
 
 const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'seatkeeper-compiled-'));
+const made: string[] = [];
+/** A directory of the test's own, removed when the file's tests are done. */
+function tempDir(prefix: string): string {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  made.push(path);
+  return path;
+}
+const dir = tempDir('seatkeeper-compiled-');
+afterAll(() => {
+  for (const path of made) rmSync(path, { recursive: true, force: true });
+});
 const BIN = resolve('bin/seatkeeper.mjs');
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {} };
 
@@ -55,7 +65,7 @@ describe('the compiled licence CLI', () => {
 
   it('is built on first use and rebuilt when any source it holds changes, so a stale build never runs', async () => {
     // A project of its own: an entry importing a second module, as a fresh clone has no bundle yet.
-    const root = mkdtempSync(join(tmpdir(), 'seatkeeper-project-'));
+    const root = tempDir('seatkeeper-project-');
     mkdirSync(join(root, 'server/cli'), { recursive: true });
     mkdirSync(join(root, 'node_modules'));
     const answer = (value: number) => `export const ANSWER: number = ${value};\n`;
@@ -85,12 +95,12 @@ describe('the compiled licence CLI', () => {
   });
 
   it("uses the user's cache when node_modules is read-only, and gives up (the bin then runs tsx) when nowhere is writable", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'seatkeeper-project-'));
+    const root = tempDir('seatkeeper-project-');
     mkdirSync(join(root, 'server/cli'), { recursive: true });
     writeFileSync(join(root, 'server/cli/main.ts'), 'export const main = async (): Promise<number> => 7;\n');
     // A file where node_modules would be: no cache can be made inside it.
     writeFileSync(join(root, 'node_modules'), '');
-    const home = mkdtempSync(join(tmpdir(), 'seatkeeper-home-'));
+    const home = tempDir('seatkeeper-home-');
     const saved = process.env.XDG_CACHE_HOME;
     try {
       process.env.XDG_CACHE_HOME = home;
