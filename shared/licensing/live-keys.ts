@@ -20,7 +20,7 @@ export class KeyTable {
   #refs = new Int32Array(1024);
   readonly #free: number[] = [];
   /**
-   * Two cells per slot: key number + 1 (0 for an empty slot) and the key's hash; linear probing, at most half full.
+   * Two cells per slot: key number + 1 (0 for an empty slot) and the key's hash; linear probing, at most 3/4 full.
    * The hash beside the number lets a lookup skip other keys without reading their strings, and lets a doubling read
    * the old table in order and write the new one in two runs: going through the keys by number made one cache miss
    * per key, which at 8 million keys held the event loop for a second while an import was being counted.
@@ -76,8 +76,8 @@ export class KeyTable {
     table[slot * 2] = id + 1;
     table[slot * 2 + 1] = hash;
     this.#size++;
-    // Past half full (a slot is two cells): twice the slots.
-    if (this.#size * 4 > table.length) this.#rehash(table.length);
+    // Past three quarters full (a slot is two cells): twice the slots.
+    if (this.#size * 8 > table.length * 3) this.#rehash(table.length);
     return id;
   }
 
@@ -104,6 +104,14 @@ export class KeyTable {
     this.#names[id] = undefined;
     this.#size--;
     this.#free.push(id);
+  }
+
+  /** Room for `keys` distinct keys without growing. */
+  reserve(keys: number): void {
+    if (keys > this.first.length) this.#growIds(keys);
+    let slots = this.#table.length >> 1;
+    while (keys * 4 > slots * 3) slots *= 2;
+    if (slots > this.#table.length >> 1) this.#rehash(slots);
   }
 
   #growIds(size: number): void {
@@ -172,4 +180,126 @@ export function grownUint8(array: Uint8Array<ArrayBuffer>, size: number): Uint8A
   const grown = new Uint8Array(size);
   grown.set(array);
   return grown;
+}
+
+/** Whether a ref is a whole number a table of 32-bit cells holds (database row ids, CSV line numbers). */
+const isSmallWhole = (ref: string | number): ref is number =>
+  typeof ref === 'number' && ref >= 0 && ref <= 0x7fffffff && Math.floor(ref) === ref;
+
+/** Mixes every bit of a ref into the low ones the table uses (MurmurHash3's finaliser): ids in strides spread too. */
+function refHash(ref: number): number {
+  let h = ref ^ (ref >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Account numbers by ref. Whole-number refs sit in an open-addressing table of numbers, any other ref in a Map: a Map
+ * of five million row ids took 70 bytes an entry and, when it grew, held the event loop for 450 ms in one insertion.
+ */
+export class RefIndex {
+  /** Two cells per slot: the ref and its account number + 1 (0 for an empty slot); linear probing, at most 3/4 full. */
+  #table = new Int32Array(1024 * 2);
+  #whole = 0;
+  readonly #others = new Map<string | number, number>();
+
+  get size(): number {
+    return this.#whole + this.#others.size;
+  }
+
+  get(ref: string | number): number | undefined {
+    if (!isSmallWhole(ref)) return this.#others.get(ref);
+    const at = this.#slotOf(ref);
+    return at === -1 ? undefined : (this.#table[at + 1] as number) - 1;
+  }
+
+  has(ref: string | number): boolean {
+    return this.get(ref) !== undefined;
+  }
+
+  set(ref: string | number, index: number): void {
+    if (!isSmallWhole(ref)) {
+      this.#others.set(ref, index);
+      return;
+    }
+    const table = this.#table;
+    const mask = (table.length >> 1) - 1;
+    let slot = refHash(ref) & mask;
+    for (;;) {
+      const at = slot * 2;
+      if (table[at + 1] === 0) {
+        table[at] = ref;
+        table[at + 1] = index + 1;
+        this.#whole++;
+        if (this.#whole * 4 > (table.length >> 1) * 3) this.#rehash(table.length);
+        return;
+      }
+      if (table[at] === ref) {
+        table[at + 1] = index + 1;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  delete(ref: string | number): void {
+    if (!isSmallWhole(ref)) {
+      this.#others.delete(ref);
+      return;
+    }
+    const found = this.#slotOf(ref);
+    if (found === -1) return;
+    const table = this.#table;
+    const mask = (table.length >> 1) - 1;
+    let hole = found >> 1;
+    // Backward-shift deletion, as in KeyTable.release.
+    for (let next = (hole + 1) & mask; table[next * 2 + 1] !== 0; next = (next + 1) & mask) {
+      const home = refHash(table[next * 2] as number) & mask;
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (stays) continue;
+      table[hole * 2] = table[next * 2] as number;
+      table[hole * 2 + 1] = table[next * 2 + 1] as number;
+      table[next * 2 + 1] = 0;
+      hole = next;
+    }
+    table[hole * 2] = 0;
+    table[hole * 2 + 1] = 0;
+    this.#whole--;
+  }
+
+  /** Room for `size` whole-number refs without growing. */
+  reserve(size: number): void {
+    let slots = this.#table.length >> 1;
+    while (size * 4 > slots * 3) slots *= 2;
+    if (slots > this.#table.length >> 1) this.#rehash(slots);
+  }
+
+  /** The cell of the ref's slot, or -1. */
+  #slotOf(ref: number): number {
+    const table = this.#table;
+    const mask = (table.length >> 1) - 1;
+    for (let slot = refHash(ref) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * 2;
+      if (table[at + 1] === 0) return -1;
+      if (table[at] === ref) return at;
+    }
+  }
+
+  /** A table of `slots` slots, the old one read in order. */
+  #rehash(slots: number): void {
+    const old = this.#table;
+    const table = new Int32Array(slots * 2);
+    const mask = slots - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k + 1] === 0) continue;
+      const ref = old[k] as number;
+      let slot = refHash(ref) & mask;
+      while (table[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+      table[slot * 2] = ref;
+      table[slot * 2 + 1] = old[k + 1] as number;
+    }
+    this.#table = table;
+  }
 }

@@ -29,7 +29,7 @@ import type {
   ProviderCount,
 } from './count.ts';
 import { emailDomain, emailIdentity } from './email.ts';
-import { DomainTable, grownInt32, grownUint8, KeyTable } from './live-keys.ts';
+import { DomainTable, grownInt32, grownUint8, KeyTable, RefIndex } from './live-keys.ts';
 
 export interface LiveTotals {
   internal: number;
@@ -164,7 +164,7 @@ export class LiveLicenceCount {
   #visits = new Int32Array(0);
   #stamp = 0;
   readonly #refs: (string | number | undefined)[] = [];
-  readonly #indexOfRef = new Map<string | number, number>();
+  readonly #indexOfRef = new RefIndex();
   readonly #emails = new KeyTable();
   readonly #usernames = new KeyTable();
   readonly #domains = new DomainTable();
@@ -229,6 +229,10 @@ export class LiveLicenceCount {
     this.#top = accounts - 1;
     this.#grow(accounts);
     this.#top = top;
+    this.#indexOfRef.reserve(accounts);
+    // At most one email and one username each: the tables are sized once, not doubled on the way.
+    this.#emails.reserve(accounts);
+    this.#usernames.reserve(accounts);
   }
 
   has(ref: string | number): boolean {

@@ -1,9 +1,9 @@
-// The live count's table of distinct identities (shared/licensing/live-keys.ts) against a plain Map: numbers stay
-// stable while referred to, a released key is gone, and nothing is lost when the table doubles or a deletion shifts
-// entries back, including across the end of the table.
+// The live count's tables (shared/licensing/live-keys.ts) against a plain Map: identity numbers stay stable while
+// referred to, a released key is gone, a ref finds its account, and nothing is lost when a table doubles or a deletion
+// shifts entries back, including across the end of the table.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyTable } from '../../../shared/licensing/live-keys.ts';
+import { KeyTable, RefIndex } from '../../../shared/licensing/live-keys.ts';
 
 interface Held {
   id: number;
@@ -21,7 +21,7 @@ function agree(table: KeyTable, model: Map<string, Held>, keys: readonly string[
 
 describe('KeyTable', () => {
   it('agrees with a Map through any sequence of refers and releases, past several doublings', () => {
-    // 6,000 keys: the table starts at 2,048 slots and doubles at half full, so it doubles three times.
+    // 6,000 keys: the table starts at 2,048 slots and doubles at three quarters full, so it doubles twice.
     const keys = Array.from({ length: 6_000 }, (_, i) => `person.${i}@example.com`);
     fc.assert(
       fc.property(
@@ -71,5 +71,66 @@ describe('KeyTable', () => {
     for (let i = 0; i < 20_000; i += 3) expect(table.find(`u${i}`)).toBe(-1);
     // Released numbers are given out again: no number grows past what is needed.
     expect(table.span).toBeLessThan(25_000);
+  });
+});
+
+describe('RefIndex', () => {
+  // Row ids and line numbers go in the table of numbers; anything else (names, negative or fractional numbers, ids
+  // past 32 bits) in its Map. Refs 0 to 2,999 fill the table past several doublings from its 1,024 slots.
+  const refs: (string | number)[] = [
+    ...Array.from({ length: 3_000 }, (_, i) => i),
+    // Strides of a power of two: the same low bits, which an unmixed hash would put in one slot.
+    ...Array.from({ length: 50 }, (_, i) => (i + 1) * 65_536),
+    'account:7',
+    '7',
+    -1,
+    1.5,
+    2 ** 31,
+    2 ** 40,
+    0x7fffffff,
+  ];
+
+  it('agrees with a Map through any sequence of sets and deletes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ref: fc.nat(refs.length - 1), index: fc.nat(1_000_000), remove: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.nat(3_000),
+        (steps, bulk) => {
+          const index = new RefIndex();
+          const model = new Map<string | number, number>();
+          for (let ref = 0; ref < bulk; ref++) {
+            index.set(ref, ref * 2);
+            model.set(ref, ref * 2);
+          }
+          for (const step of steps) {
+            const ref = refs[step.ref] as string | number;
+            if (step.remove) {
+              index.delete(ref);
+              model.delete(ref);
+            } else {
+              index.set(ref, step.index);
+              model.set(ref, step.index);
+            }
+          }
+          expect(index.size).toBe(model.size);
+          for (const ref of refs) expect(index.get(ref)).toBe(model.get(ref));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps every ref found when most are deleted, and after making room in advance', () => {
+    const index = new RefIndex();
+    index.reserve(50_000);
+    for (let ref = 1; ref <= 50_000; ref++) index.set(ref * 7, ref);
+    for (let ref = 1; ref <= 50_000; ref += 2) index.delete(ref * 7);
+    expect(index.size).toBe(25_000);
+    for (let ref = 1; ref <= 50_000; ref++) expect(index.get(ref * 7)).toBe(ref % 2 === 0 ? ref : undefined);
+    expect(index.has(14)).toBe(true);
+    expect(index.has(7)).toBe(false);
   });
 });
