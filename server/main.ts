@@ -50,6 +50,7 @@ async function start(): Promise<void> {
   // Live licence figures are loaded once here, then kept current by every change (no timer).
   const figures = licensing.licensing;
   await figures.ready();
+  logger.info('licence figures loaded', { ...figures.lastLoad });
   countWorker.warm();
   const stopDailyJob = startDailyJob(licensing);
   // Every quarter of an hour a full recount checks the live figures (and repairs them, should they ever drift).

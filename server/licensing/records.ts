@@ -210,6 +210,14 @@ export function rawRecords(
   return [...eachRawRecord(sqlite, ownName, names, refFor)];
 }
 
+/** Seatkeeper's own accounts (not erased) as records of the own environment. */
+export function* eachOwnRecord(sqlite: SQLiteDatabase, ownName: string): Generator<AccountRecord> {
+  const own = sqlite.prepare<[], OwnRow>(OWN_ROWS_SQL).raw(true);
+  for (const [id, email, role, active] of own.iterate()) {
+    yield ownRecord(ownName, { id, email, role: role as Account['role'], active });
+  }
+}
+
 /** The same, one record at a time: loading five million accounts never holds them all as objects. */
 export function* eachRawRecord(
   sqlite: SQLiteDatabase,
@@ -217,10 +225,7 @@ export function* eachRawRecord(
   names: Map<string, string>,
   refFor: (rowId: number) => string | number = importRef,
 ): Generator<AccountRecord> {
-  const own = sqlite.prepare<[], OwnRow>(OWN_ROWS_SQL).raw(true);
-  for (const [id, email, role, active] of own.iterate()) {
-    yield ownRecord(ownName, { id, email, role: role as Account['role'], active });
-  }
+  yield* eachOwnRecord(sqlite, ownName);
   const imported = sqlite.prepare<[], ImportedRow>(IMPORTED_ROWS_SQL).raw(true);
   for (const row of imported.iterate()) yield importedRecord(row, names, refFor);
 }

@@ -24,6 +24,7 @@ import {
 } from './provider-rows.ts';
 import type { EnvironmentView } from './records.ts';
 import {
+  eachOwnRecord,
   eachRawRecord,
   importLock,
   importRef,
@@ -34,6 +35,7 @@ import {
   toRules,
 } from './records.ts';
 import { type Counted, countEverything, figureDifferences } from './recount.ts';
+import { loadImportedRows, WORKER_LOAD_ROWS } from './row-reader.ts';
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
@@ -49,8 +51,17 @@ export interface RecountOutcome {
   via: 'worker' | 'in-process';
 }
 
+/** The last time every account was read into the live figures: how many, how long, and how they were read. */
+export interface LoadFigures {
+  accounts: number;
+  milliseconds: number;
+  /** 'worker thread': imported rows were read beside the count (the first load of a large SQLite directory). */
+  via: 'worker thread' | 'main thread';
+}
+
 export class LicensingState {
   live = new LiveLicenceCount([]);
+  lastLoad: LoadFigures | null = null;
   environments: EnvironmentView[] = [];
   readonly #deps: Deps;
   #loading: Promise<void> | null = null;
@@ -224,7 +235,7 @@ export class LicensingState {
 
   async #load(): Promise<void> {
     await this.#failInterruptedImports();
-    await this.#rebuild();
+    await this.#rebuild(true);
     this.#loaded = true;
     await this.#reconcileMirror();
     this.sweepRetired();
@@ -234,19 +245,38 @@ export class LicensingState {
    * Everything read again from the database, a record at a time (five million accounts are never all objects at
    * once), into a new live count that replaces the old one when complete.
    */
-  async #rebuild(): Promise<void> {
+  async #rebuild(atStart = false): Promise<void> {
+    const started = performance.now();
     const environments = await this.readEnvironments();
     const own = environments.find((e) => e.own) as EnvironmentView;
     const names = new Map(environments.map((e) => [e.id, e.name]));
-    const live = new LiveLicenceCount(toRules(environments));
     const { sqlite, postgres, db } = this.#deps;
     const held = await db
       .selectFrom('licence_accounts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    live.reserve(Number(held.n));
+    const empty = () => {
+      const count = new LiveLicenceCount(toRules(environments));
+      count.reserve(Number(held.n));
+      return count;
+    };
+    let live = empty();
     const byRowId = (rowId: number) => rowId;
-    if (sqlite) {
+    let via: LoadFigures['via'] = 'main thread';
+    if (sqlite && atStart && !sqlite.memory && Number(held.n) >= WORKER_LOAD_ROWS) {
+      try {
+        live.load(eachOwnRecord(sqlite, own.name));
+        await loadImportedRows(sqlite.name, live, names);
+        via = 'worker thread';
+      } catch (error) {
+        // The thread could not read (it failed to start, say): the same rows are read here instead, from the start.
+        this.#deps.logger.warn('licence figures: reading on the main thread, the row reader failed', {
+          error: String(error),
+        });
+        live = empty();
+        live.load(eachRawRecord(sqlite, own.name, names, byRowId));
+      }
+    } else if (sqlite) {
       live.load(eachRawRecord(sqlite, own.name, names, byRowId));
     } else if (postgres) {
       const client = await postgres.pool.connect();
@@ -262,6 +292,7 @@ export class LicensingState {
     this.environments = environments;
     this.live = live;
     this.#version++;
+    this.lastLoad = { accounts: live.size, milliseconds: Math.round(performance.now() - started), via };
   }
 
   /**
