@@ -474,6 +474,8 @@ export class LicensingState {
         generations,
         async (rows) => {
           for (let from = 0; from < rows.length; from += APPLY_BUDGET) {
+            // Tables that must grow do so here, one per turn, rather than all at once inside an add.
+            for (const _ of this.live.makingRoom(Math.min(APPLY_BUDGET, rows.length - from))) await nextTurn();
             for (const row of rows.slice(from, from + APPLY_BUDGET)) {
               (replacements.get(row.provider) as ProviderReplacement).add([storedImportRecord(row, env.name, row.id)]);
             }

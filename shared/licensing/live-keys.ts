@@ -106,12 +106,20 @@ export class KeyTable {
     this.#free.push(id);
   }
 
-  /** Room for `keys` distinct keys without growing. */
-  reserve(keys: number): void {
-    if (keys > this.first.length) this.#growIds(keys);
+  /** Room for `keys` distinct keys without growing; whether anything grew. */
+  reserve(keys: number): boolean {
+    let grew = false;
+    if (keys > this.first.length) {
+      this.#growIds(Math.max(keys, Math.ceil(this.first.length * 1.25)));
+      grew = true;
+    }
     let slots = this.#table.length >> 1;
     while (keys * 4 > slots * 3) slots *= 2;
-    if (slots > this.#table.length >> 1) this.#rehash(slots);
+    if (slots > this.#table.length >> 1) {
+      this.#rehash(slots);
+      grew = true;
+    }
+    return grew;
   }
 
   #growIds(size: number): void {
@@ -269,11 +277,13 @@ export class RefIndex {
     this.#whole--;
   }
 
-  /** Room for `size` whole-number refs without growing. */
-  reserve(size: number): void {
+  /** Room for `size` whole-number refs without growing; whether the table grew. */
+  reserve(size: number): boolean {
     let slots = this.#table.length >> 1;
     while (size * 4 > slots * 3) slots *= 2;
-    if (slots > this.#table.length >> 1) this.#rehash(slots);
+    if (slots === this.#table.length >> 1) return false;
+    this.#rehash(slots);
+    return true;
   }
 
   /** The cell of the ref's slot, or -1. */

@@ -224,15 +224,24 @@ export class LiveLicenceCount {
 
   /** Makes room for `accounts` in all, so loading a known number of them allocates once. */
   reserve(accounts: number): void {
-    if (accounts <= this.#flags.length) return;
-    const top = this.#top;
-    this.#top = accounts - 1;
-    this.#grow(accounts);
-    this.#top = top;
+    if (accounts > this.#flags.length) this.#grow(accounts);
     this.#indexOfRef.reserve(accounts);
     // At most one email and one username each: the tables are sized once, not doubled on the way.
     this.#emails.reserve(accounts);
     this.#usernames.reserve(accounts);
+  }
+
+  /**
+   * Makes room for `more` accounts than are held now, one table at a time, yielding after each that grew: a caller
+   * adding millions lets other work run between them (growing every table in one go, as adding an account does when
+   * one is full, held the event loop for over half a second at five million accounts).
+   */
+  *makingRoom(more: number): Generator<void> {
+    const needed = this.#top + more;
+    if (needed > this.#flags.length) yield* this.#growing(Math.max(needed, Math.ceil(this.#flags.length * 1.25)));
+    if (this.#indexOfRef.reserve(this.#indexOfRef.size + more)) yield;
+    if (this.#emails.reserve(this.#emails.size + more)) yield;
+    this.#usernames.reserve(this.#usernames.size + more);
   }
 
   has(ref: string | number): boolean {
@@ -723,17 +732,36 @@ export class LiveLicenceCount {
   }
 
   #grow(size: number): void {
+    for (const _ of this.#growing(size));
+  }
+
+  /**
+   * Grows the per-account arrays one at a time, #flags last: #alloc reads its length, so until the last step an
+   * account added between two steps makes #alloc grow them all itself, and each step then grows what it finds.
+   */
+  *#growing(size: number): Generator<void> {
     this.#slot = grownInt32(this.#slot, size);
-    this.#flags = grownUint8(this.#flags, size);
+    yield;
     this.#bits = grownUint8(this.#bits, size);
     this.#emailDomain = grownInt32(this.#emailDomain, size);
+    yield;
     this.#usernameDomain = grownInt32(this.#usernameDomain, size);
+    yield;
     this.#emailKey = grownInt32(this.#emailKey, size);
+    yield;
     this.#usernameKey = grownInt32(this.#usernameKey, size);
+    yield;
     this.#nextEmail = grownInt32(this.#nextEmail, size);
+    yield;
     this.#nextUsername = grownInt32(this.#nextUsername, size);
-    this.#comp = [grownInt32(this.#comp[0], size), grownInt32(this.#comp[1], size)];
+    yield;
+    this.#comp = [grownInt32(this.#comp[0], size), this.#comp[1]];
+    yield;
+    this.#comp = [this.#comp[0], grownInt32(this.#comp[1], size)];
+    yield;
     this.#visits = grownInt32(this.#visits, size);
+    yield;
+    this.#flags = grownUint8(this.#flags, size);
   }
 
   /** Reads a record into the #p fields. */

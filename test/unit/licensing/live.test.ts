@@ -186,6 +186,41 @@ describe('LiveLicenceCount (rule 24)', () => {
     );
   });
 
+  // Issue 21: an import makes room one table per turn; accounts may be added between two of those turns, past what
+  // the tables held (they start at 1,024 accounts).
+  it('keeps its figures when accounts are added between the steps of making room', () => {
+    const providers = ['Users', 'LDAP', 'Okta'];
+    // Values repeat across refs, so accounts link across providers and environments.
+    const person = (ref: number): AccountRecord => ({
+      ref,
+      environment: (ENVIRONMENTS[ref % 3] as EnvironmentRules).name,
+      provider: providers[Math.floor(ref / 3) % 3] as string,
+      tenant: '',
+      username: `u${ref % 700}`,
+      email: ref % 5 === 0 ? 'n/a' : `p${ref % 900}@${ref % 2 === 0 ? 'acme.com' : 'gmail.com'}`,
+      active: ref % 7 !== 0,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ more: fc.nat(3_000), each: fc.nat(300) }), { minLength: 1, maxLength: 4 }),
+        (rooms) => {
+          const live = new LiveLicenceCount(ENVIRONMENTS);
+          let next = 0;
+          for (const { more, each } of rooms) {
+            for (const _ of live.makingRoom(more)) {
+              for (let k = 0; k < each; k++) live.upsert(person(next++));
+            }
+          }
+          const records = Array.from({ length: next }, (_, ref) => person(ref));
+          const { duplicateGroups: _groups, ...recount } = countLicences(records, ENVIRONMENTS);
+          expect(normalised(live.totals())).toEqual(normalised(recount));
+          expect(live.size).toBe(next);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   // Issue 21: an import replaces one provider's accounts by difference; a preview applies it and undoes it.
   it('replaces a provider by difference: the new list’s figures, new refs on commit, the old ones back on undo', () => {
     const providerOf = (record: AccountRecord) => record.environment === 'Production' && record.provider === 'Users';
