@@ -8,9 +8,127 @@ function hashOf(key: string): number {
   return hash;
 }
 
+const PART_BITS = 6;
+const PARTS = 1 << PART_BITS;
+const FIRST_SLOTS = 32;
+
 /**
- * Distinct strings numbered from 0, found through an open-addressing table of numbers (a Map of millions of strings
- * took three times as long to fill when measured); a number is reused once no account refers to its string any more.
+ * Pairs of 32-bit numbers (entry, key) under linear probing, entry 0 marking a free slot, spread over 64 tables by
+ * the top bits of the key's home (a hash), each doubled on its own at three quarters full. Doubling one table of
+ * millions held the event loop for 200 to 400 ms while an import of five million accounts was counted; a 64th of it
+ * takes a few. Each slot keeps the key beside the entry, so probing compares numbers and a doubling reads in order.
+ */
+class PairTable {
+  readonly #parts: Int32Array[] = Array.from({ length: PARTS }, () => new Int32Array(FIRST_SLOTS * 2));
+  readonly #used = new Int32Array(PARTS);
+  readonly #homeOf: (key: number) => number;
+  size = 0;
+
+  constructor(homeOf: (key: number) => number) {
+    this.#homeOf = homeOf;
+  }
+
+  /** The entry of the first pair with this key that `accepts` takes (any, when not given), or 0. */
+  find(key: number, accepts?: (entry: number) => boolean): number {
+    const home = this.#homeOf(key);
+    const cells = this.#parts[home >>> (32 - PART_BITS)] as Int32Array;
+    const mask = (cells.length >> 1) - 1;
+    for (let slot = home & mask; ; slot = (slot + 1) & mask) {
+      const entry = cells[slot * 2] as number;
+      if (entry === 0) return 0;
+      if (cells[slot * 2 + 1] === key && (accepts === undefined || accepts(entry))) return entry;
+    }
+  }
+
+  /** Adds a pair; the caller knows it is not held. */
+  add(key: number, entry: number): void {
+    const home = this.#homeOf(key);
+    const part = home >>> (32 - PART_BITS);
+    const cells = this.#parts[part] as Int32Array;
+    const mask = (cells.length >> 1) - 1;
+    let slot = home & mask;
+    while (cells[slot * 2] !== 0) slot = (slot + 1) & mask;
+    cells[slot * 2] = entry;
+    cells[slot * 2 + 1] = key;
+    this.size++;
+    const used = (this.#used[part] as number) + 1;
+    this.#used[part] = used;
+    if (used * 4 > (cells.length >> 1) * 3) this.#grow(part, cells.length);
+  }
+
+  /** Gives the pair (key, entry) another entry. */
+  change(key: number, entry: number, to: number): void {
+    const { cells, slot } = this.#slotOf(key, entry);
+    cells[slot * 2] = to;
+  }
+
+  /** Takes the pair (key, entry) out. */
+  remove(key: number, entry: number): void {
+    const home = this.#homeOf(key);
+    const part = home >>> (32 - PART_BITS);
+    const { cells, slot } = this.#slotOf(key, entry);
+    const mask = (cells.length >> 1) - 1;
+    let hole = slot;
+    // Backward-shift deletion: pairs after the hole that may move into it do, so probing never meets a gap early.
+    for (let next = (hole + 1) & mask; cells[next * 2] !== 0; next = (next + 1) & mask) {
+      const own = this.#homeOf(cells[next * 2 + 1] as number) & mask;
+      const stays = hole <= next ? hole < own && own <= next : hole < own || own <= next;
+      if (stays) continue;
+      cells[hole * 2] = cells[next * 2] as number;
+      cells[hole * 2 + 1] = cells[next * 2 + 1] as number;
+      hole = next;
+    }
+    cells[hole * 2] = 0;
+    cells[hole * 2 + 1] = 0;
+    this.size--;
+    this.#used[part] = (this.#used[part] as number) - 1;
+  }
+
+  /** Room for `count` pairs in all (spread evenly by their homes) without doubling; whether any table grew. */
+  reserve(count: number): boolean {
+    const each = Math.ceil((count / PARTS) * 1.1) + 16;
+    let grew = false;
+    for (let part = 0; part < PARTS; part++) {
+      const cells = this.#parts[part] as Int32Array;
+      let slots = cells.length >> 1;
+      while (each * 4 > slots * 3) slots *= 2;
+      if (slots === cells.length >> 1) continue;
+      this.#grow(part, slots);
+      grew = true;
+    }
+    return grew;
+  }
+
+  #slotOf(key: number, entry: number): { cells: Int32Array; slot: number } {
+    const home = this.#homeOf(key);
+    const cells = this.#parts[home >>> (32 - PART_BITS)] as Int32Array;
+    const mask = (cells.length >> 1) - 1;
+    let slot = home & mask;
+    while (cells[slot * 2] !== entry || cells[slot * 2 + 1] !== key) slot = (slot + 1) & mask;
+    return { cells, slot };
+  }
+
+  /** The part's table with `slots` slots, the old one read in order. */
+  #grow(part: number, slots: number): void {
+    const old = this.#parts[part] as Int32Array;
+    const cells = new Int32Array(slots * 2);
+    const mask = slots - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const entry = old[k] as number;
+      if (entry === 0) continue;
+      const key = old[k + 1] as number;
+      let slot = this.#homeOf(key) & mask;
+      while (cells[slot * 2] !== 0) slot = (slot + 1) & mask;
+      cells[slot * 2] = entry;
+      cells[slot * 2 + 1] = key;
+    }
+    this.#parts[part] = cells;
+  }
+}
+
+/**
+ * Distinct strings numbered from 0, found by their hash in a PairTable (a Map of millions of strings took three times
+ * as long to fill when measured); a number is reused once no account refers to its string any more.
  */
 export class KeyTable {
   #names: (string | undefined)[] = [];
@@ -19,17 +137,14 @@ export class KeyTable {
   /** How many accounts refer to each key, holders or not (an account taken out of the figures still refers to it). */
   #refs = new Int32Array(1024);
   readonly #free: number[] = [];
-  /**
-   * Two cells per slot: key number + 1 (0 for an empty slot) and the key's hash; linear probing, at most 3/4 full.
-   * The hash beside the number lets a lookup skip other keys without reading their strings, and lets a doubling read
-   * the old table in order and write the new one in two runs: going through the keys by number made one cache miss
-   * per key, which at 8 million keys held the event loop for a second while an import was being counted.
-   */
-  #table = new Int32Array(2048 * 2);
-  #size = 0;
+  /** (key number + 1, the key's hash). */
+  readonly #table = new PairTable((hash) => hash);
+  /** The key being looked up, for #named (one function made once, not a closure per lookup). */
+  #wanted = '';
+  readonly #named = (entry: number) => this.#names[entry - 1] === this.#wanted;
 
   get size(): number {
-    return this.#size;
+    return this.#table.size;
   }
 
   /** Numbers in use or free: every key number is below this. */
@@ -43,41 +158,25 @@ export class KeyTable {
 
   /** The key's number, or -1 when no account refers to it. */
   find(key: string): number {
-    const hash = hashOf(key);
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = table[slot * 2] as number;
-      if (entry === 0) return -1;
-      if (table[slot * 2 + 1] === hash && this.#names[entry - 1] === key) return entry - 1;
-    }
+    this.#wanted = key;
+    return this.#table.find(hashOf(key), this.#named) - 1;
   }
 
   /** The key's number, made when new; counts one more account referring to it. */
   refer(key: string): number {
     const hash = hashOf(key);
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const entry = table[slot * 2] as number;
-      if (entry === 0) break;
-      if (table[slot * 2 + 1] === hash && this.#names[entry - 1] === key) {
-        this.#refs[entry - 1] = (this.#refs[entry - 1] as number) + 1;
-        return entry - 1;
-      }
-      slot = (slot + 1) & mask;
+    this.#wanted = key;
+    const found = this.#table.find(hash, this.#named);
+    if (found !== 0) {
+      this.#refs[found - 1] = (this.#refs[found - 1] as number) + 1;
+      return found - 1;
     }
     const id = this.#free.pop() ?? this.#names.length;
     if (id >= this.first.length) this.#growIds(Math.max(id + 1, Math.ceil(this.first.length * 1.25)));
     this.#names[id] = key;
     this.first[id] = -1;
     this.#refs[id] = 1;
-    table[slot * 2] = id + 1;
-    table[slot * 2 + 1] = hash;
-    this.#size++;
-    // Past three quarters full (a slot is two cells): twice the slots.
-    if (this.#size * 8 > table.length * 3) this.#rehash(table.length);
+    this.#table.add(hash, id + 1);
     return id;
   }
 
@@ -86,23 +185,8 @@ export class KeyTable {
     const left = (this.#refs[id] as number) - 1;
     this.#refs[id] = left;
     if (left > 0) return;
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    let hole = hashOf(this.#names[id] as string) & mask;
-    while (table[hole * 2] !== id + 1) hole = (hole + 1) & mask;
-    // Backward-shift deletion: entries after the hole that may move into it do, so probing never meets a gap early.
-    for (let next = (hole + 1) & mask; table[next * 2] !== 0; next = (next + 1) & mask) {
-      const home = (table[next * 2 + 1] as number) & mask;
-      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
-      if (stays) continue;
-      table[hole * 2] = table[next * 2] as number;
-      table[hole * 2 + 1] = table[next * 2 + 1] as number;
-      table[next * 2] = 0;
-      hole = next;
-    }
-    table[hole * 2] = 0;
+    this.#table.remove(hashOf(this.#names[id] as string), id + 1);
     this.#names[id] = undefined;
-    this.#size--;
     this.#free.push(id);
   }
 
@@ -113,13 +197,7 @@ export class KeyTable {
       this.#growIds(Math.max(keys, Math.ceil(this.first.length * 1.25)));
       grew = true;
     }
-    let slots = this.#table.length >> 1;
-    while (keys * 4 > slots * 3) slots *= 2;
-    if (slots > this.#table.length >> 1) {
-      this.#rehash(slots);
-      grew = true;
-    }
-    return grew;
+    return this.#table.reserve(keys) || grew;
   }
 
   #growIds(size: number): void {
@@ -129,23 +207,6 @@ export class KeyTable {
     const refs = new Int32Array(size);
     refs.set(this.#refs);
     this.#refs = refs;
-  }
-
-  /** Twice the slots: the old table read in order, each entry placed from its hash (kept beside it). */
-  #rehash(slots: number): void {
-    const old = this.#table;
-    const table = new Int32Array(slots * 2);
-    const mask = slots - 1;
-    for (let k = 0; k < old.length; k += 2) {
-      const entry = old[k] as number;
-      if (entry === 0) continue;
-      const hash = old[k + 1] as number;
-      let slot = hash & mask;
-      while (table[slot * 2] !== 0) slot = (slot + 1) & mask;
-      table[slot * 2] = entry;
-      table[slot * 2 + 1] = hash;
-    }
-    this.#table = table;
   }
 }
 
@@ -204,23 +265,21 @@ function refHash(ref: number): number {
 }
 
 /**
- * Account numbers by ref. Whole-number refs sit in an open-addressing table of numbers, any other ref in a Map: a Map
- * of five million row ids took 70 bytes an entry and, when it grew, held the event loop for 450 ms in one insertion.
+ * Account numbers by ref. Whole-number refs sit in a PairTable as (account number + 1, ref), any other ref in a Map: a
+ * Map of five million row ids took 70 bytes an entry and, when it grew, held the event loop for 450 ms in one insertion.
  */
 export class RefIndex {
-  /** Two cells per slot: the ref and its account number + 1 (0 for an empty slot); linear probing, at most 3/4 full. */
-  #table = new Int32Array(1024 * 2);
-  #whole = 0;
+  readonly #table = new PairTable(refHash);
   readonly #others = new Map<string | number, number>();
 
   get size(): number {
-    return this.#whole + this.#others.size;
+    return this.#table.size + this.#others.size;
   }
 
   get(ref: string | number): number | undefined {
     if (!isSmallWhole(ref)) return this.#others.get(ref);
-    const at = this.#slotOf(ref);
-    return at === -1 ? undefined : (this.#table[at + 1] as number) - 1;
+    const entry = this.#table.find(ref);
+    return entry === 0 ? undefined : entry - 1;
   }
 
   has(ref: string | number): boolean {
@@ -232,24 +291,9 @@ export class RefIndex {
       this.#others.set(ref, index);
       return;
     }
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    let slot = refHash(ref) & mask;
-    for (;;) {
-      const at = slot * 2;
-      if (table[at + 1] === 0) {
-        table[at] = ref;
-        table[at + 1] = index + 1;
-        this.#whole++;
-        if (this.#whole * 4 > (table.length >> 1) * 3) this.#rehash(table.length);
-        return;
-      }
-      if (table[at] === ref) {
-        table[at + 1] = index + 1;
-        return;
-      }
-      slot = (slot + 1) & mask;
-    }
+    const entry = this.#table.find(ref);
+    if (entry === 0) this.#table.add(ref, index + 1);
+    else this.#table.change(ref, entry, index + 1);
   }
 
   delete(ref: string | number): void {
@@ -257,59 +301,12 @@ export class RefIndex {
       this.#others.delete(ref);
       return;
     }
-    const found = this.#slotOf(ref);
-    if (found === -1) return;
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    let hole = found >> 1;
-    // Backward-shift deletion, as in KeyTable.release.
-    for (let next = (hole + 1) & mask; table[next * 2 + 1] !== 0; next = (next + 1) & mask) {
-      const home = refHash(table[next * 2] as number) & mask;
-      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
-      if (stays) continue;
-      table[hole * 2] = table[next * 2] as number;
-      table[hole * 2 + 1] = table[next * 2 + 1] as number;
-      table[next * 2 + 1] = 0;
-      hole = next;
-    }
-    table[hole * 2] = 0;
-    table[hole * 2 + 1] = 0;
-    this.#whole--;
+    const entry = this.#table.find(ref);
+    if (entry !== 0) this.#table.remove(ref, entry);
   }
 
   /** Room for `size` whole-number refs without growing; whether the table grew. */
   reserve(size: number): boolean {
-    let slots = this.#table.length >> 1;
-    while (size * 4 > slots * 3) slots *= 2;
-    if (slots === this.#table.length >> 1) return false;
-    this.#rehash(slots);
-    return true;
-  }
-
-  /** The cell of the ref's slot, or -1. */
-  #slotOf(ref: number): number {
-    const table = this.#table;
-    const mask = (table.length >> 1) - 1;
-    for (let slot = refHash(ref) & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * 2;
-      if (table[at + 1] === 0) return -1;
-      if (table[at] === ref) return at;
-    }
-  }
-
-  /** A table of `slots` slots, the old one read in order. */
-  #rehash(slots: number): void {
-    const old = this.#table;
-    const table = new Int32Array(slots * 2);
-    const mask = slots - 1;
-    for (let k = 0; k < old.length; k += 2) {
-      if (old[k + 1] === 0) continue;
-      const ref = old[k] as number;
-      let slot = refHash(ref) & mask;
-      while (table[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
-      table[slot * 2] = ref;
-      table[slot * 2 + 1] = old[k + 1] as number;
-    }
-    this.#table = table;
+    return this.#table.reserve(size);
   }
 }

@@ -21,7 +21,7 @@ function agree(table: KeyTable, model: Map<string, Held>, keys: readonly string[
 
 describe('KeyTable', () => {
   it('agrees with a Map through any sequence of refers and releases, past several doublings', () => {
-    // 6,000 keys: the table starts at 2,048 slots and doubles at three quarters full, so it doubles twice.
+    // 6,000 keys: each of the 64 tables starts at 32 slots and doubles at three quarters full, so most double twice.
     const keys = Array.from({ length: 6_000 }, (_, i) => `person.${i}@example.com`);
     fc.assert(
       fc.property(
@@ -76,9 +76,9 @@ describe('KeyTable', () => {
 
 describe('RefIndex', () => {
   // Row ids and line numbers go in the table of numbers; anything else (names, negative or fractional numbers, ids
-  // past 32 bits) in its Map. Refs 0 to 2,999 fill the table past several doublings from its 1,024 slots.
+  // past 32 bits) in its Map. Refs 0 to 9,999 take each of its 64 tables from 32 slots through three doublings.
   const refs: (string | number)[] = [
-    ...Array.from({ length: 3_000 }, (_, i) => i),
+    ...Array.from({ length: 10_000 }, (_, i) => i),
     // Strides of a power of two: the same low bits, which an unmixed hash would put in one slot.
     ...Array.from({ length: 50 }, (_, i) => (i + 1) * 65_536),
     'account:7',
@@ -97,7 +97,7 @@ describe('RefIndex', () => {
           minLength: 1,
           maxLength: 300,
         }),
-        fc.nat(3_000),
+        fc.nat(10_000),
         (steps, bulk) => {
           const index = new RefIndex();
           const model = new Map<string | number, number>();
