@@ -104,7 +104,11 @@ class PairTable {
     const cells = this.#parts[home >>> (32 - PART_BITS)] as Int32Array;
     const mask = (cells.length >> 1) - 1;
     let slot = home & mask;
-    while (cells[slot * 2] !== entry || cells[slot * 2 + 1] !== key) slot = (slot + 1) & mask;
+    while (cells[slot * 2] !== entry || cells[slot * 2 + 1] !== key) {
+      // A free slot before the pair: it is not held (a fault in the caller), which must not hang the process.
+      if (cells[slot * 2] === 0) throw new Error(`pair (${entry}, ${key}) is not held`);
+      slot = (slot + 1) & mask;
+    }
     return { cells, slot };
   }
 
@@ -126,12 +130,34 @@ class PairTable {
   }
 }
 
+/** FNV-1a over `length` code units stored from `at`, equal to hashOf of the string they came from. */
+function hashOfBytes(bytes: Uint8Array, at: number, length: number): number {
+  let hash = 0x811c9dc5;
+  for (let k = at; k < at + length; k++) hash = Math.imul(hash ^ (bytes[k] as number), 0x01000193);
+  return hash;
+}
+
+/** A key's length when it is kept as a string (a code unit past 255) rather than as bytes. */
+const WIDE = -1;
+
 /**
  * Distinct strings numbered from 0, found by their hash in a PairTable (a Map of millions of strings took three times
  * as long to fill when measured); a number is reused once no account refers to its string any more.
+ *
+ * The strings are kept as bytes, one a code unit, in one array (a key with a code unit past 255, rare in emails and
+ * usernames, stays a string): a V8 string and its place in an array took about 60 bytes for a 25-character email,
+ * the bytes 25 and 8 for their place. Bytes of released keys are reclaimed once they are half the array.
  */
 export class KeyTable {
-  #names: (string | undefined)[] = [];
+  #bytes = new Uint8Array(16 * 1024);
+  /** Bytes in use or released: new keys are written from here. */
+  #end = 0;
+  #released = 0;
+  /** Each key's first byte and length (WIDE: in #wide). */
+  #at = new Int32Array(1024);
+  #length = new Int32Array(1024);
+  readonly #wide = new Map<number, string>();
+  #span = 0;
   /** The first holder of each key (an account index, -1 for none): holder lists run through the accounts. */
   first = new Int32Array(1024).fill(-1);
   /** How many accounts refer to each key, holders or not (an account taken out of the figures still refers to it). */
@@ -141,7 +167,7 @@ export class KeyTable {
   readonly #table = new PairTable((hash) => hash);
   /** The key being looked up, for #named (one function made once, not a closure per lookup). */
   #wanted = '';
-  readonly #named = (entry: number) => this.#names[entry - 1] === this.#wanted;
+  readonly #named = (entry: number) => this.#holds(entry - 1, this.#wanted);
 
   get size(): number {
     return this.#table.size;
@@ -149,11 +175,14 @@ export class KeyTable {
 
   /** Numbers in use or free: every key number is below this. */
   get span(): number {
-    return this.#names.length;
+    return this.#span;
   }
 
   name(id: number): string {
-    return this.#names[id] as string;
+    const length = this.#length[id] as number;
+    if (length === WIDE) return this.#wide.get(id) as string;
+    const at = this.#at[id] as number;
+    return String.fromCharCode(...this.#bytes.subarray(at, at + length));
   }
 
   /** The key's number, or -1 when no account refers to it. */
@@ -171,9 +200,9 @@ export class KeyTable {
       this.#refs[found - 1] = (this.#refs[found - 1] as number) + 1;
       return found - 1;
     }
-    const id = this.#free.pop() ?? this.#names.length;
+    const id = this.#free.pop() ?? this.#span++;
     if (id >= this.first.length) this.#growIds(Math.max(id + 1, Math.ceil(this.first.length * 1.25)));
-    this.#names[id] = key;
+    this.#store(id, key);
     this.first[id] = -1;
     this.#refs[id] = 1;
     this.#table.add(hash, id + 1);
@@ -185,9 +214,17 @@ export class KeyTable {
     const left = (this.#refs[id] as number) - 1;
     this.#refs[id] = left;
     if (left > 0) return;
-    this.#table.remove(hashOf(this.#names[id] as string), id + 1);
-    this.#names[id] = undefined;
+    const length = this.#length[id] as number;
+    if (length === WIDE) {
+      this.#table.remove(hashOf(this.#wide.get(id) as string), id + 1);
+      this.#wide.delete(id);
+    } else {
+      this.#table.remove(hashOfBytes(this.#bytes, this.#at[id] as number, length), id + 1);
+      this.#released += length;
+    }
+    this.#length[id] = 0;
     this.#free.push(id);
+    if (this.#released > 1024 * 1024 && this.#released * 2 > this.#end) this.#compact();
   }
 
   /** Room for `keys` distinct keys without growing; whether anything grew. */
@@ -200,13 +237,63 @@ export class KeyTable {
     return this.#table.reserve(keys) || grew;
   }
 
+  #holds(id: number, key: string): boolean {
+    const length = this.#length[id] as number;
+    if (length === WIDE) return this.#wide.get(id) === key;
+    if (length !== key.length) return false;
+    const bytes = this.#bytes;
+    const at = this.#at[id] as number;
+    for (let k = 0; k < length; k++) if (bytes[at + k] !== key.charCodeAt(k)) return false;
+    return true;
+  }
+
+  #store(id: number, key: string): void {
+    const length = key.length;
+    if (this.#end + length > this.#bytes.length) {
+      const bytes = new Uint8Array(Math.max(this.#end + length, Math.ceil(this.#bytes.length * 1.5)));
+      bytes.set(this.#bytes.subarray(0, this.#end));
+      this.#bytes = bytes;
+    }
+    const bytes = this.#bytes;
+    const at = this.#end;
+    for (let k = 0; k < length; k++) {
+      const c = key.charCodeAt(k);
+      if (c > 255) {
+        this.#length[id] = WIDE;
+        this.#wide.set(id, key);
+        return;
+      }
+      bytes[at + k] = c;
+    }
+    this.#at[id] = at;
+    this.#length[id] = length;
+    this.#end = at + length;
+  }
+
+  /** Writes the keys in use into a new array, without the bytes of released ones. */
+  #compact(): void {
+    const bytes = new Uint8Array(Math.max(16 * 1024, Math.ceil((this.#end - this.#released) * 1.25)));
+    let end = 0;
+    for (let id = 0; id < this.#span; id++) {
+      const length = this.#length[id] as number;
+      if (length <= 0) continue;
+      const at = this.#at[id] as number;
+      bytes.set(this.#bytes.subarray(at, at + length), end);
+      this.#at[id] = end;
+      end += length;
+    }
+    this.#bytes = bytes;
+    this.#end = end;
+    this.#released = 0;
+  }
+
   #growIds(size: number): void {
     const first = new Int32Array(size).fill(-1);
     first.set(this.first);
     this.first = first;
-    const refs = new Int32Array(size);
-    refs.set(this.#refs);
-    this.#refs = refs;
+    this.#refs = grownInt32(this.#refs, size);
+    this.#at = grownInt32(this.#at, size);
+    this.#length = grownInt32(this.#length, size);
   }
 }
 

@@ -22,7 +22,10 @@ function agree(table: KeyTable, model: Map<string, Held>, keys: readonly string[
 describe('KeyTable', () => {
   it('agrees with a Map through any sequence of refers and releases, past several doublings', () => {
     // 6,000 keys: each of the 64 tables starts at 32 slots and doubles at three quarters full, so most double twice.
-    const keys = Array.from({ length: 6_000 }, (_, i) => `person.${i}@example.com`);
+    // Kept as bytes, except keys with a code unit past 255 (kept as strings): both kinds, and Latin-1 between.
+    const keys = Array.from({ length: 6_000 }, (_, i) =>
+      i % 10 === 0 ? `利用者${i}` : i % 10 === 1 ? `jürgen.${i}@bücher.de` : `person.${i}@example.com`,
+    );
     fc.assert(
       fc.property(
         fc.array(fc.record({ key: fc.nat(keys.length - 1), release: fc.boolean() }), {
@@ -71,6 +74,27 @@ describe('KeyTable', () => {
     for (let i = 0; i < 20_000; i += 3) expect(table.find(`u${i}`)).toBe(-1);
     // Released numbers are given out again: no number grows past what is needed.
     expect(table.span).toBeLessThan(25_000);
+  });
+
+  it('gives back the bytes of released keys, and every key kept reads and finds the same after', () => {
+    const table = new KeyTable();
+    const ids = new Map<string, number>();
+    const key = (i: number) => (i % 50 === 0 ? `名前${i}` : `someone.with.a.long.name.${i}@example.org`);
+    // 100,000 keys of about 40 bytes, then three in five released: past a megabyte and half the bytes.
+    for (let i = 0; i < 100_000; i++) ids.set(key(i), table.refer(key(i)));
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 5 < 3) {
+        table.release(ids.get(key(i)) as number);
+        ids.delete(key(i));
+      }
+    }
+    for (let i = 100_000; i < 110_000; i++) ids.set(key(i), table.refer(key(i)));
+    expect(table.size).toBe(ids.size);
+    for (const [name, id] of ids) {
+      expect(table.find(name)).toBe(id);
+      expect(table.name(id)).toBe(name);
+    }
+    for (let i = 0; i < 100_000; i += 5) expect(table.find(key(i))).toBe(-1);
   });
 });
 
