@@ -1,8 +1,9 @@
 // The main-thread side of recount-worker.ts: one thread for the process, started on first use (or at server start)
 // and kept, so a recount does not pay for starting a thread, registering tsx and loading the engine each time.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FullCountAnswer } from './full-count.ts';
 import type { CountJob } from './recount-worker.ts';
+import { typeScriptWorker } from './typescript-worker.ts';
 
 type Reply = { answer: FullCountAnswer; milliseconds: number } | { error: string };
 
@@ -23,9 +24,7 @@ class CountWorker {
   }
 
   #start(): Worker {
-    const target = new URL('./recount-worker.ts', import.meta.url).href;
-    const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
-    const worker = new Worker(code, { eval: true });
+    const worker = typeScriptWorker(new URL('./recount-worker.ts', import.meta.url));
     worker.unref();
     return worker;
   }

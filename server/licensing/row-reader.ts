@@ -2,10 +2,10 @@
 // (row-reader-worker.ts) while this thread adds the batches already read, so start-up takes the longer of the two
 // instead of their sum. Only at start, when nothing else writes imported rows: a load while the server runs stays
 // synchronous (state.ts), so no change can fall between the worker's snapshot and the count replacing the old one.
-import { Worker } from 'node:worker_threads';
 import type { AccountRecord } from '../../shared/licensing/count.ts';
 import type { LiveLicenceCount } from '../../shared/licensing/live.ts';
 import type { RowReaderJob, RowReaderMessage } from './row-reader-worker.ts';
+import { typeScriptWorker } from './typescript-worker.ts';
 
 /** Below this many rows a thread costs more to start than it saves. */
 export const WORKER_LOAD_ROWS = 50_000;
@@ -18,10 +18,8 @@ export function loadImportedRows(
   live: LiveLicenceCount,
   environmentNames: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const target = new URL('./row-reader-worker.ts', import.meta.url).href;
-  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
   const job: RowReaderJob = { sqlitePath, batchRows: BATCH_ROWS, ahead: AHEAD };
-  const worker = new Worker(code, { eval: true, workerData: job });
+  const worker = typeScriptWorker(new URL('./row-reader-worker.ts', import.meta.url), { workerData: job });
   /** Environment name and provider of each slot number the worker gave. */
   const slots: [string, string][] = [];
   return new Promise<void>((resolve, reject) => {
