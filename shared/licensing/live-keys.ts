@@ -64,9 +64,7 @@ class PairTable {
 
   /** Takes the pair (key, entry) out. */
   remove(key: number, entry: number): void {
-    const home = this.#homeOf(key);
-    const part = home >>> (32 - PART_BITS);
-    const { cells, slot } = this.#slotOf(key, entry);
+    const { part, cells, slot } = this.#slotOf(key, entry);
     const mask = (cells.length >> 1) - 1;
     let hole = slot;
     // Backward-shift deletion: pairs after the hole that may move into it do, so probing never meets a gap early.
@@ -99,9 +97,10 @@ class PairTable {
     return grew;
   }
 
-  #slotOf(key: number, entry: number): { cells: Int32Array; slot: number } {
+  #slotOf(key: number, entry: number): { part: number; cells: Int32Array; slot: number } {
     const home = this.#homeOf(key);
-    const cells = this.#parts[home >>> (32 - PART_BITS)] as Int32Array;
+    const part = home >>> (32 - PART_BITS);
+    const cells = this.#parts[part] as Int32Array;
     const mask = (cells.length >> 1) - 1;
     let slot = home & mask;
     while (cells[slot * 2] !== entry || cells[slot * 2 + 1] !== key) {
@@ -109,7 +108,7 @@ class PairTable {
       if (cells[slot * 2] === 0) throw new Error(`pair (${entry}, ${key}) is not held`);
       slot = (slot + 1) & mask;
     }
-    return { cells, slot };
+    return { part, cells, slot };
   }
 
   /** The part's table with `slots` slots, the old one read in order. */
@@ -288,9 +287,7 @@ export class KeyTable {
   }
 
   #growIds(size: number): void {
-    const first = new Int32Array(size).fill(-1);
-    first.set(this.first);
-    this.first = first;
+    this.first = grownInt32(this.first, size, -1);
     this.#refs = grownInt32(this.#refs, size);
     this.#at = grownInt32(this.#at, size);
     this.#length = grownInt32(this.#length, size);
