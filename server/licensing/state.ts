@@ -251,19 +251,20 @@ export class LicensingState {
     const own = environments.find((e) => e.own) as EnvironmentView;
     const names = new Map(environments.map((e) => [e.id, e.name]));
     const { sqlite, postgres, db } = this.#deps;
-    const held = await db
+    const { n } = await db
       .selectFrom('licence_accounts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
+    const held = Number(n);
     const empty = () => {
       const count = new LiveLicenceCount(toRules(environments));
-      count.reserve(Number(held.n));
+      count.reserve(held);
       return count;
     };
     let live = empty();
     const byRowId = (rowId: number) => rowId;
     let via: LoadFigures['via'] = 'main thread';
-    if (sqlite && atStart && !sqlite.memory && Number(held.n) >= WORKER_LOAD_ROWS) {
+    if (sqlite && atStart && !sqlite.memory && held >= WORKER_LOAD_ROWS) {
       try {
         live.load(eachOwnRecord(sqlite, own.name));
         await loadImportedRows(sqlite.name, live, names);
