@@ -82,8 +82,12 @@ class PairTable {
     this.#used[part] = (this.#used[part] as number) - 1;
   }
 
-  /** Room for `count` pairs in all (spread evenly by their homes) without doubling; whether any table grew. */
-  reserve(count: number): boolean {
+  /**
+   * Room for `count` pairs in all (spread evenly by their homes) without doubling; whether any table grew. With `oneTable`
+   * at most one table grows, so a caller that must not hold the event loop calls again after each `true`: the 64 tables
+   * reach their limit together, and growing them all in one call rehashed every pair (over 300 ms at five million).
+   */
+  reserve(count: number, oneTable = false): boolean {
     const each = Math.ceil((count / PARTS) * 1.1) + 16;
     let grew = false;
     for (let part = 0; part < PARTS; part++) {
@@ -92,6 +96,7 @@ class PairTable {
       while (each * 4 > slots * 3) slots *= 2;
       if (slots === cells.length >> 1) continue;
       this.#grow(part, slots);
+      if (oneTable) return true;
       grew = true;
     }
     return grew;
@@ -226,14 +231,18 @@ export class KeyTable {
     if (this.#released > 1024 * 1024 && this.#released * 2 > this.#end) this.#compact();
   }
 
-  /** Room for `keys` distinct keys without growing; whether anything grew. */
-  reserve(keys: number): boolean {
-    let grew = false;
+  /**
+   * Room for `keys` distinct keys without growing; whether anything grew. With `oneStep`, at most the numbers' arrays
+   * or one table grow: call again while it answers true.
+   */
+  reserve(keys: number, oneStep = false): boolean {
     if (keys > this.first.length) {
       this.#growIds(Math.max(keys, Math.ceil(this.first.length * 1.25)));
-      grew = true;
+      if (oneStep) return true;
+      this.#table.reserve(keys);
+      return true;
     }
-    return this.#table.reserve(keys) || grew;
+    return this.#table.reserve(keys, oneStep);
   }
 
   #holds(id: number, key: string): boolean {
@@ -389,8 +398,8 @@ export class RefIndex {
     if (entry !== 0) this.#table.remove(ref, entry);
   }
 
-  /** Room for `size` whole-number refs without growing; whether the table grew. */
-  reserve(size: number): boolean {
-    return this.#table.reserve(size);
+  /** Room for `size` whole-number refs without growing; whether the table grew (one table only with `oneStep`). */
+  reserve(size: number, oneStep = false): boolean {
+    return this.#table.reserve(size, oneStep);
   }
 }

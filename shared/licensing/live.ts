@@ -239,9 +239,10 @@ export class LiveLicenceCount {
   *makingRoom(more: number): Generator<void> {
     const needed = this.#top + more;
     if (needed > this.#flags.length) yield* this.#growing(Math.max(needed, Math.ceil(this.#flags.length * 1.25)));
-    if (this.#indexOfRef.reserve(this.#indexOfRef.size + more)) yield;
-    if (this.#emails.reserve(this.#emails.size + more)) yield;
-    this.#usernames.reserve(this.#usernames.size + more);
+    // One table of 64 per turn: they fill up together.
+    while (this.#indexOfRef.reserve(this.#indexOfRef.size + more, true)) yield;
+    while (this.#emails.reserve(this.#emails.size + more, true)) yield;
+    while (this.#usernames.reserve(this.#usernames.size + more, true)) yield;
   }
 
   has(ref: string | number): boolean {

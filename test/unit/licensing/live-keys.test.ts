@@ -157,4 +157,29 @@ describe('RefIndex', () => {
     expect(index.has(14)).toBe(true);
     expect(index.has(7)).toBe(false);
   });
+
+  it('makes room one table of its 64 at a time when asked in steps, every ref still found', () => {
+    const index = new RefIndex();
+    for (let ref = 0; ref < 10_000; ref++) index.set(ref, ref + 1);
+    // Growing all 64 tables in one call rehashed every entry at once: each step must grow one table only.
+    let steps = 0;
+    while (index.reserve(200_000, true)) steps++;
+    expect(steps).toBe(64);
+    expect(index.reserve(200_000, true)).toBe(false);
+    for (let ref = 0; ref < 10_000; ref++) expect(index.get(ref)).toBe(ref + 1);
+  });
+});
+
+describe('KeyTable in steps', () => {
+  it('grows its numbers, then one table of 64 per step, and finds every key after', () => {
+    const table = new KeyTable();
+    const ids = Array.from({ length: 10_000 }, (_, i) => table.refer(`person.${i}@example.com`));
+    let steps = 0;
+    while (table.reserve(200_000, true)) steps++;
+    // The numbers' arrays in one step, then each of the 64 tables.
+    expect(steps).toBe(65);
+    ids.forEach((id, i) => {
+      expect(table.find(`person.${i}@example.com`)).toBe(id);
+    });
+  });
 });
