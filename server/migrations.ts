@@ -15,7 +15,11 @@ import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.t
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
-import { licenceSearchMergingMigration, licenceSearchMigration } from './licensing/search-migration.ts';
+import {
+  licenceSearchMergingMigration,
+  licenceSearchMigration,
+  licenceSearchRowsOnlyMigration,
+} from './licensing/search-migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
 import { organisationTimeZoneMigration } from './licensing/time-zone-migration.ts';
 import { mailQueueMigration } from './mail/migration.ts';
@@ -40,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-exam-draw-rules': examDrawRulesMigration,
   '2026-12-06-attempt-flags': attemptFlagsMigration,
   '2026-12-07-licence-search-merging': licenceSearchMergingMigration,
+  '2026-12-08-licence-search-rows-only': licenceSearchRowsOnlyMigration,
 };

@@ -84,15 +84,33 @@ function anywhere(deps: LicensingDeps, q: string, broad: boolean) {
     return (eb: ExpressionBuilder<Database, 'licence_accounts'>) =>
       eb.or([contains('email_lc', q), contains('username_lc', q), contains('name_lc', q)]);
   }
-  if (broad) {
-    // Many rows match: walking the sorted index and testing each row finds a page sooner than listing every match.
-    return sql<boolean>`(instr(email_lc, ${q}) > 0 or instr(username_lc, ${q}) > 0 or instr(name_lc, ${q}) > 0)`;
-  }
-  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${phrase(q)})`;
+  // Many rows match: walking the sorted index and testing each row finds a page sooner than listing every match.
+  if (broad) return inAnyField(q);
+  return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${trigramsOf(q)}) and ${inAnyField(q)}`;
 }
 
-// One FTS5 phrase: its characters match as typed, quotes doubled (the trigram tokenizer ignores case).
-const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
+/** Email, username or name holds `q` (lower case) as it stands, in the named table's columns. */
+const inAnyField = (q: string, table = 'licence_accounts') => {
+  const field = (name: string) => sql.ref(`${table}.${name}`);
+  return sql<boolean>`(instr(${field('email_lc')}, ${q}) > 0 or instr(${field('username_lc')}, ${q}) > 0 or instr(${field('name_lc')}, ${q}) > 0)`;
+};
+
+/** Trigrams an FTS5 query asks for at most; a longer search is checked whole on the rows they find anyway. */
+const MAX_TRIGRAMS = 16;
+
+/**
+ * The search index's query for rows holding every trigram of `q` (at most MAX_TRIGRAMS, spread over it), each quoted
+ * with its quotes doubled. The index keeps no positions (search-migration.ts), so its rows are candidates: whether
+ * they hold `q` itself is checked by inAnyField.
+ */
+export function trigramsOf(q: string): string {
+  const characters = [...q];
+  const all = [...new Set(characters.slice(0, -2).map((_, i) => characters.slice(i, i + 3).join('')))];
+  const step = Math.max(1, (all.length - 1) / (MAX_TRIGRAMS - 1));
+  const chosen =
+    all.length <= MAX_TRIGRAMS ? all : Array.from({ length: MAX_TRIGRAMS }, (_, k) => all[Math.round(k * step)]);
+  return chosen.map((trigram) => `"${(trigram as string).replace(/"/g, '""')}"`).join(' AND ');
+}
 
 /**
  * Past this many matches a search walks the sorted index instead of the search index (see `anywhere`). Below it,
@@ -110,8 +128,9 @@ async function isBroad(deps: LicensingDeps, q: string | undefined): Promise<bool
     const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: { 'Plan Rows': number } }];
     return (parsed[0]?.Plan['Plan Rows'] ?? 0) >= BROAD_MATCHES;
   }
+  // Rows holding every trigram of the search: as many as match, or a few more.
   const { rows } = await sql<{ n: number }>`select count(*) as n from (select rowid from licence_accounts_search
-      where licence_accounts_search match ${phrase(q)} limit ${BROAD_MATCHES})`.execute(deps.db);
+      where licence_accounts_search match ${trigramsOf(q)} limit ${BROAD_MATCHES})`.execute(deps.db);
   return Number(rows[0]?.n ?? 0) >= BROAD_MATCHES;
 }
 
@@ -151,7 +170,8 @@ function filtered(
       .innerJoin(sql<{ rowid: number }>`licence_accounts_search`.as('licence_accounts_search'), (join) =>
         join.on(sql`licence_accounts_search.rowid`, '=', sql.ref('licence_accounts.id')),
       )
-      .where(sql<boolean>`licence_accounts_search match ${phrase(q)}`) as unknown as DirectorySelect;
+      .where(sql<boolean>`licence_accounts_search match ${trigramsOf(q)}`)
+      .where(inAnyField(q)) as unknown as DirectorySelect;
   } else if (anywhereSearch(q)) {
     base = base.where(anywhere(deps, q, plan === 'scan'));
   } else if (q) {

@@ -42,4 +42,56 @@ describe('migrations', () => {
     ]);
     await database.close();
   });
+
+  it('rebuild SQLite’s search index without positions from the rows already there, and back when undone', async () => {
+    const name = '2026-12-08-licence-search-rows-only';
+    const dataDir = await tempDir();
+    const earlier = Object.fromEntries(Object.entries(migrations).filter(([migration]) => migration !== name));
+    const before = await openDatabase({ dataDir }, { migrations: earlier });
+    if (!before.sqlite) {
+      await before.close();
+      return; // PostgreSQL keeps its trigram indexes: the migration does nothing there
+    }
+    before.sqlite
+      .prepare(
+        `insert into licence_environments (id, name, production, created_at) values ('env1', 'Directory', 1, '2026-12-01')`,
+      )
+      .run();
+    before.sqlite
+      .prepare(
+        `insert into licence_accounts (source, environment_id, provider, email, email_lc, active, classification, created_at)
+         values ('import', 'env1', 'Okta', 'Old.Row@Example.org', 'old.row@example.org', 1, 'external', '2026-12-01')`,
+      )
+      .run();
+    await before.close();
+
+    const database = await openDatabase({ dataDir }, { migrations });
+    const sqlite = database.sqlite as NonNullable<typeof database.sqlite>;
+    const matches = (query: string) =>
+      sqlite.prepare('select rowid from licence_accounts_search where licence_accounts_search match ?').all(query)
+        .length;
+    const definition = () =>
+      (sqlite.prepare(`select sql from sqlite_master where name = 'licence_accounts_search'`).get() as { sql: string })
+        .sql;
+    const merging = () =>
+      sqlite
+        .prepare(`select k, v from licence_accounts_search_config where k in ('automerge', 'crisismerge') order by k`)
+        .all();
+    expect(definition()).toContain("detail='none'");
+    expect(matches('"old" AND "row" AND "exa"')).toBe(1);
+    expect(merging()).toEqual([
+      { k: 'automerge', v: 8 },
+      { k: 'crisismerge', v: 64 },
+    ]);
+
+    await migrations[name]?.down?.(database.db as never);
+    expect(definition()).not.toContain('detail');
+    // Positions again: a phrase finds the row.
+    expect(matches('"old.row@exa"')).toBe(1);
+    expect(merging()).toEqual([
+      { k: 'automerge', v: 8 },
+      { k: 'crisismerge', v: 64 },
+    ]);
+    await database.close();
+  });
 });

@@ -48,6 +48,24 @@ describe('search anywhere in the users list', () => {
     expect(await found(ctx, cookie, 'q=HT&sort=username')).toEqual(['Hiro.Tanaka@Gmail.com']);
   });
 
+  it('finds the text itself, not rows that hold its pieces apart or in different fields', async () => {
+    const ctx = await makeApp();
+    const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
+    const cookie = await sessionCookieFor(ctx, admin);
+    // On SQLite the index tells which rows hold every trigram of "abcd" (abc, bcd), not where: all three do.
+    await importUsers(ctx, cookie, [
+      { username: 'apart', email: 'abcxbcd@example.org' },
+      { username: 'bcd.fields', email: 'abc.fields@example.org' },
+      { username: 'whole', email: 'zabcdz@example.org' },
+    ]);
+    const page = await (await call(ctx, 'GET', '/portal/users?q=abcd', { cookie })).text();
+    expect([...page.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1])).toEqual(['zabcdz@example.org']);
+    expect(page).toContain('1 matching account.');
+    // A search of more trigrams than the index is asked for is still matched whole.
+    expect(await found(ctx, cookie, 'q=zabcdz@example.org')).toEqual(['zabcdz@example.org']);
+    expect(await found(ctx, cookie, 'q=zabcdz@example.orf')).toEqual([]);
+  });
+
   it('stays in step with imports, renames and erasure', async () => {
     const ctx = await makeApp();
     const admin = await createAccount(ctx, 'admin', 'boss@mycompany.com');
