@@ -24,7 +24,16 @@ export async function writeTransaction<T>(
   db: Kysely<Database>,
   work: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
-  const once = dialectOf(db).name === 'postgres' ? () => db.transaction().execute(work) : () => immediate(db, work);
+  return retryingConflicts(
+    dialectOf(db).name === 'postgres' ? () => db.transaction().execute(work) : () => immediate(db, work),
+  );
+}
+
+/**
+ * Runs `once` (a transaction, or a statement that commits by itself) again after a transient conflict, at most
+ * MAX_TRANSACTION_ATTEMPTS times in all.
+ */
+export async function retryingConflicts<T>(once: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await once();

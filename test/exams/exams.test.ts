@@ -299,6 +299,33 @@ describe('taking an exam', () => {
     expect(offline.status).toBe(503);
   });
 
+  it('saves sent at once are written together, each with its own answer, the highest sequence kept', async () => {
+    const ctx = await makeApp();
+    const world = await examWorld(ctx);
+    const attempt = await startAttempt(ctx, world);
+    const intruder = await verifiedCandidate(ctx);
+    const [red, green] = optionIds(attempt, 0, ['Red', 'Green']) as [string, string];
+    type Saved = { saved: { position: number; seq: number; applied: boolean }[] };
+    const save = (cookie: string, position: number, seq: number, answer: string) =>
+      call(ctx, 'POST', `/api/v1/attempts/${attempt.id}/answers`, {
+        cookie,
+        json: { answers: [{ position, seq, answer }] },
+      });
+    // Sequences 1 to 20 for question 0 in a scrambled order, the highest naming Red; another candidate's save between.
+    const seqs = Array.from({ length: 20 }, (_, i) => ((i * 7) % 20) + 1);
+    const [answers, intruding] = await Promise.all([
+      Promise.all(seqs.map((seq) => save(world.cookie, 0, seq, seq === 20 ? red : green))),
+      save(intruder.cookie, 0, 99, green),
+    ]);
+    expect(intruding.status).toBe(404);
+    const outcomes = await Promise.all(answers.map(async (r) => ((await r.json()) as Saved).saved[0]));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect(outcomes.map((o) => o?.seq)).toEqual(seqs);
+    expect(outcomes.find((o) => o?.seq === 20)?.applied).toBe(true);
+    const resumed = await startAttempt(ctx, world);
+    expect(resumed.questions[0]).toMatchObject({ answer: red, seq: 20 });
+  });
+
   it("answers 404 for another candidate's attempt, result and certificate", async () => {
     const ctx = await makeApp();
     const world = await examWorld(ctx);
