@@ -2,7 +2,7 @@
 // search index of each database (FTS5 trigram on SQLite, pg_trgm on PostgreSQL), kept in step with every write.
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { BROAD_MATCHES, LARGE_ENVIRONMENT } from '../../server/licensing/directory.ts';
+import { BROAD_MATCHES, LARGE_ENVIRONMENT, trigramsOf } from '../../server/licensing/directory.ts';
 import { importJson } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
@@ -61,9 +61,21 @@ describe('search anywhere in the users list', () => {
     const page = await (await call(ctx, 'GET', '/portal/users?q=abcd', { cookie })).text();
     expect([...page.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1])).toEqual(['zabcdz@example.org']);
     expect(page).toContain('1 matching account.');
-    // A search of more trigrams than the index is asked for is still matched whole.
+    // A search of more trigrams than the index is asked for (16) is still matched whole.
     expect(await found(ctx, cookie, 'q=zabcdz@example.org')).toEqual(['zabcdz@example.org']);
     expect(await found(ctx, cookie, 'q=zabcdz@example.orf')).toEqual([]);
+  });
+
+  it('asks the index for at most 16 trigrams of a long search, its first and last among them, quotes doubled', () => {
+    const q = 'a.very.long."quoted".address@example.org';
+    const terms = trigramsOf(q).split(' AND ');
+    expect(terms).toHaveLength(16);
+    expect(terms[0]).toBe('"a.v"');
+    expect(terms.at(-1)).toBe('"org"');
+    for (const term of terms) expect([...term.slice(1, -1).replaceAll('""', '"')]).toHaveLength(3);
+    expect(trigramsOf('a"b')).toBe('"a""b"');
+    expect(trigramsOf('abcd')).toBe('"abc" AND "bcd"');
+    expect(trigramsOf('aaaa')).toBe('"aaa"');
   });
 
   it('stays in step with imports, renames and erasure', async () => {
