@@ -4,6 +4,7 @@
 // generation) and counting (the live figures take the difference). Until the switch commits, a bad row, a Cancel or
 // a crash leaves the previous rows in force; the abandoned generation is deleted in the background.
 import { createReadStream } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { AccountRow } from '../../shared/licensing/account-rows.ts';
 import { environmentKey } from '../../shared/licensing/environment-names.ts';
@@ -22,7 +23,6 @@ import { retireGeneration } from './provider-rows.ts';
 import { type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
 import type { ImportPhase } from './tables.ts';
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Problems gathered (each naming its line) before reading stops. */
 const MAX_PROBLEMS = 20;
 

@@ -2,6 +2,7 @@
 // the database between batches: SQLite through one prepared statement, PostgreSQL through COPY ... FROM STDIN, and
 // Kysely inserts where neither raw handle is given (tests).
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -134,8 +135,6 @@ function copyField(value: DirectoryCell): string {
  * for 30 to 130 ms (CPU profile of a 1M-row import on PostgreSQL), and candidates' saves waited behind it.
  */
 const COPY_ROWS_PER_PIECE = 1_000;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function copyStaging(deps: LicensingDeps, pool: import('pg').Pool): Staging {
   const statement = `copy licence_accounts (${STAGED_COLUMNS.join(', ')}) from stdin`;

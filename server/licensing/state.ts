@@ -1,6 +1,7 @@
 // Live licence figures (rule 24): one LiveLicenceCount per process, loaded from the database once and kept current by
 // the code paths that change accounts (the AccountChanges hook, imports, rule edits, retention). No timer.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { AccountRecord } from '../../shared/licensing/count.ts';
@@ -39,7 +40,6 @@ import { loadImportedRows, WORKER_LOAD_ROWS } from './row-reader.ts';
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface RecountOutcome {
   agrees: boolean;
