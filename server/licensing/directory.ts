@@ -89,11 +89,12 @@ function anywhere(deps: LicensingDeps, q: string, broad: boolean) {
   return sql<boolean>`id in (select rowid from licence_accounts_search where licence_accounts_search match ${trigramsOf(q)}) and ${inAnyField(q)}`;
 }
 
-/** Email, username or name holds `q` (lower case) as it stands, in the named table's columns. */
-const inAnyField = (q: string, table = 'licence_accounts') => {
-  const field = (name: string) => sql.ref(`${table}.${name}`);
-  return sql<boolean>`(instr(${field('email_lc')}, ${q}) > 0 or instr(${field('username_lc')}, ${q}) > 0 or instr(${field('name_lc')}, ${q}) > 0)`;
-};
+/**
+ * Email, username or name holds `q` (lower case) as it stands. The columns are named with their table: the count's
+ * query joins the search index, which has columns of the same names.
+ */
+const inAnyField = (q: string) =>
+  sql<boolean>`(instr(licence_accounts.email_lc, ${q}) > 0 or instr(licence_accounts.username_lc, ${q}) > 0 or instr(licence_accounts.name_lc, ${q}) > 0)`;
 
 /** Trigrams an FTS5 query asks for at most; a longer search is checked whole on the rows they find anyway. */
 const MAX_TRIGRAMS = 16;
@@ -106,9 +107,10 @@ const MAX_TRIGRAMS = 16;
 export function trigramsOf(q: string): string {
   const characters = [...q];
   const all = [...new Set(characters.slice(0, -2).map((_, i) => characters.slice(i, i + 3).join('')))];
-  const step = Math.max(1, (all.length - 1) / (MAX_TRIGRAMS - 1));
   const chosen =
-    all.length <= MAX_TRIGRAMS ? all : Array.from({ length: MAX_TRIGRAMS }, (_, k) => all[Math.round(k * step)]);
+    all.length <= MAX_TRIGRAMS
+      ? all
+      : Array.from({ length: MAX_TRIGRAMS }, (_, k) => all[Math.round((k * (all.length - 1)) / (MAX_TRIGRAMS - 1))]);
   return chosen.map((trigram) => `"${(trigram as string).replace(/"/g, '""')}"`).join(' AND ');
 }
 
