@@ -1,6 +1,6 @@
 // Reads a user list file for the audit CLI through the one shared reader (shared/licensing/user-list-reader.ts).
 import { createReadStream, statSync } from 'node:fs';
-import type { AccountRow } from '../../shared/licensing/account-rows.ts';
+import { AccountColumns } from '../../shared/licensing/account-columns.ts';
 import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
 import {
   UserListError,
@@ -17,7 +17,8 @@ export class AccountCsvError extends Error {
 }
 
 export interface AccountCsv {
-  rows: AccountRow[];
+  /** The accounts as columns: a million of them are read without a million objects (account-columns.ts). */
+  accounts: AccountColumns;
   summary: UserListSummary;
 }
 
@@ -46,11 +47,10 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     }
   }
   const source = path === '-' && options.stdin ? options.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
-  const reader = new UserListReader(options);
-  const rows: AccountRow[] = [];
+  const accounts = new AccountColumns();
+  const reader = new UserListReader({ ...options, into: accounts });
   let mappingShown = false;
-  const keep = (accounts: AccountRow[]) => {
-    for (const account of accounts) rows.push(account);
+  const showMapping = () => {
     if (!mappingShown && reader.mapping !== null) {
       mappingShown = true;
       options.onMapping?.(reader.mapping);
@@ -58,12 +58,13 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
   };
   try {
     for await (const chunk of source) {
-      keep(reader.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array)));
+      reader.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array));
+      showMapping();
       if (size > 0) options.onProgress?.(Math.min(1, reader.bytes / size));
     }
-    const { accounts, summary } = reader.end();
-    keep(accounts);
-    return { rows, summary };
+    const { summary } = reader.end();
+    showMapping();
+    return { accounts, summary };
   } catch (error) {
     if (error instanceof UserListError) throw new AccountCsvError(error.problems.map((problem) => problem.message));
     if ((error as NodeJS.ErrnoException).code !== undefined) {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { AccountRow } from '../../shared/licensing/account-rows.ts';
+import type { AccountColumns } from '../../shared/licensing/account-columns.ts';
 import { classifyUser, compileRules } from '../../shared/licensing/classify.ts';
 import { countLicencesDetailed, type EnvironmentRules } from '../../shared/licensing/count.ts';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
@@ -158,32 +158,34 @@ function readRulesFile(path: string): RulesFile {
  * case or spacing are one environment, named as first written; a rules file naming an environment no row has is an
  * error, so a typo never leaves everyone counted as internal.
  */
-function environmentRules(rows: AccountRow[], input: string, domains: string[] | null, rules: RulesFile | null) {
+function environmentRules(accounts: AccountColumns, input: string, domains: string[] | null, rules: RulesFile | null) {
   const seen = new Map<string, { name: string; production: boolean | null; line: number }>();
-  // Rows share a few environment names (the reader interns them): each is compared once.
-  const keys = new Map<string, string>();
-  for (const row of rows) {
-    let key = keys.get(row.environment);
-    if (key === undefined) {
-      key = environmentKey(row.environment);
-      keys.set(row.environment, key);
-    }
+  // Rows share a few environment names, each compared once.
+  const names = accounts.environments.names;
+  const keys = names.map((name) => environmentKey(name));
+  for (let i = 0; i < accounts.length; i++) {
+    const id = accounts.environmentId(i);
+    const key = keys[id] as string;
+    const production = accounts.production(i);
     const known = seen.get(key);
     if (known === undefined) {
-      seen.set(key, { name: row.environment, production: row.production, line: row.ref as number });
+      seen.set(key, { name: names[id] as string, production, line: accounts.line(i) });
       continue;
     }
-    row.environment = known.name;
-    if (row.production === null) continue;
+    if (production === null) continue;
     if (known.production === null) {
-      known.production = row.production;
-      known.line = row.ref as number;
-    } else if (known.production !== row.production) {
+      known.production = production;
+      known.line = accounts.line(i);
+    } else if (known.production !== production) {
       throw new UsageError(
-        `line ${row.ref}: environment "${row.environment}" is marked ${row.production ? 'production' : 'non-production'}, but line ${known.line} marks it ${known.production ? 'production' : 'non-production'}; an environment is one or the other`,
+        `line ${accounts.line(i)}: environment "${known.name}" is marked ${production ? 'production' : 'non-production'}, but line ${known.line} marks it ${known.production ? 'production' : 'non-production'}; an environment is one or the other`,
       );
     }
   }
+  // Every spelling of an environment takes the name it was first written with.
+  keys.forEach((key, id) => {
+    accounts.renameEnvironment(id, (seen.get(key) as { name: string }).name);
+  });
   for (const [key, named] of rules?.environments ?? []) {
     if (seen.has(key)) continue;
     const inCsv = [...seen.values()].map((env) => quoteValue(env.name)).join(', ') || 'none';
@@ -266,14 +268,15 @@ async function count(args: string[], io: CliIo): Promise<number> {
       `Skipped ${csv.summary.anonymous.toLocaleString('en-GB')} anonymous users (rule 2: they never count)\n`,
     );
   }
-  const environments = environmentRules(csv.rows, values.input, domains, rules);
-  const detail = countLicencesDetailed(csv.rows, environments);
-  const findings = hygieneFindings(csv.rows, detail, organisationDomains);
+  const { accounts } = csv;
+  const environments = environmentRules(accounts, values.input, domains, rules);
+  const detail = countLicencesDetailed(accounts, environments);
+  const findings = hygieneFindings(accounts, detail, organisationDomains);
   const { result } = detail;
   const { mapping } = csv.summary;
   const report: CountReport = {
     input: values.input,
-    accounts: csv.rows.length,
+    accounts: accounts.length,
     internal: result.internal,
     external: result.external,
     raw: result.raw,

@@ -1,5 +1,5 @@
 // Internal or external, per environment: rulebook rules 5 to 13.
-import { domainStart, emailDomain, LAST_DOMAIN } from './email.ts';
+import { domainStartIn, emailDomain, emailDomainIn, LAST_DOMAIN } from './email.ts';
 import { sameText } from './identity-index.ts';
 
 export type Classification = 'internal' | 'external';
@@ -99,20 +99,24 @@ export function domainClassOf(rules: CompiledRules, domain: string | null): numb
 
 /** VALID_EMAIL, LISTED and UNDER_LISTED of one field's value under the rules; 0 when it holds no valid email. */
 function domainClass(rules: CompiledRules, value: string | null | undefined): number {
-  const start = domainStart(value);
+  return value ? domainClassIn(rules, value, 0, value.length) : 0;
+}
+
+/** domainClass of the value text.slice(from, to). */
+function domainClassIn(rules: CompiledRules, text: string, from: number, to: number): number {
+  const start = domainStartIn(text, from, to);
   if (start === -1) return 0;
   const { end, hash, lowerCase } = LAST_DOMAIN;
   if (lowerCase) {
-    const known = rules.seen.find(value as string, start, end, hash);
+    const known = rules.seen.find(text, start, end, hash);
     if (known !== -1) return known;
   }
-  const domain = emailDomain(value) as string;
+  const domain = emailDomainIn(text, from, to) as string;
   const found = domainClassOf(rules, domain);
   if (lowerCase) rules.seen.add(domain, hash, found);
   return found;
 }
 
-// Bit set returned by the fast path; the public result is built from it so there is one decision procedure.
 export const INTERNAL = 1;
 export const NO_EMAIL = 2;
 export const CONFLICT = 4;
@@ -140,6 +144,19 @@ export function classifyBits(
   email: string | null | undefined,
 ) {
   return bitsOfClasses(rules, domainClass(rules, email), domainClass(rules, username));
+}
+
+/** classifyBits of the values text.slice(start, end) of each field (AccountColumns.usernameAt and emailAt). */
+export function classifyBitsIn(
+  rules: CompiledRules,
+  username: { text: string; start: number; end: number },
+  email: { text: string; start: number; end: number },
+) {
+  return bitsOfClasses(
+    rules,
+    domainClassIn(rules, email.text, email.start, email.end),
+    domainClassIn(rules, username.text, username.start, username.end),
+  );
 }
 
 /** The same bits from the domain classes (domainClassOf) of the Email and Username fields. */

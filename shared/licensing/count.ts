@@ -10,16 +10,25 @@
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
+import { AccountColumns, type ValueAt } from './account-columns.ts';
 import {
   type Classification,
   type CompiledRules,
   classifyBits,
+  classifyBitsIn,
   compileRules,
   EMAIL_FIELD_VALID,
   INTERNAL,
 } from './classify.ts';
 import { emailIdentity } from './email.ts';
-import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity } from './identity-index.ts';
+import {
+  asciiIdentityHash,
+  asciiIdentityHashIn,
+  identityHash,
+  identityHashIn,
+  NOT_ASCII,
+  numberByIdentity,
+} from './identity-index.ts';
 
 export interface AccountRecord {
   /** The caller's reference for this account (a CSV line number, a database id), echoed in reports. */
@@ -35,6 +44,19 @@ export interface AccountRecord {
   itUser?: boolean;
   /** Admin or support staff of Seatkeeper itself (rule 30). */
   staff?: boolean;
+}
+
+/** Accounts as objects, or as columns (the audit CLI reads a list into columns: AccountColumns). */
+export type Accounts = readonly AccountRecord[] | AccountColumns;
+
+/** The account at `i` as an object (made on request from columns). */
+export function accountAt(accounts: Accounts, i: number): AccountRecord {
+  return accounts instanceof AccountColumns ? accounts.record(i) : (accounts[i] as AccountRecord);
+}
+
+/** The caller's reference of the account at `i` (a line number for columns). */
+export function refAt(accounts: Accounts, i: number): string | number {
+  return accounts instanceof AccountColumns ? accounts.line(i) : (accounts[i] as AccountRecord).ref;
 }
 
 export interface EnvironmentRules {
@@ -110,13 +132,15 @@ export interface CountDetail {
   slotOf: Int32Array;
   /** 1 where the record is in its provider's default tenant (rule 16). */
   defaultTenant: Uint8Array;
+  /** ELIGIBLE (0) where the account is active and no IT user; not counted otherwise (rules 1 and 3). */
+  status: Uint8Array;
   environments: readonly EnvironmentRules[];
   compiled: readonly CompiledRules[];
   /** Each record's email (valid ones only) and username as dense numbers: equal numbers, the same identity (rule 14). */
   identities: Identities;
 }
 
-const ELIGIBLE = 0;
+export const ELIGIBLE = 0;
 const INACTIVE = 1;
 const IT_USER = 2;
 
@@ -150,7 +174,9 @@ export interface Identities {
   size: number;
 }
 
-function numberIdentities(records: readonly AccountRecord[], bits: Uint8Array): Identities {
+function numberIdentities(accounts: Accounts, bits: Uint8Array): Identities {
+  if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, bits);
+  const records = accounts as readonly AccountRecord[];
   const n = records.length;
   const email = new Int32Array(n);
   const username = new Int32Array(n);
@@ -166,6 +192,28 @@ function numberIdentities(records: readonly AccountRecord[], bits: Uint8Array): 
   let next = numberByIdentity(hashes, (i) => emailIdentity((records[i] as AccountRecord).email), email, 1);
   for (let i = 0; i < n; i++) hashes[i] = identityHash((records[i] as AccountRecord).username);
   next = numberByIdentity(hashes, (i) => (records[i] as AccountRecord).username, username, next);
+  return { email, username, size: next };
+}
+
+/** The same for columns: values hashed where they stand, strings made only to confirm a hash match. */
+function numberColumnIdentities(columns: AccountColumns, bits: Uint8Array): Identities {
+  const n = columns.length;
+  const email = new Int32Array(n);
+  const username = new Int32Array(n);
+  const hashes = new Int32Array(n);
+  const at: ValueAt = { text: '', start: 0, end: 0 };
+  for (let i = 0; i < n; i++) {
+    if (((bits[i] as number) & EMAIL_FIELD_VALID) === 0) continue;
+    columns.emailAt(i, at);
+    const hash = asciiIdentityHashIn(at.text, at.start, at.end);
+    hashes[i] = hash === NOT_ASCII ? identityHash(emailIdentity(columns.email(i))) : hash;
+  }
+  let next = numberByIdentity(hashes, (i) => emailIdentity(columns.email(i)), email, 1);
+  for (let i = 0; i < n; i++) {
+    columns.usernameAt(i, at);
+    hashes[i] = identityHashIn(at.text, at.start, at.end);
+  }
+  next = numberByIdentity(hashes, (i) => columns.username(i), username, next);
   return { email, username, size: next };
 }
 
@@ -293,15 +341,65 @@ function groupPeople(list: readonly number[], status: Uint8Array, bits: Uint8Arr
 }
 
 /** Counts licensed end users: rules 1 to 4 and 14 to 19. Every environment a record names must be declared. */
-export function countLicences(records: readonly AccountRecord[], environments: readonly EnvironmentRules[]) {
-  return countLicencesDetailed(records, environments).result;
+export function countLicences(accounts: Accounts, environments: readonly EnvironmentRules[]) {
+  return countLicencesDetailed(accounts, environments).result;
 }
 
-export function countLicencesDetailed(
-  records: readonly AccountRecord[],
-  environments: readonly EnvironmentRules[],
-): CountDetail {
-  const n = records.length;
+function environmentOf(envIndexByName: ReadonlyMap<string, number>, name: string): number {
+  const found = envIndexByName.get(name);
+  if (found === undefined) throw new Error(`environment "${name}" has no rules declared`);
+  return found;
+}
+
+function isDefaultTenant(tenant: string | null | undefined): boolean {
+  return !tenant || tenant.trim() === '';
+}
+
+interface Facts {
+  environmentIndex: Int32Array;
+  slotOf: Int32Array;
+  bits: Uint8Array;
+  status: Uint8Array;
+  defaultTenant: Uint8Array;
+}
+
+/** The per-record facts of columns: names looked up once per distinct name, values classified where they stand. */
+function columnFacts(
+  columns: AccountColumns,
+  envIndexByName: ReadonlyMap<string, number>,
+  compiled: readonly CompiledRules[],
+  slotOfName: (env: number, provider: string) => number,
+  facts: Facts,
+): void {
+  const { environmentIndex, slotOf, bits, status, defaultTenant } = facts;
+  const envOfId = columns.environments.names.map((name) => environmentOf(envIndexByName, name));
+  const defaultOfId = columns.tenants.names.map((tenant) => (isDefaultTenant(tenant) ? 1 : 0));
+  const providers = columns.providers.names;
+  // (environment, provider) to slot, numbered as rows first meet them, as for objects.
+  const slotOfPair = new Int32Array(envOfId.length * providers.length).fill(-1);
+  const username: ValueAt = { text: '', start: 0, end: 0 };
+  const email: ValueAt = { text: '', start: 0, end: 0 };
+  for (let i = 0; i < columns.length; i++) {
+    const envId = columns.environmentId(i);
+    const env = envOfId[envId] as number;
+    environmentIndex[i] = env;
+    const pair = envId * providers.length + columns.providerId(i);
+    let slot = slotOfPair[pair] as number;
+    if (slot === -1) {
+      slot = slotOfName(env, providers[columns.providerId(i)] as string);
+      slotOfPair[pair] = slot;
+    }
+    slotOf[i] = slot;
+    columns.usernameAt(i, username);
+    columns.emailAt(i, email);
+    bits[i] = classifyBitsIn(compiled[env] as CompiledRules, username, email);
+    status[i] = !columns.active(i) ? INACTIVE : columns.itUser(i) ? IT_USER : ELIGIBLE;
+    defaultTenant[i] = defaultOfId[columns.tenantId(i)] as number;
+  }
+}
+
+export function countLicencesDetailed(accounts: Accounts, environments: readonly EnvironmentRules[]): CountDetail {
+  const n = accounts.length;
   const envIndexByName = new Map<string, number>();
   environments.forEach((env, index) => {
     envIndexByName.set(env.name, index);
@@ -322,50 +420,60 @@ export function countLicencesDetailed(
   const notCounted = { inactive: 0, nonProduction: 0, itUsers: 0 };
   const raw = { internal: 0, external: 0 };
 
-  // Lists repeat a few environments and providers row after row: the last ones found are tried first.
-  let lastEnvironment: string | undefined;
-  let lastEnv = -1;
-  let lastProvider: string | undefined;
-  let lastSlot = -1;
-  for (let i = 0; i < n; i++) {
-    const record = records[i] as AccountRecord;
-    let env = lastEnv;
-    if (record.environment !== lastEnvironment) {
-      const found = envIndexByName.get(record.environment);
-      if (found === undefined) throw new Error(`environment "${record.environment}" has no rules declared`);
-      env = found;
-      lastEnvironment = record.environment;
-      lastEnv = env;
-      lastProvider = undefined;
+  const slotOfName = (env: number, provider: string) => {
+    const slots = slotIndex[env] as Map<string, number>;
+    let found = slots.get(provider);
+    if (found === undefined) {
+      found = slotNames.length;
+      slots.set(provider, found);
+      slotNames.push({ env, provider });
     }
-    environmentIndex[i] = env;
-    let slot = lastSlot;
-    if (record.provider !== lastProvider) {
-      const slots = slotIndex[env] as Map<string, number>;
-      let found = slots.get(record.provider);
-      if (found === undefined) {
-        found = slotNames.length;
-        slots.set(record.provider, found);
-        slotNames.push({ env, provider: record.provider });
+    return found;
+  };
+  if (accounts instanceof AccountColumns) {
+    columnFacts(accounts, envIndexByName, compiled, slotOfName, {
+      environmentIndex,
+      slotOf,
+      bits,
+      status,
+      defaultTenant,
+    });
+  } else {
+    // Lists repeat a few environments and providers row after row: the last ones found are tried first.
+    let lastEnvironment: string | undefined;
+    let lastEnv = -1;
+    let lastProvider: string | undefined;
+    let lastSlot = -1;
+    for (let i = 0; i < n; i++) {
+      const record = accounts[i] as AccountRecord;
+      let env = lastEnv;
+      if (record.environment !== lastEnvironment) {
+        env = environmentOf(envIndexByName, record.environment);
+        lastEnvironment = record.environment;
+        lastEnv = env;
+        lastProvider = undefined;
       }
-      slot = found;
-      lastProvider = record.provider;
-      lastSlot = slot;
+      environmentIndex[i] = env;
+      if (record.provider !== lastProvider) {
+        lastSlot = slotOfName(env, record.provider);
+        lastProvider = record.provider;
+      }
+      slotOf[i] = lastSlot;
+      bits[i] = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
+      status[i] = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
+      defaultTenant[i] = isDefaultTenant(record.tenant) ? 1 : 0;
     }
-    slotOf[i] = slot;
-    const b = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
-    bits[i] = b;
-    const state = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
-    status[i] = state;
-    const isDefault = !record.tenant || record.tenant.trim() === '';
-    defaultTenant[i] = isDefault ? 1 : 0;
+  }
+  for (let i = 0; i < n; i++) {
+    const env = environmentIndex[i] as number;
+    const state = status[i] as number;
     membersOfEnv[env] = (membersOfEnv[env] as number) + 1;
     if ((environments[env] as EnvironmentRules).production) {
       productionCount++;
-      if (isDefault) productionDefault++;
+      if (defaultTenant[i] === 1) productionDefault++;
       if (state === INACTIVE) notCounted.inactive++;
       else if (state === IT_USER) notCounted.itUsers++;
-      else if (b & INTERNAL) raw.internal++;
+      else if ((bits[i] as number) & INTERNAL) raw.internal++;
       else raw.external++;
     } else {
       notCounted.nonProduction++;
@@ -387,7 +495,7 @@ export function countLicencesDetailed(
     if (defaultTenant[i] === 1) productionLinked[linked++] = i;
   }
 
-  const identities = numberIdentities(records, bits);
+  const identities = numberIdentities(accounts, bits);
   const scratch = new LinkScratch(identities.size);
 
   // Installation-wide merge across production environments (rules 14, 16, 17).
@@ -434,7 +542,7 @@ export function countLicencesDetailed(
   });
 
   const member = (i: number): GroupMember => {
-    const record = records[i] as AccountRecord;
+    const record = accountAt(accounts, i);
     const env = environments[environmentIndex[i] as number] as EnvironmentRules;
     const counted = env.production && status[i] === ELIGIBLE;
     return {
@@ -497,6 +605,7 @@ export function countLicencesDetailed(
     environmentIndex,
     slotOf,
     defaultTenant,
+    status,
     environments,
     compiled,
     identities,

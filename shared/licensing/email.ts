@@ -106,9 +106,14 @@ export function isDomain(value: string): boolean {
  * not a valid email address.
  */
 export function emailDomain(value: string | null | undefined): string | null {
-  const start = domainStart(value);
+  return value ? emailDomainIn(value, 0, value.length) : null;
+}
+
+/** emailDomain of text.slice(from, to), found without slicing it first. */
+export function emailDomainIn(text: string, from: number, to: number): string | null {
+  const start = domainStartIn(text, from, to);
   if (start === -1) return null;
-  const domain = (value as string).slice(start, LAST_DOMAIN.end);
+  const domain = text.slice(start, LAST_DOMAIN.end);
   if (LAST_DOMAIN.lowerCase) return domain;
   return isAscii(domain) ? domain.toLowerCase() : asciiDomain(domain);
 }
@@ -118,19 +123,28 @@ export function emailDomain(value: string | null | undefined): string | null {
  * says where it ends, its hash, and whether it is plain lower-case ASCII (then the slice is the domain as compared).
  */
 export function domainStart(value: string | null | undefined): number {
-  if (!value) return -1;
-  let start = 0;
-  let end = value.length;
-  while (start < end && isSpaceCode(value.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(value.charCodeAt(end - 1))) end--;
-  const at = value.indexOf('@', start);
-  if (at <= start || at >= end) return -1;
-  const second = value.indexOf('@', at + 1);
-  if (second !== -1 && second < end) return -1;
-  for (let k = start; k < at; k++) if (isSpaceCode(value.charCodeAt(k))) return -1;
-  const scan = scanDomain(value, at + 1, end);
+  return value ? domainStartIn(value, 0, value.length) : -1;
+}
+
+/** domainStart of the value text.slice(from, to), as a position in `text`. */
+export function domainStartIn(text: string, from: number, to: number): number {
+  let start = from;
+  let end = to;
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  // The @ is looked for within the value only: the text may run on far past it (a column of a whole list).
+  let at = -1;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 64) continue;
+    if (at !== -1) return -1;
+    at = k;
+  }
+  if (at <= start || at === end - 1) return -1;
+  for (let k = start; k < at; k++) if (isSpaceCode(text.charCodeAt(k))) return -1;
+  const scan = scanDomain(text, at + 1, end);
   if (scan === INVALID) return -1;
-  if (scan === UNICODE && asciiDomain(value.slice(at + 1, end)) === null) return -1;
+  if (scan === UNICODE && asciiDomain(text.slice(at + 1, end)) === null) return -1;
   LAST_DOMAIN.end = end;
   LAST_DOMAIN.lowerCase = scan === VALID;
   return at + 1;

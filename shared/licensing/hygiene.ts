@@ -1,7 +1,16 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
+import { AccountColumns } from './account-columns.ts';
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
-import type { AccountRecord, CountDetail, EnvironmentRules } from './count.ts';
+import {
+  type AccountRecord,
+  type Accounts,
+  accountAt,
+  type CountDetail,
+  ELIGIBLE,
+  type EnvironmentRules,
+  refAt,
+} from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
 
@@ -33,12 +42,16 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * and its affiliates' (rule 28).
  */
 export function hygieneFindings(
-  records: readonly AccountRecord[],
+  records: Accounts,
   detail: CountDetail,
   organisationDomains: readonly string[] = [],
 ): HygieneFinding[] {
   const findings: HygieneFinding[] = [];
-  const { environments, bits, environmentIndex, compiled } = detail;
+  const { environments, bits, environmentIndex, compiled, status } = detail;
+  const staff =
+    records instanceof AccountColumns
+      ? (i: number) => records.staff(i)
+      : (i: number) => (records as readonly AccountRecord[])[i]?.staff === true;
   const declared = [...new Set(organisationDomains.map(normalizeDomainEntry).filter((d) => d !== ''))];
 
   environments.forEach((env: EnvironmentRules) => {
@@ -72,14 +85,14 @@ export function hygieneFindings(
   const noEmail = new Map<number, (string | number)[]>();
   const staffExternal = new Map<number, (string | number)[]>();
   for (let i = 0; i < records.length; i++) {
-    const record = records[i] as AccountRecord;
-    if (!record.active || record.itUser) continue;
+    if (status[i] !== ELIGIBLE) continue;
     const e = environmentIndex[i] as number;
     const env = environments[e] as EnvironmentRules;
     const b = bits[i] as number;
     if (env.internalDomains.length === 0) continue;
     if (b & SUBDOMAIN_OF_LISTED) {
       // The field whose domain sits under a listed one, which may be the username's.
+      const record = accountAt(records, i);
       const listedDomains = (compiled[e] as CompiledRules).domains;
       const fromEmail = emailDomain(record.email);
       const domain =
@@ -93,12 +106,12 @@ export function hygieneFindings(
     }
     if (b & NO_EMAIL) {
       const list = noEmail.get(e) ?? [];
-      list.push(record.ref);
+      list.push(refAt(records, i));
       noEmail.set(e, list);
     }
-    if (record.staff && !(b & INTERNAL)) {
+    if (!(b & INTERNAL) && staff(i)) {
       const list = staffExternal.get(e) ?? [];
-      list.push(record.ref);
+      list.push(refAt(records, i));
       staffExternal.set(e, list);
     }
   }
@@ -162,8 +175,6 @@ export function hygieneFindings(
   return findings;
 }
 
-const isCountable = (record: AccountRecord) => record.active && !record.itUser;
-
 /** For each identity number held more than once (by records passing `keep`), its holders in input order. */
 function sharedIdentities(ids: Int32Array, size: number, keep: (i: number) => boolean): Map<number, number[]> {
   const holders = new Int32Array(size);
@@ -188,7 +199,7 @@ function sharedIdentities(ids: Int32Array, size: number, keep: (i: number) => bo
  * already lists the same accounts.
  */
 function sameProviderDuplicates(
-  records: readonly AccountRecord[],
+  records: Accounts,
   detail: CountDetail,
   earlier: readonly HygieneFinding[],
 ): HygieneFinding[] {
@@ -204,13 +215,13 @@ function sameProviderDuplicates(
         bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
       }
       for (const same of bySlot.values()) {
-        const counted = same.filter((i) => isCountable(records[i] as AccountRecord)).length;
+        const counted = same.filter((i) => detail.status[i] === ELIGIBLE).length;
         if (counted < 2) continue;
-        const accounts = same.map((i) => (records[i] as AccountRecord).ref);
+        const accounts = same.map((i) => refAt(records, i));
         const signature = accounts.map(String).sort().join('\u0000');
         if (reported.has(signature)) continue;
         reported.add(signature);
-        const first = records[same[0] as number] as AccountRecord;
+        const first = accountAt(records, same[0] as number);
         const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
         findings.push({
           rule: 32,
@@ -226,7 +237,7 @@ function sameProviderDuplicates(
 }
 
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
-function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail): HygieneFinding[] {
+function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFinding[] {
   const { identities, environmentIndex } = detail;
   // Identities held by a non-default-tenant account (few): only their holders are compared.
   const heldInTenant = new Uint8Array(identities.size);
@@ -265,14 +276,14 @@ function tenantLookalikes(records: readonly AccountRecord[], detail: CountDetail
     const signature = indices.join(',');
     if (reported.has(signature)) continue;
     reported.add(signature);
-    const record = records[t] as AccountRecord;
+    const record = accountAt(records, t);
     const env = detail.environments[detail.environmentIndex[t] as number] as EnvironmentRules;
     findings.push({
       rule: 32,
       code: 'tenant-lookalike',
       environment: env.name,
       message: `${plural(indices.length, 'account')} look like ${record.email || record.username}, at least one in tenant ${record.tenant?.trim()}, so each counts separately: check whether they are one person`,
-      accounts: indices.map((i) => (records[i] as AccountRecord).ref),
+      accounts: indices.map((i) => refAt(records, i)),
     });
   }
   return findings;

@@ -82,15 +82,19 @@ export const NOT_ASCII = 2;
 
 /** identityHash of a value of ASCII characters only; NOT_ASCII as soon as another character is met. */
 export function asciiIdentityHash(value: string | null | undefined): number {
-  if (!value) return 0;
-  let start = 0;
-  let end = value.length;
-  while (start < end && isSpaceCode(value.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(value.charCodeAt(end - 1))) end--;
+  return value ? asciiIdentityHashIn(value, 0, value.length) : 0;
+}
+
+/** asciiIdentityHash of the value text.slice(from, to), without slicing it. */
+export function asciiIdentityHashIn(text: string, from: number, to: number): number {
+  let start = from;
+  let end = to;
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
   if (start === end) return 0;
   let hash = FNV_OFFSET;
   for (let k = start; k < end; k++) {
-    let c = value.charCodeAt(k);
+    let c = text.charCodeAt(k);
     if (c > 127) return NOT_ASCII;
     if (c >= 65 && c <= 90) c += 32;
     hash = Math.imul(hash ^ c, FNV_PRIME);
@@ -99,18 +103,22 @@ export function asciiIdentityHash(value: string | null | undefined): number {
 }
 
 export function identityHash(value: string | null | undefined): number {
-  if (!value) return 0;
-  let start = 0;
-  let end = value.length;
-  while (start < end && isSpaceCode(value.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(value.charCodeAt(end - 1))) end--;
+  return value ? identityHashIn(value, 0, value.length) : 0;
+}
+
+/** identityHash of the value text.slice(from, to), sliced only when it holds a non-ASCII character. */
+export function identityHashIn(text: string, from: number, to: number): number {
+  let start = from;
+  let end = to;
+  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
   if (start === end) return 0;
   let hash = FNV_OFFSET;
   for (let k = start; k < end; k++) {
-    let c = value.charCodeAt(k);
+    let c = text.charCodeAt(k);
     if (c > 127) {
       // Rare: fold the whole value the way String.prototype.toLowerCase does, as sameKey compares it.
-      const folded = value.slice(start, end).toLowerCase();
+      const folded = text.slice(start, end).toLowerCase();
       hash = hashFolded(folded, 0, folded.length);
       break;
     }

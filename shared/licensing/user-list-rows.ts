@@ -1,5 +1,7 @@
 // One record of a user list into one account, through the file's column mapping: values read with their column's
 // vocabulary, identities limited to what an email address can be (320 characters), and every refusal naming its line.
+
+import type { AccountColumns } from './account-columns.ts';
 import {
   ACCOUNT_COLUMNS,
   type AccountRow,
@@ -96,38 +98,106 @@ export class UserListRows {
 
   /** The account of one record, or null when the record is blank or no account (anonymous). */
   read(record: CsvRecord): AccountRow | null {
-    const line = record.line;
-    if (record.count !== this.#mapping.width) {
-      if (record.isBlank()) return null;
-      const n = record.count;
-      throw new AccountRowError(
-        line,
-        `${n} field${n === 1 ? '' : 's'} where the header has ${this.#mapping.width}; check for a missing or extra separator, or an unquoted separator inside a value`,
-        'field-count',
-        { count: n, width: this.#mapping.width },
-      );
-    }
+    if (!this.#fullWidth(record)) return null;
     const at = this.#at;
     const username = this.#identity(record, at.username, 'username');
     const email = this.#identity(record, at.email, 'email');
     if (username === '' && email === '' && record.isBlank()) return null;
-    if (at.anonymous !== -1 && this.#flag(record, 'anonymous', false)) {
-      this.anonymous++;
-      return null;
-    }
+    if (this.#anonymous(record)) return null;
     return {
-      ref: line,
+      ref: record.line,
       environment: this.#name(record, at.environment, 'environment') || this.#defaultEnvironment,
-      production:
-        at.production === -1 || record.length(at.production) === 0 ? null : this.#flag(record, 'production', true),
+      production: this.#production(record),
       provider: this.#name(record, at.provider, 'provider') || this.#defaultProvider,
       tenant: this.#tenant(record),
       username,
       email,
-      active: at.active === -1 ? true : this.#flag(record, 'active', true),
-      itUser: at.it_user === -1 ? false : this.#flag(record, 'it_user', false),
-      staff: at.role !== -1 && record.length(at.role) > 0 && STAFF_ROLES.has(record.field(at.role).toLowerCase()),
+      active: this.#active(record),
+      itUser: this.#itUser(record),
+      staff: this.#staff(record),
     };
+  }
+
+  /**
+   * The same account added to `columns` instead of made as an object (the same checks in the same order, so the same
+   * refusals): a username or email that is a plain range of the record's text is kept as that range. Returns whether
+   * a row was added.
+   */
+  readInto(record: CsvRecord, columns: AccountColumns): boolean {
+    if (!this.#fullWidth(record)) return false;
+    const at = this.#at;
+    this.#checkLength(record, at.username, 'username');
+    this.#checkLength(record, at.email, 'email');
+    const username = this.#ownText(record, at.username);
+    const email = this.#ownText(record, at.email);
+    const noUsername = username === null ? record.length(at.username) === 0 : username === '';
+    const noEmail = email === null ? record.length(at.email) === 0 : email === '';
+    if (noUsername && noEmail && record.isBlank()) return false;
+    if (this.#anonymous(record)) return false;
+    const environment = this.#name(record, at.environment, 'environment') || this.#defaultEnvironment;
+    const production = this.#production(record);
+    const provider = this.#name(record, at.provider, 'provider') || this.#defaultProvider;
+    const tenant = this.#tenant(record);
+    const i = columns.add(record.line);
+    if (username !== null) columns.setUsername(i, username);
+    else
+      columns.setUsernameRange(
+        i,
+        record.text,
+        record.starts[at.username] as number,
+        record.ends[at.username] as number,
+      );
+    if (email !== null) columns.setEmail(i, email);
+    else columns.setEmailRange(i, record.text, record.starts[at.email] as number, record.ends[at.email] as number);
+    columns.setNames(i, environment, provider, tenant);
+    columns.setFlags(i, production, this.#active(record), this.#itUser(record), this.#staff(record));
+    return true;
+  }
+
+  /** Whether the record has the header's width; false for a blank line of another width, refused otherwise. */
+  #fullWidth(record: CsvRecord): boolean {
+    if (record.count === this.#mapping.width) return true;
+    if (record.isBlank()) return false;
+    const n = record.count;
+    throw new AccountRowError(
+      record.line,
+      `${n} field${n === 1 ? '' : 's'} where the header has ${this.#mapping.width}; check for a missing or extra separator, or an unquoted separator inside a value`,
+      'field-count',
+      { count: n, width: this.#mapping.width },
+    );
+  }
+
+  #anonymous(record: CsvRecord): boolean {
+    if (this.#at.anonymous === -1 || !this.#flag(record, 'anonymous', false)) return false;
+    this.anonymous++;
+    return true;
+  }
+
+  #production(record: CsvRecord): boolean | null {
+    const at = this.#at.production;
+    return at === -1 || record.length(at) === 0 ? null : this.#flag(record, 'production', true);
+  }
+
+  #active(record: CsvRecord): boolean {
+    return this.#at.active === -1 ? true : this.#flag(record, 'active', true);
+  }
+
+  #itUser(record: CsvRecord): boolean {
+    return this.#at.it_user === -1 ? false : this.#flag(record, 'it_user', false);
+  }
+
+  #staff(record: CsvRecord): boolean {
+    const at = this.#at.role;
+    return at !== -1 && record.length(at) > 0 && STAFF_ROLES.has(record.field(at).toLowerCase());
+  }
+
+  /** '' for an absent column, the value when it is not a plain range of the text (quoted, or guarded), else null. */
+  #ownText(record: CsvRecord, position: number): string | null {
+    if (position === -1) return '';
+    if (record.values[position] !== undefined) return this.#text(record, position);
+    if (!this.#unguard) return null;
+    const quote = record.text.indexOf("'", record.starts[position]);
+    return quote !== -1 && quote < (record.ends[position] as number) ? this.#text(record, position) : null;
   }
 
   #text(record: CsvRecord, position: number): string {
@@ -137,6 +207,11 @@ export class UserListRows {
   }
 
   #identity(record: CsvRecord, position: number, field: 'username' | 'email'): string {
+    this.#checkLength(record, position, field);
+    return this.#text(record, position);
+  }
+
+  #checkLength(record: CsvRecord, position: number, field: 'username' | 'email'): void {
     if (position !== -1 && record.length(position) > MAX_VALUE_LENGTH[field]) {
       const value = record.field(position);
       throw new AccountRowError(
@@ -146,7 +221,6 @@ export class UserListRows {
         { field, length: value.length, max: MAX_VALUE_LENGTH[field], value: quoteValue(value) },
       );
     }
-    return this.#text(record, position);
   }
 
   #name(record: CsvRecord, position: number, field: 'environment' | 'provider' | 'tenant'): string {
