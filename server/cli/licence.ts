@@ -205,11 +205,6 @@ function environmentRules(accounts: AccountColumns, input: string, domains: stri
   return environments;
 }
 
-function withLines(finding: HygieneFinding) {
-  const { accounts, ...rest } = finding;
-  return { ...rest, lines: accounts };
-}
-
 async function count(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -282,11 +277,8 @@ async function count(args: string[], io: CliIo): Promise<number> {
     raw: result.raw,
     notCounted: result.notCounted,
     environments: result.environments,
-    duplicateGroups: result.duplicateGroups.map((group) => ({
-      ...group,
-      members: group.members.map(({ ref, ...member }) => ({ line: ref as number, ...member })),
-    })),
-    warnings: findings.map(withLines),
+    duplicateGroups: result.duplicateGroups,
+    warnings: findings,
     columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
   if (values.json) await writeJsonReport(io.stdout, report);

@@ -11,16 +11,55 @@ export interface CountReport {
   raw: BucketCounts;
   notCounted: { inactive: number; nonProduction: number; itUsers: number };
   environments: EnvironmentCount[];
-  duplicateGroups: (Omit<DuplicateGroup, 'members'> & { members: (Omit<GroupMember, 'ref'> & { line: number })[] })[];
-  warnings: (Omit<HygieneFinding, 'accounts'> & { lines: (string | number)[] })[];
+  /** As the engine gives them; the JSON names each member's ref "line" (JSON_ITEMS). */
+  duplicateGroups: DuplicateGroup[];
+  /** As the hygiene checks give them; the JSON names their accounts "lines". */
+  warnings: HygieneFinding[];
   /** How the list's columns were read (rule 34), and how many anonymous rows were skipped (rule 2). */
   columns: { platform: ColumnMapping['platform']; read: ColumnReading[]; anonymousSkipped: number };
 }
 
+/** JSON text of values that repeat row after row (environment and provider names), made once each. */
+class QuotedNames {
+  readonly #known = new Map<string, string>();
+
+  of(name: string): string {
+    let quoted = this.#known.get(name);
+    if (quoted === undefined) {
+      quoted = JSON.stringify(name);
+      if (this.#known.size < 10_000) this.#known.set(name, quoted);
+    }
+    return quoted;
+  }
+}
+
+/** A group as the JSON contract writes it: each member's ref as its line. */
+function groupJson(group: DuplicateGroup, names: QuotedNames): string {
+  let text = `{"scope":${names.of(group.scope)},"people":${group.people},"internal":${group.internal},"external":${group.external},"classification":"${group.classification}","flags":${JSON.stringify(group.flags)},"members":[`;
+  group.members.forEach((member: GroupMember, k) => {
+    const reason = member.notCountedReason === undefined ? '' : `,"notCountedReason":"${member.notCountedReason}"`;
+    text += `${k === 0 ? '' : ','}{"line":${JSON.stringify(member.ref)},"environment":${names.of(member.environment)},"provider":${names.of(member.provider)},"username":${JSON.stringify(member.username)},"email":${JSON.stringify(member.email)},"classification":"${member.classification}","counted":${member.counted}${reason}}`;
+  });
+  return `${text}]}`;
+}
+
+/** A finding as the JSON contract writes it: its accounts as lines. */
+function warningJson(finding: HygieneFinding, names: QuotedNames): string {
+  const environment = finding.environment === undefined ? '' : `"environment":${names.of(finding.environment)},`;
+  return `{"rule":${finding.rule},"code":"${finding.code}",${environment}"message":${JSON.stringify(finding.message)},"lines":${JSON.stringify(finding.accounts)}}`;
+}
+
+/** How the items of the report's long arrays are written (the others go through JSON.stringify). */
+const JSON_ITEMS: Partial<Record<keyof CountReport, (item: never, names: QuotedNames) => string>> = {
+  duplicateGroups: groupJson,
+  warnings: warningJson,
+};
+
 /**
- * Writes the report as JSON.stringify would, but array by array in pieces of about a megabyte, each written once the
- * previous one has drained: a million accounts make a report of tens of megabytes, and writing it as one string into
- * a pipe raised the CLI's peak memory by twice that.
+ * Writes the report as JSON, array by array in pieces of about a megabyte, each written once the previous one has
+ * drained: a million accounts make a report of tens of megabytes, and writing it as one string into a pipe raised
+ * the CLI's peak memory by twice that. The groups and warnings are written item by item from the engine's objects
+ * (a third of the time of copying them into the contract's shape and stringifying the copies, when measured).
  */
 export async function writeJsonReport(out: NodeJS.WritableStream, report: CountReport): Promise<void> {
   let piece = '{';
@@ -30,16 +69,20 @@ export async function writeJsonReport(out: NodeJS.WritableStream, report: CountR
     piece = '';
     if (!written) await new Promise<void>((resolve) => out.once('drain', resolve));
   };
+  const names = new QuotedNames();
   for (const [k, [key, value]] of Object.entries(report).entries()) {
     piece += `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
     if (!Array.isArray(value)) {
       piece += JSON.stringify(value);
       continue;
     }
+    const item = JSON_ITEMS[key as keyof CountReport];
     piece += '[';
     for (let from = 0; from < value.length; from += 1000) {
+      const some = value.slice(from, from + 1000);
       // A thousand items at a time: one call instead of a thousand, the array's brackets cut off.
-      piece += `${from === 0 ? '' : ','}${JSON.stringify(value.slice(from, from + 1000)).slice(1, -1)}`;
+      const text = item ? some.map((one) => item(one as never, names)).join(',') : JSON.stringify(some).slice(1, -1);
+      piece += `${from === 0 ? '' : ','}${text}`;
       await flush(false);
     }
     piece += ']';
@@ -99,15 +142,15 @@ export function formatCountReport(report: CountReport): string {
     `Duplicate groups: ${n(groups.length)}${groups.length > SHOWN ? ` (first ${SHOWN}; --json lists all)` : ''}`,
   );
   for (const group of groups.slice(0, SHOWN)) {
-    const who = group.members.map((m) => `line ${m.line} ${m.provider}/${m.environment} ${m.email || m.username}`);
+    const who = group.members.map((m) => `line ${m.ref} ${m.provider}/${m.environment} ${m.email || m.username}`);
     const flags = group.flags.length > 0 ? ` [${group.flags.join(', ')}]` : '';
     out.push(`  ${group.people} ${group.classification} (${group.scope})${flags}: ${who.join('; ')}`);
   }
   out.push('', `Warnings: ${n(report.warnings.length)}`);
   for (const warning of report.warnings.slice(0, 3 * SHOWN)) {
     const lines =
-      warning.lines.length > 0
-        ? ` (lines ${warning.lines.slice(0, 5).join(', ')}${warning.lines.length > 5 ? ', ...' : ''})`
+      warning.accounts.length > 0
+        ? ` (lines ${warning.accounts.slice(0, 5).join(', ')}${warning.accounts.length > 5 ? ', ...' : ''})`
         : '';
     out.push(`  rule ${warning.rule}: ${warning.message}${lines}`);
   }

@@ -77,6 +77,11 @@ export class AccountColumns {
   readonly #ownEmails = new Map<number, string>();
   #lastText = '';
 
+  /** Makes room for `rows` rows in all, at once: growing by doubling copied and touched twice the memory. */
+  reserve(rows: number): void {
+    if (rows > this.#capacity) this.#grow(rows);
+  }
+
   /** Starts a row; the caller then sets its values with the setters below. Returns the row's index. */
   add(line: number): number {
     if (this.length === this.#capacity) this.#grow();
@@ -239,8 +244,8 @@ export class AccountColumns {
     this.#text[i] = this.texts.length - 1;
   }
 
-  #grow(): void {
-    const capacity = Math.max(1024, this.#capacity * 2);
+  #grow(atLeast = 0): void {
+    const capacity = Math.max(1024, this.#capacity * 2, atLeast);
     const grown = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);

@@ -65,8 +65,13 @@ export class UserListDecoder {
     return this.#bytes;
   }
 
-  /** Text of the lines completed by `chunk`, each with its line break; '' while a line is still incomplete. */
-  write(chunk: Uint8Array): string {
+  /**
+   * Hands `take` the text of the lines completed by `chunk`, each with its line break, in up to two pieces of whole
+   * lines: the line the previous chunk began, then the rest, so the chunk's bytes are decoded where they are instead
+   * of copied behind the previous chunk's end. `take` must have read each piece before the next is decoded: a bad
+   * byte is pinned to its line by what was read (lineOfNextText).
+   */
+  write(chunk: Uint8Array, take: (text: string) => void): void {
     this.#bytes += chunk.length;
     let bytes = chunk;
     if (!this.#started) {
@@ -75,7 +80,7 @@ export class UserListDecoder {
       // A byte-order mark is up to 3 bytes: decide once they are all here.
       if (bytes.length < 3 && !bytes.includes(NEWLINE)) {
         this.#carry = bytes;
-        return '';
+        return;
       }
       bytes = this.#start(bytes);
     }
@@ -83,16 +88,20 @@ export class UserListDecoder {
     if (last === -1) {
       this.#carry = this.#carry.length > 0 ? concat(this.#carry, bytes) : bytes.slice();
       this.#refuseLongLine();
-      return '';
+      return;
     }
-    // One decode a chunk gives one flat string: the tokenizer's loop stays fast on strings of one shape.
-    const lines =
-      this.#carry.length > 0 ? concat(this.#carry, bytes.subarray(0, last + 1)) : bytes.subarray(0, last + 1);
-    const text = this.#decode(lines);
+    let from = 0;
+    if (this.#carry.length > 0) {
+      from = bytes.indexOf(NEWLINE) + 1;
+      const line = concat(this.#carry, bytes.subarray(0, from));
+      this.#carry = new Uint8Array(0);
+      take(this.#decode(line));
+    }
+    // One decode for the rest gives one flat string: the tokenizer's loop stays fast on strings of one shape.
+    if (from <= last) take(this.#decode(bytes.subarray(from, last + 1)));
     // A copy: the caller may reuse its buffer for the next chunk.
     this.#carry = bytes.slice(last + 1);
     this.#refuseLongLine();
-    return text;
   }
 
   /** The last line, which may lack a line break. */

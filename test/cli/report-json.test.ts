@@ -1,0 +1,64 @@
+// The JSON report is a contract (README): its groups and warnings are written item by item from the engine's objects,
+// and the text must be exactly what JSON.stringify gives for the contract's shape (members' ref as "line", findings'
+// accounts as "lines"), escapes included.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { type CountReport, writeJsonReport } from '../../server/cli/report.ts';
+import { type AccountRecord, countLicencesDetailed } from '../../shared/licensing/count.ts';
+import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
+
+async function written(report: CountReport): Promise<string> {
+  const out = new PassThrough();
+  const pieces: Buffer[] = [];
+  out.on('data', (piece: Buffer) => pieces.push(piece));
+  await writeJsonReport(out, report);
+  out.end();
+  return Buffer.concat(pieces).toString('utf8');
+}
+
+function reportOf(records: AccountRecord[]): CountReport {
+  const detail = countLicencesDetailed(records, GENERATED_ENVIRONMENTS);
+  const { result } = detail;
+  return {
+    input: 'list "1".csv',
+    accounts: records.length,
+    internal: result.internal,
+    external: result.external,
+    raw: result.raw,
+    notCounted: result.notCounted,
+    environments: result.environments,
+    duplicateGroups: result.duplicateGroups,
+    warnings: hygieneFindings(records, detail, ['acme.com', 'acme-group.com']),
+    columns: { platform: 'seatkeeper', read: [], anonymousSkipped: 0 },
+  };
+}
+
+/** The contract's shape, made the plain way. */
+function contract(report: CountReport) {
+  return {
+    ...report,
+    duplicateGroups: report.duplicateGroups.map((group) => ({
+      ...group,
+      members: group.members.map(({ ref, ...member }) => ({ line: ref, ...member })),
+    })),
+    warnings: report.warnings.map(({ accounts, ...rest }) => ({ ...rest, lines: accounts })),
+  };
+}
+
+describe('the JSON report', () => {
+  it('is, byte for byte, JSON.stringify of the contract shape, over thousands of groups and findings', async () => {
+    const records = generateAccounts(40_000);
+    // Names and values a serializer must escape: quotes, backslashes, controls, non-ASCII and lone surrogates.
+    const odd = ['a"b\\c', 'tab\there', 'ctl\u0001\u001f', 'Jürgen 山田', 'lone \ud800 half', '\u2028sep'];
+    records.forEach((record, i) => {
+      if (i % 97 === 0) record.username = odd[i % odd.length] as string;
+      if (i % 89 === 0) record.provider = odd[(i >> 3) % odd.length] as string;
+    });
+    const report = reportOf(records);
+    expect(report.duplicateGroups.length).toBeGreaterThan(1_000);
+    expect(report.warnings.length).toBeGreaterThan(1_000);
+    expect(report.duplicateGroups.some((group) => group.members.some((m) => m.notCountedReason))).toBe(true);
+    expect(await written(report)).toBe(`${JSON.stringify(contract(report))}\n`);
+  });
+});
