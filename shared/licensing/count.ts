@@ -287,9 +287,10 @@ function countScope(
   status: Uint8Array,
   bits: Uint8Array,
   slotOf: Int32Array,
+  scratch: ScopeScratch,
 ): ScopeTotals {
-  const roots = new Int32Array(members.length);
-  const size = new Int32Array(parent.length);
+  // Shared by the scopes and left zeroed: fresh arrays per scope cost more in memory touched than in work.
+  const { roots, size } = scratch;
   for (let k = 0; k < members.length; k++) {
     const root = find(parent, members[k] as number);
     roots[k] = root;
@@ -319,7 +320,14 @@ function countScope(
     internal += people.internal;
     external += people.external;
   }
+  for (let k = 0; k < members.length; k++) size[roots[k] as number] = 0;
   return { internal, external, multi };
+}
+
+/** Room for countScope: a root per member, a size per record. */
+interface ScopeScratch {
+  roots: Int32Array;
+  size: Int32Array;
 }
 
 function groupPeople(list: readonly number[], status: Uint8Array, bits: Uint8Array, slotOf: Int32Array) {
@@ -502,7 +510,8 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   link(productionLinked, identities, slotOf, parent, scratch);
-  const production = countScope(productionAll, parent, status, bits, slotOf);
+  const scopeScratch = { roots: new Int32Array(n), size: new Int32Array(n) };
+  const production = countScope(productionAll, parent, status, bits, slotOf, scopeScratch);
 
   // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
   const envParent = new Int32Array(n);
@@ -518,7 +527,7 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
       ? members.filter((i) => linkedInProduction[i] === 1)
       : members.filter((i) => defaultTenant[i] === 1);
     link(linkable, identities, slotOf, envParent, scratch);
-    perEnv.push(countScope(members, envParent, status, bits, slotOf));
+    perEnv.push(countScope(members, envParent, status, bits, slotOf, scopeScratch));
   });
 
   // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.

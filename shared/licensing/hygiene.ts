@@ -175,9 +175,11 @@ export function hygieneFindings(
   return findings;
 }
 
-/** For each identity number held more than once (by records passing `keep`), its holders in input order. */
-function sharedIdentities(ids: Int32Array, size: number, keep: (i: number) => boolean): Map<number, number[]> {
-  const holders = new Int32Array(size);
+/**
+ * For each identity number held more than once (by records passing `keep`), its holders in input order. `holders`
+ * (one count per identity number) is left zeroed, so the callers share one.
+ */
+function sharedIdentities(ids: Int32Array, holders: Int32Array, keep: (i: number) => boolean): Map<number, number[]> {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     if (id !== 0 && keep(i)) holders[id] = (holders[id] as number) + 1;
@@ -190,8 +192,12 @@ function sharedIdentities(ids: Int32Array, size: number, keep: (i: number) => bo
     if (list === undefined) shared.set(id, [i]);
     else list.push(i);
   }
+  for (let i = 0; i < ids.length; i++) holders[ids[i] as number] = 0;
   return shared;
 }
+
+/** The signature of a set of accounts, whatever their order. */
+const signatureOf = (accounts: readonly (string | number)[]) => accounts.map(String).sort().join('\u0000');
 
 /**
  * Rule 15 keeps two accounts of one provider apart even when they share an email or a username, so they never form a
@@ -204,11 +210,21 @@ function sameProviderDuplicates(
   earlier: readonly HygieneFinding[],
 ): HygieneFinding[] {
   const { identities, slotOf, environments, environmentIndex } = detail;
-  const reported = new Set(earlier.map((finding) => [...finding.accounts].map(String).sort().join('\u0000')));
+  // The signatures of the earlier findings, made only for the sizes a duplicate here has (two accounts, mostly).
+  const reported = new Map<number, Set<string>>();
+  const reportedOfSize = (size: number) => {
+    let set = reported.get(size);
+    if (set === undefined) {
+      set = new Set(earlier.filter((f) => f.accounts.length === size).map((f) => signatureOf(f.accounts)));
+      reported.set(size, set);
+    }
+    return set;
+  };
   const findings: HygieneFinding[] = [];
   const inDefaultTenant = (i: number) => detail.defaultTenant[i] === 1;
+  const holders = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
-    for (const list of sharedIdentities(identities[field], identities.size, inDefaultTenant).values()) {
+    for (const list of sharedIdentities(identities[field], holders, inDefaultTenant).values()) {
       const bySlot = new Map<number, number[]>();
       for (const i of list) {
         const slot = slotOf[i] as number;
@@ -218,9 +234,10 @@ function sameProviderDuplicates(
         const counted = same.filter((i) => detail.status[i] === ELIGIBLE).length;
         if (counted < 2) continue;
         const accounts = same.map((i) => refAt(records, i));
-        const signature = accounts.map(String).sort().join('\u0000');
-        if (reported.has(signature)) continue;
-        reported.add(signature);
+        const signature = signatureOf(accounts);
+        const seen = reportedOfSize(accounts.length);
+        if (seen.has(signature)) continue;
+        seen.add(signature);
         const first = accountAt(records, same[0] as number);
         const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
         findings.push({
@@ -251,13 +268,10 @@ function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFindin
   if (!any) return [];
   heldInTenant[0] = 0;
   const alike = new Map<number, Set<number>>();
+  const counts = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
     const ids = identities[field];
-    for (const holders of sharedIdentities(
-      ids,
-      identities.size,
-      (i) => heldInTenant[ids[i] as number] === 1,
-    ).values()) {
+    for (const holders of sharedIdentities(ids, counts, (i) => heldInTenant[ids[i] as number] === 1).values()) {
       for (const t of holders) {
         if (detail.defaultTenant[t] === 1) continue;
         for (const i of holders) {
