@@ -145,6 +145,19 @@ describe('environment names in the CLI compare as the server compares them', () 
     );
   });
 
+  it('rows of one environment in any spelling must agree on production (rule 4), naming both lines', async () => {
+    const list = file(
+      'environment,production,username,email\nProduction,,ann,ann@corp.com\nproduction ,true,bob,bob@corp.com\nPRODUCTION,no,carl,carl@corp.com\n',
+      'production-flags.csv',
+    );
+    const result = await count('--input', list, '--domains', 'corp.com');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /line 4: environment "Production" is marked non-production, but line 3 marks it production; an environment is one or the other/,
+    );
+  });
+
   it('a rules file naming one environment twice in different case is refused', async () => {
     const rules = file(
       JSON.stringify({ environments: { Production: { internalDomains: [] }, production: { internalDomains: [] } } }),
