@@ -324,6 +324,19 @@ function countScope(
   return { internal, external, multi };
 }
 
+/** The members whose mark is 1, in order (a loop: TypedArray.prototype.filter called back for each). */
+function marked(members: Int32Array, mark: Uint8Array): Int32Array {
+  let count = 0;
+  for (let k = 0; k < members.length; k++) if (mark[members[k] as number] === 1) count++;
+  const kept = new Int32Array(count);
+  let at = 0;
+  for (let k = 0; k < members.length; k++) {
+    const i = members[k] as number;
+    if (mark[i] === 1) kept[at++] = i;
+  }
+  return kept;
+}
+
 /** Room for countScope: a root per member, a size per record. */
 interface ScopeScratch {
   roots: Int32Array;
@@ -523,9 +536,7 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
   for (const list of production.multi.values()) for (const i of list) linkedInProduction[i] = 1;
   environments.forEach((env, e) => {
     const members = perEnvMembers[e] as Int32Array;
-    const linkable = env.production
-      ? members.filter((i) => linkedInProduction[i] === 1)
-      : members.filter((i) => defaultTenant[i] === 1);
+    const linkable = env.production ? marked(members, linkedInProduction) : marked(members, defaultTenant);
     link(linkable, identities, slotOf, envParent, scratch);
     perEnv.push(countScope(members, envParent, status, bits, slotOf, scopeScratch));
   });

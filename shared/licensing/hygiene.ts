@@ -176,18 +176,26 @@ export function hygieneFindings(
 }
 
 /**
- * For each identity number held more than once (by records passing `keep`), its holders in input order. `holders`
- * (one count per identity number) is left zeroed, so the callers share one.
+ * For each identity number held more than once, its holders in input order, counting only the records `rows` marks
+ * (all when null) and the identity numbers `numbers` marks (all when null): marks in typed arrays rather than a test
+ * function, as these loops run over every record. `holders` (one count per identity number) is left zeroed, so the
+ * callers share one.
  */
-function sharedIdentities(ids: Int32Array, holders: Int32Array, keep: (i: number) => boolean): Map<number, number[]> {
+function sharedIdentities(
+  ids: Int32Array,
+  holders: Int32Array,
+  rows: Uint8Array | null,
+  numbers: Uint8Array | null,
+): Map<number, number[]> {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (id !== 0 && keep(i)) holders[id] = (holders[id] as number) + 1;
+    if (id === 0 || (rows !== null && rows[i] !== 1) || (numbers !== null && numbers[id] !== 1)) continue;
+    holders[id] = (holders[id] as number) + 1;
   }
   const shared = new Map<number, number[]>();
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (id === 0 || (holders[id] as number) < 2 || !keep(i)) continue;
+    if (id === 0 || (holders[id] as number) < 2 || (rows !== null && rows[i] !== 1)) continue;
     const list = shared.get(id);
     if (list === undefined) shared.set(id, [i]);
     else list.push(i);
@@ -221,10 +229,9 @@ function sameProviderDuplicates(
     return set;
   };
   const findings: HygieneFinding[] = [];
-  const inDefaultTenant = (i: number) => detail.defaultTenant[i] === 1;
   const holders = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
-    for (const list of sharedIdentities(identities[field], holders, inDefaultTenant).values()) {
+    for (const list of sharedIdentities(identities[field], holders, detail.defaultTenant, null).values()) {
       const bySlot = new Map<number, number[]>();
       for (const i of list) {
         const slot = slotOf[i] as number;
@@ -271,7 +278,7 @@ function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFindin
   const counts = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
     const ids = identities[field];
-    for (const holders of sharedIdentities(ids, counts, (i) => heldInTenant[ids[i] as number] === 1).values()) {
+    for (const holders of sharedIdentities(ids, counts, null, heldInTenant).values()) {
       for (const t of holders) {
         if (detail.defaultTenant[t] === 1) continue;
         for (const i of holders) {
