@@ -104,24 +104,20 @@ export class AccountColumns {
     this.#emailEnd[i] = end;
   }
 
+  /** The row's username (or email) as a string of its own: a value that is not a plain range of the text. */
   setUsername(i: number, value: string): void {
-    if (value === '') {
-      this.#userStart[i] = 0;
-      this.#userEnd[i] = 0;
-      return;
-    }
-    this.#userStart[i] = OWN;
-    this.#ownUsernames.set(i, value);
+    AccountColumns.#setOwn(i, value, this.#userStart, this.#userEnd, this.#ownUsernames);
   }
 
   setEmail(i: number, value: string): void {
-    if (value === '') {
-      this.#emailStart[i] = 0;
-      this.#emailEnd[i] = 0;
-      return;
-    }
-    this.#emailStart[i] = OWN;
-    this.#ownEmails.set(i, value);
+    AccountColumns.#setOwn(i, value, this.#emailStart, this.#emailEnd, this.#ownEmails);
+  }
+
+  static #setOwn(i: number, value: string, starts: Int32Array, ends: Int32Array, own: Map<number, string>): void {
+    // An empty value is the empty range.
+    starts[i] = value === '' ? 0 : OWN;
+    ends[i] = 0;
+    if (value !== '') own.set(i, value);
   }
 
   setNames(i: number, environment: string, provider: string, tenant: string): void {
