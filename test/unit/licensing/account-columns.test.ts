@@ -18,7 +18,19 @@ const ENVIRONMENTS: EnvironmentRules[] = [
   { name: 'Prod-US', production: true, internalDomains: ['mycompany.com'] },
   { name: 'QA', production: false, internalDomains: [] },
 ];
-const USERNAMES = ['jsmith', 'JSmith', 'José', 'JOSÉ', 'ann', '=cmd|calc', '-dash', "'x", 'jane@mycompany.com', ''];
+const USERNAMES = [
+  'jsmith',
+  'JSmith',
+  'José',
+  'JOSÉ',
+  'ann',
+  '=cmd|calc',
+  '-dash',
+  "'x",
+  'two\nlines',
+  'jane@mycompany.com',
+  '',
+];
 const EMAILS = [
   'john@mycompany.com',
   'John@MyCompany.com',
