@@ -9,6 +9,7 @@ import { countLicencesDetailed, type EnvironmentRules } from '../../../shared/li
 import { hygieneFindings } from '../../../shared/licensing/hygiene.ts';
 import { csvField, guardSpreadsheetCell } from '../../../shared/licensing/spreadsheet-cells.ts';
 import { UserListReader } from '../../../shared/licensing/user-list-reader.ts';
+import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../../support/generate-accounts.ts';
 
 const OWN_HEADER = 'environment,production,provider,tenant,username,email,active,it_user,role';
 const EXPORT_HEADER = `${OWN_HEADER},name,classification,reason,last_sign_in_at`;
@@ -118,6 +119,29 @@ describe('a list read into columns', () => {
         expect(hygieneFindings(columns, fromColumns, domains)).toEqual(hygieneFindings(objects, fromObjects, domains));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('reads a list of megabytes fed in chunks of a megabyte and more, each decoded whole, as the objects do', () => {
+    const records = generateAccounts(60_000);
+    const bytes = new TextEncoder().encode(accountsCsv(records));
+    expect(bytes.length).toBeGreaterThan(3 << 20);
+    const objects = new UserListReader();
+    const rows: AccountRow[] = [];
+    const columns = new AccountColumns();
+    const reader = new UserListReader({ into: columns });
+    // Chunk ends fall anywhere in a line, as a file stream's do.
+    for (let from = 0; from < bytes.length; from += (1 << 20) + 4_099) {
+      const chunk = bytes.subarray(from, from + (1 << 20) + 4_099);
+      rows.push(...objects.write(chunk));
+      reader.write(chunk);
+    }
+    rows.push(...objects.end().accounts);
+    reader.end();
+    expect(columns.length).toBe(records.length);
+    expect(Array.from({ length: columns.length }, (_, i) => columns.record(i))).toEqual(rows);
+    expect(countLicencesDetailed(columns, GENERATED_ENVIRONMENTS).result).toEqual(
+      countLicencesDetailed(rows, GENERATED_ENVIRONMENTS).result,
     );
   });
 
