@@ -54,6 +54,11 @@ export function accountAt(accounts: Accounts, i: number): AccountRecord {
   return accounts instanceof AccountColumns ? accounts.record(i) : (accounts[i] as AccountRecord);
 }
 
+/** Whether the account at `i` is Seatkeeper's own staff (rule 30), without making an object for columns. */
+export function staffAt(accounts: Accounts, i: number): boolean {
+  return accounts instanceof AccountColumns ? accounts.staff(i) : (accounts[i] as AccountRecord).staff === true;
+}
+
 /** The caller's reference of the account at `i` (a line number for columns). */
 export function refAt(accounts: Accounts, i: number): string | number {
   return accounts instanceof AccountColumns ? accounts.line(i) : (accounts[i] as AccountRecord).ref;
@@ -143,6 +148,11 @@ export interface CountDetail {
 export const ELIGIBLE = 0;
 const INACTIVE = 1;
 const IT_USER = 2;
+
+/** Rules 1 and 3: an inactive account and an IT user's are not counted. */
+function statusOf(active: boolean, itUser: boolean | undefined): number {
+  return !active ? INACTIVE : itUser ? IT_USER : ELIGIBLE;
+}
 
 function find(parent: Int32Array, i: number): number {
   let x = i;
@@ -414,7 +424,7 @@ function columnFacts(
     columns.usernameAt(i, username);
     columns.emailAt(i, email);
     bits[i] = classifyBitsIn(compiled[env] as CompiledRules, username, email);
-    status[i] = !columns.active(i) ? INACTIVE : columns.itUser(i) ? IT_USER : ELIGIBLE;
+    status[i] = statusOf(columns.active(i), columns.itUser(i));
     defaultTenant[i] = defaultOfId[columns.tenantId(i)] as number;
   }
 }
@@ -481,7 +491,7 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
       }
       slotOf[i] = lastSlot;
       bits[i] = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
-      status[i] = !record.active ? INACTIVE : record.itUser ? IT_USER : ELIGIBLE;
+      status[i] = statusOf(record.active, record.itUser);
       defaultTenant[i] = isDefaultTenant(record.tenant) ? 1 : 0;
     }
   }

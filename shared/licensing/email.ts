@@ -48,8 +48,8 @@ function scanDomain(value: string, start: number, end: number): number {
 }
 
 /**
- * Where the last domainStart found its domain: its end and a hash of its characters, valid when domainStart returned
- * a position. Module state, so that classifying a million accounts makes no string and no object per account.
+ * Where the last domainStartIn found its domain: its end and a hash of its characters, valid when it returned a
+ * position. Module state, so that classifying a million accounts makes no string and no object per account.
  */
 export const LAST_DOMAIN = { end: 0, hash: 0, lowerCase: false };
 
@@ -119,14 +119,10 @@ export function emailDomainIn(text: string, from: number, to: number): string | 
 }
 
 /**
- * Where the domain of a valid email (rule 10) starts in `value`, or -1, without making a string; LAST_DOMAIN then
- * says where it ends, its hash, and whether it is plain lower-case ASCII (then the slice is the domain as compared).
+ * Where the domain of a valid email (rule 10) starts in the value text.slice(from, to), as a position in `text`, or
+ * -1, without making a string; LAST_DOMAIN then says where it ends, its hash, and whether it is plain lower-case ASCII
+ * (then the slice is the domain as compared).
  */
-export function domainStart(value: string | null | undefined): number {
-  return value ? domainStartIn(value, 0, value.length) : -1;
-}
-
-/** domainStart of the value text.slice(from, to), as a position in `text`. */
 export function domainStartIn(text: string, from: number, to: number): number {
   let start = from;
   let end = to;

@@ -1,15 +1,14 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
-import { AccountColumns } from './account-columns.ts';
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import {
-  type AccountRecord,
   type Accounts,
   accountAt,
   type CountDetail,
   ELIGIBLE,
   type EnvironmentRules,
   refAt,
+  staffAt,
 } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
@@ -48,10 +47,6 @@ export function hygieneFindings(
 ): HygieneFinding[] {
   const findings: HygieneFinding[] = [];
   const { environments, bits, environmentIndex, compiled, status } = detail;
-  const staff =
-    records instanceof AccountColumns
-      ? (i: number) => records.staff(i)
-      : (i: number) => (records as readonly AccountRecord[])[i]?.staff === true;
   const declared = [...new Set(organisationDomains.map(normalizeDomainEntry).filter((d) => d !== ''))];
 
   environments.forEach((env: EnvironmentRules) => {
@@ -109,7 +104,7 @@ export function hygieneFindings(
       list.push(refAt(records, i));
       noEmail.set(e, list);
     }
-    if (!(b & INTERNAL) && staff(i)) {
+    if (!(b & INTERNAL) && staffAt(records, i)) {
       const list = staffExternal.get(e) ?? [];
       list.push(refAt(records, i));
       staffExternal.set(e, list);
