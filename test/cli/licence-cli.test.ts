@@ -210,6 +210,19 @@ describe('seatkeeper licence count', () => {
     expect(result.stderr).toContain('http://x.com');
   });
 
+  it('says in English what in a rules file does not match the format, every mistake with its path', async () => {
+    const input = file('ok-format.csv', 'email\na@x.com\n');
+    const rules = file(
+      'wrong-format.json',
+      JSON.stringify({ environments: { '': {}, QA: { internalDomains: [1], production: 'yes', extra: 1 } }, x: 1 }),
+    );
+    const result = await cli('licence', 'count', '--input', input, '--rules', rules);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `seatkeeper: ${rules} does not match the rules format: environments.: Invalid key in record; environments.QA.internalDomains.0: Invalid input: expected string, received number; environments.QA.production: Invalid input: expected boolean, received string; environments.QA: Unrecognized key: "extra"; (top level): Unrecognized key: "x"\n`,
+    );
+  });
+
   // Issue 15, rule 15: accounts of one provider never link, so they never pull unrelated people into one group.
   it.each([
     {
