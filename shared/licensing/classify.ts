@@ -146,19 +146,6 @@ export function classifyBits(
   return bitsOfClasses(rules, domainClass(rules, email), domainClass(rules, username));
 }
 
-/** classifyBits of the values text.slice(start, end) of each field (AccountColumns.usernameAt and emailAt). */
-export function classifyBitsIn(
-  rules: CompiledRules,
-  username: { text: string; start: number; end: number },
-  email: { text: string; start: number; end: number },
-) {
-  return bitsOfClasses(
-    rules,
-    domainClassIn(rules, email.text, email.start, email.end),
-    domainClassIn(rules, username.text, username.start, username.end),
-  );
-}
-
 /** The same bits from the domain classes (domainClassOf) of the Email and Username fields. */
 export function bitsOfClasses(rules: CompiledRules, fromEmail: number, fromUsername: number): number {
   let bits = fromEmail === 0 ? 0 : EMAIL_FIELD_VALID;

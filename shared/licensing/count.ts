@@ -10,25 +10,20 @@
 //   people consistent with both rules, and independent of record order.
 // - Within such a group, internal people = min(people, internal accounts) (rule 18: a person with any internal
 //   account is internal, and the expensive bucket is never undercounted); the rest are external.
-import { AccountColumns, type ValueAt } from './account-columns.ts';
+import { AccountColumns } from './account-columns.ts';
 import {
+  bitsOfClasses,
   type Classification,
   type CompiledRules,
   classifyBits,
-  classifyBitsIn,
   compileRules,
+  domainClassOf,
   EMAIL_FIELD_VALID,
   INTERNAL,
 } from './classify.ts';
 import { emailIdentity } from './email.ts';
-import {
-  asciiIdentityHash,
-  asciiIdentityHashIn,
-  identityHash,
-  identityHashIn,
-  NOT_ASCII,
-  numberByIdentity,
-} from './identity-index.ts';
+import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity } from './identity-index.ts';
+import { type ValueFacts, valueFacts } from './value-facts.ts';
 
 export interface AccountRecord {
   /** The caller's reference for this account (a CSV line number, a database id), echoed in reports. */
@@ -184,8 +179,8 @@ export interface Identities {
   size: number;
 }
 
-function numberIdentities(accounts: Accounts, bits: Uint8Array): Identities {
-  if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, bits);
+function numberIdentities(accounts: Accounts, bits: Uint8Array, facts: ValueFacts | null): Identities {
+  if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, facts as ValueFacts);
   const records = accounts as readonly AccountRecord[];
   const n = records.length;
   const email = new Int32Array(n);
@@ -205,25 +200,14 @@ function numberIdentities(accounts: Accounts, bits: Uint8Array): Identities {
   return { email, username, size: next };
 }
 
-/** The same for columns: values hashed where they stand, strings made only to confirm a hash match. */
-function numberColumnIdentities(columns: AccountColumns, bits: Uint8Array): Identities {
+/** The same for columns, from the hashes of their value facts: strings made only to confirm a hash match. */
+function numberColumnIdentities(columns: AccountColumns, facts: ValueFacts): Identities {
   const n = columns.length;
   const email = new Int32Array(n);
   const username = new Int32Array(n);
-  const hashes = new Int32Array(n);
-  const at: ValueAt = { text: '', start: 0, end: 0 };
-  for (let i = 0; i < n; i++) {
-    if (((bits[i] as number) & EMAIL_FIELD_VALID) === 0) continue;
-    columns.emailAt(i, at);
-    const hash = asciiIdentityHashIn(at.text, at.start, at.end);
-    hashes[i] = hash === NOT_ASCII ? identityHash(emailIdentity(columns.email(i))) : hash;
-  }
-  let next = numberByIdentity(hashes, (i) => emailIdentity(columns.email(i)), email, 1);
-  for (let i = 0; i < n; i++) {
-    columns.usernameAt(i, at);
-    hashes[i] = identityHashIn(at.text, at.start, at.end);
-  }
-  next = numberByIdentity(hashes, (i) => columns.username(i), username, next);
+  // The facts' arrays may hold room for more rows than there are.
+  let next = numberByIdentity(facts.emailHash.subarray(0, n), (i) => emailIdentity(columns.email(i)), email, 1);
+  next = numberByIdentity(facts.usernameHash.subarray(0, n), (i) => columns.username(i), username, next);
   return { email, username, size: next };
 }
 
@@ -394,22 +378,35 @@ interface Facts {
   defaultTenant: Uint8Array;
 }
 
-/** The per-record facts of columns: names looked up once per distinct name, values classified where they stand. */
+/**
+ * The per-record facts of columns: names looked up once per distinct name, and each row classified from the classes
+ * of its domains (value-facts.ts), worked out once per environment and domain.
+ */
 function columnFacts(
   columns: AccountColumns,
   envIndexByName: ReadonlyMap<string, number>,
   compiled: readonly CompiledRules[],
   slotOfName: (env: number, provider: string) => number,
+  values: ValueFacts,
   facts: Facts,
 ): void {
   const { environmentIndex, slotOf, bits, status, defaultTenant } = facts;
+  const { emailDomain, usernameDomain, domains } = values;
   const envOfId = columns.environments.names.map((name) => environmentOf(envIndexByName, name));
   const defaultOfId = columns.tenants.names.map((tenant) => (isDefaultTenant(tenant) ? 1 : 0));
   const providers = columns.providers.names;
   // (environment, provider) to slot, numbered as rows first meet them, as for objects.
   const slotOfPair = new Int32Array(envOfId.length * providers.length).fill(-1);
-  const username: ValueAt = { text: '', start: 0, end: 0 };
-  const email: ValueAt = { text: '', start: 0, end: 0 };
+  // Each domain's class under each environment's rules, -1 until first needed.
+  const classes = compiled.map(() => new Int8Array(domains.length).fill(-1));
+  const classOf = (env: number, domain: number): number => {
+    if (domain === -1) return 0;
+    const known = (classes[env] as Int8Array)[domain] as number;
+    if (known !== -1) return known;
+    const found = domainClassOf(compiled[env] as CompiledRules, domains[domain] as string);
+    (classes[env] as Int8Array)[domain] = found;
+    return found;
+  };
   for (let i = 0; i < columns.length; i++) {
     const envId = columns.environmentId(i);
     const env = envOfId[envId] as number;
@@ -421,16 +418,28 @@ function columnFacts(
       slotOfPair[pair] = slot;
     }
     slotOf[i] = slot;
-    columns.usernameAt(i, username);
-    columns.emailAt(i, email);
-    bits[i] = classifyBitsIn(compiled[env] as CompiledRules, username, email);
+    bits[i] = bitsOfClasses(
+      compiled[env] as CompiledRules,
+      classOf(env, emailDomain[i] as number),
+      classOf(env, usernameDomain[i] as number),
+    );
     status[i] = statusOf(columns.active(i), columns.itUser(i));
     defaultTenant[i] = defaultOfId[columns.tenantId(i)] as number;
   }
 }
 
-export function countLicencesDetailed(accounts: Accounts, environments: readonly EnvironmentRules[]): CountDetail {
+/**
+ * The count with its per-record facts. Columns' value facts (value-facts.ts) are worked out here unless `values`
+ * gives them for every row (the CLI works them out while reading).
+ */
+export function countLicencesDetailed(
+  accounts: Accounts,
+  environments: readonly EnvironmentRules[],
+  values: ValueFacts | null = null,
+): CountDetail {
   const n = accounts.length;
+  const columnValues =
+    accounts instanceof AccountColumns ? (values !== null && values.rows === n ? values : valueFacts(accounts)) : null;
   const envIndexByName = new Map<string, number>();
   environments.forEach((env, index) => {
     envIndexByName.set(env.name, index);
@@ -462,7 +471,7 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
     return found;
   };
   if (accounts instanceof AccountColumns) {
-    columnFacts(accounts, envIndexByName, compiled, slotOfName, {
+    columnFacts(accounts, envIndexByName, compiled, slotOfName, columnValues as ValueFacts, {
       environmentIndex,
       slotOf,
       bits,
@@ -526,7 +535,7 @@ export function countLicencesDetailed(accounts: Accounts, environments: readonly
     if (defaultTenant[i] === 1) productionLinked[linked++] = i;
   }
 
-  const identities = numberIdentities(accounts, bits);
+  const identities = numberIdentities(accounts, bits, columnValues);
   const scratch = new LinkScratch(identities.size);
 
   // Installation-wide merge across production environments (rules 14, 16, 17).
