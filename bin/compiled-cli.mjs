@@ -109,6 +109,14 @@ function writeWhole(path, text) {
   renameSync(partial, path);
 }
 
+/** The bundle's `main`; a bundle that starts workers is told where it is, so they start from it too. */
+async function mainOf(bundle) {
+  const url = pathToFileURL(bundle).href;
+  const loaded = await import(url);
+  loaded.workersFromBundle?.(url);
+  return loaded.main;
+}
+
 /**
  * The CLI's `main`, loaded from an up-to-date bundle (built now if needed), or null when none can be had; the reason
  * is not shown, as the caller runs the same code through tsx instead.
@@ -123,8 +131,7 @@ export async function compiledMain(root) {
       const { files, key } = JSON.parse(readFileSync(manifest, 'utf8'));
       previous.set(dir, key);
       const sources = currentSources(root, files);
-      if (sources !== null && keyOf(root, sources) === key)
-        return (await import(pathToFileURL(join(dir, `cli-${key}.mjs`)).href)).main;
+      if (sources !== null && keyOf(root, sources) === key) return await mainOf(join(dir, `cli-${key}.mjs`));
     } catch {
       // No manifest, or its bundle is gone: build below.
     }
@@ -145,7 +152,7 @@ export async function compiledMain(root) {
       if (previous.has(dir) && previous.get(dir) !== built.key) {
         rmSync(join(dir, `cli-${previous.get(dir)}.mjs`), { force: true });
       }
-      return (await import(pathToFileURL(bundle).href)).main;
+      return await mainOf(bundle);
     } catch {
       // Not writable here: try the next place.
     }

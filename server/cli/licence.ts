@@ -9,7 +9,7 @@ import { classifyUser, compileRules } from '../../shared/licensing/classify.ts';
 import { countLicencesDetailed, type EnvironmentRules } from '../../shared/licensing/count.ts';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
 import { environmentKey } from '../../shared/licensing/environment-names.ts';
-import { type HygieneFinding, hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import { quoteValue } from '../../shared/licensing/quote-value.ts';
 import { describeMapping } from '../../shared/licensing/user-list-columns.ts';
 import { USER_LIST_ENCODINGS, type UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
@@ -268,7 +268,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
   }
   const { accounts } = csv;
   const environments = environmentRules(accounts, values.input, domains, rules);
-  const detail = countLicencesDetailed(accounts, environments);
+  const detail = countLicencesDetailed(accounts, environments, csv.facts);
   const findings = hygieneFindings(accounts, detail, organisationDomains);
   const { result } = detail;
   const { mapping } = csv.summary;

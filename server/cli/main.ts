@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { type CliIo, UsageError } from './io.ts';
 import { LICENCE_USAGE, runLicenceCommand } from './licence.ts';
 
+// Run from a bundle (bin/compiled-cli.mjs), the CLI starts its reading workers from that bundle.
+export { workersFromBundle } from './read-part.ts';
+
 const USAGE = `seatkeeper: licence accounting for certification platforms
 
 ${LICENCE_USAGE}

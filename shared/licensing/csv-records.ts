@@ -116,6 +116,11 @@ export class CsvRecordReader {
     return line;
   }
 
+  /** Whether all text received ends a record: no quoted value runs on past it. */
+  get atRecordStart(): boolean {
+    return this.#pending === '';
+  }
+
   /** The separator in use: given, or found on the header line. */
   get separator(): CsvSeparator {
     return this.#separator ?? ',';

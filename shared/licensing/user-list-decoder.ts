@@ -60,6 +60,11 @@ export class UserListDecoder {
     this.#decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   }
 
+  /** Whether the bytes received so far end with a line break (or none were received): no line is half read. */
+  get atLineStart(): boolean {
+    return this.#carry.length === 0;
+  }
+
   /** Bytes received so far, for progress. */
   get bytes(): number {
     return this.#bytes;

@@ -83,6 +83,24 @@ export class UserListReader {
   }
 
   /**
+   * Whether the bytes received so far end where a record ends: a reader of the rest of the file starting from here
+   * (after the header) reads the same records (account-csv.ts reads in two parts).
+   */
+  get cleanBreak(): boolean {
+    return this.#decoder.atLineStart && this.#records.atRecordStart;
+  }
+
+  /** The separator in use: given, or found on the header line. */
+  get separator(): CsvSeparator {
+    return this.#records.separator;
+  }
+
+  /** The line number of the next byte received. */
+  get nextLine(): number {
+    return this.#records.nextLine;
+  }
+
+  /**
    * Reads a chunk of the file; returns the accounts it completed (none when they go `into` columns). Throws
    * UserListError when the list is refused.
    */

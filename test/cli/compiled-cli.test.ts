@@ -1,14 +1,17 @@
 // The licence commands run from a bundle built on first use (bin/compiled-cli.mjs): it must answer as tsx does, be
 // rebuilt when a source changes (never run stale), and work from a fresh clone with no build step.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compiledMain } from '../../bin/compiled-cli.mjs';
 import { main } from '../../server/cli/main.ts';
+import type { ReadPart, ReadPartJob } from '../../server/cli/read-part.ts';
 import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
 import { runCommand } from '../support/run-command.ts';
 
@@ -61,6 +64,40 @@ describe('the compiled licence CLI', () => {
     ]);
     expect(errors[0]).toMatchObject({ code: 2, stderr: expect.stringContaining('missing.csv: cannot read') });
     expect(errors[0]).toMatchObject({ code: errors[1].code, stderr: errors[1].stderr });
+  });
+
+  it('starts its reading worker from the bundle: a large list is read in two parts, as the CLI in-process reads it', async () => {
+    const csv = join(dir, 'large.csv');
+    // Over 8 MiB, so the list is read in two parts (account-csv.ts).
+    writeFileSync(csv, accountsCsv(generateAccounts(130_000, 13)));
+    const args = [BIN, 'licence', 'count', '--input', csv, '--json'];
+    const compiled = await run('node', args, { maxBuffer: 1 << 28 });
+    expect(JSON.parse(compiled.stdout).accounts).toBe(130_000);
+    expect(await runCommand(main, args.slice(1))).toEqual({ code: 0, out: compiled.stdout, err: compiled.stderr });
+
+    // The bundle the bin ran, started as a reading worker, reads the part it is given.
+    const root = resolve('.');
+    expect(await compiledMain(root)).not.toBeNull();
+    const rootKey = createHash('sha256').update(root).digest('hex').slice(0, 16);
+    const cache = join(root, 'node_modules/.cache/seatkeeper-cli');
+    const { key } = JSON.parse(readFileSync(join(cache, `manifest-${rootKey}.json`), 'utf8')) as { key: string };
+    const from = readFileSync(csv).indexOf('\n', 4_000_000) + 1;
+    const job: ReadPartJob = { path: csv, from, size: statSync(csv).size };
+    const worker = new Worker(pathToFileURL(join(cache, `cli-${key}.mjs`)), {
+      workerData: { seatkeeperReadPart: job },
+    });
+    const message = await new Promise<{ read?: ReadPart }>((done) => worker.once('message', done));
+    await worker.terminate();
+    expect(message.read?.mapping).toContain('username');
+    expect(message.read?.accounts).toBe(message.read?.part.length);
+    expect(message.read?.lines).toBe(
+      130_000 +
+        1 -
+        readFileSync(csv)
+          .subarray(0, from)
+          .filter((byte) => byte === 10).length +
+        1,
+    );
   });
 
   it('is built on first use and rebuilt when any source it holds changes, so a stale build never runs', async () => {

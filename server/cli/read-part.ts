@@ -1,0 +1,155 @@
+// The later part of a large user list, read by a worker thread while the CLI's main thread reads the earlier part
+// (account-csv.ts): the header and the part go through the one reader (user-list-reader.ts) into columns, the rows'
+// value facts are worked out here too, and everything goes back as buffers moved, not copied. The main thread
+// appends the part only when its own reading ended exactly where the part starts; otherwise it reads on by itself.
+import { Buffer } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { AccountColumns, type CharCodes, type ColumnsPart } from '../../shared/licensing/account-columns.ts';
+import type { CsvSeparator } from '../../shared/licensing/csv-records.ts';
+import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
+import type { UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
+import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
+import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
+import { typeScriptWorker } from '../licensing/typescript-worker.ts';
+
+/** The key of a reading worker's job in its workerData. */
+const JOB = 'seatkeeperReadPart';
+/** A header line longer than this is not looked for: the list is read by one thread. */
+const HEADER_BYTES = 1 << 20;
+
+export interface ReadPartJob {
+  path: string;
+  /** Where the part starts: just after a line break. */
+  from: number;
+  /** The file's size when the main thread looked. */
+  size: number;
+  encoding?: UserListEncoding;
+  strict?: boolean;
+  defaultTenant?: string;
+  separator?: CsvSeparator;
+}
+
+export interface ReadPart {
+  part: ColumnsPart;
+  facts: ValueFacts;
+  /** The last line read, counted from the header as line 1 and the part's first line as line 2. */
+  lines: number;
+  accounts: number;
+  anonymous: number;
+  /** The header as mapped (mappingKey), to be compared with the main thread's. */
+  mapping: string;
+}
+
+type ReadPartMessage = { read: ReadPart } | { failed: string };
+
+/** What must be equal in both threads' readings of the header for the part's rows to read as the main thread's. */
+export function mappingKey(mapping: ColumnMapping, separator: CsvSeparator): string {
+  return JSON.stringify({
+    separator,
+    width: mapping.width,
+    columns: mapping.columns,
+    export: mapping.seatkeeperExport,
+  });
+}
+
+/** A text's character codes in a buffer of its own (Node's pool is shared, so a small one is copied out of it). */
+function toCharCodes(text: string): CharCodes {
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  const bytes = Buffer.from(text, ascii ? 'latin1' : 'utf16le');
+  const own =
+    bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes).subarray(0);
+  return ascii
+    ? new Uint8Array(own.buffer, own.byteOffset, own.length)
+    : new Uint16Array(own.buffer, own.byteOffset, own.length / 2);
+}
+
+/** The file's first line with its line break, or null when there is none within HEADER_BYTES. */
+async function headerLine(path: string): Promise<Uint8Array | null> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEADER_BYTES, 0);
+    const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    return end === -1 ? null : buffer.subarray(0, end + 1);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Reads the part (in the worker). */
+export async function readPart(job: ReadPartJob): Promise<{ read: ReadPart; transfer: ArrayBuffer[] } | string> {
+  const header = await headerLine(job.path);
+  if (header === null) return 'no header line within the first megabyte';
+  const columns = new AccountColumns();
+  const reader = new UserListReader({
+    encoding: job.encoding,
+    strict: job.strict,
+    defaultTenant: job.defaultTenant,
+    separator: job.separator,
+    into: columns,
+    // Any problem sends the main thread reading on by itself, which finds and words them all.
+    maxProblems: 1,
+  });
+  reader.write(header);
+  let reserved = false;
+  for await (const chunk of createReadStream(job.path, { start: job.from, highWaterMark: 1 << 20 })) {
+    reader.write(chunk as Uint8Array);
+    if (!reserved && columns.length > 0) {
+      reserved = true;
+      const read = reader.bytes - header.length;
+      columns.reserve(Math.ceil(((columns.length * (job.size - job.from)) / read) * 1.1));
+    }
+  }
+  const { summary } = reader.end();
+  const facts = valueFacts(columns);
+  const { part, transfer } = columns.part(toCharCodes);
+  for (const array of [facts.emailDomain, facts.usernameDomain, facts.emailHash, facts.usernameHash]) {
+    transfer.push(array.buffer as ArrayBuffer);
+  }
+  return {
+    read: {
+      part,
+      facts,
+      lines: summary.lines,
+      accounts: summary.accounts,
+      anonymous: summary.anonymous,
+      mapping: mappingKey(summary.mapping, summary.separator),
+    },
+    transfer,
+  };
+}
+
+/** The CLI's bundle (bin/compiled-cli.mjs), when it runs from one: reading workers start from it too. */
+let bundle: URL | null = null;
+
+export function workersFromBundle(url: string): void {
+  bundle = new URL(url);
+}
+
+/** A worker reading the part; `result` is null when it failed (the reason is not needed: the main thread reads on). */
+export function startReadPart(job: ReadPartJob): { result: Promise<ReadPart | null>; stop: () => void } {
+  const options = { workerData: { [JOB]: job } };
+  const worker =
+    bundle === null
+      ? typeScriptWorker(new URL('./read-part.ts', import.meta.url), options)
+      : new Worker(bundle, options);
+  const result = new Promise<ReadPart | null>((resolve) => {
+    worker.once('message', (message: ReadPartMessage) => resolve('read' in message ? message.read : null));
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+  });
+  return { result, stop: () => void worker.terminate() };
+}
+
+if (!isMainThread && parentPort !== null && (workerData as Record<string, unknown> | null)?.[JOB] !== undefined) {
+  const port = parentPort;
+  readPart((workerData as Record<string, ReadPartJob>)[JOB] as ReadPartJob).then(
+    (done) => {
+      if (typeof done === 'string') port.postMessage({ failed: done } satisfies ReadPartMessage);
+      else port.postMessage({ read: done.read } satisfies ReadPartMessage, done.transfer);
+    },
+    (error: unknown) => port.postMessage({ failed: String(error) } satisfies ReadPartMessage),
+  );
+}
