@@ -3,6 +3,7 @@
 // of the reading when measured (1.2 s against 0.25 s for the CSV alone). Here a username or email is a position in the
 // text the reader decoded, which is kept; only a value that is not a plain range of that text (a quoted value, a cell
 // guarded against spreadsheets) is kept as a string of its own. Strings are made when a report needs them.
+import { isSpaceCode } from './identity-index.ts';
 
 const ACTIVE = 1;
 const IT_USER = 2;
@@ -26,6 +27,18 @@ export type ToCharCodes = (text: string) => CharCodes;
 /** The values text[start, end) of character codes as a string: values are short (320 characters at most). */
 function fromCharCodes(codes: CharCodes, start: number, end: number): string {
   return String.fromCharCode.apply(null, codes.subarray(start, end) as unknown as number[]);
+}
+
+/** A character of a text, as a string or as character codes. */
+function codeAt(text: string | CharCodes, k: number): number {
+  return typeof text === 'string' ? text.charCodeAt(k) : (text[k] as number);
+}
+
+/** Where a value is, in a text of either kind. */
+interface Place {
+  text: string | CharCodes;
+  start: number;
+  end: number;
 }
 
 /** Rows read by another thread, to be appended to columns (AccountColumns.part and append). */
@@ -228,6 +241,60 @@ export class AccountColumns {
 
   email(i: number): string {
     return this.#value(i, this.#emailStart, this.#emailEnd, this.#ownEmails);
+  }
+
+  /**
+   * Whether two rows' usernames (or emails) are one identity as rule 14 matches ASCII values (case-insensitive,
+   * surrounding spaces ignored), compared where they stand; null when either holds a non-ASCII character, which the
+   * caller compares as strings.
+   */
+  sameAsciiValue(email: boolean, a: number, b: number): boolean | null {
+    const x = this.#place(email, a, this.#x);
+    const y = this.#place(email, b, this.#y);
+    const xt = x.text;
+    const yt = y.text;
+    let xs = x.start;
+    let xe = x.end;
+    let ys = y.start;
+    let ye = y.end;
+    while (xs < xe && isSpaceCode(codeAt(xt, xs))) xs++;
+    while (xe > xs && isSpaceCode(codeAt(xt, xe - 1))) xe--;
+    while (ys < ye && isSpaceCode(codeAt(yt, ys))) ys++;
+    while (ye > ys && isSpaceCode(codeAt(yt, ye - 1))) ye--;
+    let same = xe - xs === ye - ys;
+    for (let k = 0; same && k < xe - xs; k++) {
+      let c = codeAt(xt, xs + k);
+      let d = codeAt(yt, ys + k);
+      if (c > 127 || d > 127) return null;
+      if (c >= 65 && c <= 90) c += 32;
+      if (d >= 65 && d <= 90) d += 32;
+      same = c === d;
+    }
+    if (same) return true;
+    // Unequal so far: a non-ASCII character anywhere (toLowerCase may change lengths) leaves it to the strings.
+    for (let k = xs; k < xe; k++) if (codeAt(xt, k) > 127) return null;
+    for (let k = ys; k < ye; k++) if (codeAt(yt, k) > 127) return null;
+    return false;
+  }
+
+  readonly #x: Place = { text: '', start: 0, end: 0 };
+  readonly #y: Place = { text: '', start: 0, end: 0 };
+
+  /** Where a row's value is, as #valueAt, without making a string for a value of an appended part. */
+  #place(email: boolean, i: number, at: Place): Place {
+    const starts = email ? this.#emailStart : this.#userStart;
+    const start = starts[i] as number;
+    if (start === OWN) {
+      const value = (email ? this.#ownEmails : this.#ownUsernames).get(i) as string;
+      at.text = value;
+      at.start = 0;
+      at.end = value.length;
+      return at;
+    }
+    at.text = this.texts[this.#text[i] as number] as string | CharCodes;
+    at.start = start;
+    at.end = (email ? this.#emailEnd : this.#userEnd)[i] as number;
+    return at;
   }
 
   /** The row as an object, made on request (for reports). */

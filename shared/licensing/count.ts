@@ -22,7 +22,7 @@ import {
   INTERNAL,
 } from './classify.ts';
 import { emailIdentity } from './email.ts';
-import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity } from './identity-index.ts';
+import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity, sameKey } from './identity-index.ts';
 import { type ValueFacts, valueFacts } from './value-facts.ts';
 
 export interface AccountRecord {
@@ -169,7 +169,8 @@ function union(parent: Int32Array, a: number, b: number): void {
 
 /**
  * Each record's identities as numbers from 1, equal when rule 14 matches the values (case-insensitive, spaces ignored,
- * an email's Unicode domain as punycode); 0 for a blank username or an Email field without a valid email (D1).
+ * an email's Unicode domain as punycode); 0 for a blank username or an Email field without a valid email (D1), and
+ * for a value no other record holds (it links nothing; see numberByIdentity).
  * Numbered once for all scopes, so linking and the hygiene checks compare integers, not strings.
  */
 export interface Identities {
@@ -194,9 +195,11 @@ function numberIdentities(accounts: Accounts, bits: Uint8Array, facts: ValueFact
     // Only an email with a Unicode domain (rare) needs its punycode form first (rule 10a).
     hashes[i] = hash === NOT_ASCII ? identityHash(emailIdentity(value)) : hash;
   }
-  let next = numberByIdentity(hashes, (i) => emailIdentity((records[i] as AccountRecord).email), email, 1);
+  const emailOf = (i: number) => emailIdentity((records[i] as AccountRecord).email) as string;
+  let next = numberByIdentity(hashes, (a, b) => sameKey(emailOf(a), emailOf(b)), email, 1);
   for (let i = 0; i < n; i++) hashes[i] = identityHash((records[i] as AccountRecord).username);
-  next = numberByIdentity(hashes, (i) => (records[i] as AccountRecord).username, username, next);
+  const usernameOf = (i: number) => (records[i] as AccountRecord).username as string;
+  next = numberByIdentity(hashes, (a, b) => sameKey(usernameOf(a), usernameOf(b)), username, next);
   return { email, username, size: next };
 }
 
@@ -205,9 +208,14 @@ function numberColumnIdentities(columns: AccountColumns, facts: ValueFacts): Ide
   const n = columns.length;
   const email = new Int32Array(n);
   const username = new Int32Array(n);
-  // The facts' arrays may hold room for more rows than there are.
-  let next = numberByIdentity(facts.emailHash.subarray(0, n), (i) => emailIdentity(columns.email(i)), email, 1);
-  next = numberByIdentity(facts.usernameHash.subarray(0, n), (i) => columns.username(i), username, next);
+  // Values are compared where they stand; only one holding a non-ASCII character is made a string (rule 10a's
+  // punycode, toLowerCase). The facts' arrays may hold room for more rows than there are.
+  const sameEmail = (a: number, b: number) =>
+    columns.sameAsciiValue(true, a, b) ?? sameKey(emailIdentity(columns.email(a)), emailIdentity(columns.email(b)));
+  const sameUsername = (a: number, b: number) =>
+    columns.sameAsciiValue(false, a, b) ?? sameKey(columns.username(a), columns.username(b));
+  let next = numberByIdentity(facts.emailHash.subarray(0, n), sameEmail, email, 1);
+  next = numberByIdentity(facts.usernameHash.subarray(0, n), sameUsername, username, next);
   return { email, username, size: next };
 }
 

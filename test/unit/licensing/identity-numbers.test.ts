@@ -1,0 +1,94 @@
+// Identity numbers (identity-index.ts): two records get the same non-zero number exactly when rule 14 matches their
+// values (case-insensitive, surrounding spaces ignored), and a value no other record matches gets 0. Checked against a
+// reference written here with plain strings and a Map, on values chosen to collide: case, spaces, Unicode, blanks,
+// and hashes forced equal.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AccountColumns } from '../../../shared/licensing/account-columns.ts';
+import { identityHash, numberByIdentity, sameKey } from '../../../shared/licensing/identity-index.ts';
+
+/** Rule 14's key of a value, written independently: trimmed of what String.prototype.trim removes, lower-cased. */
+const keyOf = (value: string) => value.trim().toLowerCase();
+
+const VALUES = [
+  'ann',
+  'Ann',
+  ' ANN ',
+  'ann\u3000',
+  'bob',
+  'BOB',
+  'José',
+  'JOSÉ',
+  'josé ',
+  'straße',
+  'STRASSE',
+  'x',
+  '',
+  '  ',
+];
+const valueArb = fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 3 }));
+
+describe('numbering identities', () => {
+  it('gives equal non-zero numbers exactly to values matching another, 0 to values matching none', () => {
+    fc.assert(
+      fc.property(fc.array(valueArb, { maxLength: 60 }), fc.boolean(), (values, collide) => {
+        // With `collide`, every non-blank value gets one hash: only the comparison tells them apart.
+        const hashes = Int32Array.from(values, (value) => (collide && keyOf(value) !== '' ? 7 : identityHash(value)));
+        const ids = new Int32Array(values.length);
+        const next = numberByIdentity(hashes, (a, b) => sameKey(values[a] as string, values[b] as string), ids, 1);
+        const holders = new Map<string, number>();
+        for (const value of values)
+          if (keyOf(value) !== '') holders.set(keyOf(value), (holders.get(keyOf(value)) ?? 0) + 1);
+        values.forEach((value, i) => {
+          const shared = keyOf(value) !== '' && (holders.get(keyOf(value)) as number) > 1;
+          expect(ids[i] !== 0).toBe(shared);
+          expect(ids[i] as number).toBeLessThan(next);
+          values.forEach((other, j) => {
+            if (shared && ids[j] !== 0) expect(ids[i] === ids[j]).toBe(keyOf(value) === keyOf(other));
+          });
+        });
+        expect(next - 1).toBe([...holders.values()].filter((count) => count > 1).length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('compares values of columns where they stand as sameKey compares the strings, in texts of either kind', () => {
+    fc.assert(
+      fc.property(fc.array(valueArb, { minLength: 2, maxLength: 12 }), (values) => {
+        // Half the values in a decoded text, half in a part appended as character codes (a reading worker's).
+        const half = Math.ceil(values.length / 2);
+        const columns = new AccountColumns();
+        const part = new AccountColumns();
+        const text = (list: string[]) => list.map((value) => `${value}|`).join('');
+        const put = (into: AccountColumns, list: string[]) => {
+          const all = text(list);
+          let at = 0;
+          for (const value of list) {
+            const i = into.add(into.length + 2);
+            into.setUsernameRange(i, all, at, at + value.length);
+            into.setEmailRange(i, all, at, at + value.length);
+            into.setNames(i, 'Production', 'Users', '');
+            at += value.length + 1;
+          }
+        };
+        put(columns, values.slice(0, half));
+        put(part, values.slice(half));
+        const codes = (value: string) =>
+          /[^\u0000-\u00ff]/.test(value)
+            ? Uint16Array.from(value, (ch) => ch.charCodeAt(0))
+            : Uint8Array.from(value, (ch) => ch.charCodeAt(0));
+        columns.append(part.part((all) => codes(all)).part, 0);
+        for (let a = 0; a < values.length; a++) {
+          for (let b = 0; b < values.length; b++) {
+            const same = columns.sameAsciiValue(a % 2 === 0, a, b);
+            const expected = sameKey(values[a] as string, values[b] as string);
+            if (same === null) expect(/[^\u0000-\u007f]/.test(`${values[a]}${values[b]}`)).toBe(true);
+            else expect(same).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
