@@ -10,7 +10,7 @@ import {
   type UserListSummary,
 } from '../../shared/licensing/user-list-reader.ts';
 import { appendFacts, type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
-import { mappingKey, type ReadPart, startReadPart } from './read-part.ts';
+import { mappingKey, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
 
 export class AccountCsvError extends Error {
   constructor(readonly problems: string[]) {
@@ -34,7 +34,10 @@ export interface ReadAccountCsvOptions extends UserListOptions {
   onProgress?: (fraction: number) => void;
   /** Receives the column mapping as soon as the header is read, before any account is counted. */
   onMapping?: (mapping: ColumnMapping) => void;
-  /** Files of at least this many bytes are read in two parts at once (tests make it small); 8 MiB by default. */
+  /**
+   * Files of at least this many bytes are read in two parts at once (tests make it small); by default 8 MiB when the
+   * CLI runs from its bundle, and never when it runs from source.
+   */
   splitFrom?: number;
   /** Read when `path` is "-" (`--input -`). */
   stdin?: NodeJS.ReadableStream;
@@ -83,10 +86,8 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
       throw new AccountCsvError([`cannot read ${path}: no such file`]);
     }
   }
-  const split =
-    path !== '-' && size >= (options.splitFrom ?? SPLIT_FROM_BYTES)
-      ? lineStartAfter(path, Math.floor(size * MAIN_SHARE))
-      : -1;
+  const splitFrom = options.splitFrom ?? (workersStartFast() ? SPLIT_FROM_BYTES : Number.POSITIVE_INFINITY);
+  const split = path !== '-' && size >= splitFrom ? lineStartAfter(path, Math.floor(size * MAIN_SHARE)) : -1;
   const part =
     split > 0 && split < size
       ? startReadPart({

@@ -128,6 +128,11 @@ export function workersFromBundle(url: string): void {
   bundle = new URL(url);
 }
 
+/** Whether a worker starts from the bundle: from source, tsx compiles the reader again in it, for longer than it saves. */
+export function workersStartFast(): boolean {
+  return bundle !== null;
+}
+
 /** A worker reading the part; `result` is null when it failed (the reason is not needed: the main thread reads on). */
 export function startReadPart(job: ReadPartJob): { result: Promise<ReadPart | null>; stop: () => void } {
   const options = { workerData: { [JOB]: job } };
