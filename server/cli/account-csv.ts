@@ -69,8 +69,8 @@ function lineStartAfter(path: string, at: number): number {
  *
  * A large file is read in two parts at once: the main thread reads up to a line break near the middle, a worker the
  * rest (read-part.ts). The worker's rows are appended only when the main thread's reading ended exactly where they
- * start (not inside a quoted value), with no problem, and both threads mapped the header alike; otherwise the main
- * thread reads on by itself, so the result, problems included, is always that of one reading.
+ * start (not inside a quoted value), the worker met no problem, and both threads mapped the header alike; otherwise
+ * the main thread reads on by itself, so the result, problems included, is always that of one reading.
  */
 export async function readAccountCsv(path: string, options: ReadAccountCsvOptions = {}): Promise<AccountCsv> {
   let size = 0;
@@ -173,7 +173,8 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
 
 /**
  * The worker's part, when it can be appended to what the main thread read: the main thread's reading ended where the
- * part starts with no problem, and the header reads alike in both; with it, the value facts of the main thread's rows,
+ * part starts, the worker met no problem, and the header reads alike in both; with it, the value facts of the main
+ * thread's rows,
  * worked out while the worker finished. A tenant column of ids without a given default tenant takes the first id met
  * as the default (rule 16), which the worker cannot know: then the part is not used.
  */

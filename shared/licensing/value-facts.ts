@@ -122,18 +122,17 @@ export function appendFacts(a: ValueFacts, b: ValueFacts): ValueFacts {
     grown.set(array.subarray(0, from));
     return grown;
   };
+  const domains = new DomainNumbers();
+  for (const name of a.domains) domains.named(name);
+  const renumbered = Int32Array.from(b.domains, (name) => domains.named(name));
   const joined: ValueFacts = {
     rows,
     emailDomain: room(a.emailDomain),
     usernameDomain: room(a.usernameDomain),
     emailHash: room(a.emailHash),
     usernameHash: room(a.usernameHash),
-    domains: a.domains,
+    domains: domains.names,
   };
-  const domains = new DomainNumbers();
-  for (const name of a.domains) domains.named(name);
-  const renumbered = Int32Array.from(b.domains, (name) => domains.named(name));
-  joined.domains = domains.names;
   joined.emailHash.set(b.emailHash.subarray(0, b.rows), from);
   joined.usernameHash.set(b.usernameHash.subarray(0, b.rows), from);
   for (let k = 0; k < b.rows; k++) {
