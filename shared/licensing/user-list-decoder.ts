@@ -29,6 +29,28 @@ function countNewlines(bytes: Uint8Array): number {
   return count;
 }
 
+/**
+ * The characters of Windows-1252's bytes 0x80 to 0x9F (the WHATWG encoding standard's index-windows-1252; the same as
+ * Python's cp1252 codec), 0 where the encoding leaves a byte undefined. Node 20's TextDecoder decodes these bytes as
+ * the C1 controls U+0080 to U+009F (Latin-1): the euro sign, Š, ž, Œ and typographic quotes came out wrong.
+ */
+const CP1252_C1 = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0,
+  0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+const C1 = /[\u0080-\u009f]/g;
+
+/** Text decoded by a TextDecoder as Windows-1252, its C1 controls made the characters the bytes stand for. */
+function cp1252Characters(text: string): string {
+  C1.lastIndex = 0;
+  if (!C1.test(text)) return text;
+  return text.replace(C1, (c) => {
+    const code = CP1252_C1[c.charCodeAt(0) - 0x80] as number;
+    // An undefined byte stays a control, refused by firstUndefinedCp1252.
+    return code === 0 ? c : String.fromCharCode(code);
+  });
+}
+
 /** Windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined; the WHATWG decoder passes them as C1 controls. */
 function firstUndefinedCp1252(text: string): number {
   for (let k = 0; k < text.length; k++) {
@@ -164,6 +186,7 @@ export class UserListDecoder {
       throw this.#undecodable(lines);
     }
     if (this.#encoding === 'windows-1252') {
+      text = cp1252Characters(text);
       const at = firstUndefinedCp1252(text);
       if (at !== -1) {
         const before = text.slice(0, at);

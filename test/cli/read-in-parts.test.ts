@@ -148,6 +148,23 @@ describe('reading a list in two parts', () => {
     expect(split.rows[2999]?.username).toBe('山田2999');
   });
 
+  it('reads a Windows-1252 list (Excel\'s "CSV" in Western Europe) the same', async () => {
+    const lines = ['username,email,active'];
+    for (let k = 0; k < 3000; k++)
+      lines.push(`J${k % 2 === 0 ? '\u00fc' : '\u00f6'}rgen${k},j${k % 700}@example.de,true`);
+    lines.push('Euro\u20ac,euro@example.de,true');
+    // Windows-1252: Latin-1 for these letters, 0x80 for the euro sign.
+    const bytes = Uint8Array.from(`${lines.join('\r\n')}\r\n`, (ch) => (ch === '\u20ac' ? 0x80 : ch.charCodeAt(0)));
+    const split = await sameBothWays(
+      file(bytes),
+      2,
+      [{ name: 'Production', production: true, internalDomains: ['example.de'] }],
+      { encoding: 'windows-1252' },
+    );
+    expect(split.rows.at(-1)?.username).toBe('Euro\u20ac');
+    expect(split.rows.filter((row) => row.username.startsWith('J\u00fc'))).toHaveLength(1500);
+  });
+
   it('reads on by itself when the split falls inside a quoted value running over many lines', async () => {
     const records = generateAccounts(2000, 9);
     // A note of 3,000 lines (a column the reader ignores) in the middle, each line of it like a row of the list: the

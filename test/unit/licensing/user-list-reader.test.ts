@@ -150,6 +150,17 @@ describe('rule 33: strict decoding in the declared encoding', () => {
     );
   });
 
+  it('reads the bytes 0x80 to 0x9F as the characters Windows-1252 gives them, not as Latin-1 controls', () => {
+    // The WHATWG encoding standard's index-windows-1252 (and Python's cp1252): 80 €, 8A Š, 8C Œ, 8E Ž, 9A š, 9E ž,
+    // 9F Ÿ, 85 …, 91-94 the typographic quotes, 96 and 97 the dashes, 99 ™.
+    const { accounts } = read(join(bytes('username\n'), hex('808a8c8e9a9e9f85919293949697990a')), {
+      encoding: 'windows-1252',
+    });
+    expect(accounts.map((a) => a.username)).toEqual([
+      '\u20ac\u0160\u0152\u017d\u0161\u017e\u0178\u2026\u2018\u2019\u201c\u201d\u2013\u2014\u2122',
+    ]);
+  });
+
   it('a byte that Windows-1252 leaves undefined is refused too', () => {
     expect(problems(join(bytes('username\nx'), hex('81'), bytes('\n')), { encoding: 'windows-1252' })[0]).toMatch(
       /^line 2: byte 0x81 is not a character in Windows-1252/,
