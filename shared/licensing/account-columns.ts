@@ -3,7 +3,7 @@
 // of the reading when measured (1.2 s against 0.25 s for the CSV alone). Here a username or email is a position in the
 // text the reader decoded, which is kept; only a value that is not a plain range of that text (a quoted value, a cell
 // guarded against spreadsheets) is kept as a string of its own. Strings are made when a report needs them.
-import { isSpaceCode } from './identity-index.ts';
+import { type CodeText, sameAsciiKey } from './identity-index.ts';
 
 const ACTIVE = 1;
 const IT_USER = 2;
@@ -19,7 +19,7 @@ const OWN = -1;
  * A text as its character codes, one byte each when they all fit (Latin-1), else two: how a reading worker hands its
  * texts over, as a buffer moved rather than a string copied (a structured clone of 36 MB of text cost 0.3 s).
  */
-export type CharCodes = Uint8Array | Uint16Array;
+export type CharCodes = Exclude<CodeText, string>;
 
 /** A text's character codes, made by the caller (Node's Buffer does it natively; see account-csv.ts). */
 export type ToCharCodes = (text: string) => CharCodes;
@@ -29,14 +29,9 @@ function fromCharCodes(codes: CharCodes, start: number, end: number): string {
   return String.fromCharCode.apply(null, codes.subarray(start, end) as unknown as number[]);
 }
 
-/** A character of a text, as a string or as character codes. */
-function codeAt(text: string | CharCodes, k: number): number {
-  return typeof text === 'string' ? text.charCodeAt(k) : (text[k] as number);
-}
-
 /** Where a value is, in a text of either kind. */
 interface Place {
-  text: string | CharCodes;
+  text: CodeText;
   start: number;
   end: number;
 }
@@ -251,30 +246,7 @@ export class AccountColumns {
   sameAsciiValue(email: boolean, a: number, b: number): boolean | null {
     const x = this.#place(email, a, this.#x);
     const y = this.#place(email, b, this.#y);
-    const xt = x.text;
-    const yt = y.text;
-    let xs = x.start;
-    let xe = x.end;
-    let ys = y.start;
-    let ye = y.end;
-    while (xs < xe && isSpaceCode(codeAt(xt, xs))) xs++;
-    while (xe > xs && isSpaceCode(codeAt(xt, xe - 1))) xe--;
-    while (ys < ye && isSpaceCode(codeAt(yt, ys))) ys++;
-    while (ye > ys && isSpaceCode(codeAt(yt, ye - 1))) ye--;
-    let same = xe - xs === ye - ys;
-    for (let k = 0; same && k < xe - xs; k++) {
-      let c = codeAt(xt, xs + k);
-      let d = codeAt(yt, ys + k);
-      if (c > 127 || d > 127) return null;
-      if (c >= 65 && c <= 90) c += 32;
-      if (d >= 65 && d <= 90) d += 32;
-      same = c === d;
-    }
-    if (same) return true;
-    // Unequal so far: a non-ASCII character anywhere (toLowerCase may change lengths) leaves it to the strings.
-    for (let k = xs; k < xe; k++) if (codeAt(xt, k) > 127) return null;
-    for (let k = ys; k < ye; k++) if (codeAt(yt, k) > 127) return null;
-    return false;
+    return sameAsciiKey(x.text, x.start, x.end, y.text, y.start, y.end);
   }
 
   readonly #x: Place = { text: '', start: 0, end: 0 };

@@ -34,8 +34,15 @@ function hashFolded(value: string, start: number, end: number): number {
   return hash;
 }
 
-function hasNonAscii(value: string, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (value.charCodeAt(k) > 127) return true;
+/** Characters as a string, or as character codes (how a reading worker hands its texts over: account-columns.ts). */
+export type CodeText = string | Uint8Array | Uint16Array;
+
+function codeAt(text: CodeText, k: number): number {
+  return typeof text === 'string' ? text.charCodeAt(k) : (text[k] as number);
+}
+
+function hasNonAscii(text: CodeText, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (codeAt(text, k) > 127) return true;
   return false;
 }
 
@@ -51,21 +58,35 @@ export function sameText(text: string, start: number, expected: string): boolean
 /** Whether two values are the same identity as rule 14 matches them. */
 export function sameKey(a: string, b: string): boolean {
   if (a === b) return true;
-  let as = 0;
-  let ae = a.length;
-  while (as < ae && isSpaceCode(a.charCodeAt(as))) as++;
-  while (ae > as && isSpaceCode(a.charCodeAt(ae - 1))) ae--;
-  let bs = 0;
-  let be = b.length;
-  while (bs < be && isSpaceCode(b.charCodeAt(bs))) bs++;
-  while (be > bs && isSpaceCode(b.charCodeAt(be - 1))) be--;
-  if (hasNonAscii(a, as, ae) || hasNonAscii(b, bs, be)) {
-    return a.slice(as, ae).toLowerCase() === b.slice(bs, be).toLowerCase();
-  }
+  // String.prototype.trim removes what isSpaceCode names; toLowerCase folds beyond ASCII, and may change lengths.
+  return sameAsciiKey(a, 0, a.length, b, 0, b.length) ?? a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * sameKey of the values a[as, ae) and b[bs, be), compared where they stand, when both are ASCII; null when either
+ * holds another character (then compare them as strings, with sameKey).
+ */
+export function sameAsciiKey(
+  a: CodeText,
+  aStart: number,
+  aEnd: number,
+  b: CodeText,
+  bStart: number,
+  bEnd: number,
+): boolean | null {
+  let as = aStart;
+  let ae = aEnd;
+  while (as < ae && isSpaceCode(codeAt(a, as))) as++;
+  while (ae > as && isSpaceCode(codeAt(a, ae - 1))) ae--;
+  let bs = bStart;
+  let be = bEnd;
+  while (bs < be && isSpaceCode(codeAt(b, bs))) bs++;
+  while (be > bs && isSpaceCode(codeAt(b, be - 1))) be--;
+  if (hasNonAscii(a, as, ae) || hasNonAscii(b, bs, be)) return null;
   if (ae - as !== be - bs) return false;
   for (let k = 0; k < ae - as; k++) {
-    let x = a.charCodeAt(as + k);
-    let y = b.charCodeAt(bs + k);
+    let x = codeAt(a, as + k);
+    let y = codeAt(b, bs + k);
     if (x >= 65 && x <= 90) x += 32;
     if (y >= 65 && y <= 90) y += 32;
     if (x !== y) return false;
@@ -131,8 +152,8 @@ export function identityHashIn(text: string, from: number, to: number): number {
 /**
  * Numbers the values that are shared, by identity: `ids[i]` is non-zero exactly when another value with a non-zero
  * hash matches it (`same`, the caller's sameKey of the two records' values, confirmed on a hash match), and equal
- * exactly when the values match; a value no other
- * matches gets 0, as a blank one, since it can link nothing. Numbers start at `first`. Returns the next unused number.
+ * exactly when the values match; a value no other matches gets 0, as a blank one, since it can link nothing. Numbers
+ * start at `first`. Returns the next unused number.
  *
  * The values are first spread into partitions by the high bits of their hash, then each partition is numbered with a
  * small table that stays in the processor's cache: one table for a million values missed the cache on almost every
