@@ -1,6 +1,5 @@
 // Reads a user list file for the audit CLI through the one shared reader (shared/licensing/user-list-reader.ts).
-import { Buffer } from 'node:buffer';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { AccountColumns } from '../../shared/licensing/account-columns.ts';
 import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
 import {
@@ -10,7 +9,7 @@ import {
   type UserListSummary,
 } from '../../shared/licensing/user-list-reader.ts';
 import { appendFacts, type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
-import { mappingKey, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
+import { lineFrom, mappingKey, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
 
 export class AccountCsvError extends Error {
   constructor(readonly problems: string[]) {
@@ -51,19 +50,6 @@ const SPLIT_FROM_BYTES = 8 << 20;
  */
 const MAIN_SHARE = 0.56;
 
-/** The position just after the first line break at or after `at`, or -1 when there is none within a megabyte. */
-function lineStartAfter(path: string, at: number): number {
-  const file = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    const read = readSync(file, buffer, 0, buffer.length, at);
-    const end = buffer.subarray(0, read).indexOf(0x0a);
-    return end === -1 ? -1 : at + end + 1;
-  } finally {
-    closeSync(file);
-  }
-}
-
 /**
  * Reads the file at `path`. Fails with every problem found (up to 20), each naming its line, and returns nothing partial.
  *
@@ -87,7 +73,10 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     }
   }
   const splitFrom = options.splitFrom ?? (workersStartFast() ? SPLIT_FROM_BYTES : Number.POSITIVE_INFINITY);
-  const split = path !== '-' && size >= splitFrom ? lineStartAfter(path, Math.floor(size * MAIN_SHARE)) : -1;
+  const middle = Math.floor(size * MAIN_SHARE);
+  const line = path !== '-' && size >= splitFrom ? lineFrom(path, middle) : null;
+  // The part starts where a line starts.
+  const split = line === null ? -1 : middle + line.length;
   const part =
     split > 0 && split < size
       ? startReadPart({
@@ -174,9 +163,8 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
 /**
  * The worker's part, when it can be appended to what the main thread read: the main thread's reading ended where the
  * part starts, the worker met no problem, and the header reads alike in both; with it, the value facts of the main
- * thread's rows,
- * worked out while the worker finished. A tenant column of ids without a given default tenant takes the first id met
- * as the default (rule 16), which the worker cannot know: then the part is not used.
+ * thread's rows, worked out while the worker finished. A tenant column of ids without a given default tenant takes
+ * the first id met as the default (rule 16), which the worker cannot know: then the part is not used.
  */
 async function appendable(
   reader: UserListReader,

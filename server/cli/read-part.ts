@@ -3,8 +3,7 @@
 // value facts are worked out here too, and everything goes back as buffers moved, not copied. The main thread
 // appends the part only when its own reading ended exactly where the part starts; otherwise it reads on by itself.
 import { Buffer } from 'node:buffer';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { AccountColumns, type CharCodes, type ColumnsPart } from '../../shared/licensing/account-columns.ts';
 import type { CsvSeparator } from '../../shared/licensing/csv-records.ts';
@@ -16,8 +15,8 @@ import { typeScriptWorker } from '../licensing/typescript-worker.ts';
 
 /** The key of a reading worker's job in its workerData. */
 const JOB = 'seatkeeperReadPart';
-/** A header line longer than this is not looked for: the list is read by one thread. */
-const HEADER_BYTES = 1 << 20;
+/** How far a line break is looked for (lineFrom). */
+const LINE_BYTES = 1 << 20;
 
 export interface ReadPartJob {
   path: string;
@@ -65,22 +64,25 @@ function toCharCodes(text: string): CharCodes {
     : new Uint16Array(own.buffer, own.byteOffset, own.length / 2);
 }
 
-/** The file's first line with its line break, or null when there is none within HEADER_BYTES. */
-async function headerLine(path: string): Promise<Uint8Array | null> {
-  const file = await open(path, 'r');
+/**
+ * The bytes of the file from `at` to its first line break after it, the break included; null when there is none within
+ * a megabyte (a line that long is no user list's: the list is then read by one thread).
+ */
+export function lineFrom(path: string, at: number): Uint8Array | null {
+  const file = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(HEADER_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, HEADER_BYTES, 0);
-    const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    const buffer = Buffer.alloc(LINE_BYTES);
+    const read = readSync(file, buffer, 0, LINE_BYTES, at);
+    const end = buffer.subarray(0, read).indexOf(0x0a);
     return end === -1 ? null : buffer.subarray(0, end + 1);
   } finally {
-    await file.close();
+    closeSync(file);
   }
 }
 
 /** Reads the part (in the worker). */
 export async function readPart(job: ReadPartJob): Promise<{ read: ReadPart; transfer: ArrayBuffer[] } | string> {
-  const header = await headerLine(job.path);
+  const header = lineFrom(job.path, 0);
   if (header === null) return 'no header line within the first megabyte';
   const columns = new AccountColumns();
   const reader = new UserListReader({
