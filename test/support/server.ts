@@ -124,11 +124,16 @@ async function startInstance(
  */
 export function useBulkReads(ctx: TestContext): () => void {
   const { sqlite, postgres } = ctx.database;
-  ctx.deps.sqlite = sqlite;
-  ctx.deps.postgres = postgres;
+  // The licensing area has its own copy of the infrastructure (its context): both see the handles.
+  for (const deps of [ctx.deps, ctx.licensing]) {
+    deps.sqlite = sqlite;
+    deps.postgres = postgres;
+  }
   return () => {
-    ctx.deps.sqlite = undefined;
-    ctx.deps.postgres = undefined;
+    for (const deps of [ctx.deps, ctx.licensing]) {
+      deps.sqlite = undefined;
+      deps.postgres = undefined;
+    }
   };
 }
 
