@@ -83,6 +83,7 @@ const environmentSchema = z.object({
     .min(1, 'must be at least 1 row')
     .max(100_000_000, 'must be at most 100000000 rows')
     .default(10_000_000),
+  IMPORT_THREAD_FROM_BYTES: integer('a size in bytes').min(0, 'must be 0 or more bytes').default(4_194_304),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -136,6 +137,8 @@ export interface Config {
   /** The largest user list an import accepts, in bytes and in rows (413 past either, the limit named). */
   importMaxBytes: number;
   importMaxRows: number;
+  /** On SQLite, lists at least this large are read and written by a worker thread (import-worker.ts). */
+  importThreadFromBytes: number;
   passwordHashing: PasswordHashingCost;
   /** Where `npm run build:ext` leaves the extension's zips, offered to staff at /portal/extension. */
   extensionDir: string;
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     importMaxBytes: e.IMPORT_MAX_BYTES,
     importMaxRows: e.IMPORT_MAX_ROWS,
+    importThreadFromBytes: e.IMPORT_THREAD_FROM_BYTES,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     extensionDir: e.EXTENSION_DIR ?? fileURLToPath(new URL('../.output', import.meta.url)),
   };

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import type { Logger } from '../logger.ts';
 import { type ChangeFeed, listenForChanges, noChangeFeed } from './change-feed.ts';
 import { type DialectName, SqliteWithoutRowLocks } from './dialect.ts';
 import { createPool, type PostgresHandle } from './postgres.ts';
 import type { Database } from './schema.ts';
 import { WriteSignal } from './write-signal.ts';
+import { writeTurnsOf } from './write-turns.ts';
 
 export type Db = Kysely<Database>;
 
@@ -57,7 +58,8 @@ async function openSqlite(dataDir: string, options: OpenOptions): Promise<Opened
   sqlite.pragma('mmap_size = 268435456');
   const writes = new WriteSignal();
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    // Each statement that may write takes its turn with a worker thread's import (write-turns.ts).
+    dialect: writeTurnsOf(sqlite).dialect(),
     plugins: [writes, new SqliteWithoutRowLocks()],
   });
   await migrate(db, options.migrations);

@@ -4,39 +4,32 @@
 // generation) and counting (the live figures take the difference). Until the switch commits, a bad row, a Cancel or
 // a crash leaves the previous rows in force; the abandoned generation is deleted in the background.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { AccountRow } from '../../shared/licensing/account-rows.ts';
-import { environmentKey } from '../../shared/licensing/environment-names.ts';
-import { UserListError, UserListReader, type UserListSummary } from '../../shared/licensing/user-list-reader.ts';
 import { type AuditActor, recordAudit } from '../audit/log.ts';
 import { newId } from '../auth/secrets.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
+import { writeTurnsOf } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
-import { fromApiError, type ImportProblem, lineProblem } from './import-problems.ts';
-import { removeSpool, spoolPath, tooManyRows } from './import-spool.ts';
-import { type StagedRow, stagedRow, stagingFor } from './import-staging.ts';
+import { fromApiError, type ImportProblem } from './import-problems.ts';
+import { ImportRefused, ImportRows, importReader } from './import-rows.ts';
+import { removeSpool, spoolPath } from './import-spool.ts';
+import { stagedRow, stagingFor } from './import-staging.ts';
+import { type ImportRead, readInWorker, WorkerCancelled } from './import-worker.ts';
 import { retireGeneration } from './provider-rows.ts';
-import { type EnvironmentView, importLock, OWN_PROVIDER } from './records.ts';
+import { type EnvironmentView, importLock } from './records.ts';
 import type { ImportPhase } from './tables.ts';
-
-/** Problems gathered (each naming its line) before reading stops. */
-const MAX_PROBLEMS = 20;
 
 class ImportCancelled extends Error {}
 
-/** The import was refused: every problem found, each naming its line. */
-export class ImportRefused extends Error {
-  constructor(readonly problems: ImportProblem[]) {
-    super(problems.map((problem) => problem.message).join('\n'));
-  }
-}
-
 interface Job {
   cancelled: boolean;
+  /** The same, for a worker thread reading the list (import-worker.ts): one Int32, 1 once cancelled. */
+  cancel: Int32Array;
   done: Promise<void>;
 }
 
@@ -53,12 +46,13 @@ export function cancelLocalJob(importId: string): boolean {
   const job = jobs.get(importId);
   if (!job) return false;
   job.cancelled = true;
+  Atomics.store(job.cancel, 0, 1);
   return true;
 }
 
 /** Runs the import's next phases in the background: reading to preview or done, or (confirmed) switching. */
 export function startImportJob(deps: LicensingDeps, importId: string, actor: AuditActor): void {
-  const job: Job = { cancelled: false, done: Promise.resolve() };
+  const job: Job = { cancelled: false, cancel: new Int32Array(new SharedArrayBuffer(4)), done: Promise.resolve() };
   job.done = runJob(deps, importId, actor, job).finally(() => jobs.delete(importId));
   jobs.set(importId, job);
 }
@@ -199,12 +193,6 @@ async function stopIfCancelled(deps: LicensingDeps, importId: string, job: Job):
   if (row?.cancel_requested) throw new ImportCancelled();
 }
 
-interface ReadOutcome {
-  rows: number;
-  providers: { provider: string; rows: number }[];
-  summary: UserListSummary;
-}
-
 /** The spooled file through the user-list reader into rows of the import's generation, in short transactions. */
 async function readAndStage(
   deps: LicensingDeps,
@@ -213,148 +201,70 @@ async function readAndStage(
   options: ImportOptions,
   generation: number,
   job: Job,
-): Promise<ReadOutcome> {
-  const reader = new UserListReader({
-    encoding: options.encoding,
-    strict: options.strict,
-    maxProblems: MAX_PROBLEMS,
-    defaultEnvironment: env.name,
-    ...(options.provider ? { defaultProvider: options.provider } : {}),
-    ...(options.defaultTenant ? { defaultTenant: options.defaultTenant } : {}),
-    ...(options.columns ? { columns: options.columns } : {}),
-  });
-  const staging = stagingFor(deps);
-  const perProvider = new Map<string, number>();
-  if (options.provider) perProvider.set(options.provider, 0);
-  const problems: ImportProblem[] = [];
+): Promise<ImportRead> {
   const createdAt = deps.clock().toISOString();
-  const envKey = environmentKey(env.name);
-  let batch: StagedRow[] = [];
-  let rowsRead = 0;
+  const path = spoolPath(deps.config.dataDir, importId);
+  const sqlite = deps.sqlite;
+  if (sqlite && !sqlite.memory && (await stat(path)).size >= deps.config.importThreadFromBytes) {
+    deps.logger.info('import read by a worker thread', { importId });
+    try {
+      return await readInWorker({
+        sqlitePath: sqlite.name,
+        spoolPath: path,
+        importId,
+        env: { id: env.id, name: env.name, production: env.production, own: env.own },
+        options,
+        generation,
+        createdAt,
+        limits: limitsOf(deps),
+        turns: writeTurnsOf(sqlite).buffer,
+        cancel: job.cancel.buffer as SharedArrayBuffer,
+      });
+    } catch (error) {
+      throw error instanceof WorkerCancelled ? new ImportCancelled() : error;
+    }
+  }
+  const rows = new ImportRows(env, options, limitsOf(deps), createdAt);
+  const reader = importReader(env, options);
+  const staging = stagingFor(deps);
   let rowsWritten = 0;
 
-  const stage = (accounts: AccountRow[]) => {
-    const rules = deps.licensing.compiled(deps.licensing.environmentById(env.id) ?? env);
-    for (const account of accounts) {
-      rowsRead++;
-      if (rowsRead > deps.config.importMaxRows) throw tooManyRows(limitsOf(deps));
-      const problem = rowProblem(account, env, envKey, options);
-      if (problem !== null) {
-        problems.push(problem);
-        if (problems.length >= MAX_PROBLEMS) throw new ImportRefused(problems);
-        continue;
-      }
-      if (problems.length > 0) continue;
-      perProvider.set(account.provider, (perProvider.get(account.provider) ?? 0) + 1);
-      batch.push(
-        stagedRow(
-          env.id,
-          rules,
-          {
-            provider: account.provider,
-            tenant: account.tenant ?? '',
-            username: account.username ?? '',
-            email: account.email ?? '',
-            name: '',
-            active: account.active,
-            itUser: account.itUser ?? false,
-            staff: account.staff ?? false,
-            role: null,
-            lastSignInAt: null,
-            createdAt,
-          },
-          generation,
-        ),
-      );
-    }
-  };
   // Whole batches as they fill (the staging's statements are sized for them), the rest at the end.
   const flush = async (bytesRead: number, last = false) => {
-    while (batch.length >= staging.rowsPerBatch || (last && batch.length > 0)) {
+    while (rows.waiting.length >= staging.rowsPerBatch || (last && rows.waiting.length > 0)) {
       await stopIfCancelled(deps, importId, job);
-      const rows = batch.length > staging.rowsPerBatch ? batch.splice(0, staging.rowsPerBatch) : batch;
-      if (rows === batch) batch = [];
-      rowsWritten += rows.length;
-      await staging.write(rows, { importId, rowsRead, rowsWritten, bytesRead });
+      const fields = rows.take(staging.rowsPerBatch);
+      const rules = deps.licensing.compiled(deps.licensing.environmentById(env.id) ?? env);
+      rowsWritten += fields.length;
+      await staging.write(
+        fields.map((f) => stagedRow(env.id, rules, f, generation)),
+        { importId, rowsRead: rows.rowsRead, rowsWritten, bytesRead },
+      );
     }
   };
 
   try {
     // Pieces of the file small enough that reading one (and writing its batch) keeps other requests waiting for
     // milliseconds, not for a fraction of a second.
-    for await (const chunk of createReadStream(spoolPath(deps.config.dataDir, importId), { highWaterMark: 1 << 14 })) {
-      stage(reader.write(chunk as Buffer));
-      if (batch.length >= staging.rowsPerBatch) await flush(reader.bytes);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 14 })) {
+      rows.add(reader.write(chunk as Buffer));
+      if (rows.waiting.length >= staging.rowsPerBatch) await flush(reader.bytes);
       else await nextTurn();
     }
     const { accounts, summary } = reader.end();
-    stage(accounts);
-    if (problems.length > 0) throw new ImportRefused(problems);
+    rows.add(accounts);
+    rows.checkEnd();
     await flush(reader.bytes, true);
-    return {
-      rows: rowsWritten,
-      providers: [...perProvider].map(([provider, rows]) => ({ provider, rows })),
-      summary,
-    };
+    return { rows: rowsWritten, providers: rows.providers(), summary };
   } catch (error) {
-    if (error instanceof UserListError) {
-      // In the order of the file's lines, as the admin fixes them.
-      const byLine = [...problems, ...error.problems].sort((a, b) => lineOf(a) - lineOf(b));
-      throw new ImportRefused(byLine.slice(0, MAX_PROBLEMS));
-    }
-    throw error;
+    throw rows.refusal(error);
   }
 }
-
-const lineOf = (problem: ImportProblem) => ('line' in problem && problem.line) || 0;
 
 const limitsOf = (deps: LicensingDeps) => ({
   maxBytes: deps.config.importMaxBytes,
   maxRows: deps.config.importMaxRows,
 });
-
-/** Why a row does not belong in this import, or null. */
-function rowProblem(
-  account: AccountRow,
-  env: EnvironmentView,
-  envKey: string,
-  options: ImportOptions,
-): ImportProblem | null {
-  const line = Number(account.ref);
-  if (account.environment !== env.name && environmentKey(account.environment) !== envKey) {
-    return lineProblem(
-      line,
-      'wrong-environment',
-      { value: account.environment, environment: env.name },
-      `environment is "${account.environment}" but this import is for "${env.name}"; fix the cell or leave it empty`,
-    );
-  }
-  if (account.production !== null && account.production !== env.production) {
-    return lineProblem(
-      line,
-      'wrong-production',
-      { value: String(account.production), environment: env.name, production: String(env.production) },
-      `production is ${account.production} but ${env.name} is ${env.production ? '' : 'not '}a production environment`,
-    );
-  }
-  if (options.provider !== undefined && account.provider !== options.provider) {
-    return lineProblem(
-      line,
-      'wrong-provider',
-      { value: account.provider, provider: options.provider },
-      `provider is "${account.provider}" but this import replaces "${options.provider}"; fix the cell or leave it empty`,
-    );
-  }
-  if (env.own && account.provider === OWN_PROVIDER) {
-    return lineProblem(
-      line,
-      'own-provider',
-      { provider: OWN_PROVIDER },
-      `provider "${OWN_PROVIDER}" holds Seatkeeper's own accounts; import other providers' users only`,
-    );
-  }
-  return null;
-}
 
 /** Ids counted per statement when checking: a count of millions in one statement held SQLite's event loop. */
 const CHECK_SPAN = 50_000;
@@ -399,7 +309,7 @@ async function previewImport(
   importId: string,
   env: EnvironmentView,
   generation: number,
-  read: ReadOutcome,
+  read: ImportRead,
 ): Promise<ImportPreview> {
   const providers = read.providers.map((p) => p.provider);
   const figures = await deps.licensing.previewProviders(env.id, generation, providers, (accounts) => {

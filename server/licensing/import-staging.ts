@@ -8,6 +8,7 @@ import type { Insertable } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CompiledRules } from '../../shared/licensing/classify.ts';
 import { writeTransaction } from '../db/transaction.ts';
+import { writeTurnsOf } from '../db/write-turns.ts';
 import type { LicensingDeps } from './context.ts';
 import { DIRECTORY_FIELDS, type DirectoryCell, type DirectoryFields, directoryValues } from './records.ts';
 import type { LicenceAccountsTable } from './tables.ts';
@@ -55,46 +56,87 @@ export function stagingFor(deps: LicensingDeps): Staging {
  * after it, cost three quarters of an import's time; 1,000 rows a statement spend a third less on it than 250 did.
  * 19,000 parameters, under SQLite's 32,766 per statement.
  */
-const SQLITE_ROWS_PER_STATEMENT = 1_000;
+export const SQLITE_ROWS_PER_STATEMENT = 1_000;
 
-function sqliteStaging(deps: LicensingDeps, sqlite: SQLiteDatabase): Staging {
+/**
+ * Rows of an import written on a SQLite connection in one IMMEDIATE transaction, with the import's progress, in statements
+ * of `rowsPerStatement`. `rows` is called inside the transaction, so rows are classified by the rules committed when
+ * they are written. `stop`, asked after each whole statement, ends the transaction early (another writer is waiting);
+ * the rows written are returned, the first ones of `rows`.
+ */
+export type SQLiteBatchWriter = (
+  rows: () => StagedRow[],
+  progress: (written: number) => StagingProgress,
+  stop?: () => boolean,
+) => number;
+
+export function sqliteBatchWriter(
+  sqlite: SQLiteDatabase,
+  rowsPerStatement = SQLITE_ROWS_PER_STATEMENT,
+): SQLiteBatchWriter {
   const row = `(${STAGED_COLUMNS.map(() => '?').join(', ')})`;
   const insertInto = `insert into licence_accounts (${STAGED_COLUMNS.join(', ')}) values `;
-  const insertMany = sqlite.prepare(insertInto + Array(SQLITE_ROWS_PER_STATEMENT).fill(row).join(', '));
+  const insertMany = sqlite.prepare(insertInto + Array(rowsPerStatement).fill(row).join(', '));
   // The last batch of an import is a part one: 50 rows a statement, then one at a time.
   const insertFifty = sqlite.prepare(insertInto + Array(50).fill(row).join(', '));
   const insertOne = sqlite.prepare(insertInto + row);
-  const progress = sqlite.prepare('update licence_imports set rows = ?, processed = ?, bytes_read = ? where id = ?');
+  const recordProgress = sqlite.prepare(
+    'update licence_imports set rows = ?, processed = ?, bytes_read = ? where id = ?',
+  );
   // One array of parameters reused for every statement: `slice().flat()` made a new one of 19,000 cells each time.
-  const params: DirectoryCell[] = new Array(SQLITE_ROWS_PER_STATEMENT * STAGED_COLUMNS.length);
-  const batch = sqlite.transaction((rows: StagedRow[], p: StagingProgress) => {
-    let from = 0;
-    for (; from + SQLITE_ROWS_PER_STATEMENT <= rows.length; from += SQLITE_ROWS_PER_STATEMENT) {
-      let k = 0;
-      for (let r = from; r < from + SQLITE_ROWS_PER_STATEMENT; r++) {
-        const row = rows[r] as StagedRow;
-        for (let c = 0; c < row.length; c++) params[k++] = row[c] as DirectoryCell;
+  const params: DirectoryCell[] = new Array(rowsPerStatement * STAGED_COLUMNS.length);
+  const batch = sqlite.transaction(
+    (rowsOf: () => StagedRow[], progress: (written: number) => StagingProgress, stop?: () => boolean) => {
+      const rows = rowsOf();
+      let from = 0;
+      let stopped = false;
+      while (!stopped && from + rowsPerStatement <= rows.length) {
+        let k = 0;
+        for (let r = from; r < from + rowsPerStatement; r++) {
+          const row = rows[r] as StagedRow;
+          for (let c = 0; c < row.length; c++) params[k++] = row[c] as DirectoryCell;
+        }
+        insertMany.run(params);
+        from += rowsPerStatement;
+        stopped = stop?.() ?? false;
       }
-      insertMany.run(params);
+      if (!stopped) {
+        for (; from + 50 <= rows.length; from += 50) insertFifty.run(rows.slice(from, from + 50).flat());
+        for (; from < rows.length; from++) insertOne.run(rows[from] as StagedRow);
+      }
+      const p = progress(from);
+      recordProgress.run(p.rowsRead, p.rowsWritten, p.bytesRead, p.importId);
+      return from;
+    },
+  );
+  // Rows out of sight need no sync of their own: one lost to a power cut fails the import, and the switch's commit
+  // (FULL) makes every earlier one durable with it.
+  return (rows, progress, stop) => {
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      return batch.immediate(rows, progress, stop);
+    } finally {
+      sqlite.pragma('synchronous = FULL');
     }
-    for (; from + 50 <= rows.length; from += 50) insertFifty.run(rows.slice(from, from + 50).flat());
-    for (; from < rows.length; from++) insertOne.run(rows[from] as StagedRow);
-    progress.run(p.rowsRead, p.rowsWritten, p.bytesRead, p.importId);
-  });
+  };
+}
+
+function sqliteStaging(deps: LicensingDeps, sqlite: SQLiteDatabase): Staging {
+  const write = sqliteBatchWriter(sqlite);
   return {
     rowsPerBatch: SQLITE_ROWS_PER_STATEMENT,
-    // Kysely's one connection is held meanwhile, so no query of the app's runs inside this transaction. Rows out of
-    // sight need no sync of their own: one lost to a power cut fails the import, and the switch's commit (FULL)
-    // makes every earlier one durable with it.
-    write: (rows, p) =>
-      deps.db.connection().execute(async () => {
-        sqlite.pragma('synchronous = NORMAL');
-        try {
-          batch.immediate(rows, p);
-        } finally {
-          sqlite.pragma('synchronous = FULL');
-        }
-      }),
+    // Kysely's one connection is held meanwhile, so no query of the app's runs inside this transaction; a worker's
+    // import (import-worker.ts) waits for its turn.
+    write: async (rows, p) => {
+      await deps.db.connection().execute(() =>
+        writeTurnsOf(sqlite).run(() =>
+          write(
+            () => rows,
+            () => p,
+          ),
+        ),
+      );
+    },
   };
 }
 

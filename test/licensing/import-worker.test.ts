@@ -1,0 +1,139 @@
+// Large imports on SQLite are read and written by a worker thread on a connection of its own, taking turns with the
+// main thread's writes (issue 21, server/licensing/import-worker.ts, server/db/write-turns.ts). IMPORT_THREAD_FROM_BYTES=0
+// sends every list there. PostgreSQL imports through COPY on the main thread: these tests are SQLite's only.
+import { describe, expect, it } from 'vitest';
+import { writeTurnsOf } from '../../server/db/write-turns.ts';
+import { cancelImport } from '../../server/licensing/import.ts';
+import { importCsv, putCsv, settledImport } from '../support/imports.ts';
+import { call, createAccount, makeApp, sessionCookieFor, type TestContext, useBulkReads } from '../support/server.ts';
+import { TEST_DIALECT } from '../support/test-database.ts';
+
+async function workerApp() {
+  const logged: string[] = [];
+  const ctx = await makeApp({
+    env: { IMPORT_THREAD_FROM_BYTES: '0', LOG_LEVEL: 'info' },
+    log: (line) => logged.push(line),
+  });
+  useBulkReads(ctx);
+  const account = await createAccount(ctx, 'admin', 'root@mycompany.com');
+  const cookie = await sessionCookieFor(ctx, account);
+  const response = await call(ctx, 'POST', '/api/v1/environments', {
+    cookie,
+    json: { name: 'Partner portal', production: true, internalDomains: 'mycompany.com' },
+  });
+  const { environment } = (await response.json()) as { environment: { id: string } };
+  return { ctx, account, cookie, envId: environment.id, logged };
+}
+
+const inWorker = (logged: string[]) => logged.filter((line) => line.includes('import read by a worker thread')).length;
+
+async function listedCount(ctx: TestContext, cookie: string) {
+  return (await (await call(ctx, 'GET', '/api/v1/licence/summary', { cookie })).json()) as {
+    internal: { used: number };
+    external: { used: number };
+  };
+}
+
+describe.skipIf(TEST_DIALECT === 'postgres')('imports read by a worker thread (SQLite)', () => {
+  it('writes every row in batches, searchable, classified, counted and agreeing with a recount', async () => {
+    const { ctx, cookie, envId, logged } = await workerApp();
+    // 2,345 rows: two whole batches and a part one; every tenth row internal; Unicode and an IDN domain among them.
+    const lines = ['username,email,active'];
+    for (let i = 0; i < 2_345; i++) {
+      const domain = i % 10 === 0 ? 'mycompany.com' : i === 7 ? 'bücher.example' : 'partner.example';
+      lines.push(`${i === 3 ? '田中' : 'member'}${i},member.${i}@${domain},${i % 50 === 0 ? 'false' : 'true'}`);
+    }
+    const done = await importCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+    expect(done).toMatchObject({ status: 'done', rowsRead: 2_345, rowsWritten: 2_345 });
+    expect(inWorker(logged)).toBe(1);
+    const stored = await ctx.deps.db
+      .selectFrom('licence_accounts')
+      .select(['username', 'email', 'classification', 'active'])
+      .where('environment_id', '=', envId)
+      .where('provider', '=', 'LDAP')
+      .orderBy('id')
+      .execute();
+    expect(stored).toHaveLength(2_345);
+    expect(stored[3]).toMatchObject({ username: '田中3', classification: 'external', active: 1 });
+    expect(stored[7]?.email).toBe('member.7@bücher.example');
+    expect(stored.filter((row) => row.classification === 'internal')).toHaveLength(235);
+    expect(stored.filter((row) => row.active === 0)).toHaveLength(47);
+    for (const n of ['0', '999', '1000', '2344']) {
+      const html = await (await call(ctx, 'GET', `/portal/users?q=member.${n}@`, { cookie })).text();
+      expect(
+        [...html.matchAll(/data-email="([^"]*)"/g)].map((m) => m[1]),
+        n,
+      ).toEqual([`member.${n}@${Number(n) % 10 === 0 ? 'mycompany.com' : 'partner.example'}`]);
+    }
+    // Active rows only count: 235 internal of which 47 inactive (every 50th is a multiple of 10), 2,110 external; and
+    // the admin signed in (Seatkeeper's own account, internal).
+    expect(await listedCount(ctx, cookie)).toMatchObject({ internal: { used: 188 + 1 }, external: { used: 2_110 } });
+    expect(await (await call(ctx, 'POST', '/api/v1/licence/recount', { cookie })).json()).toMatchObject({
+      agrees: true,
+    });
+  });
+
+  it('refuses a list with problems, naming each line, and leaves the previous rows in force', async () => {
+    const { ctx, cookie, envId, logged } = await workerApp();
+    await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
+    const lines = ['provider,username,email'];
+    for (let i = 0; i < 1_500; i++) lines.push(`${i === 1_200 || i === 1_300 ? 'Okta' : 'LDAP'},u${i},u${i}@gmail.com`);
+    const refused = await importCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+    expect(inWorker(logged)).toBe(2);
+    expect(refused.status).toBe('failed');
+    expect(refused.problems).toEqual([
+      'line 1202: provider is "Okta" but this import replaces "LDAP"; fix the cell or leave it empty',
+      'line 1302: provider is "Okta" but this import replaces "LDAP"; fix the cell or leave it empty',
+    ]);
+    // An undecodable byte: the reader's problem, with its line.
+    const bytes = new TextEncoder().encode('username\nbo\nJ\u0000rgen\n');
+    bytes[bytes.indexOf(0)] = 0xfc;
+    const undecodable = await importCsv(ctx, { cookie }, envId, 'LDAP', bytes);
+    expect(undecodable.status).toBe('failed');
+    expect(undecodable.problems.join('\n')).toMatch(/line 3/);
+    const inForce = await ctx.deps.db
+      .selectFrom('licence_accounts')
+      .select('username')
+      .where('environment_id', '=', envId)
+      .where('source', '=', 'import')
+      .execute();
+    // The refused imports' rows are retired (deleted in the background); only ana is in force.
+    await ctx.licensing.licensing.swept();
+    expect(
+      (
+        await ctx.deps.db
+          .selectFrom('licence_accounts')
+          .select('username')
+          .where('environment_id', '=', envId)
+          .where('source', '=', 'import')
+          .execute()
+      ).map((row) => row.username),
+    ).toEqual(['ana']);
+    expect(inForce.map((row) => row.username)).toContain('ana');
+    expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+  });
+
+  it('waits for the main thread to give it a turn, and stops at its next batch when cancelled', async () => {
+    const { ctx, cookie, envId, account, logged } = await workerApp();
+    await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
+    const turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+    // The worker may begin no batch until this is undone; the main thread's own writes go on meanwhile.
+    const resume = turns.pause();
+    const lines = ['username'];
+    for (let i = 0; i < 3_000; i++) lines.push(`user${i}`);
+    const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
+    resume();
+    const cancelled = await settledImport(ctx, id, { cookie });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      problems: ['cancelled; nothing was imported and the previous users are still in force'],
+    });
+    // The worker was waiting for its first turn: it wrote at most that batch, not the list's three.
+    expect(cancelled.rowsWritten).toBeLessThanOrEqual(1_000);
+    expect(inWorker(logged)).toBe(2);
+    expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+  });
+});
