@@ -2,6 +2,7 @@
 // the rows per provider, the problems (each naming its line) and the row limit. The same whether the rows are read and
 // written on the main thread (PostgreSQL, and imports too small to be worth a thread) or by a worker (import-worker.ts).
 import type { AccountRow } from '../../shared/licensing/account-rows.ts';
+import type { AccountRecord } from '../../shared/licensing/count.ts';
 import { environmentKey } from '../../shared/licensing/environment-names.ts';
 import { UserListError, UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import type { ImportOptions } from './import-options.ts';
@@ -73,19 +74,7 @@ export class ImportRows {
       }
       if (this.problems.length > 0) continue;
       this.perProvider.set(account.provider, (this.perProvider.get(account.provider) ?? 0) + 1);
-      this.waiting.push({
-        provider: account.provider,
-        tenant: account.tenant ?? '',
-        username: account.username ?? '',
-        email: account.email ?? '',
-        name: '',
-        active: account.active,
-        itUser: account.itUser ?? false,
-        staff: account.staff ?? false,
-        role: null,
-        lastSignInAt: null,
-        createdAt: this.createdAt,
-      });
+      this.waiting.push(importedFields(account, this.createdAt));
     }
   }
 
@@ -114,6 +103,23 @@ export class ImportRows {
   providers(): { provider: string; rows: number }[] {
     return [...this.perProvider].map(([provider, rows]) => ({ provider, rows }));
   }
+}
+
+/** An imported account as the directory's fields: no name, role or sign-in of its own. */
+export function importedFields(account: AccountRecord, createdAt: string): DirectoryFields {
+  return {
+    provider: account.provider,
+    tenant: account.tenant ?? '',
+    username: account.username ?? '',
+    email: account.email ?? '',
+    name: '',
+    active: account.active,
+    itUser: account.itUser ?? false,
+    staff: account.staff ?? false,
+    role: null,
+    lastSignInAt: null,
+    createdAt,
+  };
 }
 
 const lineOf = (problem: ImportProblem) => ('line' in problem && problem.line) || 0;

@@ -1,6 +1,7 @@
 // A large installation as table rows, for benchmarks that seed a database directly: environments, own accounts (10%)
 // and imported accounts generated like the licence benchmark's (3 production environments and a QA one, 2 providers
 // each), each with its directory row. Rows are produced one at a time so a million never sit in memory twice.
+import { importedFields } from '../../server/licensing/import-rows.ts';
 import { DIRECTORY_FIELDS, directoryRow } from '../../server/licensing/records.ts';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import { GENERATED_ENVIRONMENTS, GENERATED_PROVIDERS, generateAccounts } from './generate-accounts.ts';
@@ -100,19 +101,11 @@ export function* directoryRows(total: number): Generator<Row> {
     yield row(
       'import',
       null,
-      directoryRow(ids.get(r.environment) as string, rules.get(r.environment) as CompiledRules, {
-        provider: r.provider,
-        tenant: r.tenant ?? '',
-        username: r.username ?? '',
-        email: r.email ?? '',
-        name: '',
-        active: r.active,
-        itUser: r.itUser ?? false,
-        staff: false,
-        role: null,
-        lastSignInAt: null,
-        createdAt: SEEDED_AT,
-      }),
+      directoryRow(
+        ids.get(r.environment) as string,
+        rules.get(r.environment) as CompiledRules,
+        importedFields(r, SEEDED_AT),
+      ),
     );
   }
 }
