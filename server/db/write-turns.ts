@@ -52,6 +52,10 @@ export class WriteTurns {
   release(): void {
     if (!this.#holding || this.sqlite.inTransaction) return;
     this.#holding = false;
+    this.#letGo();
+  }
+
+  #letGo(): void {
     Atomics.sub(this.#flags, MAIN_WANTS, 1);
     Atomics.notify(this.#flags, MAIN_WANTS);
   }
@@ -66,16 +70,15 @@ export class WriteTurns {
     return () => {
       if (resumed) return;
       resumed = true;
-      Atomics.sub(this.#flags, MAIN_WANTS, 1);
-      Atomics.notify(this.#flags, MAIN_WANTS);
+      this.#letGo();
     };
   }
 
-  /** Runs `write` (synchronous statements on the connection) in the main thread's turn. */
-  async run<T>(write: () => T): Promise<T> {
+  /** Runs `write` (statements on the connection) in the main thread's turn, held until any transaction ends. */
+  async run<T>(write: () => T | Promise<T>): Promise<T> {
     await this.take();
     try {
-      return write();
+      return await write();
     } finally {
       this.release();
     }
@@ -102,14 +105,9 @@ class TurnTakingConnection implements DatabaseConnection {
     private readonly turns: WriteTurns,
   ) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (reads(query)) return this.inner.executeQuery<R>(query);
-    await this.turns.take();
-    try {
-      return await this.inner.executeQuery<R>(query);
-    } finally {
-      this.turns.release();
-    }
+    return this.turns.run(() => this.inner.executeQuery<R>(query));
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {

@@ -27,11 +27,12 @@ import type { ImportPhase } from './tables.ts';
 class ImportCancelled extends Error {}
 
 interface Job {
-  cancelled: boolean;
-  /** The same, for a worker thread reading the list (import-worker.ts): one Int32, 1 once cancelled. */
+  /** One Int32, 1 once cancelled: shared memory, so a worker thread reading the list (import-worker.ts) sees it too. */
   cancel: Int32Array;
   done: Promise<void>;
 }
+
+const isCancelled = (job: Job) => Atomics.load(job.cancel, 0) !== 0;
 
 /** Imports this process is working on. */
 const jobs = new Map<string, Job>();
@@ -45,14 +46,13 @@ export async function importSettled(importId: string): Promise<void> {
 export function cancelLocalJob(importId: string): boolean {
   const job = jobs.get(importId);
   if (!job) return false;
-  job.cancelled = true;
   Atomics.store(job.cancel, 0, 1);
   return true;
 }
 
 /** Runs the import's next phases in the background: reading to preview or done, or (confirmed) switching. */
 export function startImportJob(deps: LicensingDeps, importId: string, actor: AuditActor): void {
-  const job: Job = { cancelled: false, cancel: new Int32Array(new SharedArrayBuffer(4)), done: Promise.resolve() };
+  const job: Job = { cancel: new Int32Array(new SharedArrayBuffer(4)), done: Promise.resolve() };
   job.done = runJob(deps, importId, actor, job).finally(() => jobs.delete(importId));
   jobs.set(importId, job);
 }
@@ -182,7 +182,7 @@ async function reportPhase(deps: LicensingDeps, importId: string, done: number):
 }
 
 async function stopIfCancelled(deps: LicensingDeps, importId: string, job: Job): Promise<void> {
-  if (job.cancelled) throw new ImportCancelled();
+  if (isCancelled(job)) throw new ImportCancelled();
   if (!dialectOf(deps.db).sharedByInstances) return;
   // Cancel may have been asked of another instance.
   const row = await deps.db
@@ -363,7 +363,7 @@ async function switchProviders(
       .where('id', '=', importId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (row.cancel_requested || job.cancelled) throw new ImportCancelled();
+    if (row.cancel_requested || isCancelled(job)) throw new ImportCancelled();
     for (const provider of providers) {
       await trx
         .insertInto('licence_providers')

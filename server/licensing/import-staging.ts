@@ -56,7 +56,7 @@ export function stagingFor(deps: LicensingDeps): Staging {
  * after it, cost three quarters of an import's time; 1,000 rows a statement spend a third less on it than 250 did.
  * 19,000 parameters, under SQLite's 32,766 per statement.
  */
-export const SQLITE_ROWS_PER_STATEMENT = 1_000;
+const SQLITE_ROWS_PER_STATEMENT = 1_000;
 
 /**
  * Rows of an import written on a SQLite connection in one IMMEDIATE transaction, with the import's progress, in statements
