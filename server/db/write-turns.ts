@@ -5,6 +5,8 @@
 // batch under way without blocking (Atomics.waitAsync: it serves other requests meanwhile); the worker begins a batch
 // only when the main thread wants nothing. Both flags live in a SharedArrayBuffer, so the worker's loop needs no
 // message to see them.
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import {
   type CompiledQuery,
@@ -16,7 +18,10 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-/** Slot 0: the main thread's writes waiting or under way. Slot 1: 1 while a worker's batch is under way. */
+/**
+ * Slot 0: the main thread's writes waiting or under way. Slot 1: the workers' batches under way (an import's and a
+ * sweep's may both be waiting for SQLite's lock; SQLite gives it to one of them).
+ */
 const MAIN_WANTS = 0;
 const WORKER_WRITES = 1;
 /** After this long the main thread stops waiting and lets SQLite's busy timeout decide (a worker that hung). */
@@ -43,8 +48,10 @@ export class WriteTurns {
     this.#holding = true;
     Atomics.add(this.#flags, MAIN_WANTS, 1);
     const until = performance.now() + LONGEST_WAIT_MS;
-    while (Atomics.load(this.#flags, WORKER_WRITES) !== 0 && performance.now() < until) {
-      await waitAsync(this.#flags, WORKER_WRITES, 1, 50).value;
+    for (;;) {
+      const writing = Atomics.load(this.#flags, WORKER_WRITES);
+      if (writing === 0 || performance.now() >= until) break;
+      await waitAsync(this.#flags, WORKER_WRITES, writing, 50).value;
     }
   }
 
@@ -181,15 +188,28 @@ export function inWorkerTurn<T>(buffer: SharedArrayBuffer, batch: (mainWaiting: 
       wanted = Atomics.load(flags, MAIN_WANTS);
     }
     // Say so, then look again: either the main thread sees this flag and waits, or this sees the main thread's.
-    Atomics.store(flags, WORKER_WRITES, 1);
+    Atomics.add(flags, WORKER_WRITES, 1);
     if (Atomics.load(flags, MAIN_WANTS) === 0) break;
-    Atomics.store(flags, WORKER_WRITES, 0);
+    Atomics.sub(flags, WORKER_WRITES, 1);
     Atomics.notify(flags, WORKER_WRITES);
   }
   try {
     return batch(() => Atomics.load(flags, MAIN_WANTS) !== 0);
   } finally {
-    Atomics.store(flags, WORKER_WRITES, 0);
+    Atomics.sub(flags, WORKER_WRITES, 1);
     Atomics.notify(flags, WORKER_WRITES);
+  }
+}
+
+/**
+ * On Linux, the calling worker thread yields the CPU to the main thread's requests when both want it (nice 10): a
+ * thread's own id is the last part of /proc/thread-self. Elsewhere it keeps the process's priority.
+ */
+export function yieldToRequests(): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread) && thread > 0) setPriority(thread, Math.min(19, getPriority(thread) + 10));
+  } catch {
+    // Not Linux, or not allowed: the thread runs at the process's priority.
   }
 }

@@ -3,13 +3,12 @@
 // this thread's own connection taken in turn with the main thread's writes (server/db/write-turns.ts). Writing to
 // SQLite was most of a large import's time, all of it on the main thread: candidates' saves waited behind it, and it
 // waited behind them. The main thread only waits for the outcome.
-import { closeSync, openSync, readlinkSync, readSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { UserListSummary } from '../../shared/licensing/user-list-reader.ts';
-import { inWorkerTurn } from '../db/write-turns.ts';
+import { inWorkerTurn, yieldToRequests } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
 import type { ImportOptions } from './import-options.ts';
 import { fromApiError, type ImportProblem } from './import-problems.ts';
@@ -80,19 +79,6 @@ export function readInWorker(job: ImportWorkerJob): Promise<ImportRead> {
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) => settle(() => reject(new Error(`the import's worker stopped (exit code ${code})`))));
   });
-}
-
-/**
- * On Linux, this thread yields the CPU to the main thread's requests when both want it (nice 10): a thread's own id
- * is the last part of /proc/thread-self. Elsewhere it keeps the process's priority.
- */
-function yieldToRequests(): void {
-  try {
-    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(thread) && thread > 0) setPriority(thread, Math.min(19, getPriority(thread) + 10));
-  } catch {
-    // Not Linux, or not allowed: the import runs at the process's priority.
-  }
 }
 
 function run(job: ImportWorkerJob): ImportWorkerMessage {

@@ -4,6 +4,7 @@ import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { LiveTotals, ReplacementCounts, SharedValues } from '../../shared/licensing/live.ts';
 import type { Database } from '../db/schema.ts';
+import type { LicenceRetiredGenerationsTable } from './tables.ts';
 
 /** Rows read per statement: each statement is short, so other writers get the database between them. */
 export const ROWS_PER_BATCH = 5_000;
@@ -133,34 +134,66 @@ export async function retireGeneration(
     .execute();
 }
 
+/** A generation whose rows are to be deleted: all of them, or (environment and provider given) one provider's. */
+export type RetiredGeneration = Pick<LicenceRetiredGenerationsTable, 'generation' | 'environment_id' | 'provider'>;
+
+/** Generations waiting for their rows to be deleted, a few at a time. */
+export const retiredGenerations = (db: Kysely<Database>) =>
+  db.selectFrom('licence_retired_generations').select(['generation', 'environment_id', 'provider']).limit(20);
+
+/** The ids of the next `limit` rows of a retired generation after id `after`, in id order. */
+export function retiredRowIds(db: Kysely<Database>, retired: RetiredGeneration, after: number, limit: number) {
+  let batch = db
+    .selectFrom('licence_accounts')
+    .select('id')
+    .where('generation', '=', retired.generation)
+    .where('id', '>', after)
+    .where('source', '=', 'import');
+  if (retired.environment_id !== '') batch = batch.where('environment_id', '=', retired.environment_id);
+  if (retired.provider !== '') batch = batch.where('provider', '=', retired.provider);
+  return batch.orderBy('generation').orderBy('id').limit(limit);
+}
+
+export const deleteRowsById = (db: Kysely<Database>, ids: readonly number[]) =>
+  db.deleteFrom('licence_accounts').where('id', 'in', ids);
+
+/** Forgets a retired generation once its rows are gone. */
+export const forgetRetired = (db: Kysely<Database>, retired: RetiredGeneration) =>
+  db
+    .deleteFrom('licence_retired_generations')
+    .where('generation', '=', retired.generation)
+    .where('environment_id', '=', retired.environment_id)
+    .where('provider', '=', retired.provider);
+
+/** Whether retired generations hold at least `rows` rows (at most that many are looked at). */
+export async function retiredRowsAtLeast(db: Kysely<Database>, rows: number): Promise<boolean> {
+  if (rows <= 0) return true;
+  const found = await db
+    .selectFrom('licence_accounts')
+    .select('id')
+    .where('source', '=', 'import')
+    .where('generation', 'in', db.selectFrom('licence_retired_generations').select('generation'))
+    .limit(1)
+    .offset(rows - 1)
+    .execute();
+  return found.length > 0;
+}
+
 /** Deletes retired generations' rows, a batch per statement, letting other work run between batches. */
 export async function sweepRetiredGenerations(db: Kysely<Database>, between: () => Promise<void>): Promise<void> {
   for (;;) {
-    const retired = await db.selectFrom('licence_retired_generations').selectAll().limit(20).execute();
+    const retired = await retiredGenerations(db).execute();
     if (retired.length === 0) return;
-    for (const { generation, environment_id, provider } of retired) {
+    for (const generation of retired) {
       let after = 0;
       for (;;) {
-        let batch = db
-          .selectFrom('licence_accounts')
-          .select('id')
-          .where('generation', '=', generation)
-          .where('id', '>', after)
-          .where('source', '=', 'import');
-        if (environment_id !== '') batch = batch.where('environment_id', '=', environment_id);
-        if (provider !== '') batch = batch.where('provider', '=', provider);
-        const ids = (await batch.orderBy('generation').orderBy('id').limit(ROWS_PER_DELETE).execute()).map((r) => r.id);
+        const ids = (await retiredRowIds(db, generation, after, ROWS_PER_DELETE).execute()).map((r) => r.id);
         if (ids.length === 0) break;
-        await db.deleteFrom('licence_accounts').where('id', 'in', ids).execute();
+        await deleteRowsById(db, ids).execute();
         after = ids[ids.length - 1] as number;
         await between();
       }
-      await db
-        .deleteFrom('licence_retired_generations')
-        .where('generation', '=', generation)
-        .where('environment_id', '=', environment_id)
-        .where('provider', '=', provider)
-        .execute();
+      await forgetRetired(db, generation).execute();
     }
   }
 }

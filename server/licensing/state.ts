@@ -10,6 +10,7 @@ import type { Account, AccountErasureColumn } from '../auth/tables.ts';
 import type { Change } from '../db/change-feed.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
+import { writeTurnsOf } from '../db/write-turns.ts';
 import type { Deps } from '../deps.ts';
 import type { FullCount, FullCountTask } from './full-count.ts';
 import { removeSpool } from './import-spool.ts';
@@ -20,6 +21,7 @@ import {
   inForce,
   type ProviderPreview,
   providerGenerations,
+  retiredRowsAtLeast,
   retireGeneration,
   sweepRetiredGenerations,
 } from './provider-rows.ts';
@@ -37,6 +39,10 @@ import {
 } from './records.ts';
 import { type Counted, countEverything, figureDifferences } from './recount.ts';
 import { loadImportedRows, WORKER_LOAD_ROWS } from './row-reader.ts';
+import { sweepInWorker } from './sweep-worker.ts';
+
+/** Replaced rows from which a sweep on a SQLite file is left to a worker thread (one costs about a second to start). */
+const SWEEP_THREAD_FROM_ROWS = 20_000;
 
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
@@ -351,7 +357,7 @@ export class LicensingState {
       this.#sweepAgain = true;
       return;
     }
-    this.#sweeping = sweepRetiredGenerations(this.#deps.db, nextTurn)
+    this.#sweeping = this.#sweep()
       .catch((error: unknown) =>
         this.#deps.logger.error('deleting replaced import rows failed', { error: String(error) }),
       )
@@ -366,6 +372,26 @@ export class LicensingState {
 
   #sweeping: Promise<void> | null = null;
   #sweepAgain = false;
+
+  /**
+   * On a SQLite file, many rows are deleted by a worker thread (sweep-worker.ts), so candidates' requests are not held
+   * up behind the deletes; a few, and every sweep on PostgreSQL (whose deletes do not hold the event loop), here.
+   */
+  async #sweep(): Promise<void> {
+    const { sqlite, db, config, logger } = this.#deps;
+    const threadFrom = config.importThreadFromBytes === 0 ? 1 : SWEEP_THREAD_FROM_ROWS;
+    if (sqlite && !sqlite.memory && (await retiredRowsAtLeast(db, threadFrom))) {
+      try {
+        const deleted = await sweepInWorker(sqlite.name, writeTurnsOf(sqlite).buffer);
+        logger.info('replaced import rows deleted by a worker thread', { rows: deleted });
+        return;
+      } catch (error) {
+        // The thread could not start, say: whatever it left is deleted here instead.
+        logger.warn('deleting replaced import rows on the main thread, the worker failed', { error: String(error) });
+      }
+    }
+    await sweepRetiredGenerations(db, nextTurn);
+  }
 
   /** Resolves when no deletion of replaced rows is under way (tests, a clean stop). */
   async swept(): Promise<void> {

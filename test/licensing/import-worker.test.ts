@@ -91,8 +91,11 @@ describe.skipIf(TEST_DIALECT === 'postgres')('imports read by a worker thread (S
     const undecodable = await importCsv(ctx, { cookie }, envId, 'LDAP', bytes);
     expect(undecodable.status).toBe('failed');
     expect(undecodable.problems.join('\n')).toMatch(/line 3/);
-    // The refused imports' rows are retired (deleted in the background): only ana's row is left.
+    // The refused imports' rows are retired and deleted in the background, by a worker thread of their own too:
+    // only ana's row is left.
     await ctx.licensing.licensing.swept();
+    expect(logged.filter((line) => line.includes('replaced import rows deleted by a worker thread'))).not.toEqual([]);
+    expect(await ctx.deps.db.selectFrom('licence_retired_generations').selectAll().execute()).toEqual([]);
     const left = await ctx.deps.db
       .selectFrom('licence_accounts')
       .select('username')
