@@ -141,8 +141,23 @@ function hashOfBytes(bytes: Uint8Array, at: number, length: number): number {
   return hash;
 }
 
-/** A key's length when it is kept as a string (a code unit past 255) rather than as bytes. */
+/** Where a key of `length` bytes goes when the next free byte is `at`: there, or at the next page's start. */
+function pageFor(at: number, length: number): number {
+  return (at & IN_PAGE) + length > PAGE ? ((at >>> PAGE_BITS) + 1) * PAGE : at;
+}
+
+/** A key's length when it is kept as a string (a code unit past 255, or longer than a page) rather than as bytes. */
 const WIDE = -1;
+
+/**
+ * Keys' bytes are kept in pages of 256 KiB, a key within one page: more keys add a page instead of copying every byte
+ * into an array half as large again (at a million accounts one such copy held the event loop for 150 ms).
+ */
+const PAGE_BITS = 18;
+const PAGE = 1 << PAGE_BITS;
+const IN_PAGE = PAGE - 1;
+/** Entries of the key log moved per refer or release while the bytes of released keys are reclaimed. */
+const COMPACT_STEP = 32;
 
 /**
  * Distinct strings numbered from 0, found by their hash in a PairTable (a Map of millions of strings took three times
@@ -150,13 +165,24 @@ const WIDE = -1;
  *
  * The strings are kept as bytes, one a code unit, in one array (a key with a code unit past 255, rare in emails and
  * usernames, stays a string): a V8 string and its place in an array took about 60 bytes for a 25-character email,
- * the bytes 25 and 8 for their place. Bytes of released keys are reclaimed once they are half the array.
+ * the bytes 25 and 8 for their place. Bytes of released keys are reclaimed once they are half of those written: in
+ * steps, a few keys moved per refer or release (moving all of a million keys at once held the event loop 215 ms).
  */
 export class KeyTable {
-  #bytes = new Uint8Array(16 * 1024);
-  /** Bytes in use or released: new keys are written from here. */
+  #pages: Uint8Array[] = [];
+  /** Where the next key is written: page number times PAGE, plus the place in the page. */
   #end = 0;
   #released = 0;
+  /** (key number, where its bytes were written) in the order written: what a compaction walks. */
+  #log = new Int32Array(2048);
+  #logged = 0;
+  /** While reclaiming: the next log entry to read, the next to write, and where the next key kept is moved to. */
+  #compacting = false;
+  #read = 0;
+  #kept = 0;
+  #write = 0;
+  /** Bytes of keys released after the compaction moved them (the garbage it leaves). */
+  #releasedBehind = 0;
   /** Each key's first byte and length (WIDE: in #wide). */
   #at = new Int32Array(1024);
   #length = new Int32Array(1024);
@@ -186,7 +212,8 @@ export class KeyTable {
     const length = this.#length[id] as number;
     if (length === WIDE) return this.#wide.get(id) as string;
     const at = this.#at[id] as number;
-    return String.fromCharCode(...this.#bytes.subarray(at, at + length));
+    const offset = at & IN_PAGE;
+    return String.fromCharCode(...(this.#pages[at >>> PAGE_BITS] as Uint8Array).subarray(offset, offset + length));
   }
 
   /** The key's number, or -1 when no account refers to it. */
@@ -210,6 +237,7 @@ export class KeyTable {
     this.first[id] = -1;
     this.#refs[id] = 1;
     this.#table.add(hash, id + 1);
+    if (this.#compacting) this.#compactStep();
     return id;
   }
 
@@ -223,12 +251,28 @@ export class KeyTable {
       this.#table.remove(hashOf(this.#wide.get(id) as string), id + 1);
       this.#wide.delete(id);
     } else {
-      this.#table.remove(hashOfBytes(this.#bytes, this.#at[id] as number, length), id + 1);
-      this.#released += length;
+      const at = this.#at[id] as number;
+      this.#table.remove(hashOfBytes(this.#pages[at >>> PAGE_BITS] as Uint8Array, at & IN_PAGE, length), id + 1);
+      // Released ahead of a compaction under way, its bytes are left behind by it; released after it moved them, not.
+      if (this.#compacting && at < this.#write) this.#releasedBehind += length;
+      else this.#released += length;
     }
     this.#length[id] = 0;
     this.#free.push(id);
-    if (this.#released > 1024 * 1024 && this.#released * 2 > this.#end) this.#compact();
+    if (this.#compacting) this.#compactStep();
+    else if (this.#released > 1024 * 1024 && this.#released * 2 > this.#end) {
+      this.#compacting = true;
+      this.#read = 0;
+      this.#kept = 0;
+      this.#write = 0;
+      this.#releasedBehind = 0;
+      this.#compactStep();
+    }
+  }
+
+  /** Bytes of the pages held (for tests: released keys' bytes are given back). */
+  get bytesHeld(): number {
+    return this.#pages.length * PAGE;
   }
 
   /**
@@ -249,21 +293,25 @@ export class KeyTable {
     const length = this.#length[id] as number;
     if (length === WIDE) return this.#wide.get(id) === key;
     if (length !== key.length) return false;
-    const bytes = this.#bytes;
     const at = this.#at[id] as number;
-    for (let k = 0; k < length; k++) if (bytes[at + k] !== key.charCodeAt(k)) return false;
+    const bytes = this.#pages[at >>> PAGE_BITS] as Uint8Array;
+    const offset = at & IN_PAGE;
+    for (let k = 0; k < length; k++) if (bytes[offset + k] !== key.charCodeAt(k)) return false;
     return true;
   }
 
   #store(id: number, key: string): void {
     const length = key.length;
-    if (this.#end + length > this.#bytes.length) {
-      const bytes = new Uint8Array(Math.max(this.#end + length, Math.ceil(this.#bytes.length * 1.5)));
-      bytes.set(this.#bytes.subarray(0, this.#end));
-      this.#bytes = bytes;
+    const at = pageFor(this.#end, length);
+    if (length > PAGE || at >= 2 ** 31) {
+      this.#length[id] = WIDE;
+      this.#wide.set(id, key);
+      return;
     }
-    const bytes = this.#bytes;
-    const at = this.#end;
+    const page = at >>> PAGE_BITS;
+    while (this.#pages.length <= page) this.#pages.push(new Uint8Array(PAGE));
+    const bytes = this.#pages[page] as Uint8Array;
+    const offset = at & IN_PAGE;
     for (let k = 0; k < length; k++) {
       const c = key.charCodeAt(k);
       if (c > 255) {
@@ -271,28 +319,51 @@ export class KeyTable {
         this.#wide.set(id, key);
         return;
       }
-      bytes[at + k] = c;
+      bytes[offset + k] = c;
     }
     this.#at[id] = at;
     this.#length[id] = length;
     this.#end = at + length;
+    if (this.#logged * 2 + 2 > this.#log.length) this.#log = grownInt32(this.#log, this.#log.length * 2);
+    this.#log[this.#logged * 2] = id;
+    this.#log[this.#logged * 2 + 1] = at;
+    this.#logged++;
   }
 
-  /** Writes the keys in use into a new array, without the bytes of released ones. */
-  #compact(): void {
-    const bytes = new Uint8Array(Math.max(16 * 1024, Math.ceil((this.#end - this.#released) * 1.25)));
-    let end = 0;
-    for (let id = 0; id < this.#span; id++) {
+  /**
+   * Moves the next few keys of the log down to where the keys kept so far end. Keys are read in the order written and
+   * moved to no later place, so a key not yet read is never overwritten; keys written meanwhile are read in turn.
+   * Once every entry is read, the pages past the last key are let go.
+   */
+  #compactStep(): void {
+    const log = this.#log;
+    for (let n = 0; n < COMPACT_STEP; n++) {
+      if (this.#read === this.#logged) {
+        this.#compacting = false;
+        this.#logged = this.#kept;
+        this.#end = this.#write;
+        this.#released = this.#releasedBehind;
+        this.#pages.length = this.#end === 0 ? 0 : ((this.#end - 1) >>> PAGE_BITS) + 1;
+        return;
+      }
+      const id = log[this.#read * 2] as number;
+      const at = log[this.#read * 2 + 1] as number;
+      this.#read++;
       const length = this.#length[id] as number;
-      if (length <= 0) continue;
-      const at = this.#at[id] as number;
-      bytes.set(this.#bytes.subarray(at, at + length), end);
-      this.#at[id] = end;
-      end += length;
+      // Released, or written again later (its number reused): that later entry is the one to keep.
+      if (length <= 0 || this.#at[id] !== at) continue;
+      const to = pageFor(this.#write, length);
+      const from = this.#pages[at >>> PAGE_BITS] as Uint8Array;
+      const offset = at & IN_PAGE;
+      if (to !== at) {
+        (this.#pages[to >>> PAGE_BITS] as Uint8Array).set(from.subarray(offset, offset + length), to & IN_PAGE);
+      }
+      this.#at[id] = to;
+      log[this.#kept * 2] = id;
+      log[this.#kept * 2 + 1] = to;
+      this.#kept++;
+      this.#write = to + length;
     }
-    this.#bytes = bytes;
-    this.#end = end;
-    this.#released = 0;
   }
 
   #growIds(size: number): void {
