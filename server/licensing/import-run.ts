@@ -109,9 +109,14 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
     switched = true;
     await removeSpool(deps.config.dataDir, importId);
     await setPhase(deps, importId, 'counting', rows);
-    const counting = deps.licensing.applyProviders(env.id, providers, (accounts) => {
-      void reportPhase(deps, importId, accounts);
-    });
+    const counting = deps.licensing.applyProviders(
+      env.id,
+      providers,
+      (accounts) => {
+        void reportPhase(deps, importId, accounts);
+      },
+      rows,
+    );
     deps.licensing.track(counting);
     await counting;
     deps.licensing.changed();
@@ -312,9 +317,15 @@ async function previewImport(
   read: ImportRead,
 ): Promise<ImportPreview> {
   const providers = read.providers.map((p) => p.provider);
-  const figures = await deps.licensing.previewProviders(env.id, generation, providers, (accounts) => {
-    void reportPhase(deps, importId, accounts);
-  });
+  const figures = await deps.licensing.previewProviders(
+    env.id,
+    generation,
+    providers,
+    (accounts) => {
+      void reportPhase(deps, importId, accounts);
+    },
+    read.rows,
+  );
   const rowsOf = new Map(read.providers.map((p) => [p.provider, p.rows]));
   const envFigures = (totals: typeof figures.before) => totals.environments.find((e) => e.name === env.name);
   const change = (before: { internal: number; external: number } | undefined, after: typeof before) => ({

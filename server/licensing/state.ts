@@ -435,13 +435,20 @@ export class LicensingState {
     environmentId: string,
     providers: readonly string[],
     progress?: (accounts: number) => void,
+    rows = 0,
   ): Promise<void> {
     return this.#serially(async () => {
       if (!this.environmentById(environmentId)) await this.#syncEnvironments();
       const env = this.environmentById(environmentId);
       if (!env) return;
       const generations = await providerGenerations(this.#deps.db, environmentId, providers);
-      await this.#replaceProviders(env, generations, (replacements) => this.#finish(replacements, 'commit'), progress);
+      await this.#replaceProviders(
+        env,
+        generations,
+        (replacements) => this.#finish(replacements, 'commit'),
+        progress,
+        rows,
+      );
       this.#version++;
     });
   }
@@ -455,6 +462,7 @@ export class LicensingState {
     generation: number,
     providers: readonly string[],
     progress?: (accounts: number) => void,
+    rows = 0,
   ): Promise<ProviderPreview> {
     return this.#serially(async () => {
       const env = this.environmentById(environmentId);
@@ -478,6 +486,7 @@ export class LicensingState {
           await this.#finish(replacements, 'undo');
         },
         progress,
+        rows,
       );
       return preview as ProviderPreview;
     });
@@ -488,12 +497,17 @@ export class LicensingState {
     generations: ReadonlyMap<string, number>,
     then: (replacements: Map<string, ProviderReplacement>) => Promise<void>,
     progress?: (accounts: number) => void,
+    rows = 0,
   ): Promise<void> {
     const replacements = new Map<string, ProviderReplacement>();
     try {
       for (const provider of generations.keys()) {
         replacements.set(provider, this.live.beginReplacement(env.name, provider));
       }
+      // Room for the rows the import wrote (the old ones stay until the end), made once, a table per turn: grown a
+      // quarter at a time as rows came, five million took some thirty rounds of copying every table, each copy holding
+      // the event loop for up to 150 ms while candidates were saving.
+      for (const _ of this.live.makingRoom(rows)) await nextTurn();
       let read = 0;
       await eachProviderRow(
         this.#deps.db,
