@@ -15,7 +15,7 @@ import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { type ImportEnvironment, ImportRefused, ImportRows, importReader } from './import-rows.ts';
 import type { ImportLimits } from './import-spool.ts';
 import { sqliteBatchWriter, stagedRow } from './import-staging.ts';
-import { typeScriptWorker } from './typescript-worker.ts';
+import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface ImportWorkerJob {
   sqlitePath: string;
@@ -61,23 +61,11 @@ export class WorkerCancelled extends Error {}
 /** Runs the job in a worker thread; resolves with what was read and written, or rejects as reading on the main thread would. */
 export function readInWorker(job: ImportWorkerJob): Promise<ImportRead> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
-  return new Promise<ImportRead>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      outcome();
-    };
-    worker.on('message', (message: ImportWorkerMessage) =>
-      settle(() => {
-        if ('read' in message) resolve(message.read);
-        else if ('refused' in message) reject(new ImportRefused(message.refused));
-        else if ('cancelled' in message) reject(new WorkerCancelled());
-        else reject(new Error(`the import's worker failed: ${message.error}`));
-      }),
-    );
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the import's worker stopped (exit code ${code})`))));
+  return workerOutcome(worker, "the import's worker", (message: ImportWorkerMessage) => {
+    if ('read' in message) return message.read;
+    if ('refused' in message) throw new ImportRefused(message.refused);
+    if ('cancelled' in message) throw new WorkerCancelled();
+    throw new Error(`the import's worker failed: ${message.error}`);
   });
 }
 

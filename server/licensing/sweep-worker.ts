@@ -11,7 +11,7 @@ import { type Compilable, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { inWorkerTurn, yieldToRequests } from '../db/write-turns.ts';
 import { deleteRowsById, forgetRetired, retiredGenerations, retiredRowIds } from './provider-rows.ts';
-import { typeScriptWorker } from './typescript-worker.ts';
+import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface SweepWorkerJob {
   sqlitePath: string;
@@ -37,13 +37,9 @@ export function sweepInWorker(sqlitePath: string, turns: SharedArrayBuffer): Pro
   // A server stopping does not wait for it: what it had not committed is rolled back, and the generations it had not
   // finished are still listed, so the next sweep goes on from there.
   worker.unref();
-  return new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: SweepWorkerMessage) => {
-      if ('deleted' in message) resolve(message.deleted);
-      else reject(new Error(`the sweep's worker failed: ${message.error}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the sweep's worker stopped (exit code ${code})`)));
+  return workerOutcome(worker, "the sweep's worker", (message: SweepWorkerMessage) => {
+    if ('deleted' in message) return message.deleted;
+    throw new Error(`the sweep's worker failed: ${message.error}`);
   });
 }
 

@@ -6,3 +6,21 @@ export function typeScriptWorker(module: URL, options: Omit<WorkerOptions, 'eval
   const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(load, { ...options, eval: true });
 }
+
+/**
+ * What a worker that answers with one message comes to: `outcome` of that message (a throw rejects), or the worker's
+ * error, or its exit before answering, named by `name`.
+ */
+export function workerOutcome<M, T>(worker: Worker, name: string, outcome: (message: M) => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', (message: M) => {
+      try {
+        resolve(outcome(message));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`${name} stopped (exit code ${code})`)));
+  });
+}
