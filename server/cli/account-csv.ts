@@ -1,6 +1,7 @@
 // Reads a user list file for the audit CLI through the one shared reader (shared/licensing/user-list-reader.ts).
 import { createReadStream, statSync } from 'node:fs';
 import { AccountColumns } from '../../shared/licensing/account-columns.ts';
+import type { Identities } from '../../shared/licensing/count.ts';
 import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
 import {
   UserListError,
@@ -9,7 +10,7 @@ import {
   type UserListSummary,
 } from '../../shared/licensing/user-list-reader.ts';
 import { appendFacts, type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
-import { lineFrom, mappingKey, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
+import { lineFrom, mappingKey, type PartReading, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
 
 export class AccountCsvError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,6 +27,11 @@ export interface AccountCsv {
   facts: ValueFacts | null;
   /** Threads that read the list: 2 when a worker's part was appended, else 1. */
   threads: 1 | 2;
+  /**
+   * The rows' identities numbered by hash alone by the reading worker, which does it while the caller prepares the
+   * count (count-list.ts); null when the list was read by one thread or the worker failed.
+   */
+  identities: Promise<Identities | null>;
 }
 
 export interface ReadAccountCsvOptions extends UserListOptions {
@@ -121,7 +127,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
       }
       const done = await appendable(reader, accounts, part, options.defaultTenant);
       if (done !== null) {
-        const { read, own } = done;
+        const { read, own, identities } = done;
         const lineOffset = reader.nextLine - 2;
         accounts.append(read.part, lineOffset);
         const { summary } = reader.end();
@@ -136,6 +142,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
           },
           facts: appendFacts(own, read.facts),
           threads: 2,
+          identities,
         };
       }
       // The later part is read here after all, as if the file had been read in one go.
@@ -150,7 +157,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     await readFrom(rest);
     const { summary } = reader.end();
     showMapping();
-    return { accounts, summary, facts: null, threads: 1 };
+    return { accounts, summary, facts: null, threads: 1, identities: Promise.resolve(null) };
   } catch (error) {
     if (error instanceof UserListError) throw new AccountCsvError(error.problems.map((problem) => problem.message));
     if ((error as NodeJS.ErrnoException).code !== undefined) {
@@ -163,19 +170,22 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
 /**
  * The worker's part, when it can be appended to what the main thread read: the main thread's reading ended where the
  * part starts, the worker met no problem, and the header reads alike in both; with it, the value facts of the main
- * thread's rows, worked out while the worker finished. A tenant column of ids without a given default tenant takes
- * the first id met as the default (rule 16), which the worker cannot know: then the part is not used.
+ * thread's rows, worked out while the worker finished (and sent to it to number with its own). A tenant column of
+ * ids without a given default tenant takes the first id met as the default (rule 16), which the worker cannot know:
+ * then the part is not used.
  */
 async function appendable(
   reader: UserListReader,
   accounts: AccountColumns,
-  part: { result: Promise<ReadPart | null> },
+  part: PartReading,
   defaultTenant: string | undefined,
-): Promise<{ read: ReadPart; own: ValueFacts } | null> {
+): Promise<{ read: ReadPart; own: ValueFacts; identities: Promise<Identities | null> } | null> {
   const mapping = reader.mapping;
   if (!reader.cleanBreak || mapping === null) return null;
   if (mapping.fields.tenant?.tenantId && defaultTenant === undefined) return null;
   const own = valueFacts(accounts, accounts.capacity);
+  const rows = accounts.length;
+  const identities = part.number(own.emailHash.slice(0, rows), own.usernameHash.slice(0, rows));
   const read = await part.result;
-  return read !== null && read.mapping === mappingKey(mapping, reader.separator) ? { read, own } : null;
+  return read !== null && read.mapping === mappingKey(mapping, reader.separator) ? { read, own, identities } : null;
 }

@@ -6,14 +6,14 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { AccountColumns } from '../../shared/licensing/account-columns.ts';
 import { classifyUser, compileRules } from '../../shared/licensing/classify.ts';
-import { countLicencesDetailed, type EnvironmentRules } from '../../shared/licensing/count.ts';
+import type { EnvironmentRules } from '../../shared/licensing/count.ts';
 import { parseDomainList } from '../../shared/licensing/domains.ts';
 import { environmentKey } from '../../shared/licensing/environment-names.ts';
-import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import { quoteValue } from '../../shared/licensing/quote-value.ts';
 import { describeMapping } from '../../shared/licensing/user-list-columns.ts';
 import { USER_LIST_ENCODINGS, type UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
 import { AccountCsvError, readAccountCsv } from './account-csv.ts';
+import { countAccountCsv } from './count-list.ts';
 import { type CliIo, UsageError } from './io.ts';
 import { progressBar } from './progress.ts';
 import { type CountReport, formatCountReport, writeJsonReport } from './report.ts';
@@ -268,8 +268,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
   }
   const { accounts } = csv;
   const environments = environmentRules(accounts, values.input, domains, rules);
-  const detail = countLicencesDetailed(accounts, environments, csv.facts);
-  const findings = hygieneFindings(accounts, detail, organisationDomains);
+  const { detail, findings } = await countAccountCsv(csv, environments, organisationDomains);
   const { result } = detail;
   const { mapping } = csv.summary;
   const report: CountReport = {

@@ -2,10 +2,13 @@
 // (account-csv.ts): the header and the part go through the one reader (user-list-reader.ts) into columns, the rows'
 // value facts are worked out here too, and everything goes back as buffers moved, not copied. The main thread
 // appends the part only when its own reading ended exactly where the part starts; otherwise it reads on by itself.
+// Then, while the main thread prepares the count, the worker numbers the whole list's identities by their hashes
+// (the main thread sends its part's), and the main thread confirms those numbers against the values (count.ts).
 import { Buffer } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { AccountColumns, type CharCodes, type ColumnsPart } from '../../shared/licensing/account-columns.ts';
+import { type Identities, numberByHash } from '../../shared/licensing/count.ts';
 import type { CsvSeparator } from '../../shared/licensing/csv-records.ts';
 import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
 import type { UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
@@ -28,6 +31,14 @@ export interface ReadPartJob {
   strict?: boolean;
   defaultTenant?: string;
   separator?: CsvSeparator;
+  /** Whether to stay after reading, to number the whole list's identities (NumberingRequest). */
+  numbering?: boolean;
+}
+
+/** The identity hashes of the main thread's rows (value-facts.ts), to be numbered with the part's. */
+interface NumberingRequest {
+  emailHash: Int32Array;
+  usernameHash: Int32Array;
 }
 
 export interface ReadPart {
@@ -41,7 +52,7 @@ export interface ReadPart {
   mapping: string;
 }
 
-type ReadPartMessage = { read: ReadPart } | { failed: string };
+type ReadPartMessage = { read: ReadPart } | { failed: string } | { numbers: Identities };
 
 /** What must be equal in both threads' readings of the header for the part's rows to read as the main thread's. */
 export function mappingKey(mapping: ColumnMapping, separator: CsvSeparator): string {
@@ -80,8 +91,11 @@ export function lineFrom(path: string, at: number): Uint8Array | null {
   }
 }
 
-/** Reads the part (in the worker). */
-export async function readPart(job: ReadPartJob): Promise<{ read: ReadPart; transfer: ArrayBuffer[] } | string> {
+/** Reads the part (in the worker). `kept` receives copies of the part's identity hashes, which are moved out. */
+export async function readPart(
+  job: ReadPartJob,
+  kept?: (emailHash: Int32Array, usernameHash: Int32Array) => void,
+): Promise<{ read: ReadPart; transfer: ArrayBuffer[] } | string> {
   const header = lineFrom(job.path, 0);
   if (header === null) return 'no header line within the first megabyte';
   const columns = new AccountColumns();
@@ -106,6 +120,7 @@ export async function readPart(job: ReadPartJob): Promise<{ read: ReadPart; tran
   }
   const { summary } = reader.end();
   const facts = valueFacts(columns);
+  kept?.(facts.emailHash.slice(0, facts.rows), facts.usernameHash.slice(0, facts.rows));
   const { part, transfer } = columns.part(toCharCodes);
   for (const array of [facts.emailDomain, facts.usernameDomain, facts.emailHash, facts.usernameHash]) {
     transfer.push(array.buffer as ArrayBuffer);
@@ -135,24 +150,78 @@ export function workersStartFast(): boolean {
   return bundle !== null;
 }
 
-/** A worker reading the part; `result` is null when it failed (the reason is not needed: the main thread reads on). */
-export function startReadPart(job: ReadPartJob): { result: Promise<ReadPart | null>; stop: () => void } {
-  const options = { workerData: { [JOB]: job } };
+/** A reading worker as the main thread sees it. */
+export interface PartReading {
+  /** The part; null when the worker failed (the reason is not needed: the main thread reads on). */
+  result: Promise<ReadPart | null>;
+  /**
+   * Sends the identity hashes of the main thread's rows (moved, not copied); the worker numbers them with its part's
+   * (numberByHash) once its part is read. Resolves to the numbers of all rows, the main thread's first, or to null
+   * when the worker failed or was stopped; the worker then ends.
+   */
+  number(emailHash: Int32Array, usernameHash: Int32Array): Promise<Identities | null>;
+  stop(): void;
+}
+
+/** Starts a worker reading the part. */
+export function startReadPart(job: Omit<ReadPartJob, 'numbering'>): PartReading {
+  const options = { workerData: { [JOB]: { ...job, numbering: true } } };
   const worker =
     bundle === null
       ? typeScriptWorker(new URL('./read-part.ts', import.meta.url), options)
       : new Worker(bundle, options);
+  const stop = () => void worker.terminate();
+  // The worker answers with its part, then with the numbers; an error or an exit answers what is awaited with null.
+  let part: (read: ReadPart | null) => void = () => {};
+  let numbered: (numbers: Identities | null) => void = () => {};
   const result = new Promise<ReadPart | null>((resolve) => {
-    worker.once('message', (message: ReadPartMessage) => resolve('read' in message ? message.read : null));
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
+    part = resolve;
   });
-  return { result, stop: () => void worker.terminate() };
+  const numbers = new Promise<Identities | null>((resolve) => {
+    numbered = resolve;
+  });
+  worker.on('message', (message: ReadPartMessage) => {
+    if ('numbers' in message) numbered(message.numbers);
+    else part('read' in message ? message.read : null);
+  });
+  const end = () => {
+    part(null);
+    numbered(null);
+  };
+  worker.once('error', end);
+  worker.once('exit', end);
+  return {
+    result,
+    number(emailHash, usernameHash) {
+      const request: NumberingRequest = { emailHash, usernameHash };
+      worker.postMessage(request, [emailHash.buffer as ArrayBuffer, usernameHash.buffer as ArrayBuffer]);
+      return numbers.finally(stop);
+    },
+    stop,
+  };
+}
+
+/** Numbers the whole list's identities when the main thread sends its hashes (in the worker, after its part). */
+function numberOnRequest(port: MessagePort, emailHash: Int32Array, usernameHash: Int32Array): void {
+  port.once('message', (request: NumberingRequest) => {
+    const joined = (main: Int32Array, part: Int32Array) => {
+      const all = new Int32Array(main.length + part.length);
+      all.set(main);
+      all.set(part, main.length);
+      return all;
+    };
+    const numbers = numberByHash(joined(request.emailHash, emailHash), joined(request.usernameHash, usernameHash));
+    const message: ReadPartMessage = { numbers };
+    port.postMessage(message, [numbers.email.buffer as ArrayBuffer, numbers.username.buffer as ArrayBuffer]);
+  });
 }
 
 if (!isMainThread && parentPort !== null && (workerData as Record<string, unknown> | null)?.[JOB] !== undefined) {
   const port = parentPort;
-  readPart((workerData as Record<string, ReadPartJob>)[JOB] as ReadPartJob).then(
+  const job = (workerData as Record<string, ReadPartJob>)[JOB] as ReadPartJob;
+  readPart(job, (emailHash, usernameHash) => {
+    if (job.numbering === true) numberOnRequest(port, emailHash, usernameHash);
+  }).then(
     (done) => {
       if (typeof done === 'string') port.postMessage({ failed: done } satisfies ReadPartMessage);
       else port.postMessage({ read: done.read } satisfies ReadPartMessage, done.transfer);

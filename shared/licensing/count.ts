@@ -22,7 +22,14 @@ import {
   INTERNAL,
 } from './classify.ts';
 import { emailIdentity } from './email.ts';
-import { asciiIdentityHash, identityHash, NOT_ASCII, numberByIdentity, sameKey } from './identity-index.ts';
+import {
+  asciiIdentityHash,
+  confirmNumbers,
+  identityHash,
+  NOT_ASCII,
+  numberByIdentity,
+  sameKey,
+} from './identity-index.ts';
 import { type ValueFacts, valueFacts } from './value-facts.ts';
 
 export interface AccountRecord {
@@ -180,8 +187,13 @@ export interface Identities {
   size: number;
 }
 
-function numberIdentities(accounts: Accounts, bits: Uint8Array, facts: ValueFacts | null): Identities {
-  if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, facts as ValueFacts);
+function numberIdentities(
+  accounts: Accounts,
+  bits: Uint8Array,
+  facts: ValueFacts | null,
+  byHash: Identities | null,
+): Identities {
+  if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, facts as ValueFacts, byHash);
   const records = accounts as readonly AccountRecord[];
   const n = records.length;
   const email = new Int32Array(n);
@@ -203,19 +215,42 @@ function numberIdentities(accounts: Accounts, bits: Uint8Array, facts: ValueFact
   return { email, username, size: next };
 }
 
-/** The same for columns, from the hashes of their value facts: strings made only to confirm a hash match. */
-function numberColumnIdentities(columns: AccountColumns, facts: ValueFacts): Identities {
+/**
+ * The same for columns, from the hashes of their value facts: strings made only to confirm a hash match. `byHash`,
+ * when given, holds numbers another thread gave by hash alone (numberByIdentity without values): they are confirmed
+ * against the values instead of numbering again.
+ */
+function numberColumnIdentities(columns: AccountColumns, facts: ValueFacts, byHash: Identities | null): Identities {
   const n = columns.length;
-  const email = new Int32Array(n);
-  const username = new Int32Array(n);
   // Values are compared where they stand; only one holding a non-ASCII character is made a string (rule 10a's
   // punycode, toLowerCase). The facts' arrays may hold room for more rows than there are.
   const sameEmail = (a: number, b: number) =>
     columns.sameAsciiValue(true, a, b) ?? sameKey(emailIdentity(columns.email(a)), emailIdentity(columns.email(b)));
   const sameUsername = (a: number, b: number) =>
     columns.sameAsciiValue(false, a, b) ?? sameKey(columns.username(a), columns.username(b));
-  let next = numberByIdentity(facts.emailHash.subarray(0, n), sameEmail, email, 1);
-  next = numberByIdentity(facts.usernameHash.subarray(0, n), sameUsername, username, next);
+  const emailHash = facts.emailHash.subarray(0, n);
+  const usernameHash = facts.usernameHash.subarray(0, n);
+  if (byHash !== null && byHash.email.length === n && byHash.username.length === n) {
+    let next = confirmNumbers(emailHash, sameEmail, byHash.email, byHash.size);
+    next = confirmNumbers(usernameHash, sameUsername, byHash.username, next);
+    return { email: byHash.email, username: byHash.username, size: next };
+  }
+  const email = new Int32Array(n);
+  const username = new Int32Array(n);
+  let next = numberByIdentity(emailHash, sameEmail, email, 1);
+  next = numberByIdentity(usernameHash, sameUsername, username, next);
+  return { email, username, size: next };
+}
+
+/**
+ * Numbers the identities of rows by their hashes alone (value-facts.ts), as numberColumnIdentities would with the
+ * values: for a thread that has the hashes but not the values. The counting thread confirms them (`byHash` above).
+ */
+export function numberByHash(emailHash: Int32Array, usernameHash: Int32Array): Identities {
+  const email = new Int32Array(emailHash.length);
+  const username = new Int32Array(usernameHash.length);
+  let next = numberByIdentity(emailHash, null, email, 1);
+  next = numberByIdentity(usernameHash, null, username, next);
   return { email, username, size: next };
 }
 
@@ -274,9 +309,19 @@ function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, parent
   }
 }
 
+/**
+ * Groups of records, in the order of their first members: group g's members are items[starts[g], starts[g + 1]), in
+ * input order. Offsets into one array rather than a list per group (for linked groups, and the hygiene checks' shared
+ * identities).
+ */
+export interface Groups {
+  count: number;
+  starts: Int32Array;
+  items: Int32Array;
+}
+
 interface ScopeTotals extends BucketCounts {
-  /** Linked groups with more than one member: root -> member indices, in input order. */
-  multi: Map<number, number[]>;
+  multi: Groups;
 }
 
 /**
@@ -292,15 +337,16 @@ function countScope(
   scratch: ScopeScratch,
 ): ScopeTotals {
   // Shared by the scopes and left zeroed: fresh arrays per scope cost more in memory touched than in work.
-  const { roots, size } = scratch;
+  const { roots, size, groupOf, rootOfGroup } = scratch;
   for (let k = 0; k < members.length; k++) {
     const root = find(parent, members[k] as number);
     roots[k] = root;
     size[root] = (size[root] as number) + 1;
   }
-  const multi = new Map<number, number[]>();
   let internal = 0;
   let external = 0;
+  let count = 0;
+  let items = 0;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
     const root = roots[k] as number;
@@ -310,19 +356,33 @@ function countScope(
       else external++;
       continue;
     }
-    let list = multi.get(root);
-    if (list === undefined) {
-      list = [];
-      multi.set(root, list);
+    items++;
+    if (groupOf[root] === 0) {
+      rootOfGroup[count] = root;
+      // Numbered from 1 here, so 0 means none and the array is left zeroed as found.
+      groupOf[root] = ++count;
     }
-    list.push(i);
   }
-  for (const list of multi.values()) {
-    const people = groupPeople(list, status, bits, slotOf);
+  const multi: Groups = { count, starts: new Int32Array(count + 1), items: new Int32Array(items) };
+  for (let g = 0; g < count; g++) {
+    multi.starts[g + 1] = (multi.starts[g] as number) + (size[rootOfGroup[g] as number] as number);
+  }
+  const fill = multi.starts.slice(0, count);
+  for (let k = 0; k < members.length; k++) {
+    const g = (groupOf[roots[k] as number] as number) - 1;
+    if (g === -1) continue;
+    multi.items[fill[g] as number] = members[k] as number;
+    fill[g] = (fill[g] as number) + 1;
+  }
+  for (let g = 0; g < count; g++) {
+    const people = groupPeople(multi, g, status, bits, slotOf, scratch.perSlot);
     internal += people.internal;
     external += people.external;
   }
-  for (let k = 0; k < members.length; k++) size[roots[k] as number] = 0;
+  for (let k = 0; k < members.length; k++) {
+    size[roots[k] as number] = 0;
+    groupOf[roots[k] as number] = 0;
+  }
   return { internal, external, multi };
 }
 
@@ -339,26 +399,54 @@ function marked(members: Int32Array, mark: Uint8Array): Int32Array {
   return kept;
 }
 
-/** Room for countScope: a root per member, a size per record. */
+/**
+ * Room for countScope, each left zeroed after use: a root per member; per record, its group's size, and its group's
+ * number (from 1) when it is a root; per group, its root; per slot, a group's counted accounts in it (groupPeople).
+ */
 interface ScopeScratch {
   roots: Int32Array;
   size: Int32Array;
+  groupOf: Int32Array;
+  rootOfGroup: Int32Array;
+  perSlot: Int32Array;
 }
 
-function groupPeople(list: readonly number[], status: Uint8Array, bits: Uint8Array, slotOf: Int32Array) {
-  const perSlot = new Map<number, number>();
+function scopeScratch(records: number, slots: number): ScopeScratch {
+  return {
+    roots: new Int32Array(records),
+    size: new Int32Array(records),
+    groupOf: new Int32Array(records),
+    rootOfGroup: new Int32Array(records),
+    perSlot: new Int32Array(slots),
+  };
+}
+
+/** Group g's people (rule 15's floor: the most counted accounts in one slot) and buckets (rule 18). */
+function groupPeople(
+  groups: Groups,
+  g: number,
+  status: Uint8Array,
+  bits: Uint8Array,
+  slotOf: Int32Array,
+  perSlot: Int32Array,
+) {
+  const { items } = groups;
+  const from = groups.starts[g] as number;
+  const to = groups.starts[g + 1] as number;
   let people = 0;
   let internalAccounts = 0;
   let counted = 0;
-  for (const i of list) {
+  for (let k = from; k < to; k++) {
+    const i = items[k] as number;
     if (status[i] !== ELIGIBLE) continue;
     counted++;
     if ((bits[i] as number) & INTERNAL) internalAccounts++;
     const slot = slotOf[i] as number;
-    const n = (perSlot.get(slot) ?? 0) + 1;
-    perSlot.set(slot, n);
+    const n = (perSlot[slot] as number) + 1;
+    perSlot[slot] = n;
     if (n > people) people = n;
   }
+  for (let k = from; k < to; k++) perSlot[slotOf[items[k] as number] as number] = 0;
   const internal = Math.min(people, internalAccounts);
   return { people, internal, external: people - internal, counted, internalAccounts, sameSlot: people > 1 };
 }
@@ -445,6 +533,33 @@ export function countLicencesDetailed(
   environments: readonly EnvironmentRules[],
   values: ValueFacts | null = null,
 ): CountDetail {
+  const prepared = prepareCount(accounts, environments, values);
+  return prepared.finish(prepared.identities(null));
+}
+
+/**
+ * A count up to where it needs the accounts' identities, with the per-record facts worked out so far; `identities`
+ * numbers them and `finish` does the rest.
+ */
+export interface PreparedCount {
+  readonly environmentIndex: Int32Array;
+  readonly slotOf: Int32Array;
+  readonly status: Uint8Array;
+  readonly defaultTenant: Uint8Array;
+  /**
+   * The records' identities. `byHash`: columns' identities numbered by hash alone by another thread while this one
+   * prepared (numberByHash), confirmed here against the values; null to number them here.
+   */
+  identities(byHash: Identities | null): Identities;
+  finish(identities: Identities): CountDetail;
+}
+
+/** countLicencesDetailed in two steps, so the identities can be numbered by another thread in between (the CLI). */
+export function prepareCount(
+  accounts: Accounts,
+  environments: readonly EnvironmentRules[],
+  values: ValueFacts | null = null,
+): PreparedCount {
   const n = accounts.length;
   const columnValues =
     accounts instanceof AccountColumns ? (values !== null && values.rows === n ? values : valueFacts(accounts)) : null;
@@ -543,118 +658,131 @@ export function countLicencesDetailed(
     if (defaultTenant[i] === 1) productionLinked[linked++] = i;
   }
 
-  const identities = numberIdentities(accounts, bits, columnValues);
-  const scratch = new LinkScratch(identities.size);
-
-  // Installation-wide merge across production environments (rules 14, 16, 17).
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  link(productionLinked, identities, slotOf, parent, scratch);
-  const scopeScratch = { roots: new Int32Array(n), size: new Int32Array(n) };
-  const production = countScope(productionAll, parent, status, bits, slotOf, scopeScratch);
-
-  // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
-  const envParent = new Int32Array(n);
-  for (let i = 0; i < n; i++) envParent[i] = i;
-  const perEnv: ScopeTotals[] = [];
-  // A production record alone in the installation-wide merge is alone in its environment too, so only linked ones
-  // need linking again.
-  const linkedInProduction = new Uint8Array(n);
-  for (const list of production.multi.values()) for (const i of list) linkedInProduction[i] = 1;
-  environments.forEach((env, e) => {
-    const members = perEnvMembers[e] as Int32Array;
-    const linkable = env.production ? marked(members, linkedInProduction) : marked(members, defaultTenant);
-    link(linkable, identities, slotOf, envParent, scratch);
-    perEnv.push(countScope(members, envParent, status, bits, slotOf, scopeScratch));
-  });
-
-  // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
-  const slotCounts = slotNames.map(() => ({ internal: 0, external: 0 }));
-  for (let i = 0; i < n; i++) {
-    if (status[i] !== ELIGIBLE) continue;
-    const counts = slotCounts[slotOf[i] as number] as BucketCounts;
-    if ((bits[i] as number) & INTERNAL) counts.internal++;
-    else counts.external++;
-  }
-  const environmentCounts: EnvironmentCount[] = environments.map((env, e) => ({
-    name: env.name,
-    production: env.production,
-    internal: (perEnv[e] as ScopeTotals).internal,
-    external: (perEnv[e] as ScopeTotals).external,
-    providers: [],
-  }));
-  slotNames.forEach((slot, s) => {
-    const counts = slotCounts[s] as BucketCounts;
-    (environmentCounts[slot.env] as EnvironmentCount).providers.push({ name: slot.provider, ...counts });
-  });
-
-  const member = (i: number): GroupMember => {
-    const record = accountAt(accounts, i);
-    const env = environments[environmentIndex[i] as number] as EnvironmentRules;
-    const counted = env.production && status[i] === ELIGIBLE;
-    return {
-      ref: record.ref,
-      environment: record.environment,
-      provider: record.provider,
-      username: record.username ?? '',
-      email: record.email ?? '',
-      classification: (bits[i] as number) & INTERNAL ? 'internal' : 'external',
-      counted,
-      ...(counted
-        ? {}
-        : {
-            notCountedReason: !env.production
-              ? ('non-production' as const)
-              : status[i] === INACTIVE
-                ? ('inactive' as const)
-                : ('it-user' as const),
-          }),
-    };
-  };
-  const groups = (scope: string, totals: ScopeTotals): DuplicateGroup[] => {
-    const out: DuplicateGroup[] = [];
-    for (const list of totals.multi.values()) {
-      const people = groupPeople(list, status, bits, slotOf);
-      if (people.counted < 2) continue;
-      const flags: GroupFlag[] = [];
-      if (people.internalAccounts > 0 && people.internalAccounts < people.counted) flags.push('mixed');
-      if (people.sameSlot) flags.push('same-provider');
-      const envs = new Set(list.map((i) => environmentIndex[i]));
-      if (envs.size > 1) flags.push('cross-environment');
-      const members = list.map(member);
-      out.push({
-        scope,
-        people: people.people,
-        internal: people.internal,
-        external: people.external,
-        classification: people.internal > 0 ? 'internal' : 'external',
-        flags,
-        members,
-      });
-    }
-    return out;
-  };
-  const duplicateGroups = groups('production', production);
-  environments.forEach((env, e) => {
-    if (!env.production) duplicateGroups.push(...groups(env.name, perEnv[e] as ScopeTotals));
-  });
-
   return {
-    result: {
-      internal: production.internal,
-      external: production.external,
-      raw,
-      notCounted,
-      environments: environmentCounts,
-      duplicateGroups,
-    },
-    bits,
     environmentIndex,
     slotOf,
-    defaultTenant,
     status,
-    environments,
-    compiled,
-    identities,
+    defaultTenant,
+    identities: (byHash) => numberIdentities(accounts, bits, columnValues, byHash),
+    finish: finishCount,
   };
+
+  function finishCount(identities: Identities): CountDetail {
+    const scratch = new LinkScratch(identities.size);
+
+    // Installation-wide merge across production environments (rules 14, 16, 17).
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) parent[i] = i;
+    link(productionLinked, identities, slotOf, parent, scratch);
+    const scratchOfScopes = scopeScratch(n, slotNames.length);
+    const production = countScope(productionAll, parent, status, bits, slotOf, scratchOfScopes);
+
+    // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
+    const envParent = new Int32Array(n);
+    for (let i = 0; i < n; i++) envParent[i] = i;
+    const perEnv: ScopeTotals[] = [];
+    // A production record alone in the installation-wide merge is alone in its environment too, so only linked ones
+    // need linking again.
+    const linkedInProduction = new Uint8Array(n);
+    for (const i of production.multi.items) linkedInProduction[i] = 1;
+    environments.forEach((env, e) => {
+      const members = perEnvMembers[e] as Int32Array;
+      const linkable = env.production ? marked(members, linkedInProduction) : marked(members, defaultTenant);
+      link(linkable, identities, slotOf, envParent, scratch);
+      perEnv.push(countScope(members, envParent, status, bits, slotOf, scratchOfScopes));
+    });
+
+    // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
+    const slotCounts = slotNames.map(() => ({ internal: 0, external: 0 }));
+    for (let i = 0; i < n; i++) {
+      if (status[i] !== ELIGIBLE) continue;
+      const counts = slotCounts[slotOf[i] as number] as BucketCounts;
+      if ((bits[i] as number) & INTERNAL) counts.internal++;
+      else counts.external++;
+    }
+    const environmentCounts: EnvironmentCount[] = environments.map((env, e) => ({
+      name: env.name,
+      production: env.production,
+      internal: (perEnv[e] as ScopeTotals).internal,
+      external: (perEnv[e] as ScopeTotals).external,
+      providers: [],
+    }));
+    slotNames.forEach((slot, s) => {
+      const counts = slotCounts[s] as BucketCounts;
+      (environmentCounts[slot.env] as EnvironmentCount).providers.push({ name: slot.provider, ...counts });
+    });
+
+    const columns = accounts instanceof AccountColumns ? accounts : null;
+    const member = (i: number): GroupMember => {
+      const record = columns === null ? accountAt(accounts, i) : null;
+      const env = environments[environmentIndex[i] as number] as EnvironmentRules;
+      const counted = env.production && status[i] === ELIGIBLE;
+      return {
+        // Columns give each field without making the whole row.
+        ref: record?.ref ?? (columns as AccountColumns).line(i),
+        environment: env.name,
+        provider: (slotNames[slotOf[i] as number] as { provider: string }).provider,
+        username: (record === null ? (columns as AccountColumns).username(i) : record.username) ?? '',
+        email: (record === null ? (columns as AccountColumns).email(i) : record.email) ?? '',
+        classification: (bits[i] as number) & INTERNAL ? 'internal' : 'external',
+        counted,
+        ...(counted
+          ? {}
+          : {
+              notCountedReason: !env.production
+                ? ('non-production' as const)
+                : status[i] === INACTIVE
+                  ? ('inactive' as const)
+                  : ('it-user' as const),
+            }),
+      };
+    };
+    const groups = (scope: string, totals: ScopeTotals): DuplicateGroup[] => {
+      const out: DuplicateGroup[] = [];
+      for (let g = 0; g < totals.multi.count; g++) {
+        const people = groupPeople(totals.multi, g, status, bits, slotOf, scratchOfScopes.perSlot);
+        if (people.counted < 2) continue;
+        const list = totals.multi.items.subarray(totals.multi.starts[g], totals.multi.starts[g + 1]);
+        const flags: GroupFlag[] = [];
+        if (people.internalAccounts > 0 && people.internalAccounts < people.counted) flags.push('mixed');
+        if (people.sameSlot) flags.push('same-provider');
+        const env = environmentIndex[list[0] as number];
+        if (list.some((i) => environmentIndex[i] !== env)) flags.push('cross-environment');
+        const members = Array.from(list, member);
+        out.push({
+          scope,
+          people: people.people,
+          internal: people.internal,
+          external: people.external,
+          classification: people.internal > 0 ? 'internal' : 'external',
+          flags,
+          members,
+        });
+      }
+      return out;
+    };
+    const duplicateGroups = groups('production', production);
+    environments.forEach((env, e) => {
+      if (!env.production) duplicateGroups.push(...groups(env.name, perEnv[e] as ScopeTotals));
+    });
+
+    return {
+      result: {
+        internal: production.internal,
+        external: production.external,
+        raw,
+        notCounted,
+        environments: environmentCounts,
+        duplicateGroups,
+      },
+      bits,
+      environmentIndex,
+      slotOf,
+      defaultTenant,
+      status,
+      environments,
+      compiled,
+      identities,
+    };
+  }
 }

@@ -7,6 +7,7 @@ import {
   type CountDetail,
   ELIGIBLE,
   type EnvironmentRules,
+  type Groups,
   refAt,
   staffAt,
 } from './count.ts';
@@ -165,7 +166,7 @@ export function hygieneFindings(
       });
     }
   }
-  findings.push(...sameProviderDuplicates(records, detail, findings));
+  findings.push(...sameProviderDuplicates(records, detail));
   findings.push(...tenantLookalikes(records, detail));
   return findings;
 }
@@ -181,65 +182,75 @@ function sharedIdentities(
   holders: Int32Array,
   rows: Uint8Array | null,
   numbers: Uint8Array | null,
-): Map<number, number[]> {
+): Groups {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     if (id === 0 || (rows !== null && rows[i] !== 1) || (numbers !== null && numbers[id] !== 1)) continue;
     holders[id] = (holders[id] as number) + 1;
   }
-  const shared = new Map<number, number[]>();
+  // Each shared number's place, from its first holder on: its holder count becomes -(its place + 1).
+  let count = 0;
+  let items = 0;
+  const sizes: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (id === 0 || (holders[id] as number) < 2 || (rows !== null && rows[i] !== 1)) continue;
-    const list = shared.get(id);
-    if (list === undefined) shared.set(id, [i]);
-    else list.push(i);
+    const held = holders[id] as number;
+    if (id === 0 || held < 2 || (rows !== null && rows[i] !== 1)) continue;
+    sizes.push(held);
+    items += held;
+    holders[id] = -++count;
+  }
+  const starts = new Int32Array(count + 1);
+  for (let g = 0; g < count; g++) starts[g + 1] = (starts[g] as number) + (sizes[g] as number);
+  const fill = starts.slice(0, count);
+  const held = new Int32Array(items);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    const place = -(holders[id] as number) - 1;
+    if (id === 0 || place < 0 || (rows !== null && rows[i] !== 1)) continue;
+    held[fill[place] as number] = i;
+    fill[place] = (fill[place] as number) + 1;
   }
   for (let i = 0; i < ids.length; i++) holders[ids[i] as number] = 0;
-  return shared;
+  return { count, starts, items: held };
 }
-
-/** The signature of a set of accounts, whatever their order. */
-const signatureOf = (accounts: readonly (string | number)[]) => accounts.map(String).sort().join('\u0000');
 
 /**
  * Rule 15 keeps two accounts of one provider apart even when they share an email or a username, so they never form a
- * group; rule 32 still lists them. One finding per shared value and (environment, provider), unless a group finding
- * already lists the same accounts.
+ * group; rule 32 still lists them. One finding per shared value and (environment, provider); accounts that share both
+ * their email and their username are listed once. Such a finding never repeats a group finding: the accounts of a
+ * merged group are linked through another provider's account, which the group lists too.
  */
-function sameProviderDuplicates(
-  records: Accounts,
-  detail: CountDetail,
-  earlier: readonly HygieneFinding[],
-): HygieneFinding[] {
+function sameProviderDuplicates(records: Accounts, detail: CountDetail): HygieneFinding[] {
   const { identities, slotOf, environments, environmentIndex } = detail;
-  // The signatures of the earlier findings, made only for the sizes a duplicate here has (two accounts, mostly).
-  const reported = new Map<number, Set<string>>();
-  const reportedOfSize = (size: number) => {
-    let set = reported.get(size);
-    if (set === undefined) {
-      set = new Set(earlier.filter((f) => f.accounts.length === size).map((f) => signatureOf(f.accounts)));
-      reported.set(size, set);
-    }
-    return set;
-  };
+  // The rows of each finding made, as a signature: in input order, whichever field they share.
+  const reported = new Set<string>();
   const findings: HygieneFinding[] = [];
   const holders = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
-    for (const list of sharedIdentities(identities[field], holders, detail.defaultTenant, null).values()) {
+    const shared = sharedIdentities(identities[field], holders, detail.defaultTenant, null);
+    for (let g = 0; g < shared.count; g++) {
+      const from = shared.starts[g] as number;
+      const to = shared.starts[g + 1] as number;
+      // Mostly two holders: in two slots, there is nothing to report, found without a map.
+      if (to - from === 2 && slotOf[shared.items[from] as number] !== slotOf[shared.items[from + 1] as number])
+        continue;
       const bySlot = new Map<number, number[]>();
-      for (const i of list) {
+      for (let k = from; k < to; k++) {
+        const i = shared.items[k] as number;
         const slot = slotOf[i] as number;
-        bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
+        const same = bySlot.get(slot);
+        if (same === undefined) bySlot.set(slot, [i]);
+        else same.push(i);
       }
       for (const same of bySlot.values()) {
+        if (same.length < 2) continue;
         const counted = same.filter((i) => detail.status[i] === ELIGIBLE).length;
         if (counted < 2) continue;
+        const signature = same.join(',');
+        if (reported.has(signature)) continue;
+        reported.add(signature);
         const accounts = same.map((i) => refAt(records, i));
-        const signature = signatureOf(accounts);
-        const seen = reportedOfSize(accounts.length);
-        if (seen.has(signature)) continue;
-        seen.add(signature);
         const first = accountAt(records, same[0] as number);
         const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
         findings.push({
@@ -273,7 +284,9 @@ function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFindin
   const counts = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
     const ids = identities[field];
-    for (const holders of sharedIdentities(ids, counts, null, heldInTenant).values()) {
+    const shared = sharedIdentities(ids, counts, null, heldInTenant);
+    for (let g = 0; g < shared.count; g++) {
+      const holders = shared.items.subarray(shared.starts[g], shared.starts[g + 1]);
       for (const t of holders) {
         if (detail.defaultTenant[t] === 1) continue;
         for (const i of holders) {

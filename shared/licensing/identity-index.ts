@@ -159,10 +159,13 @@ export function identityHashIn(text: string, from: number, to: number): number {
  * small table that stays in the processor's cache: one table for a million values missed the cache on almost every
  * probe and took most of the counting time when measured. Leaving unique values at 0 keeps the numbers few, so what
  * is indexed by them (linking, the hygiene checks) stays small, and a loop over the records skips most of them.
+ *
+ * With `same` null, equal hashes are taken for equal values: a thread that has the hashes but not the values numbers
+ * them so, and the thread holding the values confirms the numbers (confirmNumbers).
  */
 export function numberByIdentity(
   hashes: Int32Array,
-  same: (a: number, b: number) => boolean,
+  same: ((a: number, b: number) => boolean) | null,
   ids: Int32Array,
   first: number,
 ): number {
@@ -221,7 +224,7 @@ export function numberByIdentity(
           table[at + 1] = hash;
           break;
         }
-        if (table[at + 1] === hash && same(stored - 1, i)) {
+        if (table[at + 1] === hash && (same === null || same(stored - 1, i))) {
           if (number[slot] === 0) number[slot] = next++;
           break;
         }
@@ -232,4 +235,50 @@ export function numberByIdentity(
     for (let k = from; k < to; k++) ids[order[k * 2] as number] = number[slotOf[k - from] as number] as number;
   }
   return next;
+}
+
+/**
+ * Makes numbers given by hash alone (numberByIdentity without `same`) what numberByIdentity with `same` gives: each
+ * holder of a number is compared with the number's first holder, and the holders of a number whose values turn out to
+ * differ (two values with one hash: a few hundred pairs among a million values) are numbered again, exactly, from
+ * `next`. Returns the next unused number.
+ */
+export function confirmNumbers(
+  hashes: Int32Array,
+  same: (a: number, b: number) => boolean,
+  ids: Int32Array,
+  next: number,
+): number {
+  const n = ids.length;
+  let size = 0;
+  for (let i = 0; i < n; i++) if ((ids[i] as number) >= size) size = (ids[i] as number) + 1;
+  const firstHolder = new Int32Array(size).fill(-1);
+  const mixed = new Uint8Array(size);
+  let anyMixed = false;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i] as number;
+    if (id === 0) continue;
+    const first = firstHolder[id] as number;
+    if (first === -1) firstHolder[id] = i;
+    else if (mixed[id] === 0 && !same(first, i)) {
+      mixed[id] = 1;
+      anyMixed = true;
+    }
+  }
+  if (!anyMixed) return next;
+  // The holders of mixed numbers, numbered again among themselves with their values compared.
+  let count = 0;
+  for (let i = 0; i < n; i++) if (mixed[ids[i] as number] === 1) count++;
+  const rows = new Int32Array(count);
+  const subset = new Int32Array(count);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (mixed[ids[i] as number] !== 1) continue;
+    rows[k] = i;
+    subset[k++] = hashes[i] as number;
+  }
+  const renumbered = new Int32Array(count);
+  const after = numberByIdentity(subset, (a, b) => same(rows[a] as number, rows[b] as number), renumbered, next);
+  for (let k = 0; k < count; k++) ids[rows[k] as number] = renumbered[k] as number;
+  return after;
 }

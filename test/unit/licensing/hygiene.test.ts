@@ -187,6 +187,39 @@ describe('rule 32: duplicate groups, same-provider duplicates and non-default-te
     expect(only(findings(records), 'duplicate-group')).toEqual([]);
   });
 
+  it('lists accounts of one provider sharing both email and username once, and lists them beside other findings', () => {
+    // Both without a valid email too: rule 31 lists exactly these two accounts, which does not hide rule 32's finding.
+    const records = [
+      acct({ ref: 'd1', provider: 'Users', username: 'dup', email: 'n/a' }),
+      acct({ ref: 'd2', provider: 'Users', username: 'DUP ', email: 'n/a' }),
+      acct({ ref: 'e1', provider: 'Users', username: 'eve', email: 'eve@gmail.com' }),
+      acct({ ref: 'e2', provider: 'Users', username: 'Eve', email: 'EVE@gmail.com' }),
+    ];
+    const all = findings(records);
+    expect(only(all, 'no-valid-email')[0]?.accounts).toEqual(['d1', 'd2']);
+    const found = only(all, 'same-provider-duplicate');
+    expect(found.map((f) => f.accounts)).toEqual([
+      ['e1', 'e2'],
+      ['d1', 'd2'],
+    ]);
+  });
+
+  it('never repeats a merged group as a same-provider duplicate', () => {
+    // Two Users accounts share an email with Okta's: one group of three, counted as two people (rule 15), and the
+    // two are also one provider's accounts sharing a value, listed on their own: never the group's list again.
+    const records = [
+      acct({ ref: 'u1', provider: 'Users', username: 'u1', email: 'kim@gmail.com' }),
+      acct({ ref: 'u2', provider: 'Users', username: 'u2', email: 'kim@gmail.com' }),
+      acct({ ref: 'o', provider: 'Okta', username: 'o', email: 'KIM@gmail.com' }),
+    ];
+    const all = findings(records);
+    const group = only(all, 'same-provider-duplicate');
+    expect(group.map((f) => [...f.accounts].sort())).toEqual([
+      ['o', 'u1', 'u2'],
+      ['u1', 'u2'],
+    ]);
+  });
+
   it.each([
     {
       label: 'default tenant vs non-default tenant, same email',

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccountColumns } from '../../../shared/licensing/account-columns.ts';
-import { identityHash, numberByIdentity, sameKey } from '../../../shared/licensing/identity-index.ts';
+import { confirmNumbers, identityHash, numberByIdentity, sameKey } from '../../../shared/licensing/identity-index.ts';
 
 /** Rule 14's key of a value, written independently: trimmed of what String.prototype.trim removes, lower-cased. */
 const keyOf = (value: string) => value.trim().toLowerCase();
@@ -28,14 +28,28 @@ const VALUES = [
 ];
 const valueArb = fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 3 }));
 
+/** Numbers `values` with their values compared, or by hash alone and then confirmed (as the audit CLI does). */
+function numbered(values: string[], hashes: Int32Array, byHashFirst: boolean) {
+  const same = (a: number, b: number) => sameKey(values[a] as string, values[b] as string);
+  const ids = new Int32Array(values.length);
+  if (!byHashFirst) return { ids, next: numberByIdentity(hashes, same, ids, 1) };
+  const byHash = numberByIdentity(hashes, null, ids, 1);
+  return { ids, next: confirmNumbers(hashes, same, ids, byHash) };
+}
+
 describe('numbering identities', () => {
-  it('gives equal non-zero numbers exactly to values matching another, 0 to values matching none', () => {
+  it.each([
+    ['with the values compared', false],
+    ['by hash alone, then confirmed against the values', true],
+  ])('gives equal non-zero numbers exactly to values matching another, 0 to values matching none (%s)', (_, byHash) => {
     fc.assert(
-      fc.property(fc.array(valueArb, { maxLength: 60 }), fc.boolean(), (values, collide) => {
-        // With `collide`, every non-blank value gets one hash: only the comparison tells them apart.
-        const hashes = Int32Array.from(values, (value) => (collide && keyOf(value) !== '' ? 7 : identityHash(value)));
-        const ids = new Int32Array(values.length);
-        const next = numberByIdentity(hashes, (a, b) => sameKey(values[a] as string, values[b] as string), ids, 1);
+      fc.property(fc.array(valueArb, { maxLength: 60 }), fc.integer({ min: 0, max: 2 }), (values, collide) => {
+        // With `collide`, non-blank values share a few hashes (1: all one, 2: one per length), so only comparing the
+        // values tells them apart; 0 keeps their own hashes.
+        const hashOf = (value: string) =>
+          keyOf(value) === '' || collide === 0 ? identityHash(value) : collide === 1 ? 7 : 7 + keyOf(value).length;
+        const hashes = Int32Array.from(values, hashOf);
+        const { ids, next } = numbered(values, hashes, byHash);
         const holders = new Map<string, number>();
         for (const value of values)
           if (keyOf(value) !== '') holders.set(keyOf(value), (holders.get(keyOf(value)) ?? 0) + 1);
@@ -47,7 +61,10 @@ describe('numbering identities', () => {
             if (shared && ids[j] !== 0) expect(ids[i] === ids[j]).toBe(keyOf(value) === keyOf(other));
           });
         });
-        expect(next - 1).toBe([...holders.values()].filter((count) => count > 1).length);
+        const numbers = new Set([...ids].filter((id) => id !== 0));
+        expect(numbers.size).toBe([...holders.values()].filter((count) => count > 1).length);
+        // Numbered by value, no number is left unused; confirmed, the numbers of split hashes are given anew.
+        if (!byHash) expect(next - 1).toBe(numbers.size);
       }),
       { numRuns: 400 },
     );
