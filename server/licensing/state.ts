@@ -81,6 +81,11 @@ export class LicensingState {
   /** The tail of the queue every asynchronous change to `live` joins (see #serially). */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #staleAccounts = new Set<string>();
+  /**
+   * The generation of each (environment, provider) whose rows this process's live count holds, by applyProviders: a
+   * switch this process made and counted is heard back from the change feed, and must not be counted again.
+   */
+  readonly #applied = new Map<string, number>();
   #accountsRound: Promise<void> | null = null;
 
   constructor(deps: Deps) {
@@ -298,6 +303,8 @@ export class LicensingState {
     live.countPeople();
     this.environments = environments;
     this.live = live;
+    // The rows in force were read whole: a switch heard of later is applied again rather than trusted as counted.
+    this.#applied.clear();
     this.#version++;
     this.lastLoad = { accounts: live.size, milliseconds: Math.round(performance.now() - started), via };
   }
@@ -441,11 +448,21 @@ export class LicensingState {
       if (!this.environmentById(environmentId)) await this.#syncEnvironments();
       const env = this.environmentById(environmentId);
       if (!env) return;
-      const generations = await providerGenerations(this.#deps.db, environmentId, providers);
+      const inForce = await providerGenerations(this.#deps.db, environmentId, providers);
+      const appliedKey = (provider: string) => `${environmentId}\u0000${provider}`;
+      // Only what is not counted here yet: the rows of a switch this process counted are not read again when the
+      // change feed tells of it (a million rows, counted twice, held the figures for as long again).
+      const generations = new Map(
+        [...inForce].filter(([provider, g]) => this.#applied.get(appliedKey(provider)) !== g),
+      );
+      if (generations.size === 0) return;
       await this.#replaceProviders(
         env,
         generations,
-        (replacements) => this.#finish(replacements, 'commit'),
+        async (replacements) => {
+          await this.#finish(replacements, 'commit');
+          for (const [provider, generation] of generations) this.#applied.set(appliedKey(provider), generation);
+        },
         progress,
         rows,
       );

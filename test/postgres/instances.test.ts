@@ -265,6 +265,15 @@ describe('two instances on one PostgreSQL database', () => {
     expect(imported.status).toBe(202);
     await importSettled(((await imported.json()) as { id: string }).id);
     await liveEverywhere(instances, admin.cookie, await fullCount(a));
+    // Each instance counted a's switch once (a itself, b when it heard of it): told of it again, as a's own change
+    // feed tells a, neither reads a row.
+    for (const instance of instances) {
+      let read = 0;
+      await instance.deps.licensing.applyProviders(environment.id, ['LDAP'], (rows) => {
+        read = rows;
+      });
+      expect(read).toBe(0);
+    }
 
     // Replaced on b, reclassified on a: each instance learns of the other's change.
     const replaced = await request(b, 'PUT', `/api/v1/environments/${environment.id}/users`, {
