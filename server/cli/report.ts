@@ -33,12 +33,25 @@ class QuotedNames {
   }
 }
 
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters and surrogates (lone ones). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without its call for the many that need no escaping (a million-account report). */
+function quoted(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** JSON of a reference: a line number as itself. */
+function refJson(ref: string | number): string {
+  return typeof ref === 'number' && Number.isSafeInteger(ref) ? String(ref) : JSON.stringify(ref);
+}
+
 /** A group as the JSON contract writes it: each member's ref as its line. */
 function groupJson(group: DuplicateGroup, names: QuotedNames): string {
   let text = `{"scope":${names.of(group.scope)},"people":${group.people},"internal":${group.internal},"external":${group.external},"classification":"${group.classification}","flags":${JSON.stringify(group.flags)},"members":[`;
   group.members.forEach((member: GroupMember, k) => {
     const reason = member.notCountedReason === undefined ? '' : `,"notCountedReason":"${member.notCountedReason}"`;
-    text += `${k === 0 ? '' : ','}{"line":${JSON.stringify(member.ref)},"environment":${names.of(member.environment)},"provider":${names.of(member.provider)},"username":${JSON.stringify(member.username)},"email":${JSON.stringify(member.email)},"classification":"${member.classification}","counted":${member.counted}${reason}}`;
+    text += `${k === 0 ? '' : ','}{"line":${refJson(member.ref)},"environment":${names.of(member.environment)},"provider":${names.of(member.provider)},"username":${quoted(member.username)},"email":${quoted(member.email)},"classification":"${member.classification}","counted":${member.counted}${reason}}`;
   });
   return `${text}]}`;
 }
@@ -46,7 +59,10 @@ function groupJson(group: DuplicateGroup, names: QuotedNames): string {
 /** A finding as the JSON contract writes it: its accounts as lines. */
 function warningJson(finding: HygieneFinding, names: QuotedNames): string {
   const environment = finding.environment === undefined ? '' : `"environment":${names.of(finding.environment)},`;
-  return `{"rule":${finding.rule},"code":"${finding.code}",${environment}"message":${JSON.stringify(finding.message)},"lines":${JSON.stringify(finding.accounts)}}`;
+  const lines = finding.accounts.every((ref) => typeof ref === 'number' && Number.isSafeInteger(ref))
+    ? `[${finding.accounts.join(',')}]`
+    : JSON.stringify(finding.accounts);
+  return `{"rule":${finding.rule},"code":"${finding.code}",${environment}"message":${quoted(finding.message)},"lines":${lines}}`;
 }
 
 /** How the items of the report's long arrays are written (the others go through JSON.stringify). */
