@@ -33,12 +33,21 @@ class QuotedNames {
   }
 }
 
-/** What JSON.stringify escapes in a string: quotes, backslashes, control characters and surrogates (lone ones). */
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * Whether JSON.stringify escapes something in a string: a quote, a backslash, a control character or a surrogate (it
+ * escapes lone ones; a pair is left to it too).
+ */
+function escapes(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
 
 /** JSON.stringify of a string, without its call for the many that need no escaping (a million-account report). */
 function quoted(text: string): string {
-  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+  return escapes(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** JSON of a reference: a line number as itself. */

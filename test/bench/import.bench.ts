@@ -219,7 +219,8 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
       IMPORT_MAX_BYTES: String(1024 * MB),
       METRICS_TOKEN,
       // Memory is read after a full collection (javaScriptBytes).
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(import.meta.dirname, 'gc-on-signal.mjs')}`.trim(),
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --import ${join(import.meta.dirname, 'gc-on-signal.mjs')}`.trim(),
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
