@@ -50,9 +50,12 @@ function quoted(text: string): string {
   return escapes(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/** Whether a reference is a line number: its JSON is its digits. */
+const isLineNumber = (ref: string | number): ref is number => typeof ref === 'number' && Number.isSafeInteger(ref);
+
 /** JSON of a reference: a line number as itself. */
 function refJson(ref: string | number): string {
-  return typeof ref === 'number' && Number.isSafeInteger(ref) ? String(ref) : JSON.stringify(ref);
+  return isLineNumber(ref) ? String(ref) : JSON.stringify(ref);
 }
 
 /** A group as the JSON contract writes it: each member's ref as its line. */
@@ -68,7 +71,7 @@ function groupJson(group: DuplicateGroup, names: QuotedNames): string {
 /** A finding as the JSON contract writes it: its accounts as lines. */
 function warningJson(finding: HygieneFinding, names: QuotedNames): string {
   const environment = finding.environment === undefined ? '' : `"environment":${names.of(finding.environment)},`;
-  const lines = finding.accounts.every((ref) => typeof ref === 'number' && Number.isSafeInteger(ref))
+  const lines = finding.accounts.every(isLineNumber)
     ? `[${finding.accounts.join(',')}]`
     : JSON.stringify(finding.accounts);
   return `{"rule":${finding.rule},"code":"${finding.code}",${environment}"message":${quoted(finding.message)},"lines":${lines}}`;
