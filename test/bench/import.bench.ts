@@ -121,6 +121,8 @@ interface ImportRun {
   autosaveAnswered: number;
   autosaveFailed: number;
   healthzMax: number;
+  /** Seconds in each phase the import's view showed (sampled every 100 ms), in order. */
+  phases: [string, number][];
 }
 
 async function importOnce(
@@ -175,8 +177,15 @@ async function importOnce(
   if (answer.status !== 202) throw new Error(`import answered ${answer.status}: ${await answer.text()}`);
   const { id } = (await answer.json()) as { id: string };
   let view: { status: string; phase: string; rowsWritten: number; problems: string[] };
+  const phases: [string, number][] = [];
+  let phaseFrom = started;
   for (;;) {
     view = (await api(server.url, cookie, 'GET', `/api/v1/imports/${id}`)) as typeof view;
+    const now = performance.now();
+    const last = phases.at(-1);
+    if (last?.[0] === view.phase) last[1] += (now - phaseFrom) / 1000;
+    else phases.push([view.phase, (now - phaseFrom) / 1000]);
+    phaseFrom = now;
     if (view.status !== 'running' && !(view.status === 'done' && view.phase === 'counting')) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -201,6 +210,7 @@ async function importOnce(
     autosaveAnswered: saves.answered,
     autosaveFailed: saves.non2xx + saves.errors + (saves.sent - saves.answered),
     healthzMax,
+    phases,
   };
 }
 
@@ -255,7 +265,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
         console.log(
           `${label} ${size.toLocaleString('en-GB')} rows, run ${run + 1}: ${last.seconds.toFixed(1)} s, RSS ${last.before.toFixed(0)} -> peak ${last.peak.toFixed(0)} -> ${last.after.toFixed(0)} MB, autosave p99 ${last.autosaveP99.toFixed(1)} ms (${last.autosaveAnswered} answered, ${last.autosaveFailed} failed), /healthz max ${last.healthzMax.toFixed(0)} ms, load ${loadavg()
             .map((l) => l.toFixed(1))
-            .join(' ')}`,
+            .join(' ')}; phases ${last.phases.map(([phase, s]) => `${phase || '-'} ${s.toFixed(1)} s`).join(', ')}`,
         );
       }
       const first = runs[0] as ImportRun;
