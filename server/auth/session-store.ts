@@ -1,6 +1,7 @@
 // The one read every authenticated request makes (a session with its account), in the fastest form each database
 // offers: on SQLite a statement prepared once, behind a short cache that every write of this process clears; on
-// PostgreSQL a named statement per pooled connection, never cached, since another instance may end any session.
+// PostgreSQL named statements per pooled connection, the sessions of requests arriving together read in one query,
+// never cached, since another instance may end any session.
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import type { Db } from '../db/database.ts';
@@ -64,9 +65,27 @@ function preparedSqliteLookup(sqlite: SQLite.Database): SessionLookup {
   };
 }
 
-/** Each pooled connection parses and plans the named statement once; rows come back as arrays. */
-function preparedPostgresLookup(pool: pg.Pool): SessionLookup {
-  return async (sessionId) => {
+/** SESSION_LOOKUP_SQL for several sessions at once, each row led by its session id. */
+const SESSIONS_LOOKUP_SQL = SESSION_LOOKUP_SQL.replace('select a.id', 'select s.id, a.id').replace(
+  's.id = $1',
+  's.id = any($1::varchar[])',
+);
+
+/** Sessions looked up in one query at most. */
+const MOST_PER_QUERY = 500;
+
+/**
+ * The sessions of every request that arrives in one turn of the event loop, read in one query: each query costs a
+ * round trip and a write to PostgreSQL's socket, which under load (an import's COPY holding the other core) took most
+ * of the main thread's time, and requests that came in together after a busy moment (a burst of candidates' saves)
+ * each waited for their own. A session asked for twice in a turn is read once. Each pooled connection parses and plans
+ * the named statements once; rows come back as arrays. Nothing is kept after the turn's answer (decision S2).
+ */
+export function batchedPostgresLookup(pool: Pick<pg.Pool, 'query'>): SessionLookup {
+  type Waiting = { resolve: (record: SessionRecord | undefined) => void; reject: (error: unknown) => void };
+  let asked: Map<string, Waiting[]> | null = null;
+
+  const readOne = async (sessionId: string, waiting: Waiting[]) => {
     const { rows } = await pool.query<SessionRow>({
       name: 'seatkeeper-session-lookup',
       text: SESSION_LOOKUP_SQL,
@@ -74,8 +93,54 @@ function preparedPostgresLookup(pool: pg.Pool): SessionLookup {
       rowMode: 'array',
     });
     const row = rows[0];
-    return row ? sessionRecordOf(row) : undefined;
+    const record = row ? sessionRecordOf(row) : undefined;
+    for (const one of waiting) one.resolve(record);
   };
+
+  const readMany = async (ids: string[], waitingFor: Map<string, Waiting[]>) => {
+    const { rows } = await pool.query<[string, ...SessionRow]>({
+      name: 'seatkeeper-sessions-lookup',
+      text: SESSIONS_LOOKUP_SQL,
+      values: [ids],
+      rowMode: 'array',
+    });
+    for (const [sessionId, ...row] of rows) {
+      const record = sessionRecordOf(row as SessionRow);
+      for (const one of waitingFor.get(sessionId) ?? []) one.resolve(record);
+      waitingFor.delete(sessionId);
+    }
+    // Ids without a row: no such session.
+    for (const waiting of waitingFor.values()) for (const one of waiting) one.resolve(undefined);
+  };
+
+  const send = () => {
+    const turn = asked as Map<string, Waiting[]>;
+    asked = null;
+    const ids = [...turn.keys()];
+    for (let from = 0; from < ids.length; from += MOST_PER_QUERY) {
+      const some = ids.slice(from, from + MOST_PER_QUERY);
+      const waitingFor = new Map(some.map((id) => [id, turn.get(id) as Waiting[]]));
+      const reading =
+        some.length === 1
+          ? readOne(some[0] as string, waitingFor.get(some[0] as string) as Waiting[])
+          : readMany(some, waitingFor);
+      reading.catch((error: unknown) => {
+        for (const waiting of waitingFor.values()) for (const one of waiting) one.reject(error);
+      });
+    }
+  };
+
+  return (sessionId) =>
+    new Promise((resolve, reject) => {
+      if (asked === null) {
+        asked = new Map();
+        // After the turn's input is read: every request parsed in it has asked by then.
+        setImmediate(send);
+      }
+      const waiting = asked.get(sessionId);
+      if (waiting) waiting.push({ resolve, reject });
+      else asked.set(sessionId, [{ resolve, reject }]);
+    });
 }
 
 /** Portable lookup, for a database handed over without its driver's handle. */
@@ -120,6 +185,6 @@ export function sessionLookupFor(database: SessionStoreSource, cacheMs: number):
     database.onWrite(sessions.clear);
     return sessions.lookup;
   }
-  if (database.postgres) return preparedPostgresLookup(database.postgres.pool);
+  if (database.postgres) return batchedPostgresLookup(database.postgres.pool);
   return kyselySessionLookup(database.db);
 }
