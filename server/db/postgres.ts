@@ -24,6 +24,19 @@ const types = {
 export const connectionOptions = (url: string) =>
   [new URL(url).searchParams.get('options'), '-c jit=off'].filter(Boolean).join(' ');
 
+/** A connection of a worker thread's own, set up as the pool's are; a failed one fails its query, not the process. */
+export async function connectedClient(url: string, applicationName: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: url,
+    options: connectionOptions(url),
+    application_name: applicationName,
+    types,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
 export function createPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,

@@ -209,12 +209,13 @@ async function readAndStage(
 ): Promise<ImportRead> {
   const createdAt = deps.clock().toISOString();
   const path = spoolPath(deps.config.dataDir, importId);
-  const sqlite = deps.sqlite;
-  if (sqlite && !sqlite.memory && (await stat(path)).size >= deps.config.importThreadFromBytes) {
+  const sqlite = deps.sqlite && !deps.sqlite.memory ? deps.sqlite : undefined;
+  const postgresUrl = deps.postgres?.url;
+  if ((sqlite || postgresUrl) && (await stat(path)).size >= deps.config.importThreadFromBytes) {
     deps.logger.info('import read by a worker thread', { importId });
     try {
       return await readInWorker({
-        sqlitePath: sqlite.name,
+        ...(sqlite ? { sqlite: { path: sqlite.name, turns: writeTurnsOf(sqlite).buffer } } : { postgresUrl }),
         spoolPath: path,
         importId,
         env: { id: env.id, name: env.name, production: env.production, own: env.own },
@@ -222,7 +223,6 @@ async function readAndStage(
         generation,
         createdAt,
         limits: limitsOf(deps),
-        turns: writeTurnsOf(sqlite).buffer,
         cancel: job.cancel.buffer as SharedArrayBuffer,
       });
     } catch (error) {

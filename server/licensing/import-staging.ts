@@ -178,28 +178,37 @@ function copyField(value: DirectoryCell): string {
  */
 const COPY_ROWS_PER_PIECE = 1_000;
 
+const COPY_STATEMENT = `copy licence_accounts (${STAGED_COLUMNS.join(', ')}) from stdin`;
+
+/** Rows written by one COPY on `client`, as text made a piece at a time (COPY_ROWS_PER_PIECE). */
+export async function copyRows(client: import('pg').ClientBase, rows: StagedRow[]): Promise<void> {
+  const stream = client.query(copyFrom(COPY_STATEMENT));
+  const done = once(stream, 'finish');
+  // A failed COPY rejects `done` at once; it is awaited below, after the pieces.
+  done.catch(() => {});
+  for (let from = 0; from < rows.length && !stream.errored; from += COPY_ROWS_PER_PIECE) {
+    let piece = '';
+    for (let r = from; r < Math.min(rows.length, from + COPY_ROWS_PER_PIECE); r++) {
+      piece += `${(rows[r] as StagedRow).map(copyField).join('\t')}\n`;
+    }
+    if (!stream.write(piece)) await Promise.race([once(stream, 'drain'), done]);
+    else await nextTurn();
+  }
+  if (!stream.errored) stream.end();
+  await done;
+}
+
+/** Rows a COPY writes at once on PostgreSQL. */
+export const POSTGRES_ROWS_PER_BATCH = 10_000;
+
 function copyStaging(deps: LicensingDeps, pool: import('pg').Pool): Staging {
-  const statement = `copy licence_accounts (${STAGED_COLUMNS.join(', ')}) from stdin`;
   return {
     // COPY runs on a connection of its own while this process serves requests: larger batches, fewer round trips.
-    rowsPerBatch: 10_000,
+    rowsPerBatch: POSTGRES_ROWS_PER_BATCH,
     async write(rows, p) {
       const client = await pool.connect();
       try {
-        const stream = client.query(copyFrom(statement));
-        const done = once(stream, 'finish');
-        // A failed COPY rejects `done` at once; it is awaited below, after the pieces.
-        done.catch(() => {});
-        for (let from = 0; from < rows.length && !stream.errored; from += COPY_ROWS_PER_PIECE) {
-          let piece = '';
-          for (let r = from; r < Math.min(rows.length, from + COPY_ROWS_PER_PIECE); r++) {
-            piece += `${(rows[r] as StagedRow).map(copyField).join('\t')}\n`;
-          }
-          if (!stream.write(piece)) await Promise.race([once(stream, 'drain'), done]);
-          else await nextTurn();
-        }
-        if (!stream.errored) stream.end();
-        await done;
+        await copyRows(client, rows);
       } finally {
         client.release();
       }

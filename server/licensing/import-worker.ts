@@ -1,24 +1,30 @@
-// A large import on SQLite, read and written by a worker thread (issue 21): the spooled list through the user-list
-// reader, its rows checked (import-rows.ts) and written under the import's generation in batches, each a transaction of
-// this thread's own connection taken in turn with the main thread's writes (server/db/write-turns.ts). Writing to
-// SQLite was most of a large import's time, all of it on the main thread: candidates' saves waited behind it, and it
-// waited behind them. The main thread only waits for the outcome.
+// A large import read and written by a worker thread (issue 21): the spooled list through the user-list reader, its rows
+// checked (import-rows.ts) and written under the import's generation in batches on a connection of the thread's own.
+// On SQLite each batch is a transaction taken in turn with the main thread's writes (server/db/write-turns.ts); on
+// PostgreSQL a COPY. Reading, checking and writing were most of a large import's time on the main thread: candidates'
+// saves waited behind it (on SQLite for the database, on PostgreSQL for the parsing, the COPY text and the garbage both
+// left for the collector). The main thread only waits for the outcome.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { UserListSummary } from '../../shared/licensing/user-list-reader.ts';
+import { connectedClient } from '../db/postgres.ts';
 import { inWorkerTurn, yieldToRequests } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
 import type { ImportOptions } from './import-options.ts';
 import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { type ImportEnvironment, ImportRefused, ImportRows, importReader } from './import-rows.ts';
 import type { ImportLimits } from './import-spool.ts';
-import { sqliteBatchWriter, stagedRow } from './import-staging.ts';
+import { copyRows, POSTGRES_ROWS_PER_BATCH, sqliteBatchWriter, stagedRow } from './import-staging.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface ImportWorkerJob {
-  sqlitePath: string;
+  /** SQLite: the database file, and WriteTurns.buffer of the main thread's connection. */
+  sqlite?: { path: string; turns: SharedArrayBuffer };
+  /** PostgreSQL: the database's URL (never logged). */
+  postgresUrl?: string;
   spoolPath: string;
   importId: string;
   env: ImportEnvironment;
@@ -26,8 +32,6 @@ export interface ImportWorkerJob {
   generation: number;
   createdAt: string;
   limits: ImportLimits;
-  /** WriteTurns.buffer of the main thread's connection. */
-  turns: SharedArrayBuffer;
   /** One Int32: set to 1 when the import is cancelled. */
   cancel: SharedArrayBuffer;
 }
@@ -58,6 +62,44 @@ const CHUNK_BYTES = 1 << 18;
 
 export class WorkerCancelled extends Error {}
 
+/** The spooled list through the reader into `rows`, each piece's whole batches written (`flush`) as they fill. */
+async function readSpool(
+  path: string,
+  reader: ReturnType<typeof importReader>,
+  rows: ImportRows,
+  flush: (last: boolean) => unknown,
+  written: () => number,
+): Promise<ImportWorkerMessage> {
+  try {
+    for (const piece of spoolPieces(path)) {
+      rows.add(reader.write(piece));
+      await flush(false);
+    }
+    const { accounts, summary } = reader.end();
+    rows.add(accounts);
+    rows.checkEnd();
+    await flush(true);
+    return { read: { rows: written(), providers: rows.providers(), summary } };
+  } catch (error) {
+    throw rows.refusal(error);
+  }
+}
+
+/** The spooled list, CHUNK_BYTES at a time, each piece in a buffer of its own (the reader may keep a view of one). */
+function* spoolPieces(path: string): Generator<Buffer> {
+  const file = openSync(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const n = readSync(file, chunk, 0, CHUNK_BYTES, null);
+      if (n === 0) return;
+      yield chunk.subarray(0, n);
+    }
+  } finally {
+    closeSync(file);
+  }
+}
+
 /** Runs the job in a worker thread; resolves with what was read and written, or rejects as reading on the main thread would. */
 export function readInWorker(job: ImportWorkerJob): Promise<ImportRead> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
@@ -69,9 +111,36 @@ export function readInWorker(job: ImportWorkerJob): Promise<ImportRead> {
   });
 }
 
-function run(job: ImportWorkerJob): ImportWorkerMessage {
+/** The environment's rules as stored, compiled again only when its domains changed; refused when it is gone. */
+function rulesReader() {
+  let rules: CompiledRules | null = null;
+  let rulesFrom = '';
+  return (env: { name: string; internal_domains: string } | undefined): CompiledRules => {
+    if (!env) {
+      throw new ImportRefused([{ code: 'environment-gone', values: {}, message: 'the environment no longer exists' }]);
+    }
+    if (rules === null || env.internal_domains !== rulesFrom) {
+      rulesFrom = env.internal_domains;
+      rules = compileRules(env.name, rulesFrom === '' ? [] : rulesFrom.split(','));
+    }
+    return rules;
+  };
+}
+
+/** What ended the worker's job, as the message the main thread reads. */
+function messageOf(error: unknown): ImportWorkerMessage {
+  if (error instanceof WorkerCancelled) return { cancelled: true };
+  if (error instanceof ImportRefused) return { refused: error.problems };
+  if (error instanceof ApiError) return { refused: [fromApiError(error)] };
+  return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+async function runSqlite(
+  job: ImportWorkerJob,
+  on: { path: string; turns: SharedArrayBuffer },
+): Promise<ImportWorkerMessage> {
   yieldToRequests();
-  const sqlite = new SQLite(job.sqlitePath);
+  const sqlite = new SQLite(on.path);
   try {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
@@ -82,21 +151,8 @@ function run(job: ImportWorkerJob): ImportWorkerMessage {
     );
     // Classified inside each batch's transaction by the rules committed then: a rule edit's reclassification (main
     // thread) covers the rows written before it, and rows written after it follow the new rules.
-    let rules: CompiledRules | null = null;
-    let rulesFrom = '';
-    const rulesNow = (): CompiledRules => {
-      const env = environment.get(job.env.id);
-      if (!env) {
-        throw new ImportRefused([
-          { code: 'environment-gone', values: {}, message: 'the environment no longer exists' },
-        ]);
-      }
-      if (rules === null || env.internal_domains !== rulesFrom) {
-        rulesFrom = env.internal_domains;
-        rules = compileRules(env.name, rulesFrom === '' ? [] : rulesFrom.split(','));
-      }
-      return rules;
-    };
+    const rulesOf = rulesReader();
+    const rulesNow = () => rulesOf(environment.get(job.env.id));
     const cancelled = new Int32Array(job.cancel);
     const reader = importReader(job.env, job.options);
     const rows = new ImportRows(job.env, job.options, job.limits, job.createdAt);
@@ -105,7 +161,7 @@ function run(job: ImportWorkerJob): ImportWorkerMessage {
       while (rows.waiting.length >= ROWS_PER_BATCH || (last && rows.waiting.length > 0)) {
         if (Atomics.load(cancelled, 0) !== 0) throw new WorkerCancelled();
         const fields = rows.waiting.length > ROWS_PER_BATCH ? rows.waiting.slice(0, ROWS_PER_BATCH) : rows.waiting;
-        const written = inWorkerTurn(job.turns, (mainWaiting) =>
+        const written = inWorkerTurn(on.turns, (mainWaiting) =>
           write(
             () => {
               const current = rulesNow();
@@ -124,36 +180,67 @@ function run(job: ImportWorkerJob): ImportWorkerMessage {
         rowsWritten += written;
       }
     };
-    const file = openSync(job.spoolPath, 'r');
-    try {
-      for (;;) {
-        // A buffer of its own each time: the reader may keep a view of the last chunk's unfinished line.
-        const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-        const n = readSync(file, chunk, 0, CHUNK_BYTES, null);
-        if (n === 0) break;
-        rows.add(reader.write(chunk.subarray(0, n)));
-        flush(false);
-      }
-      const { accounts, summary } = reader.end();
-      rows.add(accounts);
-      rows.checkEnd();
-      flush(true);
-      return { read: { rows: rowsWritten, providers: rows.providers(), summary } };
-    } catch (error) {
-      throw rows.refusal(error);
-    } finally {
-      closeSync(file);
-    }
+    return await readSpool(job.spoolPath, reader, rows, flush, () => rowsWritten);
   } catch (error) {
-    if (error instanceof WorkerCancelled) return { cancelled: true };
-    if (error instanceof ImportRefused) return { refused: error.problems };
-    if (error instanceof ApiError) return { refused: [fromApiError(error)] };
-    return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return messageOf(error);
   } finally {
     sqlite.close();
   }
 }
 
-if (parentPort && (workerData as ImportWorkerJob | undefined)?.spoolPath) {
-  parentPort.postMessage(run(workerData as ImportWorkerJob));
+/**
+ * PostgreSQL: each batch checked for a cancel (asked here or of another instance) and classified by the rules stored
+ * when it is written, then one COPY, then the import's progress.
+ */
+async function runPostgres(job: ImportWorkerJob, url: string): Promise<ImportWorkerMessage> {
+  yieldToRequests();
+  let client: pg.Client | undefined;
+  try {
+    client = await connectedClient(url, 'seatkeeper-import');
+    const db = client;
+    const rulesOf = rulesReader();
+    const cancelled = new Int32Array(job.cancel);
+    const reader = importReader(job.env, job.options);
+    const rows = new ImportRows(job.env, job.options, job.limits, job.createdAt);
+    let rowsWritten = 0;
+    const flush = async (last: boolean) => {
+      while (rows.waiting.length >= POSTGRES_ROWS_PER_BATCH || (last && rows.waiting.length > 0)) {
+        const asked = await db.query<{ cancel_requested: unknown }>(
+          'select cancel_requested from licence_imports where id = $1',
+          [job.importId],
+        );
+        if (Atomics.load(cancelled, 0) !== 0 || asked.rows[0]?.cancel_requested) throw new WorkerCancelled();
+        const env = await db.query<{ name: string; internal_domains: string }>(
+          'select name, internal_domains from licence_environments where id = $1',
+          [job.env.id],
+        );
+        const rules = rulesOf(env.rows[0]);
+        const fields = rows.take(POSTGRES_ROWS_PER_BATCH);
+        await copyRows(
+          db,
+          fields.map((f) => stagedRow(job.env.id, rules, f, job.generation)),
+        );
+        rowsWritten += fields.length;
+        await db.query('update licence_imports set rows = $1, processed = $2, bytes_read = $3 where id = $4', [
+          rows.rowsRead,
+          rowsWritten,
+          reader.bytes,
+          job.importId,
+        ]);
+      }
+    };
+    return await readSpool(job.spoolPath, reader, rows, flush, () => rowsWritten);
+  } catch (error) {
+    return messageOf(error);
+  } finally {
+    await client?.end().catch(() => {});
+  }
+}
+
+const job = workerData as ImportWorkerJob | undefined;
+if (parentPort && job?.spoolPath) {
+  const port = parentPort;
+  if (job.postgresUrl) void runPostgres(job, job.postgresUrl).then((message) => port.postMessage(message));
+  else if (job.sqlite) void runSqlite(job, job.sqlite).then((message) => port.postMessage(message));
+  else port.postMessage({ error: 'the import worker was given no database' } satisfies ImportWorkerMessage);
 }

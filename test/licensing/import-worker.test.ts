@@ -1,9 +1,11 @@
-// Large imports on SQLite are read and written by a worker thread on a connection of its own, taking turns with the
-// main thread's writes (issue 21, server/licensing/import-worker.ts, server/db/write-turns.ts). IMPORT_THREAD_FROM_BYTES=0
-// sends every list there. PostgreSQL imports through COPY on the main thread: these tests are SQLite's only.
+// Large imports are read and written by a worker thread on a connection of its own (issue 21,
+// server/licensing/import-worker.ts): on SQLite taking turns with the main thread's writes (server/db/write-turns.ts),
+// on PostgreSQL through COPY. IMPORT_THREAD_FROM_BYTES=0 sends every list there.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { writeTurnsOf } from '../../server/db/write-turns.ts';
 import { cancelImport } from '../../server/licensing/import.ts';
+import { importSettled } from '../../server/licensing/import-run.ts';
 import { importCsv, putCsv, settledImport } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext, useBulkReads } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
@@ -34,7 +36,7 @@ async function listedCount(ctx: TestContext, cookie: string) {
   };
 }
 
-describe.skipIf(TEST_DIALECT === 'postgres')('imports read by a worker thread (SQLite)', () => {
+describe('imports read by a worker thread', () => {
   it('writes every row in batches, searchable, classified, counted and agreeing with a recount', async () => {
     const { ctx, cookie, envId, logged } = await workerApp();
     // 2,345 rows: two whole batches and a part one; every tenth row internal; Unicode and an IDN domain among them.
@@ -91,10 +93,12 @@ describe.skipIf(TEST_DIALECT === 'postgres')('imports read by a worker thread (S
     const undecodable = await importCsv(ctx, { cookie }, envId, 'LDAP', bytes);
     expect(undecodable.status).toBe('failed');
     expect(undecodable.problems.join('\n')).toMatch(/line 3/);
-    // The refused imports' rows are retired and deleted in the background, by a worker thread of their own too:
-    // only ana's row is left.
+    // The refused imports' rows are retired and deleted in the background (on SQLite by a worker thread of their own
+    // too): only ana's row is left.
     await ctx.licensing.licensing.swept();
-    expect(logged.filter((line) => line.includes('replaced import rows deleted by a worker thread'))).not.toEqual([]);
+    if (TEST_DIALECT === 'sqlite') {
+      expect(logged.filter((line) => line.includes('replaced import rows deleted by a worker thread'))).not.toEqual([]);
+    }
     expect(await ctx.deps.db.selectFrom('licence_retired_generations').selectAll().execute()).toEqual([]);
     const left = await ctx.deps.db
       .selectFrom('licence_accounts')
@@ -106,27 +110,70 @@ describe.skipIf(TEST_DIALECT === 'postgres')('imports read by a worker thread (S
     expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
   });
 
-  it('waits for the main thread to give it a turn, and stops at its next batch when cancelled', async () => {
+  it.skipIf(TEST_DIALECT === 'postgres')(
+    'waits for the main thread to give it a turn (SQLite), and stops at its next batch when cancelled',
+    async () => {
+      const { ctx, cookie, envId, account, logged } = await workerApp();
+      await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
+      const turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+      // The worker may begin no batch until this is undone; the main thread's own writes go on meanwhile.
+      const resume = turns.pause();
+      const lines = ['username'];
+      for (let i = 0; i < 3_000; i++) lines.push(`user${i}`);
+      const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
+      resume();
+      const cancelled = await settledImport(ctx, id, { cookie });
+      expect(cancelled).toMatchObject({
+        status: 'cancelled',
+        problems: ['cancelled; nothing was imported and the previous users are still in force'],
+      });
+      // The worker was waiting for its first turn: it wrote at most that batch, not the list's three.
+      expect(cancelled.rowsWritten).toBeLessThanOrEqual(1_000);
+      expect(inWorker(logged)).toBe(2);
+      expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+    },
+  );
+
+  it.skipIf(TEST_DIALECT === 'sqlite')('stops at its next batch when cancelled (PostgreSQL)', async () => {
     const { ctx, cookie, envId, account, logged } = await workerApp();
-    await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
-    const turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
-    // The worker may begin no batch until this is undone; the main thread's own writes go on meanwhile.
-    const resume = turns.pause();
-    const lines = ['username'];
-    for (let i = 0; i < 3_000; i++) lines.push(`user${i}`);
-    const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
-    expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
-    await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
-    resume();
-    const cancelled = await settledImport(ctx, id, { cookie });
-    expect(cancelled).toMatchObject({
-      status: 'cancelled',
-      problems: ['cancelled; nothing was imported and the previous users are still in force'],
-    });
-    // The worker was waiting for its first turn: it wrote at most that batch, not the list's three.
-    expect(cancelled.rowsWritten).toBeLessThanOrEqual(1_000);
-    expect(inWorker(logged)).toBe(2);
-    expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+    const first = await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
+    // Its run ended (its lock on the provider let go) before the table is locked below.
+    await importSettled(first.id);
+    // A lock that COPY must wait for holds the worker's first batch until the import is cancelled.
+    const blocker = new pg.Client({ connectionString: ctx.database.postgres?.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table licence_accounts in share mode');
+      const lines = ['username'];
+      for (let i = 0; i < 25_000; i++) lines.push(`user${i}`);
+      const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      // The worker's COPY waits for the lock: only then is the import cancelled and the lock let go.
+      for (;;) {
+        const waiting = await blocker.query(
+          "select count(*)::int as n from pg_locks where relation = 'licence_accounts'::regclass and not granted",
+        );
+        if (waiting.rows[0].n > 0) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
+      await blocker.query('commit');
+      const cancelled = await settledImport(ctx, id, { cookie });
+      expect(cancelled).toMatchObject({
+        status: 'cancelled',
+        problems: ['cancelled; nothing was imported and the previous users are still in force'],
+      });
+      // The first batch of 10,000 went in once the lock was let go; the next two were never written.
+      expect(cancelled.rowsWritten).toBeLessThanOrEqual(10_000);
+      expect(inWorker(logged)).toBe(2);
+      expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+    } finally {
+      await blocker.end();
+    }
   });
 });
