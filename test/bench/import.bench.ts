@@ -29,7 +29,7 @@ import {
   startServer,
 } from '../e2e/server-process.ts';
 import { pacedSaves } from './autosave-load.ts';
-import { pacedLoad } from './paced-load.ts';
+import { pacedLoad, percentile } from './paced-load.ts';
 import { benchPostgres } from './postgres-server.ts';
 import { type Figure, median, report } from './report.ts';
 
@@ -121,8 +121,8 @@ interface ImportRun {
   autosaveAnswered: number;
   autosaveFailed: number;
   healthzMax: number;
-  /** Seconds in each phase the import's view showed (sampled every 100 ms), in order. */
-  phases: [string, number][];
+  /** Seconds in each phase the import's view showed (sampled every 100 ms), in order, with the p99 of the saves due in it. */
+  phases: [string, number, number][];
 }
 
 async function importOnce(
@@ -177,21 +177,27 @@ async function importOnce(
   if (answer.status !== 202) throw new Error(`import answered ${answer.status}: ${await answer.text()}`);
   const { id } = (await answer.json()) as { id: string };
   let view: { status: string; phase: string; rowsWritten: number; problems: string[] };
-  const phases: [string, number][] = [];
-  let phaseFrom = started;
+  // Each phase as seen: its name and the time it was first and last seen.
+  const seen: { phase: string; from: number; to: number }[] = [];
   for (;;) {
     view = (await api(server.url, cookie, 'GET', `/api/v1/imports/${id}`)) as typeof view;
     const now = performance.now();
-    const last = phases.at(-1);
-    if (last?.[0] === view.phase) last[1] += (now - phaseFrom) / 1000;
-    else phases.push([view.phase, (now - phaseFrom) / 1000]);
-    phaseFrom = now;
+    const last = seen.at(-1);
+    if (last?.phase === view.phase) last.to = now;
+    else seen.push({ phase: view.phase, from: last?.to ?? started, to: now });
     if (view.status !== 'running' && !(view.status === 'done' && view.phase === 'counting')) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = (performance.now() - started) / 1000;
   done = true;
   const saves = await load;
+  const phases = seen.map(({ phase, from, to }): [string, number, number] => {
+    const inPhase: number[] = [];
+    saves.answers.due.forEach((due, k) => {
+      if (due >= from && due < to) inPhase.push(saves.answers.latency[k] as number);
+    });
+    return [phase, (to - from) / 1000, percentile(Float64Array.from(inPhase).sort(), 99)];
+  });
   await healthz;
   clearInterval(sampler);
   if (view.status !== 'done') throw new Error(`import ${view.status}: ${view.problems.join('; ')}`);
@@ -265,7 +271,9 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
         console.log(
           `${label} ${size.toLocaleString('en-GB')} rows, run ${run + 1}: ${last.seconds.toFixed(1)} s, RSS ${last.before.toFixed(0)} -> peak ${last.peak.toFixed(0)} -> ${last.after.toFixed(0)} MB, autosave p99 ${last.autosaveP99.toFixed(1)} ms (${last.autosaveAnswered} answered, ${last.autosaveFailed} failed), /healthz max ${last.healthzMax.toFixed(0)} ms, load ${loadavg()
             .map((l) => l.toFixed(1))
-            .join(' ')}; phases ${last.phases.map(([phase, s]) => `${phase || '-'} ${s.toFixed(1)} s`).join(', ')}`,
+            .join(
+              ' ',
+            )}; phases ${last.phases.map(([phase, s, p99]) => `${phase || '-'} ${s.toFixed(1)} s (p99 ${p99.toFixed(0)} ms)`).join(', ')}`,
         );
       }
       const first = runs[0] as ImportRun;

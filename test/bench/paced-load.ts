@@ -22,6 +22,8 @@ export interface PacedResult {
   max: number;
   /** Every latency (ms), sorted: runs can be merged. */
   latencies: Float64Array;
+  /** Each answer's latency (ms) beside when its request was due (performance.now()), in the order answered. */
+  answers: { due: Float64Array; latency: Float64Array };
 }
 
 interface Connection {
@@ -63,6 +65,7 @@ export async function pacedLoad(
   stop?: () => boolean,
 ): Promise<PacedResult> {
   const latencies = new Float64Array(Math.ceil(rate * seconds) + clients.length);
+  const dues = new Float64Array(latencies.length);
   let answered = 0;
   let non2xx = 0;
   let errors = 0;
@@ -100,6 +103,7 @@ export async function pacedLoad(
         if (!answer) break;
         connection.buffer = connection.buffer.subarray(answer.length);
         const due = connection.due.shift() as number;
+        dues[answered] = due;
         latencies[answered++] = performance.now() - due;
         if (answer.status < 200 || answer.status >= 300) non2xx++;
         connection.busy = false;
@@ -133,6 +137,7 @@ export async function pacedLoad(
   while (answered + errors < offered && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
   for (const connection of connections) connection.socket.destroy();
 
+  const answers = { due: dues.subarray(0, answered), latency: latencies.slice(0, answered) };
   const sorted = latencies.subarray(0, answered).sort();
   return {
     sent: offered,
@@ -144,5 +149,6 @@ export async function pacedLoad(
     p99: percentile(sorted, 99),
     max: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
     latencies: sorted,
+    answers,
   };
 }
