@@ -29,7 +29,16 @@ import type {
   ProviderCount,
 } from './count.ts';
 import { emailDomain, emailIdentity } from './email.ts';
-import { DomainTable, grownInt32, grownUint8, KeyTable, RefIndex } from './live-keys.ts';
+import {
+  DomainTable,
+  growing,
+  grownInt32,
+  grownUint8,
+  int32Cells,
+  KeyTable,
+  RefIndex,
+  uint8Cells,
+} from './live-keys.ts';
 
 export interface LiveTotals {
   internal: number;
@@ -241,8 +250,8 @@ export class LiveLicenceCount {
     if (needed > this.#flags.length) yield* this.#growing(Math.max(needed, Math.ceil(this.#flags.length * 1.25)));
     // One table of 64 per turn: they fill up together.
     while (this.#indexOfRef.reserve(this.#indexOfRef.size + more, true)) yield;
-    while (this.#emails.reserve(this.#emails.size + more, true)) yield;
-    while (this.#usernames.reserve(this.#usernames.size + more, true)) yield;
+    yield* this.#emails.makingRoom(this.#emails.size + more);
+    yield* this.#usernames.makingRoom(this.#usernames.size + more);
   }
 
   has(ref: string | number): boolean {
@@ -737,32 +746,107 @@ export class LiveLicenceCount {
   }
 
   /**
-   * Grows the per-account arrays one at a time, #flags last: #alloc reads its length, so until the last step an
-   * account added between two steps makes #alloc grow them all itself, and each step then grows what it finds.
+   * Grows the per-account arrays one at a time, each in steps (`growing`: its memory written first, then copied and
+   * swapped at once), #flags last: #alloc reads its length, so until the last step an account added between two steps
+   * makes #alloc grow them all itself, and each array's last step then finds it grown and leaves it.
    */
   *#growing(size: number): Generator<void> {
-    this.#slot = grownInt32(this.#slot, size);
-    yield;
-    this.#bits = grownUint8(this.#bits, size);
-    this.#emailDomain = grownInt32(this.#emailDomain, size);
-    yield;
-    this.#usernameDomain = grownInt32(this.#usernameDomain, size);
-    yield;
-    this.#emailKey = grownInt32(this.#emailKey, size);
-    yield;
-    this.#usernameKey = grownInt32(this.#usernameKey, size);
-    yield;
-    this.#nextEmail = grownInt32(this.#nextEmail, size);
-    yield;
-    this.#nextUsername = grownInt32(this.#nextUsername, size);
-    yield;
-    this.#comp = [grownInt32(this.#comp[0], size), this.#comp[1]];
-    yield;
-    this.#comp = [this.#comp[0], grownInt32(this.#comp[1], size)];
-    yield;
-    this.#visits = grownInt32(this.#visits, size);
-    yield;
-    this.#flags = grownUint8(this.#flags, size);
+    yield* growing(
+      () => this.#slot,
+      (grown) => {
+        this.#slot = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#bits,
+      (grown) => {
+        this.#bits = grown;
+      },
+      size,
+      uint8Cells,
+    );
+    yield* growing(
+      () => this.#emailDomain,
+      (grown) => {
+        this.#emailDomain = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#usernameDomain,
+      (grown) => {
+        this.#usernameDomain = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#emailKey,
+      (grown) => {
+        this.#emailKey = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#usernameKey,
+      (grown) => {
+        this.#usernameKey = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#nextEmail,
+      (grown) => {
+        this.#nextEmail = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#nextUsername,
+      (grown) => {
+        this.#nextUsername = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#comp[0],
+      (grown) => {
+        this.#comp = [grown, this.#comp[1]];
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#comp[1],
+      (grown) => {
+        this.#comp = [this.#comp[0], grown];
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#visits,
+      (grown) => {
+        this.#visits = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#flags,
+      (grown) => {
+        this.#flags = grown;
+      },
+      size,
+      uint8Cells,
+    );
   }
 
   /** Reads a record into the #p fields. */

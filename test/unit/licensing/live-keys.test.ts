@@ -3,7 +3,7 @@
 // shifts entries back, including across the end of the table.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyTable, RefIndex } from '../../../shared/licensing/live-keys.ts';
+import { growing, int32Cells, KeyTable, RefIndex } from '../../../shared/licensing/live-keys.ts';
 
 interface Held {
   id: number;
@@ -229,5 +229,65 @@ describe('KeyTable in steps', () => {
     ids.forEach((id, i) => {
       expect(table.find(`person.${i}@example.com`)).toBe(id);
     });
+  });
+});
+
+describe('growing an array in steps', () => {
+  /** An array held as the live count holds its own, with the steps it took to grow. */
+  function held(length: number) {
+    const holder = { array: Int32Array.from({ length }, (_, k) => k * 3) };
+    return {
+      holder,
+      steps: (size: number, fill = 0) =>
+        growing(
+          () => holder.array,
+          (grown) => {
+            holder.array = grown;
+          },
+          size,
+          int32Cells,
+          fill,
+        ),
+    };
+  }
+
+  it('writes the new array over several steps and swaps it in at the last, contents kept, new cells filled', () => {
+    const { holder, steps } = held(1_000);
+    const before = holder.array;
+    const run = steps(1_000_000, -1);
+    let yielded = 0;
+    while (!run.next().done) {
+      yielded++;
+      // Out of use until the last step.
+      expect(holder.array).toBe(before);
+    }
+    expect(yielded).toBeGreaterThan(1);
+    expect(holder.array).toHaveLength(1_000_000);
+    expect(Array.from(holder.array.subarray(0, 1_000))).toEqual(Array.from(before));
+    expect(holder.array.subarray(1_000).every((cell) => cell === -1)).toBe(true);
+  });
+
+  it('copies the array as it is at the last step: a change made between steps is kept', () => {
+    const { holder, steps } = held(10);
+    const run = steps(600_000);
+    run.next();
+    holder.array[4] = 999;
+    holder.array[9] = -7;
+    while (!run.next().done);
+    expect(holder.array[4]).toBe(999);
+    expect(holder.array[9]).toBe(-7);
+    expect(holder.array).toHaveLength(600_000);
+  });
+
+  it('leaves an array grown meanwhile as it is', () => {
+    const { holder, steps } = held(10);
+    const run = steps(600_000);
+    run.next();
+    const grownElsewhere = new Int32Array(700_000).fill(5);
+    holder.array = grownElsewhere;
+    while (!run.next().done);
+    expect(holder.array).toBe(grownElsewhere);
+    // Large enough already: nothing to do, not a step taken.
+    expect(steps(100).next().done).toBe(true);
   });
 });
