@@ -277,42 +277,7 @@ export class KeyTable {
 
   /** Room for `keys` distinct keys, made a step at a time (`growing`, and one table of 64 per step). */
   *makingRoom(keys: number): Generator<void> {
-    if (keys > this.first.length) {
-      const size = Math.max(keys, Math.ceil(this.first.length * 1.25));
-      yield* growing(
-        () => this.first,
-        (grown) => {
-          this.first = grown;
-        },
-        size,
-        int32Cells,
-        -1,
-      );
-      yield* growing(
-        () => this.#refs,
-        (grown) => {
-          this.#refs = grown;
-        },
-        size,
-        int32Cells,
-      );
-      yield* growing(
-        () => this.#at,
-        (grown) => {
-          this.#at = grown;
-        },
-        size,
-        int32Cells,
-      );
-      yield* growing(
-        () => this.#length,
-        (grown) => {
-          this.#length = grown;
-        },
-        size,
-        int32Cells,
-      );
-    }
+    if (keys > this.first.length) yield* this.#growingIds(this.#idsFor(keys));
     // The log of keys written gets one entry for each new key too.
     const logCells = (this.#logged + Math.max(0, keys - this.size)) * 2 + 2;
     if (logCells > this.#log.length) {
@@ -328,18 +293,19 @@ export class KeyTable {
     while (this.#table.reserve(keys, true)) yield;
   }
 
-  /**
-   * Room for `keys` distinct keys without growing; whether anything grew. With `oneStep`, at most the numbers' arrays
-   * or one table grow: call again while it answers true.
-   */
-  reserve(keys: number, oneStep = false): boolean {
+  /** Room for `keys` distinct keys without growing, made at once; whether anything grew. */
+  reserve(keys: number): boolean {
     if (keys > this.first.length) {
-      this.#growIds(Math.max(keys, Math.ceil(this.first.length * 1.25)));
-      if (oneStep) return true;
+      this.#growIds(this.#idsFor(keys));
       this.#table.reserve(keys);
       return true;
     }
-    return this.#table.reserve(keys, oneStep);
+    return this.#table.reserve(keys);
+  }
+
+  /** The numbers' arrays' size for `keys` keys: at least a quarter more than now. */
+  #idsFor(keys: number): number {
+    return Math.max(keys, Math.ceil(this.first.length * 1.25));
   }
 
   #holds(id: number, key: string): boolean {
@@ -420,10 +386,43 @@ export class KeyTable {
   }
 
   #growIds(size: number): void {
-    this.first = grownInt32(this.first, size, -1);
-    this.#refs = grownInt32(this.#refs, size);
-    this.#at = grownInt32(this.#at, size);
-    this.#length = grownInt32(this.#length, size);
+    for (const _ of this.#growingIds(size));
+  }
+
+  *#growingIds(size: number): Generator<void> {
+    yield* growing(
+      () => this.first,
+      (grown) => {
+        this.first = grown;
+      },
+      size,
+      int32Cells,
+      -1,
+    );
+    yield* growing(
+      () => this.#refs,
+      (grown) => {
+        this.#refs = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#at,
+      (grown) => {
+        this.#at = grown;
+      },
+      size,
+      int32Cells,
+    );
+    yield* growing(
+      () => this.#length,
+      (grown) => {
+        this.#length = grown;
+      },
+      size,
+      int32Cells,
+    );
   }
 }
 

@@ -219,13 +219,15 @@ describe('RefIndex', () => {
 });
 
 describe('KeyTable in steps', () => {
-  it('grows its numbers, then one table of 64 per step, and finds every key after', () => {
+  it('grows its numbers, its log, then one table of 64 per step, and finds every key after', () => {
     const table = new KeyTable();
     const ids = Array.from({ length: 10_000 }, (_, i) => table.refer(`person.${i}@example.com`));
     let steps = 0;
-    while (table.reserve(200_000, true)) steps++;
-    // The numbers' arrays in one step, then each of the 64 tables.
-    expect(steps).toBe(65);
+    for (const _ of table.makingRoom(200_000)) steps++;
+    // Each of the four numbers' arrays (200,000 cells) in one step, the log (400,002 cells) in two, then each of the
+    // 64 tables.
+    expect(steps).toBe(4 + 2 + 64);
+    expect(table.reserve(200_000)).toBe(false);
     ids.forEach((id, i) => {
       expect(table.find(`person.${i}@example.com`)).toBe(id);
     });
