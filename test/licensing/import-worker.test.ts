@@ -36,6 +36,36 @@ async function listedCount(ctx: TestContext, cookie: string) {
   };
 }
 
+/** An import of `count` usernames into LDAP, started (202): its id. */
+async function startUsers(ctx: TestContext, cookie: string, envId: string, count: number): Promise<string> {
+  const lines = ['username'];
+  for (let i = 0; i < count; i++) lines.push(`user${i}`);
+  const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * The second import of the test (after ana's) ends cancelled, in the worker, having written at most `mostWritten` rows,
+ * and ana alone still counts.
+ */
+async function expectCancelled(
+  ctx: TestContext,
+  cookie: string,
+  id: string,
+  logged: string[],
+  mostWritten: number,
+): Promise<void> {
+  const cancelled = await settledImport(ctx, id, { cookie });
+  expect(cancelled).toMatchObject({
+    status: 'cancelled',
+    problems: ['cancelled; nothing was imported and the previous users are still in force'],
+  });
+  expect(cancelled.rowsWritten).toBeLessThanOrEqual(mostWritten);
+  expect(inWorker(logged)).toBe(2);
+  expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+}
+
 describe('imports read by a worker thread', () => {
   it('writes every row in batches, searchable, classified, counted and agreeing with a recount', async () => {
     const { ctx, cookie, envId, logged } = await workerApp();
@@ -118,22 +148,11 @@ describe('imports read by a worker thread', () => {
       const turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
       // The worker may begin no batch until this is undone; the main thread's own writes go on meanwhile.
       const resume = turns.pause();
-      const lines = ['username'];
-      for (let i = 0; i < 3_000; i++) lines.push(`user${i}`);
-      const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
-      expect(response.status).toBe(202);
-      const { id } = (await response.json()) as { id: string };
+      const id = await startUsers(ctx, cookie, envId, 3_000);
       await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
       resume();
-      const cancelled = await settledImport(ctx, id, { cookie });
-      expect(cancelled).toMatchObject({
-        status: 'cancelled',
-        problems: ['cancelled; nothing was imported and the previous users are still in force'],
-      });
       // The worker was waiting for its first turn: it wrote at most that batch, not the list's three.
-      expect(cancelled.rowsWritten).toBeLessThanOrEqual(1_000);
-      expect(inWorker(logged)).toBe(2);
-      expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+      await expectCancelled(ctx, cookie, id, logged, 1_000);
     },
   );
 
@@ -148,11 +167,7 @@ describe('imports read by a worker thread', () => {
     try {
       await blocker.query('begin');
       await blocker.query('lock table licence_accounts in share mode');
-      const lines = ['username'];
-      for (let i = 0; i < 25_000; i++) lines.push(`user${i}`);
-      const response = await putCsv(ctx, { cookie }, envId, 'LDAP', `${lines.join('\n')}\n`);
-      expect(response.status).toBe(202);
-      const { id } = (await response.json()) as { id: string };
+      const id = await startUsers(ctx, cookie, envId, 25_000);
       // The worker's COPY waits for the lock: only then is the import cancelled and the lock let go.
       for (;;) {
         const waiting = await blocker.query(
@@ -163,15 +178,8 @@ describe('imports read by a worker thread', () => {
       }
       await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
       await blocker.query('commit');
-      const cancelled = await settledImport(ctx, id, { cookie });
-      expect(cancelled).toMatchObject({
-        status: 'cancelled',
-        problems: ['cancelled; nothing was imported and the previous users are still in force'],
-      });
       // The first batch of 10,000 went in once the lock was let go; the next two were never written.
-      expect(cancelled.rowsWritten).toBeLessThanOrEqual(10_000);
-      expect(inWorker(logged)).toBe(2);
-      expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 1 } });
+      await expectCancelled(ctx, cookie, id, logged, 10_000);
     } finally {
       await blocker.end();
     }
