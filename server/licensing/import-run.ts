@@ -90,6 +90,7 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
       providers = read.providers.map((p) => p.provider);
       rows = read.rows;
       await setPhase(deps, importId, 'checking', read.rows);
+      await refreshStatistics(deps);
       await checkStaged(deps, importId, generation, read.rows);
       if (options.confirm) {
         const preview = await previewImport(deps, importId, env, generation, read);
@@ -270,6 +271,17 @@ const limitsOf = (deps: LicensingDeps) => ({
   maxBytes: deps.config.importMaxBytes,
   maxRows: deps.config.importMaxRows,
 });
+
+/**
+ * PostgreSQL plans the reads of an import's rows (checking, preview, counting, the sweep of the rows it replaces) from
+ * the table's statistics, which autovacuum refreshes only a minute or more after a bulk load. Planned on a table it
+ * still took for empty, each batch of the counting read (provider-rows.ts) went through the provider's index to its
+ * end and sorted what it found: 250 ms a batch, 45 s of a first 1M-row import's counting, against 7 s once analysed.
+ * ANALYZE reads a sample of fixed size (30,000 rows by default): 0.2 s at two million rows, when measured.
+ */
+async function refreshStatistics(deps: LicensingDeps): Promise<void> {
+  if (dialectOf(deps.db).name === 'postgres') await sql`analyze licence_accounts`.execute(deps.db);
+}
 
 /** Ids counted per statement when checking: a count of millions in one statement held SQLite's event loop. */
 const CHECK_SPAN = 50_000;
