@@ -13,6 +13,9 @@ export type ImportProblemCode =
   | 'own-provider'
   | 'environment-gone'
   | 'cancelled'
+  | 'read-again'
+  | 'interrupted'
+  | 'interrupted-switching'
   | 'failed';
 
 /** One problem as stored: a line when it has one, a code and its values, and the English sentence. */

@@ -14,6 +14,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import { writeTurnsOf } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
+import { ENDED_WITHOUT_SWITCH, endWithoutSwitch } from './import-end.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
 import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { ImportRefused, ImportRows, importReader } from './import-rows.ts';
@@ -439,35 +440,23 @@ async function switchProviders(
 async function failImport(deps: LicensingDeps, importId: string, error: unknown): Promise<void> {
   const cancelled = error instanceof ImportCancelled;
   let problems: ImportProblem[];
-  if (cancelled) {
-    const english = 'cancelled; nothing was imported and the previous users are still in force';
-    problems = [{ code: 'cancelled', values: {}, message: english }];
-  } else if (error instanceof ImportRefused) problems = error.problems;
+  if (cancelled) problems = [ENDED_WITHOUT_SWITCH.cancelled];
+  else if (error instanceof ImportRefused) problems = error.problems;
   else if (error instanceof ApiError) problems = [fromApiError(error)];
   else {
     deps.logger.error('import failed', { importId, error: String(error) });
-    const english = 'the import failed; nothing was imported and the previous users are still in force';
-    problems = [{ code: 'failed', values: {}, message: english }];
+    problems = [ENDED_WITHOUT_SWITCH.failed];
   }
   const now = deps.clock().toISOString();
   await writeTransaction(deps.db, async (trx) => {
     const row = await trx
       .selectFrom('licence_imports')
-      .select(['generation', 'status'])
+      .select('generation')
       .where('id', '=', importId)
       .executeTakeFirst();
-    if (!row || row.status === 'done') return;
-    await trx
-      .updateTable('licence_imports')
-      .set({
-        status: cancelled ? 'cancelled' : 'failed',
-        phase: '',
-        errors: JSON.stringify(problems),
-        finished_at: now,
-      })
-      .where('id', '=', importId)
-      .execute();
-    if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+    if (!row) return;
+    const status = cancelled ? 'cancelled' : 'failed';
+    await endWithoutSwitch(trx, importId, row.generation, now, status, problems, ['running', 'preview']);
   });
   await removeSpool(deps.config.dataDir, importId);
 }

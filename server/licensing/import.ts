@@ -7,11 +7,11 @@ import { newId } from '../auth/secrets.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import type { LicensingDeps } from './context.ts';
+import { ENDED_WITHOUT_SWITCH, endWithoutSwitch } from './import-end.ts';
 import { type ImportOptions, type ImportPreview, readOptions } from './import-options.ts';
 import { readProblems, type StoredProblem } from './import-problems.ts';
 import { cancelLocalJob, startImportJob } from './import-run.ts';
 import { type ImportLimits, moveSpool, removeSpool, spoolUpload, tooManyBytes } from './import-spool.ts';
-import { retireGeneration } from './provider-rows.ts';
 import { OWN_PROVIDER } from './records.ts';
 import type { ImportPhase, ImportStatus } from './tables.ts';
 
@@ -162,17 +162,7 @@ export async function cancelImport(deps: LicensingDeps, _actor: Actor, id: strin
       );
     }
     if (row.status === 'preview') {
-      await trx
-        .updateTable('licence_imports')
-        .set({
-          status: 'cancelled',
-          cancel_requested: 1,
-          finished_at: now,
-          errors: JSON.stringify(['cancelled; nothing was imported and the previous users are still in force']),
-        })
-        .where('id', '=', id)
-        .execute();
-      if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+      await endWithoutSwitch(trx, id, row.generation, now, 'cancelled', [ENDED_WITHOUT_SWITCH.cancelled], ['preview']);
       return 'stopped';
     }
     await trx.updateTable('licence_imports').set({ cancel_requested: 1 }).where('id', '=', id).execute();
@@ -240,17 +230,8 @@ export async function rereadImport(
   // The old import's file is now the new one's: cancelling it must not remove the file.
   await writeTransaction(deps.db, async (trx) => {
     const now = deps.clock().toISOString();
-    await trx
-      .updateTable('licence_imports')
-      .set({
-        status: 'cancelled',
-        cancel_requested: 1,
-        finished_at: now,
-        errors: JSON.stringify(['read again with other columns; see the newer import']),
-      })
-      .where('id', '=', id)
-      .execute();
-    if (row.generation !== null) await retireGeneration(trx, row.generation, now);
+    const why = { ...ENDED_WITHOUT_SWITCH.readAgain, values: { newer: next } };
+    await endWithoutSwitch(trx, id, row.generation, now, 'cancelled', [why], ['preview']);
   });
   deps.licensing.sweepRetired();
   startImportJob(deps, next, auditActor(actor));

@@ -13,6 +13,7 @@ import { writeTransaction } from '../db/transaction.ts';
 import { writeTurnsOf } from '../db/write-turns.ts';
 import type { Deps } from '../deps.ts';
 import type { FullCount, FullCountTask } from './full-count.ts';
+import { ENDED_WITHOUT_SWITCH, endWithoutSwitch } from './import-end.ts';
 import { removeSpool } from './import-spool.ts';
 import { staleMirrorIds, writeMirrorRow } from './own-accounts-mirror.ts';
 import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
@@ -22,7 +23,6 @@ import {
   type ProviderPreview,
   providerGenerations,
   retiredRowsAtLeast,
-  retireGeneration,
   sweepRetiredGenerations,
 } from './provider-rows.ts';
 import type { EnvironmentView } from './records.ts';
@@ -331,23 +331,9 @@ export class LicensingState {
     for (const { id, generation, phase } of running) {
       const interrupted = await writeTransaction(db, async (trx) => {
         if (!(await dialectOf(trx).tryTransactionLock(trx, importLock(id)))) return false;
-        const failed = await trx
-          .updateTable('licence_imports')
-          .set({
-            status: 'failed',
-            phase: '',
-            finished_at: now,
-            errors: JSON.stringify([
-              phase === 'switching'
-                ? 'interrupted by a restart while switching; the previous users are still in force'
-                : 'interrupted by a restart; nothing was imported and the previous users are still in force',
-            ]),
-          })
-          .where('id', '=', id)
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        if (Number(failed.numUpdatedRows) > 0 && generation !== null) await retireGeneration(trx, generation, now);
-        return Number(failed.numUpdatedRows) > 0;
+        const why =
+          phase === 'switching' ? ENDED_WITHOUT_SWITCH.interruptedSwitching : ENDED_WITHOUT_SWITCH.interrupted;
+        return endWithoutSwitch(trx, id, generation, now, 'failed', [why], ['running']);
       });
       if (interrupted) await removeSpool(this.#deps.config.dataDir, id);
     }

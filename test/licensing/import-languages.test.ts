@@ -2,8 +2,9 @@
 // as facts (code, values, line), the import page and the import API word them; English readers get the rulebook's
 // own sentence, as the CLI prints it.
 import { describe, expect, it } from 'vitest';
+import { importSettled } from '../../server/licensing/import-run.ts';
 import { englishRuns, readableText } from '../support/english-text.ts';
-import { importCsv } from '../support/imports.ts';
+import { importCsv, portalImport } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext } from '../support/server.ts';
 
 interface Answer {
@@ -107,6 +108,57 @@ describe('a refused import’s problems', () => {
     expect((await read(ctx, japanese, id)).problems).toEqual([
       '2 行目: 本番フラグが false ですが、Staging は本番環境です',
     ]);
+  });
+
+  it('of imports ended without a switch (a preview cancelled, a file read again) are facts worded per reader', async () => {
+    const { ctx, japanese, english, envId } = await setUp();
+    const csv = 'provider,username,email\nHR,ann,ann@example.com\n';
+    const cancelled = await portalImport(ctx, english, envId, csv, { confirm: false });
+    expect(cancelled.view.status).toBe('preview');
+    expect((await call(ctx, 'POST', `/api/v1/imports/${cancelled.id}/cancellation`, { cookie: english })).status).toBe(
+      200,
+    );
+    const previewed = await portalImport(ctx, english, envId, csv, { confirm: false });
+    const reread = await call(ctx, 'POST', `/portal/imports/${previewed.id}/columns`, {
+      cookie: english,
+      form: { 'header-1': 'provider', 'column-1': 'provider', 'header-2': 'username', 'column-2': 'username' },
+    });
+    expect(reread.status).toBe(303);
+    const newer = (reread.headers.get('location') ?? '').split('/').pop() as string;
+    expect(newer).not.toBe(previewed.id);
+    await importSettled(newer);
+    const cases = [
+      {
+        id: cancelled.id,
+        fact: { code: 'cancelled', values: {} },
+        english: 'cancelled; nothing was imported and the previous users are still in force',
+        japanese: '取り込みを中止しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+      },
+      {
+        id: previewed.id,
+        fact: { code: 'read-again', values: { newer } },
+        english: 'read again with other columns; see the newer import',
+        japanese: '別の列の読み方で読み直しました。新しいインポートをご覧ください',
+      },
+    ];
+    for (const { id, fact, english: inEnglish, japanese: inJapanese } of cases) {
+      expect(await read(ctx, japanese, id)).toMatchObject({
+        status: 'cancelled',
+        problems: [inJapanese],
+        problemFacts: [fact],
+      });
+      expect((await read(ctx, english, id)).problems).toEqual([inEnglish]);
+    }
+    // The page of the import read again leads to the newer one, in the reader's language.
+    const page = await (await call(ctx, 'GET', `/portal/imports/${previewed.id}`, { cookie: japanese })).text();
+    expect(page).toContain(
+      `<a href="/portal/imports/${newer}">このファイルを別の列の読み方で読み直したインポートを見る</a>`,
+    );
+    expect(englishRuns(readableText(page))).toEqual([]);
+    const cancelledPage = await (
+      await call(ctx, 'GET', `/portal/imports/${cancelled.id}`, { cookie: japanese })
+    ).text();
+    expect(cancelledPage).not.toContain('読み直したインポートを見る');
   });
 
   it('stored before they were kept as facts stay English, marked so on the page', async () => {

@@ -1110,6 +1110,7 @@ export const en = {
     'Imported {rows, plural, one {# user} other {# users}} for {providers}; their previous users were replaced.',
   'licensing.import.doneCounting': 'The live figures are taking the change.',
   'licensing.import.failed': 'Nothing was imported. Fix these rows and import the file again:',
+  'licensing.import.readAgainLink': 'See the import that read this file again with other columns.',
   'licensing.import.cancelled': 'Cancelled: nothing was imported, and the previous users are still in force.',
   'licensing.import.back': 'Back to the environment',
   'licensing.import.refusedTitle': 'The list was not imported',
@@ -1583,6 +1584,11 @@ export const en = {
     'provider "{provider}" holds Seatkeeper\'s own accounts; import other providers\' users only',
   'rulebook.import.environment-gone': 'the environment no longer exists',
   'rulebook.import.cancelled': 'cancelled; nothing was imported and the previous users are still in force',
+  'rulebook.import.read-again': 'read again with other columns; see the newer import',
+  'rulebook.import.interrupted':
+    'interrupted by a restart; nothing was imported and the previous users are still in force',
+  'rulebook.import.interrupted-switching':
+    'interrupted by a restart while switching; the previous users are still in force',
   'rulebook.import.failed': 'the import failed; nothing was imported and the previous users are still in force',
   // Journey (issue 17): draw rules, preview mode, access-code throttle.
   'exams.access.codeThrottled': 'Too many wrong codes. Try again after {at}.',

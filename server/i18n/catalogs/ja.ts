@@ -1116,6 +1116,7 @@ export const ja: Catalog = {
   'licensing.import.done': '{providers} のユーザー {rows} 人を取り込み、これまでのユーザーと置き換えました。',
   'licensing.import.doneCounting': 'ライセンス数に反映しています。',
   'licensing.import.failed': '何も取り込んでいません。次の行を修正して、もう一度取り込んでください。',
+  'licensing.import.readAgainLink': 'このファイルを別の列の読み方で読み直したインポートを見る',
   'licensing.import.cancelled': '中止しました。何も取り込んでおらず、これまでのユーザーがそのまま有効です。',
   'licensing.import.back': '環境のページに戻る',
   'licensing.import.refusedTitle': 'ユーザー一覧を取り込めませんでした',
@@ -1600,6 +1601,9 @@ export const ja: Catalog = {
     'ユーザープロバイダー「{provider}」には Seatkeeper 自身のアカウントが入っています。ほかのプロバイダーのユーザーだけを取り込んでください',
   'rulebook.import.environment-gone': '環境が削除されています',
   'rulebook.import.cancelled': '取り込みを中止しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+  'rulebook.import.read-again': '別の列の読み方で読み直しました。新しいインポートをご覧ください',
+  'rulebook.import.interrupted': '再起動で中断されました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
+  'rulebook.import.interrupted-switching': '切り替え中に再起動で中断されました。以前のユーザーがそのまま有効です',
   'rulebook.import.failed': '取り込みに失敗しました。何も取り込まれておらず、以前のユーザーがそのまま有効です',
   // Journey (issue 17): draw rules, preview mode, access-code throttle.
   'exams.access.codeThrottled': '誤ったコードの入力が多すぎます。{at} 以降にもう一度お試しください。',

@@ -276,6 +276,9 @@ function ImportPage({ principal, view }: { principal: Principal; view: ImportVie
   const { t } = i18n;
   const admin = isAdmin(principal);
   const running = view.status === 'running' || (view.status === 'done' && view.phase === 'counting');
+  // A file read again with other columns names the import that read it (ENDED_WITHOUT_SWITCH.readAgain).
+  const readAgain = view.problems.find((problem) => typeof problem !== 'string' && problem.code === 'read-again');
+  const newer = typeof readAgain === 'object' ? readAgain.values.newer : undefined;
   return (
     <Layout
       title={t('licensing.import.title', { environment: view.environment.name })}
@@ -320,7 +323,17 @@ function ImportPage({ principal, view }: { principal: Principal; view: ImportVie
           </ul>
         </Alert>
       )}
-      {view.status === 'cancelled' && <Alert kind="error">{t('licensing.import.cancelled')}</Alert>}
+      {view.status === 'cancelled' && (
+        <Alert kind="error">
+          {t('licensing.import.cancelled')}
+          {newer !== undefined && (
+            <>
+              {' '}
+              <a href={`/portal/imports/${newer}`}>{t('licensing.import.readAgainLink')}</a>
+            </>
+          )}
+        </Alert>
+      )}
       <p>
         <a href={`/portal/environments/${view.environment.id}`}>{t('licensing.import.back')}</a>
       </p>
