@@ -17,6 +17,7 @@ import {
   type SqliteDialectConfig,
   type TransactionSettings,
 } from 'kysely';
+import { keptStatements } from './kept-statements.ts';
 
 /**
  * Slot 0: the main thread's writes waiting or under way. Slot 1: the workers' batches under way (an import's and a
@@ -91,14 +92,17 @@ export class WriteTurns {
     }
   }
 
-  /** Kysely's SQLite dialect on the connection, each statement but a plain read taking its turn. */
+  /**
+   * Kysely's SQLite dialect on the connection, each statement but a plain read taking its turn, its prepared statements
+   * kept (kept-statements.ts).
+   */
   dialect(config: Omit<SqliteDialectConfig, 'database'> = {}): SqliteDialect {
     const turns = this;
     return new (class extends SqliteDialect {
       override createDriver(): Driver {
         return new TurnTakingDriver(super.createDriver(), turns);
       }
-    })({ ...config, database: this.sqlite });
+    })({ ...config, database: keptStatements(this.sqlite) });
   }
 }
 
