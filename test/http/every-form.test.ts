@@ -616,10 +616,14 @@ describe('every form', () => {
         expect(shown.location).toMatch(form.location);
         expect(shown.text).toContain(form.flash);
         expect(shown.text).toMatch(/<div class="alert success" role="status">/);
-        // Shown once: the page that showed it deletes the cookie, and without it the next render has no flash.
+        // Shown once: the page that showed it deletes the cookie, and without it the next render has no flash. (The
+        // page may show a status of its own by then, e.g. an import read again that has reached its preview.)
         expect(shown.page.headers.getSetCookie().some((c) => /^seatkeeper_flash=;/.test(c))).toBe(true);
-        const again = await call(ctx, 'GET', shown.location, { cookie });
-        expect(await again.text()).not.toMatch(/<div class="alert success" role="status">/);
+        const again = await (await call(ctx, 'GET', shown.location, { cookie })).text();
+        const statuses = [...again.matchAll(/<div class="alert success" role="status">([\s\S]*?)<\/div>/g)].map(
+          (m) => m[1],
+        );
+        expect(statuses.filter((text) => text?.includes(form.flash))).toEqual([]);
         await form.settle?.(world, shown.location);
       });
     }
