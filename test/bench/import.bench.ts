@@ -9,7 +9,8 @@
 // - while importing, 200 candidates autosaving at 1,000 saves/s offered (paced, latency from when a save was due):
 //   p99; and /healthz asked every 200 ms: its slowest answer;
 // - the server started again on 5,000,000 imported accounts: time to its first /healthz answer, peak memory.
-// BENCH_SIZES (default 1000000,5000000), BENCH_DIALECTS (sqlite,postgres), BENCH_SMALL_RUNS (3) change the run.
+// BENCH_SIZES (default 1000000,5000000), BENCH_DIALECTS (sqlite,postgres), BENCH_SMALL_RUNS (3) change the run;
+// BENCH_SAVES_PER_SECOND (1000) the candidates' load, to see what it costs an import.
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -38,7 +39,7 @@ const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as
 const SMALL_RUNS = Number(process.env.BENCH_SMALL_RUNS ?? 3);
 const CANDIDATES = 200;
 const QUESTIONS = 20;
-const SAVES_PER_SECOND = 1_000;
+const SAVES_PER_SECOND = Number(process.env.BENCH_SAVES_PER_SECOND ?? 1_000);
 const MB = 1024 * 1024;
 
 /** A user list of `rows` accounts, each run's usernames its own (`tag`): about 40 bytes a row. */
