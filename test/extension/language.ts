@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { forgetMessages } from '../../extension/i18n.ts';
 
 export type CatalogEntry = { message: string; placeholders?: Record<string, { content: string; example?: string }> };
 export type Catalog = Record<string, CatalogEntry>;
@@ -50,4 +51,5 @@ export function speak(locale: Locale, uiLanguage: string = locale === 'en' ? 'en
   };
   i18n.getMessage = (key, substitutions) => fillMessage(catalog, key, substitutions);
   i18n.getUILanguage = () => uiLanguage;
+  forgetMessages();
 }

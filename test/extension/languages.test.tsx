@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { buildBadge } from '../../extension/badges/badge.ts';
 import { BANNER_TAG, showNotices } from '../../extension/banner.ts';
+import { forgetMessages, t } from '../../extension/i18n.ts';
 import { pageNotices } from '../../extension/notices.ts';
 import { classifyHere, reasonText } from '../../extension/reasons.ts';
 import { factsFromLookup } from '../../extension/server-facts.ts';
@@ -95,6 +96,32 @@ describe('the catalogs', () => {
       'Seatkeeper: active in Production / Users, counted as internal',
     );
     expect(fillMessage(ja, 'factsMatch', ['有効', '本番', 'Users', '社内ユーザーとして集計'])).toBe(
+      'Seatkeeper: 本番 / Users で有効、社内ユーザーとして集計',
+    );
+  });
+
+  it('are read once per message, filled in order, a value never read for placeholders', () => {
+    const i18n = fakeBrowser.i18n as unknown as { getMessage: (key: string, values?: string[]) => string };
+    const asked: string[] = [];
+    const read = i18n.getMessage;
+    i18n.getMessage = (key, values) => {
+      asked.push(key);
+      return read(key, values);
+    };
+    forgetMessages();
+    const values = ['Internal', 'an address with $1, $$ and \ue001 in it'];
+    for (let k = 0; k < 3; k++) {
+      expect(t('factsMatch', 'active', 'Production', 'Users', 'counted as internal')).toBe(
+        'Seatkeeper: active in Production / Users, counted as internal',
+      );
+      expect(t('badgeTitle', ...values)).toBe(fillMessage(english, 'badgeTitle', values));
+      expect(t('badgeTitle', ...values)).toBe('Internal: an address with $1, $$ and \ue001 in it');
+      expect(t('classInternal')).toBe(fillMessage(english, 'classInternal'));
+    }
+    expect(asked).toEqual(['factsMatch', 'badgeTitle', 'classInternal']);
+    // Another language (the tests switch this way) is read afresh.
+    speak('ja');
+    expect(t('factsMatch', '有効', '本番', 'Users', '社内ユーザーとして集計')).toBe(
       'Seatkeeper: 本番 / Users で有効、社内ユーザーとして集計',
     );
   });
