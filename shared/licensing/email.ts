@@ -1,6 +1,6 @@
 // Email and domain syntax: rulebook rules 9, 10 and 10a. Written as character scans because counting classifies every
 // account of a million-row list, twice (username and email).
-import { isSpaceCode } from './identity-index.ts';
+import { FNV_OFFSET, FNV_PRIME, isSpaceCode, NOT_ASCII } from './identity-index.ts';
 
 const INVALID = 0;
 const VALID = 1;
@@ -118,31 +118,81 @@ export function emailDomainIn(text: string, from: number, to: number): string | 
   return isAscii(domain) ? domain.toLowerCase() : asciiDomain(domain);
 }
 
+/** The identity hash of the value the last domainStartIn read (see there). */
+export const LAST_VALUE = { hash: 0 };
+
 /**
  * Where the domain of a valid email (rule 10) starts in the value text.slice(from, to), as a position in `text`, or
  * -1, without making a string; LAST_DOMAIN then says where it ends, its hash, and whether it is plain lower-case ASCII
- * (then the slice is the domain as compared).
+ * (then the slice is the domain as compared). The value's identity hash, as asciiIdentityHashIn gives it, is left in
+ * LAST_VALUE.hash: counting needs both for every username and email of a list (value-facts.ts), and a second pass
+ * over a million values cost more than the hash in this one (NOT_ASCII for a value with a non-ASCII character, whose
+ * hash the caller works out the slower way). The domain's characters are checked as scanDomain checks them.
  */
 export function domainStartIn(text: string, from: number, to: number): number {
   let start = from;
   let end = to;
   while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
   while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
-  // The @ is looked for within the value only: the text may run on far past it (a column of a whole list).
+  if (start === end) {
+    LAST_VALUE.hash = 0;
+    return -1;
+  }
+  let hash = FNV_OFFSET;
+  let ascii = true;
   let at = -1;
+  let ats = 0;
+  let spaceInLocal = false;
+  // scanDomain's state over the characters after the @, frozen at its first verdict other than VALID.
+  let scan = VALID;
+  let labels = 1;
+  let labelLength = 0;
+  let previous = 46;
+  let upper = false;
+  let domainHash = FNV_OFFSET;
   for (let k = start; k < end; k++) {
     const c = text.charCodeAt(k);
-    if (c !== 64) continue;
-    if (at !== -1) return -1;
-    at = k;
+    if (c > 127) ascii = false;
+    else hash = Math.imul(hash ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+    if (c === 64) {
+      ats++;
+      if (at === -1) at = k;
+      continue;
+    }
+    if (at === -1) {
+      if (!spaceInLocal && isSpaceCode(c)) spaceInLocal = true;
+      continue;
+    }
+    if (scan !== VALID) continue;
+    domainHash = Math.imul(domainHash ^ c, FNV_PRIME);
+    if (c === 46) {
+      if (labelLength === 0 || previous === 45) scan = INVALID;
+      labels++;
+      labelLength = 0;
+    } else if (c === 45) {
+      if (labelLength === 0) scan = INVALID;
+      labelLength++;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      labelLength++;
+    } else if (c >= 65 && c <= 90) {
+      labelLength++;
+      upper = true;
+    } else {
+      scan = c > 127 ? UNICODE : INVALID;
+    }
+    if (labelLength > 63) scan = INVALID;
+    previous = c;
   }
-  if (at <= start || at === end - 1) return -1;
-  for (let k = start; k < at; k++) if (isSpaceCode(text.charCodeAt(k))) return -1;
-  const scan = scanDomain(text, at + 1, end);
+  LAST_VALUE.hash = !ascii ? NOT_ASCII : hash === 0 || hash === NOT_ASCII ? hash + 1 : hash;
+  if (ats !== 1 || at === start || at === end - 1 || spaceInLocal) return -1;
+  // scanDomain's checks of the whole domain: its length first, then how it ends.
+  if (end - at - 1 > 253) return -1;
+  if (scan === VALID && (labelLength === 0 || previous === 45 || labels < 2)) return -1;
   if (scan === INVALID) return -1;
   if (scan === UNICODE && asciiDomain(text.slice(at + 1, end)) === null) return -1;
   LAST_DOMAIN.end = end;
-  LAST_DOMAIN.lowerCase = scan === VALID;
+  LAST_DOMAIN.lowerCase = scan === VALID && !upper;
+  if (scan === VALID) LAST_DOMAIN.hash = domainHash;
   return at + 1;
 }
 

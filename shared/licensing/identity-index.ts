@@ -2,8 +2,8 @@
 // hashed in place instead of building a lower-cased key per record, so numbering a million accounts allocates typed
 // arrays rather than two million strings.
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** The characters String.prototype.trim removes. */
 export function isSpaceCode(c: number): boolean {

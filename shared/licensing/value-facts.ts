@@ -3,8 +3,8 @@
 // row of columns (account-columns.ts), so a reading worker can work them out for its part of a list and the counting
 // thread only looks them up: the classification of a row is then a lookup of its domains' classes per environment.
 import type { AccountColumns, ValueAt } from './account-columns.ts';
-import { domainStartIn, emailDomainIn, emailIdentity, LAST_DOMAIN } from './email.ts';
-import { asciiIdentityHashIn, identityHash, identityHashIn, NOT_ASCII, sameText } from './identity-index.ts';
+import { domainStartIn, emailDomainIn, emailIdentity, LAST_DOMAIN, LAST_VALUE } from './email.ts';
+import { identityHash, identityHashIn, NOT_ASCII, sameText } from './identity-index.ts';
 
 export interface ValueFacts {
   /** Rows the facts are of; the arrays may hold room for more (appendFacts). */
@@ -74,7 +74,10 @@ class DomainNumbers {
   }
 }
 
-/** The domain number of the value at `at`, or -1 when it is not a valid email. */
+/**
+ * The domain number of the value at `at`, or -1 when it is not a valid email; either way the value's identity hash is
+ * left in LAST_VALUE (domainStartIn reads both in one pass).
+ */
 function domainOf(domains: DomainNumbers, at: ValueAt): number {
   const start = domainStartIn(at.text, at.start, at.end);
   if (start === -1) return -1;
@@ -99,12 +102,13 @@ export function valueFacts(columns: AccountColumns, capacity = columns.length): 
   for (let i = 0; i < n; i++) {
     columns.usernameAt(i, at);
     facts.usernameDomain[i] = domainOf(domains, at);
-    facts.usernameHash[i] = identityHashIn(at.text, at.start, at.end);
+    // A username with a non-ASCII character is folded the way sameKey compares it (rare).
+    facts.usernameHash[i] = LAST_VALUE.hash === NOT_ASCII ? identityHashIn(at.text, at.start, at.end) : LAST_VALUE.hash;
     columns.emailAt(i, at);
     const domain = domainOf(domains, at);
     facts.emailDomain[i] = domain;
     if (domain === -1) continue;
-    const hash = asciiIdentityHashIn(at.text, at.start, at.end);
+    const hash = LAST_VALUE.hash;
     // Only an email with a Unicode domain (rare) needs its punycode form first (rule 10a).
     facts.emailHash[i] = hash === NOT_ASCII ? identityHash(emailIdentity(columns.email(i))) : hash;
   }
