@@ -166,27 +166,29 @@ export function hygieneFindings(
       });
     }
   }
-  findings.push(...sameProviderDuplicates(records, detail));
-  findings.push(...tenantLookalikes(records, detail));
+  // Each field's shared identities, found once for both checks below.
+  const { identities } = detail;
+  const holders = new Int32Array(identities.size);
+  const shared = {
+    email: sharedIdentities(identities.email, holders),
+    username: sharedIdentities(identities.username, holders),
+  };
+  findings.push(...sameProviderDuplicates(records, detail, shared));
+  findings.push(...tenantLookalikes(records, detail, shared));
   return findings;
 }
 
+/** The holders of each identity number held more than once, per field (sharedIdentities over every record). */
+type SharedByField = Record<'email' | 'username', Groups>;
+
 /**
- * For each identity number held more than once, its holders in input order, counting only the records `rows` marks
- * (all when null) and the identity numbers `numbers` marks (all when null): marks in typed arrays rather than a test
- * function, as these loops run over every record. `holders` (one count per identity number) is left zeroed, so the
- * callers share one.
+ * For each identity number held more than once, its holders in input order (identity numbers are only given to values
+ * held more than once: count.ts). `holders` (one count per identity number) is left zeroed.
  */
-function sharedIdentities(
-  ids: Int32Array,
-  holders: Int32Array,
-  rows: Uint8Array | null,
-  numbers: Uint8Array | null,
-): Groups {
+function sharedIdentities(ids: Int32Array, holders: Int32Array): Groups {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (id === 0 || (rows !== null && rows[i] !== 1) || (numbers !== null && numbers[id] !== 1)) continue;
-    holders[id] = (holders[id] as number) + 1;
+    if (id !== 0) holders[id] = (holders[id] as number) + 1;
   }
   // Each shared number's place, from its first holder on: its holder count becomes -(its place + 1).
   let count = 0;
@@ -195,7 +197,7 @@ function sharedIdentities(
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     const held = holders[id] as number;
-    if (id === 0 || held < 2 || (rows !== null && rows[i] !== 1)) continue;
+    if (id === 0 || held < 2) continue;
     sizes.push(held);
     items += held;
     holders[id] = -++count;
@@ -207,7 +209,7 @@ function sharedIdentities(
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     const place = -(holders[id] as number) - 1;
-    if (id === 0 || place < 0 || (rows !== null && rows[i] !== 1)) continue;
+    if (id === 0 || place < 0) continue;
     held[fill[place] as number] = i;
     fill[place] = (fill[place] as number) + 1;
   }
@@ -221,23 +223,26 @@ function sharedIdentities(
  * their email and their username are listed once. Such a finding never repeats a group finding: the accounts of a
  * merged group are linked through another provider's account, which the group lists too.
  */
-function sameProviderDuplicates(records: Accounts, detail: CountDetail): HygieneFinding[] {
-  const { identities, slotOf, environments, environmentIndex } = detail;
+function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy: SharedByField): HygieneFinding[] {
+  const { slotOf, environments, environmentIndex, defaultTenant } = detail;
   // The rows of each finding made, as a signature: in input order, whichever field they share.
   const reported = new Set<string>();
   const findings: HygieneFinding[] = [];
-  const holders = new Int32Array(identities.size);
+  // A value's holders in the default tenant (the others are never one person with anyone: rule 16).
+  const inDefault: number[] = [];
   for (const field of ['email', 'username'] as const) {
-    const shared = sharedIdentities(identities[field], holders, detail.defaultTenant, null);
+    const shared = sharedBy[field];
     for (let g = 0; g < shared.count; g++) {
-      const from = shared.starts[g] as number;
-      const to = shared.starts[g + 1] as number;
-      // Mostly two holders: in two slots, there is nothing to report, found without a map.
-      if (to - from === 2 && slotOf[shared.items[from] as number] !== slotOf[shared.items[from + 1] as number])
-        continue;
-      const bySlot = new Map<number, number[]>();
-      for (let k = from; k < to; k++) {
+      inDefault.length = 0;
+      for (let k = shared.starts[g] as number; k < (shared.starts[g + 1] as number); k++) {
         const i = shared.items[k] as number;
+        if (defaultTenant[i] === 1) inDefault.push(i);
+      }
+      // Mostly two holders: in two slots, there is nothing to report, found without a map.
+      if (inDefault.length < 2) continue;
+      if (inDefault.length === 2 && slotOf[inDefault[0] as number] !== slotOf[inDefault[1] as number]) continue;
+      const bySlot = new Map<number, number[]>();
+      for (const i of inDefault) {
         const slot = slotOf[i] as number;
         const same = bySlot.get(slot);
         if (same === undefined) bySlot.set(slot, [i]);
@@ -267,7 +272,7 @@ function sameProviderDuplicates(records: Accounts, detail: CountDetail): Hygiene
 }
 
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
-function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFinding[] {
+function tenantLookalikes(records: Accounts, detail: CountDetail, sharedBy: SharedByField): HygieneFinding[] {
   const { identities, environmentIndex } = detail;
   // Identities held by a non-default-tenant account (few): only their holders are compared.
   const heldInTenant = new Uint8Array(identities.size);
@@ -281,12 +286,13 @@ function tenantLookalikes(records: Accounts, detail: CountDetail): HygieneFindin
   if (!any) return [];
   heldInTenant[0] = 0;
   const alike = new Map<number, Set<number>>();
-  const counts = new Int32Array(identities.size);
   for (const field of ['email', 'username'] as const) {
     const ids = identities[field];
-    const shared = sharedIdentities(ids, counts, null, heldInTenant);
+    const shared = sharedBy[field];
     for (let g = 0; g < shared.count; g++) {
-      const holders = shared.items.subarray(shared.starts[g], shared.starts[g + 1]);
+      const from = shared.starts[g] as number;
+      if (heldInTenant[ids[shared.items[from] as number] as number] !== 1) continue;
+      const holders = shared.items.subarray(from, shared.starts[g + 1]);
       for (const t of holders) {
         if (detail.defaultTenant[t] === 1) continue;
         for (const i of holders) {
