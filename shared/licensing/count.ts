@@ -322,6 +322,11 @@ export interface Groups {
 
 interface ScopeTotals extends BucketCounts {
   multi: Groups;
+  /** Each group's figures (groupPeople), by group number. */
+  people: Int32Array;
+  internalPeople: Int32Array;
+  counted: Int32Array;
+  internalAccounts: Int32Array;
 }
 
 /**
@@ -374,16 +379,26 @@ function countScope(
     multi.items[fill[g] as number] = members[k] as number;
     fill[g] = (fill[g] as number) + 1;
   }
+  const figures = {
+    people: new Int32Array(count),
+    internalPeople: new Int32Array(count),
+    counted: new Int32Array(count),
+    internalAccounts: new Int32Array(count),
+  };
   for (let g = 0; g < count; g++) {
     const people = groupPeople(multi, g, status, bits, slotOf, scratch.perSlot);
     internal += people.internal;
     external += people.external;
+    figures.people[g] = people.people;
+    figures.internalPeople[g] = people.internal;
+    figures.counted[g] = people.counted;
+    figures.internalAccounts[g] = people.internalAccounts;
   }
   for (let k = 0; k < members.length; k++) {
     size[roots[k] as number] = 0;
     groupOf[roots[k] as number] = 0;
   }
-  return { internal, external, multi };
+  return { internal, external, multi, ...figures };
 }
 
 /** The members whose mark is 1, in order (a loop: TypedArray.prototype.filter called back for each). */
@@ -448,7 +463,7 @@ function groupPeople(
   }
   for (let k = from; k < to; k++) perSlot[slotOf[items[k] as number] as number] = 0;
   const internal = Math.min(people, internalAccounts);
-  return { people, internal, external: people - internal, counted, internalAccounts, sameSlot: people > 1 };
+  return { people, internal, external: people - internal, counted, internalAccounts };
 }
 
 /** Counts licensed end users: rules 1 to 4 and 14 to 19. Every environment a record names must be declared. */
@@ -740,21 +755,25 @@ export function prepareCount(
     const groups = (scope: string, totals: ScopeTotals): DuplicateGroup[] => {
       const out: DuplicateGroup[] = [];
       for (let g = 0; g < totals.multi.count; g++) {
-        const people = groupPeople(totals.multi, g, status, bits, slotOf, scratchOfScopes.perSlot);
-        if (people.counted < 2) continue;
+        const counted = totals.counted[g] as number;
+        if (counted < 2) continue;
+        const people = totals.people[g] as number;
+        const internal = totals.internalPeople[g] as number;
+        const internalAccounts = totals.internalAccounts[g] as number;
         const list = totals.multi.items.subarray(totals.multi.starts[g], totals.multi.starts[g + 1]);
         const flags: GroupFlag[] = [];
-        if (people.internalAccounts > 0 && people.internalAccounts < people.counted) flags.push('mixed');
-        if (people.sameSlot) flags.push('same-provider');
+        if (internalAccounts > 0 && internalAccounts < counted) flags.push('mixed');
+        // Rule 15's floor: more than one person means several counted accounts in one slot.
+        if (people > 1) flags.push('same-provider');
         const env = environmentIndex[list[0] as number];
         if (list.some((i) => environmentIndex[i] !== env)) flags.push('cross-environment');
         const members = Array.from(list, member);
         out.push({
           scope,
-          people: people.people,
-          internal: people.internal,
-          external: people.external,
-          classification: people.internal > 0 ? 'internal' : 'external',
+          people,
+          internal,
+          external: people - internal,
+          classification: internal > 0 ? 'internal' : 'external',
           flags,
           members,
         });

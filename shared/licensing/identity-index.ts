@@ -241,7 +241,7 @@ export function numberByIdentity(
  * Makes numbers given by hash alone (numberByIdentity without `same`) what numberByIdentity with `same` gives: each
  * holder of a number is compared with the number's first holder, and the holders of a number whose values turn out to
  * differ (two values with one hash: a few hundred pairs among a million values) are numbered again, exactly, from
- * `next`. Returns the next unused number.
+ * `next`, which is above every number in `ids`. Returns the next unused number.
  */
 export function confirmNumbers(
   hashes: Int32Array,
@@ -250,10 +250,8 @@ export function confirmNumbers(
   next: number,
 ): number {
   const n = ids.length;
-  let size = 0;
-  for (let i = 0; i < n; i++) if ((ids[i] as number) >= size) size = (ids[i] as number) + 1;
-  const firstHolder = new Int32Array(size).fill(-1);
-  const mixed = new Uint8Array(size);
+  const firstHolder = new Int32Array(next).fill(-1);
+  const mixed = new Uint8Array(next);
   let anyMixed = false;
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number;
