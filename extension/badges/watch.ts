@@ -115,7 +115,7 @@ export function watch(
   root: Document | Element,
   adapter: ConsoleAdapter,
   rulesFor: RulesFor,
-  { signal, sliceMs = 10, taskMs = 25, startMs = 35, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
+  { signal, sliceMs = 10, taskMs = 36, startMs = 35, frameMs = 200, factsFor, onAccounts }: WatchOptions = {},
 ): Watcher {
   const dirty = new Set<Element>();
   let units: Element[] = [];
