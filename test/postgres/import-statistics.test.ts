@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ROWS_PER_BATCH } from '../../server/licensing/provider-rows.ts';
-import { importJson } from '../support/imports.ts';
-import { call, createAccount, makeApp, sessionCookieFor } from '../support/server.ts';
+import { adminWithDirectory, importJson } from '../support/imports.ts';
+import { makeApp } from '../support/server.ts';
 
 interface PlanNode {
   'Node Type': string;
@@ -19,13 +19,7 @@ const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatM
 describe('the statistics of imported rows (PostgreSQL)', () => {
   it('are current once the import is done, so its rows are read through an index in order, without sorting', async () => {
     const ctx = await makeApp({ dialect: 'postgres' });
-    const admin = await createAccount(ctx, 'admin', 'root@mycompany.com');
-    const cookie = await sessionCookieFor(ctx, admin);
-    const created = await call(ctx, 'POST', '/api/v1/environments', {
-      cookie,
-      json: { name: 'Directory', production: true, internalDomains: 'mycompany.com' },
-    });
-    const envId = ((await created.json()) as { environment: { id: string } }).environment.id;
+    const { cookie, envId } = await adminWithDirectory(ctx);
     // The table as autovacuum last saw it: a few rows, all of an earlier generation.
     const users = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ username: `${prefix}${i}`, email: `${prefix}.${i}@example.org` }));

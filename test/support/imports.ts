@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { ImportView } from '../../server/licensing/import.ts';
 import { importSettled } from '../../server/licensing/import-run.ts';
-import { type CallOptions, call, PUBLIC_URL, type TestContext } from './server.ts';
+import { type CallOptions, call, createAccount, PUBLIC_URL, sessionCookieFor, type TestContext } from './server.ts';
 
 type Credentials = Pick<CallOptions, 'cookie' | 'token'>;
 
@@ -14,6 +14,22 @@ export async function settledImport(ctx: TestContext, id: string, who: Credentia
   const response = await call(ctx, 'GET', `/api/v1/imports/${id}`, who);
   expect(response.status).toBe(200);
   return (await response.json()) as ImportView;
+}
+
+/**
+ * An admin (root@mycompany.com) signed in, and a production environment "Directory" whose internal domain is
+ * mycompany.com: where most import tests start.
+ */
+export async function adminWithDirectory(ctx: TestContext): Promise<{ cookie: string; envId: string }> {
+  const admin = await createAccount(ctx, 'admin', 'root@mycompany.com');
+  const cookie = await sessionCookieFor(ctx, admin);
+  const created = await call(ctx, 'POST', '/api/v1/environments', {
+    cookie,
+    json: { name: 'Directory', production: true, internalDomains: 'mycompany.com' },
+  });
+  expect(created.status).toBe(201);
+  const envId = ((await created.json()) as { environment: { id: string } }).environment.id;
+  return { cookie, envId };
 }
 
 /** PUT a JSON list of one provider's users; answered 202 with the import's address. */
