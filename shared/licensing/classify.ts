@@ -1,5 +1,5 @@
 // Internal or external, per environment: rulebook rules 5 to 13.
-import { domainStartIn, emailDomain, emailDomainIn, LAST_DOMAIN } from './email.ts';
+import { domainStartIn, emailDomain, emailDomainIn, LAST_DOMAIN, LAST_VALUE } from './email.ts';
 import { sameText } from './identity-index.ts';
 
 export type Classification = 'internal' | 'external';
@@ -137,13 +137,24 @@ export function listedParent(domains: ReadonlySet<string>, domain: string): stri
   return null;
 }
 
+/**
+ * The identity hashes of the Email and Username fields the last classifyBits read (asciiIdentityHash's: NOT_ASCII for
+ * a value beyond ASCII, 0 for a blank one), worked out in the same pass as their domains: counting numbers identities
+ * by them (count.ts) without reading every value again.
+ */
+export const LAST_IDENTITY = { email: 0, username: 0 };
+
 /** Classification as a bit set: the hot path of counting. */
 export function classifyBits(
   rules: CompiledRules,
   username: string | null | undefined,
   email: string | null | undefined,
 ) {
-  return bitsOfClasses(rules, domainClass(rules, email), domainClass(rules, username));
+  const fromEmail = domainClass(rules, email);
+  LAST_IDENTITY.email = email ? LAST_VALUE.hash : 0;
+  const fromUsername = domainClass(rules, username);
+  LAST_IDENTITY.username = username ? LAST_VALUE.hash : 0;
+  return bitsOfClasses(rules, fromEmail, fromUsername);
 }
 
 /** The same bits from the domain classes (domainClassOf) of the Email and Username fields. */

@@ -20,16 +20,10 @@ import {
   domainClassOf,
   EMAIL_FIELD_VALID,
   INTERNAL,
+  LAST_IDENTITY,
 } from './classify.ts';
 import { emailIdentity } from './email.ts';
-import {
-  asciiIdentityHash,
-  confirmNumbers,
-  identityHash,
-  NOT_ASCII,
-  numberByIdentity,
-  sameKey,
-} from './identity-index.ts';
+import { confirmNumbers, identityHash, NOT_ASCII, numberByIdentity, sameKey } from './identity-index.ts';
 import { type ValueFacts, valueFacts } from './value-facts.ts';
 
 export interface AccountRecord {
@@ -187,10 +181,17 @@ export interface Identities {
   size: number;
 }
 
+/** The identity hashes classifyBits left for each record (LAST_IDENTITY), kept while classifying. */
+interface RecordHashes {
+  email: Int32Array;
+  username: Int32Array;
+}
+
 function numberIdentities(
   accounts: Accounts,
   bits: Uint8Array,
   facts: ValueFacts | null,
+  recordHashes: RecordHashes,
   byHash: Identities | null,
 ): Identities {
   if (accounts instanceof AccountColumns) return numberColumnIdentities(accounts, facts as ValueFacts, byHash);
@@ -198,20 +199,22 @@ function numberIdentities(
   const n = records.length;
   const email = new Int32Array(n);
   const username = new Int32Array(n);
-  const hashes = new Int32Array(n);
+  const hashes = recordHashes.email;
   // A placeholder such as "n/a" in the Email field identifies nobody, so only valid emails link (Decision D1).
   for (let i = 0; i < n; i++) {
-    if (((bits[i] as number) & EMAIL_FIELD_VALID) === 0) continue;
-    const value = (records[i] as AccountRecord).email;
-    const hash = asciiIdentityHash(value);
+    if (((bits[i] as number) & EMAIL_FIELD_VALID) === 0) hashes[i] = 0;
     // Only an email with a Unicode domain (rare) needs its punycode form first (rule 10a).
-    hashes[i] = hash === NOT_ASCII ? identityHash(emailIdentity(value)) : hash;
+    else if (hashes[i] === NOT_ASCII) hashes[i] = identityHash(emailIdentity((records[i] as AccountRecord).email));
   }
   const emailOf = (i: number) => emailIdentity((records[i] as AccountRecord).email) as string;
   let next = numberByIdentity(hashes, (a, b) => sameKey(emailOf(a), emailOf(b)), email, 1);
-  for (let i = 0; i < n; i++) hashes[i] = identityHash((records[i] as AccountRecord).username);
+  const usernameHashes = recordHashes.username;
+  for (let i = 0; i < n; i++) {
+    // A username beyond ASCII is folded the way sameKey compares it.
+    if (usernameHashes[i] === NOT_ASCII) usernameHashes[i] = identityHash((records[i] as AccountRecord).username);
+  }
   const usernameOf = (i: number) => (records[i] as AccountRecord).username as string;
-  next = numberByIdentity(hashes, (a, b) => sameKey(usernameOf(a), usernameOf(b)), username, next);
+  next = numberByIdentity(usernameHashes, (a, b) => sameKey(usernameOf(a), usernameOf(b)), username, next);
   return { email, username, size: next };
 }
 
@@ -592,6 +595,11 @@ export function prepareCount(
   const status = new Uint8Array(n);
   const bits = new Uint8Array(n);
   const defaultTenant = new Uint8Array(n);
+  // Records only: columns have their hashes in their value facts.
+  const recordHashes: RecordHashes =
+    columnValues === null
+      ? { email: new Int32Array(n), username: new Int32Array(n) }
+      : { email: new Int32Array(0), username: new Int32Array(0) };
   const membersOfEnv = new Int32Array(environments.length);
   let productionCount = 0;
   let productionDefault = 0;
@@ -638,6 +646,8 @@ export function prepareCount(
       }
       slotOf[i] = lastSlot;
       bits[i] = classifyBits(compiled[env] as CompiledRules, record.username, record.email);
+      recordHashes.email[i] = LAST_IDENTITY.email;
+      recordHashes.username[i] = LAST_IDENTITY.username;
       status[i] = statusOf(record.active, record.itUser);
       defaultTenant[i] = isDefaultTenant(record.tenant) ? 1 : 0;
     }
@@ -678,7 +688,7 @@ export function prepareCount(
     slotOf,
     status,
     defaultTenant,
-    identities: (byHash) => numberIdentities(accounts, bits, columnValues, byHash),
+    identities: (byHash) => numberIdentities(accounts, bits, columnValues, recordHashes, byHash),
     finish: finishCount,
   };
 
