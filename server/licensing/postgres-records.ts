@@ -93,7 +93,7 @@ export async function postgresRecords(
   return records;
 }
 
-/** The same, a cursor's batch at a time: loading five million accounts never holds them all as objects. */
+/** The same, a batch of 50,000 at a time: loading five million accounts never holds them all as objects. */
 export async function eachPostgresRecord(
   client: pg.ClientBase,
   ownName: string,

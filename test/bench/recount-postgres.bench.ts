@@ -1,6 +1,6 @@
 // `npm run bench -- recount-postgres`: the full licence recount of 1,000,000 accounts (100,000 own, 900,000 imported,
 // the portal benchmark's data) on PostgreSQL, as the server runs it: a worker thread reading through its own
-// connection (cursors, raw arrays, one snapshot) and counting. Also the start-up load of the live figures and the
+// connection (COPY, raw arrays, one snapshot) and counting. Also the start-up load of the live figures and the
 // summary's latency while a recount runs. `BENCH_ACCOUNTS` and `BENCH_RUNS` change the size and the repetitions.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,7 +88,7 @@ try {
   const figures: Figure[] = [
     { name: `seed ${TOTAL.toLocaleString('en-GB')} accounts (unnest batches)`, value: seedMs, unit: 'ms' },
     { name: 'load live figures at start', value: loadMs, unit: 'ms' },
-    { name: 'bulk read of every account (pool, cursors)', value: median(reads), unit: 'ms', runs: reads },
+    { name: 'bulk read of every account (pool, COPY)', value: median(reads), unit: 'ms', runs: reads },
     {
       name: `full recount, request to answer (agrees: ${agrees})`,
       value: median(recounts),
