@@ -4,9 +4,10 @@
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CompiledRules } from '../../shared/licensing/classify.ts';
+import type { Database } from '../db/schema.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { writeTurnsOf } from '../db/write-turns.ts';
 import type { LicensingDeps } from './context.ts';
@@ -36,6 +37,24 @@ export interface StagingProgress {
   rowsRead: number;
   rowsWritten: number;
   bytesRead: number;
+}
+
+/**
+ * The statement that records an import's progress, with placeholders as the driver writes them (`?` for SQLite, `$n`
+ * for pg); its parameters are progressValues'.
+ */
+export const progressStatement = (placeholder: (n: number) => string) =>
+  `update licence_imports set rows = ${placeholder(1)}, processed = ${placeholder(2)}, bytes_read = ${placeholder(3)} where id = ${placeholder(4)}`;
+
+export const progressValues = (p: StagingProgress) => [p.rowsRead, p.rowsWritten, p.bytesRead, p.importId];
+
+/** The progress written through Kysely (the in-process staging of either database). */
+async function writeProgress(db: Kysely<Database>, p: StagingProgress): Promise<void> {
+  await db
+    .updateTable('licence_imports')
+    .set({ rows: p.rowsRead, processed: p.rowsWritten, bytes_read: p.bytesRead })
+    .where('id', '=', p.importId)
+    .execute();
 }
 
 export interface Staging {
@@ -80,9 +99,7 @@ export function sqliteBatchWriter(
   // The last batch of an import is a part one: 50 rows a statement, then one at a time.
   const insertFifty = sqlite.prepare(insertInto + Array(50).fill(row).join(', '));
   const insertOne = sqlite.prepare(insertInto + row);
-  const recordProgress = sqlite.prepare(
-    'update licence_imports set rows = ?, processed = ?, bytes_read = ? where id = ?',
-  );
+  const recordProgress = sqlite.prepare(progressStatement(() => '?'));
   // One array of parameters reused for every statement: `slice().flat()` made a new one of 19,000 cells each time.
   const params: DirectoryCell[] = new Array(rowsPerStatement * STAGED_COLUMNS.length);
   const batch = sqlite.transaction(
@@ -105,7 +122,7 @@ export function sqliteBatchWriter(
         for (; from < rows.length; from++) insertOne.run(rows[from] as StagedRow);
       }
       const p = progress(from);
-      recordProgress.run(p.rowsRead, p.rowsWritten, p.bytesRead, p.importId);
+      recordProgress.run(progressValues(p));
       return from;
     },
   );
@@ -154,11 +171,7 @@ function kyselyStaging(deps: LicensingDeps): Staging {
             .values(rows.slice(from, from + 500).map(asObject))
             .execute();
         }
-        await trx
-          .updateTable('licence_imports')
-          .set({ rows: p.rowsRead, processed: p.rowsWritten, bytes_read: p.bytesRead })
-          .where('id', '=', p.importId)
-          .execute();
+        await writeProgress(trx, p);
       }),
   };
 }
@@ -212,11 +225,7 @@ function copyStaging(deps: LicensingDeps, pool: import('pg').Pool): Staging {
       } finally {
         client.release();
       }
-      await deps.db
-        .updateTable('licence_imports')
-        .set({ rows: p.rowsRead, processed: p.rowsWritten, bytes_read: p.bytesRead })
-        .where('id', '=', p.importId)
-        .execute();
+      await writeProgress(deps.db, p);
     },
   };
 }

@@ -17,7 +17,14 @@ import type { ImportOptions } from './import-options.ts';
 import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { type ImportEnvironment, ImportRefused, ImportRows, importReader } from './import-rows.ts';
 import type { ImportLimits } from './import-spool.ts';
-import { copyRows, POSTGRES_ROWS_PER_BATCH, sqliteBatchWriter, stagedRow } from './import-staging.ts';
+import {
+  copyRows,
+  POSTGRES_ROWS_PER_BATCH,
+  progressStatement,
+  progressValues,
+  sqliteBatchWriter,
+  stagedRow,
+} from './import-staging.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface ImportWorkerJob {
@@ -221,12 +228,10 @@ async function runPostgres(job: ImportWorkerJob, url: string): Promise<ImportWor
           fields.map((f) => stagedRow(job.env.id, rules, f, job.generation)),
         );
         rowsWritten += fields.length;
-        await db.query('update licence_imports set rows = $1, processed = $2, bytes_read = $3 where id = $4', [
-          rows.rowsRead,
-          rowsWritten,
-          reader.bytes,
-          job.importId,
-        ]);
+        await db.query(
+          progressStatement((n) => `$${n}`),
+          progressValues({ importId: job.importId, rowsRead: rows.rowsRead, rowsWritten, bytesRead: reader.bytes }),
+        );
       }
     };
     return await readSpool(job.spoolPath, reader, rows, flush, () => rowsWritten);
