@@ -138,8 +138,8 @@ export function listedParent(domains: ReadonlySet<string>, domain: string): stri
 }
 
 /**
- * The identity hashes of the Email and Username fields the last classifyBits read (asciiIdentityHash's: NOT_ASCII for
- * a value beyond ASCII, 0 for a blank one), worked out in the same pass as their domains: counting numbers identities
+ * The identity hashes of the Email and Username fields the last classifyBits read (identityHash's, but NOT_ASCII for
+ * a value beyond ASCII; 0 for a blank one), worked out in the same pass as their domains: counting numbers identities
  * by them (count.ts) without reading every value again.
  */
 export const LAST_IDENTITY = { email: 0, username: 0 };

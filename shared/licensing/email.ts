@@ -124,7 +124,7 @@ export const LAST_VALUE = { hash: 0 };
 /**
  * Where the domain of a valid email (rule 10) starts in the value text.slice(from, to), as a position in `text`, or
  * -1, without making a string; LAST_DOMAIN then says where it ends, its hash, and whether it is plain lower-case ASCII
- * (then the slice is the domain as compared). The value's identity hash, as asciiIdentityHashIn gives it, is left in
+ * (then the slice is the domain as compared). The value's identity hash, as identityHash gives it, is left in
  * LAST_VALUE.hash: counting needs both for every username and email of a list (value-facts.ts), and a second pass
  * over a million values cost more than the hash in this one (NOT_ASCII for a value with a non-ASCII character, whose
  * hash the caller works out the slower way). The domain's characters are checked as scanDomain checks them.

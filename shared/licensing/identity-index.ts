@@ -95,34 +95,15 @@ export function sameAsciiKey(
 }
 
 /**
+ * Left by domainStartIn (email.ts, LAST_VALUE) for a value holding a non-ASCII character, whose hash is then worked
+ * out by identityHash; identityHash never returns it.
+ */
+export const NOT_ASCII = 2;
+
+/**
  * The hash of a value as rule 14 matches it (case-insensitive, surrounding spaces ignored), never 0 nor NOT_ASCII; 0
  * when the value is blank and so matches nothing.
  */
-/** Returned by asciiIdentityHash for a value holding a non-ASCII character; identityHash never returns it. */
-export const NOT_ASCII = 2;
-
-/** identityHash of a value of ASCII characters only; NOT_ASCII as soon as another character is met. */
-export function asciiIdentityHash(value: string | null | undefined): number {
-  return value ? asciiIdentityHashIn(value, 0, value.length) : 0;
-}
-
-/** asciiIdentityHash of the value text.slice(from, to), without slicing it. */
-export function asciiIdentityHashIn(text: string, from: number, to: number): number {
-  let start = from;
-  let end = to;
-  while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
-  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
-  if (start === end) return 0;
-  let hash = FNV_OFFSET;
-  for (let k = start; k < end; k++) {
-    let c = text.charCodeAt(k);
-    if (c > 127) return NOT_ASCII;
-    if (c >= 65 && c <= 90) c += 32;
-    hash = Math.imul(hash ^ c, FNV_PRIME);
-  }
-  return hash === 0 || hash === NOT_ASCII ? hash + 1 : hash;
-}
-
 export function identityHash(value: string | null | undefined): number {
   return value ? identityHashIn(value, 0, value.length) : 0;
 }
