@@ -40,6 +40,8 @@ const PURE = [
   'test/db/kept-statements.test.ts',
   // The live figures' first load of a large SQLite file through a worker thread.
   'test/licensing/start-load.test.ts',
+  // SQLite's search index and an import's backlog (FTS5), on SQLite whatever the project.
+  'test/licensing/search-backlog.test.ts',
   'test/http/env-example.test.ts',
   'test/http/deployment.test.ts',
   'test/http/test-prerequisites.test.ts',

@@ -15,6 +15,7 @@ import { hygieneSummaryMigration } from './licensing/hygiene-summary-migration.t
 import { importGenerationsMigration } from './licensing/import-migration.ts';
 import { leavingMigration } from './licensing/leaving-migration.ts';
 import { licensingMigration } from './licensing/migration.ts';
+import { licenceSearchBacklogMigration } from './licensing/search-backlog-migration.ts';
 import {
   licenceSearchMergingMigration,
   licenceSearchMigration,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-attempt-flags': attemptFlagsMigration,
   '2026-12-07-licence-search-merging': licenceSearchMergingMigration,
   '2026-12-08-licence-search-rows-only': licenceSearchRowsOnlyMigration,
+  '2026-12-09-licence-search-backlog': licenceSearchBacklogMigration,
 };

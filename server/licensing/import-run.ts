@@ -1,8 +1,10 @@
 // An import's work after its upload (issue 21), in phases: reading (the spooled file through the one user-list reader,
 // rows written in short batches under the import's generation, out of sight), checking (the rows are all there; for
-// the portal, what the figures would become), switching (one short transaction points the providers at the new
-// generation) and counting (the live figures take the difference). Until the switch commits, a bad row, a Cancel or
-// a crash leaves the previous rows in force; the abandoned generation is deleted in the background.
+// the portal, what the figures would become; otherwise the live figures take the rows, the switch still to come, while
+// a worker puts them in the search index), switching (one short transaction points the providers at the new
+// generation) and counting (the live figures take the difference: after a confirmed preview, or committing the count
+// made while checking). Until the switch commits, a bad row, a Cancel or a crash leaves the previous rows in force; the
+// abandoned generation is deleted in the background.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -20,7 +22,7 @@ import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { ImportRefused, ImportRows, importReader } from './import-rows.ts';
 import { removeSpool, spoolPath } from './import-spool.ts';
 import { stagedRow, stagingFor } from './import-staging.ts';
-import { type ImportRead, readInWorker, WorkerCancelled } from './import-worker.ts';
+import { type ImportRead, readInWorker, type StagedImport, WorkerCancelled } from './import-worker.ts';
 import { retireGeneration } from './provider-rows.ts';
 import { type EnvironmentView, importLock } from './records.ts';
 import type { ImportPhase } from './tables.ts';
@@ -70,6 +72,7 @@ async function runJob(deps: LicensingDeps, importId: string, actor: AuditActor, 
 
 async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActor, job: Job): Promise<void> {
   let switched = false;
+  let staged: StagedImport | undefined;
   try {
     const row = await deps.db
       .selectFrom('licence_imports')
@@ -82,19 +85,35 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
       throw new ImportRefused([{ code: 'environment-gone', values: {}, message: 'the environment no longer exists' }]);
     }
     const options = readOptions(row.options);
-    let providers = row.provider === '' ? [] : row.provider.split('\n');
-    let generation = row.generation;
-    let rows = Number(row.rows);
-    if (row.phase !== 'switching') {
-      generation = await allocateGeneration(deps, importId);
-      const read = await readAndStage(deps, importId, env, options, generation, job);
-      providers = read.providers.map((p) => p.provider);
-      rows = read.rows;
-      await setPhase(deps, importId, 'checking', read.rows);
+    if (row.phase === 'switching') {
+      // Confirmed after its preview: switched, then counted.
+      if (row.generation === null) throw new Error('an import to switch has no generation');
+      const providers = row.provider === '' ? [] : row.provider.split('\n');
+      await setPhase(deps, importId, 'switching', providers.length);
+      await switchProviders(deps, importId, env, providers, row.generation, options, actor, job);
+      switched = true;
+      await removeSpool(deps.config.dataDir, importId);
+      await setPhase(deps, importId, 'counting', Number(row.rows));
+      const counting = deps.licensing.applyProviders(
+        env.id,
+        providers,
+        phaseReporter(deps, importId),
+        Number(row.rows),
+      );
+      deps.licensing.track(counting);
+      await counting;
+    } else {
+      const generation = await allocateGeneration(deps, importId);
+      staged = await readAndStage(deps, importId, env, options, generation, job);
+      const { indexed, rows } = staged;
+      const providers = staged.providers.map((p) => p.provider);
+      await setPhase(deps, importId, 'checking', rows);
       await refreshStatistics(deps);
-      await checkStaged(deps, importId, generation, read.rows);
+      await checkStaged(deps, importId, generation, rows);
       if (options.confirm) {
-        const preview = await previewImport(deps, importId, env, generation, read);
+        const preview = await previewImport(deps, importId, env, generation, staged);
+        // Switched on confirmation only once every row is in the search index.
+        await workerDone(indexed);
         await deps.db
           .updateTable('licence_imports')
           .set({ status: 'preview', phase: '', preview: JSON.stringify(preview), provider: providers.join('\n') })
@@ -104,23 +123,31 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
         return;
       }
       await removeSpool(deps.config.dataDir, importId);
+      // Still checking: counted before the switch (the phase's progress), while the worker puts the rows in the search
+      // index; switched once both are done, the figures still waiting, so they take the import in the same turn as the
+      // database. A Cancel is taken until the switch begins, as before.
+      const removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)]));
+      const report = phaseReporter(deps, importId);
+      const counting = deps.licensing.applyStaged(
+        env.id,
+        generation,
+        providers,
+        async () => {
+          await workerDone(indexed);
+          await setPhase(deps, importId, 'switching', providers.length);
+          await switchProviders(deps, importId, env, providers, generation, options, actor, job, removed);
+          switched = true;
+        },
+        (accounts) => {
+          // A Cancel asked here stops the counting; one asked of another instance is seen at the switch.
+          if (isCancelled(job)) throw new ImportCancelled();
+          report(accounts);
+        },
+        rows,
+      );
+      deps.licensing.track(counting);
+      await counting;
     }
-    if (generation === null) throw new Error('an import to switch has no generation');
-    await setPhase(deps, importId, 'switching', providers.length);
-    await switchProviders(deps, importId, env, providers, generation, options, actor, job);
-    switched = true;
-    await removeSpool(deps.config.dataDir, importId);
-    await setPhase(deps, importId, 'counting', rows);
-    const counting = deps.licensing.applyProviders(
-      env.id,
-      providers,
-      (accounts) => {
-        void reportPhase(deps, importId, accounts);
-      },
-      rows,
-    );
-    deps.licensing.track(counting);
-    await counting;
     deps.licensing.changed();
     await deps.db
       .updateTable('licence_imports')
@@ -138,8 +165,25 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
         .where('id', '=', importId)
         .execute();
     } else {
+      // A worker still indexing stops before the import's rows are retired.
+      Atomics.store(job.cancel, 0, 1);
+      await staged?.indexed.catch(() => {});
       await failImport(deps, importId, error);
     }
+  }
+}
+
+/** The import's progress in its phase, written as the live figures take its rows. */
+const phaseReporter = (deps: LicensingDeps, importId: string) => (accounts: number) => {
+  void reportPhase(deps, importId, accounts);
+};
+
+/** The worker's search index done; a Cancel it saw is the import's. */
+async function workerDone(indexed: Promise<void>): Promise<void> {
+  try {
+    await indexed;
+  } catch (error) {
+    throw error instanceof WorkerCancelled ? new ImportCancelled() : error;
   }
 }
 
@@ -208,7 +252,7 @@ async function readAndStage(
   options: ImportOptions,
   generation: number,
   job: Job,
-): Promise<ImportRead> {
+): Promise<StagedImport> {
   const createdAt = deps.clock().toISOString();
   const path = spoolPath(deps.config.dataDir, importId);
   const sqlite = deps.sqlite && !deps.sqlite.memory ? deps.sqlite : undefined;
@@ -262,7 +306,8 @@ async function readAndStage(
     rows.add(accounts);
     rows.checkEnd();
     await flush(reader.bytes, true);
-    return { rows: rowsWritten, providers: rows.providers(), summary };
+    // Indexed for search as they were written (the insert trigger).
+    return { rows: rowsWritten, providers: rows.providers(), summary, indexed: Promise.resolve() };
   } catch (error) {
     throw rows.refusal(error);
   }
@@ -377,9 +422,10 @@ async function switchProviders(
   options: ImportOptions,
   actor: AuditActor,
   job: Job,
+  /** Accounts each provider held before (for the audit), when the live figures hold the import's already. */
+  removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)])),
 ): Promise<void> {
   const now = deps.clock();
-  const removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)]));
   await writeTransaction(deps.db, async (trx) => {
     const row = await trx
       .selectFrom('licence_imports')

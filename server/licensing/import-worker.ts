@@ -25,6 +25,8 @@ import {
   sqliteBatchWriter,
   stagedRow,
 } from './import-staging.ts';
+import { searchBacklog } from './search-backlog.ts';
+import { indexInWorker } from './search-index-worker.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface ImportWorkerJob {
@@ -54,6 +56,11 @@ export type ImportWorkerMessage =
   | { refused: ImportProblem[] }
   | { cancelled: true }
   | { error: string };
+
+/** Rows read and written, and the search index's work under way: `indexed` settles when it is done. */
+export interface StagedImport extends ImportRead {
+  indexed: Promise<void>;
+}
 
 /**
  * Rows a transaction of the worker writes at most, and per statement. It commits early, after a statement, when the main
@@ -107,15 +114,27 @@ function* spoolPieces(path: string): Generator<Buffer> {
   }
 }
 
-/** Runs the job in a worker thread; resolves with what was read and written, or rejects as reading on the main thread would. */
-export function readInWorker(job: ImportWorkerJob): Promise<ImportRead> {
+/**
+ * Runs the job in a worker thread: resolves once every row is read and written, or rejects as reading on the main
+ * thread would. On SQLite the rows then go into the search index (search-index-worker.ts): `indexed`.
+ */
+export async function readInWorker(job: ImportWorkerJob): Promise<StagedImport> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
-  return workerOutcome(worker, "the import's worker", (message: ImportWorkerMessage) => {
+  const read = await workerOutcome(worker, "the import's worker", (message: ImportWorkerMessage) => {
     if ('read' in message) return message.read;
     if ('refused' in message) throw new ImportRefused(message.refused);
     if ('cancelled' in message) throw new WorkerCancelled();
     throw new Error(`the import's worker failed: ${message.error}`);
   });
+  const indexed = job.sqlite
+    ? indexInWorker({ ...job.sqlite, generation: job.generation, cancel: job.cancel }).then((outcome) => {
+        if (outcome === 'cancelled') throw new WorkerCancelled();
+      })
+    : // PostgreSQL's trigram indexes took the rows as they came.
+      Promise.resolve();
+  // Awaited by the caller when it gets there; an end before then is not an unhandled rejection.
+  indexed.catch(() => {});
+  return { ...read, indexed };
 }
 
 /** The environment's rules as stored, compiled again only when its domains changed; refused when it is gone. */
@@ -153,6 +172,8 @@ async function runSqlite(
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('mmap_size = 268435456');
     const write = sqliteBatchWriter(sqlite, ROWS_PER_STATEMENT);
+    // Its rows wait out of the search index until they are all written (search-backlog.ts).
+    inWorkerTurn(on.turns, () => searchBacklog(sqlite, job.generation).open());
     const environment = sqlite.prepare<[string], { name: string; internal_domains: string }>(
       'select name, internal_domains from licence_environments where id = ?',
     );

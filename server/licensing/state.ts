@@ -47,6 +47,9 @@ const SWEEP_THREAD_FROM_ROWS = 20_000;
 /** Accounts applied to the live count between two turns of the event loop, so requests keep being answered. */
 const APPLY_BUDGET = 1_000;
 
+/** The key of an (environment, provider) in LicensingState's generations applied. */
+const appliedKey = (environmentId: string, provider: string) => `${environmentId}\u0000${provider}`;
+
 export interface RecountOutcome {
   agrees: boolean;
   live: LiveTotals;
@@ -435,11 +438,10 @@ export class LicensingState {
       const env = this.environmentById(environmentId);
       if (!env) return;
       const inForce = await providerGenerations(this.#deps.db, environmentId, providers);
-      const appliedKey = (provider: string) => `${environmentId}\u0000${provider}`;
       // Only what is not counted here yet: the rows of a switch this process counted are not read again when the
       // change feed tells of it (a million rows, counted twice, held the figures for as long again).
       const generations = new Map(
-        [...inForce].filter(([provider, g]) => this.#applied.get(appliedKey(provider)) !== g),
+        [...inForce].filter(([provider, g]) => this.#applied.get(appliedKey(environmentId, provider)) !== g),
       );
       if (generations.size === 0) return;
       await this.#replaceProviders(
@@ -447,7 +449,45 @@ export class LicensingState {
         generations,
         async (replacements) => {
           await this.#finish(replacements, 'commit');
-          for (const [provider, generation] of generations) this.#applied.set(appliedKey(provider), generation);
+          for (const [provider, generation] of generations)
+            this.#applied.set(appliedKey(environmentId, provider), generation);
+        },
+        progress,
+        rows,
+      );
+      this.#version++;
+    });
+  }
+
+  /**
+   * An import's rows taken into the live count ahead of its switch (issue 21), while its worker puts them in the search
+   * index: once counted, `switchNow` runs with the queue still held; the count commits when the switch has, and is
+   * undone when it fails. Readers of the figures wait meanwhile, as for any change.
+   */
+  applyStaged(
+    environmentId: string,
+    generation: number,
+    providers: readonly string[],
+    switchNow: () => Promise<void>,
+    progress?: (accounts: number) => void,
+    rows = 0,
+  ): Promise<void> {
+    return this.#serially(async () => {
+      const env = this.environmentById(environmentId);
+      if (!env) throw new Error('the environment no longer exists');
+      const staged = new Map(providers.map((provider) => [provider, generation]));
+      await this.#replaceProviders(
+        env,
+        staged,
+        async (replacements) => {
+          try {
+            await switchNow();
+          } catch (error) {
+            await this.#finish(replacements, 'undo');
+            throw error;
+          }
+          await this.#finish(replacements, 'commit');
+          for (const provider of providers) this.#applied.set(appliedKey(environmentId, provider), generation);
         },
         progress,
         rows,

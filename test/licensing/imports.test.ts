@@ -152,6 +152,41 @@ describe('imports of user lists', () => {
     restore();
   });
 
+  it('takes an import into the figures ahead of its switch, and gives them back when the switch fails', async () => {
+    const ctx = await makeApp();
+    useBulkReads(ctx);
+    const { cookie } = await adminOf(ctx);
+    const envId = await environment(ctx, cookie);
+    await importJson(ctx, { cookie }, envId, 'LDAP', [
+      { username: 'ana', email: 'ana@mycompany.com' },
+      { username: 'bo', email: 'bo@gmail.com' },
+    ]);
+    const before = await summary(ctx, cookie);
+    // Rows of a generation not switched to: a portal upload waiting at its preview.
+    const csv = 'provider,username,email\nLDAP,bo,bo@gmail.com\nLDAP,cy,cy@gmail.com\nLDAP,dee,dee@mycompany.com\n';
+    const id = await upload(ctx, envId, cookie, csv);
+    expect(await settledImport(ctx, id, { cookie })).toMatchObject({ status: 'preview' });
+    const { generation } = await ctx.deps.db
+      .selectFrom('licence_imports')
+      .select('generation')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const state = ctx.licensing.licensing;
+    let counted: unknown;
+    const failing = state.applyStaged(envId, generation as number, ['LDAP'], async () => {
+      // Counted by now, not yet committed: what the switch would make of the figures.
+      const { internal, external } = state.live.totals();
+      counted = { internal, external };
+      throw new Error('the switch was refused');
+    });
+    await expect(failing).rejects.toThrow('the switch was refused');
+    // ana (internal) and bo replaced by bo, cy and dee (internal).
+    expect(counted).toEqual({ internal: before.internal.used, external: before.external.used + 1 });
+    expect(await summary(ctx, cookie)).toEqual(before);
+    const recount = await call(ctx, 'POST', '/api/v1/licence/recount', { cookie });
+    expect(await recount.json()).toMatchObject({ agrees: true });
+  });
+
   it('writes every row of a large list, in statements of many rows and the rest one by one, each one searchable', async () => {
     const ctx = await makeApp();
     const restore = useBulkReads(ctx);
