@@ -46,9 +46,11 @@ function tablesInDependencyOrder(sqlite: SQLite.Database): Table[] {
   const names = sqlite
     .prepare<[], { name: string }>(
       // pragma_table_list tells ordinary tables from virtual ones and their shadow tables (the FTS5 search index,
-      // which PostgreSQL keeps as pg_trgm indexes of its own).
+      // which PostgreSQL keeps as pg_trgm indexes of its own); the index's backlog (search-backlog-migration.ts) is
+      // SQLite's alone too.
       `select name from pragma_table_list where schema = 'main' and type = 'table'
-         and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\' order by name`,
+         and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
+         and name <> 'licence_search_backlog' order by name`,
     )
     .all()
     .map((t) => t.name);
