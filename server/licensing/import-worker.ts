@@ -25,6 +25,7 @@ import {
   sqliteBatchWriter,
   stagedRow,
 } from './import-staging.ts';
+import type { DirectoryFields } from './records.ts';
 import { searchBacklog } from './search-backlog.ts';
 import { indexInWorker } from './search-index-worker.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
@@ -73,6 +74,28 @@ const ROWS_PER_BATCH = 1_000;
 const ROWS_PER_STATEMENT = 500;
 /** Bytes of the list read at a time. */
 const CHUNK_BYTES = 1 << 18;
+
+/**
+ * On SQLite, rows gathered and sorted by email (then username) before they are written: four of the indexes of
+ * licence_accounts that take each row at a place of its own begin with the email after a prefix of few values, and a
+ * transaction writes every page it changed to the write-ahead log. A list in no particular order changed a page of
+ * every index for nearly every row: in a scratch measurement (300,000 rows, no search index) 26.5 s shuffled against
+ * 2.8 s in the benchmark's numbered order and 2.3 s sorted; a million shuffled rows took 119 s. Sorted a window at a
+ * time, each transaction's rows fall in a narrow slice of every such index. About 30 MB of rows wait at most.
+ */
+const SORT_WINDOW_ROWS = 100_000;
+
+/** Sorts rows in place by what the indexes hold: lowercased email, then username (keys made once). */
+function sortWindow(waiting: DirectoryFields[]): void {
+  const keys = waiting.map((f) => `${f.email.trim().toLowerCase()}\u0000${f.username.trim().toLowerCase()}`);
+  const order = Array.from(keys.keys()).sort((a, b) => {
+    const ka = keys[a] as string;
+    const kb = keys[b] as string;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const sorted = order.map((k) => waiting[k] as DirectoryFields);
+  for (let k = 0; k < sorted.length; k++) waiting[k] = sorted[k] as DirectoryFields;
+}
 
 export class WorkerCancelled extends Error {}
 
@@ -186,6 +209,8 @@ async function runSqlite(
     const rows = new ImportRows(job.env, job.options, job.limits, job.createdAt);
     let rowsWritten = 0;
     const flush = (last: boolean) => {
+      if (!last && rows.waiting.length < SORT_WINDOW_ROWS) return;
+      sortWindow(rows.waiting);
       while (rows.waiting.length >= ROWS_PER_BATCH || (last && rows.waiting.length > 0)) {
         if (Atomics.load(cancelled, 0) !== 0) throw new WorkerCancelled();
         const fields = rows.waiting.length > ROWS_PER_BATCH ? rows.waiting.slice(0, ROWS_PER_BATCH) : rows.waiting;

@@ -10,7 +10,8 @@
 //   p99; and /healthz asked every 200 ms: its slowest answer;
 // - the server started again on 5,000,000 imported accounts: time to its first /healthz answer, peak memory.
 // BENCH_SIZES (default 1000000,5000000), BENCH_DIALECTS (sqlite,postgres), BENCH_SMALL_RUNS (3) change the run;
-// BENCH_SAVES_PER_SECOND (1000) the candidates' load, to see what it costs an import.
+// BENCH_SAVES_PER_SECOND (1000) the candidates' load, to see what it costs an import; BENCH_ORDER=shuffled writes the
+// lists' rows in no order (default: in the order they are numbered).
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -42,12 +43,35 @@ const QUESTIONS = 20;
 const SAVES_PER_SECOND = Number(process.env.BENCH_SAVES_PER_SECOND ?? 1_000);
 const MB = 1024 * 1024;
 
+/**
+ * Rows in the order they are numbered, or (BENCH_ORDER=shuffled) in no order, as a directory's export by id or by
+ * name lists emails: on SQLite the order decides how many index pages each transaction changes.
+ */
+const ORDER = process.env.BENCH_ORDER === 'shuffled' ? 'shuffled' : 'numbered';
+
+/** 0 .. n-1, shuffled when ORDER says so (a fixed seed, so runs compare). */
+function rowOrder(n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (ORDER === 'numbered') return order;
+  let seed = 20261205;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % (i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
 /** A user list of `rows` accounts, each run's usernames its own (`tag`): about 40 bytes a row. */
 async function writeList(path: string, rows: number, tag: string): Promise<number> {
   const out = createWriteStream(path);
   out.write('username,email,active\n');
   let lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
+  const order = rowOrder(rows);
+  for (let k = 0; k < rows; k++) {
+    const i = order[k] as number;
     const domain = i % 10 === 0 ? 'acme.com' : `partner${i % 97}.example`;
     lines.push(`${tag}${i},${tag}.${i}@${domain},${i % 33 === 0 ? 'false' : 'true'}`);
     if (lines.length === 10_000) {
@@ -363,7 +387,7 @@ for (const dialect of DIALECTS) {
   }
 }
 report(
-  `Imports (${SIZES.map((s) => s.toLocaleString('en-GB')).join(' and ')} rows; ${CANDIDATES} candidates autosaving at ${SAVES_PER_SECOND}/s offered; load ${loadavg()
+  `Imports (${SIZES.map((s) => s.toLocaleString('en-GB')).join(' and ')} rows in ${ORDER} order; ${CANDIDATES} candidates autosaving at ${SAVES_PER_SECOND}/s offered; load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')})`,
   all,
