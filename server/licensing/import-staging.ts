@@ -126,16 +126,20 @@ export function sqliteBatchWriter(
       return from;
     },
   );
-  // Rows out of sight need no sync of their own: one lost to a power cut fails the import, and the switch's commit
-  // (FULL) makes every earlier one durable with it.
-  return (rows, progress, stop) => {
-    sqlite.pragma('synchronous = NORMAL');
-    try {
-      return batch.immediate(rows, progress, stop);
-    } finally {
-      sqlite.pragma('synchronous = FULL');
-    }
-  };
+  return (rows, progress, stop) => outOfSight(sqlite, () => batch.immediate(rows, progress, stop));
+}
+
+/**
+ * Runs `write` (a transaction of rows out of sight: an import's, or their search index) without a sync of its own: one
+ * lost to a power cut fails the import, and the switch's commit (FULL) makes every earlier one durable with it.
+ */
+export function outOfSight<T>(sqlite: SQLiteDatabase, write: () => T): T {
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    sqlite.pragma('synchronous = FULL');
+  }
 }
 
 function sqliteStaging(deps: LicensingDeps, sqlite: SQLiteDatabase): Staging {

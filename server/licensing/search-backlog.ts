@@ -6,6 +6,7 @@
 // out of the index: the switch to it comes after the backlog is gone, and a failed import's rows are deleted without
 // touching the index where they never were.
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
+import { outOfSight } from './import-staging.ts';
 
 /**
  * Rows put into the index by one statement, the longest a candidate's save waits for the index's worker: FTS5 writes a
@@ -24,10 +25,9 @@ export interface SearchBacklog {
   open(): void;
   /**
    * Indexes the next rows of the generation in one IMMEDIATE transaction, a statement at a time while `stop` says
-   * no; `done` once every row is in and the backlog is gone. `progress` is told the rows indexed by this call, inside
-   * the transaction. Inside a write turn.
+   * no; `done` once every row is in and the backlog is gone. Inside a write turn.
    */
-  indexSome(stop: () => boolean, progress?: (indexed: number) => void): { indexed: number; done: boolean };
+  indexSome(stop: () => boolean): { indexed: number; done: boolean };
 }
 
 export function searchBacklog(sqlite: SQLiteDatabase, generation: number): SearchBacklog {
@@ -46,7 +46,7 @@ export function searchBacklog(sqlite: SQLiteDatabase, generation: number): Searc
   );
   const advance = sqlite.prepare('update licence_search_backlog set indexed_to = ? where generation = ?');
   const close = sqlite.prepare('delete from licence_search_backlog where generation = ?');
-  const some = sqlite.transaction((stop: () => boolean, progress?: (indexed: number) => void) => {
+  const some = sqlite.transaction((stop: () => boolean) => {
     const at = position.get(generation);
     if (!at) return { indexed: 0, done: true };
     let from = at.indexed_to;
@@ -55,7 +55,6 @@ export function searchBacklog(sqlite: SQLiteDatabase, generation: number): Searc
       const { last, n } = next.get(generation, from, SEARCH_ROWS_PER_STATEMENT) as { last: number | null; n: number };
       if (n === 0 || last === null) {
         close.run(generation);
-        progress?.(indexed);
         return { indexed, done: true };
       }
       fill.run(generation, from, last);
@@ -64,21 +63,12 @@ export function searchBacklog(sqlite: SQLiteDatabase, generation: number): Searc
       from = last;
       if (stop()) break;
     }
-    progress?.(indexed);
     return { indexed, done: false };
   });
   return {
     open: () => {
       open.run(generation);
     },
-    // Rows out of sight: no sync of their own, as for the rows themselves (import-staging.ts).
-    indexSome: (stop, progress) => {
-      sqlite.pragma('synchronous = NORMAL');
-      try {
-        return some.immediate(stop, progress);
-      } finally {
-        sqlite.pragma('synchronous = FULL');
-      }
-    },
+    indexSome: (stop) => outOfSight(sqlite, () => some.immediate(stop)),
   };
 }

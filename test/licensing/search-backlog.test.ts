@@ -101,13 +101,9 @@ describe("a large import's rows in the search index", () => {
     expect(found(sqlite, 'zqshared')).toBe(3);
 
     const calls: { indexed: number; done: boolean }[] = [];
-    const told: number[] = [];
     for (;;) {
       // One statement per call: the caller's "someone is waiting" after each.
-      const some = backlog.indexSome(
-        () => true,
-        (n) => told.push(n),
-      );
+      const some = backlog.indexSome(() => true);
       calls.push(some);
       if (some.done) break;
     }
@@ -117,7 +113,6 @@ describe("a large import's rows in the search index", () => {
       12_345 - whole * SEARCH_ROWS_PER_STATEMENT,
       0,
     ]);
-    expect(told).toEqual(calls.map((c) => c.indexed));
     expect(found(sqlite, 'zqstaged')).toBe(12_345);
     expect(found(sqlite, 'zqstaged1234')).toBe(6); // 1234 and 12340 to 12344
     expect(found(sqlite, '田中 花')).toBe(1);
