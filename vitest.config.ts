@@ -42,6 +42,8 @@ const PURE = [
   'test/licensing/start-load.test.ts',
   // SQLite's search index and an import's backlog (FTS5), on SQLite whatever the project.
   'test/licensing/search-backlog.test.ts',
+  // An import's rows sorted in runs on disk and merged: files only.
+  'test/licensing/sorted-runs.test.ts',
   'test/http/env-example.test.ts',
   'test/http/deployment.test.ts',
   'test/http/test-prerequisites.test.ts',

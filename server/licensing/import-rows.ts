@@ -10,6 +10,7 @@ import { type ImportProblem, lineProblem } from './import-problems.ts';
 import { type ImportLimits, tooManyRows } from './import-spool.ts';
 import type { DirectoryFields } from './records.ts';
 import { OWN_PROVIDER } from './records.ts';
+import type { SharedFields } from './sorted-runs.ts';
 
 /** Problems gathered (each naming its line) before reading stops. */
 export const MAX_PROBLEMS = 20;
@@ -121,6 +122,14 @@ export function importedFields(account: AccountRecord, createdAt: string): Direc
     createdAt,
   };
 }
+
+/** What every account of one import has alike (as importedFields gives it; SortedRuns refuses a row that differs). */
+export const importedShared = (createdAt: string): SharedFields => ({
+  name: '',
+  role: null,
+  lastSignInAt: null,
+  createdAt,
+});
 
 const lineOf = (problem: ImportProblem) => ('line' in problem && problem.line) || 0;
 

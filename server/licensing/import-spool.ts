@@ -97,6 +97,8 @@ export interface Spooled {
 
 export const spoolDirectory = (dataDir: string) => join(dataDir, 'imports');
 export const spoolPath = (dataDir: string, importId: string) => join(spoolDirectory(dataDir), `${importId}.csv`);
+/** Beside an import's spooled list, its rows sorted in runs while they are written (sorted-runs.ts). */
+export const sortingPath = (spool: string) => `${spool.replace(/\.csv$/, '')}.sorting`;
 
 /** Writes the upload to the import's file; removes it and throws ImportTooLarge past a limit. */
 export async function spoolUpload(
@@ -138,5 +140,8 @@ export async function moveSpool(dataDir: string, fromImport: string, toImport: s
 }
 
 export async function removeSpool(dataDir: string, importId: string): Promise<void> {
-  await rm(spoolPath(dataDir, importId), { force: true });
+  const path = spoolPath(dataDir, importId);
+  await rm(path, { force: true });
+  // Left behind only by a process that ended mid-import.
+  await rm(sortingPath(path), { force: true });
 }

@@ -79,12 +79,14 @@ const SQLITE_ROWS_PER_STATEMENT = 1_000;
 
 /**
  * Rows of an import written on a SQLite connection in one IMMEDIATE transaction, with the import's progress, in statements
- * of `rowsPerStatement`. `rows` is called inside the transaction, so rows are classified by the rules committed when
- * they are written. `stop`, asked after each whole statement, ends the transaction early (another writer is waiting);
- * the rows written are returned, the first ones of `rows`.
+ * of `rowsPerStatement`: `count` rows at most, `rowsOf(from, to)` giving those of each statement. It is called inside the
+ * transaction, so rows are classified by the rules committed when they are written, and only for rows written. `stop`,
+ * asked after each whole statement, ends the transaction early (another writer is waiting); the rows written are
+ * returned, the first ones.
  */
 export type SQLiteBatchWriter = (
-  rows: () => StagedRow[],
+  count: number,
+  rowsOf: (from: number, to: number) => StagedRow[],
   progress: (written: number) => StagingProgress,
   stop?: () => boolean,
 ) => number;
@@ -103,30 +105,35 @@ export function sqliteBatchWriter(
   // One array of parameters reused for every statement: `slice().flat()` made a new one of 19,000 cells each time.
   const params: DirectoryCell[] = new Array(rowsPerStatement * STAGED_COLUMNS.length);
   const batch = sqlite.transaction(
-    (rowsOf: () => StagedRow[], progress: (written: number) => StagingProgress, stop?: () => boolean) => {
-      const rows = rowsOf();
+    (
+      count: number,
+      rowsOf: (from: number, to: number) => StagedRow[],
+      progress: (written: number) => StagingProgress,
+      stop?: () => boolean,
+    ) => {
       let from = 0;
       let stopped = false;
-      while (!stopped && from + rowsPerStatement <= rows.length) {
+      while (!stopped && from + rowsPerStatement <= count) {
+        const rows = rowsOf(from, from + rowsPerStatement);
         let k = 0;
-        for (let r = from; r < from + rowsPerStatement; r++) {
-          const row = rows[r] as StagedRow;
-          for (let c = 0; c < row.length; c++) params[k++] = row[c] as DirectoryCell;
-        }
+        for (const row of rows) for (let c = 0; c < row.length; c++) params[k++] = row[c] as DirectoryCell;
         insertMany.run(params);
         from += rowsPerStatement;
         stopped = stop?.() ?? false;
       }
-      if (!stopped) {
-        for (; from + 50 <= rows.length; from += 50) insertFifty.run(rows.slice(from, from + 50).flat());
-        for (; from < rows.length; from++) insertOne.run(rows[from] as StagedRow);
+      if (!stopped && from < count) {
+        const rows = rowsOf(from, count);
+        let r = 0;
+        for (; r + 50 <= rows.length; r += 50) insertFifty.run(rows.slice(r, r + 50).flat());
+        for (; r < rows.length; r++) insertOne.run(rows[r] as StagedRow);
+        from = count;
       }
       const p = progress(from);
       recordProgress.run(progressValues(p));
       return from;
     },
   );
-  return (rows, progress, stop) => outOfSight(sqlite, () => batch.immediate(rows, progress, stop));
+  return (count, rowsOf, progress, stop) => outOfSight(sqlite, () => batch.immediate(count, rowsOf, progress, stop));
 }
 
 /**
@@ -152,7 +159,8 @@ function sqliteStaging(deps: LicensingDeps, sqlite: SQLiteDatabase): Staging {
       await deps.db.connection().execute(() =>
         writeTurnsOf(sqlite).run(() =>
           write(
-            () => rows,
+            rows.length,
+            (from, to) => rows.slice(from, to),
             () => p,
           ),
         ),

@@ -15,8 +15,8 @@ import { inWorkerTurn, yieldToRequests } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
 import type { ImportOptions } from './import-options.ts';
 import { fromApiError, type ImportProblem } from './import-problems.ts';
-import { type ImportEnvironment, ImportRefused, ImportRows, importReader } from './import-rows.ts';
-import type { ImportLimits } from './import-spool.ts';
+import { type ImportEnvironment, ImportRefused, ImportRows, importedShared, importReader } from './import-rows.ts';
+import { type ImportLimits, sortingPath } from './import-spool.ts';
 import {
   copyRows,
   POSTGRES_ROWS_PER_BATCH,
@@ -28,6 +28,7 @@ import {
 import type { DirectoryFields } from './records.ts';
 import { searchBacklog } from './search-backlog.ts';
 import { indexInWorker } from './search-index-worker.ts';
+import { SortedRuns, sortRows } from './sorted-runs.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
 
 export interface ImportWorkerJob {
@@ -64,38 +65,29 @@ export interface StagedImport extends ImportRead {
 }
 
 /**
- * Rows a transaction of the worker writes at most, and per statement. It commits early, after a statement, when the main
- * thread has begun waiting to write, so a candidate's save waits for 500 rows at most, not a thousand. Commits cost
- * more than statements (each writes the index pages it touched): with transactions of 500 rows throughout, writing 5M
- * rows took 143 s against 112 s with 1,000; with statements of 250 and early commits, a 1M import took 44 s against 36 s
- * (`npm run bench -- import`, one run each).
+ * Rows a transaction of the worker writes at most, and per statement; and how long a transaction goes on once the main
+ * thread has begun waiting to write: it commits after the statement under way past that time, so a candidate's save
+ * waits for that and one statement at most. Commits cost more than statements (each writes the index pages it
+ * touched), and the main thread, saving at 1,000 saves a second in the benchmark, waits for nearly every statement:
+ * ending the transaction at the first statement after which the main thread waited made them 500 rows each. Measured
+ * with sorted rows (`npm run bench -- import`, 5M rows, one run each): at once, reading and writing took 88.7 s, the
+ * saves' p99 75 ms; after 20 ms, 63.5-66.8 s but p99 104-108 ms (statements take longer as the indexes grow); after
+ * 10 ms, 65.2 s and p99 67 ms (66.3 s and 72 ms with statements of 250 rows).
  */
-const ROWS_PER_BATCH = 1_000;
+const ROWS_PER_BATCH = 4_000;
+const LEAST_TURN_MS = 10;
 const ROWS_PER_STATEMENT = 500;
 /** Bytes of the list read at a time. */
 const CHUNK_BYTES = 1 << 18;
 
 /**
- * On SQLite, rows gathered and sorted by email (then username) before they are written: four of the indexes of
- * licence_accounts that take each row at a place of its own begin with the email after a prefix of few values, and a
- * transaction writes every page it changed to the write-ahead log. A list in no particular order changed a page of
- * every index for nearly every row: in a scratch measurement (300,000 rows, no search index) 26.5 s shuffled against
- * 2.8 s in the benchmark's numbered order and 2.3 s sorted; a million shuffled rows took 119 s. Sorted a window at a
- * time, each transaction's rows fall in a narrow slice of every such index. About 30 MB of rows wait at most.
+ * On SQLite, rows gathered and sorted by email (then username) before they are written (sorted-runs.ts): a list of up
+ * to this many rows is sorted in memory; a longer one a window of this many at a time, each window a sorted run on disk,
+ * the runs merged as they are written. About 30 MB of rows wait at most.
  */
 const SORT_WINDOW_ROWS = 100_000;
-
-/** Sorts rows in place by what the indexes hold: lowercased email, then username (keys made once). */
-function sortWindow(waiting: DirectoryFields[]): void {
-  const keys = waiting.map((f) => `${f.email.trim().toLowerCase()}\u0000${f.username.trim().toLowerCase()}`);
-  const order = Array.from(keys.keys()).sort((a, b) => {
-    const ka = keys[a] as string;
-    const kb = keys[b] as string;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  const sorted = order.map((k) => waiting[k] as DirectoryFields);
-  for (let k = 0; k < sorted.length; k++) waiting[k] = sorted[k] as DirectoryFields;
-}
+/** Rows taken from the merge at a time, then written in batches. */
+const MERGED_ROWS_PER_WRITE = 10_000;
 
 export class WorkerCancelled extends Error {}
 
@@ -190,6 +182,7 @@ async function runSqlite(
 ): Promise<ImportWorkerMessage> {
   yieldToRequests();
   const sqlite = new SQLite(on.path);
+  const runs = new SortedRuns(sortingPath(job.spoolPath), importedShared(job.createdAt));
   try {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
@@ -208,35 +201,62 @@ async function runSqlite(
     const reader = importReader(job.env, job.options);
     const rows = new ImportRows(job.env, job.options, job.limits, job.createdAt);
     let rowsWritten = 0;
-    const flush = (last: boolean) => {
-      if (!last && rows.waiting.length < SORT_WINDOW_ROWS) return;
-      sortWindow(rows.waiting);
-      while (rows.waiting.length >= ROWS_PER_BATCH || (last && rows.waiting.length > 0)) {
-        if (Atomics.load(cancelled, 0) !== 0) throw new WorkerCancelled();
-        const fields = rows.waiting.length > ROWS_PER_BATCH ? rows.waiting.slice(0, ROWS_PER_BATCH) : rows.waiting;
-        const written = inWorkerTurn(on.turns, (mainWaiting) =>
-          write(
-            () => {
+    const progress = (n: number) => ({
+      importId: job.importId,
+      rowsRead: rows.rowsRead,
+      rowsWritten: rowsWritten + n,
+      bytesRead: reader.bytes,
+    });
+    const recordProgress = sqlite.prepare(progressStatement(() => '?'));
+    const checkCancel = () => {
+      if (Atomics.load(cancelled, 0) !== 0) throw new WorkerCancelled();
+    };
+    /** Writes sorted rows from the front a batch at a time; gives back those left over (fewer than a batch). */
+    const writeSorted = (fields: DirectoryFields[], last: boolean): DirectoryFields[] => {
+      let from = 0;
+      while (fields.length - from >= ROWS_PER_BATCH || (last && from < fields.length)) {
+        checkCancel();
+        const batch = fields.slice(from, from + ROWS_PER_BATCH);
+        const written = inWorkerTurn(on.turns, (mainWaiting) => {
+          const began = performance.now();
+          return write(
+            batch.length,
+            (a, b) => {
               const current = rulesNow();
-              return fields.map((f) => stagedRow(job.env.id, current, f, job.generation));
+              return batch.slice(a, b).map((f) => stagedRow(job.env.id, current, f, job.generation));
             },
-            (n) => ({
-              importId: job.importId,
-              rowsRead: rows.rowsRead,
-              rowsWritten: rowsWritten + n,
-              bytesRead: reader.bytes,
-            }),
-            mainWaiting,
-          ),
-        );
-        rows.take(written);
+            progress,
+            () => mainWaiting() && performance.now() - began >= LEAST_TURN_MS,
+          );
+        });
+        from += written;
         rowsWritten += written;
       }
+      return fields.slice(from);
+    };
+    const flush = (last: boolean) => {
+      if (!last && rows.waiting.length < SORT_WINDOW_ROWS) return;
+      checkCancel();
+      if (last && runs.count === 0) {
+        sortRows(rows.waiting);
+        writeSorted(rows.take(rows.waiting.length), true);
+        return;
+      }
+      runs.spill(rows.take(rows.waiting.length));
+      inWorkerTurn(on.turns, () => recordProgress.run(progressValues(progress(0))));
+      if (!last) return;
+      let pending: DirectoryFields[] = [];
+      for (const fields of runs.merged()) {
+        pending.push(fields);
+        if (pending.length >= MERGED_ROWS_PER_WRITE) pending = writeSorted(pending, false);
+      }
+      writeSorted(pending, true);
     };
     return await readSpool(job.spoolPath, reader, rows, flush, () => rowsWritten);
   } catch (error) {
     return messageOf(error);
   } finally {
+    runs.close();
     sqlite.close();
   }
 }

@@ -3,7 +3,7 @@
 // back to the same usernames.
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { cancelImport } from '../../server/licensing/import.ts';
+import { cancelImport, readingProgress } from '../../server/licensing/import.ts';
 import { importSettled } from '../../server/licensing/import-run.ts';
 import { importCsv, importJson, putCsv, settledImport } from '../support/imports.ts';
 import {
@@ -80,6 +80,19 @@ const rowsOfGeneration = async (ctx: TestContext, generation: number) =>
   );
 
 describe('imports of user lists', () => {
+  it('estimates reading from the bytes read and the rows written, whether rows are written as read or after', () => {
+    const at = (bytesRead: number, rows: number, processed: number) =>
+      readingProgress({ bytes_read: bytesRead, bytes_total: 1_000, rows, processed })[0];
+    expect(at(0, 0, 0)).toBe(0);
+    // Written as read (PostgreSQL, short lists): the two move together.
+    expect(at(500, 5_000, 5_000)).toBe(500);
+    expect(at(1_000, 10_000, 10_000)).toBe(1_000);
+    // A long list on SQLite: read whole into sorted runs first, then written, which takes most of the time.
+    expect(at(1_000, 10_000, 0)).toBe(250);
+    expect(at(1_000, 10_000, 5_000)).toBe(625);
+    expect(at(400, 4_000, 0)).toBe(100);
+  });
+
   it('answer 202 at once; rows stay out of sight until the switch, and the rows they replace are deleted', async () => {
     const ctx = await makeApp();
     const restore = useBulkReads(ctx);

@@ -60,7 +60,8 @@ function write(sqlite: SQLiteDatabase, generation: number, tag: string, count: n
     );
   }
   sqliteBatchWriter(sqlite, 500)(
-    () => rows,
+    rows.length,
+    (from, to) => rows.slice(from, to),
     (n) => ({ importId: 'none', rowsRead: n, rowsWritten: n, bytesRead: 0 }),
   );
 }
