@@ -25,6 +25,8 @@ import { keptStatements } from './kept-statements.ts';
  */
 const MAIN_WANTS = 0;
 const WORKER_WRITES = 1;
+/** Bytes 8-15: when the main thread last let go of its turn (process.hrtime, nanoseconds: one clock for all threads). */
+const LET_GO_AT_BYTE = 8;
 /** After this long the main thread stops waiting and lets SQLite's busy timeout decide (a worker that hung). */
 const LONGEST_WAIT_MS = 5_000;
 
@@ -37,8 +39,9 @@ const waitAsync = (
 
 /** The main thread's side, one per SQLite connection of the main thread. */
 export class WriteTurns {
-  readonly buffer = new SharedArrayBuffer(8);
-  readonly #flags = new Int32Array(this.buffer);
+  readonly buffer = new SharedArrayBuffer(16);
+  readonly #flags = new Int32Array(this.buffer, 0, 2);
+  readonly #letGoAt = new BigInt64Array(this.buffer, LET_GO_AT_BYTE, 1);
   #holding = false;
 
   constructor(private readonly sqlite: SQLiteDatabase) {}
@@ -48,6 +51,8 @@ export class WriteTurns {
     if (this.#holding) return;
     this.#holding = true;
     Atomics.add(this.#flags, MAIN_WANTS, 1);
+    // A worker waiting out its grace (inWorkerTurn) hears it.
+    Atomics.notify(this.#flags, MAIN_WANTS);
     const until = performance.now() + LONGEST_WAIT_MS;
     for (;;) {
       const writing = Atomics.load(this.#flags, WORKER_WRITES);
@@ -64,6 +69,7 @@ export class WriteTurns {
   }
 
   #letGo(): void {
+    Atomics.store(this.#letGoAt, 0, process.hrtime.bigint());
     Atomics.sub(this.#flags, MAIN_WANTS, 1);
     Atomics.notify(this.#flags, MAIN_WANTS);
   }
@@ -182,13 +188,27 @@ export function writeTurnsOf(sqlite: SQLiteDatabase): WriteTurns {
  * The worker's side: runs `batch` (one transaction of the worker's connection) when the main thread wants no write,
  * waiting meanwhile. The main thread's writes come first; its transactions are short, so the worker waits milliseconds.
  * `batch` is told whether the main thread has begun waiting, to end its transaction early.
+ *
+ * `graceMs`: the worker begins only once the main thread has let go of its last turn at least that long ago.
+ * Each of the main thread's writes takes its own turn, and a query waiting for Kysely's one connection only asks for
+ * its turn once the query before it is done; a worker beginning at once between two of them makes each wait for a
+ * whole batch of the worker's, one after another (search-index-worker.ts).
  */
-export function inWorkerTurn<T>(buffer: SharedArrayBuffer, batch: (mainWaiting: () => boolean) => T): T {
-  const flags = new Int32Array(buffer);
+export function inWorkerTurn<T>(buffer: SharedArrayBuffer, batch: (mainWaiting: () => boolean) => T, graceMs = 0): T {
+  const flags = new Int32Array(buffer, 0, 2);
+  const letGoAt = new BigInt64Array(buffer, LET_GO_AT_BYTE, 1);
   for (;;) {
     let wanted = Atomics.load(flags, MAIN_WANTS);
-    while (wanted !== 0) {
-      Atomics.wait(flags, MAIN_WANTS, wanted, 50);
+    for (;;) {
+      while (wanted !== 0) {
+        Atomics.wait(flags, MAIN_WANTS, wanted, 50);
+        wanted = Atomics.load(flags, MAIN_WANTS);
+      }
+      if (graceMs <= 0) break;
+      const sinceMs = Number(process.hrtime.bigint() - Atomics.load(letGoAt, 0)) / 1e6;
+      if (sinceMs >= graceMs) break;
+      // take() wakes this wait.
+      Atomics.wait(flags, MAIN_WANTS, 0, graceMs - sinceMs);
       wanted = Atomics.load(flags, MAIN_WANTS);
     }
     // Say so, then look again: either the main thread sees this flag and waits, or this sees the main thread's.

@@ -1,13 +1,25 @@
 // A large import's rows into SQLite's search index (search-backlog.ts), in a worker thread of their own while the main
 // thread counts the same rows (import-run.ts), in transactions taken in turn with the main thread's writes
-// (server/db/write-turns.ts). At the process's own CPU priority, unlike the import's reading and the sweep: with the
-// main thread busy counting, a 5M-row import took 120 s at nice 10 and 114 s at the process's priority, the saves'
-// p99 the same (65 and 64 ms; one run each).
+// (server/db/write-turns.ts), with a grace after each of the main thread's turns. At the process's own CPU priority,
+// unlike the import's reading and the sweep: with the main thread busy counting, a 5M-row import took 120 s at nice 10
+// and 114 s at the process's priority, the saves' p99 the same (65 and 64 ms; one run each).
 import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { inWorkerTurn } from '../db/write-turns.ts';
 import { searchBacklog } from './search-backlog.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
+
+/**
+ * How long a transaction of the index goes on once the main thread waits (it ends after the statement under way past
+ * that), and how long the main thread must have wanted no turn before the next one begins (write-turns.ts). Longer
+ * transactions commit less often; without the grace, each main-thread write waited for a whole one, one after another:
+ * with 10 or 20 ms, checking a 1M-row import took 4.9-5.6 s instead of ~7 s but the saves' p99 went to 1.9-3.4 s. With
+ * both, 5M rows checked in 29.6-31.5 s against 35.6-38.0 s, the whole import 95.1-98.6 s against 101.3-108.2 s, the
+ * saves' p99 71-75 ms in three runs of four and 105 ms in one (`npm run bench -- import`; 20 ms took the p99 at 1M
+ * rows to 102 ms).
+ */
+const LEAST_TURN_MS = 10;
+const GRACE_MS = 1;
 
 export interface SearchIndexJob {
   /** The database file, and WriteTurns.buffer of the main thread's connection. */
@@ -40,7 +52,15 @@ function index(job: SearchIndexJob): SearchIndexMessage {
     const cancelled = new Int32Array(job.cancel);
     for (;;) {
       if (Atomics.load(cancelled, 0) !== 0) return { outcome: 'cancelled' };
-      if (inWorkerTurn(job.turns, (mainWaiting) => backlog.indexSome(mainWaiting)).done) return { outcome: 'indexed' };
+      const indexed = inWorkerTurn(
+        job.turns,
+        (mainWaiting) => {
+          const began = performance.now();
+          return backlog.indexSome(() => mainWaiting() && performance.now() - began >= LEAST_TURN_MS);
+        },
+        GRACE_MS,
+      );
+      if (indexed.done) return { outcome: 'indexed' };
     }
   } catch (error) {
     return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

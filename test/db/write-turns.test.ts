@@ -18,13 +18,13 @@ async function marked(steps: Int32Array, slot: number): Promise<void> {
   }
 }
 
-async function setUp() {
+async function setUp(graceMs = 0) {
   const sqlite = new SQLite(join(await tempDir(), 'turns.sqlite'));
   const turns = new WriteTurns(sqlite);
   const steps = new Int32Array(new SharedArrayBuffer(32));
   const start = () => {
     const worker = typeScriptWorker(new URL('../support/turn-worker.ts', import.meta.url), {
-      workerData: { turns: turns.buffer, steps: steps.buffer },
+      workerData: { turns: turns.buffer, steps: steps.buffer, graceMs },
     });
     return new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -49,6 +49,29 @@ describe('write turns between the main thread and a worker', () => {
     await finished;
     expect(order).toEqual(["main's turn, batch over: 1"]);
     expect(Atomics.load(steps, DONE)).toBe(1);
+    turns.release();
+    sqlite.close();
+  });
+
+  it('a worker with a grace begins only once the main thread has wanted no turn for that long', async () => {
+    const graceMs = 300;
+    const { sqlite, turns, steps, start } = await setUp(graceMs);
+    await turns.take();
+    const finished = start();
+    await marked(steps, ASKED);
+    // Let go and taken again at once, as Kysely's next query does: the worker, woken, does not slip in between.
+    Atomics.store(steps, MAIN_LET_GO, 1);
+    turns.release();
+    await turns.take();
+    Atomics.store(steps, MAIN_LET_GO, 2);
+    const lastLetGo = Date.now();
+    turns.release();
+    await marked(steps, IN_BATCH);
+    // Begun after the last let-go, and no sooner than the grace after it (a lower bound: a slow machine only adds).
+    expect(Atomics.load(steps, LET_GO_AT_BATCH)).toBe(3);
+    expect(Date.now() - lastLetGo).toBeGreaterThanOrEqual(graceMs);
+    await turns.take();
+    await finished;
     turns.release();
     sqlite.close();
   });

@@ -1,6 +1,6 @@
 // A worker thread taking turns at the write lock as an import's worker does (server/db/write-turns.ts), for
 // test/db/write-turns.test.ts: `steps` (Int32 slots) says where it is; in its batch it notes whether the main thread had
-// let go of its turn, then holds the batch until the main thread begins waiting for a turn.
+// let go of its turn, then holds the batch until the main thread begins waiting for a turn. `graceMs` is inWorkerTurn's.
 import { parentPort, workerData } from 'node:worker_threads';
 import { inWorkerTurn } from '../../server/db/write-turns.ts';
 
@@ -14,19 +14,27 @@ export const MAIN_LET_GO = 4;
 export const LET_GO_AT_BATCH = 5;
 
 if (parentPort && workerData) {
-  const { turns, steps: buffer } = workerData as { turns: SharedArrayBuffer; steps: SharedArrayBuffer };
+  const {
+    turns,
+    steps: buffer,
+    graceMs = 0,
+  } = workerData as { turns: SharedArrayBuffer; steps: SharedArrayBuffer; graceMs?: number };
   const steps = new Int32Array(buffer);
   const mark = (slot: number, value = 1) => {
     Atomics.store(steps, slot, value);
     Atomics.notify(steps, slot);
   };
   mark(ASKED);
-  inWorkerTurn(turns, (mainWaiting) => {
-    mark(LET_GO_AT_BATCH, Atomics.load(steps, MAIN_LET_GO) + 1);
-    mark(IN_BATCH);
-    while (!mainWaiting()) Atomics.wait(steps, SAW_MAIN_WAITING, 0, 10);
-    mark(SAW_MAIN_WAITING);
-  });
+  inWorkerTurn(
+    turns,
+    (mainWaiting) => {
+      mark(LET_GO_AT_BATCH, Atomics.load(steps, MAIN_LET_GO) + 1);
+      mark(IN_BATCH);
+      while (!mainWaiting()) Atomics.wait(steps, SAW_MAIN_WAITING, 0, 10);
+      mark(SAW_MAIN_WAITING);
+    },
+    graceMs,
+  );
   mark(DONE);
   parentPort.postMessage('done');
 }
