@@ -14,9 +14,9 @@ import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
  * that), and how long the main thread must have wanted no turn before the next one begins (write-turns.ts). Longer
  * transactions commit less often; without the grace, each main-thread write waited for a whole one, one after another:
  * with 10 or 20 ms, checking a 1M-row import took 4.9-5.6 s instead of ~7 s but the saves' p99 went to 1.9-3.4 s. With
- * both, 5M rows checked in 29.6-31.5 s against 35.6-38.0 s, the whole import 95.1-98.6 s against 101.3-108.2 s, the
- * saves' p99 71-75 ms in three runs of four and 105 ms in one (`npm run bench -- import`; 20 ms took the p99 at 1M
- * rows to 102 ms).
+ * both, 5M rows checked in 29.6-33.0 s against 35.6-38.0 s, the whole import 95.1-102.9 s against 101.3-108.2 s, the
+ * saves' p99 71-88 ms in four runs of five and 105 ms in one, against 67-83 ms (`npm run bench -- import`; 20 ms took
+ * the p99 at 1M rows to 102 ms).
  */
 const LEAST_TURN_MS = 10;
 const GRACE_MS = 1;
