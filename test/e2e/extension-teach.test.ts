@@ -16,10 +16,14 @@ const scenario = useScenario(launchWithExtension, {
 
 const badgeCount = (page: Page) => page.$$eval('seatkeeper-badge', (hosts) => hosts.length);
 
+/**
+ * Polled on changes to the page's DOM, not on animation frames: the console's page waits here while the options tab is
+ * in front, and a background tab may get no frames (CI on a busy machine timed out after 20 s waiting for 3 badges).
+ */
 async function waitForBadges(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
     (expected) => document.querySelectorAll('seatkeeper-badge').length === expected,
-    {},
+    { polling: 'mutation' },
     count,
   );
 }
