@@ -11,16 +11,13 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { DirectoryFields } from './records.ts';
 
-/** Orders two rows as licence_accounts' indexes do: lowercased email, then lowercased username. */
-export const compareRows = (a: DirectoryFields, b: DirectoryFields) =>
-  compareKeys(lowered(a.email), lowered(a.username), lowered(b.email), lowered(b.username));
-
 const lowered = (value: string) => value.trim().toLowerCase();
 
+/** Orders rows as licence_accounts' indexes do: lowercased email, then lowercased username. */
 const compareKeys = (emailA: string, userA: string, emailB: string, userB: string) =>
   emailA < emailB ? -1 : emailA > emailB ? 1 : userA < userB ? -1 : userA > userB ? 1 : 0;
 
-/** The rows' order by compareRows, and the lowercased values it was worked out from (each made once). */
+/** The rows' order by compareKeys, and the lowercased values it was worked out from (each made once). */
 function sortedOrder(rows: DirectoryFields[]) {
   const emails = rows.map((f) => lowered(f.email));
   const usernames = rows.map((f) => lowered(f.username));
@@ -36,7 +33,7 @@ function reorder(rows: DirectoryFields[], order: number[]): void {
   for (let r = 0; r < sorted.length; r++) rows[r] = sorted[r] as DirectoryFields;
 }
 
-/** Sorts rows in place by compareRows. */
+/** Sorts rows in place by compareKeys. */
 export function sortRows(rows: DirectoryFields[]): void {
   reorder(rows, sortedOrder(rows).order);
 }
@@ -101,7 +98,7 @@ export class SortedRuns {
     return this.#runs.length;
   }
 
-  /** Sorts `rows` (in place, by compareRows) and writes them as a run of their own. Each must have the shared fields. */
+  /** Writes `rows`, sorted by compareKeys, as a run of their own (`rows` stays as given). Each must have the shared fields. */
   spill(rows: DirectoryFields[]): void {
     const { order, emails, usernames } = sortedOrder(rows);
     const chunks: Chunk[] = [];
@@ -138,11 +135,10 @@ export class SortedRuns {
       chunks.push({ offset: this.#end, bytes: text.length });
       this.#end += text.length;
     }
-    reorder(rows, order);
     this.#runs.push(chunks);
   }
 
-  /** Every row of every run, in compareRows order (rows that compare equal in the order of their runs). */
+  /** Every row of every run, in compareKeys order (rows that compare equal in the order of their runs). */
   *merged(): Generator<DirectoryFields> {
     const heap: Cursor[] = [];
     for (const [run, chunks] of this.#runs.entries()) {

@@ -58,7 +58,7 @@ describe('rows sorted in runs on disk', () => {
       for (const length of lengths) {
         const run = Array.from({ length }, (_, k) => fields(next, all.length + k));
         all.push(...run);
-        // Sorted in place: its own copy of the list.
+        // A copy of the list handed over, as the import worker hands over its window.
         runs.spill([...run]);
       }
       expect(runs.count).toBe(lengths.length);
