@@ -42,6 +42,8 @@ const PURE = [
   'test/licensing/start-load.test.ts',
   // SQLite's search index and an import's backlog (FTS5), on SQLite whatever the project.
   'test/licensing/search-backlog.test.ts',
+  // An import's rows read by the main thread as a second connection writes them, on SQLite whatever the project.
+  'test/licensing/follow-staged-rows.test.ts',
   // An import's rows sorted in runs on disk and merged: files only.
   'test/licensing/sorted-runs.test.ts',
   'test/http/env-example.test.ts',

@@ -22,7 +22,13 @@ import { fromApiError, type ImportProblem } from './import-problems.ts';
 import { ImportRefused, ImportRows, importReader } from './import-rows.ts';
 import { removeSpool, spoolPath } from './import-spool.ts';
 import { stagedRow, stagingFor } from './import-staging.ts';
-import { type ImportRead, readInWorker, type StagedImport, WorkerCancelled } from './import-worker.ts';
+import {
+  type ImportRead,
+  type ImportWriting,
+  readInWorker,
+  type StagedImport,
+  WorkerCancelled,
+} from './import-worker.ts';
 import { retireGeneration } from './provider-rows.ts';
 import { type EnvironmentView, importLock } from './records.ts';
 import type { ImportPhase } from './tables.ts';
@@ -104,47 +110,90 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
       await counting;
     } else {
       const generation = await allocateGeneration(deps, importId);
-      staged = await readAndStage(deps, importId, env, options, generation, job);
-      const { indexed, rows } = staged;
-      const providers = staged.providers.map((p) => p.provider);
-      await setPhase(deps, importId, 'checking', rows);
-      await refreshStatistics(deps);
-      await checkStaged(deps, importId, generation, rows);
-      if (options.confirm) {
-        const preview = await previewImport(deps, importId, env, generation, staged);
-        // Switched on confirmation only once every row is in the search index.
-        await workerDone(indexed);
-        await deps.db
-          .updateTable('licence_imports')
-          .set({ status: 'preview', phase: '', preview: JSON.stringify(preview), provider: providers.join('\n') })
-          .where('id', '=', importId)
-          .where('status', '=', 'running')
-          .execute();
-        return;
-      }
-      await removeSpool(deps.config.dataDir, importId);
-      // Still checking: counted before the switch (the phase's progress), while the worker puts the rows in the search
-      // index; switched once both are done, the figures still waiting, so they take the import in the same turn as the
-      // database. A Cancel is taken until the switch begins, as before.
-      const removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)]));
+      // Without a preview, a list its worker writes (SQLite) is counted as its rows are committed, while the worker
+      // writes the rest; otherwise once all are written. Either way the count waits for the checks before the switch,
+      // and a failure before it undoes what was counted.
       const report = phaseReporter(deps, importId);
-      const counting = deps.licensing.applyStaged(
-        env.id,
-        generation,
-        providers,
-        async () => {
+      // Accounts counted so far; told as the checking phase's progress once it begins.
+      let counted = 0;
+      let checking = false;
+      let checks: { passed: (indexed: Promise<void>) => void; failed: (error: unknown) => void } | undefined;
+      const checked = new Promise<{ indexed: Promise<void> }>((resolve, reject) => {
+        checks = { passed: (indexed) => resolve({ indexed }), failed: reject };
+      });
+      checked.catch(() => {});
+      let counting: Promise<void> | undefined;
+      const count = (providers: string[], rows: number, writing?: Promise<unknown>) => {
+        const removed = new Map(providers.map((p) => [p, deps.licensing.live.providerSize(env.name, p)]));
+        const applying = deps.licensing.applyStaged(
+          env.id,
+          generation,
+          providers,
+          async () => {
+            const { indexed } = await checked;
+            await workerDone(indexed);
+            await setPhase(deps, importId, 'switching', providers.length);
+            await switchProviders(deps, importId, env, providers, generation, options, actor, job, removed);
+            switched = true;
+          },
+          (accounts) => {
+            // A Cancel asked here stops the counting; one asked of another instance is seen at the switch.
+            if (isCancelled(job)) throw new ImportCancelled();
+            counted = accounts;
+            if (checking) report(accounts);
+          },
+          rows,
+          writing,
+        );
+        applying.catch(() => {});
+        return applying;
+      };
+      try {
+        const reading: Promise<StagedImport> = readAndStage(
+          deps,
+          importId,
+          env,
+          options,
+          generation,
+          job,
+          options.confirm
+            ? undefined
+            : (writing) => {
+                deps.logger.info('import counted as its worker writes it', { importId, rows: writing.rows });
+                counting = count(writing.providers, writing.rows, reading);
+              },
+        );
+        staged = await reading;
+        const { indexed, rows } = staged;
+        const providers = staged.providers.map((p) => p.provider);
+        await setPhase(deps, importId, 'checking', rows);
+        checking = true;
+        if (counted > 0) report(counted);
+        await refreshStatistics(deps);
+        await checkStaged(deps, importId, generation, rows);
+        if (options.confirm) {
+          const preview = await previewImport(deps, importId, env, generation, staged);
+          // Switched on confirmation only once every row is in the search index.
           await workerDone(indexed);
-          await setPhase(deps, importId, 'switching', providers.length);
-          await switchProviders(deps, importId, env, providers, generation, options, actor, job, removed);
-          switched = true;
-        },
-        (accounts) => {
-          // A Cancel asked here stops the counting; one asked of another instance is seen at the switch.
-          if (isCancelled(job)) throw new ImportCancelled();
-          report(accounts);
-        },
-        rows,
-      );
+          await deps.db
+            .updateTable('licence_imports')
+            .set({ status: 'preview', phase: '', preview: JSON.stringify(preview), provider: providers.join('\n') })
+            .where('id', '=', importId)
+            .where('status', '=', 'running')
+            .execute();
+          return;
+        }
+        await removeSpool(deps.config.dataDir, importId);
+        // Still checking: counted before the switch (the phase's progress), while the worker puts the rows in the
+        // search index; switched once both are done, the figures still waiting, so they take the import in the same
+        // turn as the database. A Cancel is taken until the switch begins, as before.
+        counting ??= count(providers, rows);
+        checks?.passed(indexed);
+      } catch (error) {
+        checks?.failed(error);
+        await counting?.catch(() => {});
+        throw error;
+      }
       deps.licensing.track(counting);
       await counting;
     }
@@ -252,6 +301,7 @@ async function readAndStage(
   options: ImportOptions,
   generation: number,
   job: Job,
+  onWriting?: (writing: ImportWriting) => void,
 ): Promise<StagedImport> {
   const createdAt = deps.clock().toISOString();
   const path = spoolPath(deps.config.dataDir, importId);
@@ -260,17 +310,20 @@ async function readAndStage(
   if ((sqlite || postgresUrl) && (await stat(path)).size >= deps.config.importThreadFromBytes) {
     deps.logger.info('import read by a worker thread', { importId });
     try {
-      return await readInWorker({
-        ...(sqlite ? { sqlite: { path: sqlite.name, turns: writeTurnsOf(sqlite).buffer } } : { postgresUrl }),
-        spoolPath: path,
-        importId,
-        env: { id: env.id, name: env.name, production: env.production, own: env.own },
-        options,
-        generation,
-        createdAt,
-        limits: limitsOf(deps),
-        cancel: job.cancel.buffer as SharedArrayBuffer,
-      });
+      return await readInWorker(
+        {
+          ...(sqlite ? { sqlite: { path: sqlite.name, turns: writeTurnsOf(sqlite).buffer } } : { postgresUrl }),
+          spoolPath: path,
+          importId,
+          env: { id: env.id, name: env.name, production: env.production, own: env.own },
+          options,
+          generation,
+          createdAt,
+          limits: limitsOf(deps),
+          cancel: job.cancel.buffer as SharedArrayBuffer,
+        },
+        onWriting,
+      );
     } catch (error) {
       throw error instanceof WorkerCancelled ? new ImportCancelled() : error;
     }

@@ -53,7 +53,14 @@ export interface ImportRead {
   summary: UserListSummary;
 }
 
+/** Every row is read and checked, none written yet (SQLite): what will be written. */
+export interface ImportWriting {
+  rows: number;
+  providers: string[];
+}
+
 export type ImportWorkerMessage =
+  | { writing: ImportWriting }
   | { read: ImportRead }
   | { refused: ImportProblem[] }
   | { cancelled: true }
@@ -133,14 +140,28 @@ function* spoolPieces(path: string): Generator<Buffer> {
  * Runs the job in a worker thread: resolves once every row is read and written, or rejects as reading on the main
  * thread would. On SQLite the rows then go into the search index (search-index-worker.ts): `indexed`.
  */
-export async function readInWorker(job: ImportWorkerJob): Promise<StagedImport> {
+export async function readInWorker(
+  job: ImportWorkerJob,
+  onWriting?: (writing: ImportWriting) => void,
+): Promise<StagedImport> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
-  const read = await workerOutcome(worker, "the import's worker", (message: ImportWorkerMessage) => {
-    if ('read' in message) return message.read;
-    if ('refused' in message) throw new ImportRefused(message.refused);
-    if ('cancelled' in message) throw new WorkerCancelled();
-    throw new Error(`the import's worker failed: ${message.error}`);
-  });
+  if (onWriting) {
+    worker.on('message', (message: ImportWorkerMessage) => {
+      if ('writing' in message) onWriting(message.writing);
+    });
+  }
+  const read = await workerOutcome(
+    worker,
+    "the import's worker",
+    (message: ImportWorkerMessage) => {
+      if ('read' in message) return message.read;
+      if ('refused' in message) throw new ImportRefused(message.refused);
+      if ('cancelled' in message) throw new WorkerCancelled();
+      if ('writing' in message) throw new Error("the import's worker sent no outcome");
+      throw new Error(`the import's worker failed: ${message.error}`);
+    },
+    (message) => 'writing' in message,
+  );
   const indexed = job.sqlite
     ? indexInWorker({ ...job.sqlite, generation: job.generation, cancel: job.cancel }).then((outcome) => {
         if (outcome === 'cancelled') throw new WorkerCancelled();
@@ -234,10 +255,18 @@ async function runSqlite(
       }
       return fields.slice(from);
     };
+    // Sent once, before the first row is written: every row is read and checked by then.
+    const writing = () => {
+      const providers = rows.providers();
+      parentPort?.postMessage({
+        writing: { rows: providers.reduce((n, p) => n + p.rows, 0), providers: providers.map((p) => p.provider) },
+      } satisfies ImportWorkerMessage);
+    };
     const flush = (last: boolean) => {
       if (!last && rows.waiting.length < SORT_WINDOW_ROWS) return;
       checkCancel();
       if (last && runs.count === 0) {
+        writing();
         sortRows(rows.waiting);
         writeSorted(rows.take(rows.waiting.length), true);
         return;
@@ -245,6 +274,7 @@ async function runSqlite(
       runs.spill(rows.take(rows.waiting.length));
       inWorkerTurn(on.turns, () => recordProgress.run(progressValues(progress(0))));
       if (!last) return;
+      writing();
       let pending: DirectoryFields[] = [];
       for (const fields of runs.merged()) {
         pending.push(fields);

@@ -1,5 +1,6 @@
 // Imported rows by generation (issue 21): which rows are in force, reading one provider's rows in id order a batch at
 // a time, and deleting the rows of generations replaced or abandoned in short batches.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { LiveTotals, ReplacementCounts, SharedValues } from '../../shared/licensing/live.ts';
@@ -116,6 +117,52 @@ export async function eachProviderRow(
       await visit(rows);
       after = (rows[rows.length - 1] as ProviderRow).id;
     }
+  }
+}
+
+const STAGED_ROWS_SQL = `select id, provider, tenant, username, email, active, it_user, staff
+  from licence_accounts
+  where generation = ? and id > ? and environment_id = ? and source = 'import'
+  order by generation, id limit ${ROWS_PER_BATCH}`;
+
+/** How long reading an import's rows as they are written waits when it has caught up with the writer. */
+const FOLLOW_WAIT_MS = 25;
+
+/**
+ * An import's rows (every provider's) in id order as its worker commits them, until `writing` settles: rows committed
+ * later have higher ids than every row committed before, so each read takes up where the last one ended. Rejects with
+ * the writer's error. SQLite only (the worker's path).
+ */
+export async function followStagedRows(
+  sqlite: SQLiteDatabase,
+  environmentId: string,
+  generation: number,
+  writing: Promise<unknown>,
+  visit: (rows: ProviderRow[]) => Promise<void>,
+): Promise<void> {
+  const raw = sqlite.prepare<[number, number, string], RawProviderRow>(STAGED_ROWS_SQL).raw(true);
+  let ended: { error: unknown } | 'written' | null = null;
+  const end = writing.then(
+    () => {
+      ended = 'written';
+    },
+    (error: unknown) => {
+      ended = { error };
+    },
+  );
+  let after = 0;
+  for (;;) {
+    // Read before the query: once the writer has ended, this query sees every row it wrote.
+    const seen = ended as { error: unknown } | 'written' | null;
+    if (seen !== null && seen !== 'written') throw seen.error;
+    const rows = raw.all(generation, after, environmentId).map(providerRowOf);
+    if (rows.length > 0) {
+      await visit(rows);
+      after = (rows[rows.length - 1] as ProviderRow).id;
+      continue;
+    }
+    if (seen === 'written') return;
+    await Promise.race([end, delay(FOLLOW_WAIT_MS)]);
   }
 }
 

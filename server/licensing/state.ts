@@ -19,8 +19,10 @@ import { staleMirrorIds, writeMirrorRow } from './own-accounts-mirror.ts';
 import { eachPostgresRecord, pooledPostgresRecords } from './postgres-records.ts';
 import {
   eachProviderRow,
+  followStagedRows,
   inForce,
   type ProviderPreview,
+  type ProviderRow,
   providerGenerations,
   retiredRowsAtLeast,
   sweepRetiredGenerations,
@@ -471,11 +473,18 @@ export class LicensingState {
     switchNow: () => Promise<void>,
     progress?: (accounts: number) => void,
     rows = 0,
+    writing?: Promise<unknown>,
   ): Promise<void> {
     return this.#serially(async () => {
       const env = this.environmentById(environmentId);
       if (!env) throw new Error('the environment no longer exists');
       const staged = new Map(providers.map((provider) => [provider, generation]));
+      const sqlite = this.#deps.sqlite;
+      const following =
+        writing && sqlite
+          ? (visit: (rows: ProviderRow[]) => Promise<void>) =>
+              followStagedRows(sqlite, env.id, generation, writing, visit)
+          : undefined;
       await this.#replaceProviders(
         env,
         staged,
@@ -491,6 +500,7 @@ export class LicensingState {
         },
         progress,
         rows,
+        following,
       );
       this.#version++;
     });
@@ -541,6 +551,7 @@ export class LicensingState {
     then: (replacements: Map<string, ProviderReplacement>) => Promise<void>,
     progress?: (accounts: number) => void,
     rows = 0,
+    following?: (visit: (rows: ProviderRow[]) => Promise<void>) => Promise<void>,
   ): Promise<void> {
     const replacements = new Map<string, ProviderReplacement>();
     try {
@@ -552,24 +563,22 @@ export class LicensingState {
       // the event loop for up to 150 ms while candidates were saving.
       for (const _ of this.live.makingRoom(rows)) await nextTurn();
       let read = 0;
-      await eachProviderRow(
-        this.#deps.db,
-        env.id,
-        generations,
-        async (rows) => {
-          for (let from = 0; from < rows.length; from += APPLY_BUDGET) {
-            // Tables that must grow do so here, one per turn, rather than all at once inside an add.
-            for (const _ of this.live.makingRoom(Math.min(APPLY_BUDGET, rows.length - from))) await nextTurn();
-            for (const row of rows.slice(from, from + APPLY_BUDGET)) {
-              (replacements.get(row.provider) as ProviderReplacement).add([storedImportRecord(row, env.name, row.id)]);
-            }
-            await nextTurn();
+      const visit = async (rows: ProviderRow[]) => {
+        for (let from = 0; from < rows.length; from += APPLY_BUDGET) {
+          // Tables that must grow do so here, one per turn, rather than all at once inside an add.
+          for (const _ of this.live.makingRoom(Math.min(APPLY_BUDGET, rows.length - from))) await nextTurn();
+          for (const row of rows.slice(from, from + APPLY_BUDGET)) {
+            const replacement = replacements.get(row.provider);
+            if (!replacement) throw new Error(`an import's row names a provider it did not read: ${row.provider}`);
+            replacement.add([storedImportRecord(row, env.name, row.id)]);
           }
-          read += rows.length;
-          progress?.(read);
-        },
-        this.#deps.sqlite,
-      );
+          await nextTurn();
+        }
+        read += rows.length;
+        progress?.(read);
+      };
+      if (following) await following(visit);
+      else await eachProviderRow(this.#deps.db, env.id, generations, visit, this.#deps.sqlite);
       for (const replacement of replacements.values()) while (!replacement.retire(APPLY_BUDGET)) await nextTurn();
     } catch (error) {
       await this.#finish(replacements, 'undo');

@@ -9,17 +9,25 @@ export function typeScriptWorker(module: URL, options: Omit<WorkerOptions, 'eval
 
 /**
  * What a worker that answers with one message comes to: `outcome` of that message (a throw rejects), or the worker's
- * error, or its exit before answering, named by `name`.
+ * error, or its exit before answering, named by `name`. Messages `interim` says are news on the way are not answers.
  */
-export function workerOutcome<M, T>(worker: Worker, name: string, outcome: (message: M) => T): Promise<T> {
+export function workerOutcome<M, T>(
+  worker: Worker,
+  name: string,
+  outcome: (message: M) => T,
+  interim: (message: M) => boolean = () => false,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    worker.once('message', (message: M) => {
+    const answer = (message: M) => {
+      if (interim(message)) return;
+      worker.off('message', answer);
       try {
         resolve(outcome(message));
       } catch (error) {
         reject(error);
       }
-    });
+    };
+    worker.on('message', answer);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`${name} stopped (exit code ${code})`)));
   });

@@ -12,11 +12,15 @@ import { importCsv, putCsv, settledImport } from '../support/imports.ts';
 import { call, createAccount, makeApp, sessionCookieFor, type TestContext, useBulkReads } from '../support/server.ts';
 import { TEST_DIALECT } from '../support/test-database.ts';
 
-async function workerApp() {
+/** `heard` is told each log line as it is written. */
+async function workerApp(heard: (line: string) => void = () => {}) {
   const logged: string[] = [];
   const ctx = await makeApp({
     env: { IMPORT_THREAD_FROM_BYTES: '0', LOG_LEVEL: 'info' },
-    log: (line) => logged.push(line),
+    log: (line) => {
+      logged.push(line);
+      heard(line);
+    },
   });
   useBulkReads(ctx);
   const account = await createAccount(ctx, 'admin', 'root@mycompany.com');
@@ -206,6 +210,41 @@ describe('imports read by a worker thread', () => {
       resume();
       // The worker was waiting for its first turn: it wrote at most that batch, not the list's three.
       await expectCancelled(ctx, cookie, id, logged, 1_000);
+    },
+  );
+
+  it.skipIf(TEST_DIALECT === 'postgres')(
+    'counts the rows as they are written (SQLite), and gives the figures back when cancelled meanwhile',
+    async () => {
+      const COUNTING = 'import counted as its worker writes it';
+      let resume: (() => void) | undefined;
+      let turns: ReturnType<typeof writeTurnsOf> | undefined;
+      // The moment the figures begin taking the rows, the worker may finish the transaction under way (4,000 rows at
+      // most) and begins no other until resumed.
+      const { ctx, cookie, envId, account, logged } = await workerApp((line) => {
+        if (line.includes(COUNTING) && line.includes('"rows":12000')) resume ??= turns?.pause();
+      });
+      turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+      await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
+      const id = await startUsers(ctx, cookie, envId, 12_000);
+      while (!resume) await new Promise((done) => setImmediate(done));
+      await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
+      resume();
+      await expectCancelled(ctx, cookie, id, logged, 4_000);
+      expect(await (await call(ctx, 'POST', '/api/v1/licence/recount', { cookie })).json()).toMatchObject({
+        agrees: true,
+      });
+      // The next import is counted as written, in full.
+      const done = await importCsv(
+        ctx,
+        { cookie },
+        envId,
+        'LDAP',
+        'username,email\nbo,bo@gmail.com\ncy,cy@gmail.com\n',
+      );
+      expect(done).toMatchObject({ status: 'done', rowsWritten: 2 });
+      expect(logged.filter((line) => line.includes(COUNTING))).toHaveLength(3);
+      expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 2 } });
     },
   );
 
