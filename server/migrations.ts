@@ -19,6 +19,7 @@ import { licenceSearchBacklogMigration } from './licensing/search-backlog-migrat
 import {
   licenceSearchMergingMigration,
   licenceSearchMigration,
+  licenceSearchNoSizesMigration,
   licenceSearchRowsOnlyMigration,
 } from './licensing/search-migration.ts';
 import { sharedStateMigration } from './licensing/shared-state-migration.ts';
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-licence-search-merging': licenceSearchMergingMigration,
   '2026-12-08-licence-search-rows-only': licenceSearchRowsOnlyMigration,
   '2026-12-09-licence-search-backlog': licenceSearchBacklogMigration,
+  '2026-12-10-licence-search-no-sizes': licenceSearchNoSizesMigration,
 };

@@ -120,10 +120,16 @@ export async function eachProviderRow(
   }
 }
 
+/**
+ * Rows read at a time while the worker writes: each read holds the event loop while candidates are saving (5,000 at a
+ * time took the saves' p99 while rows were written to 113-130 ms, 1,000 to 91-95 ms; 5M rows, one run each).
+ */
+export const FOLLOW_ROWS = 1_000;
+
 const STAGED_ROWS_SQL = `select id, provider, tenant, username, email, active, it_user, staff
   from licence_accounts
   where generation = ? and id > ? and environment_id = ? and source = 'import'
-  order by generation, id limit ${ROWS_PER_BATCH}`;
+  order by generation, id limit ${FOLLOW_ROWS}`;
 
 /** How long reading an import's rows as they are written waits when it has caught up with the writer. */
 const FOLLOW_WAIT_MS = 25;

@@ -10,7 +10,7 @@ import SQLite, { type Database as SQLiteDatabase } from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
-import { followStagedRows, type ProviderRow, ROWS_PER_BATCH } from '../../server/licensing/provider-rows.ts';
+import { FOLLOW_ROWS, followStagedRows, type ProviderRow } from '../../server/licensing/provider-rows.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
 
@@ -97,7 +97,7 @@ describe("an import's rows read as its worker writes them", () => {
     let finished = false;
     const writing = (async () => {
       // Transactions of several sizes, the largest more than one read's worth, with turns of the event loop between.
-      for (const [step, size] of [1, 2_999, ROWS_PER_BATCH + 1, 10, 7_000, 1].entries()) {
+      for (const [step, size] of [1, 2_999, FOLLOW_ROWS + 1, 10, 7_000, 1].entries()) {
         write(writer, 'e1', 9, `s${step}x`, size);
         write(writer, 'e2', 9, `other${step}x`, 5);
         write(writer, 'e1', 8, `next${step}x`, 5);
@@ -111,7 +111,7 @@ describe("an import's rows read as its worker writes them", () => {
     await followStagedRows(reader, 'e1', 9, writing, async (rows) => {
       visits++;
       expect(rows.length).toBeGreaterThan(0);
-      expect(rows.length).toBeLessThanOrEqual(ROWS_PER_BATCH);
+      expect(rows.length).toBeLessThanOrEqual(FOLLOW_ROWS);
       visited.push(...rows);
       await nextTurn();
     }).finally(() => {
@@ -120,7 +120,7 @@ describe("an import's rows read as its worker writes them", () => {
     expect(ended).toBe(true);
     const ids = visited.map((row) => row.id);
     expect(ids).toEqual(idsOf(reader, 'e1', 9));
-    expect(ids).toHaveLength(1 + 2_999 + ROWS_PER_BATCH + 1 + 10 + 7_000 + 1);
+    expect(ids).toHaveLength(1 + 2_999 + FOLLOW_ROWS + 1 + 10 + 7_000 + 1);
     // Read more than once while the writer was still writing.
     expect(visits).toBeGreaterThan(4);
     expect(new Set(visited.map((row) => row.provider))).toEqual(new Set(['LDAP', 'AD']));

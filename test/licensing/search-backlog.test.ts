@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
 import { SEARCH_ROWS_PER_STATEMENT, searchBacklog } from '../../server/licensing/search-backlog.ts';
+import { licenceSearchNoSizesMigration } from '../../server/licensing/search-migration.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
 
@@ -178,6 +179,40 @@ describe("a large import's rows in the search index", () => {
     expect(backlogRows(sqlite)).toEqual([{ generation: 7, indexed_to: 0 }]);
     // Deleting them now touches nothing in the index.
     sqlite.prepare('delete from licence_accounts where generation = 7').run();
+    intact(sqlite);
+    await opened.close();
+  });
+
+  it('rebuilt without column sizes (migration), a waiting import included, stays intact as its rows are deleted', async () => {
+    const { opened, sqlite } = await database();
+    const backlog = searchBacklog(sqlite, 8);
+    backlog.open();
+    write(sqlite, 8, 'zqwaiting', 3_000);
+    write(sqlite, 0, 'zqshared', 5);
+    expect(backlog.indexSome(() => true)).toEqual({ indexed: SEARCH_ROWS_PER_STATEMENT, done: false });
+    const table = () =>
+      sqlite.prepare("select sql from sqlite_master where name = 'licence_accounts_search'").pluck().get() as string;
+    const sizes = () =>
+      sqlite.prepare("select count(*) from sqlite_master where name = 'licence_accounts_search_docsize'").pluck().get();
+    expect(table()).toContain('columnsize=0');
+    expect(sizes()).toBe(0);
+    // Back to the index before the migration, and forward again, each time rebuilt from the table.
+    await licenceSearchNoSizesMigration.down?.(opened.db);
+    expect(table()).not.toContain('columnsize');
+    expect(sizes()).toBe(1);
+    intact(sqlite);
+    await licenceSearchNoSizesMigration.up(opened.db);
+    expect(table()).toContain('columnsize=0');
+    expect(sizes()).toBe(0);
+    intact(sqlite);
+    // Every row is in the index now, and the backlog says so.
+    expect(found(sqlite, 'zqwaiting')).toBe(3_000);
+    expect(found(sqlite, 'zqshared')).toBe(5);
+    const last = sqlite.prepare('select max(id) from licence_accounts where generation = 8').pluck().get();
+    expect(backlogRows(sqlite)).toEqual([{ generation: 8, indexed_to: last }]);
+    // The failed import's rows deleted as the sweep does: each leaves the index with its row.
+    sqlite.prepare('delete from licence_accounts where generation = 8').run();
+    expect(found(sqlite, 'zqwaiting')).toBe(0);
     intact(sqlite);
     await opened.close();
   });
