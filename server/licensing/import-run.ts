@@ -114,9 +114,15 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
       // writes the rest; otherwise once all are written. Either way the count waits for the checks before the switch,
       // and a failure before it undoes what was counted.
       const report = phaseReporter(deps, importId);
-      // Accounts counted so far; told as the checking phase's progress once it begins.
+      // Accounts counted and (SQLite, a worker's list) put in the search index so far: the checking phase's progress
+      // once it begins is the lesser (the count is mostly done by then, the index not).
       let counted = 0;
+      let indexedSoFar: number | null = null;
       let checking = false;
+      const reportChecking = () => {
+        // A preview's checking reports its own count (previewImport).
+        if (checking && !options.confirm) report(indexedSoFar === null ? counted : Math.min(counted, indexedSoFar));
+      };
       let checks: { passed: (indexed: Promise<void>) => void; failed: (error: unknown) => void } | undefined;
       const checked = new Promise<{ indexed: Promise<void> }>((resolve, reject) => {
         checks = { passed: (indexed) => resolve({ indexed }), failed: reject };
@@ -140,7 +146,7 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
             // A Cancel asked here stops the counting; one asked of another instance is seen at the switch.
             if (isCancelled(job)) throw new ImportCancelled();
             counted = accounts;
-            if (checking) report(accounts);
+            reportChecking();
           },
           rows,
           writing,
@@ -162,13 +168,18 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
                 deps.logger.info('import counted as its worker writes it', { importId, rows: writing.rows });
                 counting = count(writing.providers, writing.rows, reading);
               },
+          (rows) => {
+            if (rows === 0) deps.logger.info("import's rows going into the search index", { importId });
+            indexedSoFar = rows;
+            reportChecking();
+          },
         );
         staged = await reading;
         const { indexed, rows } = staged;
         const providers = staged.providers.map((p) => p.provider);
         await setPhase(deps, importId, 'checking', rows);
         checking = true;
-        if (counted > 0) report(counted);
+        reportChecking();
         await refreshStatistics(deps);
         await checkStaged(deps, importId, generation, rows);
         if (options.confirm) {
@@ -302,6 +313,7 @@ async function readAndStage(
   generation: number,
   job: Job,
   onWriting?: (writing: ImportWriting) => void,
+  onIndexed?: (rows: number) => void,
 ): Promise<StagedImport> {
   const createdAt = deps.clock().toISOString();
   const path = spoolPath(deps.config.dataDir, importId);
@@ -323,6 +335,7 @@ async function readAndStage(
           cancel: job.cancel.buffer as SharedArrayBuffer,
         },
         onWriting,
+        onIndexed,
       );
     } catch (error) {
       throw error instanceof WorkerCancelled ? new ImportCancelled() : error;

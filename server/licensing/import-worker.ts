@@ -143,6 +143,7 @@ function* spoolPieces(path: string): Generator<Buffer> {
 export async function readInWorker(
   job: ImportWorkerJob,
   onWriting?: (writing: ImportWriting) => void,
+  onIndexed?: (rows: number) => void,
 ): Promise<StagedImport> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
   if (onWriting) {
@@ -163,7 +164,7 @@ export async function readInWorker(
     (message) => 'writing' in message,
   );
   const indexed = job.sqlite
-    ? indexInWorker({ ...job.sqlite, generation: job.generation, cancel: job.cancel }).then((outcome) => {
+    ? indexInWorker({ ...job.sqlite, generation: job.generation, cancel: job.cancel }, onIndexed).then((outcome) => {
         if (outcome === 'cancelled') throw new WorkerCancelled();
       })
     : // PostgreSQL's trigram indexes took the rows as they came.

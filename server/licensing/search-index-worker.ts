@@ -30,17 +30,36 @@ export interface SearchIndexJob {
   cancel: SharedArrayBuffer;
 }
 
-type SearchIndexMessage = { outcome: 'indexed' | 'cancelled' } | { error: string };
+/** Rows indexed between two reports of the worker's progress. */
+const PROGRESS_ROWS = 50_000;
 
-/** Indexes the generation's waiting rows in a worker thread; resolves when they are in, or when cancelled. */
-export function indexInWorker(job: SearchIndexJob): Promise<'indexed' | 'cancelled'> {
+type SearchIndexMessage = { outcome: 'indexed' | 'cancelled' } | { error: string } | { indexedSoFar: number };
+
+/**
+ * Indexes the generation's waiting rows in a worker thread; resolves when they are in, or when cancelled. `onIndexed`
+ * is told the rows indexed so far: 0 at once, then every PROGRESS_ROWS or so.
+ */
+export function indexInWorker(
+  job: SearchIndexJob,
+  onIndexed: (rows: number) => void = () => {},
+): Promise<'indexed' | 'cancelled'> {
   const worker: Worker = typeScriptWorker(new URL('./search-index-worker.ts', import.meta.url), {
     workerData: { searchIndex: job },
   });
-  return workerOutcome(worker, "the search index's worker", (message: SearchIndexMessage) => {
-    if ('outcome' in message) return message.outcome;
-    throw new Error(`the search index's worker failed: ${message.error}`);
+  onIndexed(0);
+  worker.on('message', (message: SearchIndexMessage) => {
+    if ('indexedSoFar' in message) onIndexed(message.indexedSoFar);
   });
+  return workerOutcome(
+    worker,
+    "the search index's worker",
+    (message: SearchIndexMessage) => {
+      if ('outcome' in message) return message.outcome;
+      if ('indexedSoFar' in message) throw new Error("the search index's worker sent no outcome");
+      throw new Error(`the search index's worker failed: ${message.error}`);
+    },
+    (message) => 'indexedSoFar' in message,
+  );
 }
 
 function index(job: SearchIndexJob): SearchIndexMessage {
@@ -50,6 +69,8 @@ function index(job: SearchIndexJob): SearchIndexMessage {
     sqlite.pragma('mmap_size = 268435456');
     const backlog = searchBacklog(sqlite, job.generation);
     const cancelled = new Int32Array(job.cancel);
+    let indexedSoFar = 0;
+    let told = 0;
     for (;;) {
       if (Atomics.load(cancelled, 0) !== 0) return { outcome: 'cancelled' };
       const indexed = inWorkerTurn(
@@ -61,6 +82,11 @@ function index(job: SearchIndexJob): SearchIndexMessage {
         GRACE_MS,
       );
       if (indexed.done) return { outcome: 'indexed' };
+      indexedSoFar += indexed.indexed;
+      if (indexedSoFar - told >= PROGRESS_ROWS) {
+        told = indexedSoFar;
+        parentPort?.postMessage({ indexedSoFar } satisfies SearchIndexMessage);
+      }
     }
   } catch (error) {
     return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { writeTurnsOf } from '../../server/db/write-turns.ts';
-import { cancelImport } from '../../server/licensing/import.ts';
+import { cancelImport, type ImportView } from '../../server/licensing/import.ts';
 import { importSettled } from '../../server/licensing/import-run.ts';
 import { spoolDirectory } from '../../server/licensing/import-spool.ts';
 import { importCsv, putCsv, settledImport } from '../support/imports.ts';
@@ -245,6 +245,39 @@ describe('imports read by a worker thread', () => {
       expect(done).toMatchObject({ status: 'done', rowsWritten: 2 });
       expect(logged.filter((line) => line.includes(COUNTING))).toHaveLength(3);
       expect(await listedCount(ctx, cookie)).toMatchObject({ external: { used: 2 } });
+    },
+  );
+
+  it.skipIf(TEST_DIALECT === 'postgres')(
+    "shows checking's progress as the rows go into the search index, counted or not (SQLite)",
+    async () => {
+      const INDEXING = "import's rows going into the search index";
+      let resume: (() => void) | undefined;
+      let turns: ReturnType<typeof writeTurnsOf> | undefined;
+      // Every row written and counted; the index's worker begins no transaction until resumed.
+      const { ctx, cookie, envId } = await workerApp((line) => {
+        if (line.includes(INDEXING)) resume ??= turns?.pause();
+      });
+      turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+      const id = await startUsers(ctx, cookie, envId, 12_000);
+      const view = async () =>
+        (await (await call(ctx, 'GET', `/api/v1/imports/${id}`, { cookie })).json()) as ImportView;
+      let seen = await view();
+      while (seen.phase !== 'checking' || seen.phaseTotal === 0) {
+        await new Promise((done) => setImmediate(done));
+        seen = await view();
+      }
+      expect(resume).toBeDefined();
+      expect(seen).toMatchObject({ status: 'running', phase: 'checking', phaseDone: 0, phaseTotal: 12_000 });
+      resume?.();
+      expect(await settledImport(ctx, id, { cookie })).toMatchObject({
+        status: 'done',
+        rowsWritten: 12_000,
+        phase: '',
+      });
+      expect(await (await call(ctx, 'POST', '/api/v1/licence/recount', { cookie })).json()).toMatchObject({
+        agrees: true,
+      });
     },
   );
 

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
+import { writeTurnsOf } from '../../server/db/write-turns.ts';
 import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
 import { SEARCH_ROWS_PER_STATEMENT, searchBacklog } from '../../server/licensing/search-backlog.ts';
+import { indexInWorker } from '../../server/licensing/search-index-worker.ts';
 import { licenceSearchNoSizesMigration } from '../../server/licensing/search-migration.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
@@ -213,6 +215,34 @@ describe("a large import's rows in the search index", () => {
     // The failed import's rows deleted as the sweep does: each leaves the index with its row.
     sqlite.prepare('delete from licence_accounts where generation = 8').run();
     expect(found(sqlite, 'zqwaiting')).toBe(0);
+    intact(sqlite);
+    await opened.close();
+  });
+
+  it("are put in by the index's worker, which tells how many so far", async () => {
+    const { opened, sqlite } = await database();
+    searchBacklog(sqlite, 9).open();
+    write(sqlite, 9, 'zqworker', 120_000);
+    const told: number[] = [];
+    const outcome = await indexInWorker(
+      {
+        path: sqlite.name,
+        turns: writeTurnsOf(sqlite).buffer,
+        generation: 9,
+        cancel: new SharedArrayBuffer(4),
+      },
+      (rows) => told.push(rows),
+    );
+    expect(outcome).toBe('indexed');
+    // 0 when it begins, then each time another 50,000 rows or more are in.
+    expect(told[0]).toBe(0);
+    expect(told.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < told.length; i++) {
+      expect(told[i] as number).toBeGreaterThanOrEqual((told[i - 1] as number) + 50_000);
+      expect(told[i] as number).toBeLessThanOrEqual(120_000);
+    }
+    expect(found(sqlite, 'zqworker11999')).toBe(11);
+    expect(backlogRows(sqlite)).toEqual([]);
     intact(sqlite);
     await opened.close();
   });
