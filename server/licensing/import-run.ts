@@ -151,7 +151,8 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
           rows,
           writing,
         );
-        applying.catch(() => {});
+        // Readers of the figures wait for it from now on: the rows are taken in before the old ones go.
+        deps.licensing.track(applying);
         return applying;
       };
       try {
@@ -205,7 +206,6 @@ async function runPhases(deps: LicensingDeps, importId: string, actor: AuditActo
         await counting?.catch(() => {});
         throw error;
       }
-      deps.licensing.track(counting);
       await counting;
     }
     deps.licensing.changed();

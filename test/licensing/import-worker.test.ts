@@ -228,8 +228,16 @@ describe('imports read by a worker thread', () => {
       await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
       const id = await startUsers(ctx, cookie, envId, 12_000);
       while (!resume) await new Promise((done) => setImmediate(done));
+      // Readers of the figures wait for the count (it may hold some of the new rows and none of the old ones gone).
+      let figuresRead = false;
+      const reading = ctx.licensing.licensing.current().then(() => {
+        figuresRead = true;
+      });
+      for (let turn = 0; turn < 20; turn++) await new Promise((done) => setImmediate(done));
+      expect(figuresRead).toBe(false);
       await cancelImport(ctx.licensing, { account, ip: '127.0.0.1' }, id);
       resume();
+      await reading;
       await expectCancelled(ctx, cookie, id, logged, 4_000);
       expect(await (await call(ctx, 'POST', '/api/v1/licence/recount', { cookie })).json()).toMatchObject({
         agrees: true,
