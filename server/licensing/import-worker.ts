@@ -146,11 +146,6 @@ export async function readInWorker(
   onIndexed?: (rows: number) => void,
 ): Promise<StagedImport> {
   const worker: Worker = typeScriptWorker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
-  if (onWriting) {
-    worker.on('message', (message: ImportWorkerMessage) => {
-      if ('writing' in message) onWriting(message.writing);
-    });
-  }
   const read = await workerOutcome(
     worker,
     "the import's worker",
@@ -161,7 +156,11 @@ export async function readInWorker(
       if ('writing' in message) throw new Error("the import's worker sent no outcome");
       throw new Error(`the import's worker failed: ${message.error}`);
     },
-    (message) => 'writing' in message,
+    (message) => {
+      if (!('writing' in message)) return false;
+      onWriting?.(message.writing);
+      return true;
+    },
   );
   const indexed = job.sqlite
     ? indexInWorker({ ...job.sqlite, generation: job.generation, cancel: job.cancel }, onIndexed).then((outcome) => {

@@ -47,9 +47,6 @@ export function indexInWorker(
     workerData: { searchIndex: job },
   });
   onIndexed(0);
-  worker.on('message', (message: SearchIndexMessage) => {
-    if ('indexedSoFar' in message) onIndexed(message.indexedSoFar);
-  });
   return workerOutcome(
     worker,
     "the search index's worker",
@@ -58,7 +55,11 @@ export function indexInWorker(
       if ('indexedSoFar' in message) throw new Error("the search index's worker sent no outcome");
       throw new Error(`the search index's worker failed: ${message.error}`);
     },
-    (message) => 'indexedSoFar' in message,
+    (message) => {
+      if (!('indexedSoFar' in message)) return false;
+      onIndexed(message.indexedSoFar);
+      return true;
+    },
   );
 }
 

@@ -9,7 +9,8 @@ export function typeScriptWorker(module: URL, options: Omit<WorkerOptions, 'eval
 
 /**
  * What a worker that answers with one message comes to: `outcome` of that message (a throw rejects), or the worker's
- * error, or its exit before answering, named by `name`. Messages `interim` says are news on the way are not answers.
+ * error, or its exit before answering, named by `name`. `interim` is told each message first: one it takes (news on
+ * the way, returning true) is not the answer.
  */
 export function workerOutcome<M, T>(
   worker: Worker,
