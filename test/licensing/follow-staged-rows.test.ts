@@ -9,10 +9,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import SQLite, { type Database as SQLiteDatabase } from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
-import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
 import { FOLLOW_ROWS, followStagedRows, type ProviderRow } from '../../server/licensing/provider-rows.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
+import { writeStagedAccounts } from '../support/staged-accounts.ts';
 
 const dirs: string[] = [];
 const closing: (() => unknown)[] = [];
@@ -48,35 +48,13 @@ const rules = compileRules('Partners', ['acme.com']);
 
 /** `count` accounts of `generation` in environment `env`, in one transaction; providers alternate LDAP and AD. */
 function write(sqlite: SQLiteDatabase, env: string, generation: number, tag: string, count: number): void {
-  const rows: StagedRow[] = [];
-  for (let i = 0; i < count; i++) {
-    rows.push(
-      stagedRow(
-        env,
-        rules,
-        {
-          provider: i % 2 === 0 ? 'LDAP' : 'AD',
-          tenant: '',
-          username: `${tag}${i}`,
-          // Not in id order: the import's worker writes rows sorted by email.
-          email: `${tag}.${(i * 7919) % count}@${i % 3 === 0 ? 'acme.com' : 'partner.example'}`,
-          name: '',
-          active: i % 5 !== 0,
-          itUser: false,
-          staff: false,
-          role: null,
-          lastSignInAt: null,
-          createdAt: '2026-12-05T00:00:00Z',
-        },
-        generation,
-      ),
-    );
-  }
-  sqliteBatchWriter(sqlite, 500)(
-    rows.length,
-    (from, to) => rows.slice(from, to),
-    (n) => ({ importId: 'none', rowsRead: n, rowsWritten: n, bytesRead: 0 }),
-  );
+  writeStagedAccounts(sqlite, env, rules, generation, count, (i) => ({
+    provider: i % 2 === 0 ? 'LDAP' : 'AD',
+    username: `${tag}${i}`,
+    // Not in id order: the import's worker writes rows sorted by email.
+    email: `${tag}.${(i * 7919) % count}@${i % 3 === 0 ? 'acme.com' : 'partner.example'}`,
+    active: i % 5 !== 0,
+  }));
 }
 
 const idsOf = (sqlite: SQLiteDatabase, env: string, generation: number) =>

@@ -33,6 +33,17 @@ async function workerApp(heard: (line: string) => void = () => {}) {
   return { ctx, account, cookie, envId: environment.id, logged };
 }
 
+/** The same, its workers beginning no transaction from the first log line `holds` says yes to until `resume()`. */
+async function workerAppHeldAt(holds: (line: string) => boolean) {
+  let resumeTurns: (() => void) | undefined;
+  let turns: ReturnType<typeof writeTurnsOf> | undefined;
+  const app = await workerApp((line) => {
+    if (holds(line)) resumeTurns ??= turns?.pause();
+  });
+  turns = writeTurnsOf(app.ctx.database.sqlite as NonNullable<typeof app.ctx.database.sqlite>);
+  return { ...app, held: () => resumeTurns !== undefined, resume: () => resumeTurns?.() };
+}
+
 const inWorker = (logged: string[]) => logged.filter((line) => line.includes('import read by a worker thread')).length;
 
 async function listedCount(ctx: TestContext, cookie: string) {
@@ -217,17 +228,14 @@ describe('imports read by a worker thread', () => {
     'counts the rows as they are written (SQLite), and gives the figures back when cancelled meanwhile',
     async () => {
       const COUNTING = 'import counted as its worker writes it';
-      let resume: (() => void) | undefined;
-      let turns: ReturnType<typeof writeTurnsOf> | undefined;
       // The moment the figures begin taking the rows, the worker may finish the transaction under way (4,000 rows at
       // most) and begins no other until resumed.
-      const { ctx, cookie, envId, account, logged } = await workerApp((line) => {
-        if (line.includes(COUNTING) && line.includes('"rows":12000')) resume ??= turns?.pause();
-      });
-      turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+      const { ctx, cookie, envId, account, logged, held, resume } = await workerAppHeldAt(
+        (line) => line.includes(COUNTING) && line.includes('"rows":12000'),
+      );
       await importCsv(ctx, { cookie }, envId, 'LDAP', 'username,email\nana,ana@gmail.com\n');
       const id = await startUsers(ctx, cookie, envId, 12_000);
-      while (!resume) await new Promise((done) => setImmediate(done));
+      while (!held()) await new Promise((done) => setImmediate(done));
       // Readers of the figures wait for the count (it may hold some of the new rows and none of the old ones gone).
       let figuresRead = false;
       const reading = ctx.licensing.licensing.current().then(() => {
@@ -260,13 +268,8 @@ describe('imports read by a worker thread', () => {
     "shows checking's progress as the rows go into the search index, counted or not (SQLite)",
     async () => {
       const INDEXING = "import's rows going into the search index";
-      let resume: (() => void) | undefined;
-      let turns: ReturnType<typeof writeTurnsOf> | undefined;
       // Every row written and counted; the index's worker begins no transaction until resumed.
-      const { ctx, cookie, envId } = await workerApp((line) => {
-        if (line.includes(INDEXING)) resume ??= turns?.pause();
-      });
-      turns = writeTurnsOf(ctx.database.sqlite as NonNullable<typeof ctx.database.sqlite>);
+      const { ctx, cookie, envId, held, resume } = await workerAppHeldAt((line) => line.includes(INDEXING));
       const id = await startUsers(ctx, cookie, envId, 12_000);
       const view = async () =>
         (await (await call(ctx, 'GET', `/api/v1/imports/${id}`, { cookie })).json()) as ImportView;
@@ -275,9 +278,9 @@ describe('imports read by a worker thread', () => {
         await new Promise((done) => setImmediate(done));
         seen = await view();
       }
-      expect(resume).toBeDefined();
+      expect(held()).toBe(true);
       expect(seen).toMatchObject({ status: 'running', phase: 'checking', phaseDone: 0, phaseTotal: 12_000 });
-      resume?.();
+      resume();
       expect(await settledImport(ctx, id, { cookie })).toMatchObject({
         status: 'done',
         rowsWritten: 12_000,

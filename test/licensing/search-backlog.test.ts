@@ -9,12 +9,12 @@ import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { writeTurnsOf } from '../../server/db/write-turns.ts';
-import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
 import { SEARCH_ROWS_PER_STATEMENT, searchBacklog } from '../../server/licensing/search-backlog.ts';
 import { indexInWorker } from '../../server/licensing/search-index-worker.ts';
 import { licenceSearchNoSizesMigration } from '../../server/licensing/search-migration.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
+import { writeStagedAccounts } from '../support/staged-accounts.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -39,34 +39,11 @@ const rules = compileRules('Partners', ['acme.com']);
 
 /** `count` accounts of `generation`, each username holding `tag`. */
 function write(sqlite: SQLiteDatabase, generation: number, tag: string, count: number): void {
-  const rows: StagedRow[] = [];
-  for (let i = 0; i < count; i++) {
-    rows.push(
-      stagedRow(
-        'e1',
-        rules,
-        {
-          provider: 'LDAP',
-          tenant: '',
-          username: `${tag}${i}`,
-          email: `${tag}.${i}@partner.example`,
-          name: i === 7 ? '田中 花子' : '',
-          active: true,
-          itUser: false,
-          staff: false,
-          role: null,
-          lastSignInAt: null,
-          createdAt: '2026-12-05T00:00:00Z',
-        },
-        generation,
-      ),
-    );
-  }
-  sqliteBatchWriter(sqlite, 500)(
-    rows.length,
-    (from, to) => rows.slice(from, to),
-    (n) => ({ importId: 'none', rowsRead: n, rowsWritten: n, bytesRead: 0 }),
-  );
+  writeStagedAccounts(sqlite, 'e1', rules, generation, count, (i) => ({
+    username: `${tag}${i}`,
+    email: `${tag}.${i}@partner.example`,
+    name: i === 7 ? '田中 花子' : '',
+  }));
 }
 
 /**
