@@ -44,6 +44,8 @@ const PURE = [
   'test/licensing/search-backlog.test.ts',
   // An import's rows read by the main thread as a second connection writes them, on SQLite whatever the project.
   'test/licensing/follow-staged-rows.test.ts',
+  // An import's rows as SQLite's batch writer writes them, on SQLite whatever the project.
+  'test/licensing/staged-writer.test.ts',
   // An import's rows sorted in runs on disk and merged: files only.
   'test/licensing/sorted-runs.test.ts',
   'test/http/env-example.test.ts',

@@ -3,7 +3,7 @@
 // Kysely inserts where neither raw handle is given (tests).
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Database as SQLiteDatabase } from 'better-sqlite3';
+import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
 import type { Insertable, Kysely } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CompiledRules } from '../../shared/licensing/classify.ts';
@@ -91,19 +91,48 @@ export type SQLiteBatchWriter = (
   stop?: () => boolean,
 ) => number;
 
+/** Cells every row of a writer's statements holds alike (an import's environment, time, generation ...), by column. */
+export type SharedCells = Partial<Record<(typeof STAGED_COLUMNS)[number], DirectoryCell>>;
+
+/**
+ * `shared` names the cells every row holds alike: each is bound once per statement (a named parameter the statement's
+ * rows all use) instead of once per row. Binding is a conversion of every value from JavaScript to SQLite: an import's
+ * constant columns were half its cells, and binding them once made a bare insert of 2M sorted rows 8 % faster (15.4-15.9
+ * s against 14.3-14.6 s, scratch measurement). A row whose cell differs from the shared one is refused, not written.
+ */
 export function sqliteBatchWriter(
   sqlite: SQLiteDatabase,
   rowsPerStatement = SQLITE_ROWS_PER_STATEMENT,
+  shared: SharedCells = {},
 ): SQLiteBatchWriter {
-  const row = `(${STAGED_COLUMNS.map(() => '?').join(', ')})`;
+  const sharedAt = STAGED_COLUMNS.flatMap((column, k) => (column in shared ? [k] : []));
+  const ownAt = STAGED_COLUMNS.flatMap((column, k) => (column in shared ? [] : [k]));
+  const named = Object.fromEntries(sharedAt.map((k) => [`c${k}`, shared[STAGED_COLUMNS[k] as keyof SharedCells]]));
+  const row = `(${STAGED_COLUMNS.map((column, k) => (column in shared ? `@c${k}` : '?')).join(', ')})`;
   const insertInto = `insert into licence_accounts (${STAGED_COLUMNS.join(', ')}) values `;
   const insertMany = sqlite.prepare(insertInto + Array(rowsPerStatement).fill(row).join(', '));
   // The last batch of an import is a part one: 50 rows a statement, then one at a time.
   const insertFifty = sqlite.prepare(insertInto + Array(50).fill(row).join(', '));
   const insertOne = sqlite.prepare(insertInto + row);
   const recordProgress = sqlite.prepare(progressStatement(() => '?'));
+  // better-sqlite3 refuses named values for a statement without named parameters.
+  const run = (statement: Statement, cells: DirectoryCell[]) =>
+    sharedAt.length > 0 ? statement.run(cells, named) : statement.run(cells);
+  /** The rows' own cells into `into` (from its start), each shared cell checked against the shared value. */
+  const ownCells = (rows: StagedRow[], into: DirectoryCell[]) => {
+    let k = 0;
+    for (const cells of rows) {
+      for (const c of ownAt) into[k++] = cells[c] as DirectoryCell;
+      for (const c of sharedAt) {
+        if (cells[c] !== named[`c${c}`]) {
+          throw new Error(`a row's ${STAGED_COLUMNS[c]} differs from the value its statement shares`);
+        }
+      }
+    }
+    return into;
+  };
   // One array of parameters reused for every statement: `slice().flat()` made a new one of 19,000 cells each time.
-  const params: DirectoryCell[] = new Array(rowsPerStatement * STAGED_COLUMNS.length);
+  const params: DirectoryCell[] = new Array(rowsPerStatement * ownAt.length);
   const batch = sqlite.transaction(
     (
       count: number,
@@ -114,18 +143,15 @@ export function sqliteBatchWriter(
       let from = 0;
       let stopped = false;
       while (!stopped && from + rowsPerStatement <= count) {
-        const rows = rowsOf(from, from + rowsPerStatement);
-        let k = 0;
-        for (const row of rows) for (let c = 0; c < row.length; c++) params[k++] = row[c] as DirectoryCell;
-        insertMany.run(params);
+        run(insertMany, ownCells(rowsOf(from, from + rowsPerStatement), params));
         from += rowsPerStatement;
         stopped = stop?.() ?? false;
       }
       if (!stopped && from < count) {
         const rows = rowsOf(from, count);
         let r = 0;
-        for (; r + 50 <= rows.length; r += 50) insertFifty.run(rows.slice(r, r + 50).flat());
-        for (; r < rows.length; r++) insertOne.run(rows[r] as StagedRow);
+        for (; r + 50 <= rows.length; r += 50) run(insertFifty, ownCells(rows.slice(r, r + 50), []));
+        for (; r < rows.length; r++) run(insertOne, ownCells(rows.slice(r, r + 1), []));
         from = count;
       }
       const p = progress(from);

@@ -208,7 +208,17 @@ async function runSqlite(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('mmap_size = 268435456');
-    const write = sqliteBatchWriter(sqlite, ROWS_PER_STATEMENT);
+    // What every row of the import holds alike is bound once a statement.
+    const write = sqliteBatchWriter(sqlite, ROWS_PER_STATEMENT, {
+      environment_id: job.env.id,
+      name: '',
+      name_lc: '',
+      role: null,
+      last_sign_in_at: null,
+      created_at: job.createdAt,
+      source: 'import',
+      generation: job.generation,
+    });
     // Its rows wait out of the search index until they are all written (search-backlog.ts).
     inWorkerTurn(on.turns, () => searchBacklog(sqlite, job.generation).open());
     const environment = sqlite.prepare<[string], { name: string; internal_domains: string }>(
