@@ -46,6 +46,8 @@ const PURE = [
   'test/licensing/follow-staged-rows.test.ts',
   // An import's rows as SQLite's batch writer writes them, on SQLite whatever the project.
   'test/licensing/staged-writer.test.ts',
+  // An import's rows made ready while its worker waits for its turn: no database.
+  'test/licensing/rows-ahead.test.ts',
   // An import's rows sorted in runs on disk and merged: files only.
   'test/licensing/sorted-runs.test.ts',
   'test/http/env-example.test.ts',

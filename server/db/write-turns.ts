@@ -193,15 +193,25 @@ export function writeTurnsOf(sqlite: SQLiteDatabase): WriteTurns {
  * Each of the main thread's writes takes its own turn, and a query waiting for Kysely's one connection only asks for
  * its turn once the query before it is done; a worker beginning at once between two of them makes each wait for a
  * whole batch of the worker's, one after another (search-index-worker.ts).
+ *
+ * `meanwhile`: work to do while the main thread's writes go first instead of sleeping, a step (a fraction of a
+ * millisecond) a call, until it answers false (nothing left to do ahead).
  */
-export function inWorkerTurn<T>(buffer: SharedArrayBuffer, batch: (mainWaiting: () => boolean) => T, graceMs = 0): T {
+export function inWorkerTurn<T>(
+  buffer: SharedArrayBuffer,
+  batch: (mainWaiting: () => boolean) => T,
+  graceMs = 0,
+  meanwhile?: () => boolean,
+): T {
   const flags = new Int32Array(buffer, 0, 2);
   const letGoAt = new BigInt64Array(buffer, LET_GO_AT_BYTE, 1);
   for (;;) {
     let wanted = Atomics.load(flags, MAIN_WANTS);
     for (;;) {
+      let ahead = meanwhile !== undefined;
       while (wanted !== 0) {
-        Atomics.wait(flags, MAIN_WANTS, wanted, 50);
+        if (ahead) ahead = (meanwhile as () => boolean)();
+        else Atomics.wait(flags, MAIN_WANTS, wanted, 50);
         wanted = Atomics.load(flags, MAIN_WANTS);
       }
       if (graceMs <= 0) break;

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { WriteTurns } from '../../server/db/write-turns.ts';
 import { typeScriptWorker } from '../../server/licensing/typescript-worker.ts';
 import { tempDir } from '../support/server.ts';
-import { ASKED, DONE, IN_BATCH, LET_GO_AT_BATCH, MAIN_LET_GO, SAW_MAIN_WAITING } from '../support/turn-worker.ts';
+import {
+  AHEAD,
+  ASKED,
+  DONE,
+  IN_BATCH,
+  LET_GO_AT_BATCH,
+  MAIN_LET_GO,
+  SAW_MAIN_WAITING,
+} from '../support/turn-worker.ts';
 
 /** Resolves once the worker has marked `slot` (an event, not a timer). */
 async function marked(steps: Int32Array, slot: number): Promise<void> {
@@ -18,13 +26,13 @@ async function marked(steps: Int32Array, slot: number): Promise<void> {
   }
 }
 
-async function setUp(graceMs = 0) {
+async function setUp(graceMs = 0, aheadSteps?: number) {
   const sqlite = new SQLite(join(await tempDir(), 'turns.sqlite'));
   const turns = new WriteTurns(sqlite);
   const steps = new Int32Array(new SharedArrayBuffer(32));
   const start = () => {
     const worker = typeScriptWorker(new URL('../support/turn-worker.ts', import.meta.url), {
-      workerData: { turns: turns.buffer, steps: steps.buffer, graceMs },
+      workerData: { turns: turns.buffer, steps: steps.buffer, graceMs, aheadSteps },
     });
     return new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -94,6 +102,29 @@ describe('write turns between the main thread and a worker', () => {
     await turns.take();
     await finished;
     expect(Atomics.load(steps, SAW_MAIN_WAITING)).toBe(1);
+    turns.release();
+    sqlite.close();
+  });
+
+  it('a worker does its work ahead while the main thread holds its turn, until it has none, then waits', async () => {
+    const { sqlite, turns, steps, start } = await setUp(0, 5);
+    await turns.take();
+    const finished = start();
+    // Five steps of work ahead, the last one saying there is no more; no batch begun meanwhile.
+    while (Atomics.load(steps, AHEAD) < 5) {
+      await (
+        Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { value: Promise<string> | string } }
+      ).waitAsync(steps, AHEAD, Atomics.load(steps, AHEAD)).value;
+    }
+    expect(Atomics.load(steps, IN_BATCH)).toBe(0);
+    Atomics.store(steps, MAIN_LET_GO, 1);
+    turns.release();
+    await marked(steps, IN_BATCH);
+    // Begun after the main thread let go, and no step of work ahead after the one that said there was none.
+    expect(Atomics.load(steps, LET_GO_AT_BATCH)).toBe(2);
+    expect(Atomics.load(steps, AHEAD)).toBe(5);
+    await turns.take();
+    await finished;
     turns.release();
     sqlite.close();
   });

@@ -87,7 +87,7 @@ const SHARED: SharedCells = {
 const progress = (n: number) => ({ importId: 'i1', rowsRead: n, rowsWritten: n, bytesRead: 0 });
 
 /** Every column of the written rows but their ids, in the order written. */
-const written = (sqlite: SQLiteDatabase) =>
+const written = (sqlite: SQLiteDatabase): Record<string, unknown>[] =>
   sqlite
     .prepare('select * from licence_accounts order by id')
     .all()

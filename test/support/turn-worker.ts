@@ -1,6 +1,7 @@
 // A worker thread taking turns at the write lock as an import's worker does (server/db/write-turns.ts), for
 // test/db/write-turns.test.ts: `steps` (Int32 slots) says where it is; in its batch it notes whether the main thread had
-// let go of its turn, then holds the batch until the main thread begins waiting for a turn. `graceMs` is inWorkerTurn's.
+// let go of its turn, then holds the batch until the main thread begins waiting for a turn. `graceMs` is inWorkerTurn's;
+// with `aheadSteps`, it does that many steps of work ahead while it waits (inWorkerTurn's `meanwhile`).
 import { parentPort, workerData } from 'node:worker_threads';
 import { inWorkerTurn } from '../../server/db/write-turns.ts';
 
@@ -12,13 +13,16 @@ export const DONE = 3;
 export const MAIN_LET_GO = 4;
 /** What MAIN_LET_GO was when the worker's batch began, plus one (0: not begun). */
 export const LET_GO_AT_BATCH = 5;
+/** Steps of work ahead done while waiting (`aheadSteps` of them at most, inWorkerTurn's `meanwhile`). */
+export const AHEAD = 6;
 
 if (parentPort && workerData) {
   const {
     turns,
     steps: buffer,
     graceMs = 0,
-  } = workerData as { turns: SharedArrayBuffer; steps: SharedArrayBuffer; graceMs?: number };
+    aheadSteps,
+  } = workerData as { turns: SharedArrayBuffer; steps: SharedArrayBuffer; graceMs?: number; aheadSteps?: number };
   const steps = new Int32Array(buffer);
   const mark = (slot: number, value = 1) => {
     Atomics.store(steps, slot, value);
@@ -34,6 +38,13 @@ if (parentPort && workerData) {
       mark(SAW_MAIN_WAITING);
     },
     graceMs,
+    aheadSteps === undefined
+      ? undefined
+      : () => {
+          const done = Atomics.add(steps, AHEAD, 1) + 1;
+          Atomics.notify(steps, AHEAD);
+          return done < aheadSteps;
+        },
   );
   mark(DONE);
   parentPort.postMessage('done');
