@@ -36,6 +36,8 @@ const PURE = [
   'test/db/cli.test.ts',
   'test/db/backup.test.ts',
   'test/db/migrations.test.ts',
+  // Reads past SQLite's memory map, on a SQLite file whatever the project.
+  'test/db/memory-map.test.ts',
   // Kysely's statements kept, on an in-memory SQLite database.
   'test/db/kept-statements.test.ts',
   // The live figures' first load of a large SQLite file through a worker thread.

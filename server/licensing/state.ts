@@ -8,6 +8,7 @@ import type { AccountRecord } from '../../shared/licensing/count.ts';
 import { LiveLicenceCount, type LiveTotals, type ProviderReplacement } from '../../shared/licensing/live.ts';
 import type { Account, AccountErasureColumn } from '../auth/tables.ts';
 import type { Change } from '../db/change-feed.ts';
+import { withoutMemoryMap } from '../db/database.ts';
 import { dialectOf } from '../db/dialect.ts';
 import { writeTransaction } from '../db/transaction.ts';
 import { writeTurnsOf } from '../db/write-turns.ts';
@@ -267,11 +268,17 @@ export class LicensingState {
     const own = environments.find((e) => e.own) as EnvironmentView;
     const names = new Map(environments.map((e) => [e.id, e.name]));
     const { sqlite, postgres, db } = this.#deps;
-    const { n } = await db
-      .selectFrom('licence_accounts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const held = Number(n);
+    // Every account, to size the count: on SQLite a scan of the smallest index, read past the memory map.
+    const held = sqlite
+      ? withoutMemoryMap(sqlite, () => Number(sqlite.prepare('select count(*) from licence_accounts').pluck().get()))
+      : Number(
+          (
+            await db
+              .selectFrom('licence_accounts')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
     const empty = () => {
       const count = new LiveLicenceCount(toRules(environments));
       count.reserve(held);
