@@ -107,7 +107,8 @@ export function sqliteBatchWriter(
 ): SQLiteBatchWriter {
   const sharedAt = STAGED_COLUMNS.flatMap((column, k) => (column in shared ? [k] : []));
   const ownAt = STAGED_COLUMNS.flatMap((column, k) => (column in shared ? [] : [k]));
-  const named = Object.fromEntries(sharedAt.map((k) => [`c${k}`, shared[STAGED_COLUMNS[k] as keyof SharedCells]]));
+  const sharedValues = sharedAt.map((k) => shared[STAGED_COLUMNS[k] as keyof SharedCells]);
+  const named = Object.fromEntries(sharedAt.map((k, s) => [`c${k}`, sharedValues[s]]));
   const row = `(${STAGED_COLUMNS.map((column, k) => (column in shared ? `@c${k}` : '?')).join(', ')})`;
   const insertInto = `insert into licence_accounts (${STAGED_COLUMNS.join(', ')}) values `;
   const insertMany = sqlite.prepare(insertInto + Array(rowsPerStatement).fill(row).join(', '));
@@ -123,8 +124,9 @@ export function sqliteBatchWriter(
     let k = 0;
     for (const cells of rows) {
       for (const c of ownAt) into[k++] = cells[c] as DirectoryCell;
-      for (const c of sharedAt) {
-        if (cells[c] !== named[`c${c}`]) {
+      for (let s = 0; s < sharedAt.length; s++) {
+        const c = sharedAt[s] as number;
+        if (cells[c] !== sharedValues[s]) {
           throw new Error(`a row's ${STAGED_COLUMNS[c]} differs from the value its statement shares`);
         }
       }
