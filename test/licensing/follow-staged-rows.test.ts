@@ -12,7 +12,7 @@ import { openDatabase } from '../../server/db/database.ts';
 import { FOLLOW_ROWS, followStagedRows, type ProviderRow } from '../../server/licensing/provider-rows.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
-import { writeStagedAccounts } from '../support/staged-accounts.ts';
+import { addEnvironment, writeStagedAccounts } from '../support/staged-accounts.ts';
 
 const dirs: string[] = [];
 const closing: (() => unknown)[] = [];
@@ -27,17 +27,8 @@ async function database() {
   const opened = await openDatabase({ dataDir: dir }, { migrations });
   closing.push(() => opened.close());
   const reader = opened.sqlite as SQLiteDatabase;
-  for (const [id, name] of [
-    ['e1', 'Partners'],
-    ['e2', 'Staff'],
-  ]) {
-    reader
-      .prepare(
-        `insert into licence_environments (id, name, production, internal_domains, created_at)
-         values (?, ?, 1, 'acme.com', '2026-12-05')`,
-      )
-      .run(id, name);
-  }
+  addEnvironment(reader, 'e1', 'Partners');
+  addEnvironment(reader, 'e2', 'Staff');
   const writer = new SQLite(join(dir, 'seatkeeper.sqlite'));
   writer.pragma('busy_timeout = 5000');
   closing.push(() => writer.close());

@@ -14,7 +14,7 @@ import { indexInWorker } from '../../server/licensing/search-index-worker.ts';
 import { licenceSearchNoSizesMigration } from '../../server/licensing/search-migration.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
-import { writeStagedAccounts } from '../support/staged-accounts.ts';
+import { addEnvironment, writeStagedAccounts } from '../support/staged-accounts.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -26,12 +26,7 @@ async function database() {
   dirs.push(dir);
   const opened = await openDatabase({ dataDir: dir }, { migrations });
   const sqlite = opened.sqlite as SQLiteDatabase;
-  sqlite
-    .prepare(
-      `insert into licence_environments (id, name, production, internal_domains, created_at)
-       values ('e1', 'Partners', 1, 'acme.com', '2026-12-05')`,
-    )
-    .run();
+  addEnvironment(sqlite);
   return { opened, sqlite };
 }
 

@@ -17,6 +17,7 @@ import {
 import { DIRECTORY_FIELDS } from '../../server/licensing/records.ts';
 import { migrations } from '../../server/migrations.ts';
 import { compileRules } from '../../shared/licensing/classify.ts';
+import { addEnvironment } from '../support/staged-accounts.ts';
 
 const dirs: string[] = [];
 const closing: (() => unknown)[] = [];
@@ -31,12 +32,7 @@ async function database(): Promise<SQLiteDatabase> {
   const opened = await openDatabase({ dataDir: dir }, { migrations });
   closing.push(() => opened.close());
   const sqlite = opened.sqlite as SQLiteDatabase;
-  sqlite
-    .prepare(
-      `insert into licence_environments (id, name, production, internal_domains, created_at)
-       values ('e1', 'Partners', 1, 'acme.com', '2026-12-05')`,
-    )
-    .run();
+  addEnvironment(sqlite);
   sqlite
     .prepare(
       `insert into licence_imports (id, environment_id, provider, status, started_at)

@@ -1,5 +1,5 @@
 // Imported accounts written straight into SQLite as an import's worker writes them (server/licensing/import-staging.ts),
-// for tests of what reads or indexes them.
+// for tests of what reads or indexes them, and the environment they belong to.
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { type StagedRow, sqliteBatchWriter, stagedRow } from '../../server/licensing/import-staging.ts';
 import type { DirectoryFields } from '../../server/licensing/records.ts';
@@ -37,4 +37,14 @@ export function writeStagedAccounts(
     (from, to) => rows.slice(from, to),
     (n) => ({ importId: 'none', rowsRead: n, rowsWritten: n, bytesRead: 0 }),
   );
+}
+
+/** A production environment `id` named `name`, internal domain acme.com, for staged accounts to belong to. */
+export function addEnvironment(sqlite: SQLiteDatabase, id = 'e1', name = 'Partners'): void {
+  sqlite
+    .prepare(
+      `insert into licence_environments (id, name, production, internal_domains, created_at)
+       values (?, ?, 1, 'acme.com', '2026-12-05')`,
+    )
+    .run(id, name);
 }
