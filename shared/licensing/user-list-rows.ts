@@ -10,6 +10,7 @@ import {
   DEFAULT_PROVIDER,
 } from './account-rows.ts';
 import type { CsvRecord } from './csv-records.ts';
+import { sameText } from './identity-index.ts';
 import { quoteValue } from './quote-value.ts';
 import { unguardSpreadsheetCell } from './spreadsheet-cells.ts';
 import type { ColumnMapping, FieldSource } from './user-list-columns.ts';
@@ -44,14 +45,36 @@ interface Flag {
 
 /** Interned values of a column with few distinct values (environments, providers, tenants), matched in place. */
 class FewValues {
+  readonly field: 'environment' | 'provider' | 'tenant';
   readonly #raw: string[] = [];
   readonly #value: string[] = [];
+  /** Each raw value's length and last character, compared before its text: most misses stop there. */
+  readonly #length: number[] = [];
+  readonly #last: number[] = [];
   readonly #many = new Map<string, string>();
 
-  /** The value already seen for the record's field, or undefined. */
+  constructor(field: 'environment' | 'provider' | 'tenant') {
+    this.field = field;
+  }
+
+  /** The value already seen for the record's field, or undefined; '' for an empty field (the caller's default). */
   find(record: CsvRecord, i: number): string | undefined {
     const raw = this.#raw;
-    for (let k = 0; k < raw.length; k++) if (record.is(i, raw[k] as string)) return this.#value[k];
+    const quoted = record.values[i];
+    if (quoted === undefined) {
+      const text = record.text;
+      const start = record.starts[i] as number;
+      const length = (record.ends[i] as number) - start;
+      if (length === 0) return '';
+      const last = text.charCodeAt(start + length - 1);
+      for (let k = 0; k < raw.length; k++) {
+        if (this.#length[k] === length && this.#last[k] === last && sameText(text, start, raw[k] as string)) {
+          return this.#value[k];
+        }
+      }
+    } else {
+      for (let k = 0; k < raw.length; k++) if (raw[k] === quoted) return this.#value[k];
+    }
     return raw.length < 16 ? undefined : this.#many.get(record.field(i));
   }
 
@@ -59,6 +82,8 @@ class FewValues {
     if (this.#raw.length < 16) {
       this.#raw.push(raw);
       this.#value.push(value);
+      this.#length.push(raw.length);
+      this.#last.push(raw.charCodeAt(raw.length - 1));
     } else {
       this.#many.set(raw, value);
     }
@@ -68,7 +93,9 @@ class FewValues {
 export class UserListRows {
   readonly #mapping: ColumnMapping;
   readonly #at: Positions;
-  readonly #names = { environment: new FewValues(), provider: new FewValues(), tenant: new FewValues() };
+  readonly #environments = new FewValues('environment');
+  readonly #providers = new FewValues('provider');
+  readonly #tenants = new FewValues('tenant');
   /** Seatkeeper's own export guards cells against spreadsheets; reading it back takes the guard away. */
   readonly #unguard: boolean;
   #defaultTenant: { id: string; line: number } | null;
@@ -106,9 +133,9 @@ export class UserListRows {
     if (this.#anonymous(record)) return null;
     return {
       ref: record.line,
-      environment: this.#name(record, at.environment, 'environment') || this.#defaultEnvironment,
+      environment: this.#name(record, at.environment, this.#environments) || this.#defaultEnvironment,
       production: this.#production(record),
-      provider: this.#name(record, at.provider, 'provider') || this.#defaultProvider,
+      provider: this.#name(record, at.provider, this.#providers) || this.#defaultProvider,
       tenant: this.#tenant(record),
       username,
       email,
@@ -134,9 +161,9 @@ export class UserListRows {
     const noEmail = email === null ? record.length(at.email) === 0 : email === '';
     if (noUsername && noEmail && record.isBlank()) return false;
     if (this.#anonymous(record)) return false;
-    const environment = this.#name(record, at.environment, 'environment') || this.#defaultEnvironment;
+    const environment = this.#name(record, at.environment, this.#environments) || this.#defaultEnvironment;
     const production = this.#production(record);
-    const provider = this.#name(record, at.provider, 'provider') || this.#defaultProvider;
+    const provider = this.#name(record, at.provider, this.#providers) || this.#defaultProvider;
     const tenant = this.#tenant(record);
     const i = columns.add(record.line);
     if (username !== null) columns.setUsername(i, username);
@@ -223,11 +250,12 @@ export class UserListRows {
     }
   }
 
-  #name(record: CsvRecord, position: number, field: 'environment' | 'provider' | 'tenant'): string {
-    if (position === -1 || record.length(position) === 0) return '';
-    const names = this.#names[field];
+  #name(record: CsvRecord, position: number, names: FewValues): string {
+    if (position === -1) return '';
     const known = names.find(record, position);
     if (known !== undefined) return known;
+    if (record.length(position) === 0) return '';
+    const field = names.field;
     const raw = record.field(position);
     if (raw.length > MAX_VALUE_LENGTH[field]) {
       throw new AccountRowError(
@@ -243,7 +271,7 @@ export class UserListRows {
   }
 
   #tenant(record: CsvRecord): string {
-    const value = this.#name(record, this.#at.tenant, 'tenant');
+    const value = this.#name(record, this.#at.tenant, this.#tenants);
     const source = this.#mapping.fields.tenant;
     if (!source?.tenantId || value === '') return value;
     // A column of tenant ids names the default tenant too: it must be told apart (rule 16).

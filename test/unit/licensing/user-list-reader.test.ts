@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { AccountColumns } from '../../../shared/licensing/account-columns.ts';
 import {
   type AccountRow,
   readUserList,
@@ -189,6 +190,33 @@ describe('CSV as platforms and Excel write it', () => {
           expect(accounts.map((a) => [a.username, a.tenant])).toEqual(data.map(([u, t]) => [u?.trim(), t?.trim()]));
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads each environment, provider and tenant as written, however alike the names, into objects or columns', () => {
+    // Names of one length ending alike, quoted or spaced, and more of them than are matched in place (16).
+    const name = fc.oneof(
+      fc.constantFrom('', ' ', 'Production', 'Production-EU', 'Production-US', 'QA', ' QA ', '"QA"', '"a,b"'),
+      fc.stringMatching(/^[AB]{1,3}[xy]$/),
+      fc.integer({ min: 10, max: 40 }).map((n) => `P${n}x`),
+    );
+    const unquoted = (cell: string) => (cell.startsWith('"') ? cell.slice(1, -1) : cell).trim();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, name, name), { minLength: 1, maxLength: 60 }), (rows) => {
+        const text = `environment,provider,tenant,username\n${rows.map((row, k) => `${row.join(',')},u${k}`).join('\n')}\n`;
+        const expected = rows.map(([environment, provider, tenant]) => [
+          unquoted(environment) || 'Production',
+          unquoted(provider) || 'Users',
+          unquoted(tenant),
+        ]);
+        const { accounts } = read(text);
+        expect(accounts.map((a) => [a.environment, a.provider, a.tenant])).toEqual(expected);
+        const columns = new AccountColumns();
+        read(text, { into: columns });
+        const fromColumns = Array.from({ length: columns.length }, (_, i) => columns.record(i));
+        expect(fromColumns.map((a) => [a.environment, a.provider, a.tenant])).toEqual(expected);
+      }),
       { numRuns: 300 },
     );
   });
