@@ -269,18 +269,27 @@ class LinkScratch {
 }
 
 /**
+ * Records linked into sets (rules 14 to 17): `parent` per record, and `joined` marking each record a link joined to
+ * another, so counting passes over the rest (most of a list: people with one account) without looking up their set.
+ */
+interface Links {
+  parent: Int32Array;
+  joined: Uint8Array;
+}
+
+function unlinked(n: number): Links {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  return { parent, joined: new Uint8Array(n) };
+}
+
+/**
  * Rules 14, 15 and 17: links the given default-tenant records sharing an email or a username, but only across
  * different (environment, provider) slots: two accounts of one provider never link each other.
  */
-function link(
-  members: Int32Array,
-  identities: Identities,
-  slotOf: Int32Array,
-  parent: Int32Array,
-  scratch: LinkScratch,
-) {
-  linkBy(members, identities.email, slotOf, parent, scratch);
-  linkBy(members, identities.username, slotOf, parent, scratch);
+function link(members: Int32Array, identities: Identities, slotOf: Int32Array, links: Links, scratch: LinkScratch) {
+  linkBy(members, identities.email, slotOf, links, scratch);
+  linkBy(members, identities.username, slotOf, links, scratch);
 }
 
 /**
@@ -288,8 +297,9 @@ function link(
  * linked to every holder in another slot, and those connect the holders of its own slot), and are not linked at all
  * when they sit in one slot; so each holder is joined to the value's first holder if and only if the value spans slots.
  */
-function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, parent: Int32Array, scratch: LinkScratch) {
+function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, links: Links, scratch: LinkScratch) {
   const { firstHolder, spansSlots } = scratch;
+  const { parent, joined } = links;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
     const id = ids[i] as number;
@@ -303,7 +313,11 @@ function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, parent
     const id = ids[i] as number;
     if (id === 0) continue;
     const first = firstHolder[id] as number;
-    if (spansSlots[id] === 1 && first !== i) union(parent, first, i);
+    if (spansSlots[id] === 1 && first !== i) {
+      union(parent, first, i);
+      joined[first] = 1;
+      joined[i] = 1;
+    }
   }
   for (let k = 0; k < members.length; k++) {
     const id = ids[members[k] as number] as number;
@@ -333,12 +347,12 @@ interface ScopeTotals extends BucketCounts {
 }
 
 /**
- * Counts the people in one scope (a set of records already linked in `parent`).
+ * Counts the people in one scope (a set of records already linked in `links`, only among themselves).
  * `slotOf` tells apart the (environment, provider) slots of rule 15.
  */
 function countScope(
   members: Int32Array,
-  parent: Int32Array,
+  links: Links,
   status: Uint8Array,
   bits: Uint8Array,
   slotOf: Int32Array,
@@ -346,8 +360,12 @@ function countScope(
 ): ScopeTotals {
   // Shared by the scopes and left zeroed: fresh arrays per scope cost more in memory touched than in work.
   const { roots, size, groupOf, rootOfGroup } = scratch;
+  const { parent, joined } = links;
+  // A record no link joined is a set of its own; the others' sets hold two records or more, all members here.
   for (let k = 0; k < members.length; k++) {
-    const root = find(parent, members[k] as number);
+    const i = members[k] as number;
+    if (joined[i] === 0) continue;
+    const root = find(parent, i);
     roots[k] = root;
     size[root] = (size[root] as number) + 1;
   }
@@ -357,13 +375,13 @@ function countScope(
   let items = 0;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
-    const root = roots[k] as number;
-    if (size[root] === 1) {
+    if (joined[i] === 0) {
       if (status[i] !== ELIGIBLE) continue;
       if ((bits[i] as number) & INTERNAL) internal++;
       else external++;
       continue;
     }
+    const root = roots[k] as number;
     items++;
     if (groupOf[root] === 0) {
       rootOfGroup[count] = root;
@@ -377,8 +395,8 @@ function countScope(
   }
   const fill = multi.starts.slice(0, count);
   for (let k = 0; k < members.length; k++) {
+    if (joined[members[k] as number] === 0) continue;
     const g = (groupOf[roots[k] as number] as number) - 1;
-    if (g === -1) continue;
     multi.items[fill[g] as number] = members[k] as number;
     fill[g] = (fill[g] as number) + 1;
   }
@@ -398,6 +416,7 @@ function countScope(
     figures.internalAccounts[g] = people.internalAccounts;
   }
   for (let k = 0; k < members.length; k++) {
+    if (joined[members[k] as number] === 0) continue;
     size[roots[k] as number] = 0;
     groupOf[roots[k] as number] = 0;
   }
@@ -696,15 +715,13 @@ export function prepareCount(
     const scratch = new LinkScratch(identities.size);
 
     // Installation-wide merge across production environments (rules 14, 16, 17).
-    const parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) parent[i] = i;
-    link(productionLinked, identities, slotOf, parent, scratch);
+    const links = unlinked(n);
+    link(productionLinked, identities, slotOf, links, scratch);
     const scratchOfScopes = scopeScratch(n, slotNames.length);
-    const production = countScope(productionAll, parent, status, bits, slotOf, scratchOfScopes);
+    const production = countScope(productionAll, links, status, bits, slotOf, scratchOfScopes);
 
     // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
-    const envParent = new Int32Array(n);
-    for (let i = 0; i < n; i++) envParent[i] = i;
+    const envLinks = unlinked(n);
     const perEnv: ScopeTotals[] = [];
     // A production record alone in the installation-wide merge is alone in its environment too, so only linked ones
     // need linking again.
@@ -713,8 +730,8 @@ export function prepareCount(
     environments.forEach((env, e) => {
       const members = perEnvMembers[e] as Int32Array;
       const linkable = env.production ? marked(members, linkedInProduction) : marked(members, defaultTenant);
-      link(linkable, identities, slotOf, envParent, scratch);
-      perEnv.push(countScope(members, envParent, status, bits, slotOf, scratchOfScopes));
+      link(linkable, identities, slotOf, envLinks, scratch);
+      perEnv.push(countScope(members, envLinks, status, bits, slotOf, scratchOfScopes));
     });
 
     // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
