@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite, { type Database as SQLiteDatabase } from 'better-sqlite3';
+import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, Migrator, PostgresDialect } from 'kysely';
 import type { Logger } from '../logger.ts';
 import { type ChangeFeed, listenForChanges, noChangeFeed } from './change-feed.ts';
 import { type DialectName, SqliteWithoutRowLocks } from './dialect.ts';
+import { useMemoryMap } from './memory-map.ts';
 import { createPool, type PostgresHandle } from './postgres.ts';
 import type { Database } from './schema.ts';
 import { WriteSignal } from './write-signal.ts';
@@ -47,23 +48,6 @@ export function openDatabase(settings: DatabaseSettings, options: OpenOptions): 
     : openSqlite(settings.dataDir, options);
 }
 
-/** How much of the SQLite file the main connection reads through a memory map (no copy into SQLite's own cache). */
-const MEMORY_MAP_BYTES = 268_435_456;
-
-/**
- * Runs `read` on the connection with the file's memory map let go first and taken up again after. Pages read through
- * the map count in the process's resident memory: a scan over a whole index that no request needs kept there (the
- * count of every account at start, a 71 MB index for 5M accounts, left 124 MB of the file mapped in) does not.
- */
-export function withoutMemoryMap<T>(sqlite: SQLiteDatabase, read: () => T): T {
-  sqlite.pragma('mmap_size = 0');
-  try {
-    return read();
-  } finally {
-    sqlite.pragma(`mmap_size = ${MEMORY_MAP_BYTES}`);
-  }
-}
-
 /** Creates DATA_DIR/seatkeeper.sqlite if needed, with durable settings. */
 async function openSqlite(dataDir: string, options: OpenOptions): Promise<OpenedDatabase> {
   mkdirSync(dataDir, { recursive: true });
@@ -72,7 +56,7 @@ async function openSqlite(dataDir: string, options: OpenOptions): Promise<Opened
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`mmap_size = ${MEMORY_MAP_BYTES}`);
+  useMemoryMap(sqlite);
   const writes = new WriteSignal();
   const db = new Kysely<Database>({
     // Each statement that may write takes its turn with a worker thread's import (write-turns.ts).

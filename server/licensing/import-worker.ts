@@ -10,6 +10,7 @@ import SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { type CompiledRules, compileRules } from '../../shared/licensing/classify.ts';
 import type { UserListSummary } from '../../shared/licensing/user-list-reader.ts';
+import { useMemoryMap } from '../db/memory-map.ts';
 import { connectedClient } from '../db/postgres.ts';
 import { inWorkerTurn, yieldToRequests } from '../db/write-turns.ts';
 import { ApiError } from '../http/errors.ts';
@@ -206,7 +207,7 @@ async function runSqlite(
   try {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('mmap_size = 268435456');
+    useMemoryMap(sqlite);
     // What every row of the import holds alike is bound once a statement.
     const write = sqliteBatchWriter(sqlite, ROWS_PER_STATEMENT, {
       environment_id: job.env.id,

@@ -5,6 +5,7 @@
 // and 114 s at the process's priority, the saves' p99 the same (65 and 64 ms; one run each).
 import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import { useMemoryMap } from '../db/memory-map.ts';
 import { inWorkerTurn } from '../db/write-turns.ts';
 import { searchBacklog } from './search-backlog.ts';
 import { typeScriptWorker, workerOutcome } from './typescript-worker.ts';
@@ -67,7 +68,7 @@ function index(job: SearchIndexJob): SearchIndexMessage {
   const sqlite = new SQLite(job.path);
   try {
     sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('mmap_size = 268435456');
+    useMemoryMap(sqlite);
     const backlog = searchBacklog(sqlite, job.generation);
     const cancelled = new Int32Array(job.cancel);
     let indexedSoFar = 0;

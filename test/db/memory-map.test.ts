@@ -1,4 +1,4 @@
-// A read past the SQLite file's memory map (server/db/database.ts, withoutMemoryMap): pages read through the map stay in
+// A read past the SQLite file's memory map (server/db/memory-map.ts, withoutMemoryMap): pages read through the map stay in
 // the process's resident memory as long as the map holds them, so the start's count of every account (a scan of a
 // whole index) kept 124 MB of a 5M-account file there. Linux's /proc tells the file pages a process holds (RssFile).
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, withoutMemoryMap } from '../../server/db/database.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { withoutMemoryMap } from '../../server/db/memory-map.ts';
 
 const dirs: string[] = [];
 const closing: (() => unknown)[] = [];
