@@ -359,30 +359,31 @@ function countScope(
   scratch: ScopeScratch,
 ): ScopeTotals {
   // Shared by the scopes and left zeroed: fresh arrays per scope cost more in memory touched than in work.
-  const { roots, size, groupOf, rootOfGroup } = scratch;
+  const { linked, roots, size, groupOf, rootOfGroup } = scratch;
   const { parent, joined } = links;
-  // A record no link joined is a set of its own; the others' sets hold two records or more, all members here.
-  for (let k = 0; k < members.length; k++) {
-    const i = members[k] as number;
-    if (joined[i] === 0) continue;
-    const root = find(parent, i);
-    roots[k] = root;
-    size[root] = (size[root] as number) + 1;
-  }
+  // A record no link joined is a set of its own, counted here; the others' sets hold two records or more, all
+  // members here, and are looked at below.
   let internal = 0;
   let external = 0;
-  let count = 0;
   let items = 0;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
-    if (joined[i] === 0) {
-      if (status[i] !== ELIGIBLE) continue;
-      if ((bits[i] as number) & INTERNAL) internal++;
-      else external++;
+    if (joined[i] === 1) {
+      linked[items++] = i;
       continue;
     }
+    if (status[i] !== ELIGIBLE) continue;
+    if ((bits[i] as number) & INTERNAL) internal++;
+    else external++;
+  }
+  for (let k = 0; k < items; k++) {
+    const root = find(parent, linked[k] as number);
+    roots[k] = root;
+    size[root] = (size[root] as number) + 1;
+  }
+  let count = 0;
+  for (let k = 0; k < items; k++) {
     const root = roots[k] as number;
-    items++;
     if (groupOf[root] === 0) {
       rootOfGroup[count] = root;
       // Numbered from 1 here, so 0 means none and the array is left zeroed as found.
@@ -394,10 +395,9 @@ function countScope(
     multi.starts[g + 1] = (multi.starts[g] as number) + (size[rootOfGroup[g] as number] as number);
   }
   const fill = multi.starts.slice(0, count);
-  for (let k = 0; k < members.length; k++) {
-    if (joined[members[k] as number] === 0) continue;
+  for (let k = 0; k < items; k++) {
     const g = (groupOf[roots[k] as number] as number) - 1;
-    multi.items[fill[g] as number] = members[k] as number;
+    multi.items[fill[g] as number] = linked[k] as number;
     fill[g] = (fill[g] as number) + 1;
   }
   const figures = {
@@ -415,8 +415,7 @@ function countScope(
     figures.counted[g] = people.counted;
     figures.internalAccounts[g] = people.internalAccounts;
   }
-  for (let k = 0; k < members.length; k++) {
-    if (joined[members[k] as number] === 0) continue;
+  for (let k = 0; k < items; k++) {
     size[roots[k] as number] = 0;
     groupOf[roots[k] as number] = 0;
   }
@@ -437,10 +436,12 @@ function marked(members: Int32Array, mark: Uint8Array): Int32Array {
 }
 
 /**
- * Room for countScope, each left zeroed after use: a root per member; per record, its group's size, and its group's
- * number (from 1) when it is a root; per group, its root; per slot, a group's counted accounts in it (groupPeople).
+ * Room for countScope, each left zeroed after use where it is read before it is written: the linked members of a
+ * scope and a root per linked member; per record, its group's size, and its group's number (from 1) when it is a
+ * root; per group, its root; per slot, a group's counted accounts in it (groupPeople).
  */
 interface ScopeScratch {
+  linked: Int32Array;
   roots: Int32Array;
   size: Int32Array;
   groupOf: Int32Array;
@@ -450,6 +451,7 @@ interface ScopeScratch {
 
 function scopeScratch(records: number, slots: number): ScopeScratch {
   return {
+    linked: new Int32Array(records),
     roots: new Int32Array(records),
     size: new Int32Array(records),
     groupOf: new Int32Array(records),
@@ -756,45 +758,60 @@ export function prepareCount(
 
     const columns = accounts instanceof AccountColumns ? accounts : null;
     const member = (i: number): GroupMember => {
-      const record = columns === null ? accountAt(accounts, i) : null;
       const env = environments[environmentIndex[i] as number] as EnvironmentRules;
       const counted = env.production && status[i] === ELIGIBLE;
-      return {
+      let ref: string | number;
+      let username: string;
+      let email: string;
+      if (columns === null) {
+        const record = accountAt(accounts, i);
+        ref = record.ref;
+        username = record.username ?? '';
+        email = record.email ?? '';
+      } else {
         // Columns give each field without making the whole row.
-        ref: record?.ref ?? (columns as AccountColumns).line(i),
+        ref = columns.line(i);
+        username = columns.username(i);
+        email = columns.email(i);
+      }
+      const made: GroupMember = {
+        ref,
         environment: env.name,
         provider: (slotNames[slotOf[i] as number] as { provider: string }).provider,
-        username: (record === null ? (columns as AccountColumns).username(i) : record.username) ?? '',
-        email: (record === null ? (columns as AccountColumns).email(i) : record.email) ?? '',
+        username,
+        email,
         classification: (bits[i] as number) & INTERNAL ? 'internal' : 'external',
         counted,
-        ...(counted
-          ? {}
-          : {
-              notCountedReason: !env.production
-                ? ('non-production' as const)
-                : status[i] === INACTIVE
-                  ? ('inactive' as const)
-                  : ('it-user' as const),
-            }),
       };
+      if (!counted) {
+        made.notCountedReason = !env.production ? 'non-production' : status[i] === INACTIVE ? 'inactive' : 'it-user';
+      }
+      return made;
     };
     const groups = (scope: string, totals: ScopeTotals): DuplicateGroup[] => {
       const out: DuplicateGroup[] = [];
+      const { starts, items } = totals.multi;
       for (let g = 0; g < totals.multi.count; g++) {
         const counted = totals.counted[g] as number;
         if (counted < 2) continue;
         const people = totals.people[g] as number;
         const internal = totals.internalPeople[g] as number;
         const internalAccounts = totals.internalAccounts[g] as number;
-        const list = totals.multi.items.subarray(totals.multi.starts[g], totals.multi.starts[g + 1]);
+        const from = starts[g] as number;
+        const to = starts[g + 1] as number;
         const flags: GroupFlag[] = [];
         if (internalAccounts > 0 && internalAccounts < counted) flags.push('mixed');
         // Rule 15's floor: more than one person means several counted accounts in one slot.
         if (people > 1) flags.push('same-provider');
-        const env = environmentIndex[list[0] as number];
-        if (list.some((i) => environmentIndex[i] !== env)) flags.push('cross-environment');
-        const members = Array.from(list, member);
+        const env = environmentIndex[items[from] as number];
+        for (let k = from + 1; k < to; k++) {
+          if (environmentIndex[items[k] as number] !== env) {
+            flags.push('cross-environment');
+            break;
+          }
+        }
+        const members: GroupMember[] = [];
+        for (let k = from; k < to; k++) members.push(member(items[k] as number));
         out.push({
           scope,
           people,
