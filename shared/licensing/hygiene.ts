@@ -1,7 +1,9 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
+import { AccountColumns } from './account-columns.ts';
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import {
+  type AccountRecord,
   type Accounts,
   accountAt,
   type CountDetail,
@@ -9,7 +11,6 @@ import {
   type EnvironmentRules,
   type Groups,
   refAt,
-  staffAt,
 } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
@@ -80,35 +81,33 @@ export function hygieneFindings(
   const bySubdomain = new Map<string, (string | number)[]>();
   const noEmail = new Map<number, (string | number)[]>();
   const staffExternal = new Map<number, (string | number)[]>();
+  const add = <K>(map: Map<K, (string | number)[]>, key: K, ref: string | number) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [ref]);
+    else list.push(ref);
+  };
+  // Columns give each field of a row without making the whole row.
+  const columns = records instanceof AccountColumns ? records : null;
+  const objects = columns === null ? (records as readonly AccountRecord[]) : null;
+  const configured = environments.map((env) => env.internalDomains.length > 0);
   for (let i = 0; i < records.length; i++) {
     if (status[i] !== ELIGIBLE) continue;
     const e = environmentIndex[i] as number;
-    const env = environments[e] as EnvironmentRules;
+    if (!configured[e]) continue;
     const b = bits[i] as number;
-    if (env.internalDomains.length === 0) continue;
     if (b & SUBDOMAIN_OF_LISTED) {
       // The field whose domain sits under a listed one, which may be the username's.
-      const record = accountAt(records, i);
       const listedDomains = (compiled[e] as CompiledRules).domains;
-      const fromEmail = emailDomain(record.email);
+      const fromEmail = emailDomain(columns === null ? objects?.[i]?.email : columns.email(i));
       const domain =
         fromEmail !== null && listedParent(listedDomains, fromEmail) !== null
           ? fromEmail
-          : (emailDomain(record.username) as string);
-      const key = `${e}\u0000${domain}`;
-      const list = bySubdomain.get(key) ?? [];
-      list.push(record.ref);
-      bySubdomain.set(key, list);
+          : (emailDomain(columns === null ? objects?.[i]?.username : columns.username(i)) as string);
+      add(bySubdomain, `${e}\u0000${domain}`, refAt(records, i));
     }
-    if (b & NO_EMAIL) {
-      const list = noEmail.get(e) ?? [];
-      list.push(refAt(records, i));
-      noEmail.set(e, list);
-    }
-    if (!(b & INTERNAL) && staffAt(records, i)) {
-      const list = staffExternal.get(e) ?? [];
-      list.push(refAt(records, i));
-      staffExternal.set(e, list);
+    if (b & NO_EMAIL) add(noEmail, e, refAt(records, i));
+    if (!(b & INTERNAL) && (columns === null ? objects?.[i]?.staff === true : columns.staff(i))) {
+      add(staffExternal, e, refAt(records, i));
     }
   }
   for (const [key, accounts] of bySubdomain) {
@@ -224,23 +223,43 @@ function sharedIdentities(ids: Int32Array, holders: Int32Array): Groups {
  * merged group are linked through another provider's account, which the group lists too.
  */
 function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy: SharedByField): HygieneFinding[] {
-  const { slotOf, environments, environmentIndex, defaultTenant } = detail;
+  const { slotOf, environments, environmentIndex, defaultTenant, status } = detail;
   // The rows of each finding made, as a signature: in input order, whichever field they share.
   const reported = new Set<string>();
   const findings: HygieneFinding[] = [];
+  const report = (same: readonly number[], field: 'email' | 'username') => {
+    let counted = 0;
+    for (const i of same) if (status[i] === ELIGIBLE) counted++;
+    if (counted < 2) return;
+    const signature = same.join(',');
+    if (reported.has(signature)) return;
+    reported.add(signature);
+    const first = same[0] as number;
+    const env = environments[environmentIndex[first] as number] as EnvironmentRules;
+    findings.push({
+      rule: 32,
+      code: 'same-provider-duplicate',
+      environment: env.name,
+      message: `${plural(same.length, 'account')} in ${fieldAt(records, first, 'provider')} (${env.name}) share the ${field} ${fieldAt(records, first, field).trim()} and count as ${counted} people (rule 15: accounts of one provider are never one person): merge or deactivate the extra accounts`,
+      accounts: same.map((i) => refAt(records, i)),
+    });
+  };
   // A value's holders in the default tenant (the others are never one person with anyone: rule 16).
   const inDefault: number[] = [];
   for (const field of ['email', 'username'] as const) {
-    const shared = sharedBy[field];
-    for (let g = 0; g < shared.count; g++) {
+    const { count, starts, items } = sharedBy[field];
+    for (let g = 0; g < count; g++) {
       inDefault.length = 0;
-      for (let k = shared.starts[g] as number; k < (shared.starts[g + 1] as number); k++) {
-        const i = shared.items[k] as number;
+      for (let k = starts[g] as number; k < (starts[g + 1] as number); k++) {
+        const i = items[k] as number;
         if (defaultTenant[i] === 1) inDefault.push(i);
       }
-      // Mostly two holders: in two slots, there is nothing to report, found without a map.
       if (inDefault.length < 2) continue;
-      if (inDefault.length === 2 && slotOf[inDefault[0] as number] !== slotOf[inDefault[1] as number]) continue;
+      // Mostly two holders: in two slots there is nothing to report, in one they are the finding; no map either way.
+      if (inDefault.length === 2) {
+        if (slotOf[inDefault[0] as number] === slotOf[inDefault[1] as number]) report(inDefault, field);
+        continue;
+      }
       const bySlot = new Map<number, number[]>();
       for (const i of inDefault) {
         const slot = slotOf[i] as number;
@@ -248,27 +267,17 @@ function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy
         if (same === undefined) bySlot.set(slot, [i]);
         else same.push(i);
       }
-      for (const same of bySlot.values()) {
-        if (same.length < 2) continue;
-        const counted = same.filter((i) => detail.status[i] === ELIGIBLE).length;
-        if (counted < 2) continue;
-        const signature = same.join(',');
-        if (reported.has(signature)) continue;
-        reported.add(signature);
-        const accounts = same.map((i) => refAt(records, i));
-        const first = accountAt(records, same[0] as number);
-        const env = environments[environmentIndex[same[0] as number] as number] as EnvironmentRules;
-        findings.push({
-          rule: 32,
-          code: 'same-provider-duplicate',
-          environment: env.name,
-          message: `${plural(same.length, 'account')} in ${first.provider} (${env.name}) share the ${field} ${(first[field] ?? '').trim()} and count as ${counted} people (rule 15: accounts of one provider are never one person): merge or deactivate the extra accounts`,
-          accounts,
-        });
-      }
+      for (const same of bySlot.values()) if (same.length > 1) report(same, field);
     }
   }
   return findings;
+}
+
+/** One field of the account at `i`, without making the whole row of columns. */
+function fieldAt(records: Accounts, i: number, field: 'provider' | 'email' | 'username'): string {
+  if (!(records instanceof AccountColumns)) return (records[i] as AccountRecord)[field] ?? '';
+  if (field === 'provider') return records.providers.names[records.providerId(i)] as string;
+  return field === 'email' ? records.email(i) : records.username(i);
 }
 
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
