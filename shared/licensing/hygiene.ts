@@ -11,6 +11,7 @@ import {
   type EnvironmentRules,
   type Groups,
   refAt,
+  staffAt,
 } from './count.ts';
 import { normalizeDomainEntry } from './domains.ts';
 import { emailDomain } from './email.ts';
@@ -86,9 +87,7 @@ export function hygieneFindings(
     if (list === undefined) map.set(key, [ref]);
     else list.push(ref);
   };
-  // Columns give each field of a row without making the whole row.
   const columns = records instanceof AccountColumns ? records : null;
-  const objects = columns === null ? (records as readonly AccountRecord[]) : null;
   const configured = environments.map((env) => env.internalDomains.length > 0);
   for (let i = 0; i < records.length; i++) {
     if (status[i] !== ELIGIBLE) continue;
@@ -98,15 +97,15 @@ export function hygieneFindings(
     if (b & SUBDOMAIN_OF_LISTED) {
       // The field whose domain sits under a listed one, which may be the username's.
       const listedDomains = (compiled[e] as CompiledRules).domains;
-      const fromEmail = emailDomain(columns === null ? objects?.[i]?.email : columns.email(i));
+      const fromEmail = emailDomain(fieldAt(records, i, 'email'));
       const domain =
         fromEmail !== null && listedParent(listedDomains, fromEmail) !== null
           ? fromEmail
-          : (emailDomain(columns === null ? objects?.[i]?.username : columns.username(i)) as string);
+          : (emailDomain(fieldAt(records, i, 'username')) as string);
       add(bySubdomain, `${e}\u0000${domain}`, refAt(records, i));
     }
     if (b & NO_EMAIL) add(noEmail, e, refAt(records, i));
-    if (!(b & INTERNAL) && (columns === null ? objects?.[i]?.staff === true : columns.staff(i))) {
+    if (!(b & INTERNAL) && (columns === null ? staffAt(records, i) : columns.staff(i))) {
       add(staffExternal, e, refAt(records, i));
     }
   }
@@ -273,7 +272,7 @@ function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy
   return findings;
 }
 
-/** One field of the account at `i`, without making the whole row of columns. */
+/** One field of the account at `i`: columns give it without making the whole row. */
 function fieldAt(records: Accounts, i: number, field: 'provider' | 'email' | 'username'): string {
   if (!(records instanceof AccountColumns)) return (records[i] as AccountRecord)[field] ?? '';
   if (field === 'provider') return records.providers.names[records.providerId(i)] as string;
