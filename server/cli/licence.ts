@@ -163,17 +163,24 @@ function readRulesFile(path: string): RulesFile {
  */
 function environmentRules(accounts: AccountColumns, input: string, domains: string[] | null, rules: RulesFile | null) {
   const seen = new Map<string, { name: string; production: boolean | null; line: number }>();
-  // Rows share a few environment names, each compared once.
+  // Rows share a few environment names, each compared once: a row's environment is found by its number.
   const names = accounts.environments.names;
   const keys = names.map((name) => environmentKey(name));
+  const byId: ({ name: string; production: boolean | null; line: number } | undefined)[] = names.map(() => undefined);
   for (let i = 0; i < accounts.length; i++) {
     const id = accounts.environmentId(i);
-    const key = keys[id] as string;
     const production = accounts.production(i);
-    const known = seen.get(key);
+    let known = byId[id];
     if (known === undefined) {
-      seen.set(key, { name: names[id] as string, production, line: accounts.line(i) });
-      continue;
+      const key = keys[id] as string;
+      known = seen.get(key);
+      if (known === undefined) {
+        known = { name: names[id] as string, production, line: accounts.line(i) };
+        seen.set(key, known);
+        byId[id] = known;
+        continue;
+      }
+      byId[id] = known;
     }
     if (production === null) continue;
     if (known.production === null) {
