@@ -1,5 +1,5 @@
 // Reads a user list file for the audit CLI through the one shared reader (shared/licensing/user-list-reader.ts).
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { AccountColumns } from '../../shared/licensing/account-columns.ts';
 import type { Identities } from '../../shared/licensing/count.ts';
 import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts';
@@ -10,6 +10,7 @@ import {
   type UserListSummary,
 } from '../../shared/licensing/user-list-reader.ts';
 import { appendFacts, type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
+import { fileChunks } from './file-chunks.ts';
 import { lineFrom, mappingKey, type PartReading, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
 
 export class AccountCsvError extends Error {
@@ -105,7 +106,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     }
   };
   let reserved = false;
-  const readFrom = async (source: AsyncIterable<unknown>) => {
+  const readFrom = async (source: AsyncIterable<unknown> | Iterable<unknown>) => {
     for await (const chunk of source) {
       reader.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array));
       // The rows of the whole file, guessed from its first megabyte (a tenth more for lines that run longer later).
@@ -120,7 +121,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
   try {
     if (part !== null) {
       try {
-        await readFrom(createReadStream(path, { start: 0, end: split - 1, highWaterMark: 1 << 20 }));
+        await readFrom(fileChunks(path, 0, split));
       } catch (error) {
         part.stop();
         throw error;
@@ -149,11 +150,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
       part.stop();
     }
     const rest =
-      part !== null
-        ? createReadStream(path, { start: split, highWaterMark: 1 << 20 })
-        : path === '-' && options.stdin
-          ? options.stdin
-          : createReadStream(path, { highWaterMark: 1 << 20 });
+      part !== null ? fileChunks(path, split) : path === '-' && options.stdin ? options.stdin : fileChunks(path);
     await readFrom(rest);
     const { summary } = reader.end();
     showMapping();

@@ -5,7 +5,7 @@
 // Then, while the main thread prepares the count, the worker numbers the whole list's identities by their hashes
 // (the main thread sends its part's), and the main thread confirms those numbers against the values (count.ts).
 import { Buffer } from 'node:buffer';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { AccountColumns, type CharCodes, type ColumnsPart } from '../../shared/licensing/account-columns.ts';
 import { type Identities, numberByHash } from '../../shared/licensing/count.ts';
@@ -15,6 +15,7 @@ import type { UserListEncoding } from '../../shared/licensing/user-list-decoder.
 import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
 import { typeScriptWorker } from '../licensing/typescript-worker.ts';
+import { fileChunks } from './file-chunks.ts';
 
 /** The key of a reading worker's job in its workerData. */
 const JOB = 'seatkeeperReadPart';
@@ -110,7 +111,7 @@ export async function readPart(
   });
   reader.write(header);
   let reserved = false;
-  for await (const chunk of createReadStream(job.path, { start: job.from, highWaterMark: 1 << 20 })) {
+  for (const chunk of fileChunks(job.path, job.from)) {
     reader.write(chunk as Uint8Array);
     if (!reserved && columns.length > 0) {
       reserved = true;

@@ -106,7 +106,8 @@ export class UserListDecoder {
       this.#carry = new Uint8Array(0);
       // A byte-order mark is up to 3 bytes: decide once they are all here.
       if (bytes.length < 3 && !bytes.includes(NEWLINE)) {
-        this.#carry = bytes;
+        // A copy, as below: the caller may reuse its buffer.
+        this.#carry = bytes.slice();
         return;
       }
       bytes = this.#start(bytes);
