@@ -60,6 +60,13 @@ export function refAt(accounts: Accounts, i: number): string | number {
   return accounts instanceof AccountColumns ? accounts.line(i) : (accounts[i] as AccountRecord).ref;
 }
 
+/** One field of the account at `i` ('' when it has none), without making the whole row of columns. */
+export function fieldAt(accounts: Accounts, i: number, field: 'provider' | 'email' | 'username'): string {
+  if (!(accounts instanceof AccountColumns)) return (accounts[i] as AccountRecord)[field] ?? '';
+  if (field === 'provider') return accounts.providers.names[accounts.providerId(i)] as string;
+  return field === 'email' ? accounts.email(i) : accounts.username(i);
+}
+
 export interface EnvironmentRules {
   name: string;
   production: boolean;
@@ -756,30 +763,15 @@ export function prepareCount(
       (environmentCounts[slot.env] as EnvironmentCount).providers.push({ name: slot.provider, ...counts });
     });
 
-    const columns = accounts instanceof AccountColumns ? accounts : null;
     const member = (i: number): GroupMember => {
       const env = environments[environmentIndex[i] as number] as EnvironmentRules;
       const counted = env.production && status[i] === ELIGIBLE;
-      let ref: string | number;
-      let username: string;
-      let email: string;
-      if (columns === null) {
-        const record = accountAt(accounts, i);
-        ref = record.ref;
-        username = record.username ?? '';
-        email = record.email ?? '';
-      } else {
-        // Columns give each field without making the whole row.
-        ref = columns.line(i);
-        username = columns.username(i);
-        email = columns.email(i);
-      }
       const made: GroupMember = {
-        ref,
+        ref: refAt(accounts, i),
         environment: env.name,
         provider: (slotNames[slotOf[i] as number] as { provider: string }).provider,
-        username,
-        email,
+        username: fieldAt(accounts, i, 'username'),
+        email: fieldAt(accounts, i, 'email'),
         classification: (bits[i] as number) & INTERNAL ? 'internal' : 'external',
         counted,
       };

@@ -1,14 +1,13 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
-import { AccountColumns } from './account-columns.ts';
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import {
-  type AccountRecord,
   type Accounts,
   accountAt,
   type CountDetail,
   ELIGIBLE,
   type EnvironmentRules,
+  fieldAt,
   type Groups,
   refAt,
   staffAt,
@@ -87,7 +86,6 @@ export function hygieneFindings(
     if (list === undefined) map.set(key, [ref]);
     else list.push(ref);
   };
-  const columns = records instanceof AccountColumns ? records : null;
   const configured = environments.map((env) => env.internalDomains.length > 0);
   for (let i = 0; i < records.length; i++) {
     if (status[i] !== ELIGIBLE) continue;
@@ -105,7 +103,7 @@ export function hygieneFindings(
       add(bySubdomain, `${e}\u0000${domain}`, refAt(records, i));
     }
     if (b & NO_EMAIL) add(noEmail, e, refAt(records, i));
-    if (!(b & INTERNAL) && (columns === null ? staffAt(records, i) : columns.staff(i))) {
+    if (!(b & INTERNAL) && staffAt(records, i)) {
       add(staffExternal, e, refAt(records, i));
     }
   }
@@ -270,13 +268,6 @@ function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy
     }
   }
   return findings;
-}
-
-/** One field of the account at `i`: columns give it without making the whole row. */
-function fieldAt(records: Accounts, i: number, field: 'provider' | 'email' | 'username'): string {
-  if (!(records instanceof AccountColumns)) return (records[i] as AccountRecord)[field] ?? '';
-  if (field === 'provider') return records.providers.names[records.providerId(i)] as string;
-  return field === 'email' ? records.email(i) : records.username(i);
 }
 
 /** Rule 16 keeps non-default tenants apart; an identical account elsewhere is worth a look (rule 32). */
