@@ -1,6 +1,6 @@
 // Email and domain syntax: rulebook rules 9, 10 and 10a. Written as character scans because counting classifies every
 // account of a million-row list, twice (username and email).
-import { FNV_OFFSET, FNV_PRIME, isSpaceCode, NOT_ASCII } from './identity-index.ts';
+import { finishHash, HASH_START, identityHashIn, isSpaceCode, mixWord, NOT_ASCII } from './identity-index.ts';
 
 const INVALID = 0;
 const VALID = 1;
@@ -18,10 +18,8 @@ function scanDomain(value: string, start: number, end: number): number {
   let labelLength = 0;
   let previous = 46;
   let upper = false;
-  let hash = 0x811c9dc5;
   for (let k = start; k < end; k++) {
     const c = value.charCodeAt(k);
-    hash = Math.imul(hash ^ c, 0x01000193);
     if (c === 46) {
       if (labelLength === 0 || previous === 45) return INVALID;
       labels++;
@@ -43,7 +41,6 @@ function scanDomain(value: string, start: number, end: number): number {
     previous = c;
   }
   if (labelLength === 0 || previous === 45 || labels < 2) return INVALID;
-  LAST_DOMAIN.hash = hash;
   return upper ? VALID_WITH_UPPER_CASE : VALID;
 }
 
@@ -121,13 +118,27 @@ export function emailDomainIn(text: string, from: number, to: number): string | 
 /** The identity hash of the value the last domainStartIn read (see there). */
 export const LAST_VALUE = { hash: 0 };
 
+/** What an ASCII character is to rule 10's domain syntax. */
+const LETTER = 0;
+const CAPITAL = 1;
+const DOT = 2;
+const HYPHEN = 3;
+const OTHER = 4;
+const DOMAIN_KIND = new Uint8Array(128).fill(OTHER);
+for (let c = 97; c <= 122; c++) DOMAIN_KIND[c] = LETTER;
+for (let c = 48; c <= 57; c++) DOMAIN_KIND[c] = LETTER;
+for (let c = 65; c <= 90; c++) DOMAIN_KIND[c] = CAPITAL;
+DOMAIN_KIND[46] = DOT;
+DOMAIN_KIND[45] = HYPHEN;
+
 /**
  * Where the domain of a valid email (rule 10) starts in the value text.slice(from, to), as a position in `text`, or
- * -1, without making a string; LAST_DOMAIN then says where it ends, its hash, and whether it is plain lower-case ASCII
- * (then the slice is the domain as compared). The value's identity hash, as identityHash gives it, is left in
- * LAST_VALUE.hash: counting needs both for every username and email of a list (value-facts.ts), and a second pass
- * over a million values cost more than the hash in this one (NOT_ASCII for a value with a non-ASCII character, whose
- * hash the caller works out the slower way). The domain's characters are checked as scanDomain checks them.
+ * -1, without making a string; LAST_DOMAIN then says where it ends, its hash (identityHash's of the domain), and
+ * whether it is plain lower-case ASCII (then the slice is the domain as compared). The value's identity hash, as
+ * identityHash gives it, is left in LAST_VALUE.hash: counting needs both for every username and email of a list
+ * (value-facts.ts), and a second pass over a million values cost more than the hash in this one (NOT_ASCII for a
+ * value with a non-ASCII character, whose hash the caller works out the slower way). The domain's characters are
+ * checked as scanDomain checks them.
  */
 export function domainStartIn(text: string, from: number, to: number): number {
   let start = from;
@@ -138,8 +149,86 @@ export function domainStartIn(text: string, from: number, to: number): number {
     LAST_VALUE.hash = 0;
     return -1;
   }
-  let hash = FNV_OFFSET;
-  let ascii = true;
+  // The local part, up to the first @, hashed four characters to a word (identity-index.ts).
+  let hash = HASH_START;
+  let word = 0;
+  let spaceInLocal = false;
+  let k = start;
+  let c = 0;
+  for (; k < end; k++) {
+    c = text.charCodeAt(k);
+    if (c === 64 || c > 127) break;
+    if (c <= 32 && isSpaceCode(c)) spaceInLocal = true;
+    word = (word << 8) ^ (c >= 65 && c <= 90 ? c + 32 : c);
+    if (((k - start) & 3) === 3) {
+      hash = mixWord(hash, word);
+      word = 0;
+    }
+  }
+  if (k === end) {
+    LAST_VALUE.hash = finishHash(hash, word, end - start);
+    return -1;
+  }
+  if (c !== 64) return unicodeDomainStartIn(text, start, end);
+  const at = k;
+  word = (word << 8) ^ 64;
+  if (((at - start) & 3) === 3) {
+    hash = mixWord(hash, word);
+    word = 0;
+  }
+  // The domain: the value's hash goes on, the domain's own starts, and scanDomain's checks are made on the way.
+  let domainHash = HASH_START;
+  let domainWord = 0;
+  let valid = true;
+  let upper = false;
+  let labels = 1;
+  let labelLength = 0;
+  let previous = 46;
+  for (k = at + 1; k < end; k++) {
+    c = text.charCodeAt(k);
+    if (c > 127) return unicodeDomainStartIn(text, start, end);
+    const kind = DOMAIN_KIND[c] as number;
+    const lower = kind === CAPITAL ? c + 32 : c;
+    word = (word << 8) ^ lower;
+    if (((k - start) & 3) === 3) {
+      hash = mixWord(hash, word);
+      word = 0;
+    }
+    domainWord = (domainWord << 8) ^ lower;
+    if (((k - at) & 3) === 0) {
+      domainHash = mixWord(domainHash, domainWord);
+      domainWord = 0;
+    }
+    if (kind === LETTER) labelLength++;
+    else if (kind === CAPITAL) {
+      labelLength++;
+      upper = true;
+    } else if (kind === DOT) {
+      if (labelLength === 0 || previous === 45) valid = false;
+      labels++;
+      labelLength = 0;
+    } else if (kind === HYPHEN) {
+      if (labelLength === 0) valid = false;
+      labelLength++;
+    } else valid = false;
+    if (labelLength > 63) valid = false;
+    previous = c;
+  }
+  LAST_VALUE.hash = finishHash(hash, word, end - start);
+  if (!valid || spaceInLocal || at === start || at === end - 1 || end - at - 1 > 253) return -1;
+  if (labelLength === 0 || previous === 45 || labels < 2) return -1;
+  LAST_DOMAIN.end = end;
+  LAST_DOMAIN.lowerCase = !upper;
+  LAST_DOMAIN.hash = finishHash(domainHash, domainWord, end - at - 1);
+  return at + 1;
+}
+
+/**
+ * domainStartIn of a trimmed value text[start, end) holding a non-ASCII character: LAST_VALUE.hash is NOT_ASCII, and a
+ * Unicode domain is valid when its punycode form is (rule 10a).
+ */
+function unicodeDomainStartIn(text: string, start: number, end: number): number {
+  LAST_VALUE.hash = NOT_ASCII;
   let at = -1;
   let ats = 0;
   let spaceInLocal = false;
@@ -149,11 +238,8 @@ export function domainStartIn(text: string, from: number, to: number): number {
   let labelLength = 0;
   let previous = 46;
   let upper = false;
-  let domainHash = FNV_OFFSET;
   for (let k = start; k < end; k++) {
     const c = text.charCodeAt(k);
-    if (c > 127) ascii = false;
-    else hash = Math.imul(hash ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
     if (c === 64) {
       ats++;
       if (at === -1) at = k;
@@ -164,7 +250,6 @@ export function domainStartIn(text: string, from: number, to: number): number {
       continue;
     }
     if (scan !== VALID) continue;
-    domainHash = Math.imul(domainHash ^ c, FNV_PRIME);
     if (c === 46) {
       if (labelLength === 0 || previous === 45) scan = INVALID;
       labels++;
@@ -183,7 +268,6 @@ export function domainStartIn(text: string, from: number, to: number): number {
     if (labelLength > 63) scan = INVALID;
     previous = c;
   }
-  LAST_VALUE.hash = !ascii ? NOT_ASCII : hash === 0 || hash === NOT_ASCII ? hash + 1 : hash;
   if (ats !== 1 || at === start || at === end - 1 || spaceInLocal) return -1;
   // scanDomain's checks of the whole domain: its length first, then how it ends.
   if (end - at - 1 > 253) return -1;
@@ -192,7 +276,8 @@ export function domainStartIn(text: string, from: number, to: number): number {
   if (scan === UNICODE && asciiDomain(text.slice(at + 1, end)) === null) return -1;
   LAST_DOMAIN.end = end;
   LAST_DOMAIN.lowerCase = scan === VALID && !upper;
-  if (scan === VALID) LAST_DOMAIN.hash = domainHash;
+  // An ASCII domain after a local part beyond ASCII is looked up by its hash too.
+  if (scan === VALID) LAST_DOMAIN.hash = identityHashIn(text, at + 1, end);
   return at + 1;
 }
 

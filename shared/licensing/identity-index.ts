@@ -2,8 +2,49 @@
 // hashed in place instead of building a lower-cased key per record, so numbering a million accounts allocates typed
 // arrays rather than two million strings.
 
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
+/**
+ * Identity hashes are MurmurHash3 (32-bit) over a value's character codes, four codes to a word: one chain of
+ * multiplications per four characters instead of per character (FNV-1a, used before, spent most of its time waiting on
+ * its one chain; hashing a million-row list's values took a third less when measured). A code is a UTF-16 unit, so a
+ * word of codes above 255 overlaps its neighbours' bits: such a value only collides more, and every match by hash is
+ * confirmed on the values.
+ */
+const SEED = 0x9747b28c | 0;
+/** MurmurHash3's constants as int32, so that the arithmetic stays in 32-bit integers. */
+const C1 = 0xcc9e2d51 | 0;
+const C2 = 0x1b873593 | 0;
+const N = 0xe6546b64 | 0;
+
+/** The hash of no character yet: start here, mix whole words (mixWord), and end with finishHash. */
+export const HASH_START = SEED;
+
+/** A word of four character codes (each shifted in by 8 bits) mixed into a hash. */
+export function mixWord(hash: number, word: number): number {
+  let k = Math.imul(word, C1);
+  k = (k << 15) | (k >>> 17);
+  const h = hash ^ Math.imul(k, C2);
+  return (Math.imul((h << 13) | (h >>> 19), 5) + N) | 0;
+}
+
+/**
+ * The hash of `length` characters after the last whole word was mixed in, the codes left over (length % 4 of them)
+ * being in `word`; never 0 nor NOT_ASCII.
+ */
+export function finishHash(hash: number, word: number, length: number): number {
+  let h = hash;
+  if ((length & 3) !== 0) {
+    let k = Math.imul(word, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, C2);
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b | 0);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35 | 0);
+  h ^= h >>> 16;
+  return h === 0 || h === NOT_ASCII ? h + 1 : h;
+}
 
 /** The characters String.prototype.trim removes. */
 export function isSpaceCode(c: number): boolean {
@@ -24,14 +65,20 @@ export function isSpaceCode(c: number): boolean {
   );
 }
 
+/** The hash of value[start, end) with ASCII capitals as small letters (a folded value's are already). */
 function hashFolded(value: string, start: number, end: number): number {
-  let hash = FNV_OFFSET;
+  let hash = SEED;
+  let word = 0;
   for (let k = start; k < end; k++) {
     let c = value.charCodeAt(k);
     if (c >= 65 && c <= 90) c += 32;
-    hash = Math.imul(hash ^ c, FNV_PRIME);
+    word = (word << 8) ^ c;
+    if (((k - start) & 3) === 3) {
+      hash = mixWord(hash, word);
+      word = 0;
+    }
   }
-  return hash;
+  return finishHash(hash, word, end - start);
 }
 
 /** Characters as a string, or as character codes (how a reading worker hands its texts over: account-columns.ts). */
@@ -115,19 +162,23 @@ export function identityHashIn(text: string, from: number, to: number): number {
   while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
   while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
   if (start === end) return 0;
-  let hash = FNV_OFFSET;
+  let hash = SEED;
+  let word = 0;
   for (let k = start; k < end; k++) {
     let c = text.charCodeAt(k);
     if (c > 127) {
       // Rare: fold the whole value the way String.prototype.toLowerCase does, as sameKey compares it.
       const folded = text.slice(start, end).toLowerCase();
-      hash = hashFolded(folded, 0, folded.length);
-      break;
+      return hashFolded(folded, 0, folded.length);
     }
     if (c >= 65 && c <= 90) c += 32;
-    hash = Math.imul(hash ^ c, FNV_PRIME);
+    word = (word << 8) ^ c;
+    if (((k - start) & 3) === 3) {
+      hash = mixWord(hash, word);
+      word = 0;
+    }
   }
-  return hash === 0 || hash === NOT_ASCII ? hash + 1 : hash;
+  return finishHash(hash, word, end - start);
 }
 
 /**

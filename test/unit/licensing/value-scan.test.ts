@@ -7,13 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { domainStartIn, isDomain, LAST_DOMAIN, LAST_VALUE } from '../../../shared/licensing/email.ts';
 import { identityHash, NOT_ASCII } from '../../../shared/licensing/identity-index.ts';
 
-/** FNV-1a of a text's character codes, as the domain numbers are looked up by. */
-function fnv(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let k = 0; k < text.length; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193);
-  return hash;
-}
-
 /**
  * Rule 10 as the rulebook words it: after trimming, exactly one @, a non-empty local part without spaces, and a valid
  * domain (isDomain, which domainStartIn does not call); the domain in plain lower-case ASCII or not.
@@ -29,7 +22,9 @@ function reference(text: string, from: number, to: number) {
   const lowerCase = /^[a-z0-9.-]+$/.test(domain);
   return {
     start: valid ? from + lead + at + 1 : -1,
-    ...(valid ? { end: from + lead + trimmed.length, lowerCase, ...(lowerCase ? { hash: fnv(domain) } : {}) } : {}),
+    ...(valid
+      ? { end: from + lead + trimmed.length, lowerCase, ...(lowerCase ? { hash: identityHash(domain) } : {}) }
+      : {}),
     // Rule 14's hash of an ASCII value; a value beyond ASCII is left to be folded as sameKey folds it.
     identity: trimmed === '' ? 0 : [...trimmed].some((ch) => ch.charCodeAt(0) > 127) ? NOT_ASCII : identityHash(value),
   };
