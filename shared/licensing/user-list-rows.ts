@@ -39,9 +39,16 @@ interface Flag {
   position: number;
   header: string;
   vocabulary: Vocabulary | undefined;
-  /** The vocabulary reads "true" and "false" as themselves, so they are matched without a string. */
-  trueFalse: boolean;
+  /**
+   * Values met (trimmed, quotes undone) and what they read as, matched in place before any string is made: a column
+   * repeats a few values row after row ("true" and "false" when the vocabulary reads them so, else from the first row).
+   */
+  raws: string[];
+  meanings: boolean[];
 }
+
+/** A flag's values remembered (Flag.raws): a column of more is rare, and read the slower way past these. */
+const FLAG_VALUES_KEPT = 8;
 
 /** Interned values of a column with few distinct values (environments, providers, tenants), matched in place. */
 class FewValues {
@@ -103,19 +110,29 @@ export class UserListRows {
   readonly #defaultProvider: string;
   /** How each yes/no column reads, prepared once. */
   readonly #flags: Partial<Record<AccountField, Flag>> = {};
+  readonly #productionFlag: Flag | undefined;
+  readonly #activeFlag: Flag | undefined;
+  readonly #itUserFlag: Flag | undefined;
+  readonly #anonymousFlag: Flag | undefined;
   /** Rows skipped because they are anonymous users (rule 2). */
   anonymous = 0;
 
   constructor(mapping: ColumnMapping, options: UserListRowOptions = {}) {
     this.#mapping = mapping;
     for (const [field, source] of Object.entries(mapping.fields) as [AccountField, FieldSource][]) {
+      const trueFalse = source.vocabulary === undefined || source.vocabulary.values.get('true') === true;
       this.#flags[field] = {
         position: source.position,
         header: source.header,
         vocabulary: source.vocabulary,
-        trueFalse: source.vocabulary === undefined || source.vocabulary.values.get('true') === true,
+        raws: trueFalse ? ['true', 'false'] : [],
+        meanings: trueFalse ? [true, false] : [],
       };
     }
+    this.#productionFlag = this.#flags.production;
+    this.#activeFlag = this.#flags.active;
+    this.#itUserFlag = this.#flags.it_user;
+    this.#anonymousFlag = this.#flags.anonymous;
     this.#at = Object.fromEntries(FIELDS.map((field) => [field, mapping.fields[field]?.position ?? -1])) as Positions;
     this.#unguard = mapping.seatkeeperExport;
     this.#defaultTenant = options.defaultTenant === undefined ? null : { id: options.defaultTenant.trim(), line: 0 };
@@ -195,22 +212,22 @@ export class UserListRows {
   }
 
   #anonymous(record: CsvRecord): boolean {
-    if (this.#at.anonymous === -1 || !this.#flag(record, 'anonymous', false)) return false;
+    if (this.#at.anonymous === -1 || !this.#flag(record, this.#anonymousFlag as Flag, false)) return false;
     this.anonymous++;
     return true;
   }
 
   #production(record: CsvRecord): boolean | null {
     const at = this.#at.production;
-    return at === -1 || record.length(at) === 0 ? null : this.#flag(record, 'production', true);
+    return at === -1 || record.length(at) === 0 ? null : this.#flag(record, this.#productionFlag as Flag, true);
   }
 
   #active(record: CsvRecord): boolean {
-    return this.#at.active === -1 ? true : this.#flag(record, 'active', true);
+    return this.#at.active === -1 ? true : this.#flag(record, this.#activeFlag as Flag, true);
   }
 
   #itUser(record: CsvRecord): boolean {
-    return this.#at.it_user === -1 ? false : this.#flag(record, 'it_user', false);
+    return this.#at.it_user === -1 ? false : this.#flag(record, this.#itUserFlag as Flag, false);
   }
 
   #staff(record: CsvRecord): boolean {
@@ -239,7 +256,9 @@ export class UserListRows {
   }
 
   #checkLength(record: CsvRecord, position: number, field: 'username' | 'email'): void {
-    if (position !== -1 && record.length(position) > MAX_VALUE_LENGTH[field]) {
+    // Looked up by a constant name: by the argument, it was a keyed lookup per row.
+    const max = field === 'email' ? MAX_VALUE_LENGTH.email : MAX_VALUE_LENGTH.username;
+    if (position !== -1 && record.length(position) > max) {
       const value = record.field(position);
       throw new AccountRowError(
         record.line,
@@ -291,18 +310,31 @@ export class UserListRows {
     );
   }
 
-  #flag(record: CsvRecord, field: AccountField, fallback: boolean): boolean {
-    const flag = this.#flags[field] as Flag;
+  #flag(record: CsvRecord, flag: Flag, fallback: boolean): boolean {
     const i = flag.position;
-    if (record.length(i) === 0) return fallback;
-    // Most lists write true and false: no string is made for them.
-    if (flag.trueFalse) {
-      if (record.is(i, 'true')) return true;
-      if (record.is(i, 'false')) return false;
+    const length = record.length(i);
+    if (length === 0) return fallback;
+    const { raws, meanings } = flag;
+    const quoted = record.values[i];
+    if (quoted === undefined) {
+      const text = record.text;
+      const start = record.starts[i] as number;
+      for (let k = 0; k < raws.length; k++) {
+        const known = raws[k] as string;
+        if (known.length === length && sameText(text, start, known)) return meanings[k] as boolean;
+      }
+    } else {
+      for (let k = 0; k < raws.length; k++) if (raws[k] === quoted) return meanings[k] as boolean;
     }
     const raw = record.field(i);
     const value = flag.vocabulary?.values.get(raw) ?? flag.vocabulary?.values.get(raw.toLowerCase());
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      if (raws.length < FLAG_VALUES_KEPT) {
+        raws.push(raw);
+        meanings.push(value);
+      }
+      return value;
+    }
     throw new AccountRowError(
       record.line,
       `${flag.header} is ${quoteValue(raw)}: use ${flag.vocabulary?.describe ?? 'true or false'}`,

@@ -221,6 +221,52 @@ describe('CSV as platforms and Excel write it', () => {
     );
   });
 
+  it('reads a yes/no column however its values are spelt, quoted or spaced, and refuses an unknown one by its line', () => {
+    // More spellings than are matched in place (8), alike in length; the vocabulary lower-cases what it is given.
+    const spellings = [
+      'true',
+      'false',
+      'True',
+      'FALSE',
+      'TRUE',
+      'False',
+      'tRUE',
+      'fALSE',
+      '1',
+      '0',
+      'YES',
+      'no',
+      'Yes',
+    ];
+    const meaning = (cell: string) => ['true', '1', 'yes'].includes(cell.toLowerCase());
+    const cell = fc.tuple(fc.constantFrom(...spellings), fc.constantFrom('plain', 'quoted', 'spaced'));
+    const write = ([value, how]: [string, string]) =>
+      how === 'quoted' ? `"${value}"` : how === 'spaced' ? ` ${value} ` : value;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(cell, cell), { minLength: 1, maxLength: 40 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (rows, bad) => {
+          const cells = rows.map(([active, itUser]) => [write(active), write(itUser)]);
+          const badRow = bad === undefined ? -1 : bad % rows.length;
+          if (badRow !== -1) (cells[badRow] as string[])[1] = 'maybe';
+          const text = `username,active,it_user\n${cells.map(([a, b], k) => `u${k},${a},${b}`).join('\n')}\n`;
+          if (badRow !== -1) {
+            expect(problems(text)).toEqual([expect.stringMatching(new RegExp(`^line ${badRow + 2}: .*maybe`))]);
+            return;
+          }
+          const expected = rows.map(([active, itUser]) => [meaning(active[0]), meaning(itUser[0])]);
+          expect(read(text).accounts.map((a) => [a.active, a.itUser])).toEqual(expected);
+          const columns = new AccountColumns();
+          read(text, { into: columns });
+          const fromColumns = Array.from({ length: columns.length }, (_, i) => [columns.active(i), columns.itUser(i)]);
+          expect(fromColumns).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('numbers records by the line they start on, line breaks inside quotes included', () => {
     const { accounts } = read('username,tenant\r\nann,"multi\r\nline\r\nvalue"\r\nbob,x\r\n');
     expect(accounts.map((a) => [a.username, a.ref])).toEqual([
