@@ -2,3 +2,5 @@
 import type { CliIo } from '../server/cli/io.ts';
 
 export function compiledMain(root: string): Promise<((args: string[], io: CliIo) => Promise<number>) | null>;
+
+export function withConstBindings(code: string): Promise<string>;

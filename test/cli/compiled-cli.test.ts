@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compiledMain } from '../../bin/compiled-cli.mjs';
+import { compiledMain, withConstBindings } from '../../bin/compiled-cli.mjs';
 import { main } from '../../server/cli/main.ts';
 import type { ReadPart, ReadPartJob } from '../../server/cli/read-part.ts';
 import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
@@ -149,5 +149,46 @@ describe('the compiled licence CLI', () => {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = saved;
     }
+  });
+
+  it('makes consts of the top-level vars never assigned again, and leaves every other var as it is', async () => {
+    const source = [
+      'var a = 1;',
+      'var b = 2; b = 3;',
+      'var c = 1; function bump() { c++; }',
+      'var d = 1; ({ d } = { d: 2 });',
+      'var e = 1; for (e of [4]) {}',
+      'var g;',
+      'var h = 1, i = 2;',
+      'var j = 1, k = 2; k += 1;',
+      'export var l = 5;',
+      'var m = 1; function shadow() { let m = 2; m = 3; return m; }',
+      'var [o] = [1];',
+      'var p = 1; var p = 2;',
+      'function f() { var q = 1; return q; }',
+      'export { a, b, c, d, e, g, h, i, j, k, m, o, p, bump, shadow, f };',
+    ].join('\n');
+    const out = await withConstBindings(source);
+    const kinds = Object.fromEntries(
+      [...out.matchAll(/^(?:export )?(var|const) (\w+)/gm)].map((match) => [match[2], match[1]]),
+    );
+    expect(kinds).toEqual({
+      ...{ a: 'const', b: 'var', c: 'var', d: 'var', e: 'var', g: 'var', h: 'const', j: 'var' },
+      ...{ l: 'const', m: 'var', p: 'var' },
+    });
+    expect(out).toContain('export const l = 5;');
+    expect(out).toContain('var [o] = [1];');
+    expect(out).toContain('var p = 1; var p = 2;');
+    expect(out).toContain('function f() { var q = 1; return q; }');
+    // The module still loads and answers as before.
+    const load = async (text: string) => {
+      const file = join(tempDir('seatkeeper-const-'), 'module.mjs');
+      writeFileSync(file, text);
+      const loaded = await import(pathToFileURL(file).href);
+      loaded.bump();
+      const values = Object.entries(loaded).filter(([, value]) => typeof value !== 'function');
+      return { ...Object.fromEntries(values), shadowed: loaded.shadow(), local: loaded.f() };
+    };
+    expect(await load(out)).toEqual(await load(source));
   });
 });
