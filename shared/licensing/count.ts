@@ -722,10 +722,21 @@ export function prepareCount(
 
   function finishCount(identities: Identities): CountDetail {
     const scratch = new LinkScratch(identities.size);
+    // Only records holding a shared value can link (numbers are given to shared values alone): most of a list holds
+    // none, so linking passes over the default-tenant records that do.
+    const linkable = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (
+        defaultTenant[i] === 1 &&
+        ((identities.email[i] as number) !== 0 || (identities.username[i] as number) !== 0)
+      ) {
+        linkable[i] = 1;
+      }
+    }
 
     // Installation-wide merge across production environments (rules 14, 16, 17).
     const links = unlinked(n);
-    link(productionLinked, identities, slotOf, links, scratch);
+    link(marked(productionLinked, linkable), identities, slotOf, links, scratch);
     const scratchOfScopes = scopeScratch(n, slotNames.length);
     const production = countScope(productionAll, links, status, bits, slotOf, scratchOfScopes);
 
@@ -738,8 +749,7 @@ export function prepareCount(
     for (const i of production.multi.items) linkedInProduction[i] = 1;
     environments.forEach((env, e) => {
       const members = perEnvMembers[e] as Int32Array;
-      const linkable = env.production ? marked(members, linkedInProduction) : marked(members, defaultTenant);
-      link(linkable, identities, slotOf, envLinks, scratch);
+      link(marked(members, env.production ? linkedInProduction : linkable), identities, slotOf, envLinks, scratch);
       perEnv.push(countScope(members, envLinks, status, bits, slotOf, scratchOfScopes));
     });
 

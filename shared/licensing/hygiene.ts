@@ -182,18 +182,25 @@ type SharedByField = Record<'email' | 'username', Groups>;
  * held more than once: count.ts). `holders` (one count per identity number) is left zeroed.
  */
 function sharedIdentities(ids: Int32Array, holders: Int32Array): Groups {
+  // The records holding a number (few: numbers are given to shared values alone), then only they are looked at.
+  let numbered = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (id !== 0) holders[id] = (holders[id] as number) + 1;
+    if (id === 0) continue;
+    holders[id] = (holders[id] as number) + 1;
+    numbered++;
   }
+  const rows = new Int32Array(numbered);
+  numbered = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== 0) rows[numbered++] = i;
   // Each shared number's place, from its first holder on: its holder count becomes -(its place + 1).
   let count = 0;
   let items = 0;
   const sizes: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
+  for (let k = 0; k < numbered; k++) {
+    const id = ids[rows[k] as number] as number;
     const held = holders[id] as number;
-    if (id === 0 || held < 2) continue;
+    if (held < 2) continue;
     sizes.push(held);
     items += held;
     holders[id] = -++count;
@@ -202,14 +209,14 @@ function sharedIdentities(ids: Int32Array, holders: Int32Array): Groups {
   for (let g = 0; g < count; g++) starts[g + 1] = (starts[g] as number) + (sizes[g] as number);
   const fill = starts.slice(0, count);
   const held = new Int32Array(items);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    const place = -(holders[id] as number) - 1;
-    if (id === 0 || place < 0) continue;
+  for (let k = 0; k < numbered; k++) {
+    const i = rows[k] as number;
+    const place = -(holders[ids[i] as number] as number) - 1;
+    if (place < 0) continue;
     held[fill[place] as number] = i;
     fill[place] = (fill[place] as number) + 1;
   }
-  for (let i = 0; i < ids.length; i++) holders[ids[i] as number] = 0;
+  holders.fill(0);
   return { count, starts, items: held };
 }
 
