@@ -282,12 +282,14 @@ class LinkScratch {
 interface Links {
   parent: Int32Array;
   joined: Uint8Array;
+  /** The records joined, in the order they were: a scope's are the ones its linking added. */
+  rows: number[];
 }
 
 function unlinked(n: number): Links {
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  return { parent, joined: new Uint8Array(n) };
+  return { parent, joined: new Uint8Array(n), rows: [] };
 }
 
 /**
@@ -306,7 +308,7 @@ function link(members: Int32Array, identities: Identities, slotOf: Int32Array, l
  */
 function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, links: Links, scratch: LinkScratch) {
   const { firstHolder, spansSlots } = scratch;
-  const { parent, joined } = links;
+  const { parent, joined, rows } = links;
   for (let k = 0; k < members.length; k++) {
     const i = members[k] as number;
     const id = ids[i] as number;
@@ -322,8 +324,14 @@ function linkBy(members: Int32Array, ids: Int32Array, slotOf: Int32Array, links:
     const first = firstHolder[id] as number;
     if (spansSlots[id] === 1 && first !== i) {
       union(parent, first, i);
-      joined[first] = 1;
-      joined[i] = 1;
+      if (joined[first] === 0) {
+        joined[first] = 1;
+        rows.push(first);
+      }
+      if (joined[i] === 0) {
+        joined[i] = 1;
+        rows.push(i);
+      }
     }
   }
   for (let k = 0; k < members.length; k++) {
@@ -354,11 +362,13 @@ interface ScopeTotals extends BucketCounts {
 }
 
 /**
- * Counts the people in one scope (a set of records already linked in `links`, only among themselves).
+ * Counts the people in one scope: its eligible records' buckets (`eligible`), of which `linked` (its records a link
+ * joined to another, in input order) are sets of two or more, looked at here; every other record is a person alone.
  * `slotOf` tells apart the (environment, provider) slots of rule 15.
  */
 function countScope(
-  members: Int32Array,
+  eligible: BucketCounts,
+  linked: Int32Array,
   links: Links,
   status: Uint8Array,
   bits: Uint8Array,
@@ -366,22 +376,17 @@ function countScope(
   scratch: ScopeScratch,
 ): ScopeTotals {
   // Shared by the scopes and left zeroed: fresh arrays per scope cost more in memory touched than in work.
-  const { linked, roots, size, groupOf, rootOfGroup } = scratch;
-  const { parent, joined } = links;
-  // A record no link joined is a set of its own, counted here; the others' sets hold two records or more, all
-  // members here, and are looked at below.
-  let internal = 0;
-  let external = 0;
-  let items = 0;
-  for (let k = 0; k < members.length; k++) {
-    const i = members[k] as number;
-    if (joined[i] === 1) {
-      linked[items++] = i;
-      continue;
-    }
+  const { roots, size, groupOf, rootOfGroup } = scratch;
+  const { parent } = links;
+  // The joined records are counted below, by their sets.
+  let internal = eligible.internal;
+  let external = eligible.external;
+  const items = linked.length;
+  for (let k = 0; k < items; k++) {
+    const i = linked[k] as number;
     if (status[i] !== ELIGIBLE) continue;
-    if ((bits[i] as number) & INTERNAL) internal++;
-    else external++;
+    if ((bits[i] as number) & INTERNAL) internal--;
+    else external--;
   }
   for (let k = 0; k < items; k++) {
     const root = find(parent, linked[k] as number);
@@ -429,26 +434,12 @@ function countScope(
   return { internal, external, multi, ...figures };
 }
 
-/** The members whose mark is 1, in order (a loop: TypedArray.prototype.filter called back for each). */
-function marked(members: Int32Array, mark: Uint8Array): Int32Array {
-  let count = 0;
-  for (let k = 0; k < members.length; k++) if (mark[members[k] as number] === 1) count++;
-  const kept = new Int32Array(count);
-  let at = 0;
-  for (let k = 0; k < members.length; k++) {
-    const i = members[k] as number;
-    if (mark[i] === 1) kept[at++] = i;
-  }
-  return kept;
-}
-
 /**
- * Room for countScope, each left zeroed after use where it is read before it is written: the linked members of a
- * scope and a root per linked member; per record, its group's size, and its group's number (from 1) when it is a
- * root; per group, its root; per slot, a group's counted accounts in it (groupPeople).
+ * Room for countScope, each left zeroed after use where it is read before it is written: a root per linked member;
+ * per record, its group's size, and its group's number (from 1) when it is a root; per group, its root; per slot, a
+ * group's counted accounts in it (groupPeople).
  */
 interface ScopeScratch {
-  linked: Int32Array;
   roots: Int32Array;
   size: Int32Array;
   groupOf: Int32Array;
@@ -458,7 +449,6 @@ interface ScopeScratch {
 
 function scopeScratch(records: number, slots: number): ScopeScratch {
   return {
-    linked: new Int32Array(records),
     roots: new Int32Array(records),
     size: new Int32Array(records),
     groupOf: new Int32Array(records),
@@ -628,9 +618,8 @@ export function prepareCount(
     columnValues === null
       ? { email: new Int32Array(n), username: new Int32Array(n) }
       : { email: new Int32Array(0), username: new Int32Array(0) };
-  const membersOfEnv = new Int32Array(environments.length);
-  let productionCount = 0;
-  let productionDefault = 0;
+  // Each environment's eligible records by bucket: what its count starts from (countScope).
+  const eligibleOfEnv: BucketCounts[] = environments.map(() => ({ internal: 0, external: 0 }));
   const notCounted = { inactive: 0, nonProduction: 0, itUsers: 0 };
   const raw = { internal: 0, external: 0 };
 
@@ -683,10 +672,12 @@ export function prepareCount(
   for (let i = 0; i < n; i++) {
     const env = environmentIndex[i] as number;
     const state = status[i] as number;
-    membersOfEnv[env] = (membersOfEnv[env] as number) + 1;
+    if (state === ELIGIBLE) {
+      const eligible = eligibleOfEnv[env] as BucketCounts;
+      if ((bits[i] as number) & INTERNAL) eligible.internal++;
+      else eligible.external++;
+    }
     if ((environments[env] as EnvironmentRules).production) {
-      productionCount++;
-      if (defaultTenant[i] === 1) productionDefault++;
       if (state === INACTIVE) notCounted.inactive++;
       else if (state === IT_USER) notCounted.itUsers++;
       else if ((bits[i] as number) & INTERNAL) raw.internal++;
@@ -695,22 +686,6 @@ export function prepareCount(
       notCounted.nonProduction++;
     }
   }
-  // Members of each scope, in input order, as typed arrays filled in one more pass.
-  const perEnvMembers = environments.map((_, e) => new Int32Array(membersOfEnv[e] as number));
-  const productionAll = new Int32Array(productionCount);
-  const productionLinked = new Int32Array(productionDefault);
-  const filled = new Int32Array(environments.length);
-  let all = 0;
-  let linked = 0;
-  for (let i = 0; i < n; i++) {
-    const env = environmentIndex[i] as number;
-    (perEnvMembers[env] as Int32Array)[filled[env] as number] = i;
-    filled[env] = (filled[env] as number) + 1;
-    if (!(environments[env] as EnvironmentRules).production) continue;
-    productionAll[all++] = i;
-    if (defaultTenant[i] === 1) productionLinked[linked++] = i;
-  }
-
   return {
     environmentIndex,
     slotOf,
@@ -722,35 +697,40 @@ export function prepareCount(
 
   function finishCount(identities: Identities): CountDetail {
     const scratch = new LinkScratch(identities.size);
-    // Only records holding a shared value can link (numbers are given to shared values alone): most of a list holds
-    // none, so linking passes over the default-tenant records that do.
-    const linkable = new Uint8Array(n);
+    const isProduction = environments.map((env) => env.production);
+    // Only default-tenant records holding a shared value can link (numbers are given to shared values alone): most
+    // of a list holds none, so only these are linked, and each scope's count starts from its eligible records.
+    const productionLinkable: number[] = [];
+    const perEnvLinkable: number[][] = environments.map(() => []);
+    const { email, username } = identities;
     for (let i = 0; i < n; i++) {
-      if (
-        defaultTenant[i] === 1 &&
-        ((identities.email[i] as number) !== 0 || (identities.username[i] as number) !== 0)
-      ) {
-        linkable[i] = 1;
-      }
+      if (defaultTenant[i] === 0 || ((email[i] as number) === 0 && (username[i] as number) === 0)) continue;
+      const env = environmentIndex[i] as number;
+      if (isProduction[env]) productionLinkable.push(i);
+      else (perEnvLinkable[env] as number[]).push(i);
     }
+    /** The records a linking joined, from the `from`-th on, in input order. */
+    const joinedSince = (links: Links, from: number) => Int32Array.from(links.rows.slice(from)).sort();
 
     // Installation-wide merge across production environments (rules 14, 16, 17).
     const links = unlinked(n);
-    link(marked(productionLinked, linkable), identities, slotOf, links, scratch);
+    link(Int32Array.from(productionLinkable), identities, slotOf, links, scratch);
     const scratchOfScopes = scopeScratch(n, slotNames.length);
-    const production = countScope(productionAll, links, status, bits, slotOf, scratchOfScopes);
+    const production = countScope(raw, joinedSince(links, 0), links, status, bits, slotOf, scratchOfScopes);
 
-    // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14).
+    // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14). A
+    // production record alone in the installation-wide merge is alone in its environment too, so only the ones
+    // linked there are linked again.
+    for (const i of production.multi.items) (perEnvLinkable[environmentIndex[i] as number] as number[]).push(i);
     const envLinks = unlinked(n);
     const perEnv: ScopeTotals[] = [];
-    // A production record alone in the installation-wide merge is alone in its environment too, so only linked ones
-    // need linking again.
-    const linkedInProduction = new Uint8Array(n);
-    for (const i of production.multi.items) linkedInProduction[i] = 1;
-    environments.forEach((env, e) => {
-      const members = perEnvMembers[e] as Int32Array;
-      link(marked(members, env.production ? linkedInProduction : linkable), identities, slotOf, envLinks, scratch);
-      perEnv.push(countScope(members, envLinks, status, bits, slotOf, scratchOfScopes));
+    environments.forEach((_, e) => {
+      const from = envLinks.rows.length;
+      link(Int32Array.from(perEnvLinkable[e] as number[]).sort(), identities, slotOf, envLinks, scratch);
+      const joined = joinedSince(envLinks, from);
+      perEnv.push(
+        countScope(eligibleOfEnv[e] as BucketCounts, joined, envLinks, status, bits, slotOf, scratchOfScopes),
+      );
     });
 
     // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
