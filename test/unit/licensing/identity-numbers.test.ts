@@ -5,7 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccountColumns } from '../../../shared/licensing/account-columns.ts';
-import { confirmNumbers, identityHash, numberByIdentity, sameKey } from '../../../shared/licensing/identity-index.ts';
+import {
+  confirmNumbers,
+  identityHash,
+  numberByIdentity,
+  sameAsciiKey,
+  sameKey,
+} from '../../../shared/licensing/identity-index.ts';
 
 /** Rule 14's key of a value, written independently: trimmed of what String.prototype.trim removes, lower-cased. */
 const keyOf = (value: string) => value.trim().toLowerCase();
@@ -108,6 +114,24 @@ describe('numbering identities', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('compares two values in place only when both are ASCII: null when either holds another character, wherever', () => {
+    const piece = fc.constantFrom('a', 'A', 'z', 'Z', '@', '.', ' ', '\u3000', 'é', 'É', 'ß', 'İ', '\u0307', '\t');
+    const value = fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(value, value, fc.boolean(), (a, b, asCodes) => {
+        const trimmedAscii = (text: string) => [...text.trim()].every((ch) => (ch.codePointAt(0) as number) < 0x80);
+        // Either kind of text, as the columns hold them (a reading worker's values are character codes).
+        const codes = (text: string) => Uint16Array.from(text, (ch) => ch.charCodeAt(0));
+        const x = `<${a}>`;
+        const y = `[${b}]`;
+        const same = sameAsciiKey(asCodes ? codes(x) : x, 1, a.length + 1, y, 1, b.length + 1);
+        if (trimmedAscii(a) && trimmedAscii(b)) expect(same).toBe(sameKey(a, b));
+        else expect(same).toBeNull();
+      }),
+      { numRuns: 2000 },
     );
   });
 });
