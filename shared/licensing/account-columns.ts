@@ -57,6 +57,18 @@ export interface ColumnsPart {
   tenants: string[];
 }
 
+/** target[from + k] = source[k] + offset for the first n of source. */
+function shiftedInto(target: Int32Array, from: number, source: Int32Array, n: number, offset: number): void {
+  if (offset === 0) target.set(source.subarray(0, n), from);
+  else for (let k = 0; k < n; k++) target[from + k] = (source[k] as number) + offset;
+}
+
+/** target[from + k] = numbers[source[k]] for the first n of source: a copy when the numbers are the same. */
+function renumberedInto(target: Int32Array, from: number, source: Int32Array, n: number, numbers: Int32Array): void {
+  if (numbers.every((number, k) => number === k)) target.set(source.subarray(0, n), from);
+  else for (let k = 0; k < n; k++) target[from + k] = numbers[source[k] as number] as number;
+}
+
 /** Names (environments, providers, tenants) as small numbers: a list repeats a few of them row after row. */
 export class NameTable {
   readonly names: string[] = [];
@@ -375,14 +387,12 @@ export class AccountColumns {
     this.#emailStart.set(part.emailStart.subarray(0, n), from);
     this.#emailEnd.set(part.emailEnd.subarray(0, n), from);
     this.#flags.set(part.flags.subarray(0, n), from);
-    for (let k = 0; k < n; k++) {
-      const i = from + k;
-      this.#text[i] = (part.text[k] as number) + textBase;
-      this.#environment[i] = environments[part.environment[k] as number] as number;
-      this.#provider[i] = providers[part.provider[k] as number] as number;
-      this.#tenant[i] = tenants[part.tenant[k] as number] as number;
-      this.#line[i] = (part.line[k] as number) + lineOffset;
-    }
+    // A loop of its own per column, or a copy: one loop over all five ran once, too briefly to be compiled well.
+    shiftedInto(this.#text, from, part.text, n, textBase);
+    renumberedInto(this.#environment, from, part.environment, n, environments);
+    renumberedInto(this.#provider, from, part.provider, n, providers);
+    renumberedInto(this.#tenant, from, part.tenant, n, tenants);
+    shiftedInto(this.#line, from, part.line, n, lineOffset);
     for (const [k, value] of part.ownUsernames) this.#ownUsernames.set(from + k, value);
     for (const [k, value] of part.ownEmails) this.#ownEmails.set(from + k, value);
     this.length = from + n;

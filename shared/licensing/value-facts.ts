@@ -139,11 +139,15 @@ export function appendFacts(a: ValueFacts, b: ValueFacts): ValueFacts {
   };
   joined.emailHash.set(b.emailHash.subarray(0, b.rows), from);
   joined.usernameHash.set(b.usernameHash.subarray(0, b.rows), from);
-  for (let k = 0; k < b.rows; k++) {
-    const email = b.emailDomain[k] as number;
-    const username = b.usernameDomain[k] as number;
-    joined.emailDomain[from + k] = email === -1 ? -1 : (renumbered[email] as number);
-    joined.usernameDomain[from + k] = username === -1 ? -1 : (renumbered[username] as number);
-  }
+  domainsInto(joined.emailDomain, from, b.emailDomain, b.rows, renumbered);
+  domainsInto(joined.usernameDomain, from, b.usernameDomain, b.rows, renumbered);
   return joined;
+}
+
+/** target[from + k] = numbers[source[k]] (-1, no domain, kept) for the first n of source; a loop per column. */
+function domainsInto(target: Int32Array, from: number, source: Int32Array, n: number, numbers: Int32Array): void {
+  for (let k = 0; k < n; k++) {
+    const domain = source[k] as number;
+    target[from + k] = domain === -1 ? -1 : (numbers[domain] as number);
+  }
 }
