@@ -52,6 +52,8 @@ export interface ColumnsPart {
   flags: Uint8Array;
   ownUsernames: [number, string][];
   ownEmails: [number, string][];
+  /** Whether any row is a staff account (AccountColumns.anyStaff). */
+  anyStaff: boolean;
   environments: string[];
   providers: string[];
   tenants: string[];
@@ -111,6 +113,8 @@ export interface ValueAt {
 
 export class AccountColumns {
   length = 0;
+  /** Whether any row is a staff account: most lists have no role column, and checks of staff are skipped then. */
+  anyStaff = false;
   /** The decoded texts the ranges point into, in the order read: strings, or character codes of appended parts. */
   readonly texts: (string | CharCodes)[] = [];
   readonly environments = new NameTable();
@@ -187,6 +191,7 @@ export class AccountColumns {
   }
 
   setFlags(i: number, production: boolean | null, active: boolean, itUser: boolean, staff: boolean): void {
+    if (staff) this.anyStaff = true;
     this.#flags[i] =
       (active ? ACTIVE : 0) |
       (itUser ? IT_USER : 0) |
@@ -353,6 +358,7 @@ export class AccountColumns {
       flags: this.#flags,
       ownUsernames: [...this.#ownUsernames],
       ownEmails: [...this.#ownEmails],
+      anyStaff: this.anyStaff,
       environments: this.environments.names,
       providers: this.providers.names,
       tenants: this.tenants.names,
@@ -378,6 +384,7 @@ export class AccountColumns {
     const textBase = this.texts.length;
     for (const text of part.texts) this.texts.push(text);
     this.#lastText = '';
+    if (part.anyStaff) this.anyStaff = true;
     const renumber = (names: string[], table: NameTable) => Int32Array.from(names, (name) => table.id(name));
     const environments = renumber(part.environments, this.environments);
     const providers = renumber(part.providers, this.providers);

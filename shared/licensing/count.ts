@@ -140,6 +140,8 @@ export interface CountDetail {
   slotOf: Int32Array;
   /** 1 where the record is in its provider's default tenant (rule 16). */
   defaultTenant: Uint8Array;
+  /** The records in another tenant than their provider's default one, in input order (few in any list). */
+  otherTenants: Int32Array;
   /** ELIGIBLE (0) where the account is active and no IT user; not counted otherwise (rules 1 and 3). */
   status: Uint8Array;
   environments: readonly EnvironmentRules[];
@@ -703,8 +705,13 @@ export function prepareCount(
     const productionLinkable: number[] = [];
     const perEnvLinkable: number[][] = environments.map(() => []);
     const { email, username } = identities;
+    const otherTenants: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (defaultTenant[i] === 0 || ((email[i] as number) === 0 && (username[i] as number) === 0)) continue;
+      if (defaultTenant[i] === 0) {
+        otherTenants.push(i);
+        continue;
+      }
+      if ((email[i] as number) === 0 && (username[i] as number) === 0) continue;
       const env = environmentIndex[i] as number;
       if (isProduction[env]) productionLinkable.push(i);
       else (perEnvLinkable[env] as number[]).push(i);
@@ -824,6 +831,7 @@ export function prepareCount(
       environmentIndex,
       slotOf,
       defaultTenant,
+      otherTenants: Int32Array.from(otherTenants),
       status,
       environments,
       compiled,

@@ -1,5 +1,6 @@
 // Hygiene checks: rulebook rules 28 to 32 (and rule 5's unconfigured environments).
 
+import { AccountColumns } from './account-columns.ts';
 import { type CompiledRules, INTERNAL, listedParent, NO_EMAIL, SUBDOMAIN_OF_LISTED } from './classify.ts';
 import {
   type Accounts,
@@ -87,11 +88,14 @@ export function hygieneFindings(
     else list.push(ref);
   };
   const configured = environments.map((env) => env.internalDomains.length > 0);
+  // Columns know whether any account is staff (most lists have no role column): then only the bits are looked at.
+  const anyStaff = records instanceof AccountColumns ? records.anyStaff : true;
   for (let i = 0; i < records.length; i++) {
+    const b = bits[i] as number;
+    if ((b & (SUBDOMAIN_OF_LISTED | NO_EMAIL)) === 0 && (!anyStaff || b & INTERNAL)) continue;
     if (status[i] !== ELIGIBLE) continue;
     const e = environmentIndex[i] as number;
     if (!configured[e]) continue;
-    const b = bits[i] as number;
     if (b & SUBDOMAIN_OF_LISTED) {
       // The field whose domain sits under a listed one, which may be the username's.
       const listedDomains = (compiled[e] as CompiledRules).domains;
@@ -281,15 +285,12 @@ function sameProviderDuplicates(records: Accounts, detail: CountDetail, sharedBy
 function tenantLookalikes(records: Accounts, detail: CountDetail, sharedBy: SharedByField): HygieneFinding[] {
   const { identities, environmentIndex } = detail;
   // Identities held by a non-default-tenant account (few): only their holders are compared.
+  if (detail.otherTenants.length === 0) return [];
   const heldInTenant = new Uint8Array(identities.size);
-  let any = false;
-  for (let i = 0; i < records.length; i++) {
-    if (detail.defaultTenant[i] === 1) continue;
+  for (const i of detail.otherTenants) {
     heldInTenant[identities.email[i] as number] = 1;
     heldInTenant[identities.username[i] as number] = 1;
-    any = true;
   }
-  if (!any) return [];
   heldInTenant[0] = 0;
   const alike = new Map<number, Set<number>>();
   for (const field of ['email', 'username'] as const) {

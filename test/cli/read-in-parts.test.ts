@@ -134,6 +134,21 @@ describe('reading a list in two parts', () => {
     expect(split.result.internal).toBeGreaterThan(0);
   });
 
+  it('finds staff accounts classified external (rule 30) when only the worker part holds any', async () => {
+    const lines = ['environment,username,email,role'];
+    const staffLines: number[] = [];
+    for (let k = 0; k < 4000; k++) {
+      const staff = k > 3500 && k % 10 === 0;
+      const domain = k % 3 === 0 ? 'acme.com' : 'gmail.com';
+      if (staff && domain !== 'acme.com') staffLines.push(k + 2);
+      lines.push(`Production,user${k},user${k}@${domain},${staff ? 'admin' : 'candidate'}`);
+    }
+    const environments = [{ name: 'Production', production: true, internalDomains: ['acme.com'] }];
+    const split = await sameBothWays(file(`${lines.join('\n')}\n`), 2, environments);
+    expect(split.findings.find((finding) => finding.code === 'staff-external')?.accounts).toEqual(staffLines);
+    expect(staffLines.length).toBeGreaterThan(30);
+  });
+
   it('reads a PowerShell export (byte-order mark, quoted header) and blank lines the same', async () => {
     const records = generateAccounts(3000, 5);
     const quoted = accountsCsv(records)
