@@ -541,6 +541,16 @@ function columnFacts(
     (classes[env] as Int8Array)[domain] = found;
     return found;
   };
+  // A row's bits follow from its environment and its two fields' classes (3 bits each): worked out once per
+  // combination, then looked up.
+  const bitsOf = new Uint8Array(compiled.length * 64);
+  compiled.forEach((rules, env) => {
+    for (let email = 0; email < 8; email++) {
+      for (let username = 0; username < 8; username++) {
+        bitsOf[env * 64 + email * 8 + username] = bitsOfClasses(rules, email, username);
+      }
+    }
+  });
   for (let i = 0; i < columns.length; i++) {
     const envId = columns.environmentId(i);
     const env = envOfId[envId] as number;
@@ -552,11 +562,9 @@ function columnFacts(
       slotOfPair[pair] = slot;
     }
     slotOf[i] = slot;
-    bits[i] = bitsOfClasses(
-      compiled[env] as CompiledRules,
-      classOf(env, emailDomain[i] as number),
-      classOf(env, usernameDomain[i] as number),
-    );
+    bits[i] = bitsOf[
+      env * 64 + classOf(env, emailDomain[i] as number) * 8 + classOf(env, usernameDomain[i] as number)
+    ] as number;
     status[i] = statusOf(columns.active(i), columns.itUser(i));
     defaultTenant[i] = defaultOfId[columns.tenantId(i)] as number;
   }
@@ -580,6 +588,9 @@ export function countLicencesDetailed(
  * numbers them and `finish` does the rest.
  */
 export interface PreparedCount {
+  readonly environments: readonly EnvironmentRules[];
+  readonly compiled: readonly CompiledRules[];
+  readonly bits: Uint8Array;
   readonly environmentIndex: Int32Array;
   readonly slotOf: Int32Array;
   readonly status: Uint8Array;
@@ -620,10 +631,6 @@ export function prepareCount(
     columnValues === null
       ? { email: new Int32Array(n), username: new Int32Array(n) }
       : { email: new Int32Array(0), username: new Int32Array(0) };
-  // Each environment's eligible records by bucket: what its count starts from (countScope).
-  const eligibleOfEnv: BucketCounts[] = environments.map(() => ({ internal: 0, external: 0 }));
-  const notCounted = { inactive: 0, nonProduction: 0, itUsers: 0 };
-  const raw = { internal: 0, external: 0 };
 
   const slotOfName = (env: number, provider: string) => {
     const slots = slotIndex[env] as Map<string, number>;
@@ -671,24 +678,37 @@ export function prepareCount(
       defaultTenant[i] = isDefaultTenant(record.tenant) ? 1 : 0;
     }
   }
+  // Each environment's records by state: eligible internal, eligible external, inactive, IT user (one count a row).
+  const byState = new Int32Array(environments.length * 4);
   for (let i = 0; i < n; i++) {
-    const env = environmentIndex[i] as number;
     const state = status[i] as number;
-    if (state === ELIGIBLE) {
-      const eligible = eligibleOfEnv[env] as BucketCounts;
-      if ((bits[i] as number) & INTERNAL) eligible.internal++;
-      else eligible.external++;
-    }
-    if ((environments[env] as EnvironmentRules).production) {
-      if (state === INACTIVE) notCounted.inactive++;
-      else if (state === IT_USER) notCounted.itUsers++;
-      else if ((bits[i] as number) & INTERNAL) raw.internal++;
-      else raw.external++;
-    } else {
-      notCounted.nonProduction++;
-    }
+    const bucket = state === ELIGIBLE ? ((bits[i] as number) & INTERNAL ? 0 : 1) : state === INACTIVE ? 2 : 3;
+    const at = (environmentIndex[i] as number) * 4 + bucket;
+    byState[at] = (byState[at] as number) + 1;
   }
+  // Each environment's eligible records by bucket: what its count starts from (countScope).
+  const eligibleOfEnv: BucketCounts[] = environments.map((_, e) => ({
+    internal: byState[e * 4] as number,
+    external: byState[e * 4 + 1] as number,
+  }));
+  const notCounted = { inactive: 0, nonProduction: 0, itUsers: 0 };
+  const raw = { internal: 0, external: 0 };
+  environments.forEach((env, e) => {
+    const eligible = eligibleOfEnv[e] as BucketCounts;
+    if (!env.production) {
+      notCounted.nonProduction +=
+        eligible.internal + eligible.external + (byState[e * 4 + 2] as number) + (byState[e * 4 + 3] as number);
+      return;
+    }
+    raw.internal += eligible.internal;
+    raw.external += eligible.external;
+    notCounted.inactive += byState[e * 4 + 2] as number;
+    notCounted.itUsers += byState[e * 4 + 3] as number;
+  });
   return {
+    environments,
+    compiled,
+    bits,
     environmentIndex,
     slotOf,
     status,
