@@ -1,9 +1,9 @@
 // The count and hygiene checks of a list read by readAccountCsv. When a worker read part of the list, it numbers the
-// whole list's identities by hash (read-part.ts) while this thread prepares the count, and the count confirms those
-// numbers against the values instead of numbering them itself: the same result as counting on one thread
-// (test/cli/read-in-parts.test.ts), a sixth less of the counting's time on a million accounts.
+// whole list's identities by hash (read-part.ts) while this thread prepares the count and makes the checks that need
+// the classification alone; the count then confirms those numbers against the values instead of numbering them
+// itself: the same result as counting on one thread (test/cli/read-in-parts.test.ts).
 import { type EnvironmentRules, prepareCount } from '../../shared/licensing/count.ts';
-import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { classificationFindings, groupFindings } from '../../shared/licensing/hygiene.ts';
 import type { AccountCsv } from './account-csv.ts';
 
 export async function countAccountCsv(
@@ -12,6 +12,8 @@ export async function countAccountCsv(
   organisationDomains: readonly string[],
 ) {
   const prepared = prepareCount(csv.accounts, environments, csv.facts);
+  // Rules 5 and 28 to 31 need the classification alone: checked while the worker may still be numbering.
+  const classified = classificationFindings(csv.accounts, prepared, organisationDomains);
   const detail = prepared.finish(prepared.identities(await csv.identities));
-  return { detail, findings: hygieneFindings(csv.accounts, detail, organisationDomains) };
+  return { detail, findings: [...classified, ...groupFindings(csv.accounts, detail)] };
 }

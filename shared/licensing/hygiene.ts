@@ -48,8 +48,23 @@ export function hygieneFindings(
   detail: CountDetail,
   organisationDomains: readonly string[] = [],
 ): HygieneFinding[] {
+  return [...classificationFindings(records, detail, organisationDomains), ...groupFindings(records, detail)];
+}
+
+/** What the checks of rules 5 and 28 to 31 read: the records' classification, before any identity is numbered. */
+export type ClassifiedRecords = Pick<CountDetail, 'environments' | 'bits' | 'environmentIndex' | 'compiled' | 'status'>;
+
+/**
+ * The findings of rules 5 and 28 to 31, hygieneFindings' first ones: they need the classification alone, so the CLI
+ * makes them while another thread numbers the identities (count-list.ts).
+ */
+export function classificationFindings(
+  records: Accounts,
+  classified: ClassifiedRecords,
+  organisationDomains: readonly string[] = [],
+): HygieneFinding[] {
   const findings: HygieneFinding[] = [];
-  const { environments, bits, environmentIndex, compiled, status } = detail;
+  const { environments, bits, environmentIndex, compiled, status } = classified;
   const declared = [...new Set(organisationDomains.map(normalizeDomainEntry).filter((d) => d !== ''))];
 
   environments.forEach((env: EnvironmentRules) => {
@@ -144,7 +159,13 @@ export function hygieneFindings(
     });
   }
 
-  // Rule 32: merged groups, same-provider duplicates and look-alikes in non-default tenants.
+  return findings;
+}
+
+/** The findings of rule 32, hygieneFindings' last ones: merged groups, same-provider duplicates and look-alikes. */
+export function groupFindings(records: Accounts, detail: CountDetail): HygieneFinding[] {
+  const findings: HygieneFinding[] = [];
+  // Merged groups, same-provider duplicates and look-alikes in non-default tenants.
   for (const group of detail.result.duplicateGroups) {
     const accounts = group.members.map((m) => m.ref);
     const who = group.members[0]?.email || group.members[0]?.username || 'one person';
