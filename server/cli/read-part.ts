@@ -213,7 +213,8 @@ function numberOnRequest(port: MessagePort, emailHash: Int32Array, usernameHash:
     };
     const numbers = numberByHash(joined(request.emailHash, emailHash), joined(request.usernameHash, usernameHash));
     const message: ReadPartMessage = { numbers };
-    port.postMessage(message, [numbers.email.buffer as ArrayBuffer, numbers.username.buffer as ArrayBuffer]);
+    const moved = [numbers.email, numbers.username, numbers.holders].map((array) => array.buffer as ArrayBuffer);
+    port.postMessage(message, moved);
   });
 }
 

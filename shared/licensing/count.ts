@@ -188,6 +188,23 @@ export interface Identities {
   username: Int32Array;
   /** One more than the largest number given. */
   size: number;
+  /**
+   * The records holding a number in either field, in input order: few in any list (numbers are given to shared values
+   * alone), so what looks at numbered records passes over these, not over every record. A record whose number a
+   * confirmation took away (a hash shared by different values) may remain here with 0.
+   */
+  holders: Int32Array;
+}
+
+/** The records holding a number in either field, in input order (Identities.holders). */
+function holdersOf(email: Int32Array, username: Int32Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < email.length; i++) if ((email[i] as number) !== 0 || (username[i] as number) !== 0) count++;
+  const holders = new Int32Array(count);
+  count = 0;
+  for (let i = 0; i < email.length; i++)
+    if ((email[i] as number) !== 0 || (username[i] as number) !== 0) holders[count++] = i;
+  return holders;
 }
 
 /** The identity hashes classifyBits left for each record (LAST_IDENTITY), kept while classifying. */
@@ -224,7 +241,7 @@ function numberIdentities(
   }
   const usernameOf = (i: number) => (records[i] as AccountRecord).username as string;
   next = numberByIdentity(usernameHashes, (a, b) => sameKey(usernameOf(a), usernameOf(b)), username, next);
-  return { email, username, size: next };
+  return { email, username, size: next, holders: holdersOf(email, username) };
 }
 
 /**
@@ -243,15 +260,15 @@ function numberColumnIdentities(columns: AccountColumns, facts: ValueFacts, byHa
   const emailHash = facts.emailHash.subarray(0, n);
   const usernameHash = facts.usernameHash.subarray(0, n);
   if (byHash !== null && byHash.email.length === n && byHash.username.length === n) {
-    let next = confirmNumbers(emailHash, sameEmail, byHash.email, byHash.size);
-    next = confirmNumbers(usernameHash, sameUsername, byHash.username, next);
-    return { email: byHash.email, username: byHash.username, size: next };
+    let next = confirmNumbers(emailHash, sameEmail, byHash.email, byHash.size, byHash.holders);
+    next = confirmNumbers(usernameHash, sameUsername, byHash.username, next, byHash.holders);
+    return { email: byHash.email, username: byHash.username, size: next, holders: byHash.holders };
   }
   const email = new Int32Array(n);
   const username = new Int32Array(n);
   let next = numberByIdentity(emailHash, sameEmail, email, 1);
   next = numberByIdentity(usernameHash, sameUsername, username, next);
-  return { email, username, size: next };
+  return { email, username, size: next, holders: holdersOf(email, username) };
 }
 
 /**
@@ -263,7 +280,7 @@ export function numberByHash(emailHash: Int32Array, usernameHash: Int32Array): I
   const username = new Int32Array(usernameHash.length);
   let next = numberByIdentity(emailHash, null, email, 1);
   next = numberByIdentity(usernameHash, null, username, next);
-  return { email, username, size: next };
+  return { email, username, size: next, holders: holdersOf(email, username) };
 }
 
 /** Scratch space for linking, indexed by identity number, reset after each use. */
@@ -680,12 +697,15 @@ export function prepareCount(
   }
   // Each environment's records by state: eligible internal, eligible external, inactive, IT user (one count a row).
   const byState = new Int32Array(environments.length * 4);
+  const otherTenantRows: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (defaultTenant[i] === 0) otherTenantRows.push(i);
     const state = status[i] as number;
     const bucket = state === ELIGIBLE ? ((bits[i] as number) & INTERNAL ? 0 : 1) : state === INACTIVE ? 2 : 3;
     const at = (environmentIndex[i] as number) * 4 + bucket;
     byState[at] = (byState[at] as number) + 1;
   }
+  const otherTenants = Int32Array.from(otherTenantRows);
   // Each environment's eligible records by bucket: what its count starts from (countScope).
   const eligibleOfEnv: BucketCounts[] = environments.map((_, e) => ({
     internal: byState[e * 4] as number,
@@ -724,14 +744,10 @@ export function prepareCount(
     // of a list holds none, so only these are linked, and each scope's count starts from its eligible records.
     const productionLinkable: number[] = [];
     const perEnvLinkable: number[][] = environments.map(() => []);
-    const { email, username } = identities;
-    const otherTenants: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (defaultTenant[i] === 0) {
-        otherTenants.push(i);
-        continue;
-      }
-      if ((email[i] as number) === 0 && (username[i] as number) === 0) continue;
+    const { email, username, holders } = identities;
+    for (let k = 0; k < holders.length; k++) {
+      const i = holders[k] as number;
+      if (defaultTenant[i] === 0 || ((email[i] as number) === 0 && (username[i] as number) === 0)) continue;
       const env = environmentIndex[i] as number;
       if (isProduction[env]) productionLinkable.push(i);
       else (perEnvLinkable[env] as number[]).push(i);
@@ -851,7 +867,7 @@ export function prepareCount(
       environmentIndex,
       slotOf,
       defaultTenant,
-      otherTenants: Int32Array.from(otherTenants),
+      otherTenants,
       status,
       environments,
       compiled,

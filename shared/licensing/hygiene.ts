@@ -189,10 +189,10 @@ export function groupFindings(records: Accounts, detail: CountDetail): HygieneFi
   }
   // Each field's shared identities, found once for both checks below.
   const { identities } = detail;
-  const holders = new Int32Array(identities.size);
+  const counts = new Int32Array(identities.size);
   const shared = {
-    email: sharedIdentities(identities.email, holders),
-    username: sharedIdentities(identities.username, holders),
+    email: sharedIdentities(identities.email, counts, identities.holders),
+    username: sharedIdentities(identities.username, counts, identities.holders),
   };
   findings.push(...sameProviderDuplicates(records, detail, shared));
   findings.push(...tenantLookalikes(records, detail, shared));
@@ -204,44 +204,39 @@ type SharedByField = Record<'email' | 'username', Groups>;
 
 /**
  * For each identity number held more than once, its holders in input order (identity numbers are only given to values
- * held more than once: count.ts). `holders` (one count per identity number) is left zeroed.
+ * held more than once: count.ts). `counts` (one per identity number) is left zeroed;
+ * `rows` are the records holding a number in either field (Identities.holders), in input order.
  */
-function sharedIdentities(ids: Int32Array, holders: Int32Array): Groups {
-  // The records holding a number (few: numbers are given to shared values alone), then only they are looked at.
-  let numbered = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    if (id === 0) continue;
-    holders[id] = (holders[id] as number) + 1;
-    numbered++;
+function sharedIdentities(ids: Int32Array, counts: Int32Array, rows: Int32Array): Groups {
+  for (let k = 0; k < rows.length; k++) {
+    const id = ids[rows[k] as number] as number;
+    if (id !== 0) counts[id] = (counts[id] as number) + 1;
   }
-  const rows = new Int32Array(numbered);
-  numbered = 0;
-  for (let i = 0; i < ids.length; i++) if (ids[i] !== 0) rows[numbered++] = i;
   // Each shared number's place, from its first holder on: its holder count becomes -(its place + 1).
   let count = 0;
   let items = 0;
   const sizes: number[] = [];
-  for (let k = 0; k < numbered; k++) {
+  for (let k = 0; k < rows.length; k++) {
     const id = ids[rows[k] as number] as number;
-    const held = holders[id] as number;
-    if (held < 2) continue;
+    const held = counts[id] as number;
+    if (id === 0 || held < 2) continue;
     sizes.push(held);
     items += held;
-    holders[id] = -++count;
+    counts[id] = -++count;
   }
   const starts = new Int32Array(count + 1);
   for (let g = 0; g < count; g++) starts[g + 1] = (starts[g] as number) + (sizes[g] as number);
   const fill = starts.slice(0, count);
   const held = new Int32Array(items);
-  for (let k = 0; k < numbered; k++) {
+  for (let k = 0; k < rows.length; k++) {
     const i = rows[k] as number;
-    const place = -(holders[ids[i] as number] as number) - 1;
-    if (place < 0) continue;
+    const id = ids[i] as number;
+    const place = -(counts[id] as number) - 1;
+    if (id === 0 || place < 0) continue;
     held[fill[place] as number] = i;
     fill[place] = (fill[place] as number) + 1;
   }
-  holders.fill(0);
+  counts.fill(0);
   return { count, starts, items: held };
 }
 

@@ -280,12 +280,16 @@ export function confirmNumbers(
   same: (a: number, b: number) => boolean,
   ids: Int32Array,
   next: number,
+  holders: Int32Array | null = null,
 ): number {
   const n = ids.length;
   const firstHolder = new Int32Array(next).fill(-1);
   const mixed = new Uint8Array(next);
   let anyMixed = false;
-  for (let i = 0; i < n; i++) {
+  // The holders of numbers, when given (in input order), are all that needs looking at.
+  const looked = holders === null ? n : holders.length;
+  for (let k = 0; k < looked; k++) {
+    const i = holders === null ? k : (holders[k] as number);
     const id = ids[i] as number;
     if (id === 0) continue;
     const first = firstHolder[id] as number;
@@ -298,14 +302,16 @@ export function confirmNumbers(
   if (!anyMixed) return next;
   // The holders of mixed numbers, numbered again among themselves with their values compared.
   let count = 0;
-  for (let i = 0; i < n; i++) if (mixed[ids[i] as number] === 1) count++;
+  for (let k = 0; k < looked; k++)
+    if (mixed[ids[holders === null ? k : (holders[k] as number)] as number] === 1) count++;
   const rows = new Int32Array(count);
   const subset = new Int32Array(count);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
+  let at = 0;
+  for (let k = 0; k < looked; k++) {
+    const i = holders === null ? k : (holders[k] as number);
     if (mixed[ids[i] as number] !== 1) continue;
-    rows[k] = i;
-    subset[k++] = hashes[i] as number;
+    rows[at] = i;
+    subset[at++] = hashes[i] as number;
   }
   const renumbered = new Int32Array(count);
   const after = numberByIdentity(subset, (a, b) => same(rows[a] as number, rows[b] as number), renumbered, next);

@@ -34,47 +34,55 @@ const VALUES = [
 ];
 const valueArb = fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 3 }));
 
-/** Numbers `values` with their values compared, or by hash alone and then confirmed (as the audit CLI does). */
-function numbered(values: string[], hashes: Int32Array, byHashFirst: boolean) {
+/**
+ * Numbers `values` with their values compared, or by hash alone and then confirmed (as the audit CLI does), looking
+ * at every record or only at those holding a number (`holders`, as the count hands them over).
+ */
+function numbered(values: string[], hashes: Int32Array, how: 'compared' | 'confirmed' | 'confirmed-holders') {
   const same = (a: number, b: number) => sameKey(values[a] as string, values[b] as string);
   const ids = new Int32Array(values.length);
-  if (!byHashFirst) return { ids, next: numberByIdentity(hashes, same, ids, 1) };
+  if (how === 'compared') return { ids, next: numberByIdentity(hashes, same, ids, 1) };
   const byHash = numberByIdentity(hashes, null, ids, 1);
-  return { ids, next: confirmNumbers(hashes, same, ids, byHash) };
+  const holders = how === 'confirmed' ? null : Int32Array.from(values.keys()).filter((i) => ids[i] !== 0);
+  return { ids, next: confirmNumbers(hashes, same, ids, byHash, holders) };
 }
 
 describe('numbering identities', () => {
   it.each([
-    ['with the values compared', false],
-    ['by hash alone, then confirmed against the values', true],
-  ])('gives equal non-zero numbers exactly to values matching another, 0 to values matching none (%s)', (_, byHash) => {
-    fc.assert(
-      fc.property(fc.array(valueArb, { maxLength: 60 }), fc.integer({ min: 0, max: 2 }), (values, collide) => {
-        // With `collide`, non-blank values share a few hashes (1: all one, 2: one per length), so only comparing the
-        // values tells them apart; 0 keeps their own hashes.
-        const hashOf = (value: string) =>
-          keyOf(value) === '' || collide === 0 ? identityHash(value) : collide === 1 ? 7 : 7 + keyOf(value).length;
-        const hashes = Int32Array.from(values, hashOf);
-        const { ids, next } = numbered(values, hashes, byHash);
-        const holders = new Map<string, number>();
-        for (const value of values)
-          if (keyOf(value) !== '') holders.set(keyOf(value), (holders.get(keyOf(value)) ?? 0) + 1);
-        values.forEach((value, i) => {
-          const shared = keyOf(value) !== '' && (holders.get(keyOf(value)) as number) > 1;
-          expect(ids[i] !== 0).toBe(shared);
-          expect(ids[i] as number).toBeLessThan(next);
-          values.forEach((other, j) => {
-            if (shared && ids[j] !== 0) expect(ids[i] === ids[j]).toBe(keyOf(value) === keyOf(other));
+    ['with the values compared', 'compared'],
+    ['by hash alone, then confirmed against the values', 'confirmed'],
+    ['by hash alone, then confirmed on the records holding a number', 'confirmed-holders'],
+  ] as const)(
+    'gives equal non-zero numbers exactly to values matching another, 0 to values matching none (%s)',
+    (_, how) => {
+      fc.assert(
+        fc.property(fc.array(valueArb, { maxLength: 60 }), fc.integer({ min: 0, max: 2 }), (values, collide) => {
+          // With `collide`, non-blank values share a few hashes (1: all one, 2: one per length), so only comparing the
+          // values tells them apart; 0 keeps their own hashes.
+          const hashOf = (value: string) =>
+            keyOf(value) === '' || collide === 0 ? identityHash(value) : collide === 1 ? 7 : 7 + keyOf(value).length;
+          const hashes = Int32Array.from(values, hashOf);
+          const { ids, next } = numbered(values, hashes, how);
+          const holders = new Map<string, number>();
+          for (const value of values)
+            if (keyOf(value) !== '') holders.set(keyOf(value), (holders.get(keyOf(value)) ?? 0) + 1);
+          values.forEach((value, i) => {
+            const shared = keyOf(value) !== '' && (holders.get(keyOf(value)) as number) > 1;
+            expect(ids[i] !== 0).toBe(shared);
+            expect(ids[i] as number).toBeLessThan(next);
+            values.forEach((other, j) => {
+              if (shared && ids[j] !== 0) expect(ids[i] === ids[j]).toBe(keyOf(value) === keyOf(other));
+            });
           });
-        });
-        const numbers = new Set([...ids].filter((id) => id !== 0));
-        expect(numbers.size).toBe([...holders.values()].filter((count) => count > 1).length);
-        // Numbered by value, no number is left unused; confirmed, the numbers of split hashes are given anew.
-        if (!byHash) expect(next - 1).toBe(numbers.size);
-      }),
-      { numRuns: 400 },
-    );
-  });
+          const numbers = new Set([...ids].filter((id) => id !== 0));
+          expect(numbers.size).toBe([...holders.values()].filter((count) => count > 1).length);
+          // Numbered by value, no number is left unused; confirmed, the numbers of split hashes are given anew.
+          if (how === 'compared') expect(next - 1).toBe(numbers.size);
+        }),
+        { numRuns: 400 },
+      );
+    },
+  );
 
   it('compares values of columns where they stand as sameKey compares the strings, in texts of either kind', () => {
     fc.assert(
