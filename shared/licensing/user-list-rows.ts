@@ -39,40 +39,34 @@ interface Flag {
   position: number;
   header: string;
   vocabulary: Vocabulary | undefined;
-  /**
-   * Values met (trimmed, quotes undone) and what they read as, matched in place before any string is made: a column
-   * repeats a few values row after row ("true" and "false" when the vocabulary reads them so, else from the first row).
-   */
-  raws: string[];
-  meanings: boolean[];
+  /** What the values met read as ("true" and "false" from the start when the vocabulary reads them so). */
+  known: FewValues<boolean>;
 }
 
-/** A flag's values remembered (Flag.raws): a column of more is rare, and read the slower way past these. */
-const FLAG_VALUES_KEPT = 8;
-
-/** Interned values of a column with few distinct values (environments, providers, tenants), matched in place. */
-class FewValues {
-  readonly field: 'environment' | 'provider' | 'tenant';
+/**
+ * What each value of a column met so far reads as, for a column that repeats a few values row after row (environments,
+ * providers, tenants, yes/no flags): the first sixteen are matched in place, before any string is made.
+ */
+class FewValues<T> {
   readonly #raw: string[] = [];
-  readonly #value: string[] = [];
+  readonly #value: T[] = [];
   /** Each raw value's length and last character, compared before its text: most misses stop there. */
   readonly #length: number[] = [];
   readonly #last: number[] = [];
-  readonly #many = new Map<string, string>();
+  readonly #many = new Map<string, T>();
 
-  constructor(field: 'environment' | 'provider' | 'tenant') {
-    this.field = field;
-  }
-
-  /** The value already seen for the record's field, or undefined; '' for an empty field (the caller's default). */
-  find(record: CsvRecord, i: number): string | undefined {
+  /**
+   * What the record's field (trimmed, quotes undone) reads as, when met before; `empty` for an empty unquoted field;
+   * else undefined.
+   */
+  find(record: CsvRecord, i: number, empty: T): T | undefined {
     const raw = this.#raw;
     const quoted = record.values[i];
     if (quoted === undefined) {
       const text = record.text;
       const start = record.starts[i] as number;
       const length = (record.ends[i] as number) - start;
-      if (length === 0) return '';
+      if (length === 0) return empty;
       const last = text.charCodeAt(start + length - 1);
       for (let k = 0; k < raw.length; k++) {
         if (this.#length[k] === length && this.#last[k] === last && sameText(text, start, raw[k] as string)) {
@@ -85,7 +79,7 @@ class FewValues {
     return raw.length < 16 ? undefined : this.#many.get(record.field(i));
   }
 
-  add(raw: string, value: string): void {
+  add(raw: string, value: T): void {
     if (this.#raw.length < 16) {
       this.#raw.push(raw);
       this.#value.push(value);
@@ -100,9 +94,9 @@ class FewValues {
 export class UserListRows {
   readonly #mapping: ColumnMapping;
   readonly #at: Positions;
-  readonly #environments = new FewValues('environment');
-  readonly #providers = new FewValues('provider');
-  readonly #tenants = new FewValues('tenant');
+  readonly #environments = new FewValues<string>();
+  readonly #providers = new FewValues<string>();
+  readonly #tenants = new FewValues<string>();
   /** Seatkeeper's own export guards cells against spreadsheets; reading it back takes the guard away. */
   readonly #unguard: boolean;
   #defaultTenant: { id: string; line: number } | null;
@@ -120,14 +114,12 @@ export class UserListRows {
   constructor(mapping: ColumnMapping, options: UserListRowOptions = {}) {
     this.#mapping = mapping;
     for (const [field, source] of Object.entries(mapping.fields) as [AccountField, FieldSource][]) {
-      const trueFalse = source.vocabulary === undefined || source.vocabulary.values.get('true') === true;
-      this.#flags[field] = {
-        position: source.position,
-        header: source.header,
-        vocabulary: source.vocabulary,
-        raws: trueFalse ? ['true', 'false'] : [],
-        meanings: trueFalse ? [true, false] : [],
-      };
+      const known = new FewValues<boolean>();
+      if (source.vocabulary === undefined || source.vocabulary.values.get('true') === true) {
+        known.add('true', true);
+        known.add('false', false);
+      }
+      this.#flags[field] = { position: source.position, header: source.header, vocabulary: source.vocabulary, known };
     }
     this.#productionFlag = this.#flags.production;
     this.#activeFlag = this.#flags.active;
@@ -150,9 +142,9 @@ export class UserListRows {
     if (this.#anonymous(record)) return null;
     return {
       ref: record.line,
-      environment: this.#name(record, at.environment, this.#environments) || this.#defaultEnvironment,
+      environment: this.#name(record, at.environment, this.#environments, 'environment') || this.#defaultEnvironment,
       production: this.#production(record),
-      provider: this.#name(record, at.provider, this.#providers) || this.#defaultProvider,
+      provider: this.#name(record, at.provider, this.#providers, 'provider') || this.#defaultProvider,
       tenant: this.#tenant(record),
       username,
       email,
@@ -178,9 +170,10 @@ export class UserListRows {
     const noEmail = email === null ? record.length(at.email) === 0 : email === '';
     if (noUsername && noEmail && record.isBlank()) return false;
     if (this.#anonymous(record)) return false;
-    const environment = this.#name(record, at.environment, this.#environments) || this.#defaultEnvironment;
+    const environment =
+      this.#name(record, at.environment, this.#environments, 'environment') || this.#defaultEnvironment;
     const production = this.#production(record);
-    const provider = this.#name(record, at.provider, this.#providers) || this.#defaultProvider;
+    const provider = this.#name(record, at.provider, this.#providers, 'provider') || this.#defaultProvider;
     const tenant = this.#tenant(record);
     const i = columns.add(record.line);
     if (username !== null) columns.setUsername(i, username);
@@ -269,12 +262,16 @@ export class UserListRows {
     }
   }
 
-  #name(record: CsvRecord, position: number, names: FewValues): string {
+  #name(
+    record: CsvRecord,
+    position: number,
+    names: FewValues<string>,
+    field: 'environment' | 'provider' | 'tenant',
+  ): string {
     if (position === -1) return '';
-    const known = names.find(record, position);
+    const known = names.find(record, position, '');
     if (known !== undefined) return known;
     if (record.length(position) === 0) return '';
-    const field = names.field;
     const raw = record.field(position);
     if (raw.length > MAX_VALUE_LENGTH[field]) {
       throw new AccountRowError(
@@ -290,7 +287,7 @@ export class UserListRows {
   }
 
   #tenant(record: CsvRecord): string {
-    const value = this.#name(record, this.#at.tenant, this.#tenants);
+    const value = this.#name(record, this.#at.tenant, this.#tenants, 'tenant');
     const source = this.#mapping.fields.tenant;
     if (!source?.tenantId || value === '') return value;
     // A column of tenant ids names the default tenant too: it must be told apart (rule 16).
@@ -312,27 +309,13 @@ export class UserListRows {
 
   #flag(record: CsvRecord, flag: Flag, fallback: boolean): boolean {
     const i = flag.position;
-    const length = record.length(i);
-    if (length === 0) return fallback;
-    const { raws, meanings } = flag;
-    const quoted = record.values[i];
-    if (quoted === undefined) {
-      const text = record.text;
-      const start = record.starts[i] as number;
-      for (let k = 0; k < raws.length; k++) {
-        const known = raws[k] as string;
-        if (known.length === length && sameText(text, start, known)) return meanings[k] as boolean;
-      }
-    } else {
-      for (let k = 0; k < raws.length; k++) if (raws[k] === quoted) return meanings[k] as boolean;
-    }
+    const known = flag.known.find(record, i, fallback);
+    if (known !== undefined) return known;
+    if (record.length(i) === 0) return fallback;
     const raw = record.field(i);
     const value = flag.vocabulary?.values.get(raw) ?? flag.vocabulary?.values.get(raw.toLowerCase());
     if (value !== undefined) {
-      if (raws.length < FLAG_VALUES_KEPT) {
-        raws.push(raw);
-        meanings.push(value);
-      }
+      flag.known.add(raw, value);
       return value;
     }
     throw new AccountRowError(

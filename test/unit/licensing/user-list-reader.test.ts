@@ -222,7 +222,7 @@ describe('CSV as platforms and Excel write it', () => {
   });
 
   it('reads a yes/no column however its values are spelt, quoted or spaced, and refuses an unknown one by its line', () => {
-    // More spellings than are matched in place (8), alike in length; the vocabulary lower-cases what it is given.
+    // More spellings than are matched in place (16), alike in length; the vocabulary lower-cases what it is given.
     const spellings = [
       'true',
       'false',
@@ -237,6 +237,13 @@ describe('CSV as platforms and Excel write it', () => {
       'YES',
       'no',
       'Yes',
+      'TrUe',
+      'FaLsE',
+      'yEs',
+      'No',
+      'NO',
+      'nO',
+      'YeS',
     ];
     const meaning = (cell: string) => ['true', '1', 'yes'].includes(cell.toLowerCase());
     const cell = fc.tuple(fc.constantFrom(...spellings), fc.constantFrom('plain', 'quoted', 'spaced'));
