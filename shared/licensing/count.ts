@@ -295,13 +295,13 @@ class LinkScratch {
 }
 
 /**
- * Records linked into sets (rules 14 to 17): `parent` per record, and `joined` marking each record a link joined to
- * another, so counting passes over the rest (most of a list: people with one account) without looking up their set.
+ * Records linked into sets (rules 14 to 17): `parent` per record; `rows`, the records a link joined to another, in the
+ * order they were (a scope's are the ones its linking added), each once (`joined` marks them). Counting looks at these
+ * alone: every other record (most of a list: people with one account) is a person by itself.
  */
 interface Links {
   parent: Int32Array;
   joined: Uint8Array;
-  /** The records joined, in the order they were: a scope's are the ones its linking added. */
   rows: number[];
 }
 

@@ -162,23 +162,14 @@ export function identityHashIn(text: string, from: number, to: number): number {
   while (start < end && isSpaceCode(text.charCodeAt(start))) start++;
   while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
   if (start === end) return 0;
-  let hash = SEED;
-  let word = 0;
   for (let k = start; k < end; k++) {
-    let c = text.charCodeAt(k);
-    if (c > 127) {
-      // Rare: fold the whole value the way String.prototype.toLowerCase does, as sameKey compares it.
+    if (text.charCodeAt(k) > 127) {
+      // Fold the whole value the way String.prototype.toLowerCase does, as sameKey compares it.
       const folded = text.slice(start, end).toLowerCase();
       return hashFolded(folded, 0, folded.length);
     }
-    if (c >= 65 && c <= 90) c += 32;
-    word = (word << 8) ^ c;
-    if (((k - start) & 3) === 3) {
-      hash = mixWord(hash, word);
-      word = 0;
-    }
   }
-  return finishHash(hash, word, end - start);
+  return hashFolded(text, start, end);
 }
 
 /**
@@ -273,23 +264,21 @@ export function numberByIdentity(
  * Makes numbers given by hash alone (numberByIdentity without `same`) what numberByIdentity with `same` gives: each
  * holder of a number is compared with the number's first holder, and the holders of a number whose values turn out to
  * differ (two values with one hash: a few hundred pairs among a million values) are numbered again, exactly, from
- * `next`, which is above every number in `ids`. Returns the next unused number.
+ * `next`, which is above every number in `ids`. `holders` are the records that may hold a number, in input order (every
+ * record, or Identities.holders: count.ts); no other is looked at. Returns the next unused number.
  */
 export function confirmNumbers(
   hashes: Int32Array,
   same: (a: number, b: number) => boolean,
   ids: Int32Array,
   next: number,
-  holders: Int32Array | null = null,
+  holders: Int32Array,
 ): number {
-  const n = ids.length;
   const firstHolder = new Int32Array(next).fill(-1);
   const mixed = new Uint8Array(next);
   let anyMixed = false;
-  // The holders of numbers, when given (in input order), are all that needs looking at.
-  const looked = holders === null ? n : holders.length;
-  for (let k = 0; k < looked; k++) {
-    const i = holders === null ? k : (holders[k] as number);
+  for (let k = 0; k < holders.length; k++) {
+    const i = holders[k] as number;
     const id = ids[i] as number;
     if (id === 0) continue;
     const first = firstHolder[id] as number;
@@ -302,13 +291,12 @@ export function confirmNumbers(
   if (!anyMixed) return next;
   // The holders of mixed numbers, numbered again among themselves with their values compared.
   let count = 0;
-  for (let k = 0; k < looked; k++)
-    if (mixed[ids[holders === null ? k : (holders[k] as number)] as number] === 1) count++;
+  for (let k = 0; k < holders.length; k++) if (mixed[ids[holders[k] as number] as number] === 1) count++;
   const rows = new Int32Array(count);
   const subset = new Int32Array(count);
   let at = 0;
-  for (let k = 0; k < looked; k++) {
-    const i = holders === null ? k : (holders[k] as number);
+  for (let k = 0; k < holders.length; k++) {
+    const i = holders[k] as number;
     if (mixed[ids[i] as number] !== 1) continue;
     rows[at] = i;
     subset[at++] = hashes[i] as number;

@@ -43,7 +43,8 @@ function numbered(values: string[], hashes: Int32Array, how: 'compared' | 'confi
   const ids = new Int32Array(values.length);
   if (how === 'compared') return { ids, next: numberByIdentity(hashes, same, ids, 1) };
   const byHash = numberByIdentity(hashes, null, ids, 1);
-  const holders = how === 'confirmed' ? null : Int32Array.from(values.keys()).filter((i) => ids[i] !== 0);
+  const every = Int32Array.from(values.keys());
+  const holders = how === 'confirmed' ? every : every.filter((i) => ids[i] !== 0);
   return { ids, next: confirmNumbers(hashes, same, ids, byHash, holders) };
 }
 
