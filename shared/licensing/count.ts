@@ -159,22 +159,29 @@ function statusOf(active: boolean, itUser: boolean | undefined): number {
   return !active ? INACTIVE : itUser ? IT_USER : ELIGIBLE;
 }
 
+/**
+ * The root of i's set. parent[x] is 0 for a root, else the index of x's parent plus one: a fresh (zeroed) array is
+ * every record alone, with no pass to fill it.
+ */
 function find(parent: Int32Array, i: number): number {
   let x = i;
-  while (parent[x] !== x) {
-    const up = parent[parent[x] as number] as number;
-    parent[x] = up;
-    x = up;
+  for (;;) {
+    const up = parent[x] as number;
+    if (up === 0) return x;
+    const upUp = parent[up - 1] as number;
+    if (upUp === 0) return up - 1;
+    // Path halving: x now points at its grandparent.
+    parent[x] = upUp;
+    x = upUp - 1;
   }
-  return x;
 }
 
 function union(parent: Int32Array, a: number, b: number): void {
   const ra = find(parent, a);
   const rb = find(parent, b);
   // The smaller index becomes the root, so a group's root is its first record.
-  if (ra < rb) parent[rb] = ra;
-  else if (rb < ra) parent[ra] = rb;
+  if (ra < rb) parent[rb] = ra + 1;
+  else if (rb < ra) parent[ra] = rb + 1;
 }
 
 /**
@@ -306,9 +313,7 @@ interface Links {
 }
 
 function unlinked(n: number): Links {
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  return { parent, joined: new Uint8Array(n), rows: [] };
+  return { parent: new Int32Array(n), joined: new Uint8Array(n), rows: [] };
 }
 
 /**
@@ -695,16 +700,24 @@ export function prepareCount(
       defaultTenant[i] = isDefaultTenant(record.tenant) ? 1 : 0;
     }
   }
-  // Each environment's records by state: eligible internal, eligible external, inactive, IT user (one count a row).
-  const byState = new Int32Array(environments.length * 4);
+  // Each slot's records by state: eligible internal, eligible external, inactive, IT user (one count a row). An
+  // environment's are the sums of its slots'; the eligible ones are the raw per-provider figures (rule 19).
+  const bySlotState = new Int32Array(slotNames.length * 4);
   const otherTenantRows: number[] = [];
   for (let i = 0; i < n; i++) {
     if (defaultTenant[i] === 0) otherTenantRows.push(i);
     const state = status[i] as number;
     const bucket = state === ELIGIBLE ? ((bits[i] as number) & INTERNAL ? 0 : 1) : state === INACTIVE ? 2 : 3;
-    const at = (environmentIndex[i] as number) * 4 + bucket;
-    byState[at] = (byState[at] as number) + 1;
+    const at = (slotOf[i] as number) * 4 + bucket;
+    bySlotState[at] = (bySlotState[at] as number) + 1;
   }
+  const byState = new Int32Array(environments.length * 4);
+  slotNames.forEach((slot, s) => {
+    for (let bucket = 0; bucket < 4; bucket++) {
+      const at = slot.env * 4 + bucket;
+      byState[at] = (byState[at] as number) + (bySlotState[s * 4 + bucket] as number);
+    }
+  });
   const otherTenants = Int32Array.from(otherTenantRows);
   // Each environment's eligible records by bucket: what its count starts from (countScope).
   const eligibleOfEnv: BucketCounts[] = environments.map((_, e) => ({
@@ -777,13 +790,10 @@ export function prepareCount(
     });
 
     // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
-    const slotCounts = slotNames.map(() => ({ internal: 0, external: 0 }));
-    for (let i = 0; i < n; i++) {
-      if (status[i] !== ELIGIBLE) continue;
-      const counts = slotCounts[slotOf[i] as number] as BucketCounts;
-      if ((bits[i] as number) & INTERNAL) counts.internal++;
-      else counts.external++;
-    }
+    const slotCounts = slotNames.map((_, s) => ({
+      internal: bySlotState[s * 4] as number,
+      external: bySlotState[s * 4 + 1] as number,
+    }));
     const environmentCounts: EnvironmentCount[] = environments.map((env, e) => ({
       name: env.name,
       production: env.production,
