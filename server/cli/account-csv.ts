@@ -33,6 +33,12 @@ export interface AccountCsv {
    * count (count-list.ts); null when the list was read by one thread or the worker failed.
    */
   identities: Promise<Identities | null>;
+  /**
+   * The reading worker, once it has numbered the identities: it writes the duplicate groups' JSON when asked (while
+   * the caller makes the hygiene findings), and holds its memory until released; null when the list was read by one
+   * thread.
+   */
+  worker: Pick<PartReading, 'writeGroups' | 'release'> | null;
 }
 
 export interface ReadAccountCsvOptions extends UserListOptions {
@@ -144,6 +150,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
           facts: appendFacts(own, read.facts),
           threads: 2,
           identities,
+          worker: part,
         };
       }
       // The later part is read here after all, as if the file had been read in one go.
@@ -154,7 +161,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
     await readFrom(rest);
     const { summary } = reader.end();
     showMapping();
-    return { accounts, summary, facts: null, threads: 1, identities: Promise.resolve(null) };
+    return { accounts, summary, facts: null, threads: 1, identities: Promise.resolve(null), worker: null };
   } catch (error) {
     if (error instanceof UserListError) throw new AccountCsvError(error.problems.map((problem) => problem.message));
     if ((error as NodeJS.ErrnoException).code !== undefined) {

@@ -275,7 +275,9 @@ async function count(args: string[], io: CliIo): Promise<number> {
   }
   const { accounts } = csv;
   const environments = environmentRules(accounts, values.input, domains, rules);
-  const { detail, findings } = await countAccountCsv(csv, environments, organisationDomains);
+  const { detail, findings, groupsJson } = await countAccountCsv(csv, environments, organisationDomains, {
+    groupsJson: values.json,
+  });
   const { result } = detail;
   const { mapping } = csv.summary;
   const report: CountReport = {
@@ -290,7 +292,7 @@ async function count(args: string[], io: CliIo): Promise<number> {
     warnings: findings,
     columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
-  if (values.json) await writeJsonReport(io.stdout, report);
+  if (values.json) await writeJsonReport(io.stdout, report, groupsJson);
   else io.stdout.write(formatCountReport(report));
   return 0;
 }

@@ -16,6 +16,7 @@ import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
 import { typeScriptWorker } from '../licensing/typescript-worker.ts';
 import { fileChunks } from './file-chunks.ts';
+import { type GroupsForJson, groupsForJsonBuffers, groupsJsonBytes } from './group-json.ts';
 
 /** The key of a reading worker's job in its workerData. */
 const JOB = 'seatkeeperReadPart';
@@ -53,7 +54,10 @@ export interface ReadPart {
   mapping: string;
 }
 
-type ReadPartMessage = { read: ReadPart } | { failed: string } | { numbers: Identities };
+/** After the numbers: the duplicate groups to write as JSON (group-json.ts), or nothing more to do. */
+type AfterNumbering = { groups: GroupsForJson } | { done: true };
+
+type ReadPartMessage = { read: ReadPart } | { failed: string } | { numbers: Identities } | { groupsJson: Uint8Array };
 
 /** What must be equal in both threads' readings of the header for the part's rows to read as the main thread's. */
 export function mappingKey(mapping: ColumnMapping, separator: CsvSeparator): string {
@@ -158,9 +162,13 @@ export interface PartReading {
   /**
    * Sends the identity hashes of the main thread's rows (moved, not copied); the worker numbers them with its part's
    * (numberByHash) once its part is read. Resolves to the numbers of all rows, the main thread's first, or to null
-   * when the worker failed or was stopped; the worker then ends.
+   * when the worker failed or was stopped. The worker then waits for `writeGroups` or `release`.
    */
   number(emailHash: Int32Array, usernameHash: Int32Array): Promise<Identities | null>;
+  /** Has the worker write the groups' JSON (groupsJsonBytes), and end; null when it failed or was stopped. */
+  writeGroups(form: GroupsForJson): Promise<Uint8Array | null>;
+  /** Ends the worker (it holds its isolate's memory until then). */
+  release(): void;
   stop(): void;
 }
 
@@ -172,31 +180,57 @@ export function startReadPart(job: Omit<ReadPartJob, 'numbering'>): PartReading 
       ? typeScriptWorker(new URL('./read-part.ts', import.meta.url), options)
       : new Worker(bundle, options);
   const stop = () => void worker.terminate();
-  // The worker answers with its part, then with the numbers; an error or an exit answers what is awaited with null.
+  // The worker answers with its part, then with the numbers, then with the groups' JSON when asked; an error or an
+  // exit answers what is awaited with null.
   let part: (read: ReadPart | null) => void = () => {};
   let numbered: (numbers: Identities | null) => void = () => {};
+  let written: (json: Uint8Array | null) => void = () => {};
   const result = new Promise<ReadPart | null>((resolve) => {
     part = resolve;
   });
   const numbers = new Promise<Identities | null>((resolve) => {
     numbered = resolve;
   });
+  const groupsJson = new Promise<Uint8Array | null>((resolve) => {
+    written = resolve;
+  });
   worker.on('message', (message: ReadPartMessage) => {
     if ('numbers' in message) numbered(message.numbers);
+    else if ('groupsJson' in message) written(message.groupsJson);
     else part('read' in message ? message.read : null);
   });
   const end = () => {
     part(null);
     numbered(null);
+    written(null);
   };
   worker.once('error', end);
   worker.once('exit', end);
+  let released = false;
+  const after = (message: AfterNumbering, transfer: ArrayBuffer[] = []) => {
+    if (released) return false;
+    released = true;
+    worker.postMessage(message, transfer);
+    return true;
+  };
   return {
     result,
     number(emailHash, usernameHash) {
       const request: NumberingRequest = { emailHash, usernameHash };
       worker.postMessage(request, [emailHash.buffer as ArrayBuffer, usernameHash.buffer as ArrayBuffer]);
-      return numbers.finally(stop);
+      // Numbered, the waiting worker keeps no process alive: one that is never released ends with it.
+      return numbers.then((identities) => {
+        worker.unref();
+        return identities;
+      });
+    },
+    writeGroups(form) {
+      if (!after({ groups: form }, groupsForJsonBuffers(form))) return Promise.resolve(null);
+      worker.ref();
+      return groupsJson.finally(() => worker.unref());
+    },
+    release() {
+      if (after({ done: true })) worker.unref();
     },
     stop,
   };
@@ -215,6 +249,11 @@ function numberOnRequest(port: MessagePort, emailHash: Int32Array, usernameHash:
     const message: ReadPartMessage = { numbers };
     const moved = [numbers.email, numbers.username, numbers.holders].map((array) => array.buffer as ArrayBuffer);
     port.postMessage(message, moved);
+    port.once('message', (next: AfterNumbering) => {
+      if (!('groups' in next)) return;
+      const groupsJson = groupsJsonBytes(next.groups);
+      port.postMessage({ groupsJson } satisfies ReadPartMessage, [groupsJson.buffer as ArrayBuffer]);
+    });
   });
 }
 

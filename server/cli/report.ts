@@ -1,7 +1,8 @@
 // The audit report: its JSON shape (the CLI contract) and the table a person reads.
-import type { BucketCounts, DuplicateGroup, EnvironmentCount, GroupMember } from '../../shared/licensing/count.ts';
+import type { BucketCounts, DuplicateGroup, EnvironmentCount } from '../../shared/licensing/count.ts';
 import type { HygieneFinding } from '../../shared/licensing/hygiene.ts';
 import type { ColumnMapping, ColumnReading } from '../../shared/licensing/user-list-columns.ts';
+import { groupsForJson, groupsJsonBytes, isLineNumber, quoted } from './group-json.ts';
 
 export interface CountReport {
   input: string;
@@ -11,7 +12,7 @@ export interface CountReport {
   raw: BucketCounts;
   notCounted: { inactive: number; nonProduction: number; itUsers: number };
   environments: EnvironmentCount[];
-  /** As the engine gives them; the JSON names each member's ref "line" (JSON_ITEMS). */
+  /** As the engine gives them; the JSON names each member's ref "line" (group-json.ts). */
   duplicateGroups: DuplicateGroup[];
   /** As the hygiene checks give them; the JSON names their accounts "lines". */
   warnings: HygieneFinding[];
@@ -33,41 +34,6 @@ class QuotedNames {
   }
 }
 
-/**
- * Whether JSON.stringify escapes something in a string: a quote, a backslash, a control character or a surrogate (it
- * escapes lone ones; a pair is left to it too).
- */
-function escapes(text: string): boolean {
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
-  }
-  return false;
-}
-
-/** JSON.stringify of a string, without its call for the many that need no escaping (a million-account report). */
-function quoted(text: string): string {
-  return escapes(text) ? JSON.stringify(text) : `"${text}"`;
-}
-
-/** Whether a reference is a line number: its JSON is its digits. */
-const isLineNumber = (ref: string | number): ref is number => typeof ref === 'number' && Number.isSafeInteger(ref);
-
-/** JSON of a reference: a line number as itself. */
-function refJson(ref: string | number): string {
-  return isLineNumber(ref) ? String(ref) : JSON.stringify(ref);
-}
-
-/** A group as the JSON contract writes it: each member's ref as its line. */
-function groupJson(group: DuplicateGroup, names: QuotedNames): string {
-  let text = `{"scope":${names.of(group.scope)},"people":${group.people},"internal":${group.internal},"external":${group.external},"classification":"${group.classification}","flags":${JSON.stringify(group.flags)},"members":[`;
-  group.members.forEach((member: GroupMember, k) => {
-    const reason = member.notCountedReason === undefined ? '' : `,"notCountedReason":"${member.notCountedReason}"`;
-    text += `${k === 0 ? '' : ','}{"line":${refJson(member.ref)},"environment":${names.of(member.environment)},"provider":${names.of(member.provider)},"username":${quoted(member.username)},"email":${quoted(member.email)},"classification":"${member.classification}","counted":${member.counted}${reason}}`;
-  });
-  return `${text}]}`;
-}
-
 /** A finding as the JSON contract writes it: its accounts as lines. */
 function warningJson(finding: HygieneFinding, names: QuotedNames): string {
   const environment = finding.environment === undefined ? '' : `"environment":${names.of(finding.environment)},`;
@@ -77,40 +43,52 @@ function warningJson(finding: HygieneFinding, names: QuotedNames): string {
   return `{"rule":${finding.rule},"code":"${finding.code}",${environment}"message":${quoted(finding.message)},"lines":${lines}}`;
 }
 
-/** How the items of the report's long arrays are written (the others go through JSON.stringify). */
-const JSON_ITEMS: Partial<Record<keyof CountReport, (item: never, names: QuotedNames) => string>> = {
-  duplicateGroups: groupJson,
-  warnings: warningJson,
-};
+/** Items of the report's long arrays written in one piece of text (the others go through JSON.stringify). */
+const ITEMS_AT_A_TIME = 100;
 
 /**
- * Writes the report as JSON, array by array in pieces of about a megabyte, each written once the previous one has
- * drained: a million accounts make a report of tens of megabytes, and writing it as one string into a pipe raised
- * the CLI's peak memory by twice that. The groups and warnings are written item by item from the engine's objects
- * (a third of the time of copying them into the contract's shape and stringifying the copies, when measured).
+ * Writes the report as JSON, in pieces of about 64 KB, each written once the previous one has drained: a million
+ * accounts make a report of tens of megabytes, and writing it as one string into a pipe raised the CLI's peak memory by
+ * twice that (pieces of a megabyte were each a fresh allocation, tens of megabytes of memory touched). The warnings
+ * are written item by item from the engine's objects (a third of the time of copying them into the contract's shape
+ * and stringifying the copies, when measured); the duplicate groups are `groups`, their JSON as another thread wrote
+ * it (group-json.ts), or written here when it is not given or that thread failed.
  */
-export async function writeJsonReport(out: NodeJS.WritableStream, report: CountReport): Promise<void> {
+export async function writeJsonReport(
+  out: NodeJS.WritableStream,
+  report: CountReport,
+  groups: Promise<Uint8Array | null> | null = null,
+): Promise<void> {
   let piece = '{';
+  const write = async (chunk: string | Uint8Array) => {
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  };
   const flush = async (force: boolean) => {
-    if (piece.length < 1 << 20 && !(force && piece !== '')) return;
-    const written = out.write(piece);
+    if (piece.length < 1 << 16 && !(force && piece !== '')) return;
+    const text = piece;
     piece = '';
-    if (!written) await new Promise<void>((resolve) => out.once('drain', resolve));
+    await write(text);
   };
   const names = new QuotedNames();
   for (const [k, [key, value]] of Object.entries(report).entries()) {
     piece += `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
-    if (!Array.isArray(value)) {
+    if (key === 'duplicateGroups') {
+      const bytes = (await groups) ?? groupsJsonBytes(groupsForJson(value as DuplicateGroup[]));
+      piece += '[';
+      await flush(true);
+      for (let from = 0; from < bytes.length; from += 1 << 16) await write(bytes.subarray(from, from + (1 << 16)));
+      piece += ']';
+      continue;
+    }
+    if (key !== 'warnings') {
       piece += JSON.stringify(value);
       continue;
     }
-    const item = JSON_ITEMS[key as keyof CountReport];
+    const warnings = value as HygieneFinding[];
     piece += '[';
-    for (let from = 0; from < value.length; from += 1000) {
-      const some = value.slice(from, from + 1000);
-      // A thousand items at a time: one call instead of a thousand, the array's brackets cut off.
-      const text = item ? some.map((one) => item(one as never, names)).join(',') : JSON.stringify(some).slice(1, -1);
-      piece += `${from === 0 ? '' : ','}${text}`;
+    for (let from = 0; from < warnings.length; from += ITEMS_AT_A_TIME) {
+      const some = warnings.slice(from, from + ITEMS_AT_A_TIME);
+      piece += `${from === 0 ? '' : ','}${some.map((one) => warningJson(one, names)).join(',')}`;
       await flush(false);
     }
     piece += ']';

@@ -7,9 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AccountCsvError, type ReadAccountCsvOptions, readAccountCsv } from '../../server/cli/account-csv.ts';
 import { countAccountCsv } from '../../server/cli/count-list.ts';
+import { writeJsonReport } from '../../server/cli/report.ts';
 import type { EnvironmentRules } from '../../shared/licensing/count.ts';
 import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
@@ -37,16 +39,37 @@ function partition(ids: Int32Array): number[] {
   });
 }
 
+/** The JSON report of a count, as the CLI writes it. */
+async function jsonReport(
+  result: Awaited<ReturnType<typeof countAccountCsv>>['detail']['result'],
+  warnings: Awaited<ReturnType<typeof countAccountCsv>>['findings'],
+  groups: Promise<Uint8Array | null> | null,
+): Promise<string> {
+  const out = new PassThrough();
+  const pieces: Buffer[] = [];
+  out.on('data', (piece: Buffer) => pieces.push(piece));
+  const { duplicateGroups, ...figures } = result;
+  const report = { input: 'list.csv', accounts: 0, ...figures, duplicateGroups, warnings };
+  await writeJsonReport(out, { ...report, columns: { platform: 'seatkeeper', read: [], anonymousSkipped: 0 } }, groups);
+  out.end();
+  return Buffer.concat(pieces).toString('utf8');
+}
+
 /** Everything a reading gives that a count or report can see, counted as the CLI counts (count-list.ts). */
 async function reading(path: string, options: ReadAccountCsvOptions, environments: readonly EnvironmentRules[]) {
   const csv = await readAccountCsv(path, options);
   const { accounts } = csv;
   const rows = Array.from({ length: accounts.length }, (_, i) => accounts.record(i));
   const numberedByHash = (await csv.identities) !== null;
-  const { detail, findings } = await countAccountCsv(csv, environments, ['acme.com']);
+  const { detail, findings, groupsJson } = await countAccountCsv(csv, environments, ['acme.com'], {
+    groupsJson: true,
+  });
   return {
     threads: csv.threads,
     numberedByHash,
+    // The report's JSON, its duplicate groups written by the worker when it read a part (else here).
+    groupsByWorker: (await groupsJson) !== null,
+    json: await jsonReport(detail.result, findings, groupsJson),
     rows,
     summary: { ...csv.summary, mapping: JSON.stringify(csv.summary.mapping) },
     result: detail.result,
@@ -70,7 +93,9 @@ async function sameBothWays(
   // The worker numbered the identities exactly when its part was used.
   expect(whole.numberedByHash).toBe(false);
   expect(split.numberedByHash).toBe(threads === 2);
-  expect({ ...split, threads: 0, numberedByHash: false }).toEqual({ ...whole, threads: 0 });
+  expect(whole.groupsByWorker).toBe(false);
+  expect(split.groupsByWorker).toBe(threads === 2);
+  expect({ ...split, threads: 0, numberedByHash: false, groupsByWorker: false }).toEqual({ ...whole, threads: 0 });
   return split;
 }
 

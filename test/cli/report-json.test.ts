@@ -2,17 +2,19 @@
 // and the text must be exactly what JSON.stringify gives for the contract's shape (members' ref as "line", findings'
 // accounts as "lines"), escapes included.
 import { PassThrough } from 'node:stream';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { groupsForJson, groupsForJsonBuffers, groupsJsonBytes } from '../../server/cli/group-json.ts';
 import { type CountReport, writeJsonReport } from '../../server/cli/report.ts';
 import { type AccountRecord, countLicencesDetailed } from '../../shared/licensing/count.ts';
 import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
 
-async function written(report: CountReport): Promise<string> {
+async function written(report: CountReport, groups: Promise<Uint8Array | null> | null = null): Promise<string> {
   const out = new PassThrough();
   const pieces: Buffer[] = [];
   out.on('data', (piece: Buffer) => pieces.push(piece));
-  await writeJsonReport(out, report);
+  await writeJsonReport(out, report, groups);
   out.end();
   return Buffer.concat(pieces).toString('utf8');
 }
@@ -60,5 +62,40 @@ describe('the JSON report', () => {
     expect(report.warnings.length).toBeGreaterThan(1_000);
     expect(report.duplicateGroups.some((group) => group.members.some((m) => m.notCountedReason))).toBe(true);
     expect(await written(report)).toBe(`${JSON.stringify(contract(report))}\n`);
+  });
+
+  it('writes groups of any shape the contract allows: flags in any order, references that are not lines', async () => {
+    const report = reportOf(generateAccounts(2_000));
+    const [first, second, third] = report.duplicateGroups;
+    if (!first || !second || !third) throw new Error('the generated list has too few groups');
+    // The engine's flags in another order, and a flag it does not make; a member counted with a reason.
+    first.flags = ['cross-environment', 'mixed'];
+    second.flags = ['same-provider', 'unheard-of' as never];
+    third.members = third.members.map((member, k) => ({
+      ...member,
+      ref: [-4, 'row "7"', 2 ** 33, 1.5][k % 4] as number,
+      notCountedReason: k === 0 ? 'inactive' : member.notCountedReason,
+      classification: k === 1 ? ('neither' as never) : member.classification,
+    }));
+    expect(await written(report)).toBe(`${JSON.stringify(contract(report))}\n`);
+  });
+
+  it('writes the groups as another thread wrote them, moved as buffers, byte for byte', async () => {
+    const report = reportOf(generateAccounts(20_000));
+    const form = groupsForJson(report.duplicateGroups);
+    // What the reading worker receives: the form's buffers moved, its strings copied.
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<typeof form>((resolve) => {
+      port2.once('message', (message: typeof form) => resolve(message));
+    });
+    port1.postMessage(form, groupsForJsonBuffers(form));
+    const moved = await received;
+    port1.close();
+    port2.close();
+    expect(form.ref.length).toBe(0);
+    const bytes = groupsJsonBytes(moved);
+    expect(await written(report, Promise.resolve(bytes))).toBe(`${JSON.stringify(contract(report))}\n`);
+    // A thread that failed gives null: the groups are written here instead.
+    expect(await written(report, Promise.resolve(null))).toBe(`${JSON.stringify(contract(report))}\n`);
   });
 });
