@@ -131,11 +131,6 @@ export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson 
   const texts: string[] = [];
   let end = 0;
   let m = 0;
-  // Members of a group mostly share their environment and provider: the last ones are compared first.
-  let environment = '';
-  let environmentSnippet = -1;
-  let provider = '';
-  let providerSnippet = -1;
   groups.forEach((group, g) => {
     form.scope[g] = nameSnippet(group.scope);
     form.classification[g] = nameSnippet(group.classification);
@@ -147,16 +142,8 @@ export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson 
     for (const member of group.members) {
       const { ref } = member;
       form.ref[m] = isLineNumber(ref) && ref >= 0 && ref <= 0x7fffffff ? ref : -1 - snippet(JSON.stringify(ref));
-      if (member.environment !== environment || environmentSnippet === -1) {
-        environment = member.environment;
-        environmentSnippet = nameSnippet(environment);
-      }
-      form.environment[m] = environmentSnippet;
-      if (member.provider !== provider || providerSnippet === -1) {
-        provider = member.provider;
-        providerSnippet = nameSnippet(provider);
-      }
-      form.provider[m] = providerSnippet;
+      form.environment[m] = nameSnippet(member.environment);
+      form.provider[m] = nameSnippet(member.provider);
       form.ending[m] = endingSnippet(member);
       texts.push(member.username, member.email);
       end += member.username.length;

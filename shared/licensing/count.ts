@@ -161,7 +161,7 @@ function statusOf(active: boolean, itUser: boolean | undefined): number {
 
 /**
  * The root of i's set. parent[x] is 0 for a root, else the index of x's parent plus one: a fresh (zeroed) array is
- * every record alone, with no pass to fill it.
+ * every element alone, with no pass to fill it.
  */
 function find(parent: Int32Array, i: number): number {
   let x = i;
@@ -419,6 +419,7 @@ export interface Groups {
 }
 
 interface ScopeTotals extends BucketCounts {
+  /** The linked sets, their members by place among the holders of an identity number (Links). */
   multi: Groups;
   /** Each group's figures (groupPeople), by group number. */
   people: Int32Array;
