@@ -34,11 +34,11 @@ export interface AccountCsv {
    */
   identities: Promise<Identities | null>;
   /**
-   * The reading worker, once it has numbered the identities: it writes the duplicate groups' JSON when asked (while
-   * the caller makes the hygiene findings), and holds its memory until released; null when the list was read by one
-   * thread.
+   * The reading worker, once it has numbered the identities: it writes its share of the duplicate groups' JSON when
+   * asked (while the caller makes the other hygiene findings), and holds its memory until released; null when the
+   * list was read by one thread.
    */
-  worker: Pick<PartReading, 'writeGroups' | 'release'> | null;
+  worker: Pick<PartReading, 'writeJson' | 'release'> | null;
 }
 
 export interface ReadAccountCsvOptions extends UserListOptions {

@@ -2,18 +2,35 @@
 // whole list's identities by hash (read-part.ts) while this thread prepares the count and makes the checks that need
 // the classification alone; the count then confirms those numbers against the values instead of numbering them
 // itself: the same result as counting on one thread (test/cli/read-in-parts.test.ts). Then, when the JSON report is
-// to be written, the worker writes the duplicate groups' JSON while this thread makes the findings of rule 32.
+// to be written, the worker writes the duplicate groups' JSON and their findings' from the front while this thread
+// makes the other findings of rule 32, then writes what is left from the back (group-json.ts).
 import { type EnvironmentRules, prepareCount } from '../../shared/licensing/count.ts';
-import { classificationFindings, groupFindings } from '../../shared/licensing/hygiene.ts';
+import {
+  classificationFindings,
+  groupFindings,
+  type HygieneFinding,
+  sharedValueFindings,
+} from '../../shared/licensing/hygiene.ts';
 import type { AccountCsv } from './account-csv.ts';
-import { groupsForJson } from './group-json.ts';
+import { FormJson, groupsForJson, type ReportJson, UnitClaims } from './group-json.ts';
+import { warningsJson } from './report.ts';
 
 export interface CountListOptions {
   /**
-   * The JSON report is to be written: its duplicate groups' JSON is made by the reading worker meanwhile, when there
-   * is one (`groupsJson`; writeJsonReport makes it otherwise).
+   * The JSON report is to be written: the duplicate groups and the findings of rule 32 they make are then written as
+   * JSON here (with the reading worker, when there is one) rather than made as objects.
    */
-  groupsJson?: boolean;
+  json?: boolean;
+}
+
+export interface CountedList {
+  detail: ReturnType<ReturnType<typeof prepareCount>['finish']>;
+  /** The hygiene findings made as objects: all of them, or with `json` those that are not a duplicate group's. */
+  findings: HygieneFinding[];
+  /** With `json`, the report's duplicate groups and warnings as JSON (writeJsonReport); else null. */
+  json: ReportJson | null;
+  /** With `json`, whether the reading worker wrote part of that JSON. */
+  jsonThreads: 1 | 2;
 }
 
 export async function countAccountCsv(
@@ -21,18 +38,33 @@ export async function countAccountCsv(
   environments: readonly EnvironmentRules[],
   organisationDomains: readonly string[],
   options: CountListOptions = {},
-) {
-  let groupsJson: Promise<Uint8Array | null> | null = null;
+): Promise<CountedList> {
+  const worker = csv.worker;
+  let released = false;
   try {
     const prepared = prepareCount(csv.accounts, environments, csv.facts);
     // Rules 5 and 28 to 31 need the classification alone: checked while the worker may still be numbering.
     const classified = classificationFindings(csv.accounts, prepared, organisationDomains);
     const detail = prepared.finish(prepared.identities(await csv.identities));
-    if (options.groupsJson && csv.worker !== null) {
-      groupsJson = csv.worker.writeGroups(groupsForJson(detail.result.duplicateGroups));
+    if (!options.json) {
+      return { detail, findings: [...classified, ...groupFindings(csv.accounts, detail)], json: null, jsonThreads: 1 };
     }
-    return { detail, findings: [...classified, ...groupFindings(csv.accounts, detail)], groupsJson };
+    const writer = new FormJson(groupsForJson(detail.result.duplicateGroups));
+    const claims = UnitClaims.of(writer.units);
+    released = worker !== null;
+    const theirs = worker === null ? Promise.resolve(null) : worker.writeJson(writer.form, claims);
+    const shared = sharedValueFindings(csv.accounts, detail);
+    const before = warningsJson(classified);
+    const after = warningsJson(shared);
+    const mine = writer.fromBack(claims);
+    const written = await theirs;
+    return {
+      detail,
+      findings: [...classified, ...shared],
+      json: writer.assemble(written, mine, before, after),
+      jsonThreads: written === null ? 1 : 2,
+    };
   } finally {
-    if (groupsJson === null) csv.worker?.release();
+    if (!released) worker?.release();
   }
 }

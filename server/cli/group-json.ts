@@ -1,30 +1,28 @@
-// The duplicate groups of the JSON report (its longest part: about two thirds of a million-account report) in a form
-// that moves between threads, and the writer of their JSON text from it. The CLI's main thread makes the form from
-// the engine's groups and hands it to the reading worker, idle by then, which writes the text while the main thread
-// makes the hygiene findings (count-list.ts); without a worker, the main thread writes it from the same form. The
-// text is exactly what the report's contract says (report.ts): JSON.stringify of each group with its members' ref
-// named "line".
+// The duplicate groups of the JSON report and their findings of rule 32 (most of a million-account report: 23 of its
+// 25 MB) in a form that moves between threads, and the writers of their JSON text from it. The CLI's main thread makes
+// the form from the engine's groups and hands a copy to the reading worker, idle by then: the worker writes units of
+// the JSON from the front while the main thread makes the other findings, then the main thread writes units from the
+// back until the two meet (FormJson, UnitClaims; count-list.ts). Without a worker, the main thread writes every unit.
+// The text is exactly what the report's contract says (report.ts): JSON.stringify of each group with its members'
+// ref named "line", and of each finding with its accounts named "lines".
 import type { DuplicateGroup, GroupMember } from '../../shared/licensing/count.ts';
+import { duplicateGroupFinding, groupWho } from '../../shared/licensing/hygiene.ts';
 
 const CLASSIFICATIONS: readonly string[] = ['internal', 'external'];
 const REASONS: readonly (string | undefined)[] = [undefined, 'non-production', 'inactive', 'it-user'];
 const FLAGS: readonly string[] = ['mixed', 'same-provider', 'cross-environment'];
 
 /**
- * Whether JSON.stringify escapes something in a string: a quote, a backslash, a control character or a surrogate (it
- * escapes lone ones; a pair is left to it too).
+ * What JSON.stringify escapes in a string: a quote, a backslash, a control character or a surrogate (it escapes lone
+ * ones; a pair is left to it too). A regular expression, compiled to machine code on its first use: the report's
+ * writers run once per process, and a loop over the characters ran mostly before it was optimised (twice as slow).
  */
-function escapes(text: string): boolean {
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
-  }
-  return false;
-}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes.
+const ESCAPED = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** JSON.stringify of a string, without its call for the many that need no escaping (a million-account report). */
 export function quoted(text: string): string {
-  return escapes(text) ? JSON.stringify(text) : `"${text}"`;
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** Whether a reference is a line number: its JSON is its digits. */
@@ -158,19 +156,21 @@ export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson 
   return form;
 }
 
-/** The buffers of a GroupsForJson, to be moved to another thread rather than copied. */
-export function groupsForJsonBuffers(form: GroupsForJson): ArrayBuffer[] {
-  const arrays = [form.scope, form.classification, form.flags, form.people, form.internal, form.external];
-  arrays.push(form.firstMember, form.ref, form.environment, form.provider, form.ending, form.ends);
-  return arrays.map((array) => array.buffer as ArrayBuffer);
+/** Groups in a unit of JSON work (FormJson): their text is made as one string. */
+const GROUPS_AT_A_TIME = 100;
+
+/** A member's username and email in the form's text. */
+function usernameOf(form: GroupsForJson, m: number): string {
+  return form.text.slice(m === 0 ? 0 : (form.ends[2 * m - 1] as number), form.ends[2 * m] as number);
 }
 
-/** Groups written at a time: their text is made as one string, then encoded into the bytes. */
-const GROUPS_AT_A_TIME = 100;
+function emailOf(form: GroupsForJson, m: number): string {
+  return form.text.slice(form.ends[2 * m] as number, form.ends[2 * m + 1] as number);
+}
 
 /** The JSON of groups [from, to), comma-separated, without the array's brackets. */
 function groupsText(form: GroupsForJson, from: number, to: number): string {
-  const { snippets, text, ends } = form;
+  const { snippets } = form;
   const parts: string[] = [];
   for (let g = from; g < to; g++) {
     let json = `{"scope":${snippets[form.scope[g] as number]},"people":${form.people[g]},"internal":${form.internal[g]},"external":${form.external[g]},"classification":${snippets[form.classification[g] as number]},"flags":${snippets[form.flags[g] as number]},"members":[`;
@@ -178,33 +178,197 @@ function groupsText(form: GroupsForJson, from: number, to: number): string {
     for (let m = form.firstMember[g] as number; m < last; m++) {
       const ref = form.ref[m] as number;
       const line = ref >= 0 ? String(ref) : (snippets[-1 - ref] as string);
-      const username = text.slice(m === 0 ? 0 : (ends[2 * m - 1] as number), ends[2 * m] as number);
-      const email = text.slice(ends[2 * m] as number, ends[2 * m + 1] as number);
-      json += `${m === form.firstMember[g] ? '' : ','}{"line":${line},"environment":${snippets[form.environment[m] as number]},"provider":${snippets[form.provider[m] as number]},"username":${quoted(username)},"email":${quoted(email)}${snippets[form.ending[m] as number]}`;
+      json += `${m === form.firstMember[g] ? '' : ','}{"line":${line},"environment":${snippets[form.environment[m] as number]},"provider":${snippets[form.provider[m] as number]},"username":${quoted(usernameOf(form, m))},"email":${quoted(emailOf(form, m))}${snippets[form.ending[m] as number]}`;
     }
     parts.push(`${json}]}`);
   }
   return parts.join(',');
 }
 
-/**
- * The groups' JSON as UTF-8: the items of the report's "duplicateGroups" array, comma-separated, without its brackets.
- * One buffer of its own (grown as needed), so it can be moved to another thread.
- */
-export function groupsJsonBytes(form: GroupsForJson): Uint8Array {
-  const count = form.scope.length;
-  // About 230 bytes a member is usual; the buffer doubles when a list writes longer values.
-  let bytes = Buffer.allocUnsafeSlow(Math.max(1 << 16, (form.ref.length + count) * 240));
-  let length = 0;
-  for (let from = 0; from < count; from += GROUPS_AT_A_TIME) {
-    const text = `${from === 0 ? '' : ','}${groupsText(form, from, Math.min(count, from + GROUPS_AT_A_TIME))}`;
-    const most = text.length * 3;
-    if (length + most > bytes.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, length + most));
-      bytes.copy(grown, 0, 0, length);
-      bytes = grown;
+/** A piece of the report's JSON: text, or UTF-8 bytes another thread wrote. */
+export type JsonPiece = string | Uint8Array;
+
+/** The items of the report's two long arrays as JSON, in pieces to be joined by commas (no brackets). */
+export interface ReportJson {
+  duplicateGroups: JsonPiece[];
+  warnings: JsonPiece[];
+}
+
+/** The JSON of groups [from, to)'s findings of rule 32 (duplicateGroupFindings' shape), comma-separated. */
+function findingsText(form: GroupsForJson, words: (string | readonly string[])[], from: number, to: number): string {
+  const { snippets } = form;
+  // A classification's word and a flag set's flags, parsed once from their JSON.
+  const word = (snippet: number): string | readonly string[] => {
+    let known = words[snippet];
+    if (known === undefined) {
+      known = JSON.parse(snippets[snippet] as string) as string | string[];
+      words[snippet] = known;
     }
-    length += bytes.write(text, length, 'utf8');
+    return known;
+  };
+  const parts: string[] = [];
+  for (let g = from; g < to; g++) {
+    const first = form.firstMember[g] as number;
+    const last = form.firstMember[g + 1] as number;
+    const { code, message } = duplicateGroupFinding(
+      last - first,
+      last > first ? groupWho(emailOf(form, first), usernameOf(form, first)) : groupWho(undefined, undefined),
+      form.people[g] as number,
+      word(form.classification[g] as number) as string,
+      word(form.flags[g] as number) as readonly string[],
+    );
+    let lines = '';
+    for (let m = first; m < last; m++) {
+      const ref = form.ref[m] as number;
+      lines += `${m === first ? '' : ','}${ref >= 0 ? String(ref) : (snippets[-1 - ref] as string)}`;
+    }
+    parts.push(
+      `{"rule":32,"code":"${code}","environment":${snippets[form.scope[g] as number]},"message":${quoted(message)},"lines":[${lines}]}`,
+    );
   }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+  return parts.join(',');
+}
+
+/** Units a million-account report makes: a few hundred; at most 0xffff fit in UnitClaims' word. */
+const MOST_GROUP_UNITS = 30_000;
+
+/**
+ * The JSON a form's groups make, in units two threads share: the groups' JSON in batches, then their findings' JSON in
+ * batches (units [0, groupUnits) and [groupUnits, 2 * groupUnits)). One thread takes units from the front, the other
+ * from the back, until they meet (UnitClaims), so neither waits for the other at the end whichever is busier first.
+ */
+export class FormJson {
+  readonly batch: number;
+  readonly groupUnits: number;
+  readonly units: number;
+  readonly #words: (string | readonly string[])[] = [];
+
+  constructor(readonly form: GroupsForJson) {
+    const groups = form.scope.length;
+    this.batch = Math.max(GROUPS_AT_A_TIME, Math.ceil(groups / MOST_GROUP_UNITS));
+    this.groupUnits = Math.ceil(groups / this.batch);
+    this.units = 2 * this.groupUnits;
+  }
+
+  /** The comma-separated JSON items of unit u. */
+  unit(u: number): string {
+    const groups = this.form.scope.length;
+    const findings = u >= this.groupUnits;
+    const from = (findings ? u - this.groupUnits : u) * this.batch;
+    const to = Math.min(groups, from + this.batch);
+    return findings ? findingsText(this.form, this.#words, from, to) : groupsText(this.form, from, to);
+  }
+
+  /**
+   * Takes units from the front while there are any, and writes them as UTF-8 into one buffer of its own (so that it
+   * can be moved to another thread): the groups' then the findings', each section's items comma-separated.
+   */
+  fromFront(claims: UnitClaims): UnitsWritten {
+    // About 230 bytes a member and 200 a finding is usual; the buffer doubles when a list writes longer values.
+    let bytes = Buffer.allocUnsafeSlow(Math.max(1 << 16, this.form.ref.length * 240 + this.form.scope.length * 220));
+    let length = 0;
+    let units = 0;
+    let findingsAt = -1;
+    for (let u = claims.fromFront(); u !== -1; u = claims.fromFront()) {
+      if (u !== units) throw new Error(`unit ${u} taken out of turn (expected ${units})`);
+      const first = u === 0 || u === this.groupUnits;
+      if (u === this.groupUnits) findingsAt = length;
+      const text = `${first ? '' : ','}${this.unit(u)}`;
+      const most = text.length * 3;
+      if (length + most > bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, length + most));
+        bytes.copy(grown, 0, 0, length);
+        bytes = grown;
+      }
+      length += bytes.write(text, length, 'utf8');
+      units++;
+    }
+    return {
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, length),
+      units,
+      findingsAt: findingsAt === -1 ? length : findingsAt,
+    };
+  }
+
+  /** The groups' JSON alone, a piece per unit (for a report whose findings are written from objects). */
+  groupsJson(): string[] {
+    return Array.from({ length: this.groupUnits }, (_, u) => this.unit(u));
+  }
+
+  /** Takes units from the back while there are any; their JSON by unit. */
+  fromBack(claims: UnitClaims): Map<number, string> {
+    const mine = new Map<number, string>();
+    for (let u = claims.fromBack(); u !== -1; u = claims.fromBack()) mine.set(u, this.unit(u));
+    return mine;
+  }
+
+  /**
+   * The report's two arrays from the units each thread wrote: `theirs` from the front (null when that thread failed
+   * or there was none: the units it did not write are written here), `mine` from the back; the warnings' pieces are
+   * `before`, the groups' findings, then `after` (hygiene's order: rules 5 and 28 to 31, then rule 32's).
+   */
+  assemble(
+    theirs: UnitsWritten | null,
+    mine: Map<number, string>,
+    before: JsonPiece[],
+    after: JsonPiece[],
+  ): ReportJson {
+    const written = theirs?.units ?? 0;
+    const duplicateGroups: JsonPiece[] = [];
+    const findings: JsonPiece[] = [];
+    if (theirs !== null) {
+      const { bytes, findingsAt } = theirs;
+      if (findingsAt > 0) duplicateGroups.push(bytes.subarray(0, findingsAt));
+      if (findingsAt < bytes.length) findings.push(bytes.subarray(findingsAt));
+    }
+    for (let u = written; u < this.units; u++) {
+      (u < this.groupUnits ? duplicateGroups : findings).push(mine.get(u) ?? this.unit(u));
+    }
+    return { duplicateGroups, warnings: [...before, ...findings, ...after] };
+  }
+}
+
+/** What a thread wrote of a FormJson's units from the front: units [0, units), the findings' from findingsAt on. */
+export interface UnitsWritten {
+  bytes: Uint8Array;
+  units: number;
+  findingsAt: number;
+}
+
+/**
+ * Units of work two threads take, one from the front and one from the back, until they meet: the next unit from the
+ * front and the first one not left at the back, in one 32-bit word changed atomically (so at most 0xffff units).
+ */
+export class UnitClaims {
+  readonly #state: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.#state = new Int32Array(buffer);
+  }
+
+  static of(units: number): UnitClaims {
+    if (units > 0xffff) throw new RangeError(`${units} units do not fit in UnitClaims`);
+    const claims = new UnitClaims(new SharedArrayBuffer(4));
+    claims.#state[0] = units << 16;
+    return claims;
+  }
+
+  fromFront(): number {
+    for (;;) {
+      const state = Atomics.load(this.#state, 0);
+      const front = state & 0xffff;
+      if (front >= state >>> 16) return -1;
+      if (Atomics.compareExchange(this.#state, 0, state, state + 1) === state) return front;
+    }
+  }
+
+  fromBack(): number {
+    for (;;) {
+      const state = Atomics.load(this.#state, 0);
+      const front = state & 0xffff;
+      const back = state >>> 16;
+      if (front >= back) return -1;
+      if (Atomics.compareExchange(this.#state, 0, state, front | ((back - 1) << 16)) === state) return back - 1;
+    }
+  }
 }

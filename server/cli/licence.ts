@@ -275,8 +275,8 @@ async function count(args: string[], io: CliIo): Promise<number> {
   }
   const { accounts } = csv;
   const environments = environmentRules(accounts, values.input, domains, rules);
-  const { detail, findings, groupsJson } = await countAccountCsv(csv, environments, organisationDomains, {
-    groupsJson: values.json,
+  const { detail, findings, json } = await countAccountCsv(csv, environments, organisationDomains, {
+    json: values.json,
   });
   const { result } = detail;
   const { mapping } = csv.summary;
@@ -289,10 +289,11 @@ async function count(args: string[], io: CliIo): Promise<number> {
     notCounted: result.notCounted,
     environments: result.environments,
     duplicateGroups: result.duplicateGroups,
+    // With --json, the findings not made as objects are in `json` (count-list.ts), which writeJsonReport writes.
     warnings: findings,
     columns: { platform: mapping.platform, read: mapping.columns, anonymousSkipped: csv.summary.anonymous },
   };
-  if (values.json) await writeJsonReport(io.stdout, report, groupsJson);
+  if (values.json) await writeJsonReport(io.stdout, report, json);
   else io.stdout.write(formatCountReport(report));
   return 0;
 }

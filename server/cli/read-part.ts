@@ -16,7 +16,7 @@ import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
 import { typeScriptWorker } from '../licensing/typescript-worker.ts';
 import { fileChunks } from './file-chunks.ts';
-import { type GroupsForJson, groupsForJsonBuffers, groupsJsonBytes } from './group-json.ts';
+import { FormJson, type GroupsForJson, UnitClaims, type UnitsWritten } from './group-json.ts';
 
 /** The key of a reading worker's job in its workerData. */
 const JOB = 'seatkeeperReadPart';
@@ -54,10 +54,13 @@ export interface ReadPart {
   mapping: string;
 }
 
-/** After the numbers: the duplicate groups to write as JSON (group-json.ts), or nothing more to do. */
-type AfterNumbering = { groups: GroupsForJson } | { done: true };
+/**
+ * After the numbers: the duplicate groups whose JSON is to be written, shared with the main thread by the units of
+ * work `claims` hands out (group-json.ts), or nothing more to do.
+ */
+type AfterNumbering = { groups: GroupsForJson; claims: SharedArrayBuffer } | { done: true };
 
-type ReadPartMessage = { read: ReadPart } | { failed: string } | { numbers: Identities } | { groupsJson: Uint8Array };
+type ReadPartMessage = { read: ReadPart } | { failed: string } | { numbers: Identities } | { json: UnitsWritten };
 
 /** What must be equal in both threads' readings of the header for the part's rows to read as the main thread's. */
 export function mappingKey(mapping: ColumnMapping, separator: CsvSeparator): string {
@@ -162,11 +165,14 @@ export interface PartReading {
   /**
    * Sends the identity hashes of the main thread's rows (moved, not copied); the worker numbers them with its part's
    * (numberByHash) once its part is read. Resolves to the numbers of all rows, the main thread's first, or to null
-   * when the worker failed or was stopped. The worker then waits for `writeGroups` or `release`.
+   * when the worker failed or was stopped. The worker then waits for `writeJson` or `release`.
    */
   number(emailHash: Int32Array, usernameHash: Int32Array): Promise<Identities | null>;
-  /** Has the worker write the groups' JSON (groupsJsonBytes), and end; null when it failed or was stopped. */
-  writeGroups(form: GroupsForJson): Promise<Uint8Array | null>;
+  /**
+   * Has the worker write the JSON of the groups' units it takes from the front of `claims` (FormJson.fromFront), and
+   * end; null when it failed or was stopped.
+   */
+  writeJson(form: GroupsForJson, claims: UnitClaims): Promise<UnitsWritten | null>;
   /** Ends the worker (it holds its isolate's memory until then). */
   release(): void;
   stop(): void;
@@ -184,19 +190,19 @@ export function startReadPart(job: Omit<ReadPartJob, 'numbering'>): PartReading 
   // exit answers what is awaited with null.
   let part: (read: ReadPart | null) => void = () => {};
   let numbered: (numbers: Identities | null) => void = () => {};
-  let written: (json: Uint8Array | null) => void = () => {};
+  let written: (json: UnitsWritten | null) => void = () => {};
   const result = new Promise<ReadPart | null>((resolve) => {
     part = resolve;
   });
   const numbers = new Promise<Identities | null>((resolve) => {
     numbered = resolve;
   });
-  const groupsJson = new Promise<Uint8Array | null>((resolve) => {
+  const json = new Promise<UnitsWritten | null>((resolve) => {
     written = resolve;
   });
   worker.on('message', (message: ReadPartMessage) => {
     if ('numbers' in message) numbered(message.numbers);
-    else if ('groupsJson' in message) written(message.groupsJson);
+    else if ('json' in message) written(message.json);
     else part('read' in message ? message.read : null);
   });
   const end = () => {
@@ -224,10 +230,11 @@ export function startReadPart(job: Omit<ReadPartJob, 'numbering'>): PartReading 
         return identities;
       });
     },
-    writeGroups(form) {
-      if (!after({ groups: form }, groupsForJsonBuffers(form))) return Promise.resolve(null);
+    writeJson(form, claims) {
+      // The form is copied, not moved: this thread writes units of it too (a few megabytes: about a millisecond).
+      if (!after({ groups: form, claims: claims.buffer })) return Promise.resolve(null);
       worker.ref();
-      return groupsJson.finally(() => worker.unref());
+      return json.finally(() => worker.unref());
     },
     release() {
       if (after({ done: true })) worker.unref();
@@ -251,8 +258,8 @@ function numberOnRequest(port: MessagePort, emailHash: Int32Array, usernameHash:
     port.postMessage(message, moved);
     port.once('message', (next: AfterNumbering) => {
       if (!('groups' in next)) return;
-      const groupsJson = groupsJsonBytes(next.groups);
-      port.postMessage({ groupsJson } satisfies ReadPartMessage, [groupsJson.buffer as ArrayBuffer]);
+      const json = new FormJson(next.groups).fromFront(new UnitClaims(next.claims));
+      port.postMessage({ json } satisfies ReadPartMessage, [json.bytes.buffer as ArrayBuffer]);
     });
   });
 }

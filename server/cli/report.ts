@@ -2,7 +2,7 @@
 import type { BucketCounts, DuplicateGroup, EnvironmentCount } from '../../shared/licensing/count.ts';
 import type { HygieneFinding } from '../../shared/licensing/hygiene.ts';
 import type { ColumnMapping, ColumnReading } from '../../shared/licensing/user-list-columns.ts';
-import { groupsForJson, groupsJsonBytes, isLineNumber, quoted } from './group-json.ts';
+import { FormJson, groupsForJson, isLineNumber, type JsonPiece, quoted, type ReportJson } from './group-json.ts';
 
 export interface CountReport {
   input: string;
@@ -46,18 +46,34 @@ function warningJson(finding: HygieneFinding, names: QuotedNames): string {
 /** Items of the report's long arrays written in one piece of text (the others go through JSON.stringify). */
 const ITEMS_AT_A_TIME = 100;
 
+/** Findings' JSON items, comma-separated, in pieces of ITEMS_AT_A_TIME. */
+export function warningsJson(findings: readonly HygieneFinding[]): string[] {
+  const names = new QuotedNames();
+  const pieces: string[] = [];
+  for (let from = 0; from < findings.length; from += ITEMS_AT_A_TIME) {
+    pieces.push(
+      findings
+        .slice(from, from + ITEMS_AT_A_TIME)
+        .map((one) => warningJson(one, names))
+        .join(','),
+    );
+  }
+  return pieces;
+}
+
 /**
  * Writes the report as JSON, in pieces of about 64 KB, each written once the previous one has drained: a million
  * accounts make a report of tens of megabytes, and writing it as one string into a pipe raised the CLI's peak memory by
- * twice that (pieces of a megabyte were each a fresh allocation, tens of megabytes of memory touched). The warnings
- * are written item by item from the engine's objects (a third of the time of copying them into the contract's shape
- * and stringifying the copies, when measured); the duplicate groups are `groups`, their JSON as another thread wrote
- * it (group-json.ts), or written here when it is not given or that thread failed.
+ * twice that (pieces of a megabyte were each a fresh allocation, tens of megabytes of memory touched). The duplicate
+ * groups and warnings are `json`, their JSON as the count wrote it (count-list.ts, partly in another thread), or
+ * written here from the report's objects when it is not given: the warnings item by item (a third of the time of
+ * copying them into the contract's shape and stringifying the copies, when measured), the groups through the form
+ * another thread would use (group-json.ts).
  */
 export async function writeJsonReport(
   out: NodeJS.WritableStream,
   report: CountReport,
-  groups: Promise<Uint8Array | null> | null = null,
+  json: ReportJson | null = null,
 ): Promise<void> {
   let piece = '{';
   const write = async (chunk: string | Uint8Array) => {
@@ -69,29 +85,27 @@ export async function writeJsonReport(
     piece = '';
     await write(text);
   };
-  const names = new QuotedNames();
+  const items = async (pieces: readonly JsonPiece[]) => {
+    piece += '[';
+    for (const [k, some] of pieces.entries()) {
+      if (k > 0) piece += ',';
+      if (typeof some === 'string') {
+        piece += some;
+        await flush(false);
+        continue;
+      }
+      await flush(true);
+      for (let from = 0; from < some.length; from += 1 << 16) await write(some.subarray(from, from + (1 << 16)));
+    }
+    piece += ']';
+  };
   for (const [k, [key, value]] of Object.entries(report).entries()) {
     piece += `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
     if (key === 'duplicateGroups') {
-      const bytes = (await groups) ?? groupsJsonBytes(groupsForJson(value as DuplicateGroup[]));
-      piece += '[';
-      await flush(true);
-      for (let from = 0; from < bytes.length; from += 1 << 16) await write(bytes.subarray(from, from + (1 << 16)));
-      piece += ']';
-      continue;
-    }
-    if (key !== 'warnings') {
-      piece += JSON.stringify(value);
-      continue;
-    }
-    const warnings = value as HygieneFinding[];
-    piece += '[';
-    for (let from = 0; from < warnings.length; from += ITEMS_AT_A_TIME) {
-      const some = warnings.slice(from, from + ITEMS_AT_A_TIME);
-      piece += `${from === 0 ? '' : ','}${some.map((one) => warningJson(one, names)).join(',')}`;
-      await flush(false);
-    }
-    piece += ']';
+      await items(json?.duplicateGroups ?? new FormJson(groupsForJson(value as DuplicateGroup[])).groupsJson());
+    } else if (key === 'warnings') {
+      await items(json?.warnings ?? warningsJson(value as HygieneFinding[]));
+    } else piece += JSON.stringify(value);
   }
   piece += '}\n';
   await flush(true);

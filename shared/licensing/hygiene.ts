@@ -6,6 +6,7 @@ import {
   type Accounts,
   accountAt,
   type CountDetail,
+  type DuplicateGroup,
   ELIGIBLE,
   type EnvironmentRules,
   fieldAt,
@@ -164,29 +165,54 @@ export function classificationFindings(
 
 /** The findings of rule 32, hygieneFindings' last ones: merged groups, same-provider duplicates and look-alikes. */
 export function groupFindings(records: Accounts, detail: CountDetail): HygieneFinding[] {
-  const findings: HygieneFinding[] = [];
-  // Merged groups, same-provider duplicates and look-alikes in non-default tenants.
-  for (const group of detail.result.duplicateGroups) {
-    const accounts = group.members.map((m) => m.ref);
-    const who = group.members[0]?.email || group.members[0]?.username || 'one person';
-    if (group.flags.includes('same-provider')) {
-      findings.push({
-        rule: 32,
-        code: 'same-provider-duplicate',
-        environment: group.scope,
-        message: `${plural(group.members.length, 'account')} matching ${who} include several in one provider, counted as ${group.people} people: merge or deactivate the extra accounts`,
-        accounts,
-      });
-    } else {
-      findings.push({
-        rule: 32,
-        code: 'duplicate-group',
-        environment: group.scope,
-        message: `${plural(group.members.length, 'account')} matching ${who} are counted as one ${group.classification} person${group.flags.includes('mixed') ? ' (mixed internal and external accounts)' : ''}`,
-        accounts,
-      });
-    }
+  return [...duplicateGroupFindings(detail.result.duplicateGroups), ...sharedValueFindings(records, detail)];
+}
+
+/** What a duplicate group's finding says (rule 32), from the group's figures and its first member's identity. */
+export function duplicateGroupFinding(
+  members: number,
+  who: string,
+  people: number,
+  classification: string,
+  flags: readonly string[],
+): { code: HygieneCode; message: string } {
+  if (flags.includes('same-provider')) {
+    return {
+      code: 'same-provider-duplicate',
+      message: `${plural(members, 'account')} matching ${who} include several in one provider, counted as ${people} people: merge or deactivate the extra accounts`,
+    };
   }
+  return {
+    code: 'duplicate-group',
+    message: `${plural(members, 'account')} matching ${who} are counted as one ${classification} person${flags.includes('mixed') ? ' (mixed internal and external accounts)' : ''}`,
+  };
+}
+
+/** Who a duplicate group's finding names: its first member's email, else username. */
+export const groupWho = (email: string | undefined, username: string | undefined): string =>
+  email || username || 'one person';
+
+/** One finding per merged group, in the groups' order (groupFindings' first ones). */
+export function duplicateGroupFindings(groups: readonly DuplicateGroup[]): HygieneFinding[] {
+  return groups.map((group) => {
+    const first = group.members[0];
+    const who = groupWho(first?.email, first?.username);
+    const { code, message } = duplicateGroupFinding(
+      group.members.length,
+      who,
+      group.people,
+      group.classification,
+      group.flags,
+    );
+    return { rule: 32, code, environment: group.scope, message, accounts: group.members.map((m) => m.ref) };
+  });
+}
+
+/**
+ * Same-provider duplicates and look-alikes in non-default tenants: groupFindings' last ones, found from the accounts'
+ * shared identities rather than from the groups.
+ */
+export function sharedValueFindings(records: Accounts, detail: CountDetail): HygieneFinding[] {
   // Each field's shared identities, found once for both checks below.
   const { identities } = detail;
   const counts = new Int32Array(identities.size);
@@ -194,9 +220,7 @@ export function groupFindings(records: Accounts, detail: CountDetail): HygieneFi
     email: sharedIdentities(identities.email, counts, identities.holders),
     username: sharedIdentities(identities.username, counts, identities.holders),
   };
-  findings.push(...sameProviderDuplicates(records, detail, shared));
-  findings.push(...tenantLookalikes(records, detail, shared));
-  return findings;
+  return [...sameProviderDuplicates(records, detail, shared), ...tenantLookalikes(records, detail, shared)];
 }
 
 /** The holders of each identity number held more than once, per field (sharedIdentities over every record). */

@@ -43,14 +43,14 @@ function partition(ids: Int32Array): number[] {
 async function jsonReport(
   result: Awaited<ReturnType<typeof countAccountCsv>>['detail']['result'],
   warnings: Awaited<ReturnType<typeof countAccountCsv>>['findings'],
-  groups: Promise<Uint8Array | null> | null,
+  json: Awaited<ReturnType<typeof countAccountCsv>>['json'],
 ): Promise<string> {
   const out = new PassThrough();
   const pieces: Buffer[] = [];
   out.on('data', (piece: Buffer) => pieces.push(piece));
   const { duplicateGroups, ...figures } = result;
   const report = { input: 'list.csv', accounts: 0, ...figures, duplicateGroups, warnings };
-  await writeJsonReport(out, { ...report, columns: { platform: 'seatkeeper', read: [], anonymousSkipped: 0 } }, groups);
+  await writeJsonReport(out, { ...report, columns: { platform: 'seatkeeper', read: [], anonymousSkipped: 0 } }, json);
   out.end();
   return Buffer.concat(pieces).toString('utf8');
 }
@@ -61,20 +61,21 @@ async function reading(path: string, options: ReadAccountCsvOptions, environment
   const { accounts } = csv;
   const rows = Array.from({ length: accounts.length }, (_, i) => accounts.record(i));
   const numberedByHash = (await csv.identities) !== null;
-  const { detail, findings, groupsJson } = await countAccountCsv(csv, environments, ['acme.com'], {
-    groupsJson: true,
+  const { detail, findings, json, jsonThreads } = await countAccountCsv(csv, environments, ['acme.com'], {
+    json: true,
   });
   return {
     threads: csv.threads,
     numberedByHash,
-    // The report's JSON, its duplicate groups written by the worker when it read a part (else here).
-    groupsByWorker: (await groupsJson) !== null,
-    json: await jsonReport(detail.result, findings, groupsJson),
+    // The report's JSON, its duplicate groups and their findings written partly by the worker when it read a part.
+    groupsByWorker: jsonThreads === 2,
+    json: await jsonReport(detail.result, findings, json),
     rows,
     summary: { ...csv.summary, mapping: JSON.stringify(csv.summary.mapping) },
     result: detail.result,
     bits: [...detail.bits],
     identities: { email: partition(detail.identities.email), username: partition(detail.identities.username) },
+    // All but the duplicate groups' findings, which are in the JSON.
     findings,
   };
 }

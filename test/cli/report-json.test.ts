@@ -4,17 +4,17 @@
 import { PassThrough } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { groupsForJson, groupsForJsonBuffers, groupsJsonBytes } from '../../server/cli/group-json.ts';
-import { type CountReport, writeJsonReport } from '../../server/cli/report.ts';
+import { FormJson, groupsForJson, type ReportJson, UnitClaims } from '../../server/cli/group-json.ts';
+import { type CountReport, warningsJson, writeJsonReport } from '../../server/cli/report.ts';
 import { type AccountRecord, countLicencesDetailed } from '../../shared/licensing/count.ts';
-import { hygieneFindings } from '../../shared/licensing/hygiene.ts';
+import { duplicateGroupFindings, hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
 
-async function written(report: CountReport, groups: Promise<Uint8Array | null> | null = null): Promise<string> {
+async function written(report: CountReport, json: ReportJson | null = null): Promise<string> {
   const out = new PassThrough();
   const pieces: Buffer[] = [];
   out.on('data', (piece: Buffer) => pieces.push(piece));
-  await writeJsonReport(out, report, groups);
+  await writeJsonReport(out, report, json);
   out.end();
   return Buffer.concat(pieces).toString('utf8');
 }
@@ -78,24 +78,61 @@ describe('the JSON report', () => {
       classification: k === 1 ? ('neither' as never) : member.classification,
     }));
     expect(await written(report)).toBe(`${JSON.stringify(contract(report))}\n`);
+    // Their findings, written from the same form, as hygiene makes them from the groups; one first member has
+    // neither email nor username.
+    const fourth = report.duplicateGroups[3];
+    if (!fourth?.members[0]) throw new Error('the generated list has too few groups');
+    fourth.members[0] = { ...fourth.members[0], email: '', username: '' };
+    const writer = new FormJson(groupsForJson(report.duplicateGroups));
+    const json = writer.assemble(null, writer.fromBack(UnitClaims.of(writer.units)), [], []);
+    const findings = duplicateGroupFindings(report.duplicateGroups);
+    expect(findings.some((finding) => finding.message.includes('one person'))).toBe(true);
+    expect(`[${json.warnings.join(',')}]`).toBe(JSON.stringify(contract({ ...report, warnings: findings }).warnings));
   });
 
-  it('writes the groups as another thread wrote them, moved as buffers, byte for byte', async () => {
+  it('writes the groups and their findings shared by two threads, wherever the threads meet, byte for byte', async () => {
     const report = reportOf(generateAccounts(20_000));
+    const expected = `${JSON.stringify(contract(report))}\n`;
     const form = groupsForJson(report.duplicateGroups);
-    // What the reading worker receives: the form's buffers moved, its strings copied.
-    const { port1, port2 } = new MessageChannel();
-    const received = new Promise<typeof form>((resolve) => {
-      port2.once('message', (message: typeof form) => resolve(message));
-    });
-    port1.postMessage(form, groupsForJsonBuffers(form));
-    const moved = await received;
-    port1.close();
-    port2.close();
-    expect(form.ref.length).toBe(0);
-    const bytes = groupsJsonBytes(moved);
-    expect(await written(report, Promise.resolve(bytes))).toBe(`${JSON.stringify(contract(report))}\n`);
-    // A thread that failed gives null: the groups are written here instead.
-    expect(await written(report, Promise.resolve(null))).toBe(`${JSON.stringify(contract(report))}\n`);
+    const writer = new FormJson(form);
+    expect(writer.units).toBeGreaterThan(4);
+    // What the reading worker receives: the form copied through a port, and the claims' shared memory.
+    const received = async (claims: UnitClaims) => {
+      const { port1, port2 } = new MessageChannel();
+      const message = new Promise<{ form: typeof form; claims: SharedArrayBuffer }>((resolve) => {
+        port2.once('message', resolve);
+      });
+      port1.postMessage({ form, claims: claims.buffer });
+      const copy = await message;
+      port1.close();
+      port2.close();
+      return new FormJson(copy.form).fromFront(new UnitClaims(copy.claims));
+    };
+    const [classified, grouped] = [
+      report.warnings.filter((w) => w.rule !== 32),
+      report.warnings.filter((w) => w.rule === 32),
+    ];
+    const shared = grouped.slice(report.duplicateGroups.length);
+    for (const back of [0, 1, writer.groupUnits - 1, writer.groupUnits, writer.groupUnits + 1, writer.units]) {
+      const claims = UnitClaims.of(writer.units);
+      const mine = new Map<number, string>();
+      for (let k = 0; k < back; k++) {
+        const u = claims.fromBack();
+        mine.set(u, writer.unit(u));
+      }
+      const theirs = await received(claims);
+      expect(theirs.units + mine.size).toBe(writer.units);
+      expect(claims.fromFront()).toBe(-1);
+      const json = writer.assemble(theirs, mine, warningsJson(classified), warningsJson(shared));
+      expect(await written(report, json)).toBe(expected);
+    }
+    // A thread that failed gives nothing: what it took is written here too.
+    const claims = UnitClaims.of(writer.units);
+    expect(claims.fromFront()).toBe(0);
+    const mine = writer.fromBack(claims);
+    expect(mine.size).toBe(writer.units - 1);
+    expect(await written(report, writer.assemble(null, mine, warningsJson(classified), warningsJson(shared)))).toBe(
+      expected,
+    );
   });
 });
