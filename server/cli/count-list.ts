@@ -12,8 +12,9 @@ import {
   sharedValueFindings,
 } from '../../shared/licensing/hygiene.ts';
 import type { AccountCsv } from './account-csv.ts';
-import { FormJson, groupsForJson, type ReportJson, UnitClaims } from './group-json.ts';
+import { FormJson, groupsForJson, type ReportJson } from './group-json.ts';
 import { warningsJson } from './report.ts';
+import { UnitClaims } from './unit-claims.ts';
 
 export interface CountListOptions {
   /**

@@ -7,6 +7,7 @@
 // ref named "line", and of each finding with its accounts named "lines".
 import type { DuplicateGroup, GroupMember } from '../../shared/licensing/count.ts';
 import { duplicateGroupFinding, groupWho } from '../../shared/licensing/hygiene.ts';
+import type { UnitClaims } from './unit-claims.ts';
 
 const CLASSIFICATIONS: readonly string[] = ['internal', 'external'];
 const REASONS: readonly (string | undefined)[] = [undefined, 'non-production', 'inactive', 'it-user'];
@@ -333,42 +334,4 @@ export interface UnitsWritten {
   bytes: Uint8Array;
   units: number;
   findingsAt: number;
-}
-
-/**
- * Units of work two threads take, one from the front and one from the back, until they meet: the next unit from the
- * front and the first one not left at the back, in one 32-bit word changed atomically (so at most 0xffff units).
- */
-export class UnitClaims {
-  readonly #state: Int32Array;
-
-  constructor(readonly buffer: SharedArrayBuffer) {
-    this.#state = new Int32Array(buffer);
-  }
-
-  static of(units: number): UnitClaims {
-    if (units > 0xffff) throw new RangeError(`${units} units do not fit in UnitClaims`);
-    const claims = new UnitClaims(new SharedArrayBuffer(4));
-    claims.#state[0] = units << 16;
-    return claims;
-  }
-
-  fromFront(): number {
-    for (;;) {
-      const state = Atomics.load(this.#state, 0);
-      const front = state & 0xffff;
-      if (front >= state >>> 16) return -1;
-      if (Atomics.compareExchange(this.#state, 0, state, state + 1) === state) return front;
-    }
-  }
-
-  fromBack(): number {
-    for (;;) {
-      const state = Atomics.load(this.#state, 0);
-      const front = state & 0xffff;
-      const back = state >>> 16;
-      if (front >= back) return -1;
-      if (Atomics.compareExchange(this.#state, 0, state, front | ((back - 1) << 16)) === state) return back - 1;
-    }
-  }
 }

@@ -16,7 +16,8 @@ import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
 import { typeScriptWorker } from '../licensing/typescript-worker.ts';
 import { fileChunks } from './file-chunks.ts';
-import { FormJson, type GroupsForJson, UnitClaims, type UnitsWritten } from './group-json.ts';
+import { FormJson, type GroupsForJson, type UnitsWritten } from './group-json.ts';
+import { UnitClaims } from './unit-claims.ts';
 
 /** The key of a reading worker's job in its workerData. */
 const JOB = 'seatkeeperReadPart';

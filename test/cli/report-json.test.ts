@@ -4,8 +4,9 @@
 import { PassThrough } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { FormJson, groupsForJson, type ReportJson, UnitClaims } from '../../server/cli/group-json.ts';
+import { FormJson, groupsForJson, type ReportJson } from '../../server/cli/group-json.ts';
 import { type CountReport, warningsJson, writeJsonReport } from '../../server/cli/report.ts';
+import { UnitClaims } from '../../server/cli/unit-claims.ts';
 import { type AccountRecord, countLicencesDetailed } from '../../shared/licensing/count.ts';
 import { duplicateGroupFindings, hygieneFindings } from '../../shared/licensing/hygiene.ts';
 import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
