@@ -12,7 +12,7 @@ import {
   sharedValueFindings,
 } from '../../shared/licensing/hygiene.ts';
 import type { AccountCsv } from './account-csv.ts';
-import { FormJson, groupsForJson, type ReportJson } from './group-json.ts';
+import { FormJson, groupRowsForJson, type ReportJson } from './group-json.ts';
 import { warningsJson } from './report.ts';
 import { UnitClaims } from './unit-claims.ts';
 
@@ -25,6 +25,7 @@ export interface CountListOptions {
 }
 
 export interface CountedList {
+  /** With `json`, its result's duplicateGroups is empty: the groups are in `json` (and detail.groupRows). */
   detail: ReturnType<ReturnType<typeof prepareCount>['finish']>;
   /** The hygiene findings made as objects: all of them, or with `json` those that are not a duplicate group's. */
   findings: HygieneFinding[];
@@ -46,11 +47,13 @@ export async function countAccountCsv(
     const prepared = prepareCount(csv.accounts, environments, csv.facts);
     // Rules 5 and 28 to 31 need the classification alone: checked while the worker may still be numbering.
     const classified = classificationFindings(csv.accounts, prepared, organisationDomains);
-    const detail = prepared.finish(prepared.identities(await csv.identities));
+    // With json, the groups are written from the count's numbers, never made as objects (group-json.ts).
+    const identities = prepared.identities(await csv.identities);
+    const detail = prepared.finish(identities, { groupObjects: !options.json });
     if (!options.json) {
       return { detail, findings: [...classified, ...groupFindings(csv.accounts, detail)], json: null, jsonThreads: 1 };
     }
-    const writer = new FormJson(groupsForJson(detail.result.duplicateGroups));
+    const writer = new FormJson(groupRowsForJson(detail, csv.accounts));
     const claims = UnitClaims.of(writer.units);
     released = worker !== null;
     const theirs = worker === null ? Promise.resolve(null) : worker.writeJson(writer.form, claims);

@@ -5,13 +5,26 @@
 // back until the two meet (FormJson, UnitClaims; count-list.ts). Without a worker, the main thread writes every unit.
 // The text is exactly what the report's contract says (report.ts): JSON.stringify of each group with its members'
 // ref named "line", and of each finding with its accounts named "lines".
-import type { DuplicateGroup, GroupMember } from '../../shared/licensing/count.ts';
+
+import { INTERNAL } from '../../shared/licensing/classify.ts';
+import {
+  type Accounts,
+  type CountDetail,
+  type DuplicateGroup,
+  type EnvironmentRules,
+  fieldAt,
+  GROUP_FLAGS,
+  type GroupFlag,
+  type GroupMember,
+  groupOfRows,
+  memberFacts,
+  refAt,
+} from '../../shared/licensing/count.ts';
 import { duplicateGroupFinding, groupWho } from '../../shared/licensing/hygiene.ts';
 import type { UnitClaims } from './unit-claims.ts';
 
 const CLASSIFICATIONS: readonly string[] = ['internal', 'external'];
 const REASONS: readonly (string | undefined)[] = [undefined, 'non-production', 'inactive', 'it-user'];
-const FLAGS: readonly string[] = ['mixed', 'same-provider', 'cross-environment'];
 
 /**
  * What JSON.stringify escapes in a string: a quote, a backslash, a control character or a surrogate (it escapes lone
@@ -56,105 +69,167 @@ export interface GroupsForJson {
   ends: Int32Array;
 }
 
-/** The groups in the form GroupsForJson; their order and their members' are kept. */
-export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson {
-  const snippets: string[] = [];
-  const numbers = new Map<string, number>();
-  const snippet = (json: string): number => {
-    let number = numbers.get(json);
+/** Makes a GroupsForJson group by group and member by member, numbering the JSON texts that repeat. */
+class FormBuilder {
+  readonly #snippets: string[] = [];
+  readonly #numbers = new Map<string, number>();
+  /** Names repeat member after member: each one's JSON is made once, found by the name itself. */
+  readonly #named = new Map<string, number>();
+  /** A member's last keys take a few forms: each is found by a small number, made from the engine's fixed words. */
+  readonly #endings = new Int32Array(2 * 2 * REASONS.length).fill(-1);
+  /** A group's flags are a few of the engine's, in its order: each set is found by a small number too. */
+  readonly #flagSets = new Int32Array(1 << GROUP_FLAGS.length).fill(-1);
+  readonly #groups: number[][] = [[], [], [], [], [], [], []];
+  readonly #members: number[][] = [[], [], [], [], []];
+  readonly #texts: string[] = [];
+  #end = 0;
+
+  #snippet(json: string): number {
+    let number = this.#numbers.get(json);
     if (number === undefined) {
-      number = snippets.length;
-      snippets.push(json);
-      numbers.set(json, number);
+      number = this.#snippets.length;
+      this.#snippets.push(json);
+      this.#numbers.set(json, number);
     }
     return number;
-  };
-  // Names repeat member after member: each one's JSON is made once, found by the name itself.
-  const named = new Map<string, number>();
-  const nameSnippet = (name: string): number => {
-    let number = named.get(name);
+  }
+
+  #name(name: string): number {
+    let number = this.#named.get(name);
     if (number === undefined) {
-      number = snippet(JSON.stringify(name));
-      named.set(name, number);
+      number = this.#snippet(JSON.stringify(name));
+      this.#named.set(name, number);
     }
     return number;
-  };
-  // A member's last keys take a few forms: each is found by a small number, made from the engine's fixed words.
-  const endings = new Int32Array(2 * 2 * REASONS.length).fill(-1);
-  const endingSnippet = (member: GroupMember): number => {
-    const classification = CLASSIFICATIONS.indexOf(member.classification);
-    const reason = REASONS.indexOf(member.notCountedReason);
-    const key = (classification * 2 + (member.counted ? 1 : 0)) * REASONS.length + reason;
-    if (classification !== -1 && reason !== -1 && (endings[key] as number) !== -1) return endings[key] as number;
-    const why =
-      member.notCountedReason === undefined ? '' : `,"notCountedReason":${JSON.stringify(member.notCountedReason)}`;
-    const number = snippet(
-      `,"classification":${JSON.stringify(member.classification)},"counted":${member.counted}${why}}`,
-    );
-    if (classification !== -1 && reason !== -1) endings[key] = number;
-    return number;
-  };
-  let members = 0;
-  for (const group of groups) members += group.members.length;
-  const form: GroupsForJson = {
-    snippets,
-    scope: new Int32Array(groups.length),
-    classification: new Int32Array(groups.length),
-    flags: new Int32Array(groups.length),
-    people: new Int32Array(groups.length),
-    internal: new Int32Array(groups.length),
-    external: new Int32Array(groups.length),
-    firstMember: new Int32Array(groups.length + 1),
-    ref: new Int32Array(members),
-    environment: new Int32Array(members),
-    provider: new Int32Array(members),
-    ending: new Int32Array(members),
-    text: '',
-    ends: new Int32Array(members * 2),
-  };
-  // A group's flags are a few of the engine's, in its order: each set is found by a small number too.
-  const flagSets = new Int32Array(1 << FLAGS.length).fill(-1);
-  const flagsSnippet = (flags: readonly string[]): number => {
+  }
+
+  #flags(flags: readonly string[]): number {
     let key = 0;
     let last = -1;
     for (const flag of flags) {
-      const bit = FLAGS.indexOf(flag);
+      const bit = GROUP_FLAGS.indexOf(flag as GroupFlag);
       // An unknown flag, or one out of the engine's order, is looked up by its JSON.
-      if (bit <= last) return snippet(JSON.stringify(flags));
+      if (bit <= last) return this.#snippet(JSON.stringify(flags));
       key |= 1 << bit;
       last = bit;
     }
-    if ((flagSets[key] as number) === -1) flagSets[key] = snippet(JSON.stringify(flags));
-    return flagSets[key] as number;
-  };
-  const texts: string[] = [];
-  let end = 0;
-  let m = 0;
-  groups.forEach((group, g) => {
-    form.scope[g] = nameSnippet(group.scope);
-    form.classification[g] = nameSnippet(group.classification);
-    form.flags[g] = flagsSnippet(group.flags);
-    form.people[g] = group.people;
-    form.internal[g] = group.internal;
-    form.external[g] = group.external;
-    form.firstMember[g] = m;
+    if ((this.#flagSets[key] as number) === -1) this.#flagSets[key] = this.#snippet(JSON.stringify(flags));
+    return this.#flagSets[key] as number;
+  }
+
+  #ending(classification: string, counted: boolean, reason: string | undefined): number {
+    const kind = CLASSIFICATIONS.indexOf(classification);
+    const why = REASONS.indexOf(reason);
+    const key = (kind * 2 + (counted ? 1 : 0)) * REASONS.length + why;
+    if (kind !== -1 && why !== -1 && (this.#endings[key] as number) !== -1) return this.#endings[key] as number;
+    const more = reason === undefined ? '' : `,"notCountedReason":${JSON.stringify(reason)}`;
+    const number = this.#snippet(`,"classification":${JSON.stringify(classification)},"counted":${counted}${more}}`);
+    if (kind !== -1 && why !== -1) this.#endings[key] = number;
+    return number;
+  }
+
+  group(group: Omit<DuplicateGroup, 'members'>): void {
+    const [scope, classification, flags, people, internal, external, firstMember] = this.#groups as number[][];
+    scope?.push(this.#name(group.scope));
+    classification?.push(this.#name(group.classification));
+    flags?.push(this.#flags(group.flags));
+    people?.push(group.people);
+    internal?.push(group.internal);
+    external?.push(group.external);
+    firstMember?.push(this.#texts.length / 2);
+  }
+
+  /** A member of the last group: a GroupMember's fields, the last three its facts (memberFacts). */
+  member(
+    line: string | number,
+    environmentName: string,
+    providerName: string,
+    username: string,
+    email: string,
+    facts: Pick<GroupMember, 'classification' | 'counted' | 'notCountedReason'>,
+  ): void {
+    const [ref, environment, provider, ending, ends] = this.#members as number[][];
+    ref?.push(isLineNumber(line) && line >= 0 && line <= 0x7fffffff ? line : -1 - this.#snippet(JSON.stringify(line)));
+    environment?.push(this.#name(environmentName));
+    provider?.push(this.#name(providerName));
+    ending?.push(this.#ending(facts.classification, facts.counted, facts.notCountedReason));
+    this.#texts.push(username, email);
+    this.#end += username.length;
+    ends?.push(this.#end);
+    this.#end += email.length;
+    ends?.push(this.#end);
+  }
+
+  form(): GroupsForJson {
+    const [scope, classification, flags, people, internal, external, firstMember] = this.#groups as number[][];
+    const [ref, environment, provider, ending, ends] = this.#members as number[][];
+    const ints = (numbers: number[] | undefined) => Int32Array.from(numbers ?? []);
+    return {
+      snippets: this.#snippets,
+      scope: ints(scope),
+      classification: ints(classification),
+      flags: ints(flags),
+      people: ints(people),
+      internal: ints(internal),
+      external: ints(external),
+      firstMember: ints([...(firstMember ?? []), this.#texts.length / 2]),
+      ref: ints(ref),
+      environment: ints(environment),
+      provider: ints(provider),
+      ending: ints(ending),
+      text: this.#texts.join(''),
+      ends: ints(ends),
+    };
+  }
+}
+
+/** The groups in the form GroupsForJson; their order and their members' are kept. */
+export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson {
+  const builder = new FormBuilder();
+  for (const group of groups) {
+    builder.group(group);
     for (const member of group.members) {
-      const { ref } = member;
-      form.ref[m] = isLineNumber(ref) && ref >= 0 && ref <= 0x7fffffff ? ref : -1 - snippet(JSON.stringify(ref));
-      form.environment[m] = nameSnippet(member.environment);
-      form.provider[m] = nameSnippet(member.provider);
-      form.ending[m] = endingSnippet(member);
-      texts.push(member.username, member.email);
-      end += member.username.length;
-      form.ends[2 * m] = end;
-      end += member.email.length;
-      form.ends[2 * m + 1] = end;
-      m++;
+      const { ref, environment, provider, username, email } = member;
+      builder.member(ref, environment, provider, username, email, member);
     }
-  });
-  form.firstMember[groups.length] = m;
-  form.text = texts.join('');
-  return form;
+  }
+  return builder.form();
+}
+
+/**
+ * The form of a count's groups made from its GroupRows, without the groups' objects (a count finished with
+ * `groupObjects: false`): the same form as groupsForJson of result.duplicateGroups.
+ */
+export function groupRowsForJson(detail: CountDetail, accounts: Accounts): GroupsForJson {
+  const { groupRows: rows, environments, environmentIndex, slotOf, status, bits } = detail;
+  // A member's facts follow from its environment, status and class: made once per combination met.
+  const known = new Map<number, ReturnType<typeof memberFacts>>();
+  const factsOf = (env: number, state: number, internal: number) => {
+    const key = (env * 256 + state) * 2 + internal;
+    let facts = known.get(key);
+    if (facts === undefined) {
+      facts = memberFacts(environments[env] as EnvironmentRules, state, internal === 1 ? INTERNAL : 0);
+      known.set(key, facts);
+    }
+    return facts;
+  };
+  const builder = new FormBuilder();
+  for (let g = 0; g < rows.count; g++) {
+    builder.group(groupOfRows(rows, g, environments));
+    for (let k = rows.starts[g] as number; k < (rows.starts[g + 1] as number); k++) {
+      const i = rows.records[k] as number;
+      const env = environmentIndex[i] as number;
+      builder.member(
+        refAt(accounts, i),
+        (environments[env] as EnvironmentRules).name,
+        rows.slotProviders[slotOf[i] as number] as string,
+        fieldAt(accounts, i, 'username'),
+        fieldAt(accounts, i, 'email'),
+        factsOf(env, status[i] as number, (bits[i] as number) & INTERNAL ? 1 : 0),
+      );
+    }
+  }
+  return builder.form();
 }
 
 /** Groups in a unit of JSON work (FormJson): their text is made as one string. */

@@ -118,6 +118,28 @@ export interface DuplicateGroup {
   members: GroupMember[];
 }
 
+/** A group's flags as bits (GroupRows.flags): bit k for GROUP_FLAGS[k], in DuplicateGroup.flags' order. */
+export const GROUP_FLAGS: readonly GroupFlag[] = ['mixed', 'same-provider', 'cross-environment'];
+
+/**
+ * The duplicate groups as numbers, in CountResult.duplicateGroups' order: what its objects are made from, for a report
+ * that writes them without making tens of thousands of objects (the CLI's JSON report of a million-account list).
+ */
+export interface GroupRows {
+  count: number;
+  /** Per group: -1 for the installation-wide merge (scope 'production'), else its environment's index. */
+  scope: Int32Array;
+  people: Int32Array;
+  internal: Int32Array;
+  /** Per group: GROUP_FLAGS as bits. */
+  flags: Uint8Array;
+  /** The members of group g are records[starts[g]] to records[starts[g + 1] - 1], by index, in input order. */
+  starts: Int32Array;
+  records: Int32Array;
+  /** The provider of each (environment, provider) slot (CountDetail.slotOf). */
+  slotProviders: readonly string[];
+}
+
 export interface CountResult {
   /** Deduplicated people across production environments and providers, counted accounts only. */
   internal: number;
@@ -148,6 +170,14 @@ export interface CountDetail {
   compiled: readonly CompiledRules[];
   /** Each record's email (valid ones only) and username as dense numbers: equal numbers, the same identity (rule 14). */
   identities: Identities;
+  /** The duplicate groups as numbers (result.duplicateGroups is empty when the count was finished without objects). */
+  groupRows: GroupRows;
+}
+
+/** What finishing a count makes besides the figures. */
+export interface FinishOptions {
+  /** false: result.duplicateGroups is left empty, and the groups are only in groupRows. */
+  groupObjects?: boolean;
 }
 
 export const ELIGIBLE = 0;
@@ -666,7 +696,7 @@ export interface PreparedCount {
    * prepared (numberByHash), confirmed here against the values; null to number them here.
    */
   identities(byHash: Identities | null): Identities;
-  finish(identities: Identities): CountDetail;
+  finish(identities: Identities, options?: FinishOptions): CountDetail;
 }
 
 /** countLicencesDetailed in two steps, so the identities can be numbered by another thread in between (the CLI). */
@@ -794,7 +824,7 @@ export function prepareCount(
     finish: finishCount,
   };
 
-  function finishCount(identities: Identities): CountDetail {
+  function finishCount(identities: Identities, options: FinishOptions = {}): CountDetail {
     const scratch = new LinkScratch(identities.size);
     const isProduction = environments.map((env) => env.production);
     // Only default-tenant records holding a shared value can link (numbers are given to shared values alone): most
@@ -871,63 +901,17 @@ export function prepareCount(
       (environmentCounts[slot.env] as EnvironmentCount).providers.push({ name: slot.provider, ...counts });
     });
 
-    const member = (i: number): GroupMember => {
-      const env = environments[environmentIndex[i] as number] as EnvironmentRules;
-      const counted = env.production && status[i] === ELIGIBLE;
-      const made: GroupMember = {
-        ref: refAt(accounts, i),
-        environment: env.name,
-        provider: (slotNames[slotOf[i] as number] as { provider: string }).provider,
-        username: fieldAt(accounts, i, 'username'),
-        email: fieldAt(accounts, i, 'email'),
-        classification: (bits[i] as number) & INTERNAL ? 'internal' : 'external',
-        counted,
-      };
-      if (!counted) {
-        made.notCountedReason = !env.production ? 'non-production' : status[i] === INACTIVE ? 'inactive' : 'it-user';
-      }
-      return made;
-    };
-    const groups = (scope: string, totals: ScopeTotals): DuplicateGroup[] => {
-      const out: DuplicateGroup[] = [];
-      const { starts, items } = totals.multi;
-      for (let g = 0; g < totals.multi.count; g++) {
-        const counted = totals.counted[g] as number;
-        if (counted < 2) continue;
-        const people = totals.people[g] as number;
-        const internal = totals.internalPeople[g] as number;
-        const internalAccounts = totals.internalAccounts[g] as number;
-        const from = starts[g] as number;
-        const to = starts[g + 1] as number;
-        const flags: GroupFlag[] = [];
-        if (internalAccounts > 0 && internalAccounts < counted) flags.push('mixed');
-        // Rule 15's floor: more than one person means several counted accounts in one slot.
-        if (people > 1) flags.push('same-provider');
-        const env = environmentIndex[holders[items[from] as number] as number];
-        for (let k = from + 1; k < to; k++) {
-          if (environmentIndex[holders[items[k] as number] as number] !== env) {
-            flags.push('cross-environment');
-            break;
-          }
-        }
-        const members: GroupMember[] = [];
-        for (let k = from; k < to; k++) members.push(member(holders[items[k] as number] as number));
-        out.push({
-          scope,
-          people,
-          internal,
-          external: people - internal,
-          classification: internal > 0 ? 'internal' : 'external',
-          flags,
-          members,
-        });
-      }
-      return out;
-    };
-    const duplicateGroups = groups('production', production);
-    environments.forEach((env, e) => {
-      if (!env.production) duplicateGroups.push(...groups(env.name, perEnv[e] as ScopeTotals));
-    });
+    const groupRows = rowsOfGroups(
+      [production, ...perEnv],
+      [-1, ...environments.map((env, e) => (env.production ? -2 : e))],
+      holders,
+      environmentIndex,
+      slotNames.map((slot) => slot.provider),
+    );
+    const duplicateGroups =
+      options.groupObjects === false
+        ? []
+        : groupObjects(groupRows, accounts, environments, environmentIndex, status, bits, slotOf);
 
     return {
       result: {
@@ -947,6 +931,124 @@ export function prepareCount(
       environments,
       compiled,
       identities,
+      groupRows,
     };
   }
+}
+
+/**
+ * The groups of the scopes' linked sets that count two or more accounts, in the scopes' order; a scope numbered -2 is
+ * skipped (a production environment's own merge: its groups are the installation-wide ones).
+ */
+function rowsOfGroups(
+  scopes: readonly ScopeTotals[],
+  scopeNumbers: readonly number[],
+  holders: Int32Array,
+  environmentIndex: Int32Array,
+  slotProviders: readonly string[],
+): GroupRows {
+  const scope: number[] = [];
+  const people: number[] = [];
+  const internal: number[] = [];
+  const flags: number[] = [];
+  const starts: number[] = [0];
+  const records: number[] = [];
+  scopes.forEach((totals, t) => {
+    const number = scopeNumbers[t] as number;
+    if (number === -2) return;
+    const { starts: from, items } = totals.multi;
+    for (let g = 0; g < totals.multi.count; g++) {
+      const counted = totals.counted[g] as number;
+      if (counted < 2) continue;
+      const groupPeople = totals.people[g] as number;
+      const internalAccounts = totals.internalAccounts[g] as number;
+      let bits = 0;
+      if (internalAccounts > 0 && internalAccounts < counted) bits |= 1;
+      // Rule 15's floor: more than one person means several counted accounts in one slot.
+      if (groupPeople > 1) bits |= 2;
+      const first = holders[items[from[g] as number] as number] as number;
+      for (let k = from[g] as number; k < (from[g + 1] as number); k++) {
+        const i = holders[items[k] as number] as number;
+        if (environmentIndex[i] !== environmentIndex[first]) bits |= 4;
+        records.push(i);
+      }
+      scope.push(number);
+      people.push(groupPeople);
+      internal.push(totals.internalPeople[g] as number);
+      flags.push(bits);
+      starts.push(records.length);
+    }
+  });
+  return {
+    count: scope.length,
+    scope: Int32Array.from(scope),
+    people: Int32Array.from(people),
+    internal: Int32Array.from(internal),
+    flags: Uint8Array.from(flags),
+    starts: Int32Array.from(starts),
+    records: Int32Array.from(records),
+    slotProviders,
+  };
+}
+
+/** A record's facts as a group member, as DuplicateGroup's members give them (and group-json.ts writes them). */
+export function memberFacts(
+  environment: EnvironmentRules,
+  status: number,
+  bits: number,
+): { classification: Classification; counted: boolean; notCountedReason?: NotCountedReason } {
+  const classification: Classification = bits & INTERNAL ? 'internal' : 'external';
+  const counted = environment.production && status === ELIGIBLE;
+  if (counted) return { classification, counted };
+  const notCountedReason = !environment.production ? 'non-production' : status === INACTIVE ? 'inactive' : 'it-user';
+  return { classification, counted, notCountedReason };
+}
+
+/** The groups of `rows` as objects (CountResult.duplicateGroups). */
+function groupObjects(
+  rows: GroupRows,
+  accounts: Accounts,
+  environments: readonly EnvironmentRules[],
+  environmentIndex: Int32Array,
+  status: Uint8Array,
+  bits: Uint8Array,
+  slotOf: Int32Array,
+): DuplicateGroup[] {
+  const groups: DuplicateGroup[] = [];
+  for (let g = 0; g < rows.count; g++) {
+    const members: GroupMember[] = [];
+    for (let k = rows.starts[g] as number; k < (rows.starts[g + 1] as number); k++) {
+      const i = rows.records[k] as number;
+      const env = environments[environmentIndex[i] as number] as EnvironmentRules;
+      members.push({
+        ref: refAt(accounts, i),
+        environment: env.name,
+        provider: rows.slotProviders[slotOf[i] as number] as string,
+        username: fieldAt(accounts, i, 'username'),
+        email: fieldAt(accounts, i, 'email'),
+        ...memberFacts(env, status[i] as number, bits[i] as number),
+      });
+    }
+    groups.push({ ...groupOfRows(rows, g, environments), members });
+  }
+  return groups;
+}
+
+/** Group g of `rows` as a DuplicateGroup gives it, but for its members. */
+export function groupOfRows(
+  rows: GroupRows,
+  g: number,
+  environments: readonly EnvironmentRules[],
+): Omit<DuplicateGroup, 'members'> {
+  const scope = rows.scope[g] as number;
+  const people = rows.people[g] as number;
+  const internal = rows.internal[g] as number;
+  return {
+    scope: scope === -1 ? 'production' : (environments[scope] as EnvironmentRules).name,
+    people,
+    internal,
+    external: people - internal,
+    classification: internal > 0 ? 'internal' : 'external',
+    flags: GROUP_FLAGS.filter((_, bit) => ((rows.flags[g] as number) & (1 << bit)) !== 0),
+  };
 }

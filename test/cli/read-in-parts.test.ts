@@ -136,7 +136,9 @@ describe('reading a list in two parts', () => {
     const split = await sameBothWays(file(accountsCsv(generateAccounts(20_000, 3))), 2);
     expect(split.rows).toHaveLength(20_000);
     expect(split.rows.at(-1)?.ref).toBe(20_001);
-    expect(split.result.duplicateGroups.length).toBeGreaterThan(100);
+    // Counted for the JSON report, the groups are only in it (count-list.ts).
+    expect(split.result.duplicateGroups).toEqual([]);
+    expect(JSON.parse(split.json).duplicateGroups.length).toBeGreaterThan(100);
   });
 
   it('reads Unicode, quoted and spaced values and IDN domains in the worker part as in the main part', async () => {

@@ -4,12 +4,14 @@
 import { PassThrough } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { FormJson, groupsForJson, type ReportJson } from '../../server/cli/group-json.ts';
+import { FormJson, groupRowsForJson, groupsForJson, type ReportJson } from '../../server/cli/group-json.ts';
 import { type CountReport, warningsJson, writeJsonReport } from '../../server/cli/report.ts';
 import { UnitClaims } from '../../server/cli/unit-claims.ts';
-import { type AccountRecord, countLicencesDetailed } from '../../shared/licensing/count.ts';
+import { AccountColumns } from '../../shared/licensing/account-columns.ts';
+import { type AccountRecord, countLicencesDetailed, prepareCount } from '../../shared/licensing/count.ts';
 import { duplicateGroupFindings, hygieneFindings } from '../../shared/licensing/hygiene.ts';
-import { GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
+import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
+import { accountsCsv, GENERATED_ENVIRONMENTS, generateAccounts } from '../support/generate-accounts.ts';
 
 async function written(report: CountReport, json: ReportJson | null = null): Promise<string> {
   const out = new PassThrough();
@@ -89,6 +91,22 @@ describe('the JSON report', () => {
     const findings = duplicateGroupFindings(report.duplicateGroups);
     expect(findings.some((finding) => finding.message.includes('one person'))).toBe(true);
     expect(`[${json.warnings.join(',')}]`).toBe(JSON.stringify(contract({ ...report, warnings: findings }).warnings));
+  });
+
+  it("makes the same form from the count's group numbers as from its group objects, for columns and records", () => {
+    const records = generateAccounts(20_000, 4);
+    const columns = new AccountColumns();
+    const reader = new UserListReader({ into: columns });
+    reader.write(new TextEncoder().encode(accountsCsv(records)));
+    reader.end();
+    for (const accounts of [records, columns]) {
+      const detail = countLicencesDetailed(accounts, GENERATED_ENVIRONMENTS);
+      expect(detail.result.duplicateGroups.length).toBeGreaterThan(500);
+      const bare = prepareCount(accounts, GENERATED_ENVIRONMENTS);
+      const withoutObjects = bare.finish(bare.identities(null), { groupObjects: false });
+      expect(withoutObjects.result.duplicateGroups).toEqual([]);
+      expect(groupRowsForJson(withoutObjects, accounts)).toEqual(groupsForJson(detail.result.duplicateGroups));
+    }
   });
 
   it('writes the groups and their findings shared by two threads, wherever the threads meet, byte for byte', async () => {
