@@ -69,9 +69,12 @@ export interface GroupsForJson {
   ends: Int32Array;
 }
 
-/** Makes a GroupsForJson group by group and member by member, numbering the JSON texts that repeat. */
+/**
+ * Makes a GroupsForJson group by group and member by member, into arrays made for the given counts, numbering the
+ * JSON texts that repeat.
+ */
 class FormBuilder {
-  readonly #snippets: string[] = [];
+  readonly form: GroupsForJson;
   readonly #numbers = new Map<string, number>();
   /** Names repeat member after member: each one's JSON is made once, found by the name itself. */
   readonly #named = new Map<string, number>();
@@ -79,22 +82,42 @@ class FormBuilder {
   readonly #endings = new Int32Array(2 * 2 * REASONS.length).fill(-1);
   /** A group's flags are a few of the engine's, in its order: each set is found by a small number too. */
   readonly #flagSets = new Int32Array(1 << GROUP_FLAGS.length).fill(-1);
-  readonly #groups: number[][] = [[], [], [], [], [], [], []];
-  readonly #members: number[][] = [[], [], [], [], []];
   readonly #texts: string[] = [];
+  #groups = 0;
+  #members = 0;
   #end = 0;
+
+  constructor(groups: number, members: number) {
+    this.form = {
+      snippets: [],
+      scope: new Int32Array(groups),
+      classification: new Int32Array(groups),
+      flags: new Int32Array(groups),
+      people: new Int32Array(groups),
+      internal: new Int32Array(groups),
+      external: new Int32Array(groups),
+      firstMember: new Int32Array(groups + 1),
+      ref: new Int32Array(members),
+      environment: new Int32Array(members),
+      provider: new Int32Array(members),
+      ending: new Int32Array(members),
+      text: '',
+      ends: new Int32Array(members * 2),
+    };
+  }
 
   #snippet(json: string): number {
     let number = this.#numbers.get(json);
     if (number === undefined) {
-      number = this.#snippets.length;
-      this.#snippets.push(json);
+      number = this.form.snippets.length;
+      this.form.snippets.push(json);
       this.#numbers.set(json, number);
     }
     return number;
   }
 
-  #name(name: string): number {
+  /** The snippet of a name's JSON. */
+  name(name: string): number {
     let number = this.#named.get(name);
     if (number === undefined) {
       number = this.#snippet(JSON.stringify(name));
@@ -117,7 +140,9 @@ class FormBuilder {
     return this.#flagSets[key] as number;
   }
 
-  #ending(classification: string, counted: boolean, reason: string | undefined): number {
+  /** The snippet of a member's last keys: a GroupMember's facts (memberFacts). */
+  ending(facts: Pick<GroupMember, 'classification' | 'counted' | 'notCountedReason'>): number {
+    const { classification, counted, notCountedReason: reason } = facts;
     const kind = CLASSIFICATIONS.indexOf(classification);
     const why = REASONS.indexOf(reason);
     const key = (kind * 2 + (counted ? 1 : 0)) * REASONS.length + why;
@@ -129,107 +154,114 @@ class FormBuilder {
   }
 
   group(group: Omit<DuplicateGroup, 'members'>): void {
-    const [scope, classification, flags, people, internal, external, firstMember] = this.#groups as number[][];
-    scope?.push(this.#name(group.scope));
-    classification?.push(this.#name(group.classification));
-    flags?.push(this.#flags(group.flags));
-    people?.push(group.people);
-    internal?.push(group.internal);
-    external?.push(group.external);
-    firstMember?.push(this.#texts.length / 2);
+    const { form } = this;
+    const g = this.#groups++;
+    form.scope[g] = this.name(group.scope);
+    form.classification[g] = this.name(group.classification);
+    form.flags[g] = this.#flags(group.flags);
+    form.people[g] = group.people;
+    form.internal[g] = group.internal;
+    form.external[g] = group.external;
+    form.firstMember[g] = this.#members;
   }
 
-  /** A member of the last group: a GroupMember's fields, the last three its facts (memberFacts). */
+  /**
+   * A member of the last group: its reference, the snippets of its environment's and provider's names (`name`) and
+   * of its last keys (`ending`), and its username and email. Callers take the snippets in that order, so that the
+   * forms made from objects and from numbers number them alike.
+   */
   member(
     line: string | number,
-    environmentName: string,
-    providerName: string,
+    environment: number,
+    provider: number,
+    ending: number,
     username: string,
     email: string,
-    facts: Pick<GroupMember, 'classification' | 'counted' | 'notCountedReason'>,
   ): void {
-    const [ref, environment, provider, ending, ends] = this.#members as number[][];
-    ref?.push(isLineNumber(line) && line >= 0 && line <= 0x7fffffff ? line : -1 - this.#snippet(JSON.stringify(line)));
-    environment?.push(this.#name(environmentName));
-    provider?.push(this.#name(providerName));
-    ending?.push(this.#ending(facts.classification, facts.counted, facts.notCountedReason));
+    const { form } = this;
+    const m = this.#members++;
+    form.ref[m] =
+      isLineNumber(line) && line >= 0 && line <= 0x7fffffff ? line : -1 - this.#snippet(JSON.stringify(line));
+    form.environment[m] = environment;
+    form.provider[m] = provider;
+    form.ending[m] = ending;
     this.#texts.push(username, email);
     this.#end += username.length;
-    ends?.push(this.#end);
+    form.ends[2 * m] = this.#end;
     this.#end += email.length;
-    ends?.push(this.#end);
+    form.ends[2 * m + 1] = this.#end;
   }
 
-  form(): GroupsForJson {
-    const [scope, classification, flags, people, internal, external, firstMember] = this.#groups as number[][];
-    const [ref, environment, provider, ending, ends] = this.#members as number[][];
-    const ints = (numbers: number[] | undefined) => Int32Array.from(numbers ?? []);
-    return {
-      snippets: this.#snippets,
-      scope: ints(scope),
-      classification: ints(classification),
-      flags: ints(flags),
-      people: ints(people),
-      internal: ints(internal),
-      external: ints(external),
-      firstMember: ints([...(firstMember ?? []), this.#texts.length / 2]),
-      ref: ints(ref),
-      environment: ints(environment),
-      provider: ints(provider),
-      ending: ints(ending),
-      text: this.#texts.join(''),
-      ends: ints(ends),
-    };
+  done(): GroupsForJson {
+    this.form.firstMember[this.#groups] = this.#members;
+    this.form.text = this.#texts.join('');
+    return this.form;
   }
 }
 
 /** The groups in the form GroupsForJson; their order and their members' are kept. */
 export function groupsForJson(groups: readonly DuplicateGroup[]): GroupsForJson {
-  const builder = new FormBuilder();
+  let members = 0;
+  for (const group of groups) members += group.members.length;
+  const builder = new FormBuilder(groups.length, members);
   for (const group of groups) {
     builder.group(group);
     for (const member of group.members) {
-      const { ref, environment, provider, username, email } = member;
-      builder.member(ref, environment, provider, username, email, member);
+      builder.member(
+        member.ref,
+        builder.name(member.environment),
+        builder.name(member.provider),
+        builder.ending(member),
+        member.username,
+        member.email,
+      );
     }
   }
-  return builder.form();
+  return builder.done();
 }
 
 /**
  * The form of a count's groups made from its GroupRows, without the groups' objects (a count finished with
- * `groupObjects: false`): the same form as groupsForJson of result.duplicateGroups.
+ * `groupObjects: false`): the same form as groupsForJson of result.duplicateGroups. Names and endings are looked up
+ * by environment and slot number, not by text.
  */
 export function groupRowsForJson(detail: CountDetail, accounts: Accounts): GroupsForJson {
   const { groupRows: rows, environments, environmentIndex, slotOf, status, bits } = detail;
-  // A member's facts follow from its environment, status and class: made once per combination met.
-  const known = new Map<number, ReturnType<typeof memberFacts>>();
-  const factsOf = (env: number, state: number, internal: number) => {
-    const key = (env * 256 + state) * 2 + internal;
-    let facts = known.get(key);
-    if (facts === undefined) {
-      facts = memberFacts(environments[env] as EnvironmentRules, state, internal === 1 ? INTERNAL : 0);
-      known.set(key, facts);
-    }
-    return facts;
-  };
-  const builder = new FormBuilder();
+  const builder = new FormBuilder(rows.count, rows.records.length);
+  const environmentSnippets = new Int32Array(environments.length).fill(-1);
+  const providerSnippets = new Int32Array(rows.slotProviders.length).fill(-1);
+  // A member's last keys follow from its environment, status and class: found once per combination met.
+  const endings = new Int32Array(environments.length * 256 * 2).fill(-1);
   for (let g = 0; g < rows.count; g++) {
     builder.group(groupOfRows(rows, g, environments));
     for (let k = rows.starts[g] as number; k < (rows.starts[g + 1] as number); k++) {
       const i = rows.records[k] as number;
       const env = environmentIndex[i] as number;
+      const slot = slotOf[i] as number;
+      const line = refAt(accounts, i);
+      if ((environmentSnippets[env] as number) === -1) {
+        environmentSnippets[env] = builder.name((environments[env] as EnvironmentRules).name);
+      }
+      if ((providerSnippets[slot] as number) === -1) {
+        providerSnippets[slot] = builder.name(rows.slotProviders[slot] as string);
+      }
+      const key = ((env << 8) | (status[i] as number)) * 2 + ((bits[i] as number) & INTERNAL ? 1 : 0);
+      if ((endings[key] as number) === -1) {
+        endings[key] = builder.ending(
+          memberFacts(environments[env] as EnvironmentRules, status[i] as number, bits[i] as number),
+        );
+      }
       builder.member(
-        refAt(accounts, i),
-        (environments[env] as EnvironmentRules).name,
-        rows.slotProviders[slotOf[i] as number] as string,
+        line,
+        environmentSnippets[env] as number,
+        providerSnippets[slot] as number,
+        endings[key] as number,
         fieldAt(accounts, i, 'username'),
         fieldAt(accounts, i, 'email'),
-        factsOf(env, status[i] as number, (bits[i] as number) & INTERNAL ? 1 : 0),
       );
     }
   }
-  return builder.form();
+  return builder.done();
 }
 
 /** Groups in a unit of JSON work (FormJson): their text is made as one string. */
