@@ -860,10 +860,34 @@ export function prepareCount(
     );
 
     // Each environment still shows its own deduplicated count (rule 17), merged within itself only (rule 14). A
-    // production record alone in the installation-wide merge is alone in its environment too, so only the ones
-    // linked there are linked again.
-    for (const h of production.multi.items) {
-      (perEnvLinkable[environmentIndex[holders[h] as number] as number] as number[]).push(h);
+    // production record alone in the installation-wide merge is alone in its environment too. A production group whose
+    // members are all in one environment is the same group there (the links that made it are all inside it, and a
+    // link to another record of that environment would have joined that record to it here too): its figures count
+    // as they are. Only the members of groups across environments are linked again.
+    const sameGroup = new Int32Array(environments.length * 2);
+    const { starts, items } = production.multi;
+    for (let g = 0; g < production.multi.count; g++) {
+      const from = starts[g] as number;
+      const to = starts[g + 1] as number;
+      const env = environmentIndex[holders[items[from] as number] as number] as number;
+      let across = false;
+      for (let k = from + 1; k < to && !across; k++) {
+        across = environmentIndex[holders[items[k] as number] as number] !== env;
+      }
+      if (!across) {
+        // What the group changes in its environment's count: its people in place of its eligible accounts.
+        const internalPeople = production.internalPeople[g] as number;
+        const internalAccounts = production.internalAccounts[g] as number;
+        const externalPeople = (production.people[g] as number) - internalPeople;
+        const externalAccounts = (production.counted[g] as number) - internalAccounts;
+        sameGroup[env * 2] = (sameGroup[env * 2] as number) + internalPeople - internalAccounts;
+        sameGroup[env * 2 + 1] = (sameGroup[env * 2 + 1] as number) + externalPeople - externalAccounts;
+        continue;
+      }
+      for (let k = from; k < to; k++) {
+        const h = items[k] as number;
+        (perEnvLinkable[environmentIndex[holders[h] as number] as number] as number[]).push(h);
+      }
     }
     const envLinks = unlinked(holders.length);
     const perEnv: ScopeTotals[] = [];
@@ -871,17 +895,18 @@ export function prepareCount(
       const from = envLinks.rows.length;
       link(Int32Array.from(perEnvLinkable[e] as number[]).sort(), held, held.slot, envLinks, scratch);
       const joined = joinedSince(envLinks, from);
-      perEnv.push(
-        countScope(
-          eligibleOfEnv[e] as BucketCounts,
-          joined,
-          envLinks,
-          held.status,
-          held.bits,
-          held.slot,
-          scratchOfScopes,
-        ),
+      const totals = countScope(
+        eligibleOfEnv[e] as BucketCounts,
+        joined,
+        envLinks,
+        held.status,
+        held.bits,
+        held.slot,
+        scratchOfScopes,
       );
+      totals.internal += sameGroup[e * 2] as number;
+      totals.external += sameGroup[e * 2 + 1] as number;
+      perEnv.push(totals);
     });
 
     // Raw per-provider figures (rule 19): counted accounts per (environment, provider), in first-seen order.
