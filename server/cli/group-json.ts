@@ -276,6 +276,12 @@ function emailOf(form: GroupsForJson, m: number): string {
   return form.text.slice(form.ends[2 * m] as number, form.ends[2 * m + 1] as number);
 }
 
+/** A member's reference as JSON: its line's digits, or the snippet of a reference that is not a line number. */
+function refJson(form: GroupsForJson, m: number): string {
+  const ref = form.ref[m] as number;
+  return ref >= 0 ? String(ref) : (form.snippets[-1 - ref] as string);
+}
+
 /** The JSON of groups [from, to), comma-separated, without the array's brackets. */
 function groupsText(form: GroupsForJson, from: number, to: number): string {
   const { snippets } = form;
@@ -284,9 +290,7 @@ function groupsText(form: GroupsForJson, from: number, to: number): string {
     let json = `{"scope":${snippets[form.scope[g] as number]},"people":${form.people[g]},"internal":${form.internal[g]},"external":${form.external[g]},"classification":${snippets[form.classification[g] as number]},"flags":${snippets[form.flags[g] as number]},"members":[`;
     const last = form.firstMember[g + 1] as number;
     for (let m = form.firstMember[g] as number; m < last; m++) {
-      const ref = form.ref[m] as number;
-      const line = ref >= 0 ? String(ref) : (snippets[-1 - ref] as string);
-      json += `${m === form.firstMember[g] ? '' : ','}{"line":${line},"environment":${snippets[form.environment[m] as number]},"provider":${snippets[form.provider[m] as number]},"username":${quoted(usernameOf(form, m))},"email":${quoted(emailOf(form, m))}${snippets[form.ending[m] as number]}`;
+      json += `${m === form.firstMember[g] ? '' : ','}{"line":${refJson(form, m)},"environment":${snippets[form.environment[m] as number]},"provider":${snippets[form.provider[m] as number]},"username":${quoted(usernameOf(form, m))},"email":${quoted(emailOf(form, m))}${snippets[form.ending[m] as number]}`;
     }
     parts.push(`${json}]}`);
   }
@@ -326,10 +330,7 @@ function findingsText(form: GroupsForJson, words: (string | readonly string[])[]
       word(form.flags[g] as number) as readonly string[],
     );
     let lines = '';
-    for (let m = first; m < last; m++) {
-      const ref = form.ref[m] as number;
-      lines += `${m === first ? '' : ','}${ref >= 0 ? String(ref) : (snippets[-1 - ref] as string)}`;
-    }
+    for (let m = first; m < last; m++) lines += `${m === first ? '' : ','}${refJson(form, m)}`;
     parts.push(
       `{"rule":32,"code":"${code}","environment":${snippets[form.scope[g] as number]},"message":${quoted(message)},"lines":[${lines}]}`,
     );

@@ -869,12 +869,8 @@ export function prepareCount(
     for (let g = 0; g < production.multi.count; g++) {
       const from = starts[g] as number;
       const to = starts[g + 1] as number;
-      const env = environmentIndex[holders[items[from] as number] as number] as number;
-      let across = false;
-      for (let k = from + 1; k < to && !across; k++) {
-        across = environmentIndex[holders[items[k] as number] as number] !== env;
-      }
-      if (!across) {
+      if (!spansEnvironments(production.multi, g, holders, environmentIndex)) {
+        const env = environmentIndex[holders[items[from] as number] as number] as number;
         // What the group changes in its environment's count: its people in place of its eligible accounts.
         const internalPeople = production.internalPeople[g] as number;
         const internalAccounts = production.internalAccounts[g] as number;
@@ -961,6 +957,16 @@ export function prepareCount(
   }
 }
 
+/** Whether linked set g (its members by place among `holders`) has members in more than one environment. */
+function spansEnvironments(groups: Groups, g: number, holders: Int32Array, environmentIndex: Int32Array): boolean {
+  const { starts, items } = groups;
+  const env = environmentIndex[holders[items[starts[g] as number] as number] as number];
+  for (let k = (starts[g] as number) + 1; k < (starts[g + 1] as number); k++) {
+    if (environmentIndex[holders[items[k] as number] as number] !== env) return true;
+  }
+  return false;
+}
+
 /**
  * The groups of the scopes' linked sets that count two or more accounts, in the scopes' order; a scope numbered -2 is
  * skipped (a production environment's own merge: its groups are the installation-wide ones).
@@ -991,12 +997,9 @@ function rowsOfGroups(
       if (internalAccounts > 0 && internalAccounts < counted) bits |= 1;
       // Rule 15's floor: more than one person means several counted accounts in one slot.
       if (groupPeople > 1) bits |= 2;
-      const first = holders[items[from[g] as number] as number] as number;
-      for (let k = from[g] as number; k < (from[g + 1] as number); k++) {
-        const i = holders[items[k] as number] as number;
-        if (environmentIndex[i] !== environmentIndex[first]) bits |= 4;
-        records.push(i);
-      }
+      if (spansEnvironments(totals.multi, g, holders, environmentIndex)) bits |= 4;
+      for (let k = from[g] as number; k < (from[g + 1] as number); k++)
+        records.push(holders[items[k] as number] as number);
       scope.push(number);
       people.push(groupPeople);
       internal.push(totals.internalPeople[g] as number);
