@@ -10,6 +10,7 @@ import {
   type UserListSummary,
 } from '../../shared/licensing/user-list-reader.ts';
 import { appendFacts, type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
+import { asciiText } from '../licensing/ascii-text.ts';
 import { fileChunks } from './file-chunks.ts';
 import { lineFrom, mappingKey, type PartReading, type ReadPart, startReadPart, workersStartFast } from './read-part.ts';
 
@@ -103,7 +104,7 @@ export async function readAccountCsv(path: string, options: ReadAccountCsvOption
         })
       : null;
   const accounts = new AccountColumns();
-  const reader = new UserListReader({ ...options, into: accounts });
+  const reader = new UserListReader({ ...options, into: accounts, asciiText });
   let mappingShown = false;
   const showMapping = () => {
     if (!mappingShown && reader.mapping !== null) {

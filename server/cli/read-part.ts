@@ -14,6 +14,7 @@ import type { ColumnMapping } from '../../shared/licensing/user-list-columns.ts'
 import type { UserListEncoding } from '../../shared/licensing/user-list-decoder.ts';
 import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 import { type ValueFacts, valueFacts } from '../../shared/licensing/value-facts.ts';
+import { asciiText } from '../licensing/ascii-text.ts';
 import { typeScriptWorker } from '../licensing/typescript-worker.ts';
 import { fileChunks } from './file-chunks.ts';
 import { FormJson, type GroupsForJson, type UnitsWritten } from './group-json.ts';
@@ -114,6 +115,7 @@ export async function readPart(
     defaultTenant: job.defaultTenant,
     separator: job.separator,
     into: columns,
+    asciiText,
     // Any problem sends the main thread reading on by itself, which finds and words them all.
     maxProblems: 1,
   });

@@ -5,6 +5,7 @@ import type { AccountRow } from '../../shared/licensing/account-rows.ts';
 import type { AccountRecord } from '../../shared/licensing/count.ts';
 import { environmentKey } from '../../shared/licensing/environment-names.ts';
 import { UserListError, UserListReader } from '../../shared/licensing/user-list-reader.ts';
+import { asciiText } from './ascii-text.ts';
 import type { ImportOptions } from './import-options.ts';
 import { type ImportProblem, lineProblem } from './import-problems.ts';
 import { type ImportLimits, tooManyRows } from './import-spool.ts';
@@ -36,6 +37,7 @@ export function importReader(env: ImportEnvironment, options: ImportOptions): Us
     encoding: options.encoding,
     strict: options.strict,
     maxProblems: MAX_PROBLEMS,
+    asciiText,
     defaultEnvironment: env.name,
     ...(options.provider ? { defaultProvider: options.provider } : {}),
     ...(options.defaultTenant ? { defaultTenant: options.defaultTenant } : {}),

@@ -60,9 +60,17 @@ function firstUndefinedCp1252(text: string): number {
   return -1;
 }
 
+/**
+ * The text of bytes that are all ASCII, or undefined when one is not: ASCII bytes are the same characters in UTF-8 and
+ * Windows-1252, and a platform can tell and copy them much faster than a TextDecoder decodes (Node:
+ * server/licensing/ascii-text.ts).
+ */
+export type AsciiText = (bytes: Uint8Array) => string | undefined;
+
 export class UserListDecoder {
   readonly #encoding: UserListEncoding;
   readonly #decoder: TextDecoder;
+  readonly #asciiText: AsciiText | undefined;
   /** Bytes after the last line break seen, waiting for the rest of their line. */
   #carry: Uint8Array = new Uint8Array(0);
   /** Line number of the first byte not yet handed out, counted here unless the caller counts (lineOfNextText). */
@@ -75,9 +83,11 @@ export class UserListDecoder {
    * `lineOfNextText`, when given, tells the line number of the next text handed out: a CSV reader counts lines
    * anyway, and counting them twice cost a tenth of reading a million rows when measured.
    */
-  constructor(encoding: UserListEncoding = 'utf-8', lineOfNextText?: () => number) {
+  constructor(encoding: UserListEncoding = 'utf-8', lineOfNextText?: () => number, asciiText?: AsciiText) {
     this.#encoding = encoding;
     this.#lineOfNextText = lineOfNextText;
+    // Not for Shift_JIS: Node's decoder (ICU's) reads the bytes 0x1A, 0x1C and 0x7F as other controls than ASCII's.
+    this.#asciiText = encoding === 'shift_jis' ? undefined : asciiText;
     // ignoreBOM keeps a U+FEFF where it stands: only the one at the file's start is dropped, by #start.
     this.#decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   }
@@ -180,7 +190,11 @@ export class UserListDecoder {
 
   /** Decodes whole lines, or names the first line holding a byte that does not decode. */
   #decode(lines: Uint8Array): string {
-    let text: string;
+    let text = this.#asciiText?.(lines);
+    if (text !== undefined) {
+      if (this.#lineOfNextText === undefined) this.#line += countNewlines(lines);
+      return text;
+    }
     try {
       text = this.#decoder.decode(lines);
     } catch {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileChunks } from '../../server/cli/file-chunks.ts';
+import { asciiText } from '../../server/licensing/ascii-text.ts';
 import type { AccountRow } from '../../shared/licensing/account-rows.ts';
 import { UserListReader } from '../../shared/licensing/user-list-reader.ts';
 
@@ -20,9 +21,12 @@ function collected(chunks: Iterable<Uint8Array>): Uint8Array {
   return new Uint8Array(Buffer.concat(copies));
 }
 
-/** Reads `bytes` fed in pieces of `size` through one buffer that is filled with 0xff after each piece is read. */
+/**
+ * Reads `bytes` fed in pieces of `size` through one buffer that is filled with 0xff after each piece is read, as the
+ * CLI reads them (with Node's reading of ASCII pieces).
+ */
 function readThroughOneBuffer(bytes: Uint8Array, size: number): AccountRow[] {
-  const reader = new UserListReader();
+  const reader = new UserListReader({ asciiText });
   const buffer = new Uint8Array(size);
   const accounts: AccountRow[] = [];
   for (let from = 0; from < bytes.length; from += size) {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { ASCII_TEXT_MAX_BYTES, asciiText } from '../../../server/licensing/ascii-text.ts';
 import { AccountColumns } from '../../../shared/licensing/account-columns.ts';
 import {
   type AccountRow,
@@ -10,6 +11,7 @@ import {
   type UserListOptions,
   UserListReader,
 } from '../../../shared/licensing/index.ts';
+import { USER_LIST_ENCODINGS, type UserListEncoding } from '../../../shared/licensing/user-list-decoder.ts';
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);
@@ -170,6 +172,51 @@ describe('rule 33: strict decoding in the declared encoding', () => {
 
   it('a UTF-8 byte-order mark in a file declared as another encoding is refused', () => {
     expect(problems('\ufeffusername\nann\n', { encoding: 'windows-1252' })[0]).toMatch(/it is UTF-8, not windows-1252/);
+  });
+});
+
+describe("Node's reading of all-ASCII bytes (server/licensing/ascii-text.ts)", () => {
+  it('gives the text a strict decoder gives, for every ASCII byte, and nothing for any other byte', () => {
+    const all = Uint8Array.from({ length: 128 }, (_, k) => k);
+    expect(asciiText(all)).toBe(new TextDecoder('utf-8', { fatal: true }).decode(all));
+    for (const byte of [0x80, 0x9f, 0xc3, 0xff]) expect(asciiText(join(all, Uint8Array.of(byte), all))).toBeUndefined();
+    expect(asciiText(new Uint8Array(ASCII_TEXT_MAX_BYTES + 1).fill(0x61))).toBeUndefined();
+  });
+
+  // Lines of ASCII, of characters each encoding has, and of bytes some encodings do not decode, fed in any chunks: the
+  // reader given asciiText reads the same accounts, or refuses with the same problems, as the reader without it.
+  const ascii = ['ann,a@x.com', 'bob,B@EXAMPLE.ORG', '"c, d",c@x.com', ',', '"line\nbreak",q@x.com', 'x\x7f,\x01'];
+  const other: Record<UserListEncoding, Uint8Array> = {
+    'utf-8': bytes('Jürgen,j@bücher.de'),
+    // Jürgen (FC) and 山田 (8E 52 93 63), as Python's cp1252 and shift_jis codecs write them.
+    'windows-1252': join(bytes('J'), hex('fc'), bytes('rgen,j@x.de')),
+    shift_jis: join(hex('8e529363'), bytes(',yamada@example.jp')),
+  };
+  const line = fc.oneof(
+    fc.constantFrom(...ascii).map((text) => () => bytes(text)),
+    fc.constant((encoding: UserListEncoding) => other[encoding]),
+    fc.constantFrom('ff', '81', '8eff', 'c328').map((h) => () => hex(h)),
+  );
+  it('reads every list as the TextDecoder alone does, in all three encodings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom(...USER_LIST_ENCODINGS),
+        fc.integer({ min: 1, max: 64 }),
+        (body, encoding, size) => {
+          const data = join(bytes('username,email\n'), ...body.flatMap((made) => [made(encoding), bytes('\n')]));
+          const outcome = (options: UserListOptions) => {
+            try {
+              return read(data, options, size);
+            } catch (error) {
+              if (error instanceof UserListError) return error.problems;
+              throw error;
+            }
+          };
+          expect(outcome({ encoding, asciiText })).toEqual(outcome({ encoding }));
+        },
+      ),
+    );
   });
 });
 
