@@ -190,11 +190,14 @@ export class UserListDecoder {
 
   /** Decodes whole lines, or names the first line holding a byte that does not decode. */
   #decode(lines: Uint8Array): string {
-    let text = this.#asciiText?.(lines);
-    if (text !== undefined) {
-      if (this.#lineOfNextText === undefined) this.#line += countNewlines(lines);
-      return text;
-    }
+    const text = this.#asciiText?.(lines) ?? this.#decodeStrictly(lines);
+    if (this.#lineOfNextText === undefined) this.#line += countNewlines(lines);
+    return text;
+  }
+
+  /** #decode's text by the TextDecoder, the line count left to #decode. */
+  #decodeStrictly(lines: Uint8Array): string {
+    let text: string;
     try {
       text = this.#decoder.decode(lines);
     } catch {
@@ -215,7 +218,6 @@ export class UserListDecoder {
         );
       }
     }
-    if (this.#lineOfNextText === undefined) this.#line += countNewlines(lines);
     return text;
   }
 

@@ -91,9 +91,10 @@ const outFile = join(dir, 'out');
 const preload = resolve(import.meta.dirname, 'peak-memory.mjs');
 
 /**
- * Runs a node process to its end: wall time in ms, peak memory in MB, CPU time in ms (all its threads) and its stdout. Its stdout goes to a file, as
- * `> report.json` would send it, and is read once the time is taken: piped into this process, the CLI's 25 MB report
- * was gathered and decoded here within the timed run (about 40 ms of this process's work on the CLI's clock).
+ * Runs a node process to its end: wall time in ms, peak memory in MB, CPU time in ms (all its threads) and its stdout.
+ * Its stdout goes to a file, as `> report.json` would send it, and is read once the time is taken: piped into this
+ * process, the CLI's 25 MB report was gathered and decoded here within the timed run (about 40 ms of this process's
+ * work on the CLI's clock).
  */
 function measured(args: string[]) {
   rmSync(peakFile, { force: true });
@@ -159,7 +160,8 @@ report(`licence count, ${COUNT.toLocaleString('en-GB')} accounts (${RUNS} runs, 
   { name: 'CLI peak memory', value: median(cliPeaks), unit: 'MB', target: 600, runs: cliPeaks },
   { name: 'DuckDB count(distinct lower(email)), whole', value: duckdbMs, unit: 'ms', runs: duckdbs },
   { name: 'CLI / DuckDB', value: cliMs / duckdbMs, unit: 'x', target: 2.5 },
-  // CPU time of all threads: what other load on the host takes from, so the ratio of wall times follows it on a busy host.
+  // CPU time of all threads: what other load on the host takes from, so the ratio of wall times follows it on a busy
+  // host.
   { name: 'CLI CPU time (all threads)', value: median(cliCpus), unit: 'ms', runs: cliCpus },
   { name: 'DuckDB CPU time (all threads)', value: median(duckdbCpus), unit: 'ms', runs: duckdbCpus },
   { name: 'CLI / DuckDB CPU time', value: median(cliCpus) / median(duckdbCpus), unit: 'x' },
