@@ -19,7 +19,7 @@ import type { MessageKey } from '../../i18n/messages.ts';
 import { i18nOf, useI18n } from '../../i18n/request.ts';
 import { redirectWithFlash } from '../../web/flash.ts';
 import { formFailure, keepFailedForm, readForm, submitForm } from '../../web/forms.ts';
-import { Alert, Field, Form, Layout, Rich, T } from '../../web/layout.tsx';
+import { Alert, Field, Form, Layout, Rich } from '../../web/layout.tsx';
 import { html } from '../../web/page-helpers.tsx';
 import { safeReturnPath } from '../../web/return-path.ts';
 import {
@@ -212,16 +212,6 @@ function ForgotPasswordPage() {
         <Field name="email" label={t('accounts.field.email')} type="email" autocomplete="email" />
         <button type="submit">{t('accounts.forgot.submit')}</button>
       </Form>
-    </Layout>
-  );
-}
-
-/** The form's answer: the page a link leads to once the form has done its work. */
-function CheckEmail({ children }: { children: ComponentChildren }) {
-  const { t } = useI18n();
-  return (
-    <Layout title={t('accounts.checkEmail.title')} narrow>
-      {children}
     </Layout>
   );
 }

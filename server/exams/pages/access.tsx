@@ -5,7 +5,6 @@ import { principalOf } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { ApiError, type FieldErrors, fieldErrorsFrom, localiseFields } from '../../http/errors.ts';
 import { instantOf, wallClockText } from '../../i18n/calendar.ts';
-import type { I18n } from '../../i18n/messages.ts';
 import { i18nOf, localeOf, useI18n } from '../../i18n/request.ts';
 import { DataTable } from '../../web/data-table.tsx';
 import { redirectWithFlash } from '../../web/flash.ts';

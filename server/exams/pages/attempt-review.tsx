@@ -11,7 +11,7 @@ function AnswerText({ q, side }: { q: ReviewedQuestion; side: 'given' | 'right' 
   const { t } = useI18n();
   if (q.kind === 'short_answer') {
     if (side === 'right') return <>{q.accepted.join(' / ')}</>;
-    return q.given?.trim() ? <>{q.given}</> : <span class="hint">{t('exams.result.noAnswer')}</span>;
+    return q.given?.trim() ? q.given : <span class="hint">{t('exams.result.noAnswer')}</span>;
   }
   const shown = q.options.filter((o) => (side === 'given' ? o.chosen : o.correct));
   if (shown.length === 0) return <span class="hint">{t('exams.result.noAnswer')}</span>;

@@ -166,7 +166,6 @@ export const en = {
   'accounts.register.submit': 'Register',
   'accounts.register.sent': 'We sent a confirmation link to {email}.',
   'accounts.register.next': 'Open it to confirm your address; you need a confirmed address before you can sit an exam.',
-  'accounts.checkEmail.title': 'Check your email',
   'accounts.verify.title': 'Confirm your email address',
   'accounts.verify.submit': 'Confirm my email address',
   'accounts.verify.failedTitle': 'Email not confirmed',

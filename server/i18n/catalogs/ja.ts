@@ -171,7 +171,6 @@ export const ja: Catalog = {
   'accounts.register.sent': '{email} 宛てに確認用リンクを送信しました。',
   'accounts.register.next':
     'リンクを開いてメールアドレスの確認を完了してください。受験するには、メールアドレスの確認が必要です。',
-  'accounts.checkEmail.title': 'メールをご確認ください',
   'accounts.verify.title': 'メールアドレスの確認',
   'accounts.verify.submit': 'メールアドレスを確認する',
   'accounts.verify.failedTitle': 'メールアドレスを確認できませんでした',
