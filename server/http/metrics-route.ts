@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AppEnv } from './env.ts';
+import { closerOf } from './node-server.ts';
 import { bearerTokenOf } from './security.ts';
 
 function sameToken(given: string | undefined, expected: string): boolean {
@@ -49,12 +50,10 @@ export async function startMetricsServer(
       (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
     );
   });
+  const close = closerOf(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listenOn.port, listenOn.host, () => resolve());
   });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { port: (server.address() as AddressInfo).port, close };
 }

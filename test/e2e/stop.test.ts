@@ -1,8 +1,10 @@
 // Stopping the server (issue 23, item 9): `kill -TERM` (or Ctrl-C) of the `npm start` process stops the server itself,
-// not just npm: it stops accepting, answers the request in flight, closes the database and exits 0 within 10 s.
+// not just npm: it stops accepting, answers the request in flight, closes the database and exits 0 within 10 s. A
+// connection that never carried a request (a browser opens them ahead of need) does not hold the stop up.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, createAdmin, freePort, makeDataDir, ROOT } from './server-process.ts';
@@ -69,9 +71,21 @@ function heldSignIn(url: string, body: string) {
   return { accepted, answered, release: () => req.end(body) };
 }
 
+/** GET /healthz on a connection of its own (no agent, so no kept-alive connection is reused): its status. */
+function healthOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/healthz`, { agent: false }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
 describe('stopping the server', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
-    'on %s to npm start: answers the request in flight, closes the database, frees the port and exits 0',
+    'on %s to npm start: answers the request in flight, closes unused connections, the database, frees the port and exits 0',
     async (signal) => {
       const data = await makeDataDir();
       let started: ChildProcess | undefined;
@@ -88,6 +102,15 @@ describe('stopping the server', () => {
 
         const inFlight = heldSignIn(url, JSON.stringify({ email: ADMIN.email, password: ADMIN.password }));
         await inFlight.accepted;
+        // A browser's preconnect: a connection that sends nothing. The server must close it rather than wait for it
+        // until its stop deadline.
+        const preconnect = connect(port, '127.0.0.1');
+        const preconnectClosed = new Promise<void>((resolve) => preconnect.once('close', () => resolve()));
+        preconnect.on('error', () => {});
+        await new Promise<void>((resolve) => preconnect.once('connect', () => resolve()));
+        // The server accepts connections in the order they came: once it has answered one opened after the
+        // preconnect, the preconnect is accepted too (not left in the listen queue, which closing would reset).
+        expect(await healthOnNewConnection(url)).toBe(200);
         const signalled = performance.now();
         child.kill(signal);
         // The request in flight is still answered, after the signal.
@@ -102,6 +125,9 @@ describe('stopping the server', () => {
         // Nothing is left answering on the port: the server stopped with npm, not orphaned behind it.
         await expect(fetch(`${url}/healthz`)).rejects.toThrow();
         expect(output()).toContain('"message":"stopped"');
+        // The preconnect was closed by the server when it stopped, not at its deadline by force.
+        await preconnectClosed;
+        expect(output()).not.toContain('requests still running at the stop deadline');
         if (!data.env.DATABASE_URL) {
           // SQLite checkpoints and removes its write-ahead log when the last connection closes cleanly.
           expect(existsSync(join(data.dir, 'seatkeeper.sqlite-wal'))).toBe(false);
